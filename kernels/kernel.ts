@@ -1,0 +1,34 @@
+/**
+ * What every kernel declares beside its WGSL (DESIGN.md §2). FLOPs and bytes are functions of
+ * the shape so the roofline, per-kernel energy and the result document can all recount them.
+ */
+export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';
+
+export interface BindingDecl {
+  binding: number;
+  name: string;
+  kind: BindingKind;
+}
+
+export interface KernelMeta<Shape> {
+  name: string;
+  /** Group 0 bindings, in order. */
+  bindings: readonly BindingDecl[];
+  workgroupSize: readonly [number, number, number];
+  requiredFeatures: readonly GPUFeatureName[];
+  flops(shape: Shape): number;
+  bytes(shape: Shape): number;
+  /** Workgroup counts for one dispatch of `shape`. */
+  workgroups(shape: Shape): [number, number, number];
+}
+
+/** Bind group layout entries for compute kernels, from the declared bindings. */
+export function layoutEntries(bindings: readonly BindingDecl[]): GPUBindGroupLayoutEntry[] {
+  return bindings.map((b) => ({
+    binding: b.binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type: b.kind },
+  }));
+}
+
+export const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b);

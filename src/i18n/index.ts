@@ -1,0 +1,39 @@
+/**
+ * A small i18n layer: flat message keys, `{name}` placeholders, French and English complete.
+ * Each feature area owns one dictionary file in `dict/` exporting `{ en, fr }` with the same
+ * keys (a unit test checks both languages have every key).
+ */
+import { signal } from '@preact/signals';
+import { core } from './dict/core.ts';
+import { energy } from './dict/energy.ts';
+import { results } from './dict/results.ts';
+import { model } from './dict/model.ts';
+
+export type Lang = 'en' | 'fr';
+export const LANGS: readonly Lang[] = ['en', 'fr'];
+export type Dict = Record<string, string>;
+
+export const dictionaries: Record<Lang, Dict> = {
+  en: { ...core.en, ...energy.en, ...results.en, ...model.en },
+  fr: { ...core.fr, ...energy.fr, ...results.fr, ...model.fr },
+};
+
+function initialLang(): Lang {
+  const nav = typeof navigator !== 'undefined' ? navigator.language : 'en';
+  return nav.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+export const lang = signal<Lang>(initialLang());
+
+/** Translate `key` in the current language; unknown keys fall back to English, then the key. */
+export function t(key: string, params?: Record<string, string | number>, l: Lang = lang.value): string {
+  const raw = dictionaries[l][key] ?? dictionaries.en[key] ?? key;
+  if (!params) return raw;
+  return raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** Numbers formatted for the current language (French uses a comma and thin spaces). */
+export function fmt(value: number | null | undefined, digits = 2, l: Lang = lang.value): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(l === 'fr' ? 'fr-FR' : 'en-US', { maximumSignificantDigits: Math.max(1, digits + 1) }).format(value);
+}

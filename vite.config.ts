@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation lets onnxruntime-web use WASM threads (DESIGN.md §7).
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  base: './',
+  server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', headers: isolationHeaders },
+  worker: { format: 'es' },
+  build: { target: 'es2022', outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 2000 },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+});

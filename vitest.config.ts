@@ -1,0 +1,53 @@
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumArgs, findChromium } from './scripts/chromium.ts';
+import { isolationHeaders } from './vite.config.ts';
+
+/**
+ * One runner, four projects: unit (node), server (node, real HTTP + PGlite), gpu (real WebGPU in
+ * headless Chromium through SwiftShader) and e2e (Playwright drives the built app).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: ['tests/server/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        server: { headers: isolationHeaders },
+        optimizeDeps: { exclude: ['onnxruntime-web'] },
+        test: {
+          name: 'gpu',
+          include: ['tests/gpu/**/*.test.ts'],
+          testTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: findChromium(), args: chromiumArgs() } }),
+            instances: [{ browser: 'chromium' }],
+            screenshotFailures: false,
+          },
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
