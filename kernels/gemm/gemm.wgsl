@@ -1,0 +1,138 @@
+// C[M,N] = act(A[M,K] · B[K,N] + bias[N]), row-major, fp32.
+//
+// Each workgroup computes a 32×32 tile of C; each of its 8×8 threads owns a 4×4 register block
+// (4 rows × one vec4 of columns). A and B tiles of depth TILE_K are staged in workgroup memory
+// so every element loaded from global memory is reused 32 times.
+//
+// Two entry points share the tiling:
+//  - `main_vec4` reads A, B and writes C as vec4 (requires K % 4 == 0 and N % 4 == 0);
+//  - `main_scalar` reads f32 and handles any M, N, K (odd shapes, classifier heads with N = 2).
+// Both bounds-check every load and store, so M need not be a multiple of the tile.
+// Globals bound at the same slots are allowed because no entry point uses both declarations.
+
+override TILE_K: u32 = 16u;   // depth of a K step (multiple of 4)
+override HAS_BIAS: bool = false;
+override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu
+
+struct Dims { m: u32, n: u32, k: u32, pad: u32 }
+
+@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+
+@group(0) @binding(1) var<storage, read> a4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> b4: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> c4: array<vec4<f32>>;
+
+@group(0) @binding(1) var<storage, read> a1: array<f32>;
+@group(0) @binding(2) var<storage, read> b1: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c1: array<f32>;
+
+const TILE_M: u32 = 32u;
+const TILE_N: u32 = 32u;
+const MAX_TILE_K: u32 = 32u;
+
+// A tile: TILE_M rows × TILE_K/4 vec4 (along k). B tile: TILE_K rows × TILE_N/4 vec4 (along n).
+var<workgroup> tileA: array<vec4<f32>, 256>; // TILE_M * MAX_TILE_K / 4
+var<workgroup> tileB: array<vec4<f32>, 256>; // MAX_TILE_K * TILE_N / 4
+
+fn epilogue(v: vec4<f32>, col0: u32) -> vec4<f32> {
+  var r = v;
+  if (HAS_BIAS) {
+    let n = dims.n;
+    r += vec4<f32>(
+      select(0.0, bias[min(col0, n - 1u)], col0 < n),
+      select(0.0, bias[min(col0 + 1u, n - 1u)], col0 + 1u < n),
+      select(0.0, bias[min(col0 + 2u, n - 1u)], col0 + 2u < n),
+      select(0.0, bias[min(col0 + 3u, n - 1u)], col0 + 3u < n));
+  }
+  if (ACTIVATION == 1u) { r = max(r, vec4<f32>(0.0)); }
+  return r;
+}
+
+// Multiply the staged tiles into the 4×4 register block of thread (tx, ty).
+fn accumulate(acc: ptr<function, array<vec4<f32>, 4>>, tx: u32, ty: u32) {
+  let kv = TILE_K / 4u;
+  for (var kq = 0u; kq < kv; kq++) {
+    let b0 = tileB[(kq * 4u + 0u) * (TILE_N / 4u) + tx];
+    let b1v = tileB[(kq * 4u + 1u) * (TILE_N / 4u) + tx];
+    let b2 = tileB[(kq * 4u + 2u) * (TILE_N / 4u) + tx];
+    let b3 = tileB[(kq * 4u + 3u) * (TILE_N / 4u) + tx];
+    for (var r = 0u; r < 4u; r++) {
+      let a = tileA[(ty * 4u + r) * kv + kq];
+      (*acc)[r] += a.x * b0 + a.y * b1v + a.z * b2 + a.w * b3;
+    }
+  }
+}
+
+@compute @workgroup_size(8, 8, 1)
+fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let M = dims.m; let N4 = dims.n / 4u; let K4 = dims.k / 4u;
+  let row0 = wg.y * TILE_M;
+  let col04 = wg.x * (TILE_N / 4u);
+  let tid = lid.y * 8u + lid.x;
+  let kv = TILE_K / 4u;
+  var acc: array<vec4<f32>, 4>;
+  for (var k0 = 0u; k0 < K4; k0 += kv) {
+    // Stage A: TILE_M × kv vec4, B: TILE_K × TILE_N/4 vec4, 64 threads cooperate.
+    for (var i = tid; i < TILE_M * kv; i += 64u) {
+      let r = i / kv; let q = i % kv;
+      let gr = row0 + r; let gk = k0 + q;
+      tileA[i] = select(vec4<f32>(0.0), a4[min(gr * K4 + gk, arrayLength(&a4) - 1u)], gr < M && gk < K4);
+    }
+    for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {
+      let r = i / (TILE_N / 4u); let q = i % (TILE_N / 4u);
+      let gk = k0 * 4u + r; let gc = col04 + q;
+      tileB[i] = select(vec4<f32>(0.0), b4[min(gk * N4 + gc, arrayLength(&b4) - 1u)], gk < K4 * 4u && gc < N4);
+    }
+    workgroupBarrier();
+    accumulate(&acc, lid.x, lid.y);
+    workgroupBarrier();
+  }
+  let gc = col04 + lid.x;
+  for (var r = 0u; r < 4u; r++) {
+    let gr = row0 + lid.y * 4u + r;
+    if (gr < M && gc < N4) { c4[gr * N4 + gc] = epilogue(acc[r], gc * 4u); }
+  }
+}
+
+@compute @workgroup_size(8, 8, 1)
+fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let M = dims.m; let N = dims.n; let K = dims.k;
+  let row0 = wg.y * TILE_M;
+  let col0 = wg.x * TILE_N;
+  let tid = lid.y * 8u + lid.x;
+  let kv = TILE_K / 4u;
+  var acc: array<vec4<f32>, 4>;
+  for (var k0 = 0u; k0 < K; k0 += TILE_K) {
+    for (var i = tid; i < TILE_M * kv; i += 64u) {
+      let r = i / kv; let q = i % kv;
+      let gr = row0 + r; let gk = k0 + q * 4u;
+      var v = vec4<f32>(0.0);
+      if (gr < M) {
+        let base = gr * K;
+        for (var j = 0u; j < 4u; j++) { if (gk + j < K) { v[j] = a1[base + gk + j]; } }
+      }
+      tileA[i] = v;
+    }
+    for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {
+      let r = i / (TILE_N / 4u); let q = i % (TILE_N / 4u);
+      let gk = k0 + r; let gc = col0 + q * 4u;
+      var v = vec4<f32>(0.0);
+      if (gk < K) {
+        for (var j = 0u; j < 4u; j++) { if (gc + j < N) { v[j] = b1[gk * N + gc + j]; } }
+      }
+      tileB[i] = v;
+    }
+    workgroupBarrier();
+    accumulate(&acc, lid.x, lid.y);
+    workgroupBarrier();
+  }
+  let gc = col0 + lid.x * 4u;
+  for (var r = 0u; r < 4u; r++) {
+    let gr = row0 + lid.y * 4u + r;
+    if (gr < M) {
+      let v = epilogue(acc[r], gc);
+      for (var j = 0u; j < 4u; j++) { if (gc + j < N) { c1[gr * N + gc + j] = v[j]; } }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Small helpers shared by the kernel builders in src/engine/ops.ts: uniform buffers, bind groups
+ * over whole buffers or slices, and a per-device dummy buffer for optional bindings.
+ */
+
+/** A buffer, or a slice of one (bytes), bound to one slot. */
+export type BufferRef = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
+
+/** Buffers an op creates for itself (uniforms): whoever owns the Dispatch destroys them. */
+export interface OpResources {
+  push(...buffers: GPUBuffer[]): unknown;
+}
+
+export function uniformBuffer(device: GPUDevice, label: string, words: Uint32Array | Float32Array | ArrayBuffer, resources?: OpResources): GPUBuffer {
+  const bytes = words instanceof ArrayBuffer ? new Uint8Array(words) : new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
+  const size = Math.max(16, Math.ceil(bytes.byteLength / 16) * 16);
+  const buf = device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
+  new Uint8Array(buf.getMappedRange()).set(bytes);
+  buf.unmap();
+  resources?.push(buf);
+  return buf;
+}
+
+/** Uniform words mixing u32 and f32 fields (WGSL structs of 4-byte scalars). */
+export function packWords(fields: readonly { u?: number; f?: number }[]): ArrayBuffer {
+  const ab = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
+  const u = new Uint32Array(ab);
+  const f = new Float32Array(ab);
+  fields.forEach((x, i) => {
+    if (x.f !== undefined) f[i] = x.f;
+    else u[i] = (x.u ?? 0) >>> 0;
+  });
+  return ab;
+}
+
+export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, label: string, entries: readonly (readonly [number, BufferRef])[]): GPUBindGroup {
+  return device.createBindGroup({
+    label,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: entries.map(([binding, ref]) => ({
+      binding,
+      resource: 'buffer' in ref ? { buffer: ref.buffer, offset: ref.offset ?? 0, ...(ref.size !== undefined ? { size: ref.size } : {}) } : { buffer: ref },
+    })),
+  });
+}
+
+const dummies = new WeakMap<GPUDevice, GPUBuffer>();
+
+/**
+ * A 16-byte read-only buffer for bindings a pipeline declares but a dispatch does not use
+ * (e.g. gemm without bias): with layout 'auto' every statically used binding needs a buffer.
+ */
+export function dummyBuffer(device: GPUDevice): GPUBuffer {
+  let b = dummies.get(device);
+  if (!b) {
+    b = device.createBuffer({ label: 'Ops.dummy', size: 16, usage: GPUBufferUsage.STORAGE });
+    dummies.set(device, b);
+  }
+  return b;
+}
