@@ -1,0 +1,286 @@
+/**
+ * The results server (DESIGN.md §5): the open-dataset API plus the built SPA, on Hono + Node.
+ *
+ * Privacy: the peer address is used only, in memory, as an HMAC input for rate limiting; logs
+ * carry method, route pattern, status and duration, never an address, a user agent or a body.
+ */
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { anonymize, parseResult } from '../src/shared/schema.ts';
+import { MAX_BODY_BYTES } from '../src/shared/dataset.ts';
+import type { ApiError } from '../src/shared/dataset.ts';
+import { csvHeader, csvLines, jsonlLine } from '../src/results/export.ts';
+import { openDb } from './db.ts';
+import type { Db } from './db.ts';
+import { ResultStore } from './store.ts';
+import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
+import type { RateLimitConfig } from './rate-limit.ts';
+import { staticResponse } from './static.ts';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  staticDir?: string;
+  log?: boolean;
+  /** Write rate limit per client; `false` disables it (load benchmark only). */
+  rateLimit?: RateLimitConfig | false;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The app's Content Security Policy: same-origin everything, WASM compilation, blob: workers. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+type Logger = (event: Record<string, unknown>) => void;
+
+function jsonError(c: Context, status: 400 | 403 | 404 | 413 | 415 | 422 | 429 | 500 | 503, error: string, issues?: string[]) {
+  const body: ApiError = issues ? { error, issues } : { error };
+  return c.json(body, status);
+}
+
+const MAX_PAGE = 200;
+
+function parseCursor(raw: string | undefined): number | null {
+  if (raw === undefined || raw === '') return 0;
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}
+
+/** Stream every row through `line`, page by page, so exports do not load the dataset in memory. */
+function exportStream(store: ResultStore, head: string, line: (e: { id: string; doc: import('../src/shared/result.ts').ResultDocument }) => string): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  let after = 0;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      if (!started) {
+        started = true;
+        if (head) {
+          ctrl.enqueue(enc.encode(head));
+          return;
+        }
+      }
+      const p = await store.page(after, 500);
+      if (p.items.length === 0 || p.last === null) {
+        ctrl.close();
+        return;
+      }
+      after = p.last;
+      ctrl.enqueue(enc.encode(p.items.map(line).join('')));
+    },
+  });
+}
+
+export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind'] }) {
+  const app = new Hono();
+  const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
+
+  // Structured access log; `routePath` is the pattern (/api/results/:id), not the concrete URL.
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    opts.log({ msg: 'request', method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
+  });
+
+  // Security headers on every response. COOP/COEP give the app cross-origin isolation
+  // (onnxruntime-web threads); CORP lets the read-only dataset be fetched from elsewhere.
+  app.use('*', async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    h.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    const readOnlyApi = c.req.path.startsWith('/api/') && c.req.method === 'GET';
+    h.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
+    // The dataset is open: anyone may read it from any origin. Writes get no CORS headers at all,
+    // so browsers refuse cross-origin uploads and withdrawals.
+    if (readOnlyApi) h.set('Access-Control-Allow-Origin', '*');
+  });
+
+  const writeLimit = async (c: Context, next: () => Promise<void>) => {
+    if (limiter) {
+      const peer = getConnInfo(c).remote.address ?? 'unknown';
+      const d = limiter.take(peer);
+      if (!d.allowed) {
+        c.header('Retry-After', String(d.retryAfterS));
+        return jsonError(c, 429, `too many uploads from this client; retry in ${d.retryAfterS} s`);
+      }
+    }
+    await next();
+    return undefined;
+  };
+
+  app.get('/healthz', async (c) => {
+    try {
+      await store.count();
+      return c.json({ ok: true, db: opts.dbKind });
+    } catch {
+      return c.json({ ok: false, db: opts.dbKind }, 503);
+    }
+  });
+
+  app.post(
+    '/api/results',
+    writeLimit,
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `payload too large: the limit is ${MAX_BODY_BYTES} bytes`) }),
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\b/i.test(type)) return jsonError(c, 415, 'content-type must be application/json');
+      let input: unknown;
+      try {
+        input = JSON.parse(await c.req.text());
+      } catch {
+        return jsonError(c, 400, 'body is not valid JSON');
+      }
+      const parsed = parseResult(input);
+      if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
+      // Anonymize on the server too: a client that skipped it must not get identifying fields in.
+      const doc = anonymize(parsed.value);
+      const outcome = await store.insert(doc);
+      return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
+    },
+  );
+
+  app.get('/api/results', async (c) => {
+    const after = parseCursor(c.req.query('after'));
+    const limitRaw = c.req.query('limit') ?? '50';
+    const limit = /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
+    if (after === null) return jsonError(c, 400, 'after must be a cursor returned by a previous page');
+    if (!(limit >= 1 && limit <= MAX_PAGE)) return jsonError(c, 400, `limit must be an integer between 1 and ${MAX_PAGE}`);
+    return c.json(await store.list(after, limit));
+  });
+
+  app.get('/api/results/:id', async (c) => {
+    const item = await store.get(c.req.param('id') ?? '');
+    return item ? c.json(item) : jsonError(c, 404, 'no result with this id');
+  });
+
+  app.delete('/api/results/:id', writeLimit, async (c) => {
+    const auth = c.req.header('authorization') ?? '';
+    const token = auth.match(/^Bearer\s+([A-Za-z0-9_-]{1,128})$/)?.[1] ?? c.req.query('token') ?? '';
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(token)) return jsonError(c, 403, 'a deletion token is required (Authorization: Bearer <token>)');
+    const outcome = await store.remove(c.req.param('id') ?? '', token);
+    switch (outcome) {
+      case 'deleted':
+        return c.body(null, 204);
+      case 'not-found':
+        return jsonError(c, 404, 'no result with this id (already withdrawn?)');
+      case 'forbidden':
+        return jsonError(c, 403, 'wrong deletion token');
+      default: {
+        const never: never = outcome;
+        throw new Error(`unexpected outcome ${String(never)}`);
+      }
+    }
+  });
+
+  app.get('/api/stats', async (c) => {
+    c.header('Cache-Control', 'public, max-age=30');
+    return c.json(await store.stats());
+  });
+
+  app.get('/api/export.csv', (c) => {
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.csv"');
+    return c.body(exportStream(store, csvHeader(), csvLines));
+  });
+
+  app.get('/api/export.jsonl', (c) => {
+    c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.jsonl"');
+    return c.body(exportStream(store, '', jsonlLine));
+  });
+
+  app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
+
+  app.get('*', (c) => {
+    const indexHtml = resolve(opts.staticDir, 'index.html');
+    if (!existsSync(indexHtml)) {
+      return c.text('The app is not built yet: run npm run build', 503);
+    }
+    const file = staticResponse(opts.staticDir, c.req.path);
+    if (file) return file;
+    // Hash routes mean any other extension-less path is the SPA itself.
+    if (!/\.[a-z0-9]+$/i.test(c.req.path)) return staticResponse(opts.staticDir, '/index.html') ?? c.notFound();
+    return c.text('not found', 404);
+  });
+
+  app.onError((err, c) => {
+    opts.log({ msg: 'error', level: 'error', route: c.req.routePath, error: err.name, detail: err.message });
+    return jsonError(c, 500, 'internal error');
+  });
+
+  return app;
+}
+
+/** Start the server; `port: 0` picks an ephemeral port (tests). */
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const log: Logger = opts.log === false
+    ? () => undefined
+    : (event) => process.stdout.write(`${JSON.stringify({ t: new Date().toISOString().slice(0, 10), level: 'info', ...event })}\n`);
+  const db = await openDb(opts.databaseUrl ? { kind: 'postgres', url: opts.databaseUrl } : { kind: 'pglite', dataDir: resolve(opts.dataDir ?? './data/db') });
+  const store = new ResultStore(db);
+  const app = createApp(store, {
+    staticDir: resolve(opts.staticDir ?? 'dist'),
+    rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
+    log,
+    dbKind: db.kind,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolveServer, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolveServer(s as Server));
+    (s as Server).once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log({ msg: 'listening', url, db: db.kind });
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    close() {
+      // Graceful: stop accepting, let in-flight requests finish (5 s at most), then close the
+      // database so PGlite flushes and PostgreSQL connections end cleanly.
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          const force = setTimeout(() => server.closeAllConnections(), 5_000);
+          server.close(() => {
+            clearTimeout(force);
+            done();
+          });
+          server.closeIdleConnections();
+        });
+        await db.close();
+        log({ msg: 'closed' });
+      })();
+      return closing;
+    },
+  };
+}

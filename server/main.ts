@@ -1,0 +1,45 @@
+/**
+ * `npm start`: serve the app and the results API. Environment: PORT (8787), HOST (127.0.0.1),
+ * DATA_DIR (./data/db, PGlite), DATABASE_URL (PostgreSQL instead), RATE_LIMIT_PER_MINUTE.
+ */
+import { startServer } from './app.ts';
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`${name} must be a non-negative integer, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const perMinute = positiveInt('RATE_LIMIT_PER_MINUTE', 10);
+const server = await startServer({
+  port: positiveInt('PORT', 8787),
+  host: process.env.HOST || '127.0.0.1',
+  dataDir: process.env.DATA_DIR || './data/db',
+  ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  ...(process.env.STATIC_DIR ? { staticDir: process.env.STATIC_DIR } : {}),
+  log: process.env.LOG !== '0',
+  rateLimit: perMinute === 0 ? false : { burst: Math.max(perMinute * 2, 1), perMinute },
+}).catch((err: unknown) => {
+  process.stderr.write(`cannot start the server: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
+
+process.stdout.write(`Frugal AI Lab listening on ${server.url}\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * The results store: insert with dedupe, paged listing, withdrawal by token, aggregates and
+ * export pages. Documents arrive here already validated and anonymized.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { canonicalJson, utcDay } from '../src/shared/schema.ts';
+import type { ResultDocument } from '../src/shared/result.ts';
+import type { DatasetStats, GroupStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, WorkloadStats } from '../src/shared/dataset.ts';
+import { DATASET_LICENSE } from '../src/shared/dataset.ts';
+import type { Db } from './db.ts';
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export type DeleteOutcome = 'deleted' | 'not-found' | 'forbidden';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+export const isResultId = (s: string): boolean => ID_PATTERN.test(s);
+
+interface ResultRow {
+  seq: string | number;
+  id: string;
+  received_day: string | Date;
+  doc: ResultDocument;
+  [k: string]: unknown;
+}
+
+function dayString(d: string | Date): string {
+  return typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
+}
+
+const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
+
+export class ResultStore {
+  constructor(private readonly db: Db) {}
+
+  async insert(doc: ResultDocument, now: Date = new Date()): Promise<UploadAccepted | UploadDuplicate> {
+    const hash = sha256(canonicalJson(doc));
+    const id = randomBytes(12).toString('base64url');
+    const token = randomBytes(32).toString('base64url');
+    const e = doc.energy;
+    const inserted = await this.db.query<{ id: string }>(
+      `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
+                            general_j_p50, specialized_j_p50, ratio_p50, doc)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
+      [id, hash, sha256(token), utcDay(now), doc.suite.preset, doc.suite.version, doc.environment.adapter.vendor,
+        doc.environment.adapter.architecture, e?.perQuery.general.joules.p50 ?? null,
+        e?.perQuery.specialized.joules.p50 ?? null, e?.ratio.p50 ?? null, JSON.stringify(doc)],
+    );
+    if (inserted.rows.length === 1) return { id, token, duplicate: false };
+    const existing = await this.db.query<{ id: string }>('SELECT id FROM results WHERE content_hash = $1', [hash]);
+    const row = existing.rows[0];
+    // Withdrawn between our INSERT and SELECT: extremely unlikely; report it as a duplicate of nothing.
+    return { id: row?.id ?? '', duplicate: true };
+  }
+
+  async get(id: string): Promise<ResultListItem | null> {
+    if (!isResultId(id)) return null;
+    const r = await this.db.query<ResultRow>('SELECT seq, id, received_day, doc FROM results WHERE id = $1', [id]);
+    const row = r.rows[0];
+    return row ? { id: row.id, receivedDay: dayString(row.received_day), doc: row.doc } : null;
+  }
+
+  /** Rows in insertion order after the cursor; used by the listing and the exports. */
+  async page(after: number, limit: number): Promise<{ items: ResultListItem[]; last: number | null }> {
+    const r = await this.db.query<ResultRow>(
+      'SELECT seq, id, received_day, doc FROM results WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [after, limit],
+    );
+    const items = r.rows.map((row) => ({ id: row.id, receivedDay: dayString(row.received_day), doc: row.doc }));
+    const lastRow = r.rows[r.rows.length - 1];
+    return { items, last: lastRow ? Number(lastRow.seq) : null };
+  }
+
+  async list(after: number, limit: number): Promise<ResultPage> {
+    const p = await this.page(after, limit);
+    return { items: p.items, next: p.items.length === limit && p.last !== null ? String(p.last) : null };
+  }
+
+  async count(): Promise<number> {
+    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM results');
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  /** Delete only with the right token; the comparison is on hashes, in constant time. */
+  async remove(id: string, token: string): Promise<DeleteOutcome> {
+    if (!isResultId(id)) return 'not-found';
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{ token_hash: string }>('SELECT token_hash FROM results WHERE id = $1 FOR UPDATE', [id]);
+      const row = r.rows[0];
+      if (!row) return 'not-found';
+      const given = Buffer.from(sha256(token), 'hex');
+      const stored = Buffer.from(row.token_hash, 'hex');
+      if (given.length !== stored.length || !timingSafeEqual(given, stored)) return 'forbidden';
+      await tx.query('DELETE FROM results WHERE id = $1', [id]);
+      return 'deleted';
+    });
+  }
+
+  async stats(): Promise<DatasetStats> {
+    const groups = await this.db.query(
+      `SELECT vendor, architecture, preset, suite_version, count(*)::int AS count,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY general_j_p50) AS general_j,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY specialized_j_p50) AS specialized_j,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio_p50) AS ratio
+         FROM results GROUP BY vendor, architecture, preset, suite_version
+         ORDER BY count(*) DESC, vendor, architecture, preset, suite_version LIMIT 1000`,
+    );
+    const workloads = await this.db.query(
+      `SELECT r.vendor, r.architecture, r.preset, r.suite_version, w->>'id' AS workload, count(*)::int AS count,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY (w->'timing'->>'medianMs')::double precision) AS median_ms
+         FROM results r, jsonb_array_elements(r.doc->'workloads') AS w
+        GROUP BY r.vendor, r.architecture, r.preset, r.suite_version, w->>'id'
+        ORDER BY r.vendor, r.architecture, r.preset, r.suite_version, w->>'id' LIMIT 5000`,
+    );
+    return {
+      total: await this.count(),
+      license: DATASET_LICENSE,
+      groups: groups.rows.map((g): GroupStats => ({
+        vendor: String(g.vendor), architecture: String(g.architecture), preset: String(g.preset),
+        suiteVersion: String(g.suite_version), count: Number(g.count), medianGeneralJ: num(g.general_j),
+        medianSpecializedJ: num(g.specialized_j), medianRatio: num(g.ratio),
+      })),
+      workloads: workloads.rows.map((w): WorkloadStats => ({
+        vendor: String(w.vendor), architecture: String(w.architecture), preset: String(w.preset),
+        suiteVersion: String(w.suite_version), workload: String(w.workload), count: Number(w.count),
+        medianMs: Number(w.median_ms),
+      })),
+    };
+  }
+}
