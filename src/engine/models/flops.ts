@@ -1,0 +1,259 @@
+/**
+ * FLOPs and bytes of one query, counted from the config alone (issue 3 item 6), so that anyone
+ * can recount what a result document claims. The convention:
+ *
+ * - A matrix product [m×k]·[k×n] counts 2·m·n·k; its bias add, when present, m·n.
+ *   m = 1 runs the `gemv` kernel, m > 1 `gemm`.
+ * - Attention counts, per query head, QKᵀ (2·headDim) and the weighted sum of V (2·headDim) for
+ *   every key the query actually attends to, plus the scale (1) and the softmax (5: max, subtract,
+ *   exp, sum, divide) of each score. Causal prefill: query i sees i+1 keys; bidirectional: all
+ *   tokens; a decode step: the cache length (prompt + tokens generated so far, itself included).
+ * - The decoder's first output token comes from the prefill's last position, so a query runs
+ *   `outputTokens − 1` decode steps. The final norm, the LM head and the greedy argmax run only
+ *   on positions whose logits are used: the last prompt position and each decode step.
+ * - The encoder's classifier head (pre-classifier dense + activation, classifier dense) runs on
+ *   the first token only.
+ * - Element-wise work, per element: layernorm 8 (mean, variance 3, normalize 2, gain, shift),
+ *   rmsnorm 4 (square, sum, scale, gain), GELU 8, SwiGLU 6 (silu 4, ·gate, ·up), RoPE 3 (two
+ *   products and a sum per output), residual 1, position-embedding add 1, argmax 1 (a compare).
+ *   Small beside the products, counted so that nothing is silently free.
+ * - Bytes: weights read (once per dispatch: each decode step reads every weight again),
+ *   activations read and written, KV cache read and written (attention writes the K, V entries
+ *   of the positions it processes and reads the cache), token ids as u32. Elements are 4 bytes
+ *   in f32, 2 in f16.
+ */
+import type { DecoderWorkloadSpec, Dtype, EncoderWorkloadSpec, ModelWorkloadSpec } from './config.ts';
+
+/** Kernel names as in kernels/NAME, so the count lines up with the per-kernel breakdown. */
+export type KernelName =
+  | 'embedding'
+  | 'layernorm'
+  | 'rmsnorm'
+  | 'gemm'
+  | 'gemv'
+  | 'attention'
+  | 'gelu'
+  | 'swiglu'
+  | 'rope'
+  | 'residual'
+  | 'classifier'
+  | 'argmax';
+
+export interface KernelCount {
+  name: KernelName;
+  flops: number;
+  bytes: number;
+  /** Dispatches of this kernel in one query. */
+  count: number;
+}
+
+export interface PhaseCount {
+  flops: number;
+  bytes: number;
+  /** Dispatches in the phase. */
+  dispatches: number;
+}
+
+export interface QueryCount {
+  flops: number;
+  bytes: number;
+  /** Aggregated over the whole query, in order of first appearance. */
+  kernels: KernelCount[];
+  phases: {
+    /** The encoder's single forward pass, or the decoder's prefill (with its LM head and argmax). */
+    prefill: PhaseCount;
+    /** All decode steps together; null for the encoder, which has none. */
+    decode: (PhaseCount & { steps: number; perStep: { flops: number; bytes: number }[] }) | null;
+  };
+  /** Matrix products only (2·m·n·k summed), the part the FLOP convention is built on. */
+  matmulFlops: number;
+}
+
+export const ELEMENTWISE_FLOPS = Object.freeze({
+  layernorm: 8,
+  rmsnorm: 4,
+  gelu: 8,
+  swiglu: 6,
+  rope: 3,
+  residual: 1,
+  positionAdd: 1,
+  argmax: 1,
+  /** Per attention score: scale 1 + softmax 5. */
+  attentionScore: 6,
+});
+
+export function bytesPerElement(dtype: Dtype): number {
+  switch (dtype) {
+    case 'f32':
+      return 4;
+    case 'f16':
+      return 2;
+  }
+}
+
+const ID_BYTES = 4;
+
+/** Accumulates dispatches of one phase; `flush` hands back the phase total. */
+class Tally {
+  readonly kernels = new Map<KernelName, KernelCount>();
+  matmul = 0;
+  private phase: PhaseCount = { flops: 0, bytes: 0, dispatches: 0 };
+  constructor(private readonly b: number) {}
+
+  add(name: KernelName, flops: number, bytes: number): void {
+    const k = this.kernels.get(name) ?? { name, flops: 0, bytes: 0, count: 0 };
+    k.flops += flops;
+    k.bytes += bytes;
+    k.count += 1;
+    this.kernels.set(name, k);
+    this.phase.flops += flops;
+    this.phase.bytes += bytes;
+    this.phase.dispatches += 1;
+  }
+
+  /** y[m×n] = x[m×k]·W[k×n] (+ b). */
+  matmul_(m: number, k: number, n: number, bias: boolean, name?: KernelName): void {
+    const mm = 2 * m * n * k;
+    this.matmul += mm;
+    const flops = mm + (bias ? m * n : 0);
+    const bytes = this.b * (m * k + k * n + (bias ? n : 0) + m * n);
+    this.add(name ?? (m === 1 ? 'gemv' : 'gemm'), flops, bytes);
+  }
+
+  /** Element-wise kernel reading `reads` tensors of `elements` and writing one. */
+  elementwise(name: KernelName, elements: number, flopsPerElement: number, reads: number, params = 0): void {
+    this.add(name, flopsPerElement * elements, this.b * (reads * elements + elements + params));
+  }
+
+  /**
+   * Attention for `queries` rows over `pairs` (query, key) pairs per head; reads Q and the
+   * `keys` K/V rows, writes the output and the K/V entries of the `queries` new positions.
+   */
+  attention(heads: number, kvHeads: number, headDim: number, queries: number, keys: number, pairs: number): void {
+    const matmul = heads * pairs * 4 * headDim;
+    this.matmul += matmul;
+    const flops = matmul + heads * pairs * ELEMENTWISE_FLOPS.attentionScore;
+    const q = queries * heads * headDim;
+    const kvRead = 2 * keys * kvHeads * headDim;
+    const kvWrite = 2 * queries * kvHeads * headDim;
+    this.add('attention', flops, this.b * (q + kvRead + q + kvWrite));
+  }
+
+  flush(): PhaseCount {
+    const p = this.phase;
+    this.phase = { flops: 0, bytes: 0, dispatches: 0 };
+    return p;
+  }
+}
+
+function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
+  const c = spec.model;
+  const b = bytesPerElement(c.dtype);
+  const t = new Tally(b);
+  const T = spec.inputTokens;
+  const d = c.hidden;
+  const q = c.heads * c.headDim;
+  const kv = c.kvHeads * c.headDim;
+  const E = ELEMENTWISE_FLOPS;
+
+  // Token rows + position rows gathered and added.
+  t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * 3 * T * d);
+  t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
+  for (let l = 0; l < c.layers; l++) {
+    t.matmul_(T, d, q, true);
+    t.matmul_(T, d, kv, true);
+    t.matmul_(T, d, kv, true);
+    t.attention(c.heads, c.kvHeads, c.headDim, T, T, T * T); // bidirectional: every query sees T keys
+    t.matmul_(T, q, d, true);
+    t.elementwise('residual', T * d, E.residual, 2);
+    t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
+    t.matmul_(T, d, c.ffn, true);
+    t.elementwise('gelu', T * c.ffn, E.gelu, 1);
+    t.matmul_(T, c.ffn, d, true);
+    t.elementwise('residual', T * d, E.residual, 2);
+    t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
+  }
+  // Classifier head on the first token: pre (d→d, + activation), classifier (d→labels).
+  const headMatmul = 2 * d * d + 2 * d * c.labels;
+  t.matmul += headMatmul;
+  t.add(
+    'classifier',
+    headMatmul + d /* bias */ + d /* relu/tanh */ + c.labels /* bias */,
+    b * (d + d * d + d + d + d * c.labels + c.labels + c.labels),
+  );
+  const prefill = t.flush();
+  return finish(t, prefill, null);
+}
+
+function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
+  const c = spec.model;
+  const b = bytesPerElement(c.dtype);
+  const t = new Tally(b);
+  const P = spec.promptTokens;
+  const steps = Math.max(0, spec.outputTokens - 1);
+  const d = c.hidden;
+  const q = c.heads * c.headDim;
+  const kv = c.kvHeads * c.headDim;
+  const E = ELEMENTWISE_FLOPS;
+
+  /** One pass over `m` new positions with `before` positions already in the cache. */
+  const pass = (m: number, before: number): void => {
+    t.add('embedding', 0, ID_BYTES * m + b * 2 * m * d);
+    const keys = before + m;
+    // Causal: the j-th new row (0-based) sees before + j + 1 keys.
+    const pairs = m * before + (m * (m + 1)) / 2;
+    for (let l = 0; l < c.layers; l++) {
+      t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
+      t.matmul_(m, d, q, c.qkvBias);
+      t.matmul_(m, d, kv, c.qkvBias);
+      t.matmul_(m, d, kv, c.qkvBias);
+      t.elementwise('rope', m * (q + kv), E.rope, 1);
+      t.attention(c.heads, c.kvHeads, c.headDim, m, keys, pairs);
+      t.matmul_(m, q, d, false);
+      t.elementwise('residual', m * d, E.residual, 2);
+      t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
+      t.matmul_(m, d, c.ffn, false);
+      t.matmul_(m, d, c.ffn, false);
+      t.elementwise('swiglu', m * c.ffn, E.swiglu, 2);
+      t.matmul_(m, c.ffn, d, false);
+      t.elementwise('residual', m * d, E.residual, 2);
+    }
+    // Only the last position's logits are used: final norm, LM head, argmax on one row.
+    t.elementwise('rmsnorm', d, E.rmsnorm, 1, d);
+    t.matmul_(1, d, c.vocab, false);
+    t.add('argmax', E.argmax * c.vocab, b * c.vocab + ID_BYTES);
+  };
+
+  pass(P, 0);
+  const prefill = t.flush();
+  const perStep: { flops: number; bytes: number }[] = [];
+  let decode: PhaseCount = { flops: 0, bytes: 0, dispatches: 0 };
+  for (let s = 1; s <= steps; s++) {
+    pass(1, P + s - 1);
+    const step = t.flush();
+    perStep.push({ flops: step.flops, bytes: step.bytes });
+    decode = { flops: decode.flops + step.flops, bytes: decode.bytes + step.bytes, dispatches: decode.dispatches + step.dispatches };
+  }
+  return finish(t, prefill, { ...decode, steps, perStep });
+}
+
+function finish(t: Tally, prefill: PhaseCount, decode: QueryCount['phases']['decode']): QueryCount {
+  const kernels = [...t.kernels.values()];
+  return {
+    flops: prefill.flops + (decode?.flops ?? 0),
+    bytes: prefill.bytes + (decode?.bytes ?? 0),
+    kernels,
+    phases: { prefill, decode },
+    matmulFlops: t.matmul,
+  };
+}
+
+/** FLOPs and bytes of one query of `spec` (the whole forward pass: prefill and every decode step). */
+export function countQuery(spec: ModelWorkloadSpec): QueryCount {
+  switch (spec.family) {
+    case 'encoder':
+      return countEncoder(spec);
+    case 'decoder':
+      return countDecoder(spec);
+  }
+}
