@@ -1,0 +1,182 @@
+/**
+ * The HTTP API suite, run against a real server on loopback; `api.pglite.test.ts` and
+ * `api.postgres.test.ts` run it on each storage backend.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startServer } from '../../server/app.ts';
+import type { RunningServer, ServerOptions } from '../../server/app.ts';
+import type { DatasetStats, ResultPage } from '../../src/shared/dataset.ts';
+import { CSV_COLUMNS } from '../../src/results/export.ts';
+import { sampleResult } from './fixtures.ts';
+import { postJson, total, uniqueResult } from './helpers.ts';
+
+export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataDir' | 'databaseUrl'>) {
+  describe(`results API (${name})`, () => {
+    let server: RunningServer;
+    let base = '';
+
+    beforeAll(async () => {
+      server = await startServer({ port: 0, log: false, rateLimit: false, staticDir: '/nonexistent-dist', ...backend() });
+      base = server.url;
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    test('health check answers with the backend', async () => {
+      const res = await fetch(`${base}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true, db: name === 'postgres' ? 'postgres' : 'pglite' });
+    });
+
+    test('valid round trip: upload, list, fetch, aggregate, export, dedupe, withdraw', async () => {
+      expect(await total(base)).toBe(0);
+      const doc = sampleResult();
+      const up = await postJson(base, doc);
+      expect(up.status).toBe(201);
+      const id = up.json.id as string;
+      const token = up.json.token as string;
+      expect(id).toMatch(/^[A-Za-z0-9_-]{16}$/);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(up.json.duplicate).toBe(false);
+
+      // Listing returns the anonymized document as stored.
+      const page = (await (await fetch(`${base}/api/results?limit=10`)).json()) as ResultPage;
+      expect(page.items.map((i) => i.id)).toEqual([id]);
+      expect(page.next).toBeNull();
+      expect(page.items[0]?.receivedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(page.items[0]?.doc.workloads.map((w) => w.id)).toEqual(['fma-peak', 'copy', 'gemm', 'specialized-tiny', 'general-tiny']);
+      expect(page.items[0]?.doc.date).toBe('2026-11-23');
+
+      const one = await fetch(`${base}/api/results/${id}`);
+      expect(one.status).toBe(200);
+
+      // Aggregates: the fixture's per-query p50 energies and ratio, one result.
+      const stats = (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
+      expect(stats.total).toBe(1);
+      expect(stats.license.name).toBe('CC BY 4.0');
+      expect(stats.groups).toEqual([
+        { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1.0.0', count: 1, medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
+      ]);
+      expect(stats.workloads.find((w) => w.workload === 'gemm')?.medianMs).toBe(2);
+
+      // CSV: header + one row per workload.
+      const csv = await (await fetch(`${base}/api/export.csv`)).text();
+      const lines = csv.trimEnd().split('\r\n');
+      expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+      expect(lines).toHaveLength(6);
+      expect(lines[1]?.startsWith(`${id},2026-11-23,ci,1.0.0,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,fma-peak,micro,,1000000,16384,2.5`)).toBe(true);
+
+      // JSONL: one line, the stored document with its id.
+      const jsonl = await (await fetch(`${base}/api/export.jsonl`)).text();
+      const rows = jsonl.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; energy: { ratio: { p50: number } } });
+      expect(rows.map((r) => r.id)).toEqual([id]);
+      expect(rows[0]?.energy.ratio.p50).toBe(7.5);
+
+      // Same content again: deduplicated, no new row, no new token.
+      const again = await postJson(base, doc);
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual({ id, duplicate: true });
+      expect(await total(base)).toBe(1);
+
+      // Withdrawal: wrong token, missing token and unknown id are refused; the right token deletes.
+      const wrong = await fetch(`${base}/api/results/${id}`, { method: 'DELETE', headers: { authorization: 'Bearer not-the-token' } });
+      expect(wrong.status).toBe(403);
+      expect(((await wrong.json()) as { error: string }).error).toMatch(/wrong deletion token/);
+      expect((await fetch(`${base}/api/results/${id}`, { method: 'DELETE' })).status).toBe(403);
+      expect((await fetch(`${base}/api/results/AAAAAAAAAAAAAAAA`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect(await total(base)).toBe(1);
+      const right = await fetch(`${base}/api/results/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      expect(right.status).toBe(204);
+      expect(await total(base)).toBe(0);
+      expect((await fetch(`${base}/api/results/${id}`)).status).toBe(404);
+      expect((await fetch(`${base}/api/results/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    });
+
+    test('unknown and identifying fields are stripped before storage', async () => {
+      const doc = sampleResult({ app: { version: 'strip-test' } }) as unknown as Record<string, unknown>;
+      const env = (doc.environment as Record<string, Record<string, unknown>>);
+      env.adapter!.description = 'NVIDIA GeForce RTX 4090 Laptop';
+      env.adapter!.device = '0x2717';
+      env.adapter!.driver = '550.54';
+      (env as Record<string, unknown>).userAgent = 'Mozilla/5.0 (X11; Linux x86_64)';
+      doc.ip = '203.0.113.7';
+      doc.date = '2026-11-23';
+      const up = await postJson(base, doc, { 'user-agent': 'Mozilla/5.0 SecretAgent' });
+      expect(up.status).toBe(201);
+      const jsonl = await (await fetch(`${base}/api/export.jsonl`)).text();
+      expect(jsonl).not.toMatch(/RTX|0x2717|550\.54|Mozilla|SecretAgent|203\.0\.113|127\.0\.0\.1|userAgent|"ip"/);
+      const del = await fetch(`${base}/api/results/${up.json.id as string}`, { method: 'DELETE', headers: { authorization: `Bearer ${up.json.token as string}` } });
+      expect(del.status).toBe(204);
+    });
+
+    test('paging walks every result once', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await postJson(base, uniqueResult(1000 + i));
+        expect(r.status).toBe(201);
+        ids.push(r.json.id as string);
+      }
+      const seen: string[] = [];
+      let after = '';
+      for (let guard = 0; guard < 10; guard++) {
+        const page = (await (await fetch(`${base}/api/results?limit=2${after ? `&after=${after}` : ''}`)).json()) as ResultPage;
+        seen.push(...page.items.map((i) => i.id));
+        if (page.next === null) break;
+        after = page.next;
+      }
+      expect(seen).toEqual(ids);
+      expect((await fetch(`${base}/api/results?limit=0`)).status).toBe(400);
+      expect((await fetch(`${base}/api/results?after=abc`)).status).toBe(400);
+    });
+
+    describe('every rejection path answers 4xx with a reason and stores nothing', () => {
+      const cases: { name: string; body: () => string | unknown; headers?: Record<string, string>; status: number; message: RegExp }[] = [
+        { name: 'not JSON', body: () => '{"schemaVersion": 1,', status: 400, message: /not valid JSON/ },
+        { name: 'wrong content type', body: () => JSON.stringify(sampleResult()), headers: { 'content-type': 'text/plain' }, status: 415, message: /application\/json/ },
+        { name: 'oversized body', body: () => JSON.stringify({ ...sampleResult(), pad: 'x'.repeat(70_000) }), status: 413, message: /too large/ },
+        { name: 'empty object', body: () => ({}), status: 422, message: /invalid/ },
+        { name: 'an array', body: () => [sampleResult()], status: 422, message: /invalid/ },
+        { name: 'wrong schema version', body: () => ({ ...sampleResult(), schemaVersion: 2 }), status: 422, message: /invalid/ },
+        { name: 'Infinity through 1e999', body: () => JSON.stringify(sampleResult()).replace('"medianMs":2.5', '"medianMs":1e999'), status: 422, message: /invalid/ },
+        { name: 'unknown vendor', body: () => { const d = sampleResult(); d.environment.adapter.vendor = 'acme'; return d; }, status: 422, message: /invalid/ },
+        { name: 'unknown preset', body: () => ({ ...sampleResult(), suite: { preset: 'turbo', version: '1' } }), status: 422, message: /invalid/ },
+        { name: 'implausible throughput', body: () => { const d = sampleResult(); d.workloads[2]!.flops = 1e16; return d; }, status: 422, message: /invalid/ },
+        { name: 'p5 > p50', body: () => { const d = sampleResult(); d.energy!.ratio = { p5: 9, p50: 7.5, p95: 8.5 }; return d; }, status: 422, message: /invalid/ },
+      ];
+      for (const c of cases) {
+        test(c.name, async () => {
+          const before = await total(base);
+          const r = await postJson(base, c.body(), c.headers ?? {});
+          expect(r.status).toBe(c.status);
+          expect(String(r.json.error)).toMatch(c.message);
+          expect(await total(base)).toBe(before);
+          expect((await fetch(`${base}/healthz`)).status).toBe(200);
+        });
+      }
+
+      test('validation issues name the offending field', async () => {
+        const d = sampleResult();
+        d.workloads[0]!.timing.p10Ms = 3; // above the median 2.5
+        const r = await postJson(base, d);
+        expect(r.status).toBe(422);
+        expect(r.json.issues).toEqual(['workloads.0.timing: must satisfy p10Ms ≤ medianMs ≤ p90Ms']);
+      });
+    });
+
+    test('security headers: CSP, isolation, and CORS only on reads', async () => {
+      const stats = await fetch(`${base}/api/stats`);
+      expect(stats.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(stats.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(stats.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      expect(stats.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(stats.headers.get('access-control-allow-origin')).toBe('*');
+      const post = await postJson(base, '{', { origin: 'https://evil.example' });
+      expect(post.headers.get('access-control-allow-origin')).toBeNull();
+      const root = await fetch(`${base}/`);
+      expect(root.status).toBe(503);
+      expect(await root.text()).toMatch(/run npm run build/);
+      expect(root.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    });
+  });
+}

@@ -1,0 +1,32 @@
+/** Helpers of the server suites: temp directories, JSON requests, unique valid documents. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResultDocument } from '../../src/shared/result.ts';
+import { sampleResult } from './fixtures.ts';
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A valid document that differs from every other `n` (so it is not deduplicated). */
+export function uniqueResult(n: number): ResultDocument {
+  return sampleResult({ app: { version: `0.1.${n}` } });
+}
+
+export async function postJson(base: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${base}/api/results`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers };
+}
+
+export async function total(base: string): Promise<number> {
+  const res = await fetch(`${base}/api/stats`);
+  const body = (await res.json()) as { total: number };
+  return body.total;
+}
