@@ -1,0 +1,127 @@
+/**
+ * Grid carbon intensity: Ember annual averages as shipped by @tgwf/co2 (only its averageIntensity
+ * table is imported), country guessed from the IANA time zone (tzdb zone1970.tab-derived table),
+ * a world default of 473 gCO2e/kWh with a wide range when the country is unknown.
+ */
+import { averageIntensity } from '@tgwf/co2/data';
+import tzJson from '../../data/tz-country.json';
+import constants from '../../data/constants.json';
+import { InvalidEnergyInputError } from './errors.ts';
+
+interface TzTable { source: string; zones: Record<string, string>; iso2ByIso3: Record<string, string> }
+const TZ = tzJson as TzTable;
+
+export type GridOrigin = 'dataset' | 'default' | 'user';
+
+export interface GridChoice {
+  /** ISO 3166-1 alpha-3, "WORLD" for the default, "CUSTOM" for a user value. */
+  country: string;
+  gPerKWh: number;
+  /** Data year when known; Ember's per-country year is not in the bundled table (null then). */
+  year: number | null;
+  source: string;
+  /** Range used by the Monte Carlo (triangular low / gPerKWh / high). */
+  range: { low: number; high: number };
+  origin: GridOrigin;
+}
+
+const EMBER: Record<string, number> = averageIntensity.data;
+const G = constants.grid;
+const KNOWN_YEARS: Record<string, number> = G.knownYears;
+
+/** Country guessed from an IANA zone name ("Europe/Paris" → "FRA"); null when not a country zone. */
+export function guessCountry(timeZone: string): string | null {
+  const z = (timeZone ?? '').trim();
+  if (!z) return null;
+  return TZ.zones[z] ?? null;
+}
+
+/** The visitor's time zone, or null where Intl cannot tell. */
+export function currentTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+function emberSource(code: string, year: number | null): string {
+  return `Ember ${year ?? `${G.dataYearsSpan.from}–${G.dataYearsSpan.to}`} annual average (${code}), via @tgwf/co2 0.19.0 (data ${G.datasetRefreshed}); CC BY 4.0, credit Ember and the Green Web Foundation`;
+}
+
+/** World default: 473 gCO2e/kWh with the 30–900 range that says "country unknown". */
+export function worldDefaultGrid(): GridChoice {
+  return {
+    country: 'WORLD',
+    gPerKWh: G.worldDefaultGPerKWh,
+    year: KNOWN_YEARS['WORLD'] ?? null,
+    source: `${G.worldSource}; country unknown, so range ${G.unknownRangeGPerKWh.low}–${G.unknownRangeGPerKWh.high}`,
+    range: { ...G.unknownRangeGPerKWh },
+    origin: 'default',
+  };
+}
+
+/**
+ * Grid intensity for an ISO-3 country (or aggregate such as "EU"); world default when null or
+ * not in the table. Annual averages carry ±10 % for their own error.
+ */
+export function gridIntensity(country: string | null): GridChoice {
+  const code = (country ?? '').trim().toUpperCase();
+  if (!code || code === 'WORLD') return worldDefaultGrid();
+  const g = EMBER[code];
+  // Ember lists a few countries at 0 (no reported generation): treat them as unknown, not clean.
+  if (g === undefined || !(g > 0)) return worldDefaultGrid();
+  const year = KNOWN_YEARS[code] ?? null;
+  const e = G.knownRelativeError;
+  return {
+    country: code,
+    gPerKWh: g,
+    year,
+    source: emberSource(code, year),
+    range: { low: g * (1 - e), high: g * (1 + e) },
+    origin: 'dataset',
+  };
+}
+
+/** A value typed by the user (e.g. from their supplier or Electricity Maps): ±10 %. */
+export function customGrid(gPerKWh: number, label = 'custom value'): GridChoice {
+  if (!Number.isFinite(gPerKWh) || gPerKWh <= 0 || gPerKWh > 2000) throw new InvalidEnergyInputError('gPerKWh', gPerKWh);
+  const e = G.knownRelativeError;
+  return {
+    country: 'CUSTOM',
+    gPerKWh,
+    year: null,
+    source: `Entered by you (${label})`,
+    range: { low: gPerKWh * (1 - e), high: gPerKWh * (1 + e) },
+    origin: 'user',
+  };
+}
+
+/** Grid from the visitor's time zone (world default when it maps to no country in the table). */
+export function gridFromTimeZone(timeZone: string | null): GridChoice {
+  return gridIntensity(timeZone ? guessCountry(timeZone) : null);
+}
+
+export interface GridCountry { code: string; iso2: string | null; gPerKWh: number; aggregate: boolean }
+
+/** Every entry of the Ember table, countries first; aggregates (EU, ASIA, G20…) flagged. */
+export function listGridCountries(): GridCountry[] {
+  return Object.entries(EMBER)
+    .filter(([, g]) => g > 0)
+    .map(([code, g]) => {
+      const iso2 = TZ.iso2ByIso3[code] ?? null;
+      return { code, iso2, gPerKWh: g, aggregate: iso2 === null };
+    })
+    .sort((a, b) => Number(a.aggregate) - Number(b.aggregate) || a.code.localeCompare(b.code));
+}
+
+/** Country display name in a language ("FRA", "fr" → "France"); the code when unknown. */
+export function countryName(code: string, lang: string): string {
+  const iso2 = TZ.iso2ByIso3[code];
+  if (!iso2) return code;
+  try {
+    return new Intl.DisplayNames([lang], { type: 'region' }).of(iso2) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The energy model of DESIGN.md §4 / ENERGY_DATA.md §7, as a pure function of a result
+ * document and an energy context. Monte Carlo with a seeded PRNG; the ΔP, host, η and grid
+ * draws are shared by both models so their ratio is tighter than either absolute value.
+ *
+ *   E_marg [J] = (ΔP_gpu·k_model·t_busy + ΔP_host·t_wall) / η
+ *   E_attr [J] = E_marg + P_idle·t_wall / η            ("device baseline included")
+ *   CO2_op [g] = E_marg / 3.6e6 · CI                   (CI in gCO2e/kWh)
+ *   CO2_emb[g] = kgCO2e·1000·t_wall / (L·3.156e7)      (÷ useRatio for the upper bound; separate line)
+ *
+ * with ΔP_gpu ~ Tri(profile), ΔP_host ~ Tri(1, 3, 8) W (0 when the profile already includes
+ * the host), η ~ U(0.85, 0.92), CI ~ Tri(range.low, g, range.high), k_model ~ U(1 ± 0.15)
+ * drawn per model (compute- vs memory-bound kernels draw different power).
+ */
+import type { EnergySection, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
+import constants from '../../data/constants.json';
+import profilesJson from '../../data/power-profiles.json';
+import embodiedJson from '../../data/embodied.json';
+import { InvalidTimingError, MissingModelRoleError } from './errors.ts';
+import type { ProfileChoice } from './profiles.ts';
+import type { GridChoice } from './grid.ts';
+import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
+import { mulberry32, range3, scale3, triangular, uniform, type Range3, type Triangular } from './random.ts';
+
+export const FORMULAS_VERSION = constants.version; // "energy-v1"
+const POWER_VERSION = profilesJson.version;
+const EMBODIED_VERSION = embodiedJson.version;
+export const DEFAULT_DRAWS = 5000;
+/** Fixed default seed: the same document and context always give the same section. */
+export const DEFAULT_SEED = 0x5eed_2024;
+
+export interface EnergyAssumptions {
+  hostW: Triangular;
+  eta: { low: number; high: number };
+  /** Half-width of the per-model power factor k ~ U(1 − s, 1 + s). */
+  boundSpread: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: EnergyAssumptions = {
+  hostW: { low: constants.assumptions.hostW.low, typ: constants.assumptions.hostW.typ, high: constants.assumptions.hostW.high },
+  eta: { low: constants.assumptions.eta.low, high: constants.assumptions.eta.high },
+  boundSpread: constants.assumptions.boundSpread.value,
+};
+
+export interface EnergyContext {
+  profile: ProfileChoice;
+  grid: GridChoice;
+  embodied: EmbodiedChoice | null;
+  /** Model assumptions; DEFAULT_ASSUMPTIONS when absent (tests pass degenerate ones). */
+  assumptions?: EnergyAssumptions;
+}
+
+export interface ModelTimingInput {
+  role: Role;
+  workloadId: string;
+  tBusyMs: number;
+  tWallMs: number;
+  timingSource: TimingSource;
+}
+
+export interface RoleEnergy {
+  /** Marginal energy per query, J (the figure used for comparisons). */
+  joules: Range3;
+  mWh: Range3;
+  /** Operational gCO2e per query (marginal energy × grid intensity). */
+  gCO2e: Range3;
+  attributionalJoules: Range3;
+  attributionalGCO2e: Range3;
+  /** Embodied gCO2e per query: calendar (low) to active-hours (high) allocation; null without a class. */
+  embodiedGCO2e: { low: number; high: number } | null;
+  /** Deterministic estimate at the typical values (ΔP typ, host typ, η mid, k = 1), for a reader to recompute. */
+  pointJoules: number;
+  inputs: ModelTimingInput;
+  [k: string]: unknown;
+}
+
+export interface Per1000 {
+  wh: Range3;
+  gCO2e: Range3;
+  attributionalWh: Range3;
+  embodiedGCO2e: { low: number; high: number } | null;
+}
+
+/** The schema-v1 energy section with this module's extra fields. */
+export interface EnergyResult extends EnergySection {
+  grid: GridChoice;
+  perQuery: { general: RoleEnergy; specialized: RoleEnergy };
+  per1000: { general: Per1000; specialized: Per1000 };
+  ratio: Range3;
+  /** Ratio of busy times t_busy(general) / t_busy(specialized), the ratio's first-order value. */
+  busyTimeRatio: number;
+  embodied: EmbodiedChoice | null;
+  method: {
+    formulasVersion: string;
+    draws: number;
+    seed: number;
+    prng: 'mulberry32';
+    percentiles: 'linear interpolation of order statistics (p5, p50, p95)';
+    assumptions: EnergyAssumptions;
+    dataYears: { grid: number | null; gridSpan: { from: number; to: number }; profiles: string; embodied: string };
+  };
+  estimate: true;
+}
+
+function positiveMs(workloadId: string, field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InvalidTimingError(workloadId, field, v);
+  return v;
+}
+
+/** t_busy and t_wall of a role's model workload (first one when several). */
+export function modelTimings(doc: ResultDocument, role: Role): ModelTimingInput {
+  const w: Workload | undefined = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  if (!w) throw new MissingModelRoleError(role);
+  const tBusyMs = positiveMs(w.id, 'timing.medianMs', w.timing.medianMs);
+  const wall = w.timing.wallMedianMs ?? w.timing.medianMs;
+  const tWallMs = positiveMs(w.id, 'timing.wallMedianMs', wall);
+  return { role, workloadId: w.id, tBusyMs, tWallMs, timingSource: w.timing.source };
+}
+
+function validatedDraws(n: number | undefined): number {
+  const d = n ?? DEFAULT_DRAWS;
+  if (!Number.isInteger(d) || d < 1 || d > 1_000_000) throw new RangeError(`draws must be an integer in 1..1e6, got ${d}`);
+  return d;
+}
+
+/**
+ * Energy and carbon per query for both models, with p5/p50/p95 from `draws` Monte Carlo draws
+ * seeded by `seed`. Throws MissingModelRoleError when a role is absent.
+ */
+export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { draws?: number; seed?: number } = {}): EnergyResult {
+  const draws = validatedDraws(opts.draws);
+  const seed = (opts.seed ?? DEFAULT_SEED) >>> 0;
+  const a = ctx.assumptions ?? DEFAULT_ASSUMPTIONS;
+  const gen = modelTimings(doc, 'general');
+  const spec = modelTimings(doc, 'specialized');
+  const p = ctx.profile;
+  const host: Triangular = p.hostIncluded ? { low: 0, typ: 0, high: 0 } : a.hostW;
+  const idle = p.idleRangeW ?? (p.idleW === null ? null : { low: p.idleW, high: p.idleW });
+  const ci: Triangular = { low: ctx.grid.range.low, typ: ctx.grid.gPerKWh, high: ctx.grid.range.high };
+
+  const rand = mulberry32(seed);
+  const out = {
+    genJ: new Float64Array(draws), specJ: new Float64Array(draws),
+    genAttJ: new Float64Array(draws), specAttJ: new Float64Array(draws),
+    genG: new Float64Array(draws), specG: new Float64Array(draws),
+    genAttG: new Float64Array(draws), specAttG: new Float64Array(draws),
+    ratio: new Float64Array(draws),
+  };
+  const s = (ms: number) => ms / 1000;
+  for (let i = 0; i < draws; i++) {
+    // Draw order is fixed: changing it changes every seeded result, so bump FORMULAS_VERSION if you do.
+    const dP = triangular(rand(), p.deltaW);
+    const dHost = triangular(rand(), host);
+    const eta = uniform(rand(), a.eta.low, a.eta.high);
+    const g = triangular(rand(), ci);
+    const pIdle = idle ? uniform(rand(), idle.low, idle.high) : 0;
+    const kGen = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
+    const kSpec = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
+
+    const eGen = (dP * kGen * s(gen.tBusyMs) + dHost * s(gen.tWallMs)) / eta;
+    const eSpec = (dP * kSpec * s(spec.tBusyMs) + dHost * s(spec.tWallMs)) / eta;
+    const attGen = eGen + (pIdle * s(gen.tWallMs)) / eta;
+    const attSpec = eSpec + (pIdle * s(spec.tWallMs)) / eta;
+    out.genJ[i] = eGen;
+    out.specJ[i] = eSpec;
+    out.genAttJ[i] = attGen;
+    out.specAttJ[i] = attSpec;
+    out.genG[i] = (eGen / 3.6e6) * g;
+    out.specG[i] = (eSpec / 3.6e6) * g;
+    out.genAttG[i] = (attGen / 3.6e6) * g;
+    out.specAttG[i] = (attSpec / 3.6e6) * g;
+    out.ratio[i] = eGen / eSpec;
+  }
+
+  const etaMid = (a.eta.low + a.eta.high) / 2;
+  const role = (t: ModelTimingInput, j: Float64Array, attJ: Float64Array, gr: Float64Array, attG: Float64Array): RoleEnergy => {
+    const joules = range3(j);
+    return {
+      joules,
+      mWh: scale3(joules, 1 / 3.6),
+      gCO2e: range3(gr),
+      attributionalJoules: range3(attJ),
+      attributionalGCO2e: range3(attG),
+      embodiedGCO2e: ctx.embodied ? embodiedGrams(ctx.embodied, s(t.tWallMs)) : null,
+      pointJoules: (p.deltaW.typ * s(t.tBusyMs) + host.typ * s(t.tWallMs)) / etaMid,
+      inputs: t,
+    };
+  };
+  const general = role(gen, out.genJ, out.genAttJ, out.genG, out.genAttG);
+  const specialized = role(spec, out.specJ, out.specAttJ, out.specG, out.specAttG);
+  const per1000 = (r: RoleEnergy): Per1000 => ({
+    // 1,000 queries × J / 3600 J/Wh
+    wh: scale3(r.joules, 1000 / 3600),
+    gCO2e: scale3(r.gCO2e, 1000),
+    attributionalWh: scale3(r.attributionalJoules, 1000 / 3600),
+    embodiedGCO2e: r.embodiedGCO2e ? { low: r.embodiedGCO2e.low * 1000, high: r.embodiedGCO2e.high * 1000 } : null,
+  });
+
+  return {
+    // The whole choice is recorded (id, source, idleW, deltaW + label, reason, sources, flags).
+    profile: { ...p, deltaW: { ...p.deltaW } },
+    grid: { ...ctx.grid },
+    perQuery: { general, specialized },
+    per1000: { general: per1000(general), specialized: per1000(specialized) },
+    ratio: range3(out.ratio),
+    busyTimeRatio: gen.tBusyMs / spec.tBusyMs,
+    embodied: ctx.embodied,
+    method: {
+      formulasVersion: FORMULAS_VERSION,
+      draws,
+      seed,
+      prng: 'mulberry32',
+      percentiles: 'linear interpolation of order statistics (p5, p50, p95)',
+      assumptions: { ...a, hostW: { ...host } },
+      dataYears: {
+        grid: ctx.grid.year,
+        gridSpan: { ...constants.grid.dataYearsSpan },
+        profiles: POWER_VERSION,
+        embodied: EMBODIED_VERSION,
+      },
+    },
+    estimate: true,
+  };
+}
