@@ -1,0 +1,37 @@
+import { ceilDiv, grid2d, type KernelMeta } from '../kernel-grid.ts';
+
+/**
+ * y[n] = x[k]·W (+bias): `layout: 'kn'` for W [k, n] (projections, untied LM head),
+ * `'nk'` for W [n, k] (tied LM head reading the token embedding rows).
+ */
+export interface GemvShape {
+  n: number;
+  k: number;
+  layout: 'kn' | 'nk';
+}
+
+export const gemvUsesVec4 = (s: GemvShape): boolean => s.layout === 'kn' && s.n % 4 === 0;
+
+export const gemvMeta: KernelMeta<GemvShape> = {
+  name: 'gemv',
+  bindings: [
+    { binding: 0, name: 'dims', kind: 'uniform' },
+    { binding: 1, name: 'x', kind: 'read-only-storage' },
+    { binding: 2, name: 'w', kind: 'read-only-storage' },
+    { binding: 3, name: 'y', kind: 'storage' },
+    { binding: 4, name: 'bias', kind: 'read-only-storage' },
+  ],
+  workgroupSize: [64, 4, 1],
+  requiredFeatures: [],
+  // A matrix product with m = 1: 2·n·k.
+  flops: ({ n, k }) => 2 * n * k,
+  bytes: ({ n, k }) => 4 * (k + k * n + n),
+  workgroups: (s) => {
+    switch (s.layout) {
+      case 'kn':
+        return [ceilDiv(gemvUsesVec4(s) ? s.n / 4 : s.n, 64), 1, 1];
+      case 'nk':
+        return grid2d(ceilDiv(s.n, 4));
+    }
+  },
+};

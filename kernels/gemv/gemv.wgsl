@@ -1,0 +1,107 @@
+// Matrix-vector products for decode (M = 1), fp32. Memory-bound: every weight is read once,
+// so the point is coalesced loads and enough parallel work.
+//
+//  - `main_vec4`   y[n] = act(x[k] · W[k,n] + bias[n]), W row-major [k, n], N % 4 == 0:
+//                  thread (lx, ly) owns 4 adjacent columns and sums every KSPLIT-th k; adjacent
+//                  threads read adjacent vec4s of a W row (coalesced), partial sums meet in
+//                  workgroup memory.
+//  - `main_scalar` the same for any N (classifier heads with N = 2).
+//  - `main_rows`   y[n] = x[k] · E[n,k]ᵀ with E row-major [n, k] (tied LM head: the token
+//                  embedding). One row per 64 threads, reduced in workgroup memory; rows may be a
+//                  chunk of a split table (yOffset says where the chunk's logits go).
+// x and y carry element offsets (xOffset: which row of a [T, k] activation; yOffset: where the
+// outputs go), so no binding offset alignment is needed.
+
+override HAS_BIAS: bool = false;
+override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 2 = tanh
+
+struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32 }
+
+@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+
+@group(0) @binding(2) var<storage, read> w4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> w1: array<f32>;
+
+const COLS: u32 = 64u;   // workgroup_size.x
+const KSPLIT: u32 = 4u;  // workgroup_size.y
+
+var<workgroup> partial4: array<vec4<f32>, 256>; // COLS * KSPLIT
+var<workgroup> partial1: array<f32, 256>;
+
+fn activate(v: f32) -> f32 {
+  switch (ACTIVATION) {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return tanh(v); }
+    default: { return v; }
+  }
+}
+
+fn finish(col: u32, v: f32) {
+  var r = v;
+  if (HAS_BIAS) { r += bias[col]; }
+  y[dims.yOffset + col] = activate(r);
+}
+
+@compute @workgroup_size(64, 4, 1)
+fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let n4 = dims.n / 4u;
+  let c = wg.x * COLS + lid.x;
+  var acc = vec4<f32>(0.0);
+  if (c < n4) {
+    for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
+      acc += x[dims.xOffset + kk] * w4[kk * n4 + c];
+    }
+  }
+  partial4[lid.y * COLS + lid.x] = acc;
+  workgroupBarrier();
+  if (lid.y == 0u && c < n4) {
+    var s = partial4[lid.x];
+    for (var j = 1u; j < KSPLIT; j++) { s += partial4[j * COLS + lid.x]; }
+    for (var e = 0u; e < 4u; e++) { finish(c * 4u + e, s[e]); }
+  }
+}
+
+@compute @workgroup_size(64, 4, 1)
+fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let n = dims.n;
+  let c = wg.x * COLS + lid.x;
+  var acc = 0.0;
+  if (c < n) {
+    for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
+      acc += x[dims.xOffset + kk] * w1[kk * n + c];
+    }
+  }
+  partial1[lid.y * COLS + lid.x] = acc;
+  workgroupBarrier();
+  if (lid.y == 0u && c < n) {
+    var s = partial1[lid.x];
+    for (var j = 1u; j < KSPLIT; j++) { s += partial1[j * COLS + lid.x]; }
+    finish(c, s);
+  }
+}
+
+// 4 rows per workgroup (lid.y), 64 threads across k (lid.x). 2-D grid: row blocks beyond 65535
+// workgroups continue in wg.y.
+@compute @workgroup_size(64, 4, 1)
+fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_id) lid: vec3<u32>) {
+  let block = wg.y * nwg.x + wg.x;
+  let row = block * 4u + lid.y;
+  var acc = 0.0;
+  if (row < dims.n) {
+    let base = row * dims.k;
+    for (var kk = lid.x; kk < dims.k; kk += 64u) {
+      acc += x[dims.xOffset + kk] * w1[base + kk];
+    }
+  }
+  partial1[lid.y * 64u + lid.x] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    if (lid.x < s) { partial1[lid.y * 64u + lid.x] += partial1[lid.y * 64u + lid.x + s]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u && row < dims.n) { finish(row, partial1[lid.y * 64u]); }
+}

@@ -1,0 +1,16 @@
+import { ceilDiv, grid2d, type KernelMeta } from '../kernel-grid.ts';
+import type { ElementwiseShape } from '../gelu/gelu.meta.ts';
+
+export const swigluMeta: KernelMeta<ElementwiseShape> = {
+  name: 'swiglu',
+  bindings: [
+    { binding: 0, name: 'params', kind: 'uniform' },
+    { binding: 1, name: 'gate', kind: 'storage' },
+    { binding: 2, name: 'up', kind: 'read-only-storage' },
+  ],
+  workgroupSize: [256, 1, 1],
+  requiredFeatures: [],
+  flops: ({ count }) => 6 * count, // silu 4, ·up, (models/flops.ts: 6 per element)
+  bytes: ({ count }) => 4 * 3 * count,
+  workgroups: ({ count }) => grid2d(ceilDiv(count, 256)),
+};

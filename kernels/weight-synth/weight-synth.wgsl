@@ -1,0 +1,40 @@
+// Weight synthesis on the GPU, bit-for-bit the function of src/engine/weights.ts:
+//   hash32 = lowbias32; bits = hash32(index ^ hash32(seed ^ hash32(tensorId)))
+//   unit = f32(bits >> 8) · 2^−23 − 1   (exact in f32, in [−1, 1));  value = unit · scale
+// (every step is exact or a single correctly rounded f32 multiply, so CPU and GPU agree).
+// mode 1 writes the constant `scale` instead (norm gains = 1, shifts = 0).
+//
+// A dispatch fills one buffer: `count` elements that are a block of a tensor. The element's
+// index in the whole tensor is baseIndex + (i / chunkCols) · fullCols + i % chunkCols, so a
+// buffer can hold a row range (chunkCols = fullCols) or a column block of a row-major matrix
+// (tensors larger than the binding limit are split). 2-D grid for more than 65535 workgroups.
+
+struct Params {
+  seed: u32, tensorId: u32, baseIndex: u32, count: u32,
+  chunkCols: u32, fullCols: u32, mode: u32, scale: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+
+fn hash32(v: u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.y * nwg.x * 256u + gid.x;
+  if (i >= params.count) { return; }
+  if (params.mode == 1u) { out[i] = params.scale; return; }
+  let index = params.baseIndex + (i / params.chunkCols) * params.fullCols + i % params.chunkCols;
+  let inner = hash32(params.seed ^ hash32(params.tensorId));
+  let bits = hash32(index ^ inner);
+  let unit = f32(bits >> 8u) * 1.1920928955078125e-7 - 1.0; // 2^-23
+  out[i] = unit * params.scale;
+}

@@ -1,0 +1,298 @@
+/**
+ * Every transformer kernel on the GPU against its CPU reference, from the data-driven cases in
+ * kernels/NAME/NAME.cases.json (explicit cases carry hand-computed outputs; seeded cases carry a
+ * shape, their inputs come from `seededValues` and their expectation from NAME.ref.ts).
+ * Tolerances are stated in each cases file (f32 vs an f64 reference).
+ */
+import { describe, expect, test } from 'vitest';
+import { withDevice, type DeviceContext } from '../helpers/with-device.ts';
+import { PipelineCache, type Dispatch } from '../../src/engine/dispatch.ts';
+import { submitDispatches } from '../../src/engine/ops/submit.ts';
+import {
+  createArgmax, createAttention, createEmbedding, createGelu, createGemv, createLayerNorm, createResidual,
+  createRmsNorm, createRope, createSoftmax, createSwiglu, createWeightSynth, type GemvActivation,
+} from '../../src/engine/ops.ts';
+import { compareClose, seededValues } from '../../kernels/testing.ts';
+import gemvCases from '../../kernels/gemv/gemv.cases.json';
+import layernormCases from '../../kernels/layernorm/layernorm.cases.json';
+import rmsnormCases from '../../kernels/rmsnorm/rmsnorm.cases.json';
+import softmaxCases from '../../kernels/softmax/softmax.cases.json';
+import attentionCases from '../../kernels/attention/attention.cases.json';
+import geluCases from '../../kernels/gelu/gelu.cases.json';
+import swigluCases from '../../kernels/swiglu/swiglu.cases.json';
+import residualCases from '../../kernels/residual/residual.cases.json';
+import ropeCases from '../../kernels/rope/rope.cases.json';
+import embeddingCases from '../../kernels/embedding/embedding.cases.json';
+import argmaxCases from '../../kernels/argmax/argmax.cases.json';
+import synthCases from '../../kernels/weight-synth/weight-synth.cases.json';
+import { gemvRef } from '../../kernels/gemv/gemv.ref.ts';
+import { layernormRef } from '../../kernels/layernorm/layernorm.ref.ts';
+import { rmsnormRef } from '../../kernels/rmsnorm/rmsnorm.ref.ts';
+import { softmaxRef } from '../../kernels/softmax/softmax.ref.ts';
+import { attentionRef } from '../../kernels/attention/attention.ref.ts';
+import { geluRef } from '../../kernels/gelu/gelu.ref.ts';
+import { swigluRef } from '../../kernels/swiglu/swiglu.ref.ts';
+import { residualRef } from '../../kernels/residual/residual.ref.ts';
+import { ropeRef } from '../../kernels/rope/rope.ref.ts';
+import { ropeTables } from '../../kernels/rope/rope.meta.ts';
+import { embeddingRef } from '../../kernels/embedding/embedding.ref.ts';
+import { argmaxRef } from '../../kernels/argmax/argmax.ref.ts';
+import { synthTensor } from '../../src/engine/weights.ts';
+
+type Build = (ctx: DeviceContext, cache: PipelineCache, resources: GPUBuffer[]) => { dispatches: Dispatch[]; outputs: GPUBuffer[] };
+
+/** Build, submit once, read every output back as f32 (or raw bytes for ids). */
+async function runOnGpu(build: Build): Promise<ArrayBuffer[]> {
+  return withDevice(async (ctx) => {
+    const cache = new PipelineCache(ctx.device);
+    const resources: GPUBuffer[] = [];
+    const { dispatches, outputs } = build(ctx, cache, resources);
+    resources.forEach(ctx.track);
+    submitDispatches(ctx.device, dispatches);
+    const out: ArrayBuffer[] = [];
+    for (const b of outputs) out.push(await ctx.read(b));
+    return out;
+  });
+}
+
+const f32 = (x: number[] | undefined, fallback: () => Float32Array): Float32Array => (x ? new Float32Array(x) : fallback());
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number): void {
+  const report = compareClose(actual, expected, atol);
+  expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
+}
+
+describe('gemv', () => {
+  for (const c of gemvCases.cases as { name: string; n: number; k: number; layout: 'kn' | 'nk'; x?: number[]; w?: number[]; bias?: number[] | string; activation?: GemvActivation; expected?: number[]; seed?: number; xRows?: number; xRow?: number; yOffset?: number }[]) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const xRows = c.xRows ?? 1;
+      const xAll = f32(c.x, () => seededValues(seed, xRows * c.k));
+      const x = xAll.subarray((c.xRow ?? 0) * c.k, ((c.xRow ?? 0) + 1) * c.k);
+      const w = f32(c.w, () => seededValues(seed + 1, c.n * c.k));
+      const bias = c.bias === 'seeded' ? seededValues(seed + 2, c.n) : Array.isArray(c.bias) ? new Float32Array(c.bias) : undefined;
+      const expected = c.expected ? new Float32Array(c.expected) : gemvRef(x, w, c.n, c.k, { layout: c.layout, ...(bias ? { bias } : {}), activation: c.activation ?? 'none' });
+      const yOffset = c.yOffset ?? 0;
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const y = buffer((yOffset + c.n) * 4);
+        const d = createGemv(device, cache, {
+          x: buffer(xAll), w: buffer(w), y, n: c.n, k: c.k, layout: c.layout, activation: c.activation ?? 'none',
+          xOffset: (c.xRow ?? 0) * c.k, yOffset, resources, ...(bias ? { bias: buffer(bias) } : {}),
+        });
+        expect(d.flops).toBe(2 * c.n * c.k + (bias ? c.n : 0) + ((c.activation ?? 'none') !== 'none' ? c.n : 0));
+        return { dispatches: [d], outputs: [y] };
+      });
+      const y = new Float32Array(raw!);
+      if (yOffset > 0) expect(Array.from(y.subarray(0, yOffset))).toEqual(new Array(yOffset).fill(0));
+      expectClose(y.subarray(yOffset, yOffset + c.n), expected, 1e-5 * (1 + c.k));
+    });
+  }
+});
+
+describe('layernorm', () => {
+  for (const c of layernormCases.cases as { name: string; rows: number; dim: number; eps: number; x?: number[]; gamma?: number[]; beta?: number[]; expected?: number[]; seed?: number; shift?: number }[]) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const x = f32(c.x, () => seededValues(seed, c.rows * c.dim).map((v) => v + (c.shift ?? 0)));
+      const gamma = f32(c.gamma, () => seededValues(seed + 1, c.dim));
+      const beta = f32(c.beta, () => seededValues(seed + 2, c.dim));
+      const expected = c.expected ? new Float32Array(c.expected) : layernormRef(x, gamma, beta, c.rows, c.dim, c.eps);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const y = buffer(x.byteLength);
+        return { dispatches: [createLayerNorm(device, cache, { x: buffer(x), gamma: buffer(gamma), beta: buffer(beta), y, rows: c.rows, dim: c.dim, eps: c.eps, resources })], outputs: [y] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, c.rows * c.dim), expected, 2e-5);
+    });
+  }
+});
+
+describe('rmsnorm', () => {
+  for (const c of rmsnormCases.cases as { name: string; rows: number; dim: number; eps: number; x?: number[]; gamma?: number[]; expected?: number[]; seed?: number; xRows?: number; rowOffset?: number }[]) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const xRows = c.xRows ?? c.rows;
+      const rowOffset = c.rowOffset ?? 0;
+      const x = f32(c.x, () => seededValues(seed, xRows * c.dim));
+      const gamma = f32(c.gamma, () => seededValues(seed + 1, c.dim));
+      const expected = c.expected ? new Float32Array(c.expected) : rmsnormRef(x.subarray(rowOffset * c.dim), gamma, c.rows, c.dim, c.eps);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const y = buffer(x.byteLength);
+        return { dispatches: [createRmsNorm(device, cache, { x: buffer(x), gamma: buffer(gamma), y, rows: c.rows, dim: c.dim, eps: c.eps, rowOffset, resources })], outputs: [y] };
+      });
+      const y = new Float32Array(raw!);
+      expectClose(y.subarray(rowOffset * c.dim, (rowOffset + c.rows) * c.dim), expected, 2e-5);
+      // Rows before rowOffset are untouched.
+      expect(Array.from(y.subarray(0, rowOffset * c.dim)).every((v) => v === 0)).toBe(true);
+    });
+  }
+});
+
+describe('softmax', () => {
+  for (const c of softmaxCases.cases as { name: string; rows: number; cols: number; x?: number[]; expected?: number[]; seed?: number; scale?: number }[]) {
+    test(c.name, async () => {
+      const x = f32(c.x, () => seededValues(c.seed ?? 0, c.rows * c.cols, c.scale ?? 1));
+      const expected = c.expected ? new Float32Array(c.expected) : softmaxRef(x, c.rows, c.cols);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const xb = buffer(x);
+        return { dispatches: [createSoftmax(device, cache, { x: xb, rows: c.rows, cols: c.cols, resources })], outputs: [xb] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, c.rows * c.cols), expected, 1e-6);
+    });
+  }
+});
+
+describe('attention', () => {
+  for (const c of attentionCases.cases as { name: string; queries: number; heads: number; kvHeads: number; headDim: number; qPos0: number; kvLen: number; causal: boolean; q?: number[]; k?: number[]; v?: number[]; expected?: number[]; seed?: number }[]) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const shape = { queries: c.queries, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: c.qPos0, kvLen: c.kvLen, causal: c.causal };
+      const q = f32(c.q, () => seededValues(seed, c.queries * c.heads * c.headDim));
+      const k = f32(c.k, () => seededValues(seed + 1, c.kvLen * c.kvHeads * c.headDim));
+      const v = f32(c.v, () => seededValues(seed + 2, c.kvLen * c.kvHeads * c.headDim));
+      const expected = c.expected ? new Float32Array(c.expected) : attentionRef(q, k, v, shape);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const o = buffer(q.byteLength);
+        return { dispatches: [createAttention(device, cache, { q: buffer(q), k: buffer(k), v: buffer(v), o, shape, resources })], outputs: [o] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, q.length), expected, 2e-5);
+    });
+  }
+});
+
+describe('gelu, swiglu, residual', () => {
+  for (const c of geluCases.cases as { name: string; x?: number[]; expected?: number[]; count?: number; seed?: number; scale?: number }[]) {
+    test(`gelu: ${c.name}`, async () => {
+      const x = f32(c.x, () => seededValues(c.seed ?? 0, c.count ?? 0, c.scale ?? 1));
+      const expected = c.expected ? new Float32Array(c.expected) : geluRef(x);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const xb = buffer(x);
+        return { dispatches: [createGelu(device, cache, { x: xb, count: x.length, resources })], outputs: [xb] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, x.length), expected, 1e-6);
+    });
+  }
+  for (const c of swigluCases.cases as { name: string; gate?: number[]; up?: number[]; expected?: number[]; count?: number; seed?: number; scale?: number }[]) {
+    test(`swiglu: ${c.name}`, async () => {
+      const gate = f32(c.gate, () => seededValues(c.seed ?? 0, c.count ?? 0, c.scale ?? 1));
+      const up = f32(c.up, () => seededValues((c.seed ?? 0) + 1, c.count ?? 0, c.scale ?? 1));
+      const expected = c.expected ? new Float32Array(c.expected) : swigluRef(gate, up);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const g = buffer(gate);
+        return { dispatches: [createSwiglu(device, cache, { gate: g, up: buffer(up), count: gate.length, resources })], outputs: [g] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, gate.length), expected, 1e-6 * (1 + (c.scale ?? 1) ** 2));
+    });
+  }
+  for (const c of residualCases.cases as { name: string; x?: number[]; y?: number[]; expected?: number[]; count?: number; seed?: number }[]) {
+    test(`residual: ${c.name}`, async () => {
+      const x = f32(c.x, () => seededValues(c.seed ?? 0, c.count ?? 0));
+      const y = f32(c.y, () => seededValues((c.seed ?? 0) + 1, c.count ?? 0));
+      const expected = c.expected ? new Float32Array(c.expected) : residualRef(x, y);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const xb = buffer(x);
+        return { dispatches: [createResidual(device, cache, { x: xb, y: buffer(y), count: x.length, resources })], outputs: [xb] };
+      });
+      expect(Array.from(new Float32Array(raw!).subarray(0, x.length))).toEqual(Array.from(expected));
+    });
+  }
+});
+
+describe('rope', () => {
+  for (const c of ropeCases.cases as { name: string; tokens: number; heads: number; kvHeads: number; headDim: number; pos0: number; theta: number; q?: number[]; k?: number[]; expectedQ?: number[]; expectedK?: number[]; seed?: number }[]) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const kvDim = c.kvHeads * c.headDim;
+      const q = f32(c.q, () => seededValues(seed, c.tokens * c.heads * c.headDim));
+      const kNew = f32(c.k, () => seededValues(seed + 1, c.tokens * kvDim));
+      // K lives in a cache whose rows pos0.. hold the new tokens; earlier rows must not move.
+      const cacheRows = c.pos0 + c.tokens;
+      const kCache = new Float32Array(cacheRows * kvDim).fill(7);
+      kCache.set(kNew, c.pos0 * kvDim);
+      const expectedQ = c.expectedQ ? new Float32Array(c.expectedQ) : ropeRef(q, c.tokens, c.heads, c.headDim, c.pos0, c.theta);
+      const expectedK = c.expectedK ? new Float32Array(c.expectedK) : ropeRef(kNew, c.tokens, c.kvHeads, c.headDim, c.pos0, c.theta);
+      const tables = ropeTables(cacheRows, c.headDim, c.theta);
+      const [rq, rk] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const qb = buffer(q);
+        const kb = buffer(kCache);
+        const d = createRope(device, cache, { q: qb, k: kb, cos: buffer(tables.cos), sin: buffer(tables.sin), tokens: c.tokens, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, pos0: c.pos0, resources });
+        return { dispatches: [d], outputs: [qb, kb] };
+      });
+      expectClose(new Float32Array(rq!).subarray(0, q.length), expectedQ, 2e-6);
+      const kOut = new Float32Array(rk!);
+      expect(Array.from(kOut.subarray(0, c.pos0 * kvDim)).every((v) => v === 7)).toBe(true);
+      expectClose(kOut.subarray(c.pos0 * kvDim, cacheRows * kvDim), expectedK, 2e-6);
+    });
+  }
+});
+
+describe('embedding', () => {
+  for (const c of embeddingCases.cases as { name: string; dim: number; vocab: number; ids: number[]; table?: number[]; positions?: number[]; expected?: number[]; seed?: number; chunkRows?: number; idOffset?: number; tokens?: number; posOffset?: number; positionsRows?: number }[]) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const idOffset = c.idOffset ?? 0;
+      const tokens = c.tokens ?? c.ids.length - idOffset;
+      const table = f32(c.table, () => seededValues(seed, c.vocab * c.dim));
+      const positions = c.positions ? new Float32Array(c.positions) : c.positionsRows ? seededValues(seed + 1, c.positionsRows * c.dim) : undefined;
+      const ids = c.ids.slice(idOffset, idOffset + tokens);
+      const expected = c.expected ? new Float32Array(c.expected) : embeddingRef(ids, table, c.dim, positions, c.posOffset ?? 0);
+      const chunkRows = c.chunkRows ?? c.vocab;
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const chunks = [];
+        for (let r = 0; r < c.vocab; r += chunkRows) {
+          const rows = Math.min(chunkRows, c.vocab - r);
+          chunks.push({ buffer: buffer(table.slice(r * c.dim, (r + rows) * c.dim)), rowStart: r, rowCount: rows });
+        }
+        const out = buffer(tokens * c.dim * 4);
+        const ds = createEmbedding(device, cache, {
+          ids: buffer(new Uint32Array(c.ids)), chunks, out, tokens, dim: c.dim, idOffset, posOffset: c.posOffset ?? 0, resources,
+          ...(positions ? { positions: buffer(positions) } : {}),
+        });
+        expect(ds).toHaveLength(chunks.length);
+        return { dispatches: ds, outputs: [out] };
+      });
+      expect(Array.from(new Float32Array(raw!).subarray(0, tokens * c.dim))).toEqual(Array.from(expected));
+    });
+  }
+});
+
+describe('argmax', () => {
+  for (const c of argmaxCases.cases as { name: string; x?: number[]; expected?: number; count?: number; seed?: number; outIndex?: number }[]) {
+    test(c.name, async () => {
+      const x = f32(c.x, () => seededValues(c.seed ?? 0, c.count ?? 0));
+      const expected = c.expected ?? argmaxRef(x);
+      const outIndex = c.outIndex ?? 0;
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const ids = buffer(new Uint32Array(outIndex + 2).fill(99));
+        return { dispatches: [createArgmax(device, cache, { logits: buffer(x), ids, n: x.length, outIndex, resources })], outputs: [ids] };
+      });
+      const ids = new Uint32Array(raw!);
+      expect(ids[outIndex]).toBe(expected);
+      expect(ids[outIndex + 1]).toBe(99);
+    });
+  }
+});
+
+describe('weight-synth (bit-exact with weights.ts)', () => {
+  for (const c of synthCases.cases as { name: string; seed: number; tensorId: number; rows: number; cols: number; init: 'synth' | 'ones' | 'zeros'; scale: number; rowStart?: number; rowCount?: number; colStart?: number; colCount?: number }[]) {
+    test(c.name, async () => {
+      const full = synthTensor(c.seed, { id: c.tensorId, name: 't', shape: [c.rows, c.cols], init: c.init, scale: Math.fround(c.scale) });
+      const rowStart = c.rowStart ?? 0;
+      const rowCount = c.rowCount ?? c.rows;
+      const colStart = c.colStart ?? 0;
+      const colCount = c.colCount ?? c.cols;
+      const expected = new Float32Array(rowCount * colCount);
+      for (let r = 0; r < rowCount; r++) for (let j = 0; j < colCount; j++) expected[r * colCount + j] = full[(rowStart + r) * c.cols + colStart + j]!;
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const out = buffer(expected.byteLength);
+        const d = createWeightSynth(device, cache, {
+          out, count: expected.length, seed: c.seed, tensorId: c.tensorId, init: c.init, scale: c.scale,
+          baseIndex: rowStart * c.cols + colStart, chunkCols: colCount, fullCols: c.cols, resources,
+        });
+        return { dispatches: [d], outputs: [out] };
+      });
+      const got = new Float32Array(raw!).subarray(0, expected.length);
+      // Bit-exact: compare the u32 patterns.
+      expect(Array.from(new Uint32Array(got.slice().buffer))).toEqual(Array.from(new Uint32Array(expected.buffer)));
+    });
+  }
+});
