@@ -1,0 +1,106 @@
+import { describe, expect, test } from 'vitest';
+import tz from '../../data/tz-country.json';
+import {
+  countryName,
+  customGrid,
+  defaultEnergyContext,
+  gridFromTimeZone,
+  gridIntensity,
+  guessCountry,
+  InvalidEnergyInputError,
+  listGridCountries,
+} from '../../src/energy/index.ts';
+
+describe('guessCountry (tzdb zone1970.tab-derived)', () => {
+  test.each([
+    ['Europe/Paris', 'FRA'],
+    ['Europe/Berlin', 'DEU'],
+    ['America/New_York', 'USA'],
+    ['America/Indiana/Knox', 'USA'],
+    ['Asia/Kolkata', 'IND'],
+    ['Asia/Calcutta', 'IND'], // legacy name Chrome still reports
+    ['Asia/Saigon', 'VNM'],
+    ['Europe/Kiev', 'UKR'],
+    ['America/Buenos_Aires', 'ARG'],
+    ['Europe/Zurich', 'CHE'], // zone1970.tab: CH,DE,LI → first country
+    ['Europe/Vaduz', 'LIE'],
+    ['Europe/Busingen', 'DEU'],
+    ['Australia/Sydney', 'AUS'],
+    ['America/Montreal', 'CAN'],
+    ['Africa/Abidjan', 'CIV'],
+  ])('%s → %s', (zone, iso3) => expect(guessCountry(zone)).toBe(iso3));
+  test.each(['', '   ', 'UTC', 'Etc/GMT+5', 'Not/AZone'])('"%s" → null', (zone) => expect(guessCountry(zone)).toBeNull());
+  test('every zone Node/ICU knows maps to a country with an alpha-2 code', () => {
+    for (const z of Intl.supportedValuesOf('timeZone')) {
+      const c = guessCountry(z);
+      expect(c, z).toMatch(/^[A-Z]{3}$/);
+      expect((tz.iso2ByIso3 as Record<string, string>)[c!], z).toMatch(/^[A-Z]{2}$/);
+    }
+  });
+});
+
+describe('gridIntensity (Ember via @tgwf/co2)', () => {
+  test('France 44.18 gCO2e/kWh, Ember 2024, ±10 %', () => {
+    const g = gridIntensity('FRA');
+    expect(g).toMatchObject({ country: 'FRA', gPerKWh: 44.18, year: 2024, origin: 'dataset' });
+    expect(g.range.low).toBeCloseTo(39.762, 9);
+    expect(g.range.high).toBeCloseTo(48.598, 9);
+    expect(g.source).toMatch(/Ember/);
+    expect(g.source).toMatch(/Green Web Foundation/);
+  });
+  test('known values: USA 383.55, DEU 342.06, IND 708.96', () => {
+    expect(gridIntensity('USA').gPerKWh).toBe(383.55);
+    expect(gridIntensity('deu').gPerKWh).toBe(342.06);
+    expect(gridIntensity('IND').gPerKWh).toBe(708.96);
+  });
+  test('a country without a known year says so with null, not a guess', () => {
+    expect(gridIntensity('NOR').year).toBeNull();
+    expect(gridIntensity('NOR').source).toMatch(/2022–2024/);
+  });
+  test('unknown or null country → world default 473 with range 30–900', () => {
+    for (const c of [null, '', 'XXX', 'WORLD']) {
+      expect(gridIntensity(c)).toMatchObject({ country: 'WORLD', gPerKWh: 473, year: 2024, range: { low: 30, high: 900 }, origin: 'default' });
+    }
+  });
+  test('a country Ember lists at 0 (no data) is treated as unknown', () => {
+    expect(gridIntensity('CAF').country).toBe('WORLD');
+  });
+  test('time zone → grid', () => {
+    expect(gridFromTimeZone('Europe/Paris').country).toBe('FRA');
+    expect(gridFromTimeZone('UTC').country).toBe('WORLD');
+    expect(gridFromTimeZone(null).country).toBe('WORLD');
+  });
+  test('custom value ±10 %, validated', () => {
+    const c = customGrid(100);
+    expect(c).toMatchObject({ country: 'CUSTOM', gPerKWh: 100, year: null, origin: 'user' });
+    expect(c.range.low).toBeCloseTo(90, 9);
+    expect(c.range.high).toBeCloseTo(110, 9);
+    expect(() => customGrid(0)).toThrow(InvalidEnergyInputError);
+    expect(() => customGrid(Number.NaN)).toThrow(InvalidEnergyInputError);
+  });
+  test('country list: countries first, aggregates flagged, names localized', () => {
+    const list = listGridCountries();
+    const fra = list.find((c) => c.code === 'FRA');
+    expect(fra).toEqual({ code: 'FRA', iso2: 'FR', gPerKWh: 44.18, aggregate: false });
+    expect(list.find((c) => c.code === 'EU')?.aggregate).toBe(true);
+    const firstAggregate = list.findIndex((c) => c.aggregate);
+    expect(list.slice(firstAggregate).every((c) => c.aggregate)).toBe(true);
+    expect(countryName('DEU', 'fr')).toBe('Allemagne');
+    expect(countryName('DEU', 'en')).toBe('Germany');
+    expect(countryName('EU', 'en')).toBe('EU');
+  });
+});
+
+describe('defaultEnergyContext', () => {
+  test('adapter + battery + time zone → profile, grid and embodied classes', () => {
+    const ctx = defaultEnergyContext({ vendor: 'nvidia', architecture: 'lovelace', isFallbackAdapter: false }, { hasBattery: false, timeZone: 'Europe/Paris' });
+    expect(ctx.profile.id).toBe('nvidia-lovelace-desktop');
+    expect(ctx.grid.country).toBe('FRA');
+    expect(ctx.embodied).toMatchObject({ classes: ['desktop', 'gpu-card'], kgCO2e: 277 + 115, lifetimeYears: 6 });
+  });
+  test('an explicit country wins over the time zone', () => {
+    const ctx = defaultEnergyContext({ vendor: '', architecture: '', isFallbackAdapter: false }, { hasBattery: null, timeZone: 'Europe/Paris', country: 'IND' });
+    expect(ctx.grid.country).toBe('IND');
+    expect(ctx.profile.id).toBe('unknown');
+  });
+});
