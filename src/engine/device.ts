@@ -1,0 +1,128 @@
+/**
+ * Device acquisition in layers (navigator.gpu → adapter → features/limits → device), each layer
+ * with its own error, and `device.lost` watched from the start so a lost device ends a run with a
+ * reason instead of a hang.
+ */
+import type { AdapterSummary } from '../shared/result.ts';
+import { DeviceLostError, WebGpuUnavailableError } from './errors.ts';
+
+/** Limits that decide which shapes and models fit; recorded in every result. */
+export const RECORDED_LIMITS = [
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+/** Features a kernel may declare; we request only these, and only when present. */
+export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['timestamp-query', 'shader-f16', 'subgroups'];
+
+export type Capabilities =
+  | { available: true; adapter: AdapterSummary; secureContext: boolean }
+  | { available: false; reason: WebGpuUnavailableError['reason']; message: string; secureContext: boolean };
+
+export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
+  const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number; isFallbackAdapter?: boolean };
+  const limits: Record<string, number> = {};
+  for (const k of RECORDED_LIMITS) limits[k] = adapter.limits[k];
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    // Older Chrome exposed it on the adapter, newer on info.
+    isFallbackAdapter: Boolean(info.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    features: [...adapter.features].filter((f) => OPTIONAL_FEATURES.includes(f as GPUFeatureName)).sort(),
+    limits,
+    subgroupMinSize: typeof info.subgroupMinSize === 'number' ? info.subgroupMinSize : null,
+    subgroupMaxSize: typeof info.subgroupMaxSize === 'number' ? info.subgroupMaxSize : null,
+  };
+}
+
+export async function requestAdapter(): Promise<GPUAdapter> {
+  const secure = typeof isSecureContext === 'undefined' ? true : isSecureContext;
+  if (!secure) {
+    throw new WebGpuUnavailableError('insecure-context', 'WebGPU needs a secure context: open the lab over https:// or from localhost.');
+  }
+  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
+    throw new WebGpuUnavailableError('no-navigator-gpu', 'This browser does not expose WebGPU (navigator.gpu is missing).');
+  }
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new WebGpuUnavailableError('no-adapter', `requestAdapter failed: ${(e as Error).message}`);
+  }
+  if (!adapter) {
+    throw new WebGpuUnavailableError('no-adapter', 'WebGPU is present but no GPU adapter is available (blocklisted driver, or GPU acceleration disabled).');
+  }
+  return adapter;
+}
+
+export async function probeCapabilities(): Promise<Capabilities> {
+  const secureContext = typeof isSecureContext === 'undefined' ? true : isSecureContext;
+  try {
+    const adapter = await requestAdapter();
+    return { available: true, adapter: summarizeAdapter(adapter), secureContext };
+  } catch (e) {
+    if (e instanceof WebGpuUnavailableError) return { available: false, reason: e.reason, message: e.message, secureContext };
+    throw e;
+  }
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  summary: AdapterSummary;
+  features: GPUFeatureName[];
+  /** Rejects with DeviceLostError when the device is lost for any reason but our own destroy(). */
+  lost: Promise<never>;
+  isLost(): boolean;
+  /** Destroys the device on purpose: this is not reported as a loss. */
+  release(): void;
+}
+
+export async function acquireDevice(opts: {
+  features?: readonly GPUFeatureName[];
+  /** Limits the chosen workloads need; raised only as far as the adapter allows. */
+  limits?: Partial<Record<(typeof RECORDED_LIMITS)[number], number>>;
+}): Promise<AcquiredDevice> {
+  const adapter = await requestAdapter();
+  const features = (opts.features ?? []).filter((f) => adapter.features.has(f));
+  const requiredLimits: Record<string, number> = {};
+  for (const [k, v] of Object.entries(opts.limits ?? {})) {
+    const max = adapter.limits[k as keyof GPUSupportedLimits] as number;
+    if (typeof v === 'number') requiredLimits[k] = Math.min(v, max);
+  }
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ label: 'Lab.device', requiredFeatures: features, requiredLimits });
+  } catch (e) {
+    throw new WebGpuUnavailableError('device-request-failed', `requestDevice failed: ${(e as Error).message}`);
+  }
+  let lostFlag = false;
+  let released = false;
+  const lost = device.lost.then((info): never => {
+    if (released) return new Promise<never>(() => {}) as never;
+    lostFlag = true;
+    throw new DeviceLostError(
+      `The GPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}). ` +
+        'This happens when the driver resets, the GPU is reclaimed or the tab is suspended. Run again to get a new device.',
+    );
+  });
+  lost.catch(() => {}); // observed by whoever races against it
+  return {
+    device,
+    adapter,
+    summary: summarizeAdapter(adapter),
+    features,
+    lost,
+    isLost: () => lostFlag,
+    release: () => {
+      released = true;
+      device.destroy();
+    },
+  };
+}

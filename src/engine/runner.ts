@@ -1,0 +1,254 @@
+/**
+ * Executes a measurement plan on one device: micro kernels first (they give the device's
+ * ceilings), then one query per model role. Everything here runs in the worker; progress goes
+ * out through a callback, cancellation and tab visibility come in through RunControl.
+ */
+import type { AdapterSummary, KernelBreakdown, PresetName, TimingSource, Workload } from '../shared/result.ts';
+import { acquireDevice, type AcquiredDevice } from './device.ts';
+import { PipelineCache, type Dispatch } from './dispatch.ts';
+import { DeviceLostError, GpuValidationError, OutOfMemoryError } from './errors.ts';
+import { microBindingBytes, prepareMicro, type MicroSpec } from './micro.ts';
+import { workloadConfig, type ModelWorkloadSpec } from './models/config.ts';
+import { countQuery } from './models/flops.ts';
+import { createModelRunner } from './models/runner.ts';
+import { summarize } from './stats.ts';
+import { GpuTimer, measure, RunControl } from './timing.ts';
+import { modelTensors, tensorElements } from './weights.ts';
+
+export interface MeasurementPlan {
+  preset: PresetName;
+  suiteVersion: string;
+  micro: MicroSpec[];
+  models: ModelWorkloadSpec[];
+  warmup: number;
+  /** Timed samples per micro workload. */
+  samples: number;
+  /** Timed samples (queries) per model workload. */
+  modelSamples: number;
+  minBatchMs: number;
+  /** Per-kernel breakdown passes (one pass per dispatch, timestamps around each). */
+  profileRuns: number;
+  preferF16: boolean;
+}
+
+export type Progress =
+  | { type: 'device'; adapter: AdapterSummary; timing: TimingSource }
+  | { type: 'workload-start'; index: number; total: number; id: string; kind: 'micro' | 'model'; role?: 'general' | 'specialized' }
+  | { type: 'phase'; id: string; phase: 'verify' | 'build' | 'walkthrough' | 'measure' | 'profile' }
+  | { type: 'step'; id: string; label: string; step: number; steps: number }
+  | { type: 'sample'; id: string; sample: number; samples: number; ms: number }
+  | { type: 'paused'; reason: 'tab-hidden' }
+  | { type: 'workload-done'; id: string; workload: Workload };
+
+export interface EngineRunOutput {
+  adapter: AdapterSummary;
+  timing: TimingSource;
+  workloads: Workload[];
+  flags: string[];
+}
+
+/** The largest single binding the plan needs: limits are raised this far and no further. */
+export function requiredBindingBytes(plan: Pick<MeasurementPlan, 'micro' | 'models'>): number {
+  let need = 0;
+  for (const m of plan.micro) need = Math.max(need, microBindingBytes(m));
+  for (const s of plan.models) {
+    for (const t of modelTensors(s.model)) need = Math.max(need, 4 * tensorElements(t));
+  }
+  return need;
+}
+
+/** Run a GPU step inside validation + OOM error scopes so failures name the workload. */
+async function scoped<T>(device: GPUDevice, what: string, body: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let result: T;
+  try {
+    result = await body();
+  } finally {
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (oom) throw new OutOfMemoryError(`${what}: the GPU ran out of memory (${oom.message}). Try a smaller preset.`);
+    if (validation) throw new GpuValidationError(`${what}: WebGPU validation error: ${validation.message}`);
+  }
+  return result;
+}
+
+function rates(flops: number, bytes: number, medianMs: number): { gflops: number | null; gbps: number | null } {
+  return {
+    gflops: flops > 0 ? flops / (medianMs * 1e6) : null,
+    gbps: bytes > 0 ? bytes / (medianMs * 1e6) : null,
+  };
+}
+
+/** Per-kernel medians over profile runs: sum by kernel within a query, median across runs. */
+export function aggregateProfile(
+  dispatches: readonly Dispatch[],
+  runs: readonly (readonly number[])[],
+): { kernels: KernelBreakdown[]; phases: Record<string, number> } {
+  const names = [...new Set(dispatches.map((d) => d.kernel))];
+  const phaseNames = [...new Set(dispatches.map((d) => d.phase ?? 'query'))];
+  const kernels: KernelBreakdown[] = names.map((name) => {
+    const idx = dispatches.flatMap((d, i) => (d.kernel === name ? [i] : []));
+    const perRun = runs.map((r) => idx.reduce((s, i) => s + (r[i] ?? Number.NaN), 0)).filter(Number.isFinite);
+    return {
+      name,
+      medianMs: perRun.length ? summarize(perRun).median : Number.NaN,
+      flops: idx.reduce((s, i) => s + dispatches[i]!.flops, 0),
+      bytes: idx.reduce((s, i) => s + dispatches[i]!.bytes, 0),
+      count: idx.length,
+    };
+  });
+  const phases: Record<string, number> = {};
+  for (const p of phaseNames) {
+    const idx = dispatches.flatMap((d, i) => ((d.phase ?? 'query') === p ? [i] : []));
+    const perRun = runs.map((r) => idx.reduce((s, i) => s + (r[i] ?? Number.NaN), 0)).filter(Number.isFinite);
+    if (perRun.length) phases[p] = summarize(perRun).median;
+  }
+  return { kernels: kernels.filter((k) => Number.isFinite(k.medianMs)).sort((a, b) => b.medianMs - a.medianMs), phases };
+}
+
+export async function runPlan(
+  plan: MeasurementPlan,
+  control: RunControl,
+  onProgress: (p: Progress) => void,
+  hooks: { onDevice?: (d: AcquiredDevice) => void } = {},
+): Promise<EngineRunOutput> {
+  const features: GPUFeatureName[] = ['timestamp-query'];
+  if (plan.preferF16) features.push('shader-f16');
+  const need = requiredBindingBytes(plan);
+  const acquired = await acquireDevice({
+    features,
+    limits: { maxStorageBufferBindingSize: need, maxBufferSize: need },
+  });
+  hooks.onDevice?.(acquired);
+  const { device, summary } = acquired;
+  const timer = new GpuTimer(device, acquired.lost);
+  const cache = new PipelineCache(device);
+  const flags = new Set<string>();
+  const workloads: Workload[] = [];
+  const total = plan.micro.length + plan.models.length;
+  const pause = () => {
+    flags.add('tab-hidden');
+    onProgress({ type: 'paused', reason: 'tab-hidden' });
+  };
+  onProgress({ type: 'device', adapter: summary, timing: timer.source });
+  const lostOr = <T>(p: Promise<T>): Promise<T> => Promise.race([p, acquired.lost]);
+
+  try {
+    let index = 0;
+    for (const spec of plan.micro) {
+      control.throwIfCancelled();
+      onProgress({ type: 'workload-start', index: index++, total, id: spec.id, kind: 'micro' });
+      onProgress({ type: 'phase', id: spec.id, phase: 'verify' });
+      const prepared = await lostOr(scoped(device, spec.id, () => prepareMicro(device, cache, spec)));
+      try {
+        onProgress({ type: 'phase', id: spec.id, phase: 'measure' });
+        const timing = await lostOr(
+          measure(timer, prepared.dispatches, {
+            warmup: plan.warmup,
+            samples: plan.samples,
+            minBatchMs: plan.minBatchMs,
+            control,
+            onPause: pause,
+            onSample: (ms, sample, samples) => onProgress({ type: 'sample', id: spec.id, sample, samples, ms }),
+          }),
+        );
+        const w: Workload = {
+          id: spec.id,
+          kind: 'micro',
+          config: prepared.config,
+          flops: prepared.flops,
+          bytes: prepared.bytes,
+          timing,
+          verified: prepared.verified,
+          ...rates(prepared.flops, prepared.bytes, timing.medianMs),
+        };
+        workloads.push(w);
+        onProgress({ type: 'workload-done', id: spec.id, workload: w });
+      } finally {
+        prepared.destroy();
+      }
+    }
+
+    for (const spec of plan.models) {
+      control.throwIfCancelled();
+      onProgress({ type: 'workload-start', index: index++, total, id: spec.id, kind: 'model', role: spec.role });
+      onProgress({ type: 'phase', id: spec.id, phase: 'build' });
+      const runner = await lostOr(scoped(device, spec.model.name, () => createModelRunner(device, spec, { seed: spec.seed, preferF16: plan.preferF16 })));
+      try {
+        // Walk through the query step by step once: it shows progress (prefill, token i/N) and
+        // doubles as the first warm-up run; the timed runs replay the whole query in one submission.
+        onProgress({ type: 'phase', id: spec.id, phase: 'walkthrough' });
+        for (let i = 0; i < runner.steps.length; i++) {
+          await control.whenVisible(pause);
+          const step = runner.steps[i]!;
+          onProgress({ type: 'step', id: spec.id, label: step.label, step: i + 1, steps: runner.steps.length });
+          await lostOr(timer.run(step.dispatches, 1));
+        }
+        onProgress({ type: 'phase', id: spec.id, phase: 'measure' });
+        const timing = await lostOr(
+          measure(timer, runner.dispatches, {
+            warmup: Math.max(0, plan.warmup - 1),
+            samples: plan.modelSamples,
+            minBatchMs: plan.minBatchMs,
+            maxBatch: 64,
+            control,
+            onPause: pause,
+            onSample: (ms, sample, samples) => onProgress({ type: 'sample', id: spec.id, sample, samples, ms }),
+          }),
+        );
+        timing.warmup += 1; // the walkthrough
+        const counted = countQuery(spec);
+        let kernels: KernelBreakdown[] | undefined;
+        let tokensPerSecond: Workload['tokensPerSecond'];
+        if (plan.profileRuns > 0 && timer.source === 'gpu-timestamp') {
+          onProgress({ type: 'phase', id: spec.id, phase: 'profile' });
+          const runs: number[][] = [];
+          for (let r = 0; r < plan.profileRuns; r++) {
+            await control.whenVisible(pause);
+            const p = await lostOr(timer.profile(runner.dispatches));
+            if (p) runs.push(p);
+          }
+          const agg = aggregateProfile(runner.dispatches, runs);
+          kernels = agg.kernels;
+          if (spec.family === 'decoder') {
+            const pre = agg.phases['prefill'];
+            const dec = agg.phases['decode'];
+            tokensPerSecond = {
+              prefill: pre && pre > 0 ? spec.promptTokens / (pre / 1000) : null,
+              decode: dec && dec > 0 && spec.outputTokens > 1 ? (spec.outputTokens - 1) / (dec / 1000) : null,
+            };
+          }
+        }
+        const w: Workload = {
+          id: spec.id,
+          kind: 'model',
+          role: spec.role,
+          config: workloadConfig(spec),
+          flops: counted.flops,
+          bytes: counted.bytes,
+          timing,
+          dtype: runner.dtype,
+          ...(kernels ? { kernels } : {}),
+          ...(tokensPerSecond ? { tokensPerSecond } : {}),
+          ...rates(counted.flops, counted.bytes, timing.medianMs),
+        };
+        workloads.push(w);
+        onProgress({ type: 'workload-done', id: spec.id, workload: w });
+      } finally {
+        runner.destroy();
+      }
+    }
+    return { adapter: summary, timing: timer.source, workloads, flags: [...flags] };
+  } catch (e) {
+    if (acquired.isLost() && !(e instanceof DeviceLostError)) {
+      throw new DeviceLostError(`The GPU device was lost during the run (${(e as Error).message}). Run again to get a new device.`);
+    }
+    throw e;
+  } finally {
+    if (!acquired.isLost()) {
+      timer.destroy();
+      acquired.release();
+    }
+  }
+}
