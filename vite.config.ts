@@ -1,4 +1,7 @@
 import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (DESIGN.md §7).
 export const isolationHeaders = {
@@ -8,6 +11,7 @@ export const isolationHeaders = {
 
 export default defineConfig({
   base: './',
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
   worker: { format: 'es' },

@@ -1,0 +1,126 @@
+/**
+ * `npm run lab -- --preset ci --out result.json`: runs a preset headless in Chromium through the
+ * real app and worker (the same code a visitor runs), writes one schema-v1 result document, and
+ * exits non-zero with a clear message when no browser, no WebGPU adapter, or the run fails.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, ChromiumNotFoundError, findChromium } from './chromium.ts';
+import { ensureBuilt, serveDist } from './serve-dist.ts';
+import type { ResultDocument } from '../src/shared/result.ts';
+
+const USAGE = `Usage: npm run lab -- [--preset ci|quick|paper|custom] [--out FILE] [--json] [--country ISO3]
+                      [--real-gpu] [--timeout SECONDS] [--param key=value ...]
+  --preset    suite preset (default ci)
+  --out       write the result document to FILE
+  --json      print the document on stdout instead of a summary
+  --country   grid country for the CO2e estimate (ISO 3166 alpha-3), default from the time zone
+  --real-gpu  use the machine's GPU instead of the SwiftShader software adapter
+  --param     extra URL parameter for the custom preset (e.g. --param general=smollm2-135m)
+Chromium: CHROMIUM_PATH, else the system Chromium.`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`lab: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string', default: 'ci' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      country: { type: 'string' },
+      'real-gpu': { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '900' },
+      param: { type: 'string', multiple: true },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const preset = values.preset ?? 'ci';
+  if (!['ci', 'quick', 'paper', 'custom'].includes(preset)) fail(`unknown preset "${preset}"\n${USAGE}`, 2);
+  const log = (s: string) => (values.json ? process.stderr.write(`${s}\n`) : console.log(s));
+
+  let executablePath: string;
+  try {
+    executablePath = findChromium();
+  } catch (e) {
+    if (e instanceof ChromiumNotFoundError) fail(e.message, 3);
+    throw e;
+  }
+
+  await ensureBuilt(values.json);
+  const server = await serveDist();
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs({ realGpu: values['real-gpu'] }), headless: true });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    const params = new URLSearchParams({ preset, autorun: '1' });
+    if (values.country) params.set('country', values.country);
+    for (const kv of values.param ?? []) {
+      const i = kv.indexOf('=');
+      if (i <= 0) fail(`--param expects key=value, got "${kv}"`, 2);
+      params.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    await page.goto(`${server.url}#/?${params}`);
+    log(`lab: running preset "${preset}" in ${executablePath}…`);
+    const deadline = Date.now() + Number(values.timeout) * 1000;
+    let lastLine = '';
+    for (;;) {
+      const state = await page.evaluate(() => ({
+        result: (window as unknown as { __labResult?: unknown }).__labResult ?? null,
+        error: (window as unknown as { __labError?: { name: string; message: string } }).__labError ?? null,
+        available: document.querySelector('[data-testid="webgpu-status"]')?.getAttribute('data-available') ?? null,
+        unavailableText: document.querySelector('[data-testid="webgpu-status"][data-available="false"]')?.textContent ?? null,
+        progress: [...document.querySelectorAll('.progress-list li')].map((li) => li.textContent ?? '').join(' | '),
+      }));
+      if (state.available === 'false') fail(`no WebGPU adapter in this browser: ${state.unavailableText ?? ''}`, 4);
+      if (state.error) fail(`the run failed: ${state.error.name}: ${state.error.message}`, 5);
+      if (state.result) {
+        const doc = state.result as ResultDocument;
+        if (values.out) writeFileSync(values.out, `${JSON.stringify(doc, null, 2)}\n`);
+        if (values.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        else printSummary(doc, values.out);
+        return;
+      }
+      if (state.progress && state.progress !== lastLine && !values.json) {
+        lastLine = state.progress;
+        log(`  ${state.progress}`);
+      }
+      if (Date.now() > deadline) fail(`timed out after ${values.timeout} s`, 6);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+function printSummary(doc: ResultDocument, out: string | undefined): void {
+  const a = doc.environment.adapter;
+  console.log(`\nAdapter: ${a.vendor || '?'} / ${a.architecture || '?'}${a.isFallbackAdapter ? ' (fallback)' : ''} · timing: ${doc.environment.timing}`);
+  console.log(`Suite: ${doc.suite.preset} v${doc.suite.version} · app ${doc.app.version}`);
+  for (const w of doc.workloads) {
+    const rate = [w.gflops ? `${w.gflops.toPrecision(3)} GFLOP/s` : '', w.gbps ? `${w.gbps.toPrecision(3)} GB/s` : ''].filter(Boolean).join(', ');
+    console.log(
+      `  ${w.kind.padEnd(5)} ${(w.role ?? '').padEnd(11)} ${w.id.padEnd(28)} median ${w.timing.medianMs.toPrecision(4)} ms  (p10 ${w.timing.p10Ms.toPrecision(3)}, p90 ${w.timing.p90Ms.toPrecision(3)}, n=${w.timing.samplesMs.length})  ${rate}`,
+    );
+  }
+  const e = doc.energy;
+  if (e) {
+    const g = e.perQuery.general.joules;
+    const s = e.perQuery.specialized.joules;
+    console.log(`Energy (estimate, profile ${e.profile.id}, grid ${e.grid.country} ${e.grid.gPerKWh} g/kWh):`);
+    console.log(`  specialized ${s.p50.toPrecision(3)} J/query (${s.p5.toPrecision(3)}–${s.p95.toPrecision(3)})`);
+    console.log(`  general     ${g.p50.toPrecision(3)} J/query (${g.p5.toPrecision(3)}–${g.p95.toPrecision(3)})`);
+    console.log(`  ratio       ${e.ratio.p50.toPrecision(3)}× (${e.ratio.p5.toPrecision(3)}–${e.ratio.p95.toPrecision(3)})`);
+  }
+  if (out) console.log(`Wrote ${out}`);
+}
+
+main().catch((e: unknown) => fail((e as Error).stack ?? String(e)));

@@ -1,0 +1,25 @@
+/**
+ * The one typed interface between the page and the lab worker (comlink). The UI never touches
+ * WebGPU: it calls these methods and renders what comes back.
+ */
+import type { Capabilities } from '../engine/device.ts';
+import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
+import type { EnergySection, ResultDocument } from '../shared/result.ts';
+import type { EnergyContext } from '../energy/index.ts';
+
+export type { Capabilities, EngineRunOutput, MeasurementPlan, Progress };
+
+export interface LabApi {
+  /** What the browser exposes (adapter, features, limits) without keeping a device. */
+  capabilities(): Promise<Capabilities>;
+  /** Runs a plan; progress arrives through the (comlink-proxied) callback. */
+  run(plan: MeasurementPlan, onProgress: (p: Progress) => void): Promise<EngineRunOutput>;
+  /** Cancels the current run at the next sample boundary. */
+  cancel(): void;
+  /** The page forwards visibilitychange: workers do not get it. */
+  setHidden(hidden: boolean): void;
+  /** Monte Carlo energy estimate, off the main thread. */
+  computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts?: { draws?: number; seed?: number }): Promise<EnergySection>;
+  /** Test and demo hook: destroys the current device as a driver reset would. */
+  loseDevice(): Promise<boolean>;
+}

@@ -1,0 +1,91 @@
+/**
+ * Run parameters: one frozen, validated object per run (after Speedometer), built from a preset
+ * name plus overrides that arrive through the URL. Micro shapes per preset live here; model
+ * workloads come from the suite presets in engine/models/presets.ts.
+ */
+import type { MicroSpec } from '../engine/micro.ts';
+import type { MeasurementPlan } from '../engine/runner.ts';
+import { parseCustomOrThrow, resolveSuite, type SuiteNote } from '../engine/models/presets.ts';
+import type { PresetName } from '../shared/result.ts';
+
+export const PRESETS: readonly PresetName[] = ['ci', 'quick', 'paper', 'custom'];
+
+export function isPreset(s: string | null | undefined): s is PresetName {
+  return !!s && (PRESETS as readonly string[]).includes(s);
+}
+
+const MiB = 1 << 20;
+
+/** Micro shapes: `ci` stays tiny for the software adapter; the others fill a real GPU for ≥ 2 ms. */
+export function microSpecs(preset: PresetName): MicroSpec[] {
+  switch (preset) {
+    case 'ci':
+      return [
+        { id: 'fma-peak', invocations: 16384, iterations: 16 },
+        { id: 'copy', bytes: 4 * MiB },
+        { id: 'gemm', m: 128, n: 128, k: 128 },
+      ];
+    case 'quick':
+    case 'custom':
+      return [
+        { id: 'fma-peak', invocations: 1 << 19, iterations: 128 },
+        { id: 'copy', bytes: 64 * MiB },
+        { id: 'gemm', m: 1024, n: 1024, k: 1024 },
+      ];
+    case 'paper':
+      return [
+        { id: 'fma-peak', invocations: 1 << 20, iterations: 256 },
+        { id: 'copy', bytes: 128 * MiB },
+        { id: 'gemm', m: 2048, n: 2048, k: 2048 },
+      ];
+    default: {
+      const never: never = preset;
+      throw new Error(`unknown preset ${String(never)}`);
+    }
+  }
+}
+
+export interface PlanOptions {
+  preset: PresetName;
+  limits?: Record<string, number>;
+  custom?: URLSearchParams;
+  /** Skip micro workloads (the demo races only the two models). */
+  modelsOnly?: boolean;
+  /** Whether the adapter has shader-f16 (models then run in f16). */
+  preferF16?: boolean;
+}
+
+/** Parameters that drive the page, not the custom suite. */
+const PAGE_PARAMS = ['autorun', 'lang', 'country', 'theme'];
+
+export function buildPlan(opts: PlanOptions): { plan: MeasurementPlan; notes: SuiteNote[] } {
+  let custom;
+  if (opts.preset === 'custom') {
+    const params = new URLSearchParams(opts.custom ?? '');
+    for (const p of PAGE_PARAMS) params.delete(p);
+    custom = parseCustomOrThrow(params);
+  }
+  const suite = resolveSuite(opts.preset, {
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(custom ? { custom } : {}),
+    f16: opts.preferF16 ?? false,
+  });
+  const light = opts.preset === 'ci';
+  const micro = opts.modelsOnly ? [] : microSpecs(opts.preset);
+  // Copy buffers never exceed what the adapter can bind.
+  const maxBinding = opts.limits?.['maxStorageBufferBindingSize'];
+  const fitted = micro.map((m) => (m.id === 'copy' && maxBinding && m.bytes > maxBinding ? { ...m, bytes: Math.floor(maxBinding / 16) * 16 } : m));
+  const plan: MeasurementPlan = Object.freeze({
+    preset: suite.preset,
+    suiteVersion: suite.version,
+    micro: fitted,
+    models: suite.workloads,
+    warmup: light ? 1 : 2,
+    samples: light ? 5 : 10,
+    modelSamples: light ? 3 : 5,
+    minBatchMs: 2,
+    profileRuns: light ? 1 : 2,
+    preferF16: opts.preferF16 ?? false,
+  });
+  return { plan, notes: suite.notes };
+}

@@ -1,0 +1,26 @@
+import { render } from 'preact';
+import './ui/styles.css';
+import './ui/app.css';
+import { App } from './ui/App.tsx';
+import { lastDoc, loadCapabilities, runState } from './ui/state.ts';
+import { effect } from '@preact/signals';
+
+const root = document.getElementById('app');
+if (root) {
+  root.textContent = '';
+  render(<App />, root);
+}
+void loadCapabilities();
+
+// The headless `lab` CLI reads the finished document (or the error) from here.
+declare global {
+  interface Window {
+    __labResult?: unknown;
+    __labError?: { name: string; message: string };
+  }
+}
+effect(() => {
+  const s = runState.value;
+  if (s.kind === 'done') window.__labResult = lastDoc.value;
+  if (s.kind === 'error') window.__labError = { name: s.name, message: s.message };
+});

@@ -1,0 +1,263 @@
+/** A finished run: ceilings, roofline, the two models side by side, kernel breakdown, energy, upload. */
+import { useMemo } from 'preact/hooks';
+import uPlot from 'uplot';
+import { fmt, t } from '../i18n/index.ts';
+import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
+import { axisStyle, Chart, cssVar } from './Chart.tsx';
+import { roofCurve, roofline } from './charts.ts';
+import { EnergyPanel } from './energy/EnergyPanel.tsx';
+import { UploadPanel } from './results/UploadPanel.tsx';
+import { getLab } from '../lab/client.ts';
+
+function ms(v: number | null | undefined): string {
+  return v === null || v === undefined ? '—' : `${fmt(v, 3)} ms`;
+}
+
+function MicroTable({ doc }: { doc: ResultDocument }) {
+  const micro = doc.workloads.filter((w) => w.kind === 'micro');
+  const r = roofline(doc);
+  if (!micro.length) return null;
+  return (
+    <div class="table-wrap">
+      <table data-testid="micro-table">
+        <thead>
+          <tr>
+            <th>{t('results.workload')}</th>
+            <th class="num">{t('results.median')}</th>
+            <th class="num">p10–p90</th>
+            <th class="num">CV</th>
+            <th class="num">GFLOP/s</th>
+            <th class="num">GB/s</th>
+            <th>{t('results.notes')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {micro.map((w) => {
+            const p = r?.points.find((x) => x.id === w.id);
+            return (
+              <tr key={w.id} data-workload={w.id}>
+                <td>
+                  <strong>{w.id}</strong>
+                  <div class="small muted mono">{JSON.stringify(w.config)}</div>
+                </td>
+                <td class="num">{ms(w.timing.medianMs)}</td>
+                <td class="num">
+                  {fmt(w.timing.p10Ms, 3)}–{fmt(w.timing.p90Ms, 3)}
+                </td>
+                <td class="num">{fmt(w.timing.cv * 100, 2)} %</td>
+                <td class="num">{w.gflops ? fmt(w.gflops, 3) : '—'}</td>
+                <td class="num">{w.gbps ? fmt(w.gbps, 3) : '—'}</td>
+                <td class="small">
+                  {w.verified ? <span class="badge ok">{t('results.verified')}</span> : null}{' '}
+                  {p ? t('results.ofRoof', { pct: fmt(p.fractionOfRoof * 100, 2) }) : null}{' '}
+                  {(w.timing.flags ?? []).map((f) => (
+                    <span class="badge warn" key={f}>
+                      {t(`flag.${f}`)}
+                    </span>
+                  ))}
+                  <div class="muted">
+                    {t('results.samplesInfo', { n: w.timing.samplesMs.length, warmup: w.timing.warmup, batch: w.timing.batch ?? 1, dropped: w.timing.dropped ?? 0 })}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RooflineChart({ doc }: { doc: ResultDocument }) {
+  const r = useMemo(() => roofline(doc), [doc]);
+  const { options, data } = useMemo(() => {
+    if (!r) return { options: null, data: null };
+    const [rx, ry] = roofCurve(r);
+    const pts = r.points;
+    const accent = cssVar('--accent', '#1f7a4d');
+    const accent2 = cssVar('--accent-2', '#b4541b');
+    const fg = cssVar('--fg', '#222');
+    const opts: Omit<uPlot.Options, 'width'> = {
+      mode: 2,
+      height: 260,
+      legend: { show: true },
+      scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+      axes: [
+        { ...axisStyle(), label: t('results.intensity') },
+        { ...axisStyle(), label: 'GFLOP/s', size: 70 },
+      ],
+      series: [
+        {},
+        { label: t('results.roof'), stroke: fg, width: 2, points: { show: false } },
+        ...pts.map((p, i) => ({
+          label: p.id,
+          stroke: i % 2 ? accent2 : accent,
+          fill: i % 2 ? accent2 : accent,
+          paths: () => null,
+          points: { show: true, size: 12, stroke: i % 2 ? accent2 : accent, fill: i % 2 ? accent2 : accent },
+        })),
+      ],
+    };
+    const d = [null, [rx, ry], ...pts.map((p) => [[p.intensity], [p.gflops]])] as unknown as uPlot.AlignedData;
+    return { options: opts, data: d };
+  }, [r]);
+  if (!r || !options || !data) return null;
+  return (
+    <figure class="card-inner">
+      <h3>{t('results.roofline')}</h3>
+      <Chart options={options} data={data} label={t('results.rooflineLabel', { peak: fmt(r.peakGflops, 3), bw: fmt(r.bandwidthGbps, 3) })} />
+      <figcaption class="small muted">{t('results.rooflineCaption', { peak: fmt(r.peakGflops, 3), bw: fmt(r.bandwidthGbps, 3), ridge: fmt(r.ridge, 2) })}</figcaption>
+    </figure>
+  );
+}
+
+function ModelCard({ w }: { w: Workload }) {
+  const c = w.config as Record<string, unknown>;
+  return (
+    <div class={`card model-card role-${w.role}`} data-testid={`model-${w.role}`}>
+      <h3>{t(`results.role.${w.role}`)}</h3>
+      <p class="mono small">{String(c['model'] ?? w.id)}</p>
+      <p class="big-number">{ms(w.timing.medianMs)}</p>
+      <p class="small muted">{t('results.perQuery')}</p>
+      <ul class="small">
+        <li>{t('results.flops', { gflop: fmt(w.flops / 1e9, 3) })}</li>
+        <li>{t('results.bytes', { mb: fmt(w.bytes / 1e6, 3) })}</li>
+        {c['family'] === 'decoder' ? (
+          <li>{t('results.tokensDecoder', { prompt: String(c['promptTokens']), output: String(c['outputTokens']) })}</li>
+        ) : (
+          <li>{t('results.tokensEncoder', { input: String(c['inputTokens']) })}</li>
+        )}
+        {w.tokensPerSecond ? (
+          <li>{t('results.tokensPerSecond', { prefill: fmt(w.tokensPerSecond.prefill, 3), decode: fmt(w.tokensPerSecond.decode, 3) })}</li>
+        ) : null}
+        <li>{t('results.dtype', { dtype: w.dtype ?? 'f32' })}</li>
+        <li>
+          p10–p90 {fmt(w.timing.p10Ms, 3)}–{fmt(w.timing.p90Ms, 3)} ms, CV {fmt(w.timing.cv * 100, 2)} %
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+function KernelChart({ general, specialized }: { general: Workload; specialized: Workload }) {
+  const names = useMemo(() => {
+    const all = new Map<string, number>();
+    for (const w of [general, specialized]) for (const k of w.kernels ?? []) all.set(k.name, (all.get(k.name) ?? 0) + k.medianMs);
+    return [...all.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => n);
+  }, [general, specialized]);
+  const { options, data } = useMemo(() => {
+    const accent = cssVar('--accent', '#1f7a4d');
+    const accent2 = cssVar('--accent-2', '#b4541b');
+    const val = (w: Workload) => names.map((n) => w.kernels?.find((k) => k.name === n)?.medianMs ?? null);
+    const bars = uPlot.paths.bars!({ size: [0.35, 40], align: 0 });
+    const opts: Omit<uPlot.Options, 'width'> = {
+      height: 260,
+      scales: { x: { time: false, range: [-0.5, names.length - 0.5] } },
+      axes: [
+        { ...axisStyle(), values: (_u, splits) => splits.map((s) => names[Math.round(s)] ?? ''), space: 30, rotate: -30, size: 70 } as uPlot.Axis,
+        { ...axisStyle(), label: t('results.msPerQuery'), size: 70 },
+      ],
+      series: [
+        {},
+        { label: t('results.role.specialized'), stroke: accent, fill: accent, paths: bars, points: { show: false } },
+        { label: t('results.role.general'), stroke: accent2, fill: accent2, paths: bars, points: { show: false } },
+      ],
+    };
+    const xs = names.map((_, i) => i);
+    return { options: opts, data: [xs, val(specialized), val(general)] as uPlot.AlignedData };
+  }, [names, general, specialized]);
+  if (!names.length) return <p class="small muted">{t('results.noBreakdown')}</p>;
+  return (
+    <figure>
+      <h3>{t('results.breakdown')}</h3>
+      <Chart options={options} data={data} label={t('results.breakdownLabel')} />
+      <div class="table-wrap">
+        <table class="small">
+          <thead>
+            <tr>
+              <th>{t('results.kernel')}</th>
+              <th class="num">{t('results.role.specialized')}</th>
+              <th class="num">{t('results.role.general')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {names.map((n) => (
+              <tr key={n}>
+                <td class="mono">{n}</td>
+                <td class="num">{ms(specialized.kernels?.find((k) => k.name === n)?.medianMs)}</td>
+                <td class="num">{ms(general.kernels?.find((k) => k.name === n)?.medianMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}
+
+export function ModelComparison({ doc }: { doc: ResultDocument }) {
+  const general = doc.workloads.find((w) => w.kind === 'model' && w.role === 'general');
+  const specialized = doc.workloads.find((w) => w.kind === 'model' && w.role === 'specialized');
+  if (!general || !specialized) return null;
+  const timeRatio = general.timing.medianMs / specialized.timing.medianMs;
+  const flopRatio = general.flops / specialized.flops;
+  return (
+    <section class="card" data-testid="model-comparison">
+      <h2>{t('results.models')}</h2>
+      <p class="headline" data-testid="time-ratio">
+        {t('results.timeRatio', { ratio: fmt(timeRatio, 2) })}
+      </p>
+      <p class="small">{t('results.flopRatio', { general: fmt(general.flops / 1e9, 3), specialized: fmt(specialized.flops / 1e9, 3), ratio: fmt(flopRatio, 2) })}</p>
+      <div class="grid-2">
+        <ModelCard w={specialized} />
+        <ModelCard w={general} />
+      </div>
+      <p class="small muted synthetic-note">{t('results.synthetic')}</p>
+      <KernelChart general={general} specialized={specialized} />
+    </section>
+  );
+}
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function ResultsPanel({ doc, localId, onEnergy }: { doc: ResultDocument; localId: string | null; onEnergy?: (e: EnergySection) => void }) {
+  const hasModels = doc.workloads.some((w) => w.kind === 'model');
+  return (
+    <div class="results" data-testid="results">
+      <section class="card">
+        <h2>{t('results.title')}</h2>
+        <p class="small muted" data-testid="results-summary">
+          {t('results.summary', {
+            vendor: doc.environment.adapter.vendor || '?',
+            arch: doc.environment.adapter.architecture || '?',
+            timing: t(`timing.${doc.environment.timing}`),
+            preset: doc.suite.preset,
+            version: doc.suite.version,
+          })}
+        </p>
+        {(doc.flags ?? []).map((f) => (
+          <p class="badge warn" key={f}>
+            {t(`flag.${f}`)}
+          </p>
+        ))}
+        <MicroTable doc={doc} />
+        <RooflineChart doc={doc} />
+        <div class="row">
+          <button onClick={() => download(`frugal-ai-lab-${doc.date ?? 'run'}.json`, 'application/json', JSON.stringify(doc, null, 2))}>{t('results.exportJson')}</button>
+        </div>
+      </section>
+      {hasModels ? <ModelComparison doc={doc} /> : null}
+      {hasModels ? (
+        <EnergyPanel doc={doc} {...(onEnergy ? { onEnergy } : {})} compute={(d, ctx) => getLab().computeEnergy(d, ctx)} />
+      ) : null}
+      <UploadPanel doc={doc} localId={localId} />
+    </div>
+  );
+}

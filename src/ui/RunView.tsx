@@ -1,0 +1,158 @@
+/** The run view: preset, Run / Cancel, per-workload progress with live samples, then results. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { fmt, t } from '../i18n/index.ts';
+import { isPreset, PRESETS } from '../lab/plan.ts';
+import type { PresetName } from '../shared/result.ts';
+import { axisStyle, Chart, cssVar } from './Chart.tsx';
+import { ResultsPanel } from './ResultsPanel.tsx';
+import { location } from './router.ts';
+import { cancelRun, capsState, lastDoc, lastLocalId, paused, planNotes, progress, runState, startRun, type WorkloadProgress } from './state.ts';
+import { StatusCard } from './StatusCard.tsx';
+
+function ErrorCard() {
+  const s = runState.value;
+  if (s.kind !== 'error') return null;
+  const hint = t(`error.${s.name}`) !== `error.${s.name}` ? t(`error.${s.name}`) : t('error.generic');
+  return (
+    <section class="card error" role="alert" data-testid="run-error" data-error-name={s.name}>
+      <h2>{t('run.failed')}</h2>
+      <p>{s.message}</p>
+      <p class="small">{hint}</p>
+    </section>
+  );
+}
+
+function LiveSamples({ w }: { w: WorkloadProgress }) {
+  const options = useMemo<Omit<uPlot.Options, 'width'>>(
+    () => ({
+      height: 160,
+      legend: { show: false },
+      scales: { x: { time: false } },
+      axes: [{ ...axisStyle(), label: t('run.sample') }, { ...axisStyle(), label: 'ms', size: 60 }],
+      series: [{}, { label: w.id, stroke: cssVar('--accent', '#1f7a4d'), width: 2, points: { show: true, size: 6 } }],
+    }),
+    [w.id],
+  );
+  const data = useMemo(() => [w.samplesMs.map((_, i) => i + 1), w.samplesMs] as uPlot.AlignedData, [w.samplesMs]);
+  if (w.samplesMs.length === 0) return null;
+  return <Chart options={options} data={data} label={t('run.liveLabel', { id: w.id, n: w.samplesMs.length })} />;
+}
+
+function ProgressList() {
+  const list = progress.value;
+  if (!list.length) return null;
+  const done = list.filter((w) => w.status === 'done').length;
+  const current = list.find((w) => w.status === 'running');
+  return (
+    <section class="card" aria-live="polite" data-testid="progress">
+      <div class="row">
+        <strong>{t('run.progress', { done, total: list.length })}</strong>
+        {paused.value ? <span class="badge warn">{t('run.paused')}</span> : null}
+      </div>
+      <progress max={list.length} value={done + (current && current.samples ? current.sample / current.samples / 2 : 0)} aria-label={t('run.overall')} />
+      <ul class="progress-list">
+        {list.map((w) => (
+          <li key={w.id} data-status={w.status}>
+            <span class="mono">{w.id}</span>
+            {w.role ? <span class="badge">{t(`results.role.${w.role}`)}</span> : null}
+            <span class="small muted">
+              {w.status === 'done'
+                ? t('run.done')
+                : w.status === 'running'
+                  ? w.phase === 'walkthrough' && w.steps
+                    ? t('run.step', { label: w.stepLabel, step: w.step, steps: w.steps })
+                    : t(`run.phase.${w.phase || 'verify'}`) + (w.sample ? ` · ${t('run.sampleOf', { n: w.sample, total: w.samples })}` : '')
+                  : t('run.pending')}
+            </span>
+            {w.status === 'running' ? (
+              <progress
+                max={w.phase === 'walkthrough' ? w.steps || 1 : w.samples || 1}
+                value={w.phase === 'walkthrough' ? w.step : w.sample}
+                aria-label={w.id}
+              />
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {current ? <LiveSamples w={current} /> : null}
+      {current && current.samplesMs.length ? (
+        <p class="small muted">{t('run.lastSample', { ms: fmt(current.samplesMs[current.samplesMs.length - 1], 3) })}</p>
+      ) : null}
+    </section>
+  );
+}
+
+export function RunView() {
+  const params = location.value.params;
+  const urlPreset = params.get('preset');
+  const [preset, setPreset] = useState<PresetName>(isPreset(urlPreset) ? urlPreset : 'quick');
+  const running = runState.value.kind === 'running';
+  const caps = capsState.value;
+  const available = caps.status === 'ready' && caps.caps.available;
+
+  useEffect(() => {
+    if (isPreset(urlPreset)) setPreset(urlPreset);
+  }, [urlPreset]);
+
+  // `?autorun=1` starts at once: used by the headless `lab` CLI, and handy for kiosk demos.
+  useEffect(() => {
+    if (params.get('autorun') === '1' && available && runState.value.kind === 'idle') {
+      void startRun({ preset, custom: params, country: params.get('country') });
+    }
+  }, [available]);
+
+  const doc = lastDoc.value;
+  return (
+    <>
+      <section class="card intro">
+        <h1>{t('run.title')}</h1>
+        <p>{t('run.intro')}</p>
+      </section>
+      <StatusCard />
+      <section class="card">
+        <div class="row">
+          <label>
+            {t('run.preset')}
+            <select value={preset} disabled={running} onChange={(e) => setPreset((e.target as HTMLSelectElement).value as PresetName)} data-testid="preset">
+              {PRESETS.map((p) => (
+                <option value={p} key={p}>
+                  {t(`preset.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button class="primary" disabled={running || !available} onClick={() => void startRun({ preset, custom: params, country: params.get('country') })} data-testid="run">
+            {t('run.start')}
+          </button>
+          <button class="danger" disabled={!running} onClick={cancelRun} data-testid="cancel">
+            {t('run.cancel')}
+          </button>
+        </div>
+        <p class="small muted">{t(`preset.${preset}.help`)}</p>
+        {preset === 'custom' ? <p class="small">{t('run.customHelp')}</p> : null}
+        {planNotes.value.length ? (
+          <ul class="small muted">
+            {planNotes.value.map((n) => (
+              <li key={n.key}>{t(n.key, n.params) === n.key ? n.text : t(n.key, n.params)}</li>
+            ))}
+          </ul>
+        ) : null}
+        {runState.value.kind === 'cancelled' ? <p class="badge warn" data-testid="cancelled">{t('run.cancelled')}</p> : null}
+      </section>
+      <ErrorCard />
+      {running || runState.value.kind !== 'done' ? <ProgressList /> : null}
+      {doc && runState.value.kind === 'done' ? (
+        <ResultsPanel
+          doc={doc}
+          localId={lastLocalId.value}
+          onEnergy={(e) => {
+            // Mutate in place: the document on screen is the same run, re-estimated with the
+            // visitor's profile or grid choice; replacing it would re-render and re-estimate.
+            if (lastDoc.value) lastDoc.value.energy = e;
+          }}
+        />
+      ) : null}
+    </>
+  );
+}

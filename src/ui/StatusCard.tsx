@@ -1,0 +1,85 @@
+/** What the browser exposes about WebGPU, what is missing and what to do about it. */
+import { t } from '../i18n/index.ts';
+import { hrefFor } from './router.ts';
+import { capsState, loadCapabilities } from './state.ts';
+
+const LIMITS_SHOWN = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'];
+
+function bytes(n: number | undefined): string {
+  if (n === undefined) return '—';
+  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
+}
+
+export function StatusCard() {
+  const s = capsState.value;
+  if (s.status === 'loading') {
+    return (
+      <section class="card" aria-busy="true" data-testid="webgpu-status">
+        <h2>{t('status.title')}</h2>
+        <p class="muted">{t('status.checking')}</p>
+      </section>
+    );
+  }
+  if (s.status === 'error') {
+    return (
+      <section class="card error" data-testid="webgpu-status" role="alert">
+        <h2>{t('status.title')}</h2>
+        <p>{t('status.workerFailed', { message: s.message })}</p>
+        <button onClick={() => void loadCapabilities()}>{t('status.retry')}</button>
+      </section>
+    );
+  }
+  const caps = s.caps;
+  if (!caps.available) {
+    const advice = t(`status.advice.${caps.reason}`);
+    return (
+      <section class="card error" data-testid="webgpu-status" data-available="false" role="alert">
+        <h2>{t('status.unavailable')}</h2>
+        <p>{caps.message}</p>
+        <p>{advice}</p>
+        <ul class="small">
+          <li>{t('status.browsers.chrome')}</li>
+          <li>{t('status.browsers.firefox')}</li>
+          <li>{t('status.browsers.safari')}</li>
+          <li>{t('status.browsers.linux')}</li>
+        </ul>
+        <p class="small">
+          <a href={hrefFor('methodology')}>{t('status.methodologyLink')}</a>
+        </p>
+        <button onClick={() => void loadCapabilities()}>{t('status.retry')}</button>
+      </section>
+    );
+  }
+  const a = caps.adapter;
+  const missing = ['timestamp-query', 'shader-f16', 'subgroups'].filter((f) => !a.features.includes(f));
+  return (
+    <section class="card" data-testid="webgpu-status" data-available="true">
+      <h2>{t('status.available')}</h2>
+      <dl class="status-grid">
+        <dt>{t('status.vendor')}</dt>
+        <dd data-testid="adapter-vendor">{a.vendor || t('status.notExposed')}</dd>
+        <dt>{t('status.architecture')}</dt>
+        <dd>{a.architecture || t('status.notExposed')}</dd>
+        <dt>{t('status.features')}</dt>
+        <dd>{a.features.length ? a.features.join(', ') : '—'}</dd>
+        {a.subgroupMinSize ? (
+          <>
+            <dt>{t('status.subgroups')}</dt>
+            <dd>
+              {a.subgroupMinSize}–{a.subgroupMaxSize}
+            </dd>
+          </>
+        ) : null}
+        {LIMITS_SHOWN.map((k) => (
+          <>
+            <dt class="mono small">{k}</dt>
+            <dd>{k.includes('Size') && !k.includes('Invocations') ? bytes(a.limits[k]) : String(a.limits[k] ?? '—')}</dd>
+          </>
+        ))}
+      </dl>
+      {a.isFallbackAdapter || a.architecture === 'swiftshader' ? <p class="badge warn">{t('status.software')}</p> : null}
+      {missing.includes('timestamp-query') ? <p class="small warn-text">{t('status.noTimestamps')}</p> : null}
+      {missing.length ? <p class="small muted">{t('status.missing', { features: missing.join(', ') })}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+/** App state as signals: WebGPU capabilities, the current run and its live progress. */
+import { signal } from '@preact/signals';
+import type { Capabilities } from '../engine/device.ts';
+import type { MeasurementPlan, Progress } from '../engine/runner.ts';
+import type { AdapterSummary, PresetName, ResultDocument, TimingSource } from '../shared/result.ts';
+import { getLab, lastWorkerError } from '../lab/client.ts';
+import { runLab } from '../lab/session.ts';
+import type { SuiteNote } from '../engine/models/presets.ts';
+
+export type CapsState = { status: 'loading' } | { status: 'ready'; caps: Capabilities } | { status: 'error'; message: string };
+
+export interface WorkloadProgress {
+  id: string;
+  kind: 'micro' | 'model';
+  role?: 'general' | 'specialized';
+  status: 'pending' | 'running' | 'done';
+  phase: string;
+  step: number;
+  steps: number;
+  stepLabel: string;
+  sample: number;
+  samples: number;
+  samplesMs: number[];
+}
+
+export type RunState =
+  | { kind: 'idle' }
+  | { kind: 'running'; preset: PresetName; startedAt: number }
+  | { kind: 'done'; doc: ResultDocument }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; name: string; message: string };
+
+export const capsState = signal<CapsState>({ status: 'loading' });
+export const runState = signal<RunState>({ kind: 'idle' });
+export const progress = signal<WorkloadProgress[]>([]);
+export const planNotes = signal<SuiteNote[]>([]);
+export const paused = signal(false);
+export const device = signal<{ adapter: AdapterSummary; timing: TimingSource } | null>(null);
+export const lastDoc = signal<ResultDocument | null>(null);
+export const lastLocalId = signal<string | null>(null);
+
+export async function loadCapabilities(): Promise<void> {
+  capsState.value = { status: 'loading' };
+  try {
+    if (typeof Worker === 'undefined') throw new Error('This browser cannot run Web Workers.');
+    const caps = await Promise.race([
+      getLab().capabilities(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(lastWorkerError() ?? 'The lab worker did not answer.')), 15_000)),
+    ]);
+    capsState.value = { status: 'ready', caps };
+  } catch (e) {
+    capsState.value = { status: 'error', message: (e as Error).message };
+  }
+}
+
+function initialProgress(plan: MeasurementPlan): WorkloadProgress[] {
+  const base = { status: 'pending' as const, phase: '', step: 0, steps: 0, stepLabel: '', sample: 0, samples: 0, samplesMs: [] };
+  return [
+    ...plan.micro.map((m) => ({ ...base, id: m.id, kind: 'micro' as const, samples: plan.samples })),
+    ...plan.models.map((m) => ({ ...base, id: m.id, kind: 'model' as const, role: m.role, samples: plan.modelSamples })),
+  ];
+}
+
+function update(id: string, patch: (w: WorkloadProgress) => Partial<WorkloadProgress>): void {
+  progress.value = progress.value.map((w) => (w.id === id ? { ...w, ...patch(w) } : w));
+}
+
+export function onProgress(p: Progress): void {
+  switch (p.type) {
+    case 'device':
+      device.value = { adapter: p.adapter, timing: p.timing };
+      break;
+    case 'workload-start':
+      paused.value = false;
+      update(p.id, () => ({ status: 'running', ...(p.role ? { role: p.role } : {}) }));
+      break;
+    case 'phase':
+      update(p.id, () => ({ phase: p.phase }));
+      break;
+    case 'step':
+      update(p.id, () => ({ step: p.step, steps: p.steps, stepLabel: p.label }));
+      break;
+    case 'sample':
+      paused.value = false;
+      update(p.id, (w) => ({ sample: p.sample + 1, samples: p.samples, samplesMs: [...w.samplesMs, p.ms] }));
+      break;
+    case 'paused':
+      paused.value = true;
+      break;
+    case 'workload-done':
+      update(p.id, () => ({ status: 'done' }));
+      break;
+    default: {
+      const never: never = p;
+      throw new Error(`unknown progress ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Saves a finished run in the local history; never lets a storage failure lose the result on screen. */
+async function keep(doc: ResultDocument): Promise<void> {
+  try {
+    const { saveRun } = await import('../results/history.ts');
+    lastLocalId.value = await saveRun(doc);
+  } catch (e) {
+    console.warn('Could not save the run in the local history:', e);
+    lastLocalId.value = null;
+  }
+}
+
+export async function startRun(opts: { preset: PresetName; custom?: URLSearchParams; modelsOnly?: boolean; country?: string | null }): Promise<ResultDocument | null> {
+  if (runState.value.kind === 'running') return null;
+  runState.value = { kind: 'running', preset: opts.preset, startedAt: performance.now() };
+  progress.value = [];
+  planNotes.value = [];
+  paused.value = false;
+  try {
+    const doc = await runLab({
+      ...opts,
+      onPlan: (plan, notes) => {
+        progress.value = initialProgress(plan);
+        planNotes.value = notes;
+      },
+      onProgress,
+    });
+    lastDoc.value = doc;
+    runState.value = { kind: 'done', doc };
+    await keep(doc);
+    return doc;
+  } catch (e) {
+    const err = e as Error;
+    if (err.name === 'RunCancelledError') runState.value = { kind: 'cancelled' };
+    else runState.value = { kind: 'error', name: err.name || 'Error', message: err.message || String(e) };
+    return null;
+  } finally {
+    paused.value = false;
+  }
+}
+
+export function cancelRun(): void {
+  if (runState.value.kind === 'running') void getLab().cancel();
+}
