@@ -4,6 +4,7 @@ import './ui/app.css';
 import { App } from './ui/App.tsx';
 import { lastDoc, loadCapabilities, runState } from './ui/state.ts';
 import { effect } from '@preact/signals';
+import { getLab } from './lab/client.ts';
 
 const root = document.getElementById('app');
 if (root) {
@@ -17,8 +18,11 @@ declare global {
   interface Window {
     __labResult?: unknown;
     __labError?: { name: string; message: string };
+    __labDebug?: { loseDevice(): Promise<boolean> };
   }
 }
+// Lets tests (and curious visitors) simulate a GPU reset mid-run.
+window.__labDebug = { loseDevice: () => getLab().loseDevice() };
 effect(() => {
   const s = runState.value;
   if (s.kind === 'done') window.__labResult = lastDoc.value;
