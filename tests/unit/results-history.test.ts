@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { HistoryMigrationError, migrateDocument, migrateRecord } from '../../src/results/migrations.ts';
+import { clearUpload, deleteRun, getRun, historyRevision, listRuns, markUploaded, MemoryHistory, RunNotFoundError, saveRun, useHistoryBackend } from '../../src/results/history.ts';
+import { sampleResult } from '../server/fixtures.ts';
+
+describe('record migrations', () => {
+  test('a v1 record (id, uploaded) becomes a v2 record with receipt and day', () => {
+    const doc = sampleResult();
+    const v1 = { id: 'abc', doc, uploaded: { id: 'REMOTE0123456789', token: 'tok' } };
+    expect(migrateRecord(v1)).toEqual({
+      v: 2, localId: 'abc', savedAt: '2026-11-23', doc, upload: { remoteId: 'REMOTE0123456789', token: 'tok', day: '2026-11-23' }, label: null,
+    });
+  });
+  test('a v1 record without upload and without date', () => {
+    const doc = sampleResult();
+    delete doc.date;
+    expect(migrateRecord({ id: 'x', doc })).toMatchObject({ v: 2, localId: 'x', savedAt: '1970-01-01', upload: null });
+  });
+  test('a v2 record is returned as is', () => {
+    const rec = { v: 2, localId: 'y', savedAt: '2026-01-02', doc: sampleResult(), upload: null, label: 'laptop' };
+    expect(migrateRecord(rec)).toEqual(rec);
+  });
+  test('future record versions and non-objects are refused with a named error', () => {
+    expect(() => migrateRecord({ v: 3, localId: 'z' })).toThrow(HistoryMigrationError);
+    expect(() => migrateRecord('nope')).toThrow(/not an object/);
+  });
+  test('a draft (version 0) document is upgraded to schema v1', () => {
+    const draft = { preset: 'quick', suiteVersion: '0.9', environment: sampleResult().environment, workloads: [{ id: 'copy', kind: 'micro', timing: { samples: [1, 2], medianMs: 1.5 } }] };
+    const doc = migrateDocument(draft);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.suite).toEqual({ preset: 'quick', version: '0.9' });
+    expect(doc.app).toEqual({ version: '0' });
+    expect(doc.workloads[0]?.timing.samplesMs).toEqual([1, 2]);
+    expect('samples' in (doc.workloads[0]?.timing ?? {})).toBe(false);
+  });
+  test('documents of a newer schema version are refused, not misread', () => {
+    expect(() => migrateDocument({ schemaVersion: 2 })).toThrow(/schema version 2/);
+  });
+});
+
+describe('history store (in-memory backend)', () => {
+  beforeEach(() => useHistoryBackend(new MemoryHistory()));
+  afterEach(() => useHistoryBackend(null));
+
+  test('save, list, get, mark uploaded, clear, delete', async () => {
+    const rev = historyRevision.value;
+    const a = await saveRun(sampleResult(), new Date('2026-11-20T10:00:00Z'));
+    const b = await saveRun(sampleResult({ app: { version: '0.2.0' } }), new Date('2026-11-22T10:00:00Z'));
+    expect(historyRevision.value).toBe(rev + 2);
+    expect(a).toMatch(/^[0-9a-z]{9}-[0-9a-f]{12}$/);
+    const list = await listRuns();
+    expect(list.map((r) => r.localId)).toEqual([b, a]);
+    expect(list.map((r) => r.savedAt)).toEqual(['2026-11-22', '2026-11-20']);
+
+    const up = await markUploaded(a, { remoteId: 'R123456789012345', token: 'secret' }, new Date('2026-11-23T05:00:00Z'));
+    expect(up.upload).toEqual({ remoteId: 'R123456789012345', token: 'secret', day: '2026-11-23' });
+    expect((await getRun(a))?.upload?.token).toBe('secret');
+    await clearUpload(a);
+    expect((await getRun(a))?.upload).toBeNull();
+
+    await deleteRun(b);
+    expect((await listRuns()).map((r) => r.localId)).toEqual([a]);
+    expect(await getRun(b)).toBeNull();
+    await expect(markUploaded(b, { remoteId: 'x', token: 'y' })).rejects.toBeInstanceOf(RunNotFoundError);
+  });
+
+  test('runs saved the same day are listed newest first', async () => {
+    const first = await saveRun(sampleResult(), new Date('2026-11-22T08:00:00Z'));
+    const second = await saveRun(sampleResult(), new Date('2026-11-22T09:00:00Z'));
+    expect((await listRuns()).map((r) => r.localId)).toEqual([second, first]);
+  });
+
+  test('old records already in the store are listed migrated; unreadable ones are skipped', async () => {
+    useHistoryBackend(new MemoryHistory([{ id: 'old1', doc: sampleResult() }, { v: 9, localId: 'future' }]));
+    const list = await listRuns();
+    expect(list.map((r) => [r.localId, r.v])).toEqual([['old1', 2]]);
+  });
+});
