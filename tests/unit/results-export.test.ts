@@ -43,3 +43,29 @@ describe('exports', () => {
     expect(lines.map((l) => (JSON.parse(l) as { id: string; app: { version: string } }).app.version)).toEqual(['0.1.0', '9']);
   });
 });
+
+import { compareRuns, datasetSeries, relativeToFirst } from '../../src/results/compare.ts';
+import type { HistoryRecord } from '../../src/results/migrations.ts';
+
+describe('comparison', () => {
+  const rec = (localId: string, doc = sampleResult()): HistoryRecord => ({ v: 2, localId, savedAt: '2026-11-23', doc, upload: null, label: null });
+  test('aligns workloads across runs, null where a run lacks one', () => {
+    const second = sampleResult();
+    second.workloads = second.workloads.filter((w) => w.id !== 'copy').map((w) => (w.id === 'gemm' ? { ...w, timing: { ...w.timing, medianMs: 4 } } : w));
+    delete second.energy;
+    const c = compareRuns([rec('a'), rec('b', second)]);
+    expect(c.runs.map((r) => r.label)).toEqual(['2026-11-23 · google/swiftshader · ci', '2026-11-23 · google/swiftshader · ci']);
+    expect(c.workloads).toEqual(['fma-peak', 'copy', 'gemm', 'specialized-tiny', 'general-tiny']);
+    expect(c.medianMs).toEqual([[2.5, 2.5], [1, null], [2, 4], [40, 40], [300, 300]]);
+    expect(c.ratio).toEqual([7.5, null]);
+    expect(c.specializedJ).toEqual([0.8, null]);
+    expect(relativeToFirst(c)).toEqual([[1, 1], [1, null], [1, 2], [1, 1], [1, 1]]);
+  });
+  test('dataset series keep groups without energy as gaps', () => {
+    const s = datasetSeries([
+      { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1', count: 2, medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
+      { vendor: '', architecture: '', preset: 'quick', suiteVersion: '1', count: 1, medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+    ]);
+    expect(s).toEqual({ x: [0, 1], specialized: [0.8, null], general: [6, null], labels: ['google/swiftshader · ci', '?/? · quick'] });
+  });
+});

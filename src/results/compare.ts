@@ -1,0 +1,67 @@
+/**
+ * Pure data shaping for the History comparison and the Dataset view (unit-tested; the views
+ * only render what these return). Missing values are null, never 0.
+ */
+import type { HistoryRecord } from './migrations.ts';
+import type { GroupStats } from '../shared/dataset.ts';
+
+export interface RunColumn {
+  localId: string;
+  /** "2026-11-23 · google/swiftshader · ci" */
+  label: string;
+}
+
+export interface Comparison {
+  runs: RunColumn[];
+  /** Union of workload ids, in first-seen order. */
+  workloads: string[];
+  /** medianMs[w][r]: median of workload w in run r, null when run r did not measure it. */
+  medianMs: (number | null)[][];
+  /** Energy per query p50 of each run (joules), null without an energy section. */
+  specializedJ: (number | null)[];
+  generalJ: (number | null)[];
+  ratio: (number | null)[];
+}
+
+export function runLabel(r: HistoryRecord): string {
+  const a = r.doc.environment.adapter;
+  return `${r.savedAt} · ${a.vendor || '?'}/${a.architecture || '?'} · ${r.doc.suite.preset}`;
+}
+
+export function compareRuns(records: readonly HistoryRecord[]): Comparison {
+  const workloads: string[] = [];
+  for (const r of records) for (const w of r.doc.workloads) if (!workloads.includes(w.id)) workloads.push(w.id);
+  return {
+    runs: records.map((r) => ({ localId: r.localId, label: runLabel(r) })),
+    workloads,
+    medianMs: workloads.map((id) => records.map((r) => r.doc.workloads.find((w) => w.id === id)?.timing.medianMs ?? null)),
+    specializedJ: records.map((r) => r.doc.energy?.perQuery.specialized.joules.p50 ?? null),
+    generalJ: records.map((r) => r.doc.energy?.perQuery.general.joules.p50 ?? null),
+    ratio: records.map((r) => r.doc.energy?.ratio.p50 ?? null),
+  };
+}
+
+/** Ratio of each run's median to the first run's (the baseline), per workload. */
+export function relativeToFirst(c: Comparison): (number | null)[][] {
+  return c.medianMs.map((row) => {
+    const base = row[0];
+    return row.map((v) => (v === null || base === null || base === undefined || base === 0 ? null : v / base));
+  });
+}
+
+export function groupLabel(g: Pick<GroupStats, 'vendor' | 'architecture' | 'preset'>): string {
+  return `${g.vendor || '?'}/${g.architecture || '?'} · ${g.preset}`;
+}
+
+/**
+ * Dataset chart series: x = group index, y = median energy per query (J) for each model.
+ * uPlot needs numbers or null; groups without energy stay null (a gap, not a zero bar).
+ */
+export function datasetSeries(groups: readonly GroupStats[]): { x: number[]; specialized: (number | null)[]; general: (number | null)[]; labels: string[] } {
+  return {
+    x: groups.map((_, i) => i),
+    specialized: groups.map((g) => g.medianSpecializedJ),
+    general: groups.map((g) => g.medianGeneralJ),
+    labels: groups.map(groupLabel),
+  };
+}
