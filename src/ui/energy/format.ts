@@ -1,0 +1,68 @@
+/**
+ * Unit choice and range formatting for energy and carbon figures (pure, unit-tested). The unit
+ * is chosen from the median so a whole range reads in one unit: "0.42 mWh (0.21–0.95)".
+ */
+import { fmt, type Lang } from '../../i18n/index.ts';
+import type { Range3 } from '../../energy/index.ts';
+
+export interface Scaled { value: Range3; unit: string }
+
+function scaleBy(r: Range3, k: number): Range3 {
+  return { p5: r.p5 * k, p50: r.p50 * k, p95: r.p95 * k };
+}
+
+/** Wh → µWh, mWh, Wh, kWh or MWh by the magnitude of the median. */
+export function scaleWh(r: Range3): Scaled {
+  const m = Math.abs(r.p50);
+  if (m >= 1e6) return { value: scaleBy(r, 1e-6), unit: 'MWh' };
+  if (m >= 1e3) return { value: scaleBy(r, 1e-3), unit: 'kWh' };
+  if (m >= 1) return { value: r, unit: 'Wh' };
+  if (m >= 1e-3) return { value: scaleBy(r, 1e3), unit: 'mWh' };
+  return { value: scaleBy(r, 1e6), unit: 'µWh' };
+}
+
+/** grams CO2e → µg, mg, g, kg or t by the magnitude of the median. */
+export function scaleGrams(r: Range3): Scaled {
+  const m = Math.abs(r.p50);
+  if (m >= 1e6) return { value: scaleBy(r, 1e-6), unit: 't' };
+  if (m >= 1e3) return { value: scaleBy(r, 1e-3), unit: 'kg' };
+  if (m >= 1) return { value: r, unit: 'g' };
+  if (m >= 1e-3) return { value: scaleBy(r, 1e3), unit: 'mg' };
+  return { value: scaleBy(r, 1e6), unit: 'µg' };
+}
+
+/** "0.42 (0.21–0.95)": median then the p5–p95 range, two significant digits by default. */
+export function fmtRange(r: Range3, digits = 1, l?: Lang): string {
+  return `${fmt(r.p50, digits, l)} (${fmt(r.p5, digits, l)}–${fmt(r.p95, digits, l)})`;
+}
+
+/** "0.42 mWh (0.21–0.95)". */
+export function fmtWhRange(wh: Range3, l?: Lang): string {
+  const s = scaleWh(wh);
+  return `${fmt(s.value.p50, 1, l)} ${s.unit} (${fmt(s.value.p5, 1, l)}–${fmt(s.value.p95, 1, l)})`;
+}
+
+/** "3.1 mg CO2e (1.5–6.8)". */
+export function fmtGramsRange(g: Range3, l?: Lang): string {
+  const s = scaleGrams(g);
+  return `${fmt(s.value.p50, 1, l)} ${s.unit} CO2e (${fmt(s.value.p5, 1, l)}–${fmt(s.value.p95, 1, l)})`;
+}
+
+/** An interval without a median (embodied: calendar to active-hours allocation). */
+export function fmtGramsInterval(i: { low: number; high: number }, l?: Lang): string {
+  const s = scaleGrams({ p5: i.low, p50: Math.sqrt(i.low * i.high), p95: i.high });
+  return `${fmt(s.value.p5, 1, l)}–${fmt(s.value.p95, 1, l)} ${s.unit} CO2e`;
+}
+
+/** Log-scale slider: position 0..steps → 10^(min..max), rounded to a readable integer. */
+export function logSliderValue(pos: number, minExp: number, maxExp: number, steps = 100): number {
+  const e = minExp + ((maxExp - minExp) * Math.min(steps, Math.max(0, pos))) / steps;
+  const v = Math.pow(10, e);
+  const mag = Math.pow(10, Math.max(0, Math.floor(Math.log10(v)) - 1));
+  return Math.max(1, Math.round(v / mag) * mag);
+}
+
+export function logSliderPos(value: number, minExp: number, maxExp: number, steps = 100): number {
+  const e = Math.log10(Math.max(1, value));
+  return Math.round(((e - minExp) / (maxExp - minExp)) * steps);
+}

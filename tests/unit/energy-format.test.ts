@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'vitest';
+import { fmtGramsRange, fmtWhRange, logSliderPos, logSliderValue, scaleGrams, scaleWh } from '../../src/ui/energy/format.ts';
+
+describe('energy figure formatting', () => {
+  test('Wh unit follows the median', () => {
+    const s = scaleWh({ p5: 0.002, p50: 0.004, p95: 0.008 });
+    expect(s.unit).toBe('mWh');
+    expect(s.value.p50).toBeCloseTo(4, 12);
+    expect(scaleWh({ p5: 0.0002, p50: 0.0004, p95: 0.0008 }).unit).toBe('µWh');
+    expect(scaleWh({ p5: 500, p50: 1500, p95: 3000 }).unit).toBe('kWh');
+    expect(scaleWh({ p5: 1e-7, p50: 2e-7, p95: 4e-7 }).unit).toBe('µWh');
+    expect(scaleGrams({ p5: 0.001, p50: 0.002, p95: 0.004 }).unit).toBe('mg');
+    expect(scaleGrams({ p5: 900, p50: 1200, p95: 2000 }).unit).toBe('kg');
+  });
+  test('ranges read median (p5–p95) in both languages', () => {
+    expect(fmtWhRange({ p5: 0.0021, p50: 0.0042, p95: 0.0085 }, 'en')).toBe('4.2 mWh (2.1–8.5)');
+    expect(fmtWhRange({ p5: 0.0021, p50: 0.0042, p95: 0.0085 }, 'fr')).toBe('4,2 mWh (2,1–8,5)');
+    expect(fmtGramsRange({ p5: 1.5, p50: 3.1, p95: 6.8 }, 'en')).toBe('3.1 g CO2e (1.5–6.8)');
+  });
+  test('log slider round-trips on round numbers', () => {
+    expect(logSliderValue(0, 0, 6)).toBe(1);
+    expect(logSliderValue(100, 0, 6)).toBe(1_000_000);
+    expect(logSliderValue(50, 0, 6)).toBe(1000);
+    expect(logSliderPos(1000, 0, 6)).toBe(50);
+  });
+});
