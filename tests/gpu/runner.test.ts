@@ -1,0 +1,36 @@
+import { expect, test } from 'vitest';
+import { buildPlan } from '../../src/lab/plan.ts';
+import { runPlan, type Progress } from '../../src/engine/runner.ts';
+import { RunControl } from '../../src/engine/timing.ts';
+import { countQuery } from '../../src/engine/models/flops.ts';
+
+test('the ci plan runs end to end in the engine: micro ceilings, both models, kernel breakdown', async () => {
+  const { plan } = buildPlan({ preset: 'ci' });
+  const events: Progress[] = [];
+  const out = await runPlan(plan, new RunControl(), (p) => events.push(p));
+  expect(out.timing).toBe('gpu-timestamp');
+  expect(out.adapter.vendor).toBe('google');
+  expect(out.workloads.map((w) => w.id)).toEqual([...plan.micro.map((m) => m.id), ...plan.models.map((m) => m.id)]);
+  for (const w of out.workloads) {
+    expect(w.timing.samplesMs.length).toBeGreaterThanOrEqual(2);
+    expect(w.timing.medianMs).toBeGreaterThan(0);
+  }
+  for (const spec of plan.models) {
+    const w = out.workloads.find((x) => x.id === spec.id)!;
+    const c = countQuery(spec);
+    expect(w.role).toBe(spec.role);
+    expect(w.flops).toBe(c.flops);
+    expect(w.bytes).toBe(c.bytes);
+    expect(w.kernels?.length).toBeGreaterThan(0);
+    // The breakdown's FLOPs come from the dispatches actually recorded; the independent count
+    // from the config must agree within 2 %.
+    const dispatched = w.kernels!.reduce((s, k) => s + k.flops, 0);
+    expect(Math.abs(dispatched - c.flops) / c.flops).toBeLessThan(0.02);
+    if (spec.family === 'decoder') {
+      expect(w.tokensPerSecond?.prefill).toBeGreaterThan(0);
+      const steps = events.filter((e) => e.type === 'step' && e.id === spec.id);
+      expect(steps.length).toBe(spec.outputTokens); // prefill + outputTokens − 1 decode steps
+    }
+  }
+  expect(events.filter((e) => e.type === 'workload-done')).toHaveLength(out.workloads.length);
+});
