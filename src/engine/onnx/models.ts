@@ -147,8 +147,8 @@ function decoderGraph(g: OnnxGraphBuilder, c: DecoderConfig, ids: string, seqLen
   };
   // Grouped-query attention: query head h reads KV head ⌊h / group⌋ (a Gather on the head axis).
   const group = c.heads / c.kvHeads;
-  const kvIndex = g.i64(Array.from({ length: c.heads }, (_, h) => Math.floor(h / group)));
-  const expand = (x: string): string => (group === 1 ? x : g.op('Gather', [x, kvIndex], { axis: int(1) }));
+  const expand = (x: string): string =>
+    group === 1 ? x : g.op('Gather', [x, g.i64(Array.from({ length: c.heads }, (_, h) => Math.floor(h / group)))], { axis: int(1) });
   const bias = (name: string): string | undefined => (c.qkvBias ? name : undefined);
 
   let x = g.op('Gather', ['embed.tokens', ids], { axis: int(0) }); // [1, S, d]
