@@ -1,0 +1,112 @@
+/**
+ * The decoder LLM (Llama / Qwen family) as GPU dispatches: prefill of the prompt, then greedy
+ * decode with a KV cache. Pre-RMSNorm blocks, RoPE (rotate-half, f64 cos/sin tables), grouped-
+ * query attention, SwiGLU FFN, tied or untied LM head applied only to the rows whose logits are
+ * used (issue 3 item 6). Argmax writes each token id into the ids buffer that the next step's
+ * embedding gather reads, so the whole query (prefill + every step) is one submission.
+ *
+ * Layout: K/V projections write straight into the per-layer caches ([seq, kvHeads·headDim]) at
+ * the rows of the positions they process; RoPE then rotates those K rows in place.
+ */
+import type { Dispatch, PipelineCache } from '../dispatch.ts';
+import { createArgmax, createAttention, createEmbedding, createResidual, createRmsNorm, createRope, createSwiglu } from '../ops.ts';
+import { createLinear, type WeightBlock } from '../ops/linear.ts';
+import { ropeTables } from '../../../kernels/rope/rope.meta.ts';
+import { sequenceLength, type DecoderWorkloadSpec } from './config.ts';
+import type { ModelBuffers } from './buffers.ts';
+import type { ModelStep } from './runner.ts';
+
+export interface DecoderGraph {
+  steps: ModelStep[];
+  ids: GPUBuffer;
+  logits: GPUBuffer;
+  logitsCount: number;
+}
+
+export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): DecoderGraph {
+  const c = spec.model;
+  const P = spec.promptTokens;
+  const seq = sequenceLength(spec);
+  const d = c.hidden;
+  const qd = c.heads * c.headDim;
+  const kvd = c.kvHeads * c.headDim;
+  const resources = bufs.resources;
+  const own = `Decoder(${c.name})`;
+
+  // ids: prompt, then every generated token (the last one is written but never fed back).
+  const ids = bufs.storage('ids', 4 * (P + spec.outputTokens));
+  device.queue.writeBuffer(ids, 0, new Uint32Array(promptIds));
+  const h = bufs.storage('hidden', 4 * P * d);
+  const n = bufs.storage('normed', 4 * P * d);
+  const tmp = bufs.storage('sublayerOut', 4 * P * d);
+  const q = bufs.storage('q', 4 * P * qd);
+  const att = bufs.storage('attention', 4 * P * qd);
+  const gate = bufs.storage('ffn.gate', 4 * P * c.ffn);
+  const up = bufs.storage('ffn.up', 4 * P * c.ffn);
+  const logits = bufs.storage('logits', 4 * c.vocab);
+  const kCache = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.kCache`, 4 * seq * kvd));
+  const vCache = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.vCache`, 4 * seq * kvd));
+  const tables = ropeTables(seq, c.headDim, c.ropeTheta);
+  const cos = bufs.storage('rope.cos', tables.cos.byteLength);
+  const sin = bufs.storage('rope.sin', tables.sin.byteLength);
+  device.queue.writeBuffer(cos, 0, new Float32Array(tables.cos));
+  device.queue.writeBuffer(sin, 0, new Float32Array(tables.sin));
+
+  const W = (name: string): readonly WeightBlock[] => bufs.tensor(name).parts;
+  const B = (name: string): GPUBuffer => bufs.buffer(name);
+  const bias = (name: string): { bias?: GPUBuffer } => (c.qkvBias ? { bias: B(name) } : {});
+  const embedChunks = W('embed.tokens').map((p) => ({ buffer: p.buffer, rowStart: p.rowStart, rowCount: p.rowCount }));
+
+  /** One pass over m new positions starting at `pos0` (prefill: m = P, pos0 = 0; a step: m = 1). */
+  const pass = (m: number, pos0: number, phase: 'prefill' | 'decode', tag: string): Dispatch[] => {
+    const list: Dispatch[] = [];
+    const lbl = (s: string): string => `${own}.${tag}.${s}`;
+    const common = { resources, phase };
+    const linear = (label: string, x: GPUBuffer, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; yOffset?: number } = {}): void => {
+      list.push(...createLinear(device, cache, { x, blocks: W(weight), y, m, k, n: nOut, label: lbl(label), ...common, ...extra }));
+    };
+    list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, label: lbl('embed'), ...common }));
+    for (let l = 0; l < c.layers; l++) {
+      const p = `layers.${l}`;
+      list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.attn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.attn.norm`), ...common }));
+      linear(`${p}.q`, n, `${p}.attn.q.weight`, q, d, qd, bias(`${p}.attn.q.bias`));
+      // K and V land in the cache rows pos0.. (gemm writes rows 0..m−1 = pos0.. in prefill).
+      linear(`${p}.k`, n, `${p}.attn.k.weight`, kCache[l]!, d, kvd, { ...bias(`${p}.attn.k.bias`), ...(m === 1 ? { yOffset: pos0 * kvd } : {}) });
+      linear(`${p}.v`, n, `${p}.attn.v.weight`, vCache[l]!, d, kvd, { ...bias(`${p}.attn.v.bias`), ...(m === 1 ? { yOffset: pos0 * kvd } : {}) });
+      list.push(createRope(device, cache, { q, k: kCache[l]!, cos, sin, tokens: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, pos0, kRow0: pos0, label: lbl(`${p}.rope`), ...common }));
+      list.push(
+        createAttention(device, cache, {
+          q, k: kCache[l]!, v: vCache[l]!, o: att,
+          shape: { queries: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: pos0, kvLen: pos0 + m, causal: true },
+          label: lbl(`${p}.attention`), ...common,
+        }),
+      );
+      linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d);
+      list.push(createResidual(device, cache, { x: h, y: tmp, count: m * d, label: lbl(`${p}.attn.residual`), ...common }));
+      list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
+      linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, gate, d, c.ffn);
+      linear(`${p}.up`, n, `${p}.ffn.up.weight`, up, d, c.ffn);
+      list.push(createSwiglu(device, cache, { gate, up, count: m * c.ffn, label: lbl(`${p}.swiglu`), ...common }));
+      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, tmp, c.ffn, d);
+      list.push(createResidual(device, cache, { x: h, y: tmp, count: m * d, label: lbl(`${p}.ffn.residual`), ...common }));
+    }
+    // Only the last row's logits are used: final norm, LM head and argmax on that row.
+    list.push(createRmsNorm(device, cache, { x: h, gamma: B('final.norm.gamma'), y: n, rows: 1, dim: d, eps: c.normEps, rowOffset: m - 1, label: lbl('final.norm'), ...common }));
+    list.push(
+      ...createLinear(device, cache, {
+        x: n, y: logits, m: 1, k: d, n: c.vocab, xOffset: (m - 1) * d, label: lbl('lmHead'), ...common,
+        ...(c.tiedEmbeddings ? { blocks: W('embed.tokens'), layout: 'nk' as const } : { blocks: W('lmHead.weight'), layout: 'kn' as const }),
+      }),
+    );
+    list.push(createArgmax(device, cache, { logits, ids, n: c.vocab, outIndex: pos0 + m, label: lbl('argmax'), ...common }));
+    return list;
+  };
+
+  const steps: ModelStep[] = [{ label: 'prefill', phase: 'prefill', dispatches: pass(P, 0, 'prefill', 'prefill') }];
+  const decodeSteps = Math.max(0, spec.outputTokens - 1);
+  for (let s = 1; s <= decodeSteps; s++) {
+    // Step s feeds the token generated at position P + s − 1 and produces output token s + 1.
+    steps.push({ label: `token ${s + 1}/${spec.outputTokens}`, phase: 'decode', dispatches: pass(1, P + s - 1, 'decode', `decode${s}`) });
+  }
+  return { steps, ids, logits, logitsCount: c.vocab };
+}

@@ -1,0 +1,93 @@
+/**
+ * The encoder classifier (BERT / DistilBERT family) as a list of GPU dispatches: one forward
+ * pass over `inputTokens` tokens, post-LayerNorm blocks, bidirectional multi-head attention, GELU
+ * FFN, and the classifier head on the first token only (issue 3 item 6). Same formulas and
+ * tensor names as reference.ts.
+ */
+import type { Dispatch, PipelineCache } from '../dispatch.ts';
+import { createAttention, createEmbedding, createGelu, createLayerNorm, createResidual } from '../ops.ts';
+import { createLinear } from '../ops/linear.ts';
+import type { EncoderWorkloadSpec } from './config.ts';
+import type { ModelBuffers } from './buffers.ts';
+import type { ModelStep } from './runner.ts';
+
+export interface EncoderGraph {
+  steps: ModelStep[];
+  ids: GPUBuffer;
+  logits: GPUBuffer;
+  logitsCount: number;
+}
+
+export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: EncoderWorkloadSpec, inputIds: Uint32Array): EncoderGraph {
+  const c = spec.model;
+  const T = spec.inputTokens;
+  const d = c.hidden;
+  const qd = c.heads * c.headDim;
+  const kvd = c.kvHeads * c.headDim;
+  const phase = 'encode';
+  const resources = bufs.resources;
+  const own = `Encoder(${c.name})`;
+
+  const ids = bufs.storage('ids', 4 * T);
+  device.queue.writeBuffer(ids, 0, new Uint32Array(inputIds));
+  const h = bufs.storage('hidden', 4 * T * d);
+  const tmp = bufs.storage('residual', 4 * T * d);
+  const q = bufs.storage('q', 4 * T * qd);
+  const k = bufs.storage('k', 4 * T * kvd);
+  const v = bufs.storage('v', 4 * T * kvd);
+  const att = bufs.storage('attention', 4 * T * qd);
+  const ffn = bufs.storage('ffn', 4 * T * c.ffn);
+  const pre = bufs.storage('preClassifier', 4 * d);
+  const logits = bufs.storage('logits', 4 * c.labels);
+
+  const list: Dispatch[] = [];
+  const W = (name: string) => bufs.tensor(name).parts;
+  const B = (name: string) => bufs.buffer(name);
+  const linear = (label: string, x: GPUBuffer, weight: string, bias: string, y: GPUBuffer, k_: number, n: number): void => {
+    list.push(...createLinear(device, cache, { x, blocks: W(weight), bias: B(bias), y, m: T, k: k_, n, label: `${own}.${label}`, resources, phase }));
+  };
+
+  list.push(
+    ...createEmbedding(device, cache, {
+      ids, chunks: W('embed.tokens').map((p) => ({ buffer: p.buffer, rowStart: p.rowStart, rowCount: p.rowCount })),
+      positions: B('embed.positions'), out: tmp, tokens: T, dim: d, label: `${own}.embed`, resources, phase,
+    }),
+  );
+  list.push(createLayerNorm(device, cache, { x: tmp, gamma: B('embed.norm.gamma'), beta: B('embed.norm.beta'), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.embed.norm`, resources, phase }));
+
+  for (let l = 0; l < c.layers; l++) {
+    const p = `layers.${l}`;
+    linear(`${p}.q`, h, `${p}.attn.q.weight`, `${p}.attn.q.bias`, q, d, qd);
+    linear(`${p}.k`, h, `${p}.attn.k.weight`, `${p}.attn.k.bias`, k, d, kvd);
+    linear(`${p}.v`, h, `${p}.attn.v.weight`, `${p}.attn.v.bias`, v, d, kvd);
+    list.push(
+      createAttention(device, cache, {
+        q, k, v, o: att,
+        shape: { queries: T, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: 0, kvLen: T, causal: false },
+        label: `${own}.${p}.attention`, resources, phase,
+      }),
+    );
+    linear(`${p}.o`, att, `${p}.attn.o.weight`, `${p}.attn.o.bias`, tmp, qd, d);
+    list.push(createResidual(device, cache, { x: tmp, y: h, count: T * d, label: `${own}.${p}.attn.residual`, resources, phase }));
+    list.push(createLayerNorm(device, cache, { x: tmp, gamma: B(`${p}.attn.norm.gamma`), beta: B(`${p}.attn.norm.beta`), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.${p}.attn.norm`, resources, phase }));
+    linear(`${p}.ffn.up`, h, `${p}.ffn.up.weight`, `${p}.ffn.up.bias`, ffn, d, c.ffn);
+    list.push(createGelu(device, cache, { x: ffn, count: T * c.ffn, label: `${own}.${p}.gelu`, resources, phase }));
+    linear(`${p}.ffn.down`, ffn, `${p}.ffn.down.weight`, `${p}.ffn.down.bias`, tmp, c.ffn, d);
+    list.push(createResidual(device, cache, { x: tmp, y: h, count: T * d, label: `${own}.${p}.ffn.residual`, resources, phase }));
+    list.push(createLayerNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), beta: B(`${p}.ffn.norm.beta`), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.${p}.ffn.norm`, resources, phase }));
+  }
+
+  // Classifier head on the first token (row 0 of h): reported as the 'classifier' kernel.
+  list.push(
+    ...createLinear(device, cache, {
+      x: h, blocks: W('head.pre.weight'), bias: B('head.pre.bias'), y: pre, m: 1, k: d, n: d, activation: c.preClassifier,
+      label: `${own}.head.pre`, resources, phase, kernelName: 'classifier',
+    }),
+    ...createLinear(device, cache, {
+      x: pre, blocks: W('head.classifier.weight'), bias: B('head.classifier.bias'), y: logits, m: 1, k: d, n: c.labels,
+      label: `${own}.head.classifier`, resources, phase, kernelName: 'classifier',
+    }),
+  );
+
+  return { steps: [{ label: 'encode', phase: 'encode', dispatches: list }], ids, logits, logitsCount: c.labels };
+}

@@ -1,0 +1,150 @@
+/**
+ * GPU model runners (issue 3 item 3): allocate and synthesize a model's weights on the device,
+ * and record one query as a flat list of dispatches grouped in steps (encode, or prefill then
+ * decode 1..outputTokens−1). The timing harness replays `dispatches`; `readOutputs` reads the
+ * logits and greedy tokens left by the last replay.
+ */
+import { PipelineCache, type Dispatch } from '../dispatch.ts';
+import { submitDispatches } from '../ops/submit.ts';
+import { modelTensors, type TensorSpec } from '../weights.ts';
+import { validateWorkload, type ModelWorkloadSpec } from './config.ts';
+import { workloadInputIds } from './reference.ts';
+import { ModelBuffers, ModelTooLargeError, type SplitAxis } from './buffers.ts';
+import { buildEncoder } from './encoder.ts';
+import { buildDecoder } from './decoder.ts';
+
+export { ModelTooLargeError } from './buffers.ts';
+
+export interface ModelStep {
+  label: string;
+  phase: 'prefill' | 'encode' | 'decode';
+  dispatches: Dispatch[];
+}
+
+export interface ModelRunner {
+  /** prefill/encode, then decode 1..outputTokens−1. */
+  readonly steps: readonly ModelStep[];
+  /** All steps concatenated = one query. */
+  readonly dispatches: readonly Dispatch[];
+  readonly dtype: 'f32' | 'f16';
+  /** Bytes of GPU memory the model holds (weights, activations, KV cache). */
+  readonly gpuBytes: number;
+  /** Encode and submit one query (tests and one-off runs; the timer replays `dispatches` itself). */
+  submit(): void;
+  /**
+   * Last logits (encoder: the labels; decoder: the last decode step's vocab) and greedy tokens
+   * (encoder: the argmax label; decoder: every generated token), as left by the last query run.
+   */
+  readOutputs(): Promise<{ logits: Float32Array; tokens: number[] }>;
+  destroy(): void;
+}
+
+export interface ModelRunnerOptions {
+  /** Weight seed; defaults to spec.seed. */
+  seed?: number;
+  /**
+   * Ask for f16 storage/compute. Not implemented yet: the runner records 'f32' (honestly) even
+   * when the adapter has shader-f16.
+   */
+  preferF16?: boolean;
+  /** Input token ids (encoder input or decoder prompt); defaults to the seeded synthetic ids. */
+  tokenIds?: Int32Array | Uint32Array;
+  /** Tests only: treat the binding limit as this many bytes, to exercise split tensors. */
+  bindingLimitBytes?: number;
+}
+
+/** Which tensors may be split when larger than one binding (see buffers.ts). */
+function splitAxis(spec: TensorSpec): SplitAxis {
+  if (spec.name === 'embed.tokens') return 'rows';
+  if (spec.name === 'lmHead.weight') return 'cols';
+  return 'none';
+}
+
+export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSpec, opts: ModelRunnerOptions = {}): Promise<ModelRunner> {
+  validateWorkload(spec);
+  const seed = opts.seed ?? spec.seed;
+  const name = spec.model.name;
+  const inputLength = spec.family === 'encoder' ? spec.inputTokens : spec.promptTokens;
+  const ids = opts.tokenIds ? Uint32Array.from(opts.tokenIds) : workloadInputIds(spec);
+  if (ids.length !== inputLength) throw new RangeError(`${name}: ${ids.length} token ids given, the workload has ${inputLength}`);
+  const bad = ids.findIndex((t) => t >= spec.model.vocab);
+  if (bad >= 0) throw new RangeError(`${name}: token id ${ids[bad]} at ${bad} is outside the vocabulary (${spec.model.vocab})`);
+
+  const cache = new PipelineCache(device);
+  const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes);
+  device.pushErrorScope('out-of-memory');
+  let graph: ReturnType<typeof buildEncoder> | ReturnType<typeof buildDecoder>;
+  try {
+    // Planning throws ModelTooLargeError before any allocation when a tensor cannot fit a binding.
+    bufs.allocateWeights(modelTensors(spec.model), splitAxis);
+    bufs.synthesize(cache, seed);
+    switch (spec.family) {
+      case 'encoder':
+        graph = buildEncoder(device, cache, bufs, spec, ids);
+        break;
+      case 'decoder':
+        graph = buildDecoder(device, cache, bufs, spec, ids);
+        break;
+    }
+  } catch (e) {
+    await device.popErrorScope();
+    bufs.destroy();
+    throw e;
+  }
+  const oom = await device.popErrorScope();
+  if (oom) {
+    const bytes = bufs.bytes;
+    bufs.destroy();
+    throw new ModelTooLargeError(name, 'its weights, activations and KV cache', 'out-of-memory', null, bytes);
+  }
+
+  const steps = graph.steps;
+  const dispatches = steps.flatMap((s) => s.dispatches);
+  const { ids: idsBuffer, logits, logitsCount } = graph;
+  let destroyed = false;
+
+  return {
+    steps,
+    dispatches,
+    dtype: 'f32',
+    gpuBytes: bufs.bytes,
+    submit() {
+      submitDispatches(device, dispatches, `Model(${name}).query`);
+    },
+    async readOutputs() {
+      const idsCount = spec.family === 'decoder' ? spec.promptTokens + spec.outputTokens : 0;
+      const logitsBytes = 4 * logitsCount;
+      const staging = device.createBuffer({ label: `Model(${name}).readback`, size: logitsBytes + 4 * idsCount, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      try {
+        const enc = device.createCommandEncoder({ label: `Model(${name}).readback.encoder` });
+        enc.copyBufferToBuffer(logits, 0, staging, 0, logitsBytes);
+        if (idsCount > 0) enc.copyBufferToBuffer(idsBuffer, 0, staging, logitsBytes, 4 * idsCount);
+        device.queue.submit([enc.finish()]);
+        await staging.mapAsync(GPUMapMode.READ);
+        const mapped = staging.getMappedRange();
+        const out = new Float32Array(mapped.slice(0, logitsBytes));
+        let tokens: number[];
+        switch (spec.family) {
+          case 'encoder': {
+            let best = 0;
+            for (let i = 1; i < out.length; i++) if (out[i]! > out[best]!) best = i;
+            tokens = [best];
+            break;
+          }
+          case 'decoder':
+            tokens = Array.from(new Uint32Array(mapped.slice(logitsBytes + 4 * spec.promptTokens, logitsBytes + 4 * idsCount)));
+            break;
+        }
+        staging.unmap();
+        return { logits: out, tokens };
+      } finally {
+        staging.destroy();
+      }
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      bufs.destroy();
+    },
+  };
+}

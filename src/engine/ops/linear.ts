@@ -1,0 +1,81 @@
+/**
+ * A linear layer y = x·W (+ b) over a weight that may be split into column blocks (an untied LM
+ * head larger than one binding) or, for the tied LM head, read as embedding rows. m = 1 runs the
+ * gemv kernel (decode, heads), m > 1 the gemm kernel (prefill, encoder), as in models/flops.ts.
+ */
+import type { Dispatch, PipelineCache } from '../dispatch.ts';
+import { createGemm, createGemv, KernelLimitError, type GemvActivation } from '../ops.ts';
+import type { BufferRef, OpResources } from './common.ts';
+
+/** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */
+export interface WeightBlock {
+  buffer: GPUBuffer;
+  rowStart: number;
+  rowCount: number;
+  colStart: number;
+  colCount: number;
+}
+
+export interface LinearArgs {
+  x: BufferRef;
+  /** W [k, n] ('kn', split by column blocks) or E [n, k] ('nk', split by row ranges). */
+  blocks: readonly WeightBlock[];
+  layout?: 'kn' | 'nk';
+  y: BufferRef;
+  m: number;
+  k: number;
+  n: number;
+  bias?: GPUBuffer;
+  activation?: GemvActivation;
+  /** Element offsets (gemv only): which row of x, where y starts. */
+  xOffset?: number;
+  yOffset?: number;
+  label: string;
+  resources: OpResources;
+  phase: string;
+  kernelName?: string;
+}
+
+export function createLinear(device: GPUDevice, cache: PipelineCache, args: LinearArgs): Dispatch[] {
+  const layout = args.layout ?? 'kn';
+  const common = { label: args.label, resources: args.resources, phase: args.phase };
+  if (args.m === 1) {
+    if (args.blocks.length > 1 && args.bias) throw new KernelLimitError(`${args.label}: a split weight with a bias is not supported`);
+    return args.blocks.map((b, i) => {
+      const n = layout === 'kn' ? b.colCount : b.rowCount;
+      const start = layout === 'kn' ? b.colStart : b.rowStart;
+      return createGemv(device, cache, {
+        ...common,
+        label: args.blocks.length > 1 ? `${args.label}[${i}]` : args.label,
+        x: args.x,
+        w: b.buffer,
+        y: args.y,
+        n,
+        k: args.k,
+        layout,
+        activation: args.activation ?? 'none',
+        xOffset: args.xOffset ?? 0,
+        yOffset: (args.yOffset ?? 0) + start,
+        ...(args.bias ? { bias: args.bias } : {}),
+        ...(args.kernelName ? { kernelName: args.kernelName } : {}),
+      });
+    });
+  }
+  const block = args.blocks[0];
+  if (args.blocks.length !== 1 || !block || layout !== 'kn' || (args.xOffset ?? 0) !== 0 || (args.yOffset ?? 0) !== 0 || (args.activation ?? 'none') === 'tanh') {
+    throw new KernelLimitError(`${args.label}: gemm needs one unsplit [k, n] weight and no offsets`);
+  }
+  return [
+    createGemm(device, cache, {
+      ...common,
+      a: args.x,
+      b: block.buffer,
+      c: args.y,
+      m: args.m,
+      n: args.n,
+      k: args.k,
+      relu: args.activation === 'relu',
+      ...(args.bias ? { bias: args.bias } : {}),
+    }),
+  ];
+}

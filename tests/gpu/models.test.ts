@@ -1,0 +1,109 @@
+/**
+ * The GPU model runners against the CPU reference forward pass (src/engine/models/reference.ts)
+ * on the tiny models, from the same synthesized weights and token ids.
+ *
+ * Tolerance: the reference accumulates in f64, the GPU in f32. Each output is a chain of dot
+ * products of length ≤ 512 (f32 rounding ~ k·2⁻²⁴ ≈ 3e-5 relative in the worst case, ~1e-6
+ * typically), through 2 layers whose norms keep activations O(1); logits here are O(1). An
+ * absolute 2e-4 (+ 1e-3 relative) is ≥ 10× the error we observe and far below what any wrong
+ * index, missing bias or mis-rotated head produces (errors of order 0.1–1). Greedy tokens must
+ * match exactly; the test also checks that each reference argmax wins by more than the
+ * tolerance, so an exact match is a fair demand rather than luck.
+ */
+import { describe, expect, test } from 'vitest';
+import { withDevice } from '../helpers/with-device.ts';
+import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec, type ModelWorkloadSpec } from '../../src/engine/models/config.ts';
+import { referenceForward } from '../../src/engine/models/reference.ts';
+import { countQuery } from '../../src/engine/models/flops.ts';
+import { createModelRunner, ModelTooLargeError } from '../../src/engine/models/runner.ts';
+import { compareClose } from '../../kernels/testing.ts';
+
+const ATOL = 2e-4;
+const RTOL = 1e-3;
+
+const encoderSpec: EncoderWorkloadSpec = { family: 'encoder', id: 'spec', role: 'specialized', seed: 1234, model: BERT_TINY, inputTokens: 9, labels: 2 };
+const decoderSpec: DecoderWorkloadSpec = { family: 'decoder', id: 'gen', role: 'general', seed: 77, model: TINY_DECODER, promptTokens: 7, outputTokens: 4 };
+
+function topMargin(x: Float32Array): number {
+  let a = -Infinity;
+  let b = -Infinity;
+  for (const v of x) {
+    if (v > a) [a, b] = [v, a];
+    else if (v > b) b = v;
+  }
+  return a - b;
+}
+
+async function runOnGpu(spec: ModelWorkloadSpec, opts: { bindingLimitBytes?: number } = {}) {
+  return withDevice(async ({ device }) => {
+    const runner = await createModelRunner(device, spec, opts);
+    try {
+      runner.submit();
+      const first = await runner.readOutputs();
+      // A replay of the same query gives the same outputs (argmax feeds the same ids back).
+      runner.submit();
+      const second = await runner.readOutputs();
+      return {
+        first, second,
+        flops: runner.dispatches.reduce((s, d) => s + d.flops, 0),
+        steps: runner.steps.map((s) => ({ label: s.label, phase: s.phase, n: s.dispatches.length })),
+        kernels: [...new Set(runner.dispatches.map((d) => d.kernel))].sort(),
+        dtype: runner.dtype,
+      };
+    } finally {
+      runner.destroy();
+    }
+  });
+}
+
+describe('model runners vs CPU reference', () => {
+  test('bert-tiny: classifier logits and label', async () => {
+    const ref = referenceForward(encoderSpec);
+    const gpu = await runOnGpu(encoderSpec);
+    const expected = ref.logits[0]!;
+    const report = compareClose(gpu.first.logits, expected, ATOL, RTOL);
+    expect(report, JSON.stringify({ report, gpu: Array.from(gpu.first.logits), ref: Array.from(expected) })).toMatchObject({ ok: true });
+    expect(topMargin(expected)).toBeGreaterThan(ATOL);
+    expect(gpu.first.tokens).toEqual(ref.tokens);
+    expect(Array.from(gpu.second.logits)).toEqual(Array.from(gpu.first.logits));
+    expect(gpu.steps).toEqual([{ label: 'encode', phase: 'encode', n: expect.any(Number) }]);
+    expect(gpu.kernels).toEqual(['attention', 'classifier', 'embedding', 'gelu', 'gemm', 'layernorm', 'residual']);
+    expect(gpu.flops).toBe(countQuery(encoderSpec).flops);
+    expect(gpu.dtype).toBe('f32');
+  });
+
+  const decoderCases: { name: string; spec: DecoderWorkloadSpec; limit?: number }[] = [
+    { name: 'tiny-decoder (GQA 4/2, qkv bias, untied head)', spec: decoderSpec },
+    // 300 KB "binding limit": embed.tokens (1 MiB) splits into 4 row ranges, lmHead into 4 column blocks.
+    { name: 'tiny-decoder with split embedding and LM head', spec: decoderSpec, limit: 300 * 1024 },
+    { name: 'tiny-decoder tied, split embedding read as LM head rows', spec: { ...decoderSpec, seed: 5, model: { ...TINY_DECODER, tiedEmbeddings: true, qkvBias: false } }, limit: 300 * 1024 },
+  ];
+  for (const c of decoderCases) {
+    test(`${c.name}: last logits and greedy tokens`, async () => {
+      const ref = referenceForward(c.spec);
+      const gpu = await runOnGpu(c.spec, c.limit !== undefined ? { bindingLimitBytes: c.limit } : {});
+      const expected = ref.logits[ref.logits.length - 1]!;
+      const report = compareClose(gpu.first.logits, expected, ATOL, RTOL);
+      expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
+      for (const l of ref.logits) expect(topMargin(l)).toBeGreaterThan(ATOL);
+      expect(gpu.first.tokens).toEqual(ref.tokens);
+      expect(gpu.second.tokens).toEqual(ref.tokens);
+      expect(gpu.steps.map((s) => s.label)).toEqual(['prefill', 'token 2/4', 'token 3/4', 'token 4/4']);
+      expect(gpu.flops).toBe(countQuery(c.spec).flops);
+    });
+  }
+
+  test('a tensor over the binding limit fails before allocation, naming model, tensor and limit', async () => {
+    const big: DecoderWorkloadSpec = { ...decoderSpec, model: { ...TINY_DECODER, name: 'custom-big', hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 16384 } };
+    const err = await withDevice(async ({ device }) => createModelRunner(device, big).then(() => null, (e: unknown) => e));
+    expect(err).toBeInstanceOf(ModelTooLargeError);
+    const e = err as ModelTooLargeError;
+    expect(e.name).toBe('ModelTooLargeError');
+    expect(e.tensor).toBe('layers.0.ffn.gate.weight');
+    expect(e.neededBytes).toBe(4 * 4096 * 16384);
+    expect(e.message).toContain('custom-big');
+    expect(e.message).toContain('layers.0.ffn.gate.weight');
+    expect(e.message).toContain('maxStorageBufferBindingSize');
+    expect(e.message).toContain('smaller preset');
+  });
+});
