@@ -6,6 +6,7 @@ import { isPreset, PRESETS } from '../lab/plan.ts';
 import type { PresetName } from '../shared/result.ts';
 import { axisStyle, Chart, cssVar } from './Chart.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
+import { CustomForm } from './CustomForm.tsx';
 import { location } from './router.ts';
 import { cancelRun, capsState, lastDoc, lastLocalId, paused, planNotes, progress, runState, startRun, type WorkloadProgress } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
@@ -130,7 +131,12 @@ export function RunView() {
           </button>
         </div>
         <p class="small muted">{t(`preset.${preset}.help`)}</p>
-        {preset === 'custom' ? <p class="small">{t('run.customHelp')}</p> : null}
+        {preset === 'custom' ? (
+          <>
+            <p class="small">{t('run.customHelp')}</p>
+            <CustomForm />
+          </>
+        ) : null}
         {planNotes.value.length ? (
           <ul class="small muted">
             {planNotes.value.map((n) => (

@@ -129,6 +129,9 @@ export const core = {
     'results.kernel': 'Kernel',
     'results.msPerQuery': 'ms per query',
 
+    'custom.base': 'Architecture',
+    'custom.default': 'preset default',
+    'custom.valid': 'Settings are valid: press Run. The address now describes this configuration, so you can share it.',
     'demo.title': 'Same question, two AIs',
     'demo.task': 'Task: is this review positive or negative? One model was trained for exactly that; the other is a general chatbot that writes its answer.',
     'demo.start': 'Start the race',
@@ -268,6 +271,9 @@ export const core = {
     'results.kernel': 'Noyau',
     'results.msPerQuery': 'ms par requête',
 
+    'custom.base': 'Architecture',
+    'custom.default': 'par défaut',
+    'custom.valid': 'Réglages valides : appuyez sur Lancer. L’adresse décrit maintenant cette configuration, vous pouvez la partager.',
     'demo.title': 'Même question, deux IA',
     'demo.task': 'Tâche : cet avis est-il positif ou négatif ? Un modèle a été entraîné exactement pour cela ; l’autre est un assistant généraliste qui rédige sa réponse.',
     'demo.start': 'Lancer la course',

@@ -1,0 +1,110 @@
+/**
+ * The `custom` preset as a form. It edits the address (the single source of truth, so a custom
+ * run is a shareable link) and shows every invalid field at once, as the parser reports them.
+ */
+import { t } from '../i18n/index.ts';
+import { MODEL_PRESETS, type ModelPresetName } from '../engine/models/config.ts';
+import { parseCustom } from '../engine/models/presets.ts';
+import { location } from './router.ts';
+
+const FIELDS = ['layers', 'hidden', 'heads', 'kvHeads', 'ffn', 'vocab'] as const;
+const TOKENS: { key: string; role: 's' | 'g' }[] = [
+  { key: 'inputTokens', role: 's' },
+  { key: 'promptTokens', role: 'g' },
+  { key: 'outputTokens', role: 'g' },
+];
+
+function setParam(key: string, value: string): void {
+  const params = new URLSearchParams(location.value.params);
+  if (value === '') params.delete(key);
+  else params.set(key, value);
+  params.set('preset', 'custom');
+  window.location.hash = `#/?${params.toString()}`;
+}
+
+export function CustomForm() {
+  const params = location.value.params;
+  const stripped = new URLSearchParams(params);
+  for (const p of ['autorun', 'theme']) stripped.delete(p);
+  const parsed = parseCustom(stripped);
+  const errorFor = (field: string) => (parsed.ok ? undefined : parsed.errors.find((e) => e.field === field));
+  const suite = parsed.ok ? parsed.value : null;
+  const modelOf = (role: 'specialized' | 'general') => suite?.[role].model;
+  const names = Object.keys(MODEL_PRESETS) as ModelPresetName[];
+
+  const roleBlock = (role: 'specialized' | 'general', prefix: 's' | 'g') => {
+    const family = role === 'specialized' ? 'encoder' : 'decoder';
+    const model = modelOf(role) as Record<string, unknown> | undefined;
+    return (
+      <fieldset class="custom-role">
+        <legend>{t(`results.role.${role}`)}</legend>
+        <label>
+          {t('custom.base')}
+          <select value={params.get(role) ?? ''} onChange={(e) => setParam(role, (e.target as HTMLSelectElement).value)}>
+            <option value="">{t('custom.default')}</option>
+            {names
+              .filter((n) => MODEL_PRESETS[n].family === family)
+              .map((n) => (
+                <option value={n} key={n}>
+                  {n}
+                </option>
+              ))}
+          </select>
+        </label>
+        {FIELDS.map((f) => {
+          const key = `${prefix}.${f}`;
+          const err = errorFor(key);
+          return (
+            <label key={key} class={err ? 'invalid' : ''}>
+              <span class="mono small">{f}</span>
+              <input
+                type="number"
+                min={1}
+                inputMode="numeric"
+                value={params.get(key) ?? ''}
+                placeholder={model ? String(model[f] ?? '') : ''}
+                aria-invalid={err ? 'true' : undefined}
+                onChange={(e) => setParam(key, (e.target as HTMLInputElement).value)}
+              />
+            </label>
+          );
+        })}
+        {TOKENS.filter((x) => x.role === prefix).map(({ key }) => {
+          const err = errorFor(key);
+          const current = role === 'specialized' ? suite?.specialized : suite?.general;
+          return (
+            <label key={key} class={err ? 'invalid' : ''}>
+              <span class="mono small">{key}</span>
+              <input
+                type="number"
+                min={1}
+                value={params.get(key) ?? ''}
+                placeholder={current ? String((current as unknown as Record<string, unknown>)[key] ?? '') : ''}
+                aria-invalid={err ? 'true' : undefined}
+                onChange={(e) => setParam(key, (e.target as HTMLInputElement).value)}
+              />
+            </label>
+          );
+        })}
+      </fieldset>
+    );
+  };
+
+  return (
+    <div class="custom-form" data-testid="custom-form">
+      <div class="grid-2">
+        {roleBlock('specialized', 's')}
+        {roleBlock('general', 'g')}
+      </div>
+      {!parsed.ok ? (
+        <ul class="errors" role="alert">
+          {parsed.errors.map((e) => (
+            <li key={e.field}>{t(e.key, e.params) === e.key ? e.message : `${e.field}: ${t(e.key, e.params)}`}</li>
+          ))}
+        </ul>
+      ) : (
+        <p class="small muted">{t('custom.valid')}</p>
+      )}
+    </div>
+  );
+}
