@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import { buildPlan, microSpecs, PRESETS } from '../../src/lab/plan.ts';
+import { aggregateProfile, requiredBindingBytes } from '../../src/engine/runner.ts';
+import type { Dispatch } from '../../src/engine/dispatch.ts';
+
+describe('measurement plans', () => {
+  test('every preset except custom builds a frozen plan with both roles', () => {
+    for (const p of PRESETS.filter((x) => x !== 'custom')) {
+      const { plan } = buildPlan({ preset: p });
+      expect(Object.isFrozen(plan)).toBe(true);
+      expect(plan.preset).toBe(p);
+      expect(plan.models.map((m) => m.role).sort()).toEqual(['general', 'specialized']);
+      expect(plan.micro.map((m) => m.id)).toEqual(['fma-peak', 'copy', 'gemm']);
+      expect(plan.samples).toBeGreaterThanOrEqual(2);
+      expect(plan.modelSamples).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  test('the demo runs only the two models', () => {
+    expect(buildPlan({ preset: 'ci', modelsOnly: true }).plan.micro).toEqual([]);
+  });
+
+  test('custom reads the address and rejects bad fields', () => {
+    const ok = buildPlan({ preset: 'custom', custom: new URLSearchParams('specialized=bert-tiny&general=tiny-decoder&promptTokens=12&outputTokens=3&autorun=1') });
+    const g = ok.plan.models.find((m) => m.role === 'general')!;
+    expect(g.family === 'decoder' && g.promptTokens).toBe(12);
+    expect(g.family === 'decoder' && g.outputTokens).toBe(3);
+    expect(() => buildPlan({ preset: 'custom', custom: new URLSearchParams('outputTokens=-1') })).toThrow(/outputTokens/);
+  });
+
+  test('copy buffers are clamped to the adapter binding limit', () => {
+    const { plan } = buildPlan({ preset: 'paper', limits: { maxStorageBufferBindingSize: 64 << 20, maxBufferSize: 256 << 20 } });
+    const copy = plan.micro.find((m) => m.id === 'copy');
+    expect(copy && copy.id === 'copy' && copy.bytes).toBe(64 << 20);
+  });
+
+  test('limits are raised only as far as the plan needs', () => {
+    const ci = buildPlan({ preset: 'ci' }).plan;
+    const need = requiredBindingBytes(ci);
+    expect(need).toBe(Math.max(...microSpecs('ci').map((m) => (m.id === 'copy' ? m.bytes : m.id === 'fma-peak' ? m.invocations * 16 : 4 * m.m * m.k)), need));
+    expect(need).toBeLessThanOrEqual(128 << 20);
+  });
+});
+
+describe('per-kernel aggregation', () => {
+  const d = (kernel: string, flops: number, phase?: string) => ({ kernel, flops, bytes: flops * 2, ...(phase ? { phase } : {}) }) as unknown as Dispatch;
+  test('sums per kernel within a query, median across runs, phases apart', () => {
+    const list = [d('gemm', 10, 'prefill'), d('softmax', 1, 'prefill'), d('gemm', 10, 'decode'), d('gemv', 5, 'decode')];
+    const runs = [
+      [1, 0.1, 2, 0.5],
+      [3, 0.1, 2, 0.7],
+      [2, 0.3, 1, 0.6],
+    ];
+    const { kernels, phases } = aggregateProfile(list, runs);
+    const gemm = kernels.find((k) => k.name === 'gemm')!;
+    // gemm per run: 3, 5, 3 → median 3
+    expect(gemm.medianMs).toBeCloseTo(3, 12);
+    expect(gemm.count).toBe(2);
+    expect(gemm.flops).toBe(20);
+    expect(kernels[0]!.name).toBe('gemm'); // sorted by time
+    expect(kernels.find((k) => k.name === 'gemv')!.medianMs).toBeCloseTo(0.6, 12);
+    // prefill per run: 1.1, 3.1, 2.3 → 2.3; decode: 2.5, 2.7, 1.6 → 2.5
+    expect(phases['prefill']).toBeCloseTo(2.3, 12);
+    expect(phases['decode']).toBeCloseTo(2.5, 12);
+  });
+});
