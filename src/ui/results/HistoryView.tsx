@@ -1,0 +1,222 @@
+/**
+ * Local history (`#/history`): every saved run, selection, side-by-side comparison (table and
+ * chart), JSON/CSV export, deletion, and withdrawal of shared runs. Works offline: everything
+ * but withdrawal reads IndexedDB only.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { fmt, t } from '../../i18n/index.ts';
+import { clearUpload, deleteRun, historyRevision, listRuns } from '../../results/history.ts';
+import type { HistoryRecord } from '../../results/history.ts';
+import { compareRuns } from '../../results/compare.ts';
+import type { Comparison } from '../../results/compare.ts';
+import { toCsv, toJson } from '../../results/export.ts';
+import { withdrawResult } from '../../results/upload.ts';
+import { Chart, axisStyle, cssVar } from '../Chart.tsx';
+import { downloadText } from './download.ts';
+import { withdrawMessage } from './UploadPanel.tsx';
+import './results.css';
+
+type Load = { kind: 'loading' } | { kind: 'ready'; runs: HistoryRecord[] } | { kind: 'error'; message: string };
+
+/** Distinct series colours: the theme's two accents first, then fixed hues. */
+function palette(i: number): string {
+  const fixed = [cssVar('--accent', '#1f7a4d'), cssVar('--accent-2', '#b4541b'), '#1d5fd1', '#8e44ad', '#c0392b', '#16a085', '#7f8c8d'];
+  return fixed[i % fixed.length] ?? '#888';
+}
+
+function CompareChart({ c }: { c: Comparison }) {
+  const options = useMemo((): Omit<uPlot.Options, 'width'> => ({
+    height: 260,
+    scales: { x: { time: false }, y: { distr: 3 } },
+    axes: [
+      { ...axisStyle(), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? (c.workloads[v] ?? '') : '')) },
+      { ...axisStyle(), label: 'ms' },
+    ],
+    series: [
+      {},
+      ...c.runs.map((r, i) => ({
+        label: t('results.history.run', { n: i + 1 }),
+        stroke: palette(i),
+        width: 0,
+        points: { show: true, size: 9, fill: palette(i) },
+      })),
+    ],
+    legend: { show: true },
+  }), [c]);
+  const data = useMemo(() => [c.workloads.map((_, i) => i), ...c.runs.map((_, r) => c.medianMs.map((row) => row[r] ?? null))] as uPlot.AlignedData, [c]);
+  return (
+    <figure>
+      <Chart options={options} data={data} label={t('results.history.chartLabel')} />
+      <figcaption class="small muted">{t('results.history.chartCaption')}</figcaption>
+    </figure>
+  );
+}
+
+function ComparePanel({ runs }: { runs: HistoryRecord[] }) {
+  const c = useMemo(() => compareRuns(runs), [runs]);
+  return (
+    <section class="card" aria-labelledby="history-compare-title" data-testid="history-compare">
+      <h3 id="history-compare-title">{t('results.history.compare', { count: runs.length })}</h3>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('results.history.workload')}</th>
+              {c.runs.map((r, i) => (
+                <th scope="col" class="num" key={r.localId} title={r.label}>
+                  {t('results.history.run', { n: i + 1 })}
+                  <br />
+                  <span class="small muted">{r.label}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {c.workloads.map((w, wi) => (
+              <tr key={w}>
+                <th scope="row" class="mono">{w} <span class="small muted">({t('results.history.medianMs')})</span></th>
+                {c.runs.map((r, ri) => <td class="num" key={r.localId}>{fmt(c.medianMs[wi]?.[ri] ?? null, 3)}</td>)}
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">{t('results.history.specializedJ')}</th>
+              {c.specializedJ.map((v, i) => <td class="num" key={i}>{fmt(v, 3)}</td>)}
+            </tr>
+            <tr>
+              <th scope="row">{t('results.history.generalJ')}</th>
+              {c.generalJ.map((v, i) => <td class="num" key={i}>{fmt(v, 3)}</td>)}
+            </tr>
+            <tr>
+              <th scope="row">{t('results.history.ratio')}</th>
+              {c.ratio.map((v, i) => <td class="num" key={i}>{v === null ? '—' : `${fmt(v, 2)}×`}</td>)}
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <CompareChart c={c} />
+    </section>
+  );
+}
+
+export function HistoryView() {
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [notice, setNotice] = useState<{ text: string; cls: string } | null>(null);
+  const rev = historyRevision.value;
+
+  useEffect(() => {
+    let live = true;
+    listRuns().then(
+      (runs) => {
+        if (!live) return;
+        setLoad({ kind: 'ready', runs });
+        // Drop selections of runs that no longer exist.
+        setSelected((s) => new Set([...s].filter((id) => runs.some((r) => r.localId === id))));
+      },
+      (e: unknown) => live && setLoad({ kind: 'error', message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [rev]);
+
+  const runs = load.kind === 'ready' ? load.runs : [];
+  const chosen = runs.filter((r) => selected.has(r.localId));
+  const exportSet = chosen.length ? chosen : runs;
+  const entries = () => exportSet.map((r) => ({ id: r.localId, doc: r.doc }));
+  const toggle = (id: string) => setSelected((s) => {
+    const next = new Set(s);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  });
+
+  const remove = async (r: HistoryRecord) => {
+    if (!confirm(t('results.history.deleteConfirm'))) return;
+    await deleteRun(r.localId);
+  };
+  const withdraw = async (r: HistoryRecord) => {
+    if (!r.upload || !confirm(t('results.history.withdrawConfirm'))) return;
+    const outcome = await withdrawResult(r.upload.remoteId, r.upload.token);
+    if (outcome.kind === 'withdrawn' || outcome.kind === 'not-found') await clearUpload(r.localId);
+    setNotice(withdrawMessage(outcome));
+  };
+
+  return (
+    <div class="results-view" data-testid="history-view">
+      <section class="card" aria-labelledby="history-title">
+        <h2 id="history-title">{t('results.history.title')}</h2>
+        <p class="small muted">{t('results.history.intro')}</p>
+        <div aria-live="polite">
+          {load.kind === 'loading' ? <p>{t('results.history.loading')}</p> : null}
+          {load.kind === 'error' ? <p class="message-error">{t('results.history.error', { message: load.message })}</p> : null}
+          {notice ? <p class={notice.cls}>{notice.text}</p> : null}
+        </div>
+        {load.kind === 'ready' && runs.length === 0 ? <p data-testid="history-empty">{t('results.history.empty')}</p> : null}
+        {runs.length > 0 ? (
+          <>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <input
+                        type="checkbox"
+                        aria-label={t('results.history.selectAll')}
+                        checked={selected.size === runs.length}
+                        onChange={(e) => setSelected((e.target as HTMLInputElement).checked ? new Set(runs.map((r) => r.localId)) : new Set())}
+                      />
+                    </th>
+                    <th scope="col">{t('results.history.date')}</th>
+                    <th scope="col">{t('results.history.adapter')}</th>
+                    <th scope="col">{t('results.history.browser')}</th>
+                    <th scope="col">{t('results.history.preset')}</th>
+                    <th scope="col" class="num">{t('results.history.specializedJ')}</th>
+                    <th scope="col" class="num">{t('results.history.generalJ')}</th>
+                    <th scope="col" class="num">{t('results.history.ratio')}</th>
+                    <th scope="col">{t('results.history.uploaded')}</th>
+                    <th scope="col">{t('results.history.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {runs.map((r) => {
+                    const a = r.doc.environment.adapter;
+                    const e = r.doc.energy;
+                    return (
+                      <tr key={r.localId} class={selected.has(r.localId) ? 'selected' : ''} data-testid="history-row">
+                        <td>
+                          <input type="checkbox" checked={selected.has(r.localId)} onChange={() => toggle(r.localId)} aria-label={t('results.history.select', { label: r.doc.date ?? r.savedAt })} />
+                        </td>
+                        <td>{r.doc.date ?? r.savedAt}</td>
+                        <td>{a.vendor || '?'} / {a.architecture || '?'}</td>
+                        <td>{r.doc.environment.browser.name} {r.doc.environment.browser.major ?? ''}</td>
+                        <td>{r.doc.suite.preset} <span class="small muted">{r.doc.suite.version}</span></td>
+                        <td class="num">{fmt(e?.perQuery.specialized.joules.p50 ?? null, 3)}</td>
+                        <td class="num">{fmt(e?.perQuery.general.joules.p50 ?? null, 3)}</td>
+                        <td class="num">{e ? `${fmt(e.ratio.p50, 2)}×` : '—'}</td>
+                        <td>
+                          {r.upload ? <span class="badge ok" title={r.upload.remoteId}>{t('results.history.uploaded')}</span> : <span class="badge">{t('results.history.notUploaded')}</span>}
+                        </td>
+                        <td class="row">
+                          {r.upload ? <button type="button" onClick={() => void withdraw(r)}>{t('results.history.withdraw')}</button> : null}
+                          <button type="button" class="danger" onClick={() => void remove(r)}>{t('results.history.delete')}</button>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <div class="row">
+              <button type="button" onClick={() => downloadText('frugal-ai-lab-history.json', 'application/json', toJson(entries()))}>{t('results.history.exportJson')}</button>
+              <button type="button" onClick={() => downloadText('frugal-ai-lab-history.csv', 'text/csv', toCsv(entries()))}>{t('results.history.exportCsv')}</button>
+              <span class="small muted">{t('results.history.exportScope')}</span>
+            </div>
+          </>
+        ) : null}
+      </section>
+      {chosen.length >= 2 ? <ComparePanel runs={chosen} /> : runs.length >= 2 ? <p class="small muted">{t('results.history.compareHint')}</p> : null}
+    </div>
+  );
+}
