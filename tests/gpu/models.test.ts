@@ -2,13 +2,15 @@
  * The GPU model runners against the CPU reference forward pass (src/engine/models/reference.ts)
  * on the tiny models, from the same synthesized weights and token ids.
  *
- * Tolerance: the reference accumulates in f64, the GPU in f32. Each output is a chain of dot
- * products of length ≤ 512 (f32 rounding ~ k·2⁻²⁴ ≈ 3e-5 relative in the worst case, ~1e-6
- * typically), through 2 layers whose norms keep activations O(1); logits here are O(1). An
- * absolute 2e-4 (+ 1e-3 relative) is ≥ 10× the error we observe and far below what any wrong
- * index, missing bias or mis-rotated head produces (errors of order 0.1–1). Greedy tokens must
- * match exactly; the test also checks that each reference argmax wins by more than the
- * tolerance, so an exact match is a fair demand rather than luck.
+ * Tolerance (fp32 path; SwiftShader has no shader-f16): the reference accumulates in f64, the GPU
+ * in f32. Each output is a chain of dot products of length ≤ 512 (f32 rounding grows like
+ * √k·2⁻²⁴ ≈ 1e-6 typically, k·2⁻²⁴ ≈ 3e-5 relative at worst) through 2 layers whose norms keep
+ * activations O(1). Observed on SwiftShader: ≤ 4e-7 absolute. We allow 2e-5 absolute + 1e-4
+ * relative (the tied head's logits reach ~50): ≥ 50× the observed error, room for other
+ * summation orders and FMA contraction on real GPUs, and still far below what a wrong index, a
+ * missing bias or a mis-rotated head produces (errors of order 0.1–1). An f16 path would need
+ * ~1e-2 relative (11-bit mantissa). Greedy tokens must match exactly; the test also checks that
+ * each reference argmax wins by more than the tolerance, so exact agreement is a fair demand.
  */
 import { describe, expect, test } from 'vitest';
 import { withDevice } from '../helpers/with-device.ts';
@@ -18,8 +20,8 @@ import { countQuery } from '../../src/engine/models/flops.ts';
 import { createModelRunner, ModelTooLargeError } from '../../src/engine/models/runner.ts';
 import { compareClose } from '../../kernels/testing.ts';
 
-const ATOL = 2e-4;
-const RTOL = 1e-3;
+const ATOL = 2e-5;
+const RTOL = 1e-4;
 
 const encoderSpec: EncoderWorkloadSpec = { family: 'encoder', id: 'spec', role: 'specialized', seed: 1234, model: BERT_TINY, inputTokens: 9, labels: 2 };
 const decoderSpec: DecoderWorkloadSpec = { family: 'decoder', id: 'gen', role: 'general', seed: 77, model: TINY_DECODER, promptTokens: 7, outputTokens: 4 };
