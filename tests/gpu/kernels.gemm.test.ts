@@ -48,7 +48,8 @@ describe('gemm kernel vs CPU reference', () => {
         submitDispatches(device, [d]);
         const result = new Float32Array(await read(out, m * n * 4));
         resources.forEach(track);
-        expect(d.flops).toBe(2 * m * n * k);
+        // 2·m·n·k for the product, m·n for the bias add (models/flops.ts convention).
+        expect(d.flops).toBe(2 * m * n * k + (bias ? m * n : 0));
         return result;
       });
       const report = compareClose(got, expected, 1e-5 * (1 + k));
