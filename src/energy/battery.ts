@@ -144,6 +144,9 @@ export async function runBatteryCalibration(o: CalibrationOptions): Promise<Batt
   const battery = await getBattery();
   const tick = o.tickMs ?? 1000;
 
+  // A failing load (e.g. the GPU device is lost) must end the calibration, not yield a bogus
+  // "no extra power" result, so its error is checked at every tick.
+  let loadError: unknown = null;
   const phase = async (name: CalibrationPhase, totalMs: number): Promise<DrainPhase> => {
     if (battery.charging) throw new BatteryChargingError();
     const levelStart = battery.level;
@@ -153,6 +156,7 @@ export async function runBatteryCalibration(o: CalibrationOptions): Promise<Batt
       await sleep(Math.min(tick, totalMs - elapsed), o.signal);
       elapsed = Date.now() - t0;
       if (battery.charging) throw new BatteryChargingError();
+      if (loadError !== null) throw loadError;
       o.onProgress?.({ phase: name, elapsedMs: Math.min(elapsed, totalMs), totalMs, level: battery.level });
     }
     return { levelStart, levelEnd: battery.level, seconds: (Date.now() - t0) / 1000 };
@@ -162,7 +166,12 @@ export async function runBatteryCalibration(o: CalibrationOptions): Promise<Batt
   const loadAbort = new AbortController();
   const stopLoad = () => loadAbort.abort();
   o.signal?.addEventListener('abort', stopLoad, { once: true });
-  const loadRun = o.runLoad(loadAbort.signal).catch(() => undefined);
+  const loadRun = o.runLoad(loadAbort.signal).then(
+    () => undefined,
+    (e: unknown) => {
+      loadError = e;
+    },
+  );
   try {
     const load = await phase('load', o.loadMs);
     return batteryCalibrationEstimate(idle, load, o.capacityWh, o.capacityKnown ?? false);

@@ -87,6 +87,8 @@ export interface EnergyResult extends EnergySection {
   perQuery: { general: RoleEnergy; specialized: RoleEnergy };
   per1000: { general: Per1000; specialized: Per1000 };
   ratio: Range3;
+  /** Per query, general − specialized (marginal energy and operational CO2e), from the same draws. */
+  saving: { joules: Range3; gCO2e: Range3 };
   /** Ratio of busy times t_busy(general) / t_busy(specialized), the ratio's first-order value. */
   busyTimeRatio: number;
   embodied: EmbodiedChoice | null;
@@ -145,6 +147,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     genG: new Float64Array(draws), specG: new Float64Array(draws),
     genAttG: new Float64Array(draws), specAttG: new Float64Array(draws),
     ratio: new Float64Array(draws),
+    diffJ: new Float64Array(draws), diffG: new Float64Array(draws),
   };
   const s = (ms: number) => ms / 1000;
   for (let i = 0; i < draws; i++) {
@@ -170,6 +173,9 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     out.genAttG[i] = (attGen / 3.6e6) * g;
     out.specAttG[i] = (attSpec / 3.6e6) * g;
     out.ratio[i] = eGen / eSpec;
+    // The saving of choosing the specialized model, per draw (a difference of percentiles would be wrong).
+    out.diffJ[i] = eGen - eSpec;
+    out.diffG[i] = ((eGen - eSpec) / 3.6e6) * g;
   }
 
   const etaMid = (a.eta.low + a.eta.high) / 2;
@@ -203,6 +209,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     perQuery: { general, specialized },
     per1000: { general: per1000(general), specialized: per1000(specialized) },
     ratio: range3(out.ratio),
+    saving: { joules: range3(out.diffJ), gCO2e: range3(out.diffG) },
     busyTimeRatio: gen.tBusyMs / spec.tBusyMs,
     embodied: ctx.embodied,
     method: {

@@ -200,3 +200,11 @@ describe('random helpers', () => {
     expect(percentileSorted(s, 95)).toBeCloseTo(48, 12);
   });
 });
+
+describe('saving of the specialized model', () => {
+  test('hand-computed with degenerate distributions: 1.75 − 0.175 J', () => {
+    const e = computeEnergy(doc, exactCtx, { draws: 10 });
+    expect(e.saving.joules.p50).toBeCloseTo(1.575, 12);
+    expect(e.saving.gCO2e.p50).toBeCloseTo((1.575 / 3.6e6) * 500, 15);
+  });
+});

@@ -66,3 +66,9 @@ export function logSliderPos(value: number, minExp: number, maxExp: number, step
   const e = Math.log10(Math.max(1, value));
   return Math.round(((e - minExp) / (maxExp - minExp)) * steps);
 }
+
+/** One energy value with its own unit: "3.2 kWh". */
+export function fmtWhValue(wh: number, l?: Lang): string {
+  const s = scaleWh({ p5: wh, p50: wh, p95: wh });
+  return `${fmt(s.value.p50, 1, l)} ${s.unit}`;
+}
