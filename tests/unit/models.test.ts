@@ -19,6 +19,7 @@ import {
   parseCustom,
   resolveSuite,
 } from '../../src/engine/models/presets.ts';
+import { dictionaries, t } from '../../src/i18n/index.ts';
 
 const bertTiny16: EncoderWorkloadSpec = {
   family: 'encoder', id: 's', role: 'specialized', seed: 1, model: BERT_TINY, inputTokens: 16, labels: 2,
@@ -188,6 +189,10 @@ describe('suites', () => {
     expect(s.workloads.map((w) => w.model.name)).toEqual(['distilbert-sst2', 'smollm2-135m']);
     expect(s.notes.map((n) => n.key)).toEqual(['model.note.dtype', 'model.note.quickChose', 'model.note.quickChose']);
     expect(s.notes[2]?.text).toContain('113.2 MB');
+    for (const n of s.notes) expect(n.key in dictionaries.en).toBe(true);
+    expect(t(s.notes[2]?.key ?? '', s.notes[2]?.params, 'en')).toBe(
+      'smollm2-135m chosen (its largest tensor, 113.2 MB, fits the 134.2 MB buffer limit of this GPU).',
+    );
   });
   test('quick falls back to the tiny pair and says why under small limits', () => {
     const s = resolveSuite('quick', { limits: { maxStorageBufferBindingSize: 64e6, maxBufferSize: 256e6 } });
@@ -243,6 +248,7 @@ describe('custom suites from URL parameters', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => [e.field, e.code])).toEqual([['g.kvHeads', 'invalid-config']]);
+    expect(t(r.errors[0]?.key ?? '', r.errors[0]?.params, 'en')).toBe('“g.kvHeads” does not fit the rest of the model: kvHeads (3) must divide heads (4)');
   });
   test('too many tokens for the position table names maxPositions', () => {
     const r = parseCustom(new URLSearchParams('specialized=bert-tiny&general=tiny-decoder&promptTokens=250&outputTokens=10'));
@@ -267,8 +273,12 @@ describe('limits', () => {
     if (!gen) throw new Error('missing');
     // Qwen's FFN activations (116 tokens × 4864 × 4 bytes = 2.26 MB) exceed a 2 MB binding.
     const p = limitProblem(gen, { maxStorageBufferBindingSize: 2_000_000 }, 'paper');
-    expect(p).toMatchObject({ model: 'qwen2.5-0.5b-instruct', limit: 'maxStorageBufferBindingSize', suggestion: 'quick', what: 'FFN activations', needBytes: 2_256_896 });
+    expect(p).toMatchObject({ model: 'qwen2.5-0.5b-instruct', limit: 'maxStorageBufferBindingSize', suggestion: 'quick', what: 'ffn-activations', needBytes: 2_256_896 });
     expect(p?.message).toContain('qwen2.5-0.5b-instruct');
+    expect(p?.key).toBe('model.error.limit.ffn-activations');
+    expect(t(p?.key ?? '', p?.params, 'en')).toBe(
+      'qwen2.5-0.5b-instruct cannot run on this GPU: the FFN activations need 2.3 MB, above the maxStorageBufferBindingSize limit (2.0 MB). Try the “quick” preset.',
+    );
     expect(limitProblem(gen, undefined, 'paper')).toBeNull();
   });
 });

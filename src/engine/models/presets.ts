@@ -234,8 +234,9 @@ const DECODER_FLOAT_FIELDS = ['ropeTheta'] as const;
 const DECODER_BOOL_FIELDS = ['tiedEmbeddings', 'qkvBias'] as const;
 const TOKEN_FIELDS = ['inputTokens', 'promptTokens', 'outputTokens'] as const;
 
-function fieldError(field: string, code: CustomErrorCode, value: string, message: string): CustomFieldError {
-  return { field, code, key: `model.error.${code}`, params: { field, value }, message };
+function fieldError(field: string, code: CustomErrorCode, value: string, message: string, detail?: string): CustomFieldError {
+  const params: Record<string, string | number> = detail === undefined ? { field, value } : { field, value, detail };
+  return { field, code, key: `model.error.${code}`, params, message };
 }
 
 /** Parses and validates a custom suite; every wrong field is reported, not only the first. */
@@ -349,7 +350,7 @@ export function parseCustom(params: URLSearchParams): CustomParseResult {
         if (!(e instanceof ModelConfigError)) throw e;
         const tokenField = (TOKEN_FIELDS as readonly string[]).includes(e.field);
         const field = tokenField ? e.field : `${prefix}.${e.field}`;
-        errors.push(fieldError(field, 'invalid-config', String(params.get(field) ?? ''), `${field}: ${e.message}`));
+        errors.push(fieldError(field, 'invalid-config', String(params.get(field) ?? ''), `${field}: ${e.message}`, e.message));
       }
     }
   }
@@ -402,27 +403,34 @@ export interface LimitProblem {
   limit: 'maxStorageBufferBindingSize' | 'maxBufferSize';
   needBytes: number;
   allowedBytes: number;
-  what: string;
+  /** Which buffer: one layer's KV cache, the FFN activations of the query, the logits. */
+  what: 'kv-cache' | 'ffn-activations' | 'logits';
   suggestion: PresetName;
   key: string;
   params: Record<string, string | number>;
   message: string;
 }
 
+const WHAT_LABEL: Record<LimitProblem['what'], string> = {
+  'kv-cache': 'the KV cache of one layer',
+  'ffn-activations': 'the FFN activations',
+  logits: 'the logits',
+};
+
 export function limitProblem(spec: ModelWorkloadSpec, limits: Record<string, number> | undefined, preset: PresetName): LimitProblem | null {
   const c = spec.model;
   const b = bytesPerElement(c.dtype);
   const seq = spec.family === 'encoder' ? spec.inputTokens : spec.promptTokens + spec.outputTokens;
-  const candidates: [string, number][] = [
-    ['KV cache of one layer', spec.family === 'decoder' ? 2 * seq * c.kvHeads * c.headDim * b : 0],
-    ['FFN activations', seq * c.ffn * b],
+  const candidates: [LimitProblem['what'], number][] = [
+    ['kv-cache', spec.family === 'decoder' ? 2 * seq * c.kvHeads * c.headDim * b : 0],
+    ['ffn-activations', seq * c.ffn * b],
     ['logits', c.vocab * b],
   ];
   const binding = limit(limits, 'maxStorageBufferBindingSize');
   const suggestion: PresetName = preset === 'paper' ? 'quick' : 'ci';
   for (const [what, need] of candidates) {
     if (need > binding) {
-      const params = { model: c.name, what, need: mb(need), limit: 'maxStorageBufferBindingSize', allowed: mb(binding), preset: suggestion };
+      const params = { model: c.name, need: mb(need), limit: 'maxStorageBufferBindingSize', allowed: mb(binding), preset: suggestion };
       return {
         model: c.name,
         limit: 'maxStorageBufferBindingSize',
@@ -430,9 +438,9 @@ export function limitProblem(spec: ModelWorkloadSpec, limits: Record<string, num
         allowedBytes: binding,
         what,
         suggestion,
-        key: 'model.error.limit',
+        key: `model.error.limit.${what}`,
         params,
-        message: `${c.name}: ${what} need ${mb(need)}, above maxStorageBufferBindingSize (${mb(binding)}). Try the "${suggestion}" preset.`,
+        message: `${c.name}: ${WHAT_LABEL[what]} take ${mb(need)}, above maxStorageBufferBindingSize (${mb(binding)}). Try the "${suggestion}" preset.`,
       };
     }
   }
