@@ -10,6 +10,10 @@ export interface GemvShape {
   layout: 'kn' | 'nk';
 }
 
+/** Columns (vec4 groups on the vec4 path) per 'kn' workgroup: COLS of gemv.wgsl. */
+export const GEMV_COLS = 16;
+export const GEMV_KSPLIT = 16;
+
 export const gemvUsesVec4 = (s: GemvShape): boolean => s.layout === 'kn' && s.n % 4 === 0;
 
 export const gemvMeta: KernelMeta<GemvShape> = {
@@ -21,7 +25,7 @@ export const gemvMeta: KernelMeta<GemvShape> = {
     { binding: 3, name: 'y', kind: 'storage' },
     { binding: 4, name: 'bias', kind: 'read-only-storage' },
   ],
-  workgroupSize: [64, 4, 1],
+  workgroupSize: [GEMV_COLS, GEMV_KSPLIT, 1], // 'kn' entry points; main_rows uses [64, 4, 1]
   requiredFeatures: [],
   // A matrix product with m = 1: 2·n·k.
   flops: ({ n, k }) => 2 * n * k,
@@ -29,7 +33,7 @@ export const gemvMeta: KernelMeta<GemvShape> = {
   workgroups: (s) => {
     switch (s.layout) {
       case 'kn':
-        return [ceilDiv(gemvUsesVec4(s) ? s.n / 4 : s.n, 64), 1, 1];
+        return [ceilDiv(gemvUsesVec4(s) ? s.n / 4 : s.n, GEMV_COLS), 1, 1];
       case 'nk':
         return grid2d(ceilDiv(s.n, 4));
     }

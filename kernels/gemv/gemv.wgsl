@@ -25,8 +25,11 @@ struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32 }
 @group(0) @binding(2) var<storage, read> w4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> w1: array<f32>;
 
-const COLS: u32 = 64u;   // workgroup_size.x
-const KSPLIT: u32 = 4u;  // workgroup_size.y
+// Shape of the 'kn' workgroups: COLS column groups × KSPLIT slices of k (COLS·KSPLIT ≤ 256).
+// 16 × 16 keeps 16 adjacent vec4 loads per k row (256 contiguous bytes) while giving a
+// 896-wide projection 14 workgroups instead of 4: decode is latency-bound on big GPUs.
+override COLS: u32 = 16u;
+override KSPLIT: u32 = 16u;
 
 var<workgroup> partial4: array<vec4<f32>, 256>; // COLS * KSPLIT
 var<workgroup> partial1: array<f32, 256>;
@@ -45,7 +48,7 @@ fn finish(col: u32, v: f32) {
   y[dims.yOffset + col] = activate(r);
 }
 
-@compute @workgroup_size(64, 4, 1)
+@compute @workgroup_size(COLS, KSPLIT, 1)
 fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let n4 = dims.n / 4u;
   let c = wg.x * COLS + lid.x;
@@ -64,7 +67,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   }
 }
 
-@compute @workgroup_size(64, 4, 1)
+@compute @workgroup_size(COLS, KSPLIT, 1)
 fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let n = dims.n;
   let c = wg.x * COLS + lid.x;

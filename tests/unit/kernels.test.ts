@@ -110,7 +110,8 @@ describe('kernel metas follow the FLOP convention', () => {
   });
   test('gemv: 2·n·k; row layout folds into a 2-D grid past 65535 workgroups', () => {
     expect(gemvMeta.flops({ n: 151936, k: 896, layout: 'nk' })).toBe(2 * 151936 * 896);
-    expect(gemvMeta.workgroups({ n: 896, k: 896, layout: 'kn' })).toEqual([4, 1, 1]);
+    expect(gemvMeta.workgroups({ n: 896, k: 896, layout: 'kn' })).toEqual([14, 1, 1]); // 224 vec4 columns, 16 per workgroup
+    expect(gemvMeta.workgroups({ n: 2, k: 768, layout: 'kn' })).toEqual([1, 1, 1]);
     expect(gemvMeta.workgroups({ n: 151936, k: 896, layout: 'nk' })).toEqual([37984, 1, 1]);
     const [x, y] = gemvMeta.workgroups({ n: 4 * 70000, k: 8, layout: 'nk' });
     expect(x * y).toBeGreaterThanOrEqual(70000);
