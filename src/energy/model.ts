@@ -68,8 +68,15 @@ export interface RoleEnergy {
   attributionalGCO2e: Range3;
   /** Embodied gCO2e per query: calendar (low) to active-hours (high) allocation; null without a class. */
   embodiedGCO2e: { low: number; high: number } | null;
-  /** Deterministic estimate at the typical values (ΔP typ, host typ, η mid, k = 1), for a reader to recompute. */
+  /** The formula at the typical values (ΔP typ, ΔP_host typ, η mid-point, k = 1). */
   pointJoules: number;
+  /**
+   * The formula at the median of each input (method.medianInputs). The Monte Carlo median is
+   * close to this (ΔP dominates and the model is monotone in it), so a reader can recompute it;
+   * it sits above pointJoules because the ΔP triangles are right-skewed.
+   */
+  joulesAtMedianInputs: number;
+  gCO2eAtMedianInputs: number;
   inputs: ModelTimingInput;
   [k: string]: unknown;
 }
@@ -99,6 +106,8 @@ export interface EnergyResult extends EnergySection {
     prng: 'mulberry32';
     percentiles: 'linear interpolation of order statistics (p5, p50, p95)';
     assumptions: EnergyAssumptions;
+    /** Medians of the input distributions: what a reader plugs into the formulas. */
+    medianInputs: { deltaW: number; hostW: number; eta: number; gPerKWh: number; idleW: number | null };
     dataYears: { grid: number | null; gridSpan: { from: number; to: number }; profiles: string; embodied: string };
   };
   estimate: true;
@@ -179,6 +188,14 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
   }
 
   const etaMid = (a.eta.low + a.eta.high) / 2;
+  const medianInputs = {
+    deltaW: triangular(0.5, p.deltaW),
+    hostW: triangular(0.5, host),
+    eta: etaMid,
+    gPerKWh: triangular(0.5, ci),
+    idleW: idle ? (idle.low + idle.high) / 2 : null,
+  };
+  const atMedians = (t: ModelTimingInput) => (medianInputs.deltaW * s(t.tBusyMs) + medianInputs.hostW * s(t.tWallMs)) / medianInputs.eta;
   const role = (t: ModelTimingInput, j: Float64Array, attJ: Float64Array, gr: Float64Array, attG: Float64Array): RoleEnergy => {
     const joules = range3(j);
     return {
@@ -189,6 +206,8 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
       attributionalGCO2e: range3(attG),
       embodiedGCO2e: ctx.embodied ? embodiedGrams(ctx.embodied, s(t.tWallMs)) : null,
       pointJoules: (p.deltaW.typ * s(t.tBusyMs) + host.typ * s(t.tWallMs)) / etaMid,
+      joulesAtMedianInputs: atMedians(t),
+      gCO2eAtMedianInputs: (atMedians(t) / 3.6e6) * medianInputs.gPerKWh,
       inputs: t,
     };
   };
@@ -219,6 +238,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
       prng: 'mulberry32',
       percentiles: 'linear interpolation of order statistics (p5, p50, p95)',
       assumptions: { ...a, hostW: { ...host } },
+      medianInputs,
       dataYears: {
         grid: ctx.grid.year,
         gridSpan: { ...constants.grid.dataYearsSpan },

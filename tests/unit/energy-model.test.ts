@@ -140,12 +140,22 @@ describe('computeEnergy Monte Carlo', () => {
     const rel = (r: { p5: number; p95: number; p50: number }) => (r.p95 - r.p5) / r.p50;
     expect(rel(e.ratio)).toBeLessThan(rel(e.perQuery.general.joules) / 2);
   });
-  test('median marginal energy is near the formula at typical values', () => {
+  test('a reader can recompute the median: the formula at the input medians', () => {
     const e = computeEnergy(doc, ctx, { seed: 3 });
+    // Tri(70,170,380): mode quantile (170−70)/310 = 0.32 < 0.5, so median = 380 − √(310·210/2) = 199.58 W
+    expect(e.method.medianInputs.deltaW).toBeCloseTo(380 - Math.sqrt((310 * 210) / 2), 9);
+    // Tri(1,3,8): median = 8 − √(7·5/2) = 3.817 W; η median 0.885; grid Tri(450,500,550) median 500
+    expect(e.method.medianInputs.hostW).toBeCloseTo(8 - Math.sqrt(17.5), 9);
+    expect(e.method.medianInputs.eta).toBeCloseTo(0.885, 12);
+    expect(e.method.medianInputs.gPerKWh).toBeCloseTo(500, 9);
+    const m = e.method.medianInputs;
     const g = e.perQuery.general;
-    // triangular(70,170,380) median ≈ 190 W (skewed right), so the MC median sits a little above the typical point
-    expect(g.joules.p50 / g.pointJoules).toBeGreaterThan(0.95);
-    expect(g.joules.p50 / g.pointJoules).toBeLessThan(1.25);
+    expect(g.joulesAtMedianInputs).toBeCloseTo((m.deltaW * 0.1 + m.hostW * 0.2) / 0.885, 9);
+    // The Monte Carlo median agrees with it within 3 %; the typical-value point sits lower (skewed ΔP).
+    expect(Math.abs(g.joules.p50 / g.joulesAtMedianInputs - 1)).toBeLessThan(0.03);
+    expect(Math.abs(g.gCO2e.p50 / g.gCO2eAtMedianInputs - 1)).toBeLessThan(0.03);
+    expect(g.pointJoules).toBeCloseTo((170 * 0.1 + 3 * 0.2) / 0.885, 9);
+    expect(g.pointJoules).toBeLessThan(g.joules.p50);
   });
   test('missing role → named MissingModelRoleError', () => {
     const d = docWith([modelWorkload('general', 1, 1)]);

@@ -61,6 +61,7 @@ export function MethodologyView() {
       <section>
         <h2>{t('energy.method.uncertainty.h')}</h2>
         <p>{t('energy.method.uncertainty.body')}</p>
+        <p>{t('energy.method.recompute')}</p>
       </section>
 
       <section>
