@@ -6,6 +6,7 @@ import {
   QWEN25_05B_INSTRUCT,
   TINY_DECODER,
   sequenceLength,
+  specWithDtype,
   validateConfig,
   workloadConfig,
   type DecoderWorkloadSpec,
@@ -147,6 +148,13 @@ describe('config', () => {
     expect(e).toMatchObject({ family: 'encoder', inputTokens: 16, labels: 2, model: 'bert-tiny' });
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);
   });
+  test('specWithDtype records the dtype a runner actually used, and bytes follow it', () => {
+    const f16 = specWithDtype({ ...tinyDecoder24x4, model: { ...TINY_DECODER, dtype: 'f16' } }, 'f32');
+    expect(f16.model.dtype).toBe('f32');
+    expect(workloadConfig(f16).dtype).toBe('f32');
+    expect(countQuery(f16).bytes).toBe(countQuery(tinyDecoder24x4).bytes);
+    expect(specWithDtype(tinyDecoder24x4, 'f32')).toBe(tinyDecoder24x4);
+  });
   test('sequence length: the last generated token is never fed back', () => {
     expect(sequenceLength(tinyDecoder24x4)).toBe(27);
     expect(sequenceLength(bertTiny16)).toBe(16);
@@ -206,8 +214,8 @@ describe('suites', () => {
 });
 
 describe('custom suites from URL parameters', () => {
-  test('defaults to the paper pair', () => {
-    const r = parseCustom(new URLSearchParams(''));
+  test('defaults to the paper pair; page parameters are not errors', () => {
+    const r = parseCustom(new URLSearchParams('preset=custom&lang=fr&country=FRA&theme=demo&autorun=1'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.specialized.model.name).toBe('distilbert-sst2');

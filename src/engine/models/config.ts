@@ -110,6 +110,15 @@ export function sequenceLength(spec: ModelWorkloadSpec): number {
 }
 
 /**
+ * The spec as it actually ran: a runner may fall back to f32 even when the suite asked for f16
+ * (no `shader-f16`, or no f16 variant yet). Record and count with the dtype the runner used, so
+ * that `workload.config.dtype`, `bytes` and `workload.dtype` agree.
+ */
+export function specWithDtype<S extends ModelWorkloadSpec>(spec: S, dtype: Dtype): S {
+  return spec.model.dtype === dtype ? spec : { ...spec, model: { ...spec.model, dtype } };
+}
+
+/**
  * The flat object stored as `workload.config` in the result document (contract fields of
  * issue 3 item 4: family, layers, hidden, heads, kvHeads, headDim, ffn, vocab, maxPositions,
  * dtype, inputTokens | promptTokens + outputTokens, labels), plus what a reader needs to

@@ -242,7 +242,8 @@ function fieldError(field: string, code: CustomErrorCode, value: string, message
 /** Parses and validates a custom suite; every wrong field is reported, not only the first. */
 export function parseCustom(params: URLSearchParams): CustomParseResult {
   const errors: CustomFieldError[] = [];
-  const known = new Set<string>(['specialized', 'general', 'seed', 'preset', 'lang', 'country', ...TOKEN_FIELDS]);
+  // Page-level parameters travel in the same query string (DESIGN.md §7); they are not errors.
+  const known = new Set<string>(['specialized', 'general', 'seed', 'preset', 'lang', 'country', 'theme', 'autorun', ...TOKEN_FIELDS]);
 
   const base = (role: 'specialized' | 'general', fallback: ModelConfig): ModelConfig => {
     const name = params.get(role);
