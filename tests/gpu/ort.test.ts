@@ -20,7 +20,7 @@ ort.env.wasm.wasmPaths = { wasm: new URL('../../node_modules/onnxruntime-web/dis
 // One thread: deterministic, and no dependency on cross-origin isolation.
 ort.env.wasm.numThreads = 1;
 
-export const ORACLE_RTOL = 1e-4;
+const ORACLE_RTOL = 1e-4;
 
 const bertTiny: EncoderWorkloadSpec = { family: 'encoder', id: 's', role: 'specialized', seed: 11, model: BERT_TINY, inputTokens: 16, labels: 2 };
 const tinyDecoder: DecoderWorkloadSpec = { family: 'decoder', id: 'g', role: 'general', seed: 11, model: TINY_DECODER, promptTokens: 12, outputTokens: 4 };
