@@ -16,6 +16,7 @@ export interface ProfileMatchRule { vendor: string; architectures: string[]; for
 export interface PowerProfileEntry {
   id: string;
   label: string;
+  labelFr: string;
   match: ProfileMatchRule[];
   matchFallbackAdapter?: boolean;
   idleW: Triangular;
@@ -39,13 +40,25 @@ export interface PowerProfileCatalog {
 
 export const POWER_PROFILES: PowerProfileCatalog = catalogJson as PowerProfileCatalog;
 
+/** Why a profile was chosen, in parts the UI can translate (the `reason` string is English). */
+export type ProfileBasisKind = 'adapter' | 'fallback' | 'unidentified' | 'uncatalogued' | 'chosen' | 'measured' | 'battery';
+export interface ProfileBasis {
+  kind: ProfileBasisKind;
+  /** "NVIDIA Ada Lovelace" (may be empty). */
+  who: string;
+  form: 'battery' | 'mains' | 'unknown' | null;
+}
+
 /**
  * The profile an energy computation uses: the schema-v1 record plus what the model and the UI
  * need (idle range, whether host overhead is already inside, sources, embodied classes).
  */
 export interface ProfileChoice extends EnergyProfileRecord {
   label: string;
+  /** French label (catalog entries). */
+  labelFr?: string;
   reason: string;
+  basis?: ProfileBasis;
   idleRangeW: { low: number; high: number } | null;
   hostIncluded: boolean;
   confidence: Confidence | 'calibrated';
@@ -117,14 +130,16 @@ function wattRange(d: Triangular): string {
 }
 
 /** A schema-v1 profile choice from a catalog entry. */
-export function choiceFromEntry(entry: PowerProfileEntry, reason: string, flags: string[] = []): ProfileChoice {
+export function choiceFromEntry(entry: PowerProfileEntry, reason: string, basis: ProfileBasis, flags: string[] = []): ProfileChoice {
   return {
     id: entry.id,
     source: 'catalog',
     idleW: entry.idleW.typ,
     deltaW: { ...entry.deltaW },
     label: entry.label,
+    labelFr: entry.labelFr,
     reason,
+    basis,
     idleRangeW: { low: entry.idleW.low, high: entry.idleW.high },
     hostIncluded: entry.hostIncluded,
     confidence: entry.confidence,
@@ -139,7 +154,7 @@ export function choiceFromEntry(entry: PowerProfileEntry, reason: string, flags:
  * we do not guess: the profile spans both (lowest low, highest high, geometric-mean typical),
  * so the uncertainty band says what we do not know.
  */
-function mergeEntries(a: PowerProfileEntry, b: PowerProfileEntry, reason: string): ProfileChoice {
+function mergeEntries(a: PowerProfileEntry, b: PowerProfileEntry, reason: string, basis: ProfileBasis): ProfileChoice {
   const span = (x: Triangular, y: Triangular): Triangular => {
     const low = Math.min(x.low, y.low);
     const high = Math.max(x.high, y.high);
@@ -155,7 +170,9 @@ function mergeEntries(a: PowerProfileEntry, b: PowerProfileEntry, reason: string
     idleW: idle.typ,
     deltaW: delta,
     label: `${a.label} / ${b.label}`,
+    labelFr: `${a.labelFr} / ${b.labelFr}`,
     reason,
+    basis,
     idleRangeW: { low: idle.low, high: idle.high },
     hostIncluded: false,
     confidence: lowerConfidence,
@@ -178,41 +195,43 @@ export function selectProfile(
   const arch = (adapter.architecture ?? '').trim().toLowerCase();
   const who = [prettyVendor(vendor), prettyArchitecture(arch)].filter(Boolean).join(' ');
   const form = opts.hasBattery === true ? 'battery-powered' : opts.hasBattery === false ? 'desktop' : 'form factor unknown';
+  const formKey: ProfileBasis['form'] = opts.hasBattery === true ? 'battery' : opts.hasBattery === false ? 'mains' : 'unknown';
+  const basis = (kind: ProfileBasisKind): ProfileBasis => ({ kind, who, form: kind === 'adapter' ? formKey : null });
 
   const done = (profile: ProfileChoice) => ({ profile, reason: profile.reason });
 
   if (adapter.isFallbackAdapter) {
     const e = catalogEntry('software-adapter');
-    return done(choiceFromEntry(e, `Fallback (software) adapter${who ? ` reported as ${who}` : ''}: ${wattRange(e.deltaW)}`));
+    return done(choiceFromEntry(e, `Fallback (software) adapter${who ? ` reported as ${who}` : ''}: ${wattRange(e.deltaW)}`, basis('fallback')));
   }
   if (!vendor) {
     // Firefox reports empty strings; an empty vendor tells us nothing about the device.
     const e = catalogEntry('unknown');
-    return done(choiceFromEntry(e, `Adapter not identified by the browser (empty vendor and architecture), wide default: ${wattRange(e.deltaW)}`));
+    return done(choiceFromEntry(e, `Adapter not identified by the browser (empty vendor and architecture), wide default: ${wattRange(e.deltaW)}`, basis('unidentified')));
   }
 
   if (opts.hasBattery === null) {
     const onBattery = firstMatch(vendor, arch, true);
     const onMains = firstMatch(vendor, arch, false);
     if (onBattery && onMains && onBattery.id !== onMains.id) {
-      const merged = mergeEntries(onBattery, onMains, '');
+      const merged = mergeEntries(onBattery, onMains, '', basis('adapter'));
       merged.reason = `${who}, ${form} (laptop or desktop): ${wattRange(merged.deltaW)}`;
       return done(merged);
     }
     const e = onBattery ?? onMains;
-    if (e) return done(choiceFromEntry(e, `${who}, ${form}: ${wattRange(e.deltaW)}`));
+    if (e) return done(choiceFromEntry(e, `${who}, ${form}: ${wattRange(e.deltaW)}`, basis('adapter')));
   } else {
     const e = firstMatch(vendor, arch, opts.hasBattery);
-    if (e) return done(choiceFromEntry(e, `${who}, ${form}: ${wattRange(e.deltaW)}`));
+    if (e) return done(choiceFromEntry(e, `${who}, ${form}: ${wattRange(e.deltaW)}`, basis('adapter')));
   }
   const e = catalogEntry('unknown');
-  return done(choiceFromEntry(e, `${who || vendor}: not in the catalog, wide default: ${wattRange(e.deltaW)}`));
+  return done(choiceFromEntry(e, `${who || vendor}: not in the catalog, wide default: ${wattRange(e.deltaW)}`, basis('uncatalogued')));
 }
 
 /** A catalog class chosen by the user. */
 export function profileFromCatalog(id: string): ProfileChoice {
   const e = catalogEntry(id);
-  return choiceFromEntry(e, `Chosen by you: ${e.label}: ${wattRange(e.deltaW)}`);
+  return choiceFromEntry(e, `Chosen by you: ${e.label}: ${wattRange(e.deltaW)}`, { kind: 'chosen', who: '', form: null });
 }
 
 /**
@@ -240,6 +259,7 @@ export function profileFromMeasuredWatts(
     deltaW: { low: round(typ * 0.9), typ: round(typ), high: round(typ * 1.1) },
     label: 'Measured by you (wall meter)',
     reason: `Measured at the wall: +${d} W under load${idle === null ? '' : `, ${idle} W idle`}`,
+    basis: { kind: 'measured', who: '', form: null },
     idleRangeW: idleDc === null ? null : { low: round(idleDc * 0.9), high: round(idleDc * 1.1) },
     hostIncluded: true,
     confidence: 'calibrated',

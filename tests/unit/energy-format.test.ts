@@ -24,3 +24,19 @@ describe('energy figure formatting', () => {
     expect(logSliderPos(1000, 0, 6)).toBe(50);
   });
 });
+
+describe('profile label and reason in both languages', () => {
+  test('adapter reason, English and French', async () => {
+    const { selectProfile, profileFromCatalog } = await import('../../src/energy/index.ts');
+    const { profileLabel, profileReason } = await import('../../src/ui/energy/format.ts');
+    const p = selectProfile({ vendor: 'nvidia', architecture: 'lovelace', isFallbackAdapter: false }, { hasBattery: false }).profile;
+    expect(profileReason(p, 'en')).toBe('NVIDIA Ada Lovelace, desktop: 70–380 W');
+    expect(profileReason(p, 'fr')).toBe('NVIDIA Ada Lovelace, ordinateur de bureau : 70–380 W');
+    expect(profileLabel(p, 'fr')).toBe('NVIDIA Ada Lovelace, ordinateur de bureau');
+    const chosen = profileFromCatalog('apple-m-max');
+    expect(profileReason(chosen, 'en')).toBe('Chosen by you: 30–130 W');
+    expect(profileReason(chosen, 'fr')).toBe('Choisi par vous : 30–130 W');
+    const u = selectProfile({ vendor: 'amd', architecture: 'rdna-3', isFallbackAdapter: false }, { hasBattery: null }).profile;
+    expect(profileReason(u, 'en')).toBe('AMD RDNA 3, form factor unknown (laptop or desktop): 5–300 W');
+  });
+});

@@ -1,7 +1,7 @@
 /** Grid intensity: what is used and why, a searchable country list, and a custom value. */
 import { useId, useMemo, useState } from 'preact/hooks';
 import { fmt, lang, t } from '../../i18n/index.ts';
-import { countryName, customGrid, gridIntensity, listGridCountries, type GridChoice } from '../../energy/index.ts';
+import { countryName, customGrid, gridIntensity, guessCountry, listGridCountries, type GridChoice } from '../../energy/index.ts';
 
 export function gridLabel(g: GridChoice, l: string): string {
   if (g.country === 'WORLD') return t('energy.grid.world');
@@ -39,7 +39,7 @@ export function GridPicker({ grid, zone, onChange }: { grid: GridChoice; zone: s
         {t('energy.grid.current', { country: gridLabel(grid, l), g: fmt(grid.gPerKWh, 2), year: grid.year ?? t('energy.grid.yearSpan') })}
       </p>
       {grid.origin === 'default' ? <p class="small warn-text">{t('energy.grid.unknownRange')}</p> : null}
-      {zone && grid.origin !== 'user' ? <p class="small muted">{t('energy.grid.guessed', { zone })}</p> : null}
+      {zone && grid.origin === 'dataset' && guessCountry(zone) === grid.country ? <p class="small muted">{t('energy.grid.guessed', { zone })}</p> : null}
       <p class="small muted">{t('energy.grid.source', { source: grid.source })}</p>
       <div class="energy-field">
         <label for={`${id}-q`}>{t('energy.grid.search')}</label>

@@ -3,7 +3,7 @@
  * wall-meter reading, or a battery-drain calibration (coarse, cancellable, absent gracefully).
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { fmt, t } from '../../i18n/index.ts';
+import { fmt, lang, t } from '../../i18n/index.ts';
 import {
   POWER_PROFILES,
   profileFromBattery,
@@ -14,6 +14,7 @@ import {
   type ProfileChoice,
 } from '../../energy/index.ts';
 import { runGpuLoad } from './gpu-load.ts';
+import { profileLabel, profileReason } from './format.ts';
 
 function hasBatteryApi(): boolean {
   return typeof navigator !== 'undefined' && typeof (navigator as { getBattery?: unknown }).getBattery === 'function';
@@ -21,6 +22,7 @@ function hasBatteryApi(): boolean {
 
 export function ProfilePicker({ auto, current, onChange }: { auto: ProfileChoice; current: ProfileChoice; onChange: (p: ProfileChoice | null) => void }) {
   const id = useId();
+  const l = lang.value;
   const [loadW, setLoadW] = useState('');
   const [idleW, setIdleW] = useState('');
   const [invalid, setInvalid] = useState(false);
@@ -42,9 +44,9 @@ export function ProfilePicker({ auto, current, onChange }: { auto: ProfileChoice
     <section class="card energy-profile" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{t('energy.profile.title')}</h3>
       <p data-testid="profile-current">
-        {t('energy.profile.current', { label: current.label, low: fmt(current.deltaW.low, 2), high: fmt(current.deltaW.high, 2), typ: fmt(current.deltaW.typ, 2) })}
+        {t('energy.profile.current', { label: profileLabel(current, l), low: fmt(current.deltaW.low, 2), high: fmt(current.deltaW.high, 2), typ: fmt(current.deltaW.typ, 2) })}
       </p>
-      <p class="small">{t('energy.profile.reason', { reason: current.reason })}</p>
+      <p class="small">{t('energy.profile.reason', { reason: profileReason(current, l) })}</p>
       <p class="small">
         {t('energy.profile.confidence', { level: t(`energy.confidence.${current.confidence}`) })}
         {current.flags.includes('coarse') ? <span class="badge warn">{t('energy.flag.coarse')}</span> : null}
@@ -67,10 +69,10 @@ export function ProfilePicker({ auto, current, onChange }: { auto: ProfileChoice
             onChange(v ? profileFromCatalog(v) : null);
           }}
         >
-          <option value="">{t('energy.profile.automatic')} — {auto.label}</option>
+          <option value="">{t('energy.profile.automatic')} — {profileLabel(auto, l)}</option>
           {POWER_PROFILES.profiles.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.label}: {p.deltaW.low}–{p.deltaW.high} W
+              {profileLabel(p, l)}: {fmt(p.deltaW.low, 2)}–{fmt(p.deltaW.high, 2)} W
             </option>
           ))}
         </select>

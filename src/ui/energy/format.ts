@@ -2,8 +2,8 @@
  * Unit choice and range formatting for energy and carbon figures (pure, unit-tested). The unit
  * is chosen from the median so a whole range reads in one unit: "0.42 mWh (0.21–0.95)".
  */
-import { fmt, type Lang } from '../../i18n/index.ts';
-import type { Range3 } from '../../energy/index.ts';
+import { fmt, t, type Lang } from '../../i18n/index.ts';
+import type { ProfileChoice, Range3 } from '../../energy/index.ts';
 
 export interface Scaled { value: Range3; unit: string }
 
@@ -71,4 +71,19 @@ export function logSliderPos(value: number, minExp: number, maxExp: number, step
 export function fmtWhValue(wh: number, l?: Lang): string {
   const s = scaleWh({ p5: wh, p50: wh, p95: wh });
   return `${fmt(s.value.p50, 1, l)} ${s.unit}`;
+}
+
+/** The profile's label in the current language (catalog entries carry a French label). */
+export function profileLabel(p: Pick<ProfileChoice, 'label' | 'labelFr'>, l: Lang): string {
+  return l === 'fr' && p.labelFr ? p.labelFr : p.label;
+}
+
+/** "NVIDIA Ada Lovelace, desktop: 70–380 W", translated from the structured basis when present. */
+export function profileReason(p: Pick<ProfileChoice, 'reason' | 'basis' | 'deltaW'>, l: Lang): string {
+  if (!p.basis) return p.reason;
+  const range = `${fmt(p.deltaW.low, 2, l)}–${fmt(p.deltaW.high, 2, l)} W`;
+  const form = p.basis.form ? t(`energy.form.${p.basis.form}`, undefined, l) : '';
+  // An empty {who} leaves a stray space before the colon: English drops it, French keeps one.
+  const text = t(`energy.reason.${p.basis.kind}`, { who: p.basis.who, form, range }, l).replace(/\s{2,}/g, ' ');
+  return l === 'fr' ? text.replace(/\s+,/g, ',') : text.replace(/\s+([:,])/g, '$1');
 }
