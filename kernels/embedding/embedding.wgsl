@@ -15,7 +15,7 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> ids: array<u32>;
-@group(0) @binding(2) var<storage, read> table: array<f32>;
+// The token table (binding 2) is read through loadW1 (kernels/weights/weights-*.wgsl).
 @group(0) @binding(3) var<storage, read> positions: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
@@ -27,7 +27,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let src = (id - params.rowStart) * params.dim;
   let dst = t * params.dim;
   for (var d = lid.x; d < params.dim; d += 64u) {
-    var v = table[src + d];
+    var v = loadW1(src + d);
     if (HAS_POSITIONS) { v += positions[(params.posOffset + t) * params.dim + d]; }
     out[dst + d] = v;
   }

@@ -20,12 +20,13 @@ struct Dims { m: u32, n: u32, k: u32, pad: u32 }
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 
 @group(0) @binding(1) var<storage, read> a4: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> b4: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> c4: array<vec4<f32>>;
 
 @group(0) @binding(1) var<storage, read> a1: array<f32>;
-@group(0) @binding(2) var<storage, read> b1: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c1: array<f32>;
+
+// B (the weights, binding 2) is read through loadW4 / loadW1 / lenW4, defined by the storage
+// snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl or weights-f16.wgsl.
 
 const TILE_M: u32 = 32u;
 const TILE_N: u32 = 32u;
@@ -82,7 +83,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
     for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {
       let r = i / (TILE_N / 4u); let q = i % (TILE_N / 4u);
       let gk = k0 * 4u + r; let gc = col04 + q;
-      tileB[i] = select(vec4<f32>(0.0), b4[min(gk * N4 + gc, arrayLength(&b4) - 1u)], gk < K4 * 4u && gc < N4);
+      tileB[i] = select(vec4<f32>(0.0), loadW4(min(gk * N4 + gc, lenW4() - 1u)), gk < K4 * 4u && gc < N4);
     }
     workgroupBarrier();
     accumulate(&acc, lid.x, lid.y);
@@ -119,7 +120,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
       let gk = k0 + r; let gc = col0 + q * 4u;
       var v = vec4<f32>(0.0);
       if (gk < K) {
-        for (var j = 0u; j < 4u; j++) { if (gc + j < N) { v[j] = b1[gk * N + gc + j]; } }
+        for (var j = 0u; j < 4u; j++) { if (gc + j < N) { v[j] = loadW1(gk * N + gc + j); } }
       }
       tileB[i] = v;
     }

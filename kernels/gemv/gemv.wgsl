@@ -22,8 +22,8 @@ struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32 }
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 
-@group(0) @binding(2) var<storage, read> w4: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> w1: array<f32>;
+// W (binding 2) is read through loadW4 / loadW1, defined by the storage snippet appended at
+// pipeline creation (kernels/weights/weights-f32.wgsl or weights-f16.wgsl).
 
 // Shape of the 'kn' workgroups: COLS column groups × KSPLIT slices of k (COLS·KSPLIT ≤ 256).
 // 16 × 16 keeps 16 adjacent vec4 loads per k row (256 contiguous bytes) while giving a
@@ -55,7 +55,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += x[dims.xOffset + kk] * w4[kk * n4 + c];
+      acc += x[dims.xOffset + kk] * loadW4(kk * n4 + c);
     }
   }
   partial4[lid.y * COLS + lid.x] = acc;
@@ -74,7 +74,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += x[dims.xOffset + kk] * w1[kk * n + c];
+      acc += x[dims.xOffset + kk] * loadW1(kk * n + c);
     }
   }
   partial1[lid.y * COLS + lid.x] = acc;
@@ -97,7 +97,7 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
   if (row < dims.n) {
     let base = row * dims.k;
     for (var kk = lid.x; kk < dims.k; kk += 64u) {
-      acc += x[dims.xOffset + kk] * w1[base + kk];
+      acc += x[dims.xOffset + kk] * loadW1(base + kk);
     }
   }
   partial1[lid.y * 64u + lid.x] = acc;

@@ -2,6 +2,8 @@ import { ceilDiv, grid2d, type KernelMeta } from '../kernel-grid.ts';
 
 export interface WeightSynthShape {
   count: number;
+  /** f16 storage: two elements per thread and 2 bytes each. */
+  f16?: boolean;
 }
 
 export const weightSynthMeta: KernelMeta<WeightSynthShape> = {
@@ -14,6 +16,6 @@ export const weightSynthMeta: KernelMeta<WeightSynthShape> = {
   requiredFeatures: [],
   // Integer hashing is not floating-point work: one multiply and one subtract per element.
   flops: ({ count }) => 2 * count,
-  bytes: ({ count }) => 4 * count,
-  workgroups: ({ count }) => grid2d(ceilDiv(count, 256)),
+  bytes: ({ count, f16 }) => (f16 ? 2 : 4) * count,
+  workgroups: ({ count, f16 }) => grid2d(ceilDiv(f16 ? ceilDiv(count, 2) : count, 256)),
 };

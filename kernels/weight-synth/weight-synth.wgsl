@@ -16,6 +16,8 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
+// f16 storage: two consecutive elements per u32 (low half first, as unpack2x16float reads them).
+@group(0) @binding(1) var<storage, read_write> outPairs: array<u32>;
 
 fn hash32(v: u32) -> u32 {
   var x = v;
@@ -27,14 +29,29 @@ fn hash32(v: u32) -> u32 {
   return x;
 }
 
-@compute @workgroup_size(256, 1, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.y * nwg.x * 256u + gid.x;
-  if (i >= params.count) { return; }
-  if (params.mode == 1u) { out[i] = params.scale; return; }
+fn synth(i: u32) -> f32 {
+  if (params.mode == 1u) { return params.scale; }
   let index = params.baseIndex + (i / params.chunkCols) * params.fullCols + i % params.chunkCols;
   let inner = hash32(params.seed ^ hash32(params.tensorId));
   let bits = hash32(index ^ inner);
   let unit = f32(bits >> 8u) * 1.1920928955078125e-7 - 1.0; // 2^-23
-  out[i] = unit * params.scale;
+  return unit * params.scale;
+}
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.y * nwg.x * 256u + gid.x;
+  if (i >= params.count) { return; }
+  out[i] = synth(i);
+}
+
+// One thread per pair of elements; the f32 value is rounded to f16 by pack2x16float (WGSL
+// leaves the direction of that rounding to the implementation: tests compare with a tolerance).
+@compute @workgroup_size(256, 1, 1)
+fn main_f16(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let w = gid.y * nwg.x * 256u + gid.x;
+  let i = 2u * w;
+  if (i >= params.count) { return; }
+  let hi = select(0.0, synth(i + 1u), i + 1u < params.count);
+  outPairs[w] = pack2x16float(vec2<f32>(synth(i), hi));
 }

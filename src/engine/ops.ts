@@ -20,6 +20,8 @@ import ropeCode from '../../kernels/rope/rope.wgsl?raw';
 import embeddingCode from '../../kernels/embedding/embedding.wgsl?raw';
 import argmaxCode from '../../kernels/argmax/argmax.wgsl?raw';
 import weightSynthCode from '../../kernels/weight-synth/weight-synth.wgsl?raw';
+import weightsF32Code from '../../kernels/weights/weights-f32.wgsl?raw';
+import weightsF16Code from '../../kernels/weights/weights-f16.wgsl?raw';
 import { gemvMeta, gemvUsesVec4, type GemvShape } from '../../kernels/gemv/gemv.meta.ts';
 import { layernormMeta } from '../../kernels/layernorm/layernorm.meta.ts';
 import { rmsnormMeta } from '../../kernels/rmsnorm/rmsnorm.meta.ts';
@@ -35,6 +37,16 @@ import { weightSynthMeta } from '../../kernels/weight-synth/weight-synth.meta.ts
 
 export type { BufferRef, OpResources } from './ops/common.ts';
 
+/** How weight matrices are stored: f32, or f16 halves packed in u32 (compute stays f32). */
+export type WeightStorage = 'f32' | 'f16';
+
+/** Kernel source + the weight-access snippet of the storage type (binding 2). */
+function withWeights(code: string, storage: WeightStorage | undefined): string {
+  return `${code}\n${storage === 'f16' ? weightsF16Code : weightsF32Code}`;
+}
+
+const weightBytesPerElement = (storage: WeightStorage | undefined): number => (storage === 'f16' ? 2 : 4);
+
 export interface GemmArgs {
   a: BufferRef;
   b: BufferRef;
@@ -45,6 +57,8 @@ export interface GemmArgs {
   bias?: GPUBuffer;
   /** Fuse a ReLU into the epilogue (pre-classifier of DistilBERT). */
   relu?: boolean;
+  /** Storage of B (the weights); A and C are f32 activations. */
+  weights?: WeightStorage;
   label?: string;
   /** Where created uniform buffers are pushed so their owner can destroy them. */
   resources?: OpResources;
@@ -56,7 +70,7 @@ export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmAr
   const shape = { m: args.m, n: args.n, k: args.k };
   const label = args.label ?? 'Gemm';
   const vec4 = gemmUsesVec4(shape);
-  const pipeline = cache.get('gemm', gemmCode, { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: args.relu ? 1 : 0 }, vec4 ? 'main_vec4' : 'main_scalar');
+  const pipeline = cache.get('gemm', withWeights(gemmCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: args.relu ? 1 : 0 }, vec4 ? 'main_vec4' : 'main_scalar');
   const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, 0]), args.resources);
   const entries: [number, BufferRef][] = [
     [0, dims],
@@ -72,7 +86,7 @@ export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmAr
     workgroups: gemmMeta.workgroups(shape),
     // The bias add counts m·n (models/flops.ts), the ReLU is not counted by that convention.
     flops: gemmMeta.flops(shape) + (args.bias ? args.m * args.n : 0),
-    bytes: gemmMeta.bytes(shape) + (args.bias ? 4 * args.n : 0),
+    bytes: gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0),
     ...(args.phase !== undefined ? { phase: args.phase } : {}),
   };
 }
@@ -118,6 +132,8 @@ export interface GemvArgs extends OpCommon {
   yOffset?: number;
   /** Reported kernel name (the classifier head runs on gemv but is reported as 'classifier'). */
   kernelName?: string;
+  /** Storage of W; x and y are f32. */
+  weights?: WeightStorage;
 }
 
 const ACTIVATION_CODE: Record<GemvActivation, number> = { none: 0, relu: 1, tanh: 2 };
@@ -128,7 +144,7 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
   const label = args.label ?? 'Gemv';
   const activation = args.activation ?? 'none';
   const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
-  const pipeline = cache.get('gemv', gemvCode, { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation] }, entry);
+  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation] }, entry);
   const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, args.yOffset ?? 0]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
     [0, dims],
@@ -138,7 +154,7 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
     [4, args.bias ?? dummyBuffer(device)],
   ]);
   const extraFlops = (args.bias ? args.n : 0) + (activation !== 'none' ? args.n : 0);
-  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extraFlops, gemvMeta.bytes(shape) + (args.bias ? 4 * args.n : 0), args.phase);
+  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extraFlops, gemvMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0), args.phase);
 }
 
 export interface LayerNormArgs extends OpCommon {
@@ -313,6 +329,8 @@ export interface EmbeddingArgs extends OpCommon {
   /** Index in `ids` of the first token, and row of `positions` for it. */
   idOffset?: number;
   posOffset?: number;
+  /** Storage of the token table (positions stay f32). */
+  weights?: WeightStorage;
 }
 
 /**
@@ -322,7 +340,7 @@ export interface EmbeddingArgs extends OpCommon {
 export function createEmbedding(device: GPUDevice, cache: PipelineCache, args: EmbeddingArgs): Dispatch[] {
   const label = args.label ?? 'Embedding';
   const hasPos = args.positions !== undefined;
-  const pipeline = cache.get('embedding', embeddingCode, { HAS_POSITIONS: hasPos ? 1 : 0 });
+  const pipeline = cache.get('embedding', withWeights(embeddingCode, args.weights), { HAS_POSITIONS: hasPos ? 1 : 0 });
   const shape = { tokens: args.tokens, dim: args.dim, positions: hasPos };
   return args.chunks.map((chunk, i) => {
     const params = uniformBuffer(
@@ -338,7 +356,8 @@ export function createEmbedding(device: GPUDevice, cache: PipelineCache, args: E
       [3, args.positions ?? dummyBuffer(device)],
       [4, args.out],
     ]);
-    return dispatch('embedding', pipeline, bg, embeddingMeta.workgroups(shape), i === 0 ? embeddingMeta.flops(shape) : 0, i === 0 ? embeddingMeta.bytes(shape) : 0, args.phase);
+    const bytes = embeddingMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.tokens * args.dim;
+    return dispatch('embedding', pipeline, bg, embeddingMeta.workgroups(shape), i === 0 ? embeddingMeta.flops(shape) : 0, i === 0 ? bytes : 0, args.phase);
   });
 }
 
@@ -370,11 +389,14 @@ export interface WeightSynthArgs extends OpCommon {
   baseIndex?: number;
   chunkCols?: number;
   fullCols?: number;
+  /** Write f16 halves packed in u32 (the buffer holds ceil(count/2) words). */
+  storage?: WeightStorage;
 }
 
 export function createWeightSynth(device: GPUDevice, cache: PipelineCache, args: WeightSynthArgs): Dispatch {
   const label = args.label ?? 'WeightSynth';
-  const pipeline = cache.get('weight-synth', weightSynthCode);
+  const f16 = args.storage === 'f16';
+  const pipeline = cache.get('weight-synth', weightSynthCode, {}, f16 ? 'main_f16' : 'main');
   const constant = args.init === 'ones' ? 1 : 0;
   const cols = args.chunkCols ?? Math.max(1, args.count);
   const params = uniformBuffer(
@@ -387,6 +409,6 @@ export function createWeightSynth(device: GPUDevice, cache: PipelineCache, args:
     args.resources,
   );
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.out]]);
-  const shape = { count: args.count };
+  const shape = { count: args.count, f16 };
   return dispatch('weight-synth', pipeline, bg, weightSynthMeta.workgroups(shape), weightSynthMeta.flops(shape), weightSynthMeta.bytes(shape), args.phase);
 }
