@@ -6,6 +6,7 @@ import {
   QWEN25_05B_INSTRUCT,
   TINY_DECODER,
   sequenceLength,
+  specFromWorkloadConfig,
   specWithDtype,
   validateConfig,
   workloadConfig,
@@ -147,6 +148,18 @@ describe('config', () => {
     const e = workloadConfig(bertTiny16);
     expect(e).toMatchObject({ family: 'encoder', inputTokens: 16, labels: 2, model: 'bert-tiny' });
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);
+  });
+  test('specFromWorkloadConfig inverts workloadConfig, so a result document can be recounted', () => {
+    for (const spec of [...resolveSuite('paper').workloads, ...resolveSuite('ci', { f16: true }).workloads]) {
+      const json = JSON.parse(JSON.stringify(workloadConfig(spec))) as Record<string, unknown>;
+      const back = specFromWorkloadConfig(json, spec.id, spec.role);
+      expect(back).toEqual(spec);
+      expect(countQuery(back)).toEqual(countQuery(spec));
+    }
+    const broken = { ...workloadConfig(tinyDecoder24x4), kvHeads: 'two' };
+    expect(() => specFromWorkloadConfig(broken, 'g', 'general')).toThrow(/kvHeads must be a number/);
+    const inconsistent = { ...workloadConfig(tinyDecoder24x4), kvHeads: 3 };
+    expect(() => specFromWorkloadConfig(inconsistent, 'g', 'general')).toThrow(/must divide heads/);
   });
   test('specWithDtype records the dtype a runner actually used, and bytes follow it', () => {
     const f16 = specWithDtype({ ...tinyDecoder24x4, model: { ...TINY_DECODER, dtype: 'f16' } }, 'f32');

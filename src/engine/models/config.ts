@@ -135,6 +135,78 @@ export function workloadConfig(spec: ModelWorkloadSpec): Record<string, unknown>
   }
 }
 
+/**
+ * The inverse of `workloadConfig`: rebuilds the spec from a result document's `workload.config`,
+ * so that anyone (the results server, a dataset reader) can recount FLOPs and bytes with
+ * `countQuery`. Throws `ModelConfigError` naming the first missing or mistyped field.
+ */
+export function specFromWorkloadConfig(config: Record<string, unknown>, id: string, role: Role): ModelWorkloadSpec {
+  const num = (field: string): number => {
+    const v = config[field];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ModelConfigError(field, `${field} must be a number (got ${JSON.stringify(v)})`);
+    return v;
+  };
+  const bool = (field: string): boolean => {
+    const v = config[field];
+    if (typeof v !== 'boolean') throw new ModelConfigError(field, `${field} must be true or false (got ${JSON.stringify(v)})`);
+    return v;
+  };
+  const oneOf = <T extends string>(field: string, options: readonly T[]): T => {
+    const v = config[field];
+    if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) {
+      throw new ModelConfigError(field, `${field} must be one of ${options.join(', ')} (got ${JSON.stringify(v)})`);
+    }
+    return v as T;
+  };
+  const name = typeof config['model'] === 'string' ? config['model'] : 'custom';
+  const base = {
+    name,
+    layers: num('layers'),
+    hidden: num('hidden'),
+    heads: num('heads'),
+    kvHeads: num('kvHeads'),
+    headDim: num('headDim'),
+    ffn: num('ffn'),
+    vocab: num('vocab'),
+    maxPositions: num('maxPositions'),
+    dtype: oneOf('dtype', ['f32', 'f16'] as const),
+    normEps: num('normEps'),
+  };
+  const seed = num('seed');
+  let spec: ModelWorkloadSpec;
+  switch (oneOf('family', ['encoder', 'decoder'] as const)) {
+    case 'encoder': {
+      const model: EncoderConfig = {
+        ...base,
+        family: 'encoder',
+        norm: 'layernorm',
+        activation: 'gelu',
+        positions: 'learned',
+        labels: num('labels'),
+        preClassifier: oneOf('preClassifier', ['relu', 'tanh'] as const),
+      };
+      spec = { family: 'encoder', id, role, seed, model, inputTokens: num('inputTokens'), labels: num('labels') };
+      break;
+    }
+    case 'decoder': {
+      const model: DecoderConfig = {
+        ...base,
+        family: 'decoder',
+        norm: 'rmsnorm',
+        activation: 'swiglu',
+        positions: 'rope',
+        ropeTheta: num('ropeTheta'),
+        tiedEmbeddings: bool('tiedEmbeddings'),
+        qkvBias: bool('qkvBias'),
+      };
+      spec = { family: 'decoder', id, role, seed, model, promptTokens: num('promptTokens'), outputTokens: num('outputTokens') };
+      break;
+    }
+  }
+  validateWorkload(spec);
+  return spec;
+}
+
 /** A named, structural problem with a config; `field` says which one. */
 export class ModelConfigError extends Error {
   override name = 'ModelConfigError';
