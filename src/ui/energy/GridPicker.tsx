@@ -36,7 +36,9 @@ export function GridPicker({ grid, zone, onChange }: { grid: GridChoice; zone: s
     <section class="card energy-grid" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{t('energy.grid.title')}</h3>
       <p data-testid="grid-current">
-        {t('energy.grid.current', { country: gridLabel(grid, l), g: fmt(grid.gPerKWh, 2), year: grid.year ?? t('energy.grid.yearSpan') })}
+        {grid.origin === 'user'
+          ? t('energy.grid.currentUser', { country: gridLabel(grid, l), g: fmt(grid.gPerKWh, 2) })
+          : t('energy.grid.current', { country: gridLabel(grid, l), g: fmt(grid.gPerKWh, 2), year: grid.year ?? t('energy.grid.yearSpan') })}
       </p>
       {grid.origin === 'default' ? <p class="small warn-text">{t('energy.grid.unknownRange')}</p> : null}
       {zone && grid.origin === 'dataset' && guessCountry(zone) === grid.country ? <p class="small muted">{t('energy.grid.guessed', { zone })}</p> : null}
