@@ -165,7 +165,8 @@ function mergeEntries(a: PowerProfileEntry, b: PowerProfileEntry, reason: string
   const delta = span(a.deltaW, b.deltaW);
   const lowerConfidence: Confidence = a.confidence === 'low' || b.confidence === 'low' ? 'low' : 'medium';
   return {
-    id: `${a.id}|${b.id}`,
+    // "+" joins the two ids: the result schema allows only [A-Za-z0-9._:@/+-] in ids.
+    id: `${a.id}+${b.id}`,
     source: 'catalog',
     idleW: idle.typ,
     deltaW: delta,

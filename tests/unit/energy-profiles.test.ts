@@ -126,7 +126,7 @@ describe('selectProfile over every documented adapter string', () => {
     if (desktop === battery) expect(unknown.id).toBe(desktop);
     else {
       // form factor unknown: a span of both classes, flagged
-      expect(unknown.id).toBe(`${battery}|${desktop}`);
+      expect(unknown.id).toBe(`${battery}+${desktop}`);
       expect(unknown.flags).toContain('form-factor-unknown');
       const a = POWER_PROFILES.profiles.find((p) => p.id === battery)!;
       const b = POWER_PROFILES.profiles.find((p) => p.id === desktop)!;
