@@ -8,7 +8,7 @@ import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { PipelineCache, type Dispatch } from './dispatch.ts';
 import { DeviceLostError, GpuValidationError, OutOfMemoryError } from './errors.ts';
 import { microBindingBytes, prepareMicro, type MicroSpec } from './micro.ts';
-import { workloadConfig, type ModelWorkloadSpec } from './models/config.ts';
+import { specWithDtype, workloadConfig, type ModelWorkloadSpec } from './models/config.ts';
 import { countQuery } from './models/flops.ts';
 import { createModelRunner } from './models/runner.ts';
 import { summarize } from './stats.ts';
@@ -198,7 +198,9 @@ export async function runPlan(
           }),
         );
         timing.warmup += 1; // the walkthrough
-        const counted = countQuery(spec);
+        // Count and record what actually ran: the runner may fall back from f16 to f32.
+        const ran = specWithDtype(spec, runner.dtype);
+        const counted = countQuery(ran);
         let kernels: KernelBreakdown[] | undefined;
         let tokensPerSecond: Workload['tokensPerSecond'];
         if (plan.profileRuns > 0 && timer.source === 'gpu-timestamp') {
@@ -224,7 +226,7 @@ export async function runPlan(
           id: spec.id,
           kind: 'model',
           role: spec.role,
-          config: workloadConfig(spec),
+          config: workloadConfig(ran),
           flops: counted.flops,
           bytes: counted.bytes,
           timing,
