@@ -202,7 +202,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   });
 
   app.get('/api/stats', async (c) => {
-    c.header('Cache-Control', 'public, max-age=30');
+    c.header('Cache-Control', 'no-cache'); // cheap: the store caches aggregates between writes
     return c.json(await store.stats());
   });
 

@@ -31,7 +31,17 @@ function dayString(d: string | Date): string {
 const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
 export class ResultStore {
+  /**
+   * Aggregates are recomputed only after a write: reads of /api/stats between writes share one
+   * computation (single flight), which is what makes the endpoint cheap under read load.
+   */
+  private statsCache: Promise<DatasetStats> | null = null;
+
   constructor(private readonly db: Db) {}
+
+  private invalidate(): void {
+    this.statsCache = null;
+  }
 
   async insert(doc: ResultDocument, now: Date = new Date()): Promise<UploadAccepted | UploadDuplicate> {
     const hash = sha256(canonicalJson(doc));
@@ -47,7 +57,10 @@ export class ResultStore {
         doc.environment.adapter.architecture, e?.perQuery.general.joules.p50 ?? null,
         e?.perQuery.specialized.joules.p50 ?? null, e?.ratio.p50 ?? null, JSON.stringify(doc)],
     );
-    if (inserted.rows.length === 1) return { id, token, duplicate: false };
+    if (inserted.rows.length === 1) {
+      this.invalidate();
+      return { id, token, duplicate: false };
+    }
     const existing = await this.db.query<{ id: string }>('SELECT id FROM results WHERE content_hash = $1', [hash]);
     const row = existing.rows[0];
     // Withdrawn between our INSERT and SELECT: extremely unlikely; report it as a duplicate of nothing.
@@ -85,7 +98,7 @@ export class ResultStore {
   /** Delete only with the right token; the comparison is on hashes, in constant time. */
   async remove(id: string, token: string): Promise<DeleteOutcome> {
     if (!isResultId(id)) return 'not-found';
-    return this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx): Promise<DeleteOutcome> => {
       const r = await tx.query<{ token_hash: string }>('SELECT token_hash FROM results WHERE id = $1 FOR UPDATE', [id]);
       const row = r.rows[0];
       if (!row) return 'not-found';
@@ -93,11 +106,24 @@ export class ResultStore {
       const stored = Buffer.from(row.token_hash, 'hex');
       if (given.length !== stored.length || !timingSafeEqual(given, stored)) return 'forbidden';
       await tx.query('DELETE FROM results WHERE id = $1', [id]);
-      return 'deleted';
+      return 'deleted' as const;
     });
+    // After COMMIT: a computation started before this point must not be served afterwards.
+    if (outcome === 'deleted') this.invalidate();
+    return outcome;
   }
 
-  async stats(): Promise<DatasetStats> {
+  stats(): Promise<DatasetStats> {
+    this.statsCache ??= this.computeStats();
+    const cached = this.statsCache;
+    // A failed computation must not stay cached.
+    cached.catch(() => {
+      if (this.statsCache === cached) this.statsCache = null;
+    });
+    return cached;
+  }
+
+  private async computeStats(): Promise<DatasetStats> {
     const groups = await this.db.query(
       `SELECT vendor, architecture, preset, suite_version, count(*)::int AS count,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY general_j_p50) AS general_j,

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:server`: load benchmark of the results server (not a test: numbers depend on
+ * the machine). Starts a real server process on a fresh PGlite directory (or DATABASE_URL with
+ * --pg), then with autocannon measures:
+ *   - POST /api/results: accepted writes/s and p99 latency (every body unique, so no dedupe),
+ *   - GET /api/stats: reads/s and p99 latency,
+ * and finally checks that every acknowledged write is listed (zero lost writes).
+ *
+ * Options: --duration S (10), --connections N (10), --pg (use DATABASE_URL), --out FILE.json
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleResult } from '../tests/server/fixtures.ts';
+
+interface Histogram { average: number; p50: number; p99: number; max: number; total: number }
+interface AutocannonResult {
+  requests: Histogram;
+  latency: Histogram;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+  '2xx': number;
+}
+interface AutocannonRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  setupRequest?: (req: Record<string, unknown>) => Record<string, unknown>;
+  onResponse?: (status: number, body: string) => void;
+}
+type Autocannon = (opts: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }) => Promise<AutocannonResult>;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const duration = Number(arg('duration', '10'));
+const connections = Number(arg('connections', '10'));
+const usePg = process.argv.includes('--pg');
+const out = arg('out', '');
+
+async function main(): Promise<void> {
+  // No @types for autocannon: load it untyped and describe the part we use above.
+  const autocannon = ((await import('autocannon' as string)) as { default: Autocannon }).default;
+  if (usePg && !process.env.DATABASE_URL) throw new Error('--pg needs DATABASE_URL (source .ci/postgres.sh)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'fal-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', LOG: '0', DATABASE_URL: usePg ? process.env.DATABASE_URL : '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = buf.match(/listening on (http:\/\/\S+)/);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+    });
+
+    let n = 0;
+    const acked: string[] = [];
+    const base = sampleResult();
+    process.stdout.write(`POST /api/results: ${connections} connections, ${duration} s…\n`);
+    const post = await autocannon({
+      url, connections, duration,
+      requests: [{
+        method: 'POST', path: '/api/results', headers: { 'content-type': 'application/json' },
+        // A distinct app version per request keeps every body unique (no dedupe short-cut).
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...base, app: { version: `bench.${n++}` } }) }),
+        onResponse: (status, body) => {
+          if (status === 201) acked.push((JSON.parse(body) as { id: string }).id);
+        },
+      }],
+    });
+
+    process.stdout.write(`GET /api/stats: ${connections} connections, ${duration} s…\n`);
+    const stats = await autocannon({ url, connections, duration, requests: [{ method: 'GET', path: '/api/stats' }] });
+
+    // Lost writes: every 201 must be listed.
+    const listed = new Set<string>();
+    let after = '';
+    for (;;) {
+      const page = (await (await fetch(`${url}/api/results?limit=200${after ? `&after=${after}` : ''}`)).json()) as { items: { id: string }[]; next: string | null };
+      for (const i of page.items) listed.add(i.id);
+      if (!page.next) break;
+      after = page.next;
+    }
+    const lost = acked.filter((id) => !listed.has(id)).length;
+
+    const report = {
+      backend: usePg ? 'postgres' : 'pglite',
+      connections, durationS: duration,
+      post: { acceptedPerS: acked.length / post.duration, acceptedTotal: acked.length, p50Ms: post.latency.p50, p99Ms: post.latency.p99, errors: post.errors + post.timeouts, non2xx: post.non2xx },
+      stats: { readsPerS: stats.requests.average, p50Ms: stats.latency.p50, p99Ms: stats.latency.p99, errors: stats.errors + stats.timeouts, non2xx: stats.non2xx },
+      lostWrites: lost,
+    };
+    process.stdout.write(
+      [
+        `backend ${report.backend}`,
+        `POST  accepted ${report.post.acceptedPerS.toFixed(1)} writes/s (${acked.length} total), p50 ${report.post.p50Ms} ms, p99 ${report.post.p99Ms} ms, errors ${report.post.errors}, non-2xx ${report.post.non2xx}`,
+        `STATS ${report.stats.readsPerS.toFixed(1)} reads/s, p50 ${report.stats.p50Ms} ms, p99 ${report.stats.p99Ms} ms, errors ${report.stats.errors}, non-2xx ${report.stats.non2xx}`,
+        `lost writes: ${lost}`,
+        '',
+      ].join('\n'),
+    );
+    if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    if (lost > 0 || report.post.errors > 0 || report.post.non2xx > 0 || report.stats.errors > 0 || report.stats.non2xx > 0) process.exitCode = 1;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:server failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
