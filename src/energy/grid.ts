@@ -125,3 +125,9 @@ export function countryName(code: string, lang: string): string {
     return code;
   }
 }
+
+/** A grid choice rebuilt from a stored record: a dataset country, a custom value, or the default. */
+export function restoreGrid(record: { country: string; gPerKWh: number }): GridChoice {
+  if (record.country === 'CUSTOM') return customGrid(record.gPerKWh);
+  return gridIntensity(record.country);
+}

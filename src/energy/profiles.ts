@@ -269,3 +269,48 @@ export function profileFromMeasuredWatts(
     flags: ['user-measured'],
   };
 }
+
+/** Label, reason and basis for a stored profile that is not a catalog entry. */
+function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileChoice, 'label' | 'reason' | 'basis'> {
+  switch (source) {
+    case 'user':
+      return { label: 'Measured by you (wall meter)', reason: 'Measured at the wall', basis: { kind: 'measured', who: '', form: null } };
+    case 'battery':
+      return { label: 'Battery-drain calibration (coarse)', reason: 'Battery drain', basis: { kind: 'battery', who: '', form: null } };
+    case 'catalog':
+      return { label: 'Catalog profile', reason: 'Stored catalog profile', basis: { kind: 'chosen', who: '', form: null } };
+    default: {
+      const never: never = source;
+      throw new Error(`unknown profile source ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * A profile choice rebuilt from a stored schema-v1 record (history, an uploaded or imported
+ * document), so re-opening a result recomputes with the profile it was computed with. Catalog
+ * ids restore their catalog extras; user and battery profiles keep their recorded watts and are
+ * taken to include host overhead, as when they were made.
+ */
+export function restoreProfile(record: EnergyProfileRecord, fallback: ProfileChoice): ProfileChoice {
+  const entry = POWER_PROFILES.profiles.find((p) => p.id === record.id);
+  const full = record as Partial<ProfileChoice>;
+  const base: ProfileChoice = entry
+    ? choiceFromEntry(entry, record.reason ?? '', full.basis ?? { kind: 'chosen', who: '', form: null })
+    : { ...fallback, ...restoredWording(record.source), flags: [...fallback.flags] };
+  return {
+    ...base,
+    id: record.id,
+    source: record.source,
+    idleW: record.idleW,
+    deltaW: { ...record.deltaW },
+    label: record.label ?? base.label,
+    reason: record.reason ?? base.reason,
+    idleRangeW: full.idleRangeW !== undefined ? full.idleRangeW : record.idleW === null ? null : (entry ? base.idleRangeW : { low: record.idleW, high: record.idleW }),
+    hostIncluded: full.hostIncluded ?? (record.source !== 'catalog'),
+    confidence: full.confidence ?? (record.source === 'catalog' ? base.confidence : 'calibrated'),
+    sources: full.sources ?? base.sources,
+    embodiedClasses: full.embodiedClasses ?? base.embodiedClasses,
+    flags: full.flags ?? base.flags,
+  };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { fmtGramsRange, fmtWhRange, logSliderPos, logSliderValue, scaleGrams, scaleWh } from '../../src/ui/energy/format.ts';
+import { fmtGramsRange, fmtWhRange, logSliderPos, logSliderValue, profileLabel, profileReason, scaleGrams, scaleWh } from '../../src/ui/energy/format.ts';
+import { profileFromCatalog, selectProfile } from '../../src/energy/index.ts';
 
 describe('energy figure formatting', () => {
   test('Wh unit follows the median', () => {
@@ -26,9 +27,7 @@ describe('energy figure formatting', () => {
 });
 
 describe('profile label and reason in both languages', () => {
-  test('adapter reason, English and French', async () => {
-    const { selectProfile, profileFromCatalog } = await import('../../src/energy/index.ts');
-    const { profileLabel, profileReason } = await import('../../src/ui/energy/format.ts');
+  test('adapter reason, English and French', () => {
     const p = selectProfile({ vendor: 'nvidia', architecture: 'lovelace', isFallbackAdapter: false }, { hasBattery: false }).profile;
     expect(profileReason(p, 'en')).toBe('NVIDIA Ada Lovelace, desktop: 70–380 W');
     expect(profileReason(p, 'fr')).toBe('NVIDIA Ada Lovelace, ordinateur de bureau : 70–380 W');

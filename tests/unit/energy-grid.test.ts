@@ -9,6 +9,10 @@ import {
   guessCountry,
   InvalidEnergyInputError,
   listGridCountries,
+  profileFromMeasuredWatts,
+  restoreGrid,
+  restoreProfile,
+  selectProfile,
 } from '../../src/energy/index.ts';
 
 describe('guessCountry (tzdb zone1970.tab-derived)', () => {
@@ -102,5 +106,29 @@ describe('defaultEnergyContext', () => {
     const ctx = defaultEnergyContext({ vendor: '', architecture: '', isFallbackAdapter: false }, { hasBattery: null, timeZone: 'Europe/Paris', country: 'IND' });
     expect(ctx.grid.country).toBe('IND');
     expect(ctx.profile.id).toBe('unknown');
+  });
+});
+
+describe('restoring stored choices', () => {
+  test('grid: country, custom value, world default', () => {
+    expect(restoreGrid({ country: 'FRA', gPerKWh: 44.18 }).gPerKWh).toBe(44.18);
+    expect(restoreGrid({ country: 'CUSTOM', gPerKWh: 120 })).toMatchObject({ country: 'CUSTOM', gPerKWh: 120, origin: 'user' });
+    expect(restoreGrid({ country: 'WORLD', gPerKWh: 473 }).origin).toBe('default');
+  });
+  const auto = selectProfile({ vendor: 'intel', architecture: 'gen-12lp', isFallbackAdapter: false }, { hasBattery: true }).profile;
+  test('a stripped catalog record regains its catalog extras', () => {
+    const r = restoreProfile({ id: 'apple-m-pro', source: 'catalog', idleW: 6, deltaW: { low: 12, typ: 22, high: 40 } }, auto);
+    expect(r).toMatchObject({ id: 'apple-m-pro', hostIncluded: false, confidence: 'low', embodiedClasses: ['apple-laptop'], idleRangeW: { low: 5, high: 8 } });
+    expect(r.sources.length).toBeGreaterThan(0);
+  });
+  test('a stripped wall-meter record keeps its watts and includes the host', () => {
+    const m = profileFromMeasuredWatts({ loadDeltaWallW: 40 });
+    const r = restoreProfile({ id: m.id, source: m.source, idleW: m.idleW, deltaW: m.deltaW }, auto);
+    expect(r).toMatchObject({ id: 'user-measured', source: 'user', hostIncluded: true, confidence: 'calibrated', deltaW: m.deltaW, embodiedClasses: ['laptop'] });
+    expect(r.label).toBe('Measured by you (wall meter)');
+    expect(r.basis?.kind).toBe('measured');
+  });
+  test('a full record round-trips unchanged', () => {
+    expect(restoreProfile(auto, auto)).toEqual(auto);
   });
 });

@@ -14,9 +14,10 @@ import {
   embodiedFor,
   equivalencesFor,
   gridFromTimeZone,
-  gridIntensity,
   LITERATURE,
   queriesWithinBudget,
+  restoreGrid,
+  restoreProfile,
   scaleScenario,
   selectProfile,
   type EnergyContext,
@@ -50,14 +51,27 @@ function hasBothRoles(doc: ResultDocument): boolean {
   return roles.has('general') && roles.has('specialized');
 }
 
-/** The first grid: the country already in the document (URL or earlier choice), else the time zone. */
+/**
+ * The first grid: the one the document was computed with (URL country, earlier choice, a
+ * result from history), else the time zone.
+ */
 function initialGrid(doc: ResultDocument, zone: string | null): GridChoice {
-  const c = doc.energy?.grid.country;
-  if (c && /^[A-Z]{3}$/.test(c) && c !== 'WORLD') {
-    const g = gridIntensity(c);
-    if (g.country === c) return g;
+  const g = doc.energy?.grid;
+  if (g) {
+    try {
+      return restoreGrid(g);
+    } catch {
+      // An unusable stored value: fall back to the time zone.
+    }
   }
   return gridFromTimeZone(zone);
+}
+
+/** A stored profile that differs from the automatic one is kept as the override. */
+function initialOverride(doc: ResultDocument, auto: ProfileChoice): ProfileChoice | null {
+  const p = doc.energy?.profile;
+  if (!p || (p.source === 'catalog' && p.id === auto.id)) return null;
+  return restoreProfile(p, auto);
 }
 
 export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
@@ -65,7 +79,8 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
   void lang.value;
   const zone = useMemo(() => currentTimeZone(), []);
   const [battery, setBattery] = useState<boolean | null | undefined>(undefined);
-  const [override, setOverride] = useState<ProfileChoice | null>(null);
+  // undefined until the first automatic profile is known (it depends on battery detection).
+  const [override, setOverride] = useState<ProfileChoice | null | undefined>(undefined);
   const [grid, setGrid] = useState<GridChoice>(() => initialGrid(doc, zone));
   const [energy, setEnergy] = useState<EnergySection | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -85,11 +100,14 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
     () => selectProfile({ vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter }, { hasBattery: battery ?? null }).profile,
     [a.vendor, a.architecture, a.isFallbackAdapter, battery],
   );
+  useEffect(() => {
+    if (battery !== undefined && override === undefined) setOverride(initialOverride(doc, auto));
+  }, [battery, override, doc, auto]);
   const profile = override ?? auto;
   const ctx: EnergyContext = useMemo(() => ({ profile, grid, embodied: embodiedFor(profile.embodiedClasses) }), [profile, grid]);
 
   useEffect(() => {
-    if (battery === undefined || !bothRoles) return;
+    if (battery === undefined || override === undefined || !bothRoles) return;
     const mine = ++request.current;
     setError(null);
     const run = compute ?? ((d: ResultDocument, c: EnergyContext) => Promise.resolve(computeEnergy(d, c)));
@@ -107,7 +125,7 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
     );
     // onEnergy and compute are callbacks from the parent: a new identity must not recompute.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [doc, ctx, battery, bothRoles]);
+  }, [doc, ctx, battery, override === undefined, bothRoles]);
 
   if (!bothRoles) {
     return (
