@@ -9,10 +9,11 @@ import { withDevice, type DeviceContext } from '../helpers/with-device.ts';
 import { PipelineCache, type Dispatch } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
 import {
-  createArgmax, createAttention, createEmbedding, createGelu, createGemv, createLayerNorm, createResidual,
+  createArgmax, createAttention, createEmbedding, createGelu, createGemm, createGemv, createLayerNorm, createResidual,
   createRmsNorm, createRope, createSoftmax, createSwiglu, createWeightSynth, type GemvActivation,
 } from '../../src/engine/ops.ts';
-import { compareClose, seededValues } from '../../kernels/testing.ts';
+import { compareClose, packF16, roundToF16, seededValues, unpackF16 } from '../../kernels/testing.ts';
+import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import gemvCases from '../../kernels/gemv/gemv.cases.json';
 import layernormCases from '../../kernels/layernorm/layernorm.cases.json';
 import rmsnormCases from '../../kernels/rmsnorm/rmsnorm.cases.json';
@@ -295,4 +296,75 @@ describe('weight-synth (bit-exact with weights.ts)', () => {
       expect(Array.from(new Uint32Array(got.slice().buffer))).toEqual(Array.from(new Uint32Array(expected.buffer)));
     });
   }
+});
+
+/**
+ * f16 weight storage (halves packed in u32, f32 arithmetic). Inputs are rounded to f16 on the
+ * CPU first, so the reference sees exactly the weights the GPU reads and the f32 tolerances of
+ * the f32 cases apply unchanged. Weight synthesis rounds on the GPU (pack2x16float; WGSL lets the
+ * implementation pick the rounding direction), so there the bound is one f16 ulp of values
+ * below 1 in magnitude: 2⁻¹¹.
+ */
+describe('f16 weight storage', () => {
+  test('gemm 33x64x20 (vec4) and 7x13x5 (scalar) with f16 B', async () => {
+    for (const [m, n, k] of [[33, 64, 20], [7, 13, 5]] as const) {
+      const a = seededValues(1, m * k);
+      const b = seededValues(2, k * n).map(roundToF16);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const c = buffer(m * n * 4);
+        const d = createGemm(device, cache, { a: buffer(a), b: buffer(packF16(b)), c, m, n, k, weights: 'f16', resources });
+        expect(d.bytes).toBe(4 * (m * k + m * n) + 2 * k * n);
+        return { dispatches: [d], outputs: [c] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, m * n), gemmRef(a, b, m, n, k), 1e-5 * (1 + k));
+    }
+  });
+  test('gemv kn vec4, kn scalar and nk rows with f16 W', async () => {
+    for (const [n, k, layout] of [[64, 37, 'kn'], [131, 19, 'kn'], [37, 70, 'nk']] as const) {
+      const x = seededValues(3, k);
+      const w = seededValues(4, n * k).map(roundToF16);
+      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const y = buffer(n * 4);
+        return { dispatches: [createGemv(device, cache, { x: buffer(x), w: buffer(packF16(w)), y, n, k, layout, weights: 'f16', resources })], outputs: [y] };
+      });
+      expectClose(new Float32Array(raw!).subarray(0, n), gemvRef(x, w, n, k, { layout }), 1e-5 * (1 + k));
+    }
+  });
+  test('embedding gather from an f16 table split in two, positions in f32', async () => {
+    const dim = 6;
+    const vocab = 11;
+    const table = seededValues(5, vocab * dim).map(roundToF16);
+    const positions = seededValues(6, 4 * dim);
+    const ids = [10, 0, 5, 6];
+    const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+      const out = buffer(ids.length * dim * 4);
+      const chunks = [
+        { buffer: buffer(packF16(table.subarray(0, 6 * dim))), rowStart: 0, rowCount: 6 },
+        { buffer: buffer(packF16(table.subarray(6 * dim))), rowStart: 6, rowCount: 5 },
+      ];
+      const ds = createEmbedding(device, cache, { ids: buffer(new Uint32Array(ids)), chunks, positions: buffer(positions), out, tokens: ids.length, dim, weights: 'f16', resources });
+      return { dispatches: ds, outputs: [out] };
+    });
+    expect(Array.from(new Float32Array(raw!).subarray(0, ids.length * dim))).toEqual(Array.from(embeddingRef(ids, table, dim, positions)));
+  });
+  test('weight-synth f16: within one f16 ulp of weights.ts, odd count, column block', async () => {
+    const rows = 5;
+    const cols = 21;
+    const colStart = 4;
+    const colCount = 13;
+    const scale = Math.fround(1 / Math.sqrt(21));
+    const full = synthTensor(9, { id: 4, name: 't', shape: [rows, cols], init: 'synth', scale });
+    const expected = new Float32Array(rows * colCount);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < colCount; j++) expected[r * colCount + j] = full[r * cols + colStart + j]!;
+    const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
+      const out = buffer(Math.ceil(expected.length / 2) * 4);
+      const d = createWeightSynth(device, cache, { out, count: expected.length, seed: 9, tensorId: 4, init: 'synth', scale, baseIndex: colStart, chunkCols: colCount, fullCols: cols, storage: 'f16', resources });
+      expect(d.workgroups).toEqual([1, 1, 1]);
+      return { dispatches: [d], outputs: [out] };
+    });
+    const got = unpackF16(new Uint32Array(raw!), expected.length);
+    expectClose(got, expected, 2 ** -11);
+    // Not merely close: each value is one of the two f16 neighbours of the f32 weight.
+    expect(got.every((g, i) => Math.abs(g - expected[i]!) < 2 ** -11 && roundToF16(g) === g)).toBe(true);
+  });
 });

@@ -15,10 +15,11 @@
 import { describe, expect, test } from 'vitest';
 import { withDevice } from '../helpers/with-device.ts';
 import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec, type ModelWorkloadSpec } from '../../src/engine/models/config.ts';
-import { referenceForward } from '../../src/engine/models/reference.ts';
+import { referenceForward, synthWeights } from '../../src/engine/models/reference.ts';
+import { modelTensors } from '../../src/engine/weights.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 import { createModelRunner, ModelTooLargeError } from '../../src/engine/models/runner.ts';
-import { compareClose } from '../../kernels/testing.ts';
+import { compareClose, roundToF16 } from '../../kernels/testing.ts';
 
 const ATOL = 2e-5;
 const RTOL = 1e-4;
@@ -36,7 +37,7 @@ function topMargin(x: Float32Array): number {
   return a - b;
 }
 
-async function runOnGpu(spec: ModelWorkloadSpec, opts: { bindingLimitBytes?: number } = {}) {
+async function runOnGpu(spec: ModelWorkloadSpec, opts: { bindingLimitBytes?: number; forceF16Storage?: boolean } = {}) {
   return withDevice(async ({ device }) => {
     const runner = await createModelRunner(device, spec, opts);
     try {
@@ -51,6 +52,7 @@ async function runOnGpu(spec: ModelWorkloadSpec, opts: { bindingLimitBytes?: num
         steps: runner.steps.map((s) => ({ label: s.label, phase: s.phase, n: s.dispatches.length })),
         kernels: [...new Set(runner.dispatches.map((d) => d.kernel))].sort(),
         dtype: runner.dtype,
+        bytes: runner.dispatches.reduce((s, d) => s + d.bytes, 0),
       };
     } finally {
       runner.destroy();
@@ -92,6 +94,31 @@ describe('model runners vs CPU reference', () => {
       expect(gpu.second.tokens).toEqual(ref.tokens);
       expect(gpu.steps.map((s) => s.label)).toEqual(['prefill', 'token 2/4', 'token 3/4', 'token 4/4']);
       expect(gpu.flops).toBe(countQuery(c.spec).flops);
+    });
+  }
+
+  /**
+   * f16 weight storage (what the runner uses with preferF16 on an adapter with shader-f16; forced
+   * here because SwiftShader has no shader-f16). The reference runs on the same weights rounded
+   * to f16 (ties to even), so only two things differ: the GPU's rounding direction of a few
+   * weights (WGSL leaves it to the implementation: at most one f16 ulp, 2⁻¹¹ relative), and f32
+   * accumulation order. Stated tolerance 2e-3 absolute + 1e-2 relative: an f16 rounding
+   * difference on a weight of magnitude ≤ 1/√fanIn moves a logit by ≲ 1e-3.
+   */
+  for (const spec of [encoderSpec, decoderSpec] as ModelWorkloadSpec[]) {
+    test(`${spec.model.name} with f16 weight storage vs reference on f16-rounded weights`, async () => {
+      const weights = synthWeights(spec.model, spec.seed);
+      for (const t of modelTensors(spec.model)) {
+        if (t.shape.length === 2 && t.name !== 'embed.positions') weights.set(t.name, weights.get(t.name)!.map(roundToF16));
+      }
+      const ref = referenceForward(spec, { weights });
+      const gpu = await runOnGpu(spec, { forceF16Storage: true });
+      expect(gpu.dtype).toBe('f16');
+      const expected = ref.logits[ref.logits.length - 1]!;
+      const report = compareClose(gpu.first.logits, expected, 2e-3, 1e-2);
+      expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
+      for (const l of ref.logits) expect(topMargin(l)).toBeGreaterThan(2e-3 + 1e-2 * Math.max(...l.map(Math.abs)));
+      expect(gpu.first.tokens).toEqual(ref.tokens);
     });
   }
 

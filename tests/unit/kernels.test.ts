@@ -5,7 +5,7 @@
  * cover every element exactly once.
  */
 import { describe, expect, test } from 'vitest';
-import { compareClose } from '../../kernels/testing.ts';
+import { compareClose, f16BitsToF32, f32ToF16Bits, packF16, unpackF16 } from '../../kernels/testing.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import { gemmMeta, gemmUsesVec4 } from '../../kernels/gemm/gemm.meta.ts';
 import { gemvRef } from '../../kernels/gemv/gemv.ref.ts';
@@ -165,5 +165,22 @@ describe('splitting tensors over the binding limit', () => {
         'qwen2.5-0.5b-instruct: layers.0.ffn.up.weight needs 16.6 MiB in one buffer, more than this adapter\'s maxStorageBufferBindingSize (1.0 MiB). Choose a smaller preset (quick or ci) or a smaller custom model.',
       );
     }
+  });
+});
+
+describe('f16 helpers used by the f16-storage tests', () => {
+  test('known encodings, ties to even, subnormals, overflow', () => {
+    expect(f32ToF16Bits(1)).toBe(0x3c00);
+    expect(f32ToF16Bits(0.5)).toBe(0x3800);
+    expect(f32ToF16Bits(-2)).toBe(0xc000);
+    expect(f32ToF16Bits(65504)).toBe(0x7bff);
+    expect(f32ToF16Bits(1e6)).toBe(0x7c00);
+    expect(f32ToF16Bits(1 + 2 ** -11)).toBe(0x3c00); // halfway: even mantissa stays
+    expect(f32ToF16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // halfway: odd mantissa rounds up
+    expect(f32ToF16Bits(2 ** -24)).toBe(0x0001);
+    expect(f16BitsToF32(0x0001)).toBe(2 ** -24);
+    expect(f16BitsToF32(0x3555)).toBeCloseTo(0.333251953125, 12);
+    expect(Array.from(packF16([1, -2, 0.5]))).toEqual([0xc0003c00, 0x3800]);
+    expect(Array.from(unpackF16(new Uint32Array([0xc0003c00, 0x3800]), 3))).toEqual([1, -2, 0.5]);
   });
 });

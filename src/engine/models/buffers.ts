@@ -10,7 +10,7 @@
  * writes its slice of the logits). Any other tensor over the limit is an error.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createWeightSynth } from '../ops.ts';
+import { createWeightSynth, type WeightStorage } from '../ops.ts';
 import { submitDispatches } from '../ops/submit.ts';
 import { tensorElements, type TensorSpec } from '../weights.ts';
 
@@ -47,12 +47,15 @@ export interface TensorPart {
   rowCount: number;
   colStart: number;
   colCount: number;
+  /** f16 parts hold two halves per u32 word. */
+  storage: WeightStorage;
 }
 
 export interface GpuTensor {
   spec: TensorSpec;
   rows: number;
   cols: number;
+  storage: WeightStorage;
   parts: TensorPart[];
 }
 
@@ -71,26 +74,35 @@ export interface PartPlan {
 }
 
 /**
- * Pure planning (unit-testable): the parts of a [rows, cols] f32 tensor under `limitBytes`.
- * Column blocks stay multiples of 4 columns (the vec4 gemv path) whenever cols allows it.
+ * Pure planning (unit-testable): the parts of a [rows, cols] tensor of `bytesPerElement` under
+ * the limit. Column blocks stay multiples of 4 columns (the vec4 gemv path) whenever possible.
  */
-export function planParts(model: string, name: string, rows: number, cols: number, axis: SplitAxis, limit: { bytes: number; name: string }): PartPlan[] {
-  const total = 4 * rows * cols;
+export function planParts(
+  model: string,
+  name: string,
+  rows: number,
+  cols: number,
+  axis: SplitAxis,
+  limit: { bytes: number; name: string },
+  bytesPerElement = 4,
+): PartPlan[] {
+  const e = bytesPerElement;
+  const total = e * rows * cols;
   if (total <= limit.bytes) return [{ rowStart: 0, rowCount: rows, colStart: 0, colCount: cols }];
   switch (axis) {
     case 'none':
       throw new ModelTooLargeError(model, name, limit.name, limit.bytes, total);
     case 'rows': {
-      const perPart = Math.floor(limit.bytes / (4 * cols));
-      if (perPart < 1) throw new ModelTooLargeError(model, `${name} (one row)`, limit.name, limit.bytes, 4 * cols);
+      const perPart = Math.floor(limit.bytes / (e * cols));
+      if (perPart < 1) throw new ModelTooLargeError(model, `${name} (one row)`, limit.name, limit.bytes, e * cols);
       const parts: PartPlan[] = [];
       for (let r = 0; r < rows; r += perPart) parts.push({ rowStart: r, rowCount: Math.min(perPart, rows - r), colStart: 0, colCount: cols });
       return parts;
     }
     case 'cols': {
-      let perPart = Math.floor(limit.bytes / (4 * rows));
+      let perPart = Math.floor(limit.bytes / (e * rows));
       if (perPart >= 4) perPart -= perPart % 4;
-      if (perPart < 1) throw new ModelTooLargeError(model, `${name} (one column)`, limit.name, limit.bytes, 4 * rows);
+      if (perPart < 1) throw new ModelTooLargeError(model, `${name} (one column)`, limit.name, limit.bytes, e * rows);
       const parts: PartPlan[] = [];
       for (let c = 0; c < cols; c += perPart) parts.push({ rowStart: 0, rowCount: rows, colStart: c, colCount: Math.min(perPart, cols - c) });
       return parts;
@@ -120,7 +132,8 @@ export class ModelBuffers {
 
   /** A storage buffer for activations / KV cache / ids, checked against the limit first. */
   storage(name: string, bytes: number, extraUsage = 0): GPUBuffer {
-    const size = Math.max(16, Math.ceil(bytes / 4) * 4);
+    // Multiples of 16 bytes: vec4<f32> / vec2<u32> views of the buffer see whole elements.
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
     const limit = this.limit;
     if (size > limit.bytes) throw new ModelTooLargeError(this.model, name, limit.name, limit.bytes, size);
     const buffer = this.device.createBuffer({
@@ -134,19 +147,22 @@ export class ModelBuffers {
   }
 
   /** Plan every tensor first (throws before allocating anything), then allocate. */
-  allocateWeights(specs: readonly TensorSpec[], splitAxis: (spec: TensorSpec) => SplitAxis): void {
+  allocateWeights(specs: readonly TensorSpec[], splitAxis: (spec: TensorSpec) => SplitAxis, storageOf: (spec: TensorSpec) => WeightStorage = () => 'f32'): void {
     const limit = this.limit;
     const planned = specs.map((spec) => {
       const rows = spec.shape.length >= 2 ? spec.shape[0]! : 1;
       const cols = spec.shape.length >= 2 ? tensorElements(spec) / rows : tensorElements(spec);
-      return { spec, rows, cols, plans: planParts(this.model, spec.name, rows, cols, splitAxis(spec), limit) };
+      const storage = storageOf(spec);
+      const e = storage === 'f16' ? 2 : 4;
+      return { spec, rows, cols, storage, e, plans: planParts(this.model, spec.name, rows, cols, splitAxis(spec), limit, e) };
     });
-    for (const { spec, rows, cols, plans } of planned) {
+    for (const { spec, rows, cols, storage, e, plans } of planned) {
       const parts = plans.map((p, i) => ({
         ...p,
-        buffer: this.storage(plans.length > 1 ? `${spec.name}[${i}]` : spec.name, 4 * p.rowCount * p.colCount),
+        storage,
+        buffer: this.storage(plans.length > 1 ? `${spec.name}[${i}]` : spec.name, e * p.rowCount * p.colCount),
       }));
-      this.tensors.set(spec.name, { spec, rows, cols, parts });
+      this.tensors.set(spec.name, { spec, rows, cols, storage, parts });
     }
   }
 
@@ -166,6 +182,7 @@ export class ModelBuffers {
             baseIndex: p.rowStart * t.cols + p.colStart,
             chunkCols: p.colCount,
             fullCols: t.cols,
+            storage: t.storage,
             label: `Model(${this.model}).synth.${t.spec.name}${t.parts.length > 1 ? `[${i}]` : ''}`,
             resources: this.resources,
           }),

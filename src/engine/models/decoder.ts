@@ -65,7 +65,7 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     const linear = (label: string, x: GPUBuffer, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; yOffset?: number } = {}): void => {
       list.push(...createLinear(device, cache, { x, blocks: W(weight), y, m, k, n: nOut, label: lbl(label), ...common, ...extra }));
     };
-    list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, label: lbl('embed'), ...common }));
+    list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, weights: bufs.tensor('embed.tokens').storage, label: lbl('embed'), ...common }));
     for (let l = 0; l < c.layers; l++) {
       const p = `layers.${l}`;
       list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.attn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.attn.norm`), ...common }));

@@ -50,7 +50,7 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   list.push(
     ...createEmbedding(device, cache, {
       ids, chunks: W('embed.tokens').map((p) => ({ buffer: p.buffer, rowStart: p.rowStart, rowCount: p.rowCount })),
-      positions: B('embed.positions'), out: tmp, tokens: T, dim: d, label: `${own}.embed`, resources, phase,
+      positions: B('embed.positions'), out: tmp, tokens: T, dim: d, weights: bufs.tensor('embed.tokens').storage, label: `${own}.embed`, resources, phase,
     }),
   );
   list.push(createLayerNorm(device, cache, { x: tmp, gamma: B('embed.norm.gamma'), beta: B('embed.norm.beta'), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.embed.norm`, resources, phase }));

@@ -6,6 +6,7 @@
  */
 import { PipelineCache, type Dispatch } from '../dispatch.ts';
 import { submitDispatches } from '../ops/submit.ts';
+import type { WeightStorage } from '../ops.ts';
 import { modelTensors, type TensorSpec } from '../weights.ts';
 import { validateWorkload, type ModelWorkloadSpec } from './config.ts';
 import { workloadInputIds } from './reference.ts';
@@ -43,14 +44,26 @@ export interface ModelRunnerOptions {
   /** Weight seed; defaults to spec.seed. */
   seed?: number;
   /**
-   * Ask for f16 storage/compute. Not implemented yet: the runner records 'f32' (honestly) even
-   * when the adapter has shader-f16.
+   * Store weight matrices as f16 when the device has `shader-f16` (the issue's rule; the path
+   * itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
+   * Activations, norms, biases, KV cache and accumulation stay f32. Recorded as `dtype`.
    */
   preferF16?: boolean;
+  /** Tests only: use f16 weight storage even without `shader-f16` (SwiftShader lacks it). */
+  forceF16Storage?: boolean;
   /** Input token ids (encoder input or decoder prompt); defaults to the seeded synthetic ids. */
   tokenIds?: Int32Array | Uint32Array;
   /** Tests only: treat the binding limit as this many bytes, to exercise split tensors. */
   bindingLimitBytes?: number;
+}
+
+/**
+ * Which tensors are stored as f16 when the runner runs in f16: the matrices (linear weights, the
+ * token embedding, an untied LM head), which are nearly all of the bytes. Vectors (norm gains,
+ * biases) and the learned position table (added in f32 by the gather) stay f32.
+ */
+function storageFor(dtype: 'f32' | 'f16'): (spec: TensorSpec) => WeightStorage {
+  return (spec) => (dtype === 'f16' && spec.shape.length === 2 && spec.name !== 'embed.positions' ? 'f16' : 'f32');
 }
 
 /** Which tensors may be split when larger than one binding (see buffers.ts). */
@@ -70,13 +83,14 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
   const bad = ids.findIndex((t) => t >= spec.model.vocab);
   if (bad >= 0) throw new RangeError(`${name}: token id ${ids[bad]} at ${bad} is outside the vocabulary (${spec.model.vocab})`);
 
+  const dtype: 'f32' | 'f16' = opts.forceF16Storage || (opts.preferF16 && device.features.has('shader-f16')) ? 'f16' : 'f32';
   const cache = new PipelineCache(device);
   const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes);
   device.pushErrorScope('out-of-memory');
   let graph: ReturnType<typeof buildEncoder> | ReturnType<typeof buildDecoder>;
   try {
     // Planning throws ModelTooLargeError before any allocation when a tensor cannot fit a binding.
-    bufs.allocateWeights(modelTensors(spec.model), splitAxis);
+    bufs.allocateWeights(modelTensors(spec.model), splitAxis, storageFor(dtype));
     bufs.synthesize(cache, seed);
     switch (spec.family) {
       case 'encoder':
@@ -106,7 +120,7 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
   return {
     steps,
     dispatches,
-    dtype: 'f32',
+    dtype,
     gpuBytes: bufs.bytes,
     submit() {
       submitDispatches(device, dispatches, `Model(${name}).query`);

@@ -4,7 +4,7 @@
  * gemv kernel (decode, heads), m > 1 the gemm kernel (prefill, encoder), as in models/flops.ts.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createGemm, createGemv, KernelLimitError, type GemvActivation } from '../ops.ts';
+import { createGemm, createGemv, KernelLimitError, type GemvActivation, type WeightStorage } from '../ops.ts';
 import type { BufferRef, OpResources } from './common.ts';
 
 /** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */
@@ -14,6 +14,8 @@ export interface WeightBlock {
   rowCount: number;
   colStart: number;
   colCount: number;
+  /** Default f32. */
+  storage?: WeightStorage;
 }
 
 export interface LinearArgs {
@@ -49,6 +51,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
         label: args.blocks.length > 1 ? `${args.label}[${i}]` : args.label,
         x: args.x,
         w: b.buffer,
+        weights: b.storage ?? 'f32',
         y: args.y,
         n,
         k: args.k,
@@ -70,6 +73,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
       ...common,
       a: args.x,
       b: block.buffer,
+      weights: block.storage ?? 'f32',
       c: args.y,
       m: args.m,
       n: args.n,
