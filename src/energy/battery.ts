@@ -93,6 +93,7 @@ export function profileFromBattery(cal: BatteryCalibration, base: Pick<ProfileCh
     idleW: r(cal.idleW.typ),
     deltaW: { low: r(cal.deltaW.low), typ: r(cal.deltaW.typ), high: r(cal.deltaW.high) },
     label: 'Battery-drain calibration (coarse)',
+    labelFr: 'Étalonnage par décharge de la batterie (grossier)',
     reason: `Battery drain: ${r(cal.idleW.typ)} W idle, ${r(cal.loadW.typ)} W loaded (${cal.capacityWh} Wh battery)`,
     basis: { kind: 'battery', who: '', form: null },
     idleRangeW: { low: r(cal.idleW.low), high: r(cal.idleW.high) },

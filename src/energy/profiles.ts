@@ -259,6 +259,7 @@ export function profileFromMeasuredWatts(
     idleW: idleDc,
     deltaW: { low: round(typ * 0.9), typ: round(typ), high: round(typ * 1.1) },
     label: 'Measured by you (wall meter)',
+    labelFr: 'Mesuré par vous (wattmètre)',
     reason: `Measured at the wall: +${d} W under load${idle === null ? '' : `, ${idle} W idle`}`,
     basis: { kind: 'measured', who: '', form: null },
     idleRangeW: idleDc === null ? null : { low: round(idleDc * 0.9), high: round(idleDc * 1.1) },
@@ -271,14 +272,14 @@ export function profileFromMeasuredWatts(
 }
 
 /** Label, reason and basis for a stored profile that is not a catalog entry. */
-function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileChoice, 'label' | 'reason' | 'basis'> {
+function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileChoice, 'label' | 'labelFr' | 'reason' | 'basis'> {
   switch (source) {
     case 'user':
-      return { label: 'Measured by you (wall meter)', reason: 'Measured at the wall', basis: { kind: 'measured', who: '', form: null } };
+      return { label: 'Measured by you (wall meter)', labelFr: 'Mesuré par vous (wattmètre)', reason: 'Measured at the wall', basis: { kind: 'measured', who: '', form: null } };
     case 'battery':
-      return { label: 'Battery-drain calibration (coarse)', reason: 'Battery drain', basis: { kind: 'battery', who: '', form: null } };
+      return { label: 'Battery-drain calibration (coarse)', labelFr: 'Étalonnage par décharge de la batterie (grossier)', reason: 'Battery drain', basis: { kind: 'battery', who: '', form: null } };
     case 'catalog':
-      return { label: 'Catalog profile', reason: 'Stored catalog profile', basis: { kind: 'chosen', who: '', form: null } };
+      return { label: 'Catalog profile', labelFr: 'Profil du catalogue', reason: 'Stored catalog profile', basis: { kind: 'chosen', who: '', form: null } };
     default: {
       const never: never = source;
       throw new Error(`unknown profile source ${String(never)}`);
