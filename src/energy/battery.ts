@@ -32,13 +32,22 @@ function navigatorBattery(): (() => Promise<BatteryLike>) | null {
  * a desktop as level 1, charging, chargingTime 0; a full laptop on its charger can look the
  * same, so `false` means "no battery, or full and plugged in".
  */
-export async function detectBattery(getBattery: (() => Promise<BatteryLike>) | null = navigatorBattery()): Promise<boolean | null> {
+export async function detectBattery(getBattery: (() => Promise<BatteryLike>) | null = navigatorBattery(), timeoutMs = 1000): Promise<boolean | null> {
   if (!getBattery) return null;
+  // getBattery can stay pending (permissions policy, embedded frames): the energy view must not
+  // wait on it, so after timeoutMs the form factor is simply unknown.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs);
+  });
   try {
-    const b = await getBattery();
+    const b = await Promise.race([getBattery(), timeout]);
+    if (b === null) return null;
     return !(b.level === 1 && b.charging && b.chargingTime === 0);
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

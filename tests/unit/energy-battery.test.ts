@@ -21,6 +21,9 @@ describe('detectBattery', () => {
   test('level 1, charging, chargingTime 0 → no battery (Chromium desktop)', async () => {
     expect(await detectBattery(async () => fakeBattery({ level: 1, charging: true, chargingTime: 0 }))).toBe(false);
   });
+  test('a getBattery that never settles → null after the timeout', async () => {
+    expect(await detectBattery(() => new Promise<BatteryLike>(() => {}), 20)).toBeNull();
+  });
   test('a discharging battery → true', async () => {
     expect(await detectBattery(async () => fakeBattery({}))).toBe(true);
   });
