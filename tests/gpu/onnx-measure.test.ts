@@ -1,0 +1,121 @@
+/**
+ * measureOnnx in real Chromium: ONNX graphs built in TypeScript (bert-tiny from buildOnnxModel,
+ * and a small Conv → Flatten → Gemm → MatMul graph), measured through onnxruntime-web, with FLOPs
+ * counted from the graph and checked against hand-computed values.
+ */
+import { describe, expect, test } from 'vitest';
+import { BERT_TINY } from '../../src/engine/models/config.ts';
+import { RunCancelledError } from '../../src/engine/errors.ts';
+import { buildOnnxModel } from '../../src/engine/onnx/models.ts';
+import { ints, int, OnnxGraphBuilder, OnnxType } from '../../src/engine/onnx/graph.ts';
+import { countGraphFlops, inspectOnnx, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
+
+const FAST = { warmup: 1, samples: 3 } as const;
+
+/** bert-tiny, S tokens: matrix products only (biases and element-wise work are not counted). */
+function bertTinyFlops(S: number): number {
+  const { layers: L, hidden: d, heads: H, headDim: hd, ffn, labels } = BERT_TINY;
+  const perLayer = 4 * 2 * S * d * d /* q, k, v, o */ + 2 * H * 2 * S * S * hd /* QKᵀ, PV */ + 2 * 2 * S * d * ffn; /* up, down */
+  return L * perLayer + 2 * d * d /* pre-classifier, first token */ + 2 * d * labels;
+}
+
+/**
+ * x [N, 3, 8, 8] → Conv 4×3×3×3, stride 2, pad 1 → [N, 4, 4, 4] → Flatten → [N, 64]
+ * → Gemm with Bᵀ [10, 64] → [N, 10] → MatMul [10, 5] → [N, 5].
+ * FLOPs per image: Conv 2·(4·4·4)·(3·3·3) = 3456, Gemm 2·10·64 = 1280, MatMul 2·5·10 = 100: 4836.
+ */
+function convNet(): Uint8Array {
+  const g = new OnnxGraphBuilder('convnet');
+  const x = g.input('pixels', OnnxType.FLOAT, ['N', 3, 8, 8]);
+  const w = g.initializer('conv.w', [4, 3, 3, 3], new Float32Array(4 * 27).fill(0.01));
+  const c = g.op('Conv', [x, w], { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) });
+  const f = g.op('Flatten', [c], { axis: int(1) });
+  const gemm = g.op('Gemm', [f, g.initializer('fc.w', [10, 64], new Float32Array(640).fill(0.02))], { transB: int(1) });
+  g.op('MatMul', [gemm, g.initializer('head.w', [10, 5], new Float32Array(50).fill(0.03))], {}, 'scores');
+  g.output('scores', OnnxType.FLOAT, ['N', 5]);
+  return g.toBytes();
+}
+
+const CONVNET_FLOPS_PER_IMAGE = 3456 + 1280 + 100;
+
+describe('FLOPs counted from the graph (no runtime)', () => {
+  test('bert-tiny at 16 and 64 tokens: shape arithmetic (Shape → Slice → Reshape) folded', () => {
+    const bytes = buildOnnxModel(BERT_TINY, 3).bytes;
+    expect(bertTinyFlops(16)).toBe(12_878_336); // hand-computed: 2 × 6 422 528 + 32 768 + 512
+    expect(countGraphFlops(bytes, { input_ids: [1, 16] })).toEqual({ flops: 12_878_336, complete: true, counted: 2 * 8 + 2, unresolved: [] });
+    expect(countGraphFlops(bytes, { input_ids: [1, 64] }).flops).toBe(bertTinyFlops(64));
+  });
+  test('Conv, Gemm (transB) and MatMul with a dynamic batch', () => {
+    expect(countGraphFlops(convNet(), { pixels: [2, 3, 8, 8] })).toEqual({ flops: 2 * CONVNET_FLOPS_PER_IMAGE, complete: true, counted: 3, unresolved: [] });
+  });
+  test('a product the count does not model (Einsum) makes the count unknown, not partial', () => {
+    const g = new OnnxGraphBuilder('einsum');
+    const a = g.input('a', OnnxType.FLOAT, [4, 8]);
+    const m = g.op('MatMul', [a, g.initializer('w', [8, 8], new Float32Array(64))]);
+    g.op('Einsum', [m, m], { equation: { kind: 'string', value: 'ij,kj->ik' } }, 'y');
+    g.output('y', OnnxType.FLOAT, [4, 4]);
+    expect(countGraphFlops(g.toBytes(), { a: [4, 8] })).toEqual({ flops: 0, complete: false, counted: 1, unresolved: ['Einsum'] });
+  });
+  test('inspection: inputs with their symbolic dims, default shapes batch 1 × sequence 64', () => {
+    const info = inspectOnnx(buildOnnxModel(BERT_TINY, 3).bytes);
+    expect(info.graphName).toBe('bert-tiny.oracle');
+    expect(info.opset).toBe(17);
+    expect(info.inputs).toEqual([{ name: 'input_ids', elemType: 7, type: 'int64', dims: [1, 'seq'] }]);
+    expect(info.outputs).toEqual([{ name: 'logits', elemType: 1, type: 'float32', dims: [1, 1, 2] }]);
+    expect(resolveInputShapes(info.inputs)).toEqual({ input_ids: [1, 64] });
+    expect(resolveInputShapes([{ name: 'x', elemType: 1, type: 'float32', dims: ['batch', 3, 'h', 'w'] }])).toEqual({ x: [1, 3, 64, 64] });
+  });
+});
+
+describe('measureOnnx through onnxruntime-web', () => {
+  test('bert-tiny on the WASM EP: samples, timing and the counted FLOPs', async () => {
+    const phases: OnnxProgress[] = [];
+    const w = await measureOnnx(buildOnnxModel(BERT_TINY, 3).bytes, { ep: 'wasm', ...FAST, inputShapes: { input_ids: [1, 16] } }, (p) => phases.push(p));
+    expect(w.id).toBe('onnx:bert-tiny.oracle');
+    expect(w.kind).toBe('model');
+    expect(w.timing.source).toBe('wall-clock');
+    expect(w.timing.warmup).toBe(1);
+    expect(w.timing.samplesMs).toHaveLength(3);
+    expect(w.timing.medianMs).toBeGreaterThan(0);
+    expect(w.timing.p10Ms).toBeLessThanOrEqual(w.timing.medianMs);
+    expect(w.timing.p90Ms).toBeGreaterThanOrEqual(w.timing.medianMs);
+    expect(w.timing.flags).not.toContain('flops-unknown');
+    expect(w.flops).toBe(bertTinyFlops(16));
+    expect(w.gflops).toBeCloseTo(w.flops / (w.timing.medianMs * 1e6), 9);
+    // Weights: every BERT_TINY tensor in f32, plus 16 int64 ids in and 2 f32 logits out.
+    const weightBytes = w.config['weightBytes'] as number;
+    expect(w.bytes).toBe(weightBytes + 16 * 8 + 2 * 4);
+    expect(w.config).toMatchObject({ ep: 'wasm', threads: 1, opset: 17, inputs: [{ name: 'input_ids', type: 'int64', shape: [1, 16], role: 'token-ids' }], outputs: [{ name: 'logits', shape: [1, 1, 2] }] });
+    expect(phases.map((p) => p.phase)).toEqual(['load', 'warmup', 'measure', 'measure', 'measure']);
+    expect(phases.at(-1)).toEqual({ phase: 'measure', sample: 3, samples: 3 });
+  });
+
+  test('the conv net with batch 2 on the WASM EP', async () => {
+    const w = await measureOnnx(convNet(), { ep: 'wasm', ...FAST, inputShapes: { pixels: [2, 3, 8, 8] }, name: 'convnet.onnx' }, () => {});
+    expect(w.flops).toBe(2 * CONVNET_FLOPS_PER_IMAGE);
+    expect(w.config['outputs']).toEqual([{ name: 'scores', type: 'float32', shape: [2, 5] }]);
+  });
+
+  test('garbage bytes: OnnxLoadError before ort is asked', async () => {
+    const garbage = Uint8Array.from({ length: 256 }, (_, i) => (i * 37 + 11) & 0xff);
+    await expect(measureOnnx(garbage, { ep: 'wasm', ...FAST }, () => {})).rejects.toSatisfy(
+      (e: Error) => e instanceof OnnxLoadError && e.name === 'OnnxLoadError' && /Not a readable ONNX model/.test(e.message),
+    );
+  });
+
+  test('a well-formed graph ort rejects (unknown operator): OnnxLoadError carrying ort’s text', async () => {
+    const g = new OnnxGraphBuilder('unknown-op');
+    const a = g.input('a', OnnxType.FLOAT, [2]);
+    g.op('NoSuchOperator', [a], {}, 'y');
+    g.output('y', OnnxType.FLOAT, [2]);
+    const err = await measureOnnx(g.toBytes(), { ep: 'wasm', ...FAST }, () => {}).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(OnnxLoadError);
+    expect((err as Error).message).toMatch(/wasm execution provider/);
+    expect((err as Error).message).toMatch(/NoSuchOperator/);
+  });
+
+  test('cancelled before the first sample: RunCancelledError', async () => {
+    const err = await measureOnnx(convNet(), { ep: 'wasm', ...FAST }, () => {}, { cancelled: true }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(RunCancelledError);
+  });
+});
