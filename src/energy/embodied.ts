@@ -4,7 +4,8 @@
  */
 import embodiedJson from '../../data/embodied.json';
 
-export interface EmbodiedClass { label: string; kgCO2e: number; lifetimeYears: number; useRatio: number; source: string; year: number }
+/** `year`: the data year when the source states one (null otherwise). */
+export interface EmbodiedClass { label: string; kgCO2e: number; lifetimeYears: number; useRatio: number; source: string; year: number | null }
 interface EmbodiedData { secondsPerYear: number; classes: Record<string, EmbodiedClass> }
 export const EMBODIED = embodiedJson as EmbodiedData & { version: string; licence: string; note: string };
 
