@@ -69,7 +69,7 @@ export class ResultStore {
 
   async get(id: string): Promise<ResultListItem | null> {
     if (!isResultId(id)) return null;
-    const r = await this.db.query<ResultRow>('SELECT seq, id, received_day, doc FROM results WHERE id = $1', [id]);
+    const r = await this.db.query<ResultRow>('SELECT seq, id, received_day::text AS received_day, doc FROM results WHERE id = $1', [id]);
     const row = r.rows[0];
     return row ? { id: row.id, receivedDay: dayString(row.received_day), doc: row.doc } : null;
   }
@@ -77,7 +77,7 @@ export class ResultStore {
   /** Rows in insertion order after the cursor; used by the listing and the exports. */
   async page(after: number, limit: number): Promise<{ items: ResultListItem[]; last: number | null }> {
     const r = await this.db.query<ResultRow>(
-      'SELECT seq, id, received_day, doc FROM results WHERE seq > $1 ORDER BY seq LIMIT $2',
+      'SELECT seq, id, received_day::text AS received_day, doc FROM results WHERE seq > $1 ORDER BY seq LIMIT $2',
       [after, limit],
     );
     const items = r.rows.map((row) => ({ id: row.id, receivedDay: dayString(row.received_day), doc: row.doc }));
