@@ -12,6 +12,7 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createWeightSynth, type WeightStorage } from '../ops.ts';
 import { submitDispatches } from '../ops/submit.ts';
+import { UniformPool } from '../ops/common.ts';
 import { tensorElements, type TensorSpec } from '../weights.ts';
 
 export class ModelTooLargeError extends Error {
@@ -113,8 +114,8 @@ export function planParts(
 /** Owns every buffer of one model instance; `destroy` frees them all. */
 export class ModelBuffers {
   private readonly owned: GPUBuffer[] = [];
-  /** Uniform buffers created by the ops (they are destroyed with the model). */
-  readonly resources: GPUBuffer[] = [];
+  /** Uniform buffers created by the ops, shared when identical; destroyed with the model. */
+  readonly resources = new UniformPool();
   readonly tensors = new Map<string, GpuTensor>();
   private allocatedBytes = 0;
 
@@ -217,9 +218,8 @@ export class ModelBuffers {
 
   destroy(): void {
     for (const b of this.owned) b.destroy();
-    for (const b of this.resources) b.destroy();
+    this.resources.destroy();
     this.owned.length = 0;
-    this.resources.length = 0;
     this.tensors.clear();
   }
 }

@@ -9,15 +9,59 @@ export type BufferRef = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?:
 /** Buffers an op creates for itself (uniforms): whoever owns the Dispatch destroys them. */
 export interface OpResources {
   push(...buffers: GPUBuffer[]): unknown;
+  /**
+   * Optional sharing of read-only uniform buffers with identical contents (a model records
+   * thousands of dispatches whose sizes repeat layer after layer and step after step).
+   */
+  intern?(key: string, create: () => GPUBuffer): GPUBuffer;
+}
+
+/** Owns uniform buffers and shares those with identical bytes. */
+export class UniformPool implements OpResources {
+  private readonly owned: GPUBuffer[] = [];
+  private readonly byContent = new Map<string, GPUBuffer>();
+
+  push(...buffers: GPUBuffer[]): number {
+    return this.owned.push(...buffers);
+  }
+
+  intern(key: string, create: () => GPUBuffer): GPUBuffer {
+    let b = this.byContent.get(key);
+    if (!b) {
+      b = create();
+      this.byContent.set(key, b);
+      this.owned.push(b);
+    }
+    return b;
+  }
+
+  get size(): number {
+    return this.owned.length;
+  }
+
+  destroy(): void {
+    for (const b of this.owned) b.destroy();
+    this.owned.length = 0;
+    this.byContent.clear();
+  }
 }
 
 export function uniformBuffer(device: GPUDevice, label: string, words: Uint32Array | Float32Array | ArrayBuffer, resources?: OpResources): GPUBuffer {
   const bytes = words instanceof ArrayBuffer ? new Uint8Array(words) : new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
+  if (resources?.intern) {
+    const key = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    return resources.intern(key, () => createUniform(device, 'Ops.sharedUniform', bytes));
+  }
+  const buf = createUniform(device, label, bytes);
+  resources?.push(buf);
+  return buf;
+}
+
+function createUniform(device: GPUDevice, label: string, bytes: Uint8Array): GPUBuffer {
   const size = Math.max(16, Math.ceil(bytes.byteLength / 16) * 16);
   const buf = device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
   new Uint8Array(buf.getMappedRange()).set(bytes);
   buf.unmap();
-  resources?.push(buf);
   return buf;
 }
 
