@@ -85,7 +85,9 @@ describe('measureOnnx through onnxruntime-web', () => {
     // Weights: every BERT_TINY tensor in f32, plus 16 int64 ids in and 2 f32 logits out.
     const weightBytes = w.config['weightBytes'] as number;
     expect(w.bytes).toBe(weightBytes + 16 * 8 + 2 * 4);
-    expect(w.config).toMatchObject({ ep: 'wasm', threads: 1, opset: 17, inputs: [{ name: 'input_ids', type: 'int64', shape: [1, 16], role: 'token-ids' }], outputs: [{ name: 'logits', shape: [1, 1, 2] }] });
+    // ort's default thread count (ort.webgpu.mjs, initializeWebAssembly) unless we forced 1.
+    const threads = crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1;
+    expect(w.config).toMatchObject({ ep: 'wasm', threads, opset: 17, inputs: [{ name: 'input_ids', type: 'int64', shape: [1, 16], role: 'token-ids' }], outputs: [{ name: 'logits', shape: [1, 1, 2] }] });
     expect(phases.map((p) => p.phase)).toEqual(['load', 'warmup', 'measure', 'measure', 'measure']);
     expect(phases.at(-1)).toEqual({ phase: 'measure', sample: 3, samples: 3 });
   });
@@ -94,6 +96,16 @@ describe('measureOnnx through onnxruntime-web', () => {
     const w = await measureOnnx(convNet(), { ep: 'wasm', ...FAST, inputShapes: { pixels: [2, 3, 8, 8] }, name: 'convnet.onnx' }, () => {});
     expect(w.flops).toBe(2 * CONVNET_FLOPS_PER_IMAGE);
     expect(w.config['outputs']).toEqual([{ name: 'scores', type: 'float32', shape: [2, 5] }]);
+  });
+
+  test('the conv net on the WebGPU EP (runs on SwiftShader too)', async () => {
+    const w = await measureOnnx(convNet(), { ep: 'webgpu', ...FAST, inputShapes: { pixels: [1, 3, 8, 8] } }, () => {});
+    expect(w.id).toBe('onnx:convnet');
+    expect(w.config['ep']).toBe('webgpu');
+    expect(w.timing.samplesMs).toHaveLength(3);
+    expect(w.timing.medianMs).toBeGreaterThan(0);
+    expect(w.flops).toBe(CONVNET_FLOPS_PER_IMAGE);
+    expect(w.config['outputs']).toEqual([{ name: 'scores', type: 'float32', shape: [1, 5] }]);
   });
 
   test('garbage bytes: OnnxLoadError before ort is asked', async () => {
