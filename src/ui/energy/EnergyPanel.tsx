@@ -124,7 +124,6 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
       },
     );
     // onEnergy and compute are callbacks from the parent: a new identity must not recompute.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc, ctx, battery, override === undefined, bothRoles]);
 
   if (!bothRoles) {
