@@ -5,6 +5,7 @@ import { runPlan } from '../src/engine/runner.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import { computeEnergy } from '../src/energy/index.ts';
 import type { LabApi } from '../src/lab/api.ts';
+import { measureOnnx } from '../src/engine/onnx/measure.ts';
 
 let control: RunControl | null = null;
 let current: AcquiredDevice | null = null;
@@ -32,6 +33,16 @@ const api: LabApi = {
   },
   async computeEnergy(doc, ctx, opts) {
     return computeEnergy(doc, ctx, opts);
+  },
+  async measureOnnx(bytes, opts, onProgress) {
+    if (control) throw new Error('A run is already in progress.');
+    control = new RunControl();
+    control.setHidden(hidden);
+    try {
+      return await measureOnnx(bytes, opts, (p) => onProgress(p), control);
+    } finally {
+      control = null;
+    }
   },
   async loseDevice() {
     if (!current) return false;

@@ -4,7 +4,8 @@
  */
 import type { Capabilities } from '../engine/device.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
-import type { EnergySection, ResultDocument } from '../shared/result.ts';
+import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
+import type { OnnxMeasureOptions, OnnxProgress } from '../engine/onnx/measure.ts';
 import type { EnergyContext } from '../energy/index.ts';
 
 export type { Capabilities, EngineRunOutput, MeasurementPlan, Progress };
@@ -20,6 +21,11 @@ export interface LabApi {
   setHidden(hidden: boolean): void;
   /** Monte Carlo energy estimate, off the main thread. */
   computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts?: { draws?: number; seed?: number }): Promise<EnergySection>;
+  /**
+   * Measures a user ONNX model through onnxruntime-web (`#/model`). The page transfers the bytes
+   * (`Comlink.transfer(bytes, [bytes.buffer])`); `cancel()` stops it between samples.
+   */
+  measureOnnx(bytes: Uint8Array, opts: OnnxMeasureOptions, onProgress: (p: OnnxProgress) => void): Promise<Workload>;
   /** Test and demo hook: destroys the current device as a driver reset would. */
   loseDevice(): Promise<boolean>;
 }

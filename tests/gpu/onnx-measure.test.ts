@@ -89,7 +89,7 @@ describe('measureOnnx through onnxruntime-web', () => {
     const threads = crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1;
     expect(w.config).toMatchObject({ ep: 'wasm', threads, opset: 17, inputs: [{ name: 'input_ids', type: 'int64', shape: [1, 16], role: 'token-ids' }], outputs: [{ name: 'logits', shape: [1, 1, 2] }] });
     expect(phases.map((p) => p.phase)).toEqual(['load', 'warmup', 'measure', 'measure', 'measure']);
-    expect(phases.at(-1)).toEqual({ phase: 'measure', sample: 3, samples: 3 });
+    expect(phases.at(-1)).toEqual({ phase: 'measure', sample: 3, samples: 3, ms: w.timing.samplesMs[2] });
   });
 
   test('the conv net with batch 2 on the WASM EP', async () => {
