@@ -25,7 +25,7 @@ export interface Comparison {
 
 export function runLabel(r: HistoryRecord): string {
   const a = r.doc.environment.adapter;
-  return `${r.savedAt} · ${a.vendor || '?'}/${a.architecture || '?'} · ${r.doc.suite.preset}`;
+  return `${r.doc.date ?? r.savedAt} · ${a.vendor || '?'}/${a.architecture || '?'} · ${r.doc.suite.preset}`;
 }
 
 export function compareRuns(records: readonly HistoryRecord[]): Comparison {

@@ -28,7 +28,7 @@ function palette(i: number): string {
 function CompareChart({ c }: { c: Comparison }) {
   const options = useMemo((): Omit<uPlot.Options, 'width'> => ({
     height: 260,
-    scales: { x: { time: false }, y: { distr: 3 } },
+    scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { distr: 3 } },
     axes: [
       { ...axisStyle(), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? (c.workloads[v] ?? '') : '')) },
       { ...axisStyle(), label: 'ms' },
