@@ -122,6 +122,15 @@ describe('model runners vs CPU reference', () => {
     });
   }
 
+  test('a head size over the attention kernel limit fails with a named error', async () => {
+    const wide: DecoderWorkloadSpec = { ...decoderSpec, model: { ...TINY_DECODER, name: 'wide-heads', heads: 1, kvHeads: 1, headDim: 512 } };
+    const err = await withDevice(async ({ device }) => createModelRunner(device, wide).then(() => null, (e: unknown) => e));
+    expect(err).toBeInstanceOf(ModelTooLargeError);
+    expect((err as Error).message).toBe(
+      "wide-heads: headDim 512 exceeds the attention kernel's limit of 256. Choose a smaller preset (quick or ci) or a custom model with smaller heads.",
+    );
+  });
+
   test('a tensor over the binding limit fails before allocation, naming model, tensor and limit', async () => {
     const big: DecoderWorkloadSpec = { ...decoderSpec, model: { ...TINY_DECODER, name: 'custom-big', hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 16384 } };
     const err = await withDevice(async ({ device }) => createModelRunner(device, big).then(() => null, (e: unknown) => e));

@@ -184,3 +184,14 @@ describe('f16 helpers used by the f16-storage tests', () => {
     expect(Array.from(unpackF16(new Uint32Array([0xc0003c00, 0x3800]), 3))).toEqual([1, -2, 0.5]);
   });
 });
+
+describe('paper-sized split plans', () => {
+  test("Qwen2.5-0.5B's tied embedding (151936 × 896) under the default 128 MiB binding limit", () => {
+    const limit = { bytes: 128 * 2 ** 20, name: 'maxStorageBufferBindingSize' };
+    const f32 = planParts('qwen2.5-0.5b-instruct', 'embed.tokens', 151936, 896, 'rows', limit);
+    // 128 MiB / (896 × 4 B) = 37449 rows per buffer → 5 buffers (4 full + 2140 rows).
+    expect(f32.map((p) => p.rowCount)).toEqual([37449, 37449, 37449, 37449, 2140]);
+    const f16 = planParts('qwen2.5-0.5b-instruct', 'embed.tokens', 151936, 896, 'rows', limit, 2);
+    expect(f16.map((p) => p.rowCount)).toEqual([74898, 74898, 2140]);
+  });
+});

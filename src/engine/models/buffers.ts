@@ -25,13 +25,16 @@ export class ModelTooLargeError extends Error {
     readonly limit: string,
     readonly limitBytes: number | null,
     readonly neededBytes: number,
+    /** A non-memory limit (e.g. a kernel's largest head size) brings its own sentence. */
+    message?: string,
   ) {
     super(
-      limit === 'out-of-memory'
+      message ??
+      (limit === 'out-of-memory'
         ? `${model}: the GPU ran out of memory while allocating ${tensor} (${mib(neededBytes)} MiB, model total so far). ` +
             'Choose a smaller preset (quick or ci) or a smaller custom model.'
         : `${model}: ${tensor} needs ${mib(neededBytes)} MiB in one buffer, more than this adapter's ${limit} ` +
-            `(${mib(limitBytes ?? 0)} MiB). Choose a smaller preset (quick or ci) or a smaller custom model.`,
+            `(${mib(limitBytes ?? 0)} MiB). Choose a smaller preset (quick or ci) or a smaller custom model.`),
     );
   }
 }

@@ -13,6 +13,7 @@ import { workloadInputIds } from './reference.ts';
 import { ModelBuffers, ModelTooLargeError, type SplitAxis } from './buffers.ts';
 import { buildEncoder } from './encoder.ts';
 import { buildDecoder } from './decoder.ts';
+import { ATTENTION_MAX_HEAD_DIM } from '../../../kernels/attention/attention.meta.ts';
 
 export { ModelTooLargeError } from './buffers.ts';
 
@@ -84,6 +85,11 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
   if (bad >= 0) throw new RangeError(`${name}: token id ${ids[bad]} at ${bad} is outside the vocabulary (${spec.model.vocab})`);
 
   const dtype: 'f32' | 'f16' = opts.forceF16Storage || (opts.preferF16 && device.features.has('shader-f16')) ? 'f16' : 'f32';
+  if (spec.model.headDim > ATTENTION_MAX_HEAD_DIM) {
+    throw new ModelTooLargeError(name, 'attention heads', 'attention kernel head size', null, 0,
+      `${name}: headDim ${spec.model.headDim} exceeds the attention kernel's limit of ${ATTENTION_MAX_HEAD_DIM}. ` +
+        'Choose a smaller preset (quick or ci) or a custom model with smaller heads.');
+  }
   const cache = new PipelineCache(device);
   const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes);
   device.pushErrorScope('out-of-memory');
