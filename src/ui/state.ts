@@ -5,6 +5,7 @@ import type { MeasurementPlan, Progress } from '../engine/runner.ts';
 import type { AdapterSummary, PresetName, ResultDocument, TimingSource } from '../shared/result.ts';
 import { getLab, lastWorkerError } from '../lab/client.ts';
 import { runLab } from '../lab/session.ts';
+import { saveRun } from '../results/history.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
 
 export type CapsState = { status: 'loading' } | { status: 'ready'; caps: Capabilities } | { status: 'error'; message: string };
@@ -100,7 +101,6 @@ export function onProgress(p: Progress): void {
 /** Saves a finished run in the local history; never lets a storage failure lose the result on screen. */
 async function keep(doc: ResultDocument): Promise<void> {
   try {
-    const { saveRun } = await import('../results/history.ts');
     lastLocalId.value = await saveRun(doc);
   } catch (e) {
     console.warn('Could not save the run in the local history:', e);
