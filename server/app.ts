@@ -17,6 +17,7 @@ import { anonymize, parseResult } from '../src/shared/schema.ts';
 import { MAX_BODY_BYTES } from '../src/shared/dataset.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
 import { csvHeader, csvLines, jsonlLine } from '../src/results/export.ts';
+import type { ExportEntry } from '../src/results/export.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 import { ResultStore } from './store.ts';
@@ -70,7 +71,7 @@ function parseCursor(raw: string | undefined): number | null {
 }
 
 /** Stream every row through `line`, page by page, so exports do not load the dataset in memory. */
-function exportStream(store: ResultStore, head: string, line: (e: { id: string; doc: import('../src/shared/result.ts').ResultDocument }) => string): ReadableStream<Uint8Array> {
+function exportStream(store: ResultStore, head: string, line: (e: ExportEntry) => string): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let after = 0;
   let started = false;
