@@ -72,34 +72,38 @@ function RooflineChart({ doc }: { doc: ResultDocument }) {
   const r = useMemo(() => roofline(doc), [doc]);
   const { options, data } = useMemo(() => {
     if (!r) return { options: null, data: null };
-    const [rx, ry] = roofCurve(r);
+    const [rx] = roofCurve(r);
     const pts = r.points;
-    const accent = cssVar('--accent', '#1f7a4d');
-    const accent2 = cssVar('--accent-2', '#b4541b');
+    // One shared, sorted x axis (log scale): the roof is defined everywhere, each workload only
+    // at its own arithmetic intensity (null elsewhere, drawn as a single point).
+    const xs = [...new Set([...rx, ...pts.map((p) => p.intensity)])].sort((a, b) => a - b);
+    const roofY = xs.map((x) => Math.min(r.peakGflops, x * r.bandwidthGbps));
+    const pointY = pts.map((p) => xs.map((x) => (x === p.intensity ? p.gflops : null)));
+    const palette = [cssVar('--accent', '#1f7a4d'), cssVar('--accent-2', '#b4541b'), cssVar('--focus', '#1d5fd1'), cssVar('--warn', '#9a6700')];
     const fg = cssVar('--fg', '#222');
     const opts: Omit<uPlot.Options, 'width'> = {
-      mode: 2,
       height: 260,
-      legend: { show: true },
       scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
       axes: [
         { ...axisStyle(), label: t('results.intensity') },
         { ...axisStyle(), label: 'GFLOP/s', size: 70 },
       ],
       series: [
-        {},
-        { label: t('results.roof'), stroke: fg, width: 2, points: { show: false } },
-        ...pts.map((p, i) => ({
-          label: p.id,
-          stroke: i % 2 ? accent2 : accent,
-          fill: i % 2 ? accent2 : accent,
-          paths: () => null,
-          points: { show: true, size: 12, stroke: i % 2 ? accent2 : accent, fill: i % 2 ? accent2 : accent },
-        })),
+        { label: 'FLOP/byte', value: (_u, v) => (v == null ? '—' : fmt(v, 3)) },
+        { label: t('results.roof'), stroke: fg, width: 2, points: { show: false }, value: (_u, v) => (v == null ? '—' : fmt(v, 3)) },
+        ...pts.map((p, i) => {
+          const c = palette[i % palette.length]!;
+          return {
+            label: p.id,
+            stroke: c,
+            paths: () => null,
+            points: { show: true, size: 12, stroke: c, fill: c, width: 2 },
+            value: (_u: uPlot, v: number | null) => (v == null ? '—' : `${fmt(v, 3)} GFLOP/s`),
+          };
+        }),
       ],
     };
-    const d = [null, [rx, ry], ...pts.map((p) => [[p.intensity], [p.gflops]])] as unknown as uPlot.AlignedData;
-    return { options: opts, data: d };
+    return { options: opts, data: [xs, roofY, ...pointY] as uPlot.AlignedData };
   }, [r]);
   if (!r || !options || !data) return null;
   return (
@@ -107,6 +111,11 @@ function RooflineChart({ doc }: { doc: ResultDocument }) {
       <h3>{t('results.roofline')}</h3>
       <Chart options={options} data={data} label={t('results.rooflineLabel', { peak: fmt(r.peakGflops, 3), bw: fmt(r.bandwidthGbps, 3) })} />
       <figcaption class="small muted">{t('results.rooflineCaption', { peak: fmt(r.peakGflops, 3), bw: fmt(r.bandwidthGbps, 3), ridge: fmt(r.ridge, 2) })}</figcaption>
+      <ul class="small">
+        {r.points.map((p) => (
+          <li key={p.id}>{t('results.rooflinePoint', { id: p.id, gflops: fmt(p.gflops, 3), pct: fmt(p.fractionOfRoof * 100, 2), intensity: fmt(p.intensity, 3) })}</li>
+        ))}
+      </ul>
     </figure>
   );
 }
@@ -149,18 +158,26 @@ function KernelChart({ general, specialized }: { general: Workload; specialized:
     const accent = cssVar('--accent', '#1f7a4d');
     const accent2 = cssVar('--accent-2', '#b4541b');
     const val = (w: Workload) => names.map((n) => w.kernels?.find((k) => k.name === n)?.medianMs ?? null);
-    const bars = uPlot.paths.bars!({ size: [0.35, 40], align: 0 });
+    // Two bars per kernel, side by side: the specialized one left of the tick, the general right.
+    const barsLeft = uPlot.paths.bars!({ size: [0.4, 40], align: -1 });
+    const barsRight = uPlot.paths.bars!({ size: [0.4, 40], align: 1 });
     const opts: Omit<uPlot.Options, 'width'> = {
       height: 260,
       scales: { x: { time: false, range: [-0.5, names.length - 0.5] } },
       axes: [
-        { ...axisStyle(), values: (_u, splits) => splits.map((s) => names[Math.round(s)] ?? ''), space: 30, rotate: -30, size: 70 } as uPlot.Axis,
+        {
+          ...axisStyle(),
+          splits: () => names.map((_, i) => i),
+          values: (_u, splits) => splits.map((s) => names[s] ?? ''),
+          rotate: -30,
+          size: 70,
+        } as uPlot.Axis,
         { ...axisStyle(), label: t('results.msPerQuery'), size: 70 },
       ],
       series: [
-        {},
-        { label: t('results.role.specialized'), stroke: accent, fill: accent, paths: bars, points: { show: false } },
-        { label: t('results.role.general'), stroke: accent2, fill: accent2, paths: bars, points: { show: false } },
+        { label: t('results.kernel'), value: (_u, v) => (v == null ? '—' : (names[v] ?? '')) },
+        { label: t('results.role.specialized'), stroke: accent, fill: accent, paths: barsLeft, points: { show: false }, value: (_u, v) => (v == null ? '—' : `${fmt(v, 3)} ms`) },
+        { label: t('results.role.general'), stroke: accent2, fill: accent2, paths: barsRight, points: { show: false }, value: (_u, v) => (v == null ? '—' : `${fmt(v, 3)} ms`) },
       ],
     };
     const xs = names.map((_, i) => i);
