@@ -45,7 +45,8 @@ export interface ModelRunnerOptions {
   /** Weight seed; defaults to spec.seed. */
   seed?: number;
   /**
-   * Store weight matrices as f16 when the device has `shader-f16` (the issue's rule; the path
+   * Store weight matrices as f16 when the device has `shader-f16` (also when the config's dtype
+   * is 'f16'); f32 otherwise (the issue's rule; the path
    * itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
    * Activations, norms, biases, KV cache and accumulation stay f32. Recorded as `dtype`.
    */
@@ -84,7 +85,10 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
   const bad = ids.findIndex((t) => t >= spec.model.vocab);
   if (bad >= 0) throw new RangeError(`${name}: token id ${ids[bad]} at ${bad} is outside the vocabulary (${spec.model.vocab})`);
 
-  const dtype: 'f32' | 'f16' = opts.forceF16Storage || (opts.preferF16 && device.features.has('shader-f16')) ? 'f16' : 'f32';
+  // f16 when asked for (the option, or the config's dtype as presets set it) and the device has
+  // shader-f16; f32 otherwise. The choice is what `dtype` reports.
+  const wantF16 = opts.preferF16 === true || spec.model.dtype === 'f16';
+  const dtype: 'f32' | 'f16' = opts.forceF16Storage || (wantF16 && device.features.has('shader-f16')) ? 'f16' : 'f32';
   if (spec.model.headDim > ATTENTION_MAX_HEAD_DIM) {
     throw new ModelTooLargeError(name, 'attention heads', 'attention kernel head size', null, 0,
       `${name}: headDim ${spec.model.headDim} exceeds the attention kernel's limit of ${ATTENTION_MAX_HEAD_DIM}. ` +
