@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
 import { DemoView } from './DemoView.tsx';
 import { MethodologyView } from './energy/MethodologyView.tsx';
+import { ModelView } from './model/ModelView.tsx';
 import { DatasetView } from './results/DatasetView.tsx';
 import { HistoryView } from './results/HistoryView.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
@@ -11,7 +12,7 @@ import { RunView } from './RunView.tsx';
 import { lastDoc, lastLocalId } from './state.ts';
 import { theme, THEMES, type Theme } from './theme.ts';
 
-const NAV: Route[] = ['run', 'demo', 'results', 'history', 'dataset', 'methodology'];
+const NAV: Route[] = ['run', 'demo', 'results', 'model', 'history', 'dataset', 'methodology'];
 
 function ResultsRoute() {
   const doc = lastDoc.value;
@@ -41,12 +42,7 @@ function View({ route }: { route: Route }) {
     case 'methodology':
       return <MethodologyView />;
     case 'model':
-      return (
-        <section class="card">
-          <h1>{t('nav.model')}</h1>
-          <p>{t('model.notYet')}</p>
-        </section>
-      );
+      return <ModelView />;
     default: {
       const never: never = route;
       return <p>{String(never)}</p>;

@@ -5,7 +5,7 @@
 import { signal } from '@preact/signals';
 
 export type Route = 'run' | 'results' | 'demo' | 'model' | 'history' | 'dataset' | 'methodology';
-export const ROUTES: readonly Route[] = ['run', 'results', 'demo', 'history', 'dataset', 'methodology'];
+export const ROUTES: readonly Route[] = ['run', 'results', 'demo', 'model', 'history', 'dataset', 'methodology'];
 
 export interface Location {
   route: Route;

@@ -18,7 +18,6 @@ export const core = {
     'theme.dark': 'Dark',
     'theme.demo': 'Projector',
     'footer.text': 'Frugal AI Lab — measurements run on your device; nothing leaves it unless you choose to share.',
-    'model.notYet': 'Loading your own ONNX model is not available in this version.',
 
     'status.title': 'WebGPU',
     'status.checking': 'Checking what your browser exposes…',
@@ -161,7 +160,6 @@ export const core = {
     'theme.dark': 'Sombre',
     'theme.demo': 'Vidéoprojecteur',
     'footer.text': 'Frugal AI Lab — les mesures tournent sur votre appareil ; rien n’en sort sans votre accord.',
-    'model.notYet': 'Le chargement de votre propre modèle ONNX n’est pas disponible dans cette version.',
 
     'status.title': 'WebGPU',
     'status.checking': 'Vérification de ce que votre navigateur expose…',
