@@ -3,14 +3,19 @@
  * and a small Conv → Flatten → Gemm → MatMul graph), measured through onnxruntime-web, with FLOPs
  * counted from the graph and checked against hand-computed values.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { h, render } from 'preact';
 import { BERT_TINY } from '../../src/engine/models/config.ts';
 import { RunCancelledError } from '../../src/engine/errors.ts';
 import { buildOnnxModel } from '../../src/engine/onnx/models.ts';
 import { ints, int, OnnxGraphBuilder, OnnxType } from '../../src/engine/onnx/graph.ts';
+import { ModelView } from '../../src/ui/model/ModelView.tsx';
+import { capsState } from '../../src/ui/state.ts';
+import { lang } from '../../src/i18n/index.ts';
 import { countGraphFlops, inspectOnnx, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
 
 const FAST = { warmup: 1, samples: 3 } as const;
+lang.value = 'en'; // the UI test reads English strings
 
 /** bert-tiny, S tokens: matrix products only (biases and element-wise work are not counted). */
 function bertTinyFlops(S: number): number {
@@ -129,5 +134,82 @@ describe('measureOnnx through onnxruntime-web', () => {
   test('cancelled before the first sample: RunCancelledError', async () => {
     const err = await measureOnnx(convNet(), { ep: 'wasm', ...FAST }, () => {}, { cancelled: true }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(RunCancelledError);
+  });
+});
+
+describe('ModelView (#/model) with the real lab worker', () => {
+  /** Waits for a selector (the worker runs ort; no wall-clock assertion, only a generous ceiling). */
+  async function find(root: HTMLElement, selector: string): Promise<HTMLElement> {
+    return vi.waitFor(
+      () => {
+        const el = root.querySelector<HTMLElement>(selector);
+        if (!el) throw new Error(`${selector} not there yet`);
+        return el;
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+  }
+
+  test('pick a file, set the batch, measure on both EPs: table rows, samples and the ratio', async () => {
+    capsState.value = {
+      status: 'ready',
+      caps: { available: true, secureContext: true, adapter: { vendor: 'test', architecture: 'test', isFallbackAdapter: false, features: [], limits: {} } },
+    };
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(h(ModelView, null), root);
+    try {
+      const file = root.querySelector<HTMLInputElement>('[data-testid=onnx-file]')!;
+      const dt = new DataTransfer();
+      dt.items.add(new File([convNet() as Uint8Array<ArrayBuffer>], 'convnet.onnx'));
+      file.files = dt.files;
+      file.dispatchEvent(new Event('change', { bubbles: true }));
+      const info = await find(root, '[data-testid=onnx-info]');
+      expect(info.textContent).toContain('convnet');
+      // One dynamic dimension, the symbolic batch "N", default 1: set it to 2.
+      const dims = [...root.querySelectorAll<HTMLInputElement>('.onnx-dims input')];
+      expect(dims).toHaveLength(1);
+      expect(dims[0]!.value).toBe('1');
+      dims[0]!.value = '2';
+      dims[0]!.dispatchEvent(new Event('input', { bubbles: true }));
+      const [warmupInput, samplesInput] = [...root.querySelectorAll<HTMLInputElement>('.onnx-view .row input[type=number]')];
+      warmupInput!.value = '1';
+      warmupInput!.dispatchEvent(new Event('input', { bubbles: true }));
+      samplesInput!.value = '3';
+      samplesInput!.dispatchEvent(new Event('input', { bubbles: true }));
+      root.querySelector<HTMLInputElement>('input[name=onnx-ep][value=both]')!.click();
+      await vi.waitFor(() => expect(root.textContent).toContain('[2, 3, 8, 8]'));
+      root.querySelector<HTMLButtonElement>('[data-testid=onnx-run]')!.click();
+      const ratio = await find(root, '[data-testid=onnx-ratio]');
+      expect(ratio.textContent).toMatch(/WebGPU is [\d.,]+× (faster|slower)/);
+      for (const ep of ['webgpu', 'wasm']) {
+        const row = root.querySelector<HTMLTableRowElement>(`tr[data-ep=${ep}]`)!;
+        expect(row.querySelectorAll('td')[3]!.textContent).toBe('3'); // samples column
+      }
+      // FLOPs of the batch-2 conv net, shown in GFLOP.
+      expect(root.textContent).toContain(`One run: ${(2 * CONVNET_FLOPS_PER_IMAGE) / 1e9} GFLOP`);
+    } finally {
+      render(null, root);
+      root.remove();
+    }
+  }, 120_000);
+
+  test('garbage file: the load error is shown, no settings', async () => {
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(h(ModelView, null), root);
+    try {
+      const file = root.querySelector<HTMLInputElement>('[data-testid=onnx-file]')!;
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f])], 'broken.onnx'));
+      file.files = dt.files;
+      file.dispatchEvent(new Event('change', { bubbles: true }));
+      const err = await find(root, '[data-testid=onnx-source-error]');
+      expect(err.textContent).toMatch(/^Not a readable ONNX model: /);
+      expect(root.querySelector('[data-testid=onnx-run]')).toBeNull();
+    } finally {
+      render(null, root);
+      root.remove();
+    }
   });
 });

@@ -185,6 +185,12 @@ function epsOf(choice: EpChoice): OnnxEp[] {
   }
 }
 
+/** What runs: without WebGPU, only the CPU reference can, whatever was chosen before. */
+function effectiveChoice(): EpChoice {
+  const webgpu = capsState.value.status === 'ready' && capsState.value.caps.available;
+  return webgpu ? epChoice.value : 'wasm';
+}
+
 async function runModel(): Promise<void> {
   const src = source.value;
   if (src.kind !== 'ready' || status.value.kind === 'running') return;
@@ -192,7 +198,7 @@ async function runModel(): Promise<void> {
   const inputShapes = shapesFrom(src.info.inputs, dimValues.value, fields);
   results.value = {};
   const lab = getLab();
-  for (const ep of epsOf(epChoice.value)) {
+  for (const ep of epsOf(effectiveChoice())) {
     status.value = { kind: 'running', ep, phase: 'load', sample: 0, samples: samples.value, liveMs: [] };
     const onProgress = (p: OnnxProgress) => {
       const s = status.value;
@@ -332,6 +338,7 @@ function SettingsCard({ info }: { info: OnnxGraphInfo }) {
   const shapes = shapesFrom(info.inputs, dimValues.value, fields);
   const running = status.value.kind === 'running';
   const webgpu = capsState.value.status === 'ready' && capsState.value.caps.available;
+  const choice = effectiveChoice();
   return (
     <section class="card" aria-labelledby="onnx-settings-h">
       <h2 id="onnx-settings-h">{t('model.onnx.settings')}</h2>
@@ -385,7 +392,7 @@ function SettingsCard({ info }: { info: OnnxGraphInfo }) {
         <legend>{t('model.onnx.ep')}</legend>
         {(['webgpu', 'wasm', 'both'] as const).map((c) => (
           <label key={c}>
-            <input type="radio" name="onnx-ep" value={c} checked={epChoice.value === c} disabled={c !== 'wasm' && !webgpu} onChange={() => (epChoice.value = c)} />
+            <input type="radio" name="onnx-ep" value={c} checked={choice === c} disabled={c !== 'wasm' && !webgpu} onChange={() => (epChoice.value = c)} />
             {t(`model.onnx.ep.${c}`)}
           </label>
         ))}
@@ -402,7 +409,7 @@ function SettingsCard({ info }: { info: OnnxGraphInfo }) {
         </label>
       </div>
       <div class="row">
-        <button class="primary" disabled={running || (!webgpu && epChoice.value !== 'wasm')} onClick={() => void runModel()} data-testid="onnx-run">
+        <button class="primary" disabled={running} onClick={() => void runModel()} data-testid="onnx-run">
           {t('model.onnx.run')}
         </button>
         <button class="danger" disabled={!running} onClick={cancel} data-testid="onnx-cancel">
