@@ -49,7 +49,7 @@ async function runOnGpu(spec: ModelWorkloadSpec, opts: { bindingLimitBytes?: num
       return {
         first, second,
         flops: runner.dispatches.reduce((s, d) => s + d.flops, 0),
-        steps: runner.steps.map((s) => ({ label: s.label, phase: s.phase, n: s.dispatches.length })),
+        steps: runner.steps.map((s) => ({ label: s.label, phase: s.phase, n: s.dispatches.length, token: s.token })),
         kernels: [...new Set(runner.dispatches.map((d) => d.kernel))].sort(),
         dtype: runner.dtype,
         bytes: runner.dispatches.reduce((s, d) => s + d.bytes, 0),
@@ -70,7 +70,7 @@ describe('model runners vs CPU reference', () => {
     expect(topMargin(expected)).toBeGreaterThan(ATOL);
     expect(gpu.first.tokens).toEqual(ref.tokens);
     expect(Array.from(gpu.second.logits)).toEqual(Array.from(gpu.first.logits));
-    expect(gpu.steps).toEqual([{ label: 'encode', phase: 'encode', n: expect.any(Number) }]);
+    expect(gpu.steps).toEqual([{ label: 'encode', phase: 'encode', n: expect.any(Number), token: undefined }]);
     expect(gpu.kernels).toEqual(['attention', 'classifier', 'embedding', 'gelu', 'gemm', 'layernorm', 'residual']);
     expect(gpu.flops).toBe(countQuery(encoderSpec).flops);
     expect(gpu.dtype).toBe('f32');
@@ -93,6 +93,7 @@ describe('model runners vs CPU reference', () => {
       expect(gpu.first.tokens).toEqual(ref.tokens);
       expect(gpu.second.tokens).toEqual(ref.tokens);
       expect(gpu.steps.map((s) => s.label)).toEqual(['prefill', 'token 2/4', 'token 3/4', 'token 4/4']);
+      expect(gpu.steps.map((s) => [s.phase, s.token?.index, s.token?.total])).toEqual([['prefill', 1, 4], ['decode', 2, 4], ['decode', 3, 4], ['decode', 4, 4]]);
       expect(gpu.flops).toBe(countQuery(c.spec).flops);
     });
   }

@@ -102,11 +102,12 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     return list;
   };
 
-  const steps: ModelStep[] = [{ label: 'prefill', phase: 'prefill', dispatches: pass(P, 0, 'prefill', 'prefill') }];
+  const total = spec.outputTokens;
+  const steps: ModelStep[] = [{ label: 'prefill', phase: 'prefill', dispatches: pass(P, 0, 'prefill', 'prefill'), token: { index: 1, total } }];
   const decodeSteps = Math.max(0, spec.outputTokens - 1);
   for (let s = 1; s <= decodeSteps; s++) {
     // Step s feeds the token generated at position P + s − 1 and produces output token s + 1.
-    steps.push({ label: `token ${s + 1}/${spec.outputTokens}`, phase: 'decode', dispatches: pass(1, P + s - 1, 'decode', `decode${s}`) });
+    steps.push({ label: `token ${s + 1}/${total}`, phase: 'decode', dispatches: pass(1, P + s - 1, 'decode', `decode${s}`), token: { index: s + 1, total } });
   }
   return { steps, ids, logits, logitsCount: c.vocab };
 }

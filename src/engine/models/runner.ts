@@ -18,9 +18,12 @@ import { ATTENTION_MAX_HEAD_DIM } from '../../../kernels/attention/attention.met
 export { ModelTooLargeError } from './buffers.ts';
 
 export interface ModelStep {
+  /** Technical label ("prefill", "token 3/4"); the UI builds its own localized text from the fields below. */
   label: string;
   phase: 'prefill' | 'encode' | 'decode';
   dispatches: Dispatch[];
+  /** Decoder steps: the output token this step produces (prefill produces token 1). */
+  token?: { index: number; total: number };
 }
 
 export interface ModelRunner {
