@@ -12,7 +12,7 @@ import { ints, int, OnnxGraphBuilder, OnnxType } from '../../src/engine/onnx/gra
 import { ModelView } from '../../src/ui/model/ModelView.tsx';
 import { capsState } from '../../src/ui/state.ts';
 import { lang } from '../../src/i18n/index.ts';
-import { countGraphFlops, inspectOnnx, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
+import { countGraphFlops, dynamicDims, evalDimExpr, inspectOnnx, shapesForDims, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
 
 const FAST = { warmup: 1, samples: 3 } as const;
 lang.value = 'en'; // the UI test reads English strings
@@ -60,6 +60,54 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     g.op('Einsum', [m, m], { equation: { kind: 'string', value: 'ij,kj->ik' } }, 'y');
     g.output('y', OnnxType.FLOAT, [4, 4]);
     expect(countGraphFlops(g.toBytes(), { a: [4, 8] })).toEqual({ flops: 0, complete: false, counted: 1, unresolved: ['Einsum'] });
+  });
+  test('exporter shape arithmetic: Shape → Gather (scalar) → Unsqueeze → Concat → Reshape → Transpose → MatMul', () => {
+    const g = new OnnxGraphBuilder('heads');
+    const x = g.input('x', OnnxType.FLOAT, ['B', 'S', 8]);
+    const shape = g.op('Shape', [x]);
+    const dim = (i: number) => g.op('Unsqueeze', [g.op('Gather', [shape, g.initializer(`idx${i}`, [], BigInt64Array.from([BigInt(i)]))], { axis: int(0) }), g.i64([0])]);
+    const target = g.op('Concat', [dim(0), dim(1), g.i64([2]), g.i64([4])], { axis: int(0) });
+    const heads = g.op('Transpose', [g.op('Reshape', [x, target])], { perm: ints([0, 2, 1, 3]) }); // [B, 2, S, 4]
+    const keysT = g.op('Transpose', [heads], { perm: ints([0, 1, 3, 2]) }); // [B, 2, 4, S]
+    g.op('MatMul', [heads, keysT], {}, 'scores'); // [B, 2, S, S]: 2·B·2·S·S·4 FLOPs
+    g.output('scores', OnnxType.FLOAT, ['B', 2, 'S', 'S']);
+    expect(countGraphFlops(g.toBytes(), { x: [3, 5, 8] })).toEqual({ flops: 2 * 3 * 2 * 5 * 5 * 4, complete: true, counted: 1, unresolved: [] });
+  });
+  test('an operator the inference does not know, feeding a product: count unknown', () => {
+    const g = new OnnxGraphBuilder('mystery');
+    const x = g.input('x', OnnxType.FLOAT, [2, 8]);
+    const y = g.op('MysteryOp', [x]);
+    g.op('MatMul', [y, g.initializer('w', [8, 8], new Float32Array(64))], {}, 'out');
+    g.output('out', OnnxType.FLOAT, [2, 8]);
+    expect(countGraphFlops(g.toBytes(), { x: [2, 8] })).toEqual({ flops: 0, complete: false, counted: 0, unresolved: ['MatMul'] });
+  });
+  test('dynamic dims of a decoder with a KV cache: shared symbols, past 0 by default, expressions computed', () => {
+    const f32 = (name: string, dims: (number | string)[]) => ({ name, elemType: 1, type: 'float32', dims });
+    const i64 = (name: string, dims: (number | string)[]) => ({ name, elemType: 7, type: 'int64', dims });
+    const inputs = [
+      i64('input_ids', ['batch_size', 'sequence_length']),
+      i64('attention_mask', ['batch_size', 'past_sequence_length + sequence_length']),
+      f32('past_key_values.0.key', ['batch_size', 4, 'past_sequence_length', 16]),
+      f32('pixel_values', [null, 3, 'height', 'width'] as unknown as (number | string)[]),
+    ];
+    expect(dynamicDims(inputs)).toEqual([
+      { key: 'sym:batch_size', label: 'batch_size', default: 1 },
+      { key: 'sym:sequence_length', label: 'sequence_length', default: 64 },
+      { key: 'sym:past_sequence_length', label: 'past_sequence_length', default: 0 },
+      { key: 'pixel_values#0', label: 'pixel_values[0]', default: 1 },
+      { key: 'sym:height', label: 'height', default: 64 },
+      { key: 'sym:width', label: 'width', default: 64 },
+    ]);
+    expect(shapesForDims(inputs, { 'sym:sequence_length': 5, 'sym:past_sequence_length': 3, 'sym:batch_size': 2 })).toEqual({
+      input_ids: [2, 5],
+      attention_mask: [2, 8],
+      'past_key_values.0.key': [2, 4, 3, 16],
+      pixel_values: [1, 3, 64, 64],
+    });
+    expect(evalDimExpr('a * 2 + 1', new Map([['a', 3]]))).toBe(7);
+    expect(evalDimExpr('a - 1', new Map([['a', 3]]))).toBe(2);
+    expect(evalDimExpr('sequence_length', new Map([['sequence_length', 3]]))).toBeNull();
+    expect(evalDimExpr('a + b', new Map([['a', 3]]))).toBeNull();
   });
   test('inspection: inputs with their symbolic dims, default shapes batch 1 × sequence 64', () => {
     const info = inspectOnnx(buildOnnxModel(BERT_TINY, 3).bytes);

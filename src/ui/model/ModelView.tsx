@@ -10,7 +10,7 @@
 import { signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { inspectOnnx, DEFAULT_BATCH, DEFAULT_SEQUENCE, type OnnxEp, type OnnxGraphInfo, type OnnxDimInfo, type OnnxProgress, type OnnxValueInfo } from '../../engine/onnx/measure.ts';
+import { dynamicDims, inspectOnnx, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../engine/onnx/measure.ts';
 import { fmt, t } from '../../i18n/index.ts';
 import { Comlink, getLab } from '../../lab/client.ts';
 import type { Workload } from '../../shared/result.ts';
@@ -47,50 +47,6 @@ const status = signal<RunStatus>({ kind: 'idle' });
 const results = signal<Partial<Record<OnnxEp, EpResult>>>({});
 const url = signal('');
 let download: AbortController | null = null;
-
-// ---------------------------------------------------------------------------------------------
-// Dynamic dimensions: one field per symbolic name (shared by the inputs that use it), one per
-// unnamed dynamic axis.
-
-export interface DimField {
-  key: string;
-  label: string;
-  default: number;
-}
-
-function dimKey(input: string, axis: number, d: OnnxDimInfo): string | null {
-  if (typeof d === 'number' && d > 0) return null;
-  return typeof d === 'string' && d !== '' ? `sym:${d}` : `${input}#${axis}`;
-}
-
-export function dimFields(inputs: readonly OnnxValueInfo[]): DimField[] {
-  const fields = new Map<string, DimField>();
-  for (const inp of inputs) {
-    inp.dims?.forEach((d, axis) => {
-      const key = dimKey(inp.name, axis, d);
-      if (!key) return;
-      const def = axis === 0 ? DEFAULT_BATCH : DEFAULT_SEQUENCE;
-      const prev = fields.get(key);
-      // A symbol seen on axis 0 anywhere is a batch size.
-      if (!prev) fields.set(key, { key, label: typeof d === 'string' && d !== '' ? d : `${inp.name}[${axis}]`, default: def });
-      else if (def < prev.default) prev.default = def;
-    });
-  }
-  return [...fields.values()];
-}
-
-export function shapesFrom(inputs: readonly OnnxValueInfo[], values: Record<string, number>, fields: readonly DimField[]): Record<string, number[]> {
-  const defaults = new Map(fields.map((f) => [f.key, f.default]));
-  const out: Record<string, number[]> = {};
-  for (const inp of inputs) {
-    if (!inp.dims) continue; // no declared shape: measureOnnx says so
-    out[inp.name] = inp.dims.map((d, axis) => {
-      const key = dimKey(inp.name, axis, d);
-      return key ? (values[key] ?? defaults.get(key) ?? DEFAULT_SEQUENCE) : (d as number);
-    });
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Loading.
@@ -194,8 +150,13 @@ function effectiveChoice(): EpChoice {
 async function runModel(): Promise<void> {
   const src = source.value;
   if (src.kind !== 'ready' || status.value.kind === 'running') return;
-  const fields = dimFields(src.info.inputs);
-  const inputShapes = shapesFrom(src.info.inputs, dimValues.value, fields);
+  let inputShapes: Record<string, number[]>;
+  try {
+    inputShapes = shapesForDims(src.info.inputs, dimValues.value);
+  } catch (e) {
+    results.value = { [epsOf(effectiveChoice())[0]!]: { kind: 'error', name: (e as Error).name, message: (e as Error).message } };
+    return;
+  }
   results.value = {};
   const lab = getLab();
   for (const ep of epsOf(effectiveChoice())) {
@@ -334,8 +295,13 @@ function ModelInfo({ label, size, info }: { label: string; size: number; info: O
 }
 
 function SettingsCard({ info }: { info: OnnxGraphInfo }) {
-  const fields = useMemo(() => dimFields(info.inputs), [info]);
-  const shapes = shapesFrom(info.inputs, dimValues.value, fields);
+  const fields = useMemo(() => dynamicDims(info.inputs), [info]);
+  let shapes: Record<string, number[]> = {};
+  try {
+    shapes = shapesForDims(info.inputs, dimValues.value);
+  } catch {
+    // An expression dim that cannot be computed: the run reports it.
+  }
   const running = status.value.kind === 'running';
   const webgpu = capsState.value.status === 'ready' && capsState.value.caps.available;
   const choice = effectiveChoice();
@@ -373,12 +339,12 @@ function SettingsCard({ info }: { info: OnnxGraphInfo }) {
               <span class="mono">{f.label}</span>
               <input
                 type="number"
-                min={1}
+                min={0}
                 step={1}
                 value={dimValues.value[f.key] ?? f.default}
                 onInput={(e) => {
                   const v = Number((e.currentTarget as HTMLInputElement).value);
-                  if (Number.isInteger(v) && v >= 1) dimValues.value = { ...dimValues.value, [f.key]: v };
+                  if (Number.isInteger(v) && v >= 0) dimValues.value = { ...dimValues.value, [f.key]: v };
                 }}
               />
             </label>
