@@ -35,7 +35,7 @@ export type Progress =
   | { type: 'device'; adapter: AdapterSummary; timing: TimingSource }
   | { type: 'workload-start'; index: number; total: number; id: string; kind: 'micro' | 'model'; role?: 'general' | 'specialized' }
   | { type: 'phase'; id: string; phase: 'verify' | 'build' | 'walkthrough' | 'measure' | 'profile' }
-  | { type: 'step'; id: string; label: string; step: number; steps: number }
+  | { type: 'step'; id: string; label: string; phase: 'prefill' | 'encode' | 'decode'; token?: { index: number; total: number }; step: number; steps: number }
   | { type: 'sample'; id: string; sample: number; samples: number; ms: number }
   | { type: 'paused'; reason: 'tab-hidden' }
   | { type: 'workload-done'; id: string; workload: Workload };
@@ -182,7 +182,7 @@ export async function runPlan(
         for (let i = 0; i < runner.steps.length; i++) {
           await control.whenVisible(pause);
           const step = runner.steps[i]!;
-          onProgress({ type: 'step', id: spec.id, label: step.label, step: i + 1, steps: runner.steps.length });
+          onProgress({ type: 'step', id: spec.id, label: step.label, phase: step.phase, ...(step.token ? { token: step.token } : {}), step: i + 1, steps: runner.steps.length });
           await lostOr(timer.run(step.dispatches, 1));
         }
         onProgress({ type: 'phase', id: spec.id, phase: 'measure' });

@@ -26,7 +26,7 @@ function Lane({ w, role }: { w: WorkloadProgress | undefined; role: 'specialized
         {result ? (
           <span class="big-number">{t('demo.perQuery', { ms: fmt(result.timing.medianMs, 3) })}</span>
         ) : w && w.phase === 'walkthrough' && w.steps ? (
-          <span>{t('run.step', { label: w.stepLabel, step: w.step, steps: w.steps })}</span>
+          <span>{w.stepLabel}</span>
         ) : w?.status === 'running' ? (
           <span>{t(`run.phase.${w.phase || 'build'}`)}</span>
         ) : null}

@@ -62,7 +62,7 @@ function ProgressList() {
                 ? t('run.done')
                 : w.status === 'running'
                   ? w.phase === 'walkthrough' && w.steps
-                    ? t('run.step', { label: w.stepLabel, step: w.step, steps: w.steps })
+                    ? w.stepLabel
                     : t(`run.phase.${w.phase || 'verify'}`) + (w.sample ? ` · ${t('run.sampleOf', { n: w.sample, total: w.samples })}` : '')
                   : t('run.pending')}
             </span>

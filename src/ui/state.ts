@@ -6,6 +6,7 @@ import type { AdapterSummary, PresetName, ResultDocument, TimingSource } from '.
 import { getLab, lastWorkerError } from '../lab/client.ts';
 import { runLab } from '../lab/session.ts';
 import { saveRun } from '../results/history.ts';
+import { t } from '../i18n/index.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
 
 export type CapsState = { status: 'loading' } | { status: 'ready'; caps: Capabilities } | { status: 'error'; message: string };
@@ -62,6 +63,22 @@ function initialProgress(plan: MeasurementPlan): WorkloadProgress[] {
   ];
 }
 
+/** Localized text for a model step: prefill / encode / token i of N. */
+function stepText(p: Extract<Progress, { type: 'step' }>): string {
+  switch (p.phase) {
+    case 'encode':
+      return t('run.stepEncode');
+    case 'prefill':
+      return p.token ? t('run.stepPrefill', { total: p.token.total }) : t('run.stepPrefill', { total: '?' });
+    case 'decode':
+      return p.token ? t('run.stepToken', { index: p.token.index, total: p.token.total }) : p.label;
+    default: {
+      const never: never = p.phase;
+      return String(never);
+    }
+  }
+}
+
 function update(id: string, patch: (w: WorkloadProgress) => Partial<WorkloadProgress>): void {
   progress.value = progress.value.map((w) => (w.id === id ? { ...w, ...patch(w) } : w));
 }
@@ -79,7 +96,7 @@ export function onProgress(p: Progress): void {
       update(p.id, () => ({ phase: p.phase }));
       break;
     case 'step':
-      update(p.id, () => ({ step: p.step, steps: p.steps, stepLabel: p.label }));
+      update(p.id, () => ({ step: p.step, steps: p.steps, stepLabel: stepText(p) }));
       break;
     case 'sample':
       paused.value = false;
