@@ -12,7 +12,9 @@ import { ints, int, OnnxGraphBuilder, OnnxType } from '../../src/engine/onnx/gra
 import { ModelView } from '../../src/ui/model/ModelView.tsx';
 import { capsState } from '../../src/ui/state.ts';
 import { lang } from '../../src/i18n/index.ts';
-import { countGraphFlops, dynamicDims, evalDimExpr, inspectOnnx, shapesForDims, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
+import { parseResult } from '../../src/shared/schema.ts';
+import { sampleResult } from '../server/fixtures.ts';
+import { countGraphFlops, dynamicDims, workloadId, evalDimExpr, inspectOnnx, shapesForDims, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
 
 const FAST = { warmup: 1, samples: 3 } as const;
 lang.value = 'en'; // the UI test reads English strings
@@ -109,6 +111,12 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     expect(evalDimExpr('sequence_length', new Map([['sequence_length', 3]]))).toBeNull();
     expect(evalDimExpr('a + b', new Map([['a', 3]]))).toBeNull();
   });
+  test('workload ids stay within the result schema identifier alphabet and length', () => {
+    expect(workloadId('bert-tiny.oracle')).toBe('onnx:bert-tiny.oracle');
+    expect(workloadId('my model (v2).onnx')).toBe('onnx:my-model-v2-.onnx');
+    expect(workloadId('???')).toBe('onnx:model');
+    expect(workloadId('x'.repeat(100))).toHaveLength(64);
+  });
   test('inspection: inputs with their symbolic dims, default shapes batch 1 × sequence 64', () => {
     const info = inspectOnnx(buildOnnxModel(BERT_TINY, 3).bytes);
     expect(info.graphName).toBe('bert-tiny.oracle');
@@ -140,7 +148,12 @@ describe('measureOnnx through onnxruntime-web', () => {
     expect(w.bytes).toBe(weightBytes + 16 * 8 + 2 * 4);
     // ort's default thread count (ort.webgpu.mjs, initializeWebAssembly) unless we forced 1.
     const threads = crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1;
-    expect(w.config).toMatchObject({ ep: 'wasm', threads, opset: 17, inputs: [{ name: 'input_ids', type: 'int64', shape: [1, 16], role: 'token-ids' }], outputs: [{ name: 'logits', shape: [1, 1, 2] }] });
+    expect(w.config).toMatchObject({ ep: 'wasm', threads, opset: 17, inputs: ['input_ids: int64[1,16] token-ids'], outputs: ['logits: float32[1,1,2]'] });
+    expect(w.config['ops']).toEqual(['Add×21', 'MatMul×18', 'Transpose×10', 'Reshape×8', 'Mul×6', 'LayerNormalization×5', 'Slice×3', 'Div×2', 'Erf×2', 'Softmax×2', 'Gather×1', 'Shape×1', 'Tanh×1']);
+    // The workload goes into a result document as is: the shared schema accepts it unchanged.
+    const doc = { ...sampleResult(), workloads: [w] };
+    delete doc.energy;
+    expect(parseResult(doc)).toEqual({ ok: true, value: doc });
     expect(phases.map((p) => p.phase)).toEqual(['load', 'warmup', 'measure', 'measure', 'measure']);
     expect(phases.at(-1)).toEqual({ phase: 'measure', sample: 3, samples: 3, ms: w.timing.samplesMs[2] });
   });
@@ -148,7 +161,7 @@ describe('measureOnnx through onnxruntime-web', () => {
   test('the conv net with batch 2 on the WASM EP', async () => {
     const w = await measureOnnx(convNet(), { ep: 'wasm', ...FAST, inputShapes: { pixels: [2, 3, 8, 8] }, name: 'convnet.onnx' }, () => {});
     expect(w.flops).toBe(2 * CONVNET_FLOPS_PER_IMAGE);
-    expect(w.config['outputs']).toEqual([{ name: 'scores', type: 'float32', shape: [2, 5] }]);
+    expect(w.config['outputs']).toEqual(['scores: float32[2,5]']);
   });
 
   test('the conv net on the WebGPU EP (runs on SwiftShader too)', async () => {
@@ -158,7 +171,7 @@ describe('measureOnnx through onnxruntime-web', () => {
     expect(w.timing.samplesMs).toHaveLength(3);
     expect(w.timing.medianMs).toBeGreaterThan(0);
     expect(w.flops).toBe(CONVNET_FLOPS_PER_IMAGE);
-    expect(w.config['outputs']).toEqual([{ name: 'scores', type: 'float32', shape: [1, 5] }]);
+    expect(w.config['outputs']).toEqual(['scores: float32[1,5]']);
   });
 
   test('garbage bytes: OnnxLoadError before ort is asked', async () => {

@@ -248,8 +248,10 @@ function parseTensor(buf: Uint8Array): TensorInfo {
   let elemType = 0;
   let name = '';
   let raw: Uint8Array | null = null;
-  const ints: number[] = [];
-  const floats: number[] = [];
+  // Typed data fields are kept as views and decoded only for small tensors: an old-style model
+  // can hold hundreds of MB of weights in float_data, which must not become a JS array.
+  const floatFields: Field[] = [];
+  const intFields: Field[] = [];
   let external = false;
   for (const f of fields(buf)) {
     switch (f.no) {
@@ -260,11 +262,11 @@ function parseTensor(buf: Uint8Array): TensorInfo {
         elemType = f.num;
         break;
       case 4:
-        pushFloats(f, floats);
+        floatFields.push(f);
         break;
       case 5: // int32_data (also bool, uint8, int8, int16, uint16, float16 bits)
       case 7: // int64_data
-        pushVarints(f, ints);
+        intFields.push(f);
         break;
       case 8:
         name = utf8.decode(f.bytes);
@@ -280,6 +282,10 @@ function parseTensor(buf: Uint8Array): TensorInfo {
   const count = dims.reduce((a, b) => a * b, 1);
   let values: number[] | null = null;
   if (count <= SMALL) {
+    const floats: number[] = [];
+    const ints: number[] = [];
+    for (const f of floatFields) pushFloats(f, floats);
+    for (const f of intFields) pushVarints(f, ints);
     if (raw) values = rawValues(raw, elemType, count);
     else if (elemType === 1 && floats.length === count) values = floats;
     else if (INT_TYPES.has(elemType) && ints.length === count) values = ints;
@@ -1148,6 +1154,15 @@ function loadOrt(): Promise<OrtModule> {
   return ortPromise;
 }
 
+/** Strings in a workload's config are at most 200 characters (result schema). */
+const clip = (s: string): string => (s.length > 200 ? `${s.slice(0, 199)}…` : s);
+
+/** `onnx:<name>` within the result schema's identifier alphabet (A-Z a-z 0-9 ._:@/+-, ≤ 64). */
+export function workloadId(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._:@/+-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  return `onnx:${safe}`.slice(0, 64);
+}
+
 function ortMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -1183,8 +1198,8 @@ export async function measureOnnx(
   checkCancelled();
   let session: Ort.InferenceSession;
   try {
-    // ort may detach the buffer it is given; keep ours intact (the page may run the other EP next).
-    session = await ort.InferenceSession.create(bytes.slice(), { executionProviders: [opts.ep], graphOptimizationLevel: 'all' });
+    // ort copies the bytes into its WASM heap; the page keeps its own copy for the next run.
+    session = await ort.InferenceSession.create(bytes, { executionProviders: [opts.ep], graphOptimizationLevel: 'all' });
   } catch (e) {
     throw new OnnxLoadError(`onnxruntime-web (${opts.ep} execution provider) could not load the model: ${ortMessage(e)}`);
   }
@@ -1256,29 +1271,35 @@ export async function measureOnnx(
     const inputBytes = model.inputs.reduce((s, inp) => s + prod(shapes[inp.name]!) * (ELEM[inp.elemType]?.bytes ?? 0), 0);
     const bytesMoved = Math.round(model.initializerBytes + inputBytes + outputBytes);
     const name = model.graphName || opts.name || 'model';
+    const dims = (d: readonly (number | string | null)[] | null | undefined) => (d ? `[${d.map((x) => x ?? '?').join(',')}]` : '[?]');
     return {
-      id: `onnx:${name}`,
+      id: workloadId(name),
       kind: 'model',
+      // The result schema takes only scalars and short arrays of scalars (≤ 64 items, strings
+      // ≤ 200 chars) in `config`: inputs and outputs are one readable string each.
       config: {
         source: 'onnx',
-        graph: model.graphName || null,
-        file: opts.name ?? null,
-        producer: model.producer || null,
+        graph: clip(model.graphName) || null,
+        file: opts.name ? clip(opts.name) : null,
+        producer: clip(model.producer) || null,
         irVersion: model.irVersion,
         opset: model.opset,
         ep: opts.ep,
         // WASM threads: the CPU EP's, and those of any op the WebGPU EP leaves on the CPU.
         threads: ort.env.wasm.numThreads ?? null,
         crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
-        inputs: model.inputs.map((inp) => ({ name: inp.name, type: inp.type, shape: shapes[inp.name], role: inputRole(inp.name, inp.elemType) })),
-        outputs: model.outputs.map((o) => ({ name: o.name, type: o.type, shape: outputShapes[o.name] ?? null })),
+        inputs: model.inputs.slice(0, 64).map((inp) => clip(`${inp.name}: ${inp.type}${dims(shapes[inp.name])} ${inputRole(inp.name, inp.elemType)}`)),
+        outputs: model.outputs.slice(0, 64).map((o) => clip(`${o.name}: ${o.type}${dims(outputShapes[o.name] ?? o.dims)}`)),
         nodes: model.nodes,
-        ops: model.ops,
+        ops: Object.entries(model.ops)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, 64)
+          .map(([op, n]) => clip(`${op}×${n}`)),
         weightBytes: model.initializerBytes,
         seed,
         flopsCounted: count.complete,
         flopsProducts: count.counted,
-        flopsUnresolved: count.unresolved,
+        flopsUnresolved: count.unresolved.slice(0, 64).map(clip),
         flopsBasis: '2 × multiply-adds of MatMul, Gemm and Conv, shapes inferred from the graph',
         bytesBasis: 'weights read once + inputs + outputs (lower bound)',
         timedSpan: 'session.run: feeds in, outputs back in JS memory',
