@@ -77,7 +77,9 @@ async function main(): Promise<void> {
         error: (window as unknown as { __labError?: { name: string; message: string } }).__labError ?? null,
         available: document.querySelector('[data-testid="webgpu-status"]')?.getAttribute('data-available') ?? null,
         unavailableText: document.querySelector('[data-testid="webgpu-status"][data-available="false"]')?.textContent ?? null,
-        progress: [...document.querySelectorAll('.progress-list li')].map((li) => li.textContent ?? '').join(' | '),
+        progress: [...document.querySelectorAll('.progress-list li[data-status="running"]')]
+          .map((li) => `${li.querySelector('.mono')?.textContent ?? ''}: ${li.querySelector('.small')?.textContent ?? ''}`)
+          .join(' | '),
       }));
       if (state.available === 'false') fail(`no WebGPU adapter in this browser: ${state.unavailableText ?? ''}`, 4);
       if (state.error) fail(`the run failed: ${state.error.name}: ${state.error.message}`, 5);
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
 function printSummary(doc: ResultDocument, out: string | undefined): void {
   const a = doc.environment.adapter;
   console.log(`\nAdapter: ${a.vendor || '?'} / ${a.architecture || '?'}${a.isFallbackAdapter ? ' (fallback)' : ''} · timing: ${doc.environment.timing}`);
-  console.log(`Suite: ${doc.suite.preset} v${doc.suite.version} · app ${doc.app.version}`);
+  console.log(`Suite: preset ${doc.suite.preset}, version ${doc.suite.version} · app ${doc.app.version}`);
   for (const w of doc.workloads) {
     const rate = [w.gflops ? `${w.gflops.toPrecision(3)} GFLOP/s` : '', w.gbps ? `${w.gbps.toPrecision(3)} GB/s` : ''].filter(Boolean).join(', ');
     console.log(
