@@ -61,10 +61,15 @@ describe('countQuery: bert-tiny, 16 tokens (hand count)', () => {
     // x 128, pre W 128·128 + b 128, act out 128, cls W 128·2 + b 2, out 2 → ×4 bytes
     expect(cls?.bytes).toBe(4 * (128 + 16_384 + 128 + 128 + 256 + 2 + 2));
   });
-  test('f16 halves every byte except token ids', () => {
+  test('f16 halves the weight bytes only (activations and norms stay f32)', () => {
     const h = countQuery({ ...bertTiny16, model: { ...BERT_TINY, dtype: 'f16' } });
     expect(h.flops).toBe(q.flops);
-    expect(h.bytes).toBe((q.bytes - 16 * 4) / 2 + 16 * 4);
+    const d = 128, ffn = 512, T = 16, layers = 2, labels = 2;
+    // Weight elements read per query: token + position rows, per layer q/k/v/o + FFN (with
+    // biases), and the classifier head.
+    const perLayer = 4 * (d * d + d) + (d * ffn + ffn) + (ffn * d + d);
+    const weights = 2 * T * d + layers * perLayer + (d * d + d + d * labels + labels);
+    expect(q.bytes - h.bytes).toBe(2 * weights);
   });
 });
 

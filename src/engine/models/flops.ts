@@ -93,12 +93,20 @@ export function bytesPerElement(dtype: Dtype): number {
 
 const ID_BYTES = 4;
 
+/**
+ * Activations, norm parameters and the KV cache stay f32 in every dtype: 'f16' stores only the
+ * weight matrices and embedding tables in half precision (what the GPU runners do).
+ */
+const ACT_BYTES = 4;
+
 /** Accumulates dispatches of one phase; `flush` hands back the phase total. */
 class Tally {
   readonly kernels = new Map<KernelName, KernelCount>();
   matmul = 0;
   private phase: PhaseCount = { flops: 0, bytes: 0, dispatches: 0 };
-  constructor(private readonly b: number) {}
+  private readonly b = ACT_BYTES;
+  /** `wb`: bytes per weight element (matrices and embedding tables). */
+  constructor(readonly wb: number) {}
 
   add(name: KernelName, flops: number, bytes: number): void {
     const k = this.kernels.get(name) ?? { name, flops: 0, bytes: 0, count: 0 };
@@ -116,7 +124,7 @@ class Tally {
     const mm = 2 * m * n * k;
     this.matmul += mm;
     const flops = mm + (bias ? m * n : 0);
-    const bytes = this.b * (m * k + k * n + (bias ? n : 0) + m * n);
+    const bytes = this.b * (m * k + m * n) + this.wb * (k * n + (bias ? n : 0));
     this.add(name ?? (m === 1 ? 'gemv' : 'gemm'), flops, bytes);
   }
 
@@ -157,7 +165,8 @@ function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
   const E = ELEMENTWISE_FLOPS;
 
   // Token rows + position rows gathered and added.
-  t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * 3 * T * d);
+  // Token and position rows are weights; the summed row written is an activation.
+  t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * 2 * T * d + ACT_BYTES * T * d);
   t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
   for (let l = 0; l < c.layers; l++) {
     t.matmul_(T, d, q, true);
@@ -179,7 +188,7 @@ function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
   t.add(
     'classifier',
     headMatmul + d /* bias */ + d /* relu/tanh */ + c.labels /* bias */,
-    b * (d + d * d + d + d + d * c.labels + c.labels + c.labels),
+    ACT_BYTES * (d + d + c.labels) + b * (d * d + d + d * c.labels + c.labels),
   );
   const prefill = t.flush();
   return finish(t, prefill, null);
@@ -198,7 +207,7 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
 
   /** One pass over `m` new positions with `before` positions already in the cache. */
   const pass = (m: number, before: number): void => {
-    t.add('embedding', 0, ID_BYTES * m + b * 2 * m * d);
+    t.add('embedding', 0, ID_BYTES * m + b * m * d + ACT_BYTES * m * d);
     const keys = before + m;
     // Causal: the j-th new row (0-based) sees before + j + 1 keys.
     const pairs = m * before + (m * (m + 1)) / 2;
@@ -221,7 +230,7 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
     // Only the last position's logits are used: final norm, LM head, argmax on one row.
     t.elementwise('rmsnorm', d, E.rmsnorm, 1, d);
     t.matmul_(1, d, c.vocab, false);
-    t.add('argmax', E.argmax * c.vocab, b * c.vocab + ID_BYTES);
+    t.add('argmax', E.argmax * c.vocab, ACT_BYTES * c.vocab + ID_BYTES);
   };
 
   pass(P, 0);
