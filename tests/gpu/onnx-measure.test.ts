@@ -55,6 +55,17 @@ describe('FLOPs counted from the graph (no runtime)', () => {
   test('Conv, Gemm (transB) and MatMul with a dynamic batch', () => {
     expect(countGraphFlops(convNet(), { pixels: [2, 3, 8, 8] })).toEqual({ flops: 2 * CONVNET_FLOPS_PER_IMAGE, complete: true, counted: 3, unresolved: [] });
   });
+  test('ConvTranspose: output shape (stride 2) and FLOPs, then a MatMul on its flattened output', () => {
+    const g = new OnnxGraphBuilder('deconv');
+    const x = g.input('x', OnnxType.FLOAT, [1, 2, 3, 3]);
+    // W [Cin 2, Cout 4, 3, 3], stride 2: out spatial 2·(3 − 1) + 3 = 7 → [1, 4, 7, 7].
+    const y = g.op('ConvTranspose', [x, g.initializer('w', [2, 4, 3, 3], new Float32Array(72))], { strides: ints([2, 2]) });
+    const flat = g.op('Flatten', [y], { axis: int(1) }); // [1, 196]
+    g.op('MatMul', [flat, g.initializer('head', [196, 2], new Float32Array(392))], {}, 'out');
+    g.output('out', OnnxType.FLOAT, [1, 2]);
+    // ConvTranspose: 2 · |x| (18) · 4 · 3 · 3 = 1296; MatMul: 2 · 196 · 2 = 784.
+    expect(countGraphFlops(g.toBytes(), { x: [1, 2, 3, 3] })).toEqual({ flops: 1296 + 784, complete: true, counted: 2, unresolved: [] });
+  });
   test('a product the count does not model (Einsum) makes the count unknown, not partial', () => {
     const g = new OnnxGraphBuilder('einsum');
     const a = g.input('a', OnnxType.FLOAT, [4, 8]);

@@ -15,7 +15,7 @@
  * small int64 "shape arithmetic" subgraphs exporters emit: Shape → Gather/Slice → Concat →
  * Reshape) gives every MatMul/Gemm/Conv its operand shapes; the graph's own value_info, with
  * symbolic dims bound from the inputs, fills gaps. Counted: 2 FLOPs per multiply-add of MatMul,
- * Gemm and Conv (bias adds and element-wise work are not counted, unlike engine/models/flops.ts:
+ * Gemm, Conv and ConvTranspose (bias adds and element-wise work are not counted, unlike engine/models/flops.ts:
  * they are a few % at most and their cost depends on ort's fusions). When any such product's shape
  * cannot be inferred, or the graph holds products this count does not model (attention contrib
  * ops, Einsum, RNNs, quantized MatMul, control flow), `flops` is 0 and the timing carries the
@@ -558,7 +558,7 @@ export function resolveInputShapes(inputs: readonly OnnxValueInfo[], inputShapes
 // Shape inference and FLOP count.
 
 export interface FlopCount {
-  /** 2 × multiply-adds of MatMul, Gemm and Conv; 0 when `complete` is false. */
+  /** 2 × multiply-adds of MatMul, Gemm, Conv and ConvTranspose; 0 when `complete` is false. */
   flops: number;
   complete: boolean;
   /** Products counted, and the op types that prevented a complete count. */
@@ -568,7 +568,7 @@ export interface FlopCount {
 
 /** Products this count cannot model (their presence makes the count incomplete). */
 const UNCOUNTED_PRODUCTS = new Set([
-  'Einsum', 'ConvTranspose', 'ConvInteger', 'MatMulInteger', 'QLinearMatMul', 'QLinearConv', 'LSTM', 'GRU', 'RNN',
+  'Einsum', 'ConvInteger', 'MatMulInteger', 'QLinearMatMul', 'QLinearConv', 'LSTM', 'GRU', 'RNN',
   'Attention', 'MultiHeadAttention', 'GroupQueryAttention', 'MatMulNBits', 'FusedMatMul', 'FusedConv', 'FusedGemm',
   'If', 'Loop', 'Scan', 'DynamicQuantizeMatMul', 'MatMulIntegerToFloat', 'QAttention',
 ]);
@@ -578,7 +578,7 @@ const SAME_SHAPE = new Set([
   'LayerNormalization', 'SimplifiedLayerNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization',
   'Gelu', 'FastGelu', 'BiasGelu', 'QuickGelu', 'Dropout', 'Not', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Clip', 'LeakyRelu',
   'HardSigmoid', 'HardSwish', 'Softplus', 'Sin', 'Cos', 'BatchNormalization', 'InstanceNormalization', 'GroupNormalization',
-  'Elu', 'Selu', 'Celu', 'Mish', 'Sign', 'IsNaN', 'IsInf', 'Hardmax', 'LpNormalization', 'Trilu', 'RotaryEmbedding', 'CumSum',
+  'Elu', 'Selu', 'Celu', 'Mish', 'LRN', 'MeanVarianceNormalization', 'Shrink', 'ThresholdedRelu', 'Acos', 'Asin', 'Atan', 'Tan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'Softsign', 'Sign', 'IsNaN', 'IsInf', 'Hardmax', 'LpNormalization', 'Trilu', 'RotaryEmbedding', 'CumSum',
 ]);
 
 const BROADCAST = new Set([
@@ -756,6 +756,30 @@ function countFlops(m: ParsedModel, inputShapes: Record<string, number[]>): Flop
           }
           const channels = n.op === 'Conv' ? w![0]! : x[1]!;
           out = [[x[0]!, channels, ...os]];
+          break;
+        }
+        case 'ConvTranspose': {
+          const x = ins[0];
+          const w = ins[1];
+          if (!x || !w || x.length < 3 || w.length !== x.length) break;
+          const spatial = x.length - 2;
+          const kernel = attr('kernel_shape')?.ints ?? w.slice(2);
+          const strides = attr('strides')?.ints ?? kernel.map(() => 1);
+          const dil = attr('dilations')?.ints ?? kernel.map(() => 1);
+          const outPad = attr('output_padding')?.ints ?? kernel.map(() => 0);
+          const group = attr('group')?.i ?? 1;
+          const explicit = attr('output_shape')?.ints;
+          const autoPad = attr('auto_pad')?.s ?? 'NOTSET';
+          const pads = attr('pads')?.ints ?? [...kernel.map(() => 0), ...kernel.map(() => 0)];
+          const os: number[] = [];
+          for (let i = 0; i < spatial; i++) {
+            const full = strides[i]! * (x[2 + i]! - 1) + outPad[i]! + (kernel[i]! - 1) * dil[i]! + 1;
+            if (explicit) os.push(explicit[explicit.length - spatial + i]!);
+            else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') os.push(x[2 + i]! * strides[i]!);
+            else if (autoPad === 'VALID') os.push(full);
+            else os.push(full - pads[i]! - pads[i + spatial]!);
+          }
+          out = [[x[0]!, w[1]! * group, ...os]];
           break;
         }
         case 'GlobalAveragePool':
@@ -1006,6 +1030,17 @@ function countFlops(m: ParsedModel, inputShapes: Record<string, number[]>): Flop
         else {
           const K = attr('transA')?.i ? a[0]! : a[1]!;
           flops += 2 * prod(y) * K;
+          counted++;
+        }
+        break;
+      }
+      case 'ConvTranspose': {
+        // Each input element is scattered through (Cout / group) · prod(kernel) multiply-adds.
+        const x = shapeOf(n.inputs[0]);
+        const w = shapeOf(n.inputs[1]);
+        if (!x || !w || !shapeOf(n.outputs[0])) unresolved.add('ConvTranspose');
+        else {
+          flops += 2 * prod(x) * prod(w.slice(1));
           counted++;
         }
         break;
@@ -1300,7 +1335,7 @@ export async function measureOnnx(
         flopsCounted: count.complete,
         flopsProducts: count.counted,
         flopsUnresolved: count.unresolved.slice(0, 64).map(clip),
-        flopsBasis: '2 × multiply-adds of MatMul, Gemm and Conv, shapes inferred from the graph',
+        flopsBasis: '2 × multiply-adds of MatMul, Gemm, Conv and ConvTranspose, shapes inferred from the graph',
         bytesBasis: 'weights read once + inputs + outputs (lower bound)',
         timedSpan: 'session.run: feeds in, outputs back in JS memory',
       },
