@@ -4,21 +4,28 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
-import { ensureBuilt, serveDist } from '../../scripts/serve-dist.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt } from '../../scripts/serve-dist.ts';
+import { startServer, type RunningServer } from '../../server/app.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 
-let server: { url: string; close(): Promise<void> };
+// The production path: the same server `npm start` runs (CSP, isolation headers, PGlite).
+let server: RunningServer;
 let browser: Browser;
+const dataDir = mkdtempSync(join(tmpdir(), 'fal-e2e-'));
 
 beforeAll(async () => {
   await ensureBuilt(true);
-  server = await serveDist();
+  server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
   browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function openRun(page: Page, preset = 'ci'): Promise<void> {
@@ -35,7 +42,7 @@ async function openRun(page: Page, preset = 'ci'): Promise<void> {
       };
     }
   });
-  await page.goto(`${server.url}#/?preset=${preset}`);
+  await page.goto(`${server.url}/#/?preset=${preset}`);
   await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
 }
 
@@ -75,6 +82,26 @@ describe('the lab in a real browser', () => {
     await page.locator('[data-testid="lang"]').selectOption('fr');
     expect(((await page.locator('[data-testid="results"]').textContent()) ?? '').toLowerCase()).toContain('estimation');
     expect(await page.evaluate(() => (window as unknown as { __mainThreadGpuCalls: number }).__mainThreadGpuCalls)).toBe(0);
+
+    // Opt-in upload: the exact anonymized payload is shown, consent is required, then the
+    // receipt gives an id and a withdrawal token; the open dataset then lists the result.
+    await page.locator('[data-testid="lang"]').selectOption('en');
+    await page.locator('[data-testid="upload-review"]').click();
+    const payload = JSON.parse((await page.locator('[data-testid="upload-payload"]').textContent()) ?? '{}') as ResultDocument & Record<string, unknown>;
+    expect(payload.environment.adapter.vendor).toBe('google');
+    expect(JSON.stringify(payload)).not.toMatch(/Mozilla|HeadlessChrome/);
+    await expect(page.locator('[data-testid="upload-send"]').isDisabled()).resolves.toBe(true);
+    await page.locator('[data-testid="upload-consent"]').check();
+    await page.locator('[data-testid="upload-send"]').click();
+    await page.locator('[data-testid="upload-token"]').waitFor({ timeout: 30_000 });
+    const listed = (await (await fetch(`${server.url}/api/results`)).json()) as { items: { doc: ResultDocument }[] };
+    expect(listed.items).toHaveLength(1);
+    expect(listed.items[0]!.doc.workloads.map((w) => w.id)).toEqual(doc.workloads.map((w) => w.id));
+    expect(listed.items[0]!.doc.energy?.ratio.p50).toBeCloseTo(doc.energy!.ratio.p50, 9);
+
+    // The run is in the local history, marked as shared.
+    await page.goto(`${server.url}/#/history`);
+    await expect(page.locator('[data-testid="history-row"]').count()).resolves.toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -119,7 +146,7 @@ describe('without WebGPU', () => {
       const page = await noGpu.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${server.url}#/`);
+      await page.goto(`${server.url}/#/`);
       const card = page.locator('[data-testid="webgpu-status"][data-available="false"]');
       await card.waitFor({ timeout: 60_000 });
       const text = (await card.textContent()) ?? '';
