@@ -26,7 +26,8 @@ export interface PreparedWorkload {
   bytes: number;
   config: Record<string, unknown>;
   verified: boolean;
-  /** Largest storage binding the workload needs, to raise device limits only as far as needed. */
+  /** The buffer holding the result (for benchmarks that time a full round trip). */
+  output: GPUBuffer;
   destroy(): void;
 }
 
@@ -128,7 +129,7 @@ export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec
         }
       }
       return {
-        dispatches: [d], flops: d.flops, bytes: d.bytes, config: { ...shape, workgroupSize: FMA_WORKGROUP }, verified: true,
+        dispatches: [d], flops: d.flops, bytes: d.bytes, config: { ...shape, workgroupSize: FMA_WORKGROUP }, verified: true, output: out,
         destroy: () => { out.destroy(); u.destroy(); },
       };
     }
@@ -157,7 +158,7 @@ export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec
       }
       if (got[got.length - 1] !== pattern[pattern.length - 1]) throw new VerificationError('copy: the last word was not copied');
       return {
-        dispatches: [d], flops: d.flops, bytes: d.bytes, config: { bytes, workgroupSize: COPY_WORKGROUP }, verified: true,
+        dispatches: [d], flops: d.flops, bytes: d.bytes, config: { bytes, workgroupSize: COPY_WORKGROUP }, verified: true, output: dst,
         destroy: () => { src.destroy(); dst.destroy(); u.destroy(); },
       };
     }
@@ -194,7 +195,7 @@ export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec
         }
       }
       return {
-        dispatches: [d], flops: d.flops, bytes: d.bytes, config: { m, n, k, dtype: 'f32' }, verified: true,
+        dispatches: [d], flops: d.flops, bytes: d.bytes, config: { m, n, k, dtype: 'f32' }, verified: true, output: c,
         destroy: () => { a.destroy(); b.destroy(); c.destroy(); for (const u of uniforms) u.destroy(); },
       };
     }
