@@ -420,8 +420,9 @@ function SamplesChart({ series }: { series: { ep: OnnxEp; ms: number[] }[] }) {
       height: 180,
       legend: { show: series.length > 1 },
       scales: { x: { time: false } },
-      axes: [{ ...axisStyle(), label: t('model.onnx.sample') }, { ...axisStyle(), label: 'ms', size: 60 }],
-      series: [{}, ...series.map((s) => ({ label: t(`model.onnx.ep.${s.ep}`), stroke: cssVar(...EP_COLOURS[s.ep]), width: 2, points: { show: true, size: 6 } }))],
+      // Runs are whole numbers: no ticks between them.
+      axes: [{ ...axisStyle(), label: t('model.onnx.sample'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] }, { ...axisStyle(), label: 'ms', size: 60 }],
+      series: [{ label: t('model.onnx.sample') }, ...series.map((s) => ({ label: t(`model.onnx.ep.${s.ep}`), stroke: cssVar(...EP_COLOURS[s.ep]), width: 2, points: { show: true, size: 6 } }))],
     }),
     // Recreated only when the set of EPs changes; data flows through setData.
     [key],
