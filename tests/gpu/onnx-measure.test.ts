@@ -211,11 +211,12 @@ describe('measureOnnx through onnxruntime-web', () => {
 
 describe('ModelView (#/model) with the real lab worker', () => {
   /** Waits for a selector (the worker runs ort; no wall-clock assertion, only a generous ceiling). */
-  async function find(root: HTMLElement, selector: string): Promise<HTMLElement> {
+  async function find(root: HTMLElement, selector: string, text?: string): Promise<HTMLElement> {
     return vi.waitFor(
       () => {
         const el = root.querySelector<HTMLElement>(selector);
-        if (!el) throw new Error(`${selector} not there yet`);
+        // The view's state is module-level (it survives navigation): wait for *this* model.
+        if (!el || (text && !el.textContent?.includes(text))) throw new Error(`${selector} not there yet`);
         return el;
       },
       { timeout: 60_000, interval: 50 },
@@ -236,8 +237,7 @@ describe('ModelView (#/model) with the real lab worker', () => {
       dt.items.add(new File([convNet() as Uint8Array<ArrayBuffer>], 'convnet.onnx'));
       file.files = dt.files;
       file.dispatchEvent(new Event('change', { bubbles: true }));
-      const info = await find(root, '[data-testid=onnx-info]');
-      expect(info.textContent).toContain('convnet');
+      await find(root, '[data-testid=onnx-info]', 'convnet');
       // One dynamic dimension, the symbolic batch "N", default 1: set it to 2.
       const dims = [...root.querySelectorAll<HTMLInputElement>('.onnx-dims input')];
       expect(dims).toHaveLength(1);
@@ -265,6 +265,34 @@ describe('ModelView (#/model) with the real lab worker', () => {
       root.remove();
     }
   }, 120_000);
+
+  test('a graph ort rejects: the worker’s OnnxLoadError crosses comlink by name into the table', async () => {
+    capsState.value = { status: 'loading' }; // no WebGPU known: the view runs the CPU reference only
+    const g = new OnnxGraphBuilder('unknown-op');
+    g.op('NoSuchOperator', [g.input('a', OnnxType.FLOAT, [2])], {}, 'y');
+    g.output('y', OnnxType.FLOAT, [2]);
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(h(ModelView, null), root);
+    try {
+      const file = root.querySelector<HTMLInputElement>('[data-testid=onnx-file]')!;
+      const dt = new DataTransfer();
+      dt.items.add(new File([g.toBytes() as Uint8Array<ArrayBuffer>], 'bad-op.onnx'));
+      file.files = dt.files;
+      file.dispatchEvent(new Event('change', { bubbles: true }));
+      await find(root, '[data-testid=onnx-info]', 'unknown-op');
+      expect(root.querySelector<HTMLInputElement>('input[name=onnx-ep][value=wasm]')!.checked).toBe(true);
+      expect(root.querySelector<HTMLInputElement>('input[name=onnx-ep][value=webgpu]')!.disabled).toBe(true);
+      root.querySelector<HTMLButtonElement>('[data-testid=onnx-run]')!.click();
+      const cell = await find(root, 'tr[data-ep=wasm] td[data-error-name]');
+      expect(cell.dataset['errorName']).toBe('OnnxLoadError');
+      expect(cell.textContent).toMatch(/NoSuchOperator/);
+      expect(root.querySelector('tr[data-ep=webgpu]')).toBeNull();
+    } finally {
+      render(null, root);
+      root.remove();
+    }
+  }, 60_000);
 
   test('garbage file: the load error is shown, no settings', async () => {
     const root = document.createElement('div');
