@@ -1184,6 +1184,8 @@ function loadOrt(): Promise<OrtModule> {
     ort.env.wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
     // Threads need SharedArrayBuffer, available only when cross-origin isolated.
     if (!globalThis.crossOriginIsolated) ort.env.wasm.numThreads = 1;
+    // ort warns on every session that shape ops stay on the CPU: expected, and said in the UI.
+    ort.env.logLevel = 'error';
     return ort;
   });
   return ortPromise;

@@ -8,14 +8,14 @@
  * bytes, transferred to the worker.
  */
 import { signal } from '@preact/signals';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { dynamicDims, inspectOnnx, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../engine/onnx/measure.ts';
 import { fmt, t } from '../../i18n/index.ts';
 import { Comlink, getLab } from '../../lab/client.ts';
 import type { Workload } from '../../shared/result.ts';
 import { axisStyle, Chart, cssVar } from '../Chart.tsx';
-import { hrefFor } from '../router.ts';
+import { hrefFor, location } from '../router.ts';
 import { capsState } from '../state.ts';
 import './model.css';
 
@@ -544,6 +544,11 @@ function errorHint(name: string): string {
 
 export function ModelView() {
   const s = source.value;
+  // `#/model?url=…` pre-fills the address; downloading stays the visitor's decision.
+  const linked = location.value.params.get('url');
+  useEffect(() => {
+    if (linked && !url.value) url.value = linked;
+  }, [linked]);
   return (
     <div class="onnx-view" data-testid="model-view">
       <section class="card">
