@@ -207,7 +207,7 @@ describe('suites', () => {
   test('f16 is recorded in every config when the adapter has shader-f16', () => {
     const s = resolveSuite('ci', { f16: true });
     expect(s.workloads.every((w) => w.model.dtype === 'f16')).toBe(true);
-    expect(s.notes[0]?.params).toEqual({ dtype: 'f16' });
+    expect(s.notes[0]?.key).toBe('model.note.dtypeF16');
     expect(resolveSuite('ci').workloads.every((w) => w.model.dtype === 'f32')).toBe(true);
   });
   test('quick fits the default limits with DistilBERT and SmolLM2 (embedding 113.2 MB ≤ 134.2 MB)', () => {

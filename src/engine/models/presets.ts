@@ -167,7 +167,11 @@ export function resolveSuite(preset: PresetName, opts: ResolveOptions = {}): Sui
   const seed = opts.seed ?? DEFAULT_SEED;
   const dtype: Dtype = opts.f16 ? 'f16' : 'f32';
   const answer = opts.answer ?? 'short';
-  const notes: SuiteNote[] = [note('model.note.dtype', { dtype }, dtype === 'f16' ? 'weight matrices stored in f16, activations and accumulation in f32' : 'weights and activations in f32')];
+  const notes: SuiteNote[] = [
+    dtype === 'f16'
+      ? note('model.note.dtypeF16', {}, 'weight matrices stored in f16, activations and accumulation in f32')
+      : note('model.note.dtype', { dtype }, 'weights and activations in f32'),
+  ];
   let workloads: ModelWorkloadSpec[];
   switch (preset) {
     case 'ci':
