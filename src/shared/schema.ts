@@ -40,10 +40,16 @@ export const LIMITS = {
   maxRatio: 1e6,
 } as const;
 
-/** Adapter vendors WebGPU implementations report (Dawn, WebKit, Gecko); "" when hidden. */
+/**
+ * Adapter vendors WebGPU implementations report: exactly the vendors of Dawn's
+ * `src/dawn/gpu_info.json` (Chrome; Safari reports "apple", already in the list), plus "" where
+ * the adapter is hidden (Firefox's empty `adapter.info`, privacy modes). Spelled as Dawn spells
+ * them ("img-tec", not "imagination"): a vendor missing here keeps that hardware out of the
+ * dataset, a name no browser reports only invites typos.
+ */
 export const KNOWN_VENDORS = [
-  '', 'nvidia', 'amd', 'intel', 'apple', 'qualcomm', 'arm', 'google', 'microsoft',
-  'imagination', 'samsung', 'mesa', 'broadcom', 'huawei', 'unknown',
+  '', 'nvidia', 'amd', 'intel', 'apple', 'qualcomm', 'arm', 'img-tec', 'samsung', 'huawei',
+  'broadcom', 'google', 'microsoft', 'mesa', 'verisilicon',
 ] as const;
 
 export const KNOWN_PRESETS = ['ci', 'quick', 'paper', 'custom'] as const;
