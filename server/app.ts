@@ -42,12 +42,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The app's Content Security Policy: same-origin everything, WASM compilation, blob: workers. */
+/**
+ * The app's Content Security Policy: same-origin everything, WASM compilation, blob: workers.
+ * connect-src also allows any https: origin because #/model loads an ONNX model from a URL the
+ * user types (fetch from the worker); plain http: and other schemes stay blocked.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
-  "connect-src 'self'",
+  "connect-src 'self' https:",
   "img-src 'self' data:",
   "style-src 'self' 'unsafe-inline'",
   "object-src 'none'",
@@ -185,7 +189,8 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
 
   app.delete('/api/results/:id', writeLimit, async (c) => {
     const auth = c.req.header('authorization') ?? '';
-    const token = auth.match(/^Bearer\s+([A-Za-z0-9_-]{1,128})$/)?.[1] ?? c.req.query('token') ?? '';
+    // Header only, never `?token=`: a URL lands in access logs, proxy logs and browser history.
+    const token = auth.match(/^Bearer\s+([A-Za-z0-9_-]{1,128})$/)?.[1] ?? '';
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(token)) return jsonError(c, 403, 'a deletion token is required (Authorization: Bearer <token>)');
     const outcome = await store.remove(c.req.param('id') ?? '', token);
     switch (outcome) {

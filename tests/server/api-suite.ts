@@ -85,6 +85,11 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       expect(((await wrong.json()) as { error: string }).error).toMatch(/wrong deletion token/);
       expect((await fetch(`${base}/api/results/${id}`, { method: 'DELETE' })).status).toBe(403);
       expect((await fetch(`${base}/api/results/AAAAAAAAAAAAAAAA`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      // The token in the query string is refused even when right: URLs end up in access logs,
+      // proxy logs and browser history, so the token travels only in the Authorization header.
+      const inQuery = await fetch(`${base}/api/results/${id}?token=${token}`, { method: 'DELETE' });
+      expect(inQuery.status).toBe(403);
+      expect(((await inQuery.json()) as { error: string }).error).toBe('a deletion token is required (Authorization: Bearer <token>)');
       expect(await total(base)).toBe(1);
       const right = await fetch(`${base}/api/results/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
       expect(right.status).toBe(204);
