@@ -68,8 +68,9 @@ describe('static SPA', () => {
       expect(root.headers.get('cross-origin-opener-policy')).toBe('same-origin');
       expect(root.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
       expect(root.headers.get('content-security-policy')).toBe(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' https:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
       );
+      // connect-src allows https: so #/model can fetch an ONNX model from another origin.
       expect(await root.text()).toContain('<title>lab</title>');
       const wasm = await fetch(`${s.url}/assets/ort.wasm`);
       expect(wasm.headers.get('content-type')).toBe('application/wasm');
