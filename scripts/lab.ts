@@ -25,8 +25,9 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function parseCli() {
+  try {
+    return parseArgs({
     options: {
       preset: { type: 'string', default: 'ci' },
       out: { type: 'string' },
@@ -37,13 +38,25 @@ async function main(): Promise<void> {
       param: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
-  });
+    });
+  } catch (e) {
+    fail(`${(e as Error).message}\n${USAGE}`, 2);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCli();
   if (values.help) {
     console.log(USAGE);
     return;
   }
   const preset = values.preset ?? 'ci';
   if (!['ci', 'quick', 'paper', 'custom'].includes(preset)) fail(`unknown preset "${preset}"\n${USAGE}`, 2);
+  const timeoutS = Number(values.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) fail(`--timeout expects a positive number of seconds, got "${values.timeout}"`, 2);
+  if (values.country !== undefined && !/^[A-Z]{3}$/.test(values.country)) {
+    fail(`--country expects an ISO 3166 alpha-3 code such as FRA or USA, got "${values.country}"`, 2);
+  }
   const log = (s: string) => (values.json ? process.stderr.write(`${s}\n`) : console.log(s));
 
   let executablePath: string;
@@ -69,7 +82,7 @@ async function main(): Promise<void> {
     }
     await page.goto(`${server.url}#/?${params}`);
     log(`lab: running preset "${preset}" in ${executablePath}…`);
-    const deadline = Date.now() + Number(values.timeout) * 1000;
+    const deadline = Date.now() + timeoutS * 1000;
     let lastLine = '';
     for (;;) {
       const state = await page.evaluate(() => ({

@@ -21,8 +21,10 @@ declare global {
     __labDebug?: { loseDevice(): Promise<boolean> };
   }
 }
-// Lets tests (and curious visitors) simulate a GPU reset mid-run.
-window.__labDebug = { loseDevice: () => getLab().loseDevice() };
+// `?debug=1` in the address lets tests (and curious visitors) simulate a GPU reset mid-run.
+if (new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('debug') === '1') {
+  window.__labDebug = { loseDevice: () => getLab().loseDevice() };
+}
 effect(() => {
   const s = runState.value;
   if (s.kind === 'done') window.__labResult = lastDoc.value;

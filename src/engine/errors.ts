@@ -22,6 +22,10 @@ export class RunCancelledError extends Error {
   }
 }
 
+export class TabHiddenError extends Error {
+  override name = 'TabHiddenError';
+}
+
 export class VerificationError extends Error {
   override name = 'VerificationError';
 }
@@ -38,6 +42,7 @@ export const KNOWN_ERROR_NAMES = [
   'WebGpuUnavailableError',
   'DeviceLostError',
   'RunCancelledError',
+  'TabHiddenError',
   'VerificationError',
   'GpuValidationError',
   'OutOfMemoryError',

@@ -103,7 +103,10 @@ const FMA_ADD = 0.001;
 export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec: MicroSpec): Promise<PreparedWorkload> {
   switch (spec.id) {
     case 'fma-peak': {
-      const shape = { invocations: Math.ceil(spec.invocations / FMA_WORKGROUP) * FMA_WORKGROUP, iterations: spec.iterations };
+      // Every launched invocation runs the loop (the shader has no bounds check), so count the
+      // invocations the 2D grid actually launches.
+      const [gx, gy] = fmaPeakMeta.workgroups({ invocations: spec.invocations, iterations: spec.iterations });
+      const shape = { invocations: gx * gy * FMA_WORKGROUP, iterations: spec.iterations };
       const out = storage(device, 'FmaPeak.result', shape.invocations * 16);
       const params = new ArrayBuffer(16);
       new Uint32Array(params, 0, 2).set([shape.iterations, FMA_ROW_WORKGROUPS * FMA_WORKGROUP]);

@@ -7,7 +7,7 @@
  */
 import type { TimingRecord, TimingSource } from '../shared/result.ts';
 import { type Dispatch, encodeDispatches } from './dispatch.ts';
-import { DeviceLostError, RunCancelledError } from './errors.ts';
+import { RunCancelledError, TabHiddenError } from './errors.ts';
 
 export class InvalidMeasurementError extends Error {
   override name = 'InvalidMeasurementError';
@@ -177,10 +177,12 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
     await control.whenVisible(opts.onPause);
     await timer.run(list, 1);
   }
-  // Calibrate the batch so one sample lasts ≥ minBatchMs (twice, since the first may include lazy work).
+  // Calibrate the batch so one sample lasts ≥ minBatchMs (twice, since the first may include
+  // lazy work). Both probes are warm-up runs too, and are counted as such.
   await control.whenVisible(opts.onPause);
   let probe = await timer.run(list, 1);
   probe = await timer.run(list, 1);
+  const warmupRuns = opts.warmup + 2;
   const unitMs = probe.gpuMs ?? probe.wallMs;
   const batch = Math.max(1, Math.min(maxBatch, Math.ceil((minBatchMs * 1.5) / Math.max(unitMs, 1e-4))));
 
@@ -200,7 +202,9 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
       hiddenDropped++;
       flags.add('tab-hidden');
       s--;
-      if (hiddenDropped > opts.samples) throw new DeviceLostError('The tab stayed hidden: the measurement cannot proceed.');
+      if (hiddenDropped > opts.samples) {
+        throw new TabHiddenError('The tab kept being hidden during the measurement: keep the lab visible while it runs, then run again.');
+      }
       continue;
     }
     gpu.push(t.gpuMs === null ? Number.NaN : t.gpuMs / batch);
@@ -209,8 +213,19 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
     opts.onSample?.(shown, s, opts.samples);
   }
 
-  const primary = timer.source === 'gpu-timestamp' ? gpu : wall;
-  const { kept, dropped } = cleanDeltas(primary);
+  // Timestamps can come back unusable (driver quirks, counter resets): then the wall clock we
+  // took beside them is the measurement, and the record says so.
+  let source: TimingSource = timer.source;
+  let { kept, dropped } = cleanDeltas(source === 'gpu-timestamp' ? gpu : wall);
+  if (source === 'gpu-timestamp' && kept.length < 2) {
+    const fromWall = cleanDeltas(wall);
+    if (fromWall.kept.length >= 2) {
+      source = 'wall-clock';
+      flags.add('timestamps-invalid');
+      ({ kept, dropped } = { kept: fromWall.kept, dropped: gpu.length - fromWall.kept.length });
+    }
+  }
+  const primary = source === 'gpu-timestamp' ? gpu : wall;
   if (kept.length < 2) {
     throw new InvalidMeasurementError(
       `Only ${kept.length} of ${primary.length} timing samples were valid (the rest were negative, zero or non-finite): no measurement.`,
@@ -220,10 +235,10 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
   const wallKept = cleanDeltas(wall).kept;
   if (s.cv !== null && s.cv > HIGH_CV) flags.add('high-variability');
   if (dropped > 0) flags.add('dropped-samples');
-  if (timer.source === 'gpu-timestamp' && batch * s.median < minBatchMs) flags.add('below-quantization-target');
+  if (source === 'gpu-timestamp' && batch * s.median < minBatchMs) flags.add('below-quantization-target');
   return {
-    source: timer.source,
-    warmup: opts.warmup,
+    source,
+    warmup: warmupRuns,
     samplesMs: kept,
     medianMs: s.median,
     p10Ms: s.p10,

@@ -81,7 +81,8 @@ export function buildPlan(opts: PlanOptions): { plan: MeasurementPlan; notes: Su
     micro: fitted,
     models: suite.workloads,
     warmup: light ? 1 : 2,
-    samples: light ? 5 : 10,
+    // Six samples at least: the 95 % CI of the median needs n ≥ 6 (order statistics).
+    samples: light ? 6 : 10,
     modelSamples: light ? 3 : 5,
     minBatchMs: 2,
     profileRuns: light ? 1 : 2,

@@ -77,6 +77,11 @@ export interface Workload {
   gbps?: number | null;
   /** Model workloads: tokens per second of prefill and decode (general model). */
   tokensPerSecond?: { prefill: number | null; decode: number | null };
+  /**
+   * How the per-kernel breakdown was obtained: one pass per dispatch adds overhead to every
+   * kernel, so the profiled times are scaled (by `scale`) to sum to the batched query median.
+   */
+  profile?: { runs: number; rawTotalMs: number; scale: number };
   /** Whether the output matched the CPU reference before timing (micro kernels). */
   verified?: boolean;
   dtype?: 'f32' | 'f16';

@@ -188,6 +188,7 @@ function KernelChart({ general, specialized }: { general: Workload; specialized:
     <figure>
       <h3>{t('results.breakdown')}</h3>
       <Chart options={options} data={data} label={t('results.breakdownLabel')} />
+      {general.profile ? <p class="small muted">{t('results.breakdownScaled', { scale: fmt(general.profile.scale, 2) })}</p> : null}
       <div class="table-wrap">
         <table class="small">
           <thead>

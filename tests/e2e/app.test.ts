@@ -28,7 +28,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openRun(page: Page, preset = 'ci'): Promise<void> {
+async function openRun(page: Page, preset = 'ci', extra = ''): Promise<void> {
   // Count main-thread WebGPU use: all GPU work must happen in the worker.
   await page.addInitScript(() => {
     const w = window as unknown as { __mainThreadGpuCalls: number };
@@ -42,7 +42,7 @@ async function openRun(page: Page, preset = 'ci'): Promise<void> {
       };
     }
   });
-  await page.goto(`${server.url}/#/?preset=${preset}`);
+  await page.goto(`${server.url}/#/?preset=${preset}${extra}`);
   await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
 }
 
@@ -102,13 +102,15 @@ describe('the lab in a real browser', () => {
     // The run is in the local history, marked as shared.
     await page.goto(`${server.url}/#/history`);
     await expect(page.locator('[data-testid="history-row"]').count()).resolves.toBeGreaterThanOrEqual(1);
+    // The GPU-reset hook exists only in debug mode.
+    expect(await page.evaluate(() => typeof window.__labDebug)).toBe('undefined');
     expect(errors).toEqual([]);
     await page.close();
   });
 
   test('a lost device ends the run with a message, and the page can run again', async () => {
     const page = await browser.newPage();
-    await openRun(page);
+    await openRun(page, 'ci', '&debug=1');
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="progress"] li[data-status="running"]').first().waitFor({ timeout: 30_000 });
     // Wait until the worker holds a device, then destroy it as a driver reset would.

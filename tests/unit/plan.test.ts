@@ -63,4 +63,20 @@ describe('per-kernel aggregation', () => {
     expect(phases['prefill']).toBeCloseTo(2.3, 12);
     expect(phases['decode']).toBeCloseTo(2.5, 12);
   });
+  test('scales the breakdown to the measured query median, keeping proportions', () => {
+    const list = [d('gemm', 10, 'prefill'), d('softmax', 1, 'decode')];
+    const runs = [
+      [3, 1],
+      [3, 1],
+    ];
+    // Profiled total 4 ms; the batched query measured 2 ms → every share halves.
+    const agg = aggregateProfile(list, runs, 2);
+    expect(agg.rawTotalMs).toBe(4);
+    expect(agg.scale).toBe(0.5);
+    expect(agg.kernels.map((k) => [k.name, k.medianMs])).toEqual([
+      ['gemm', 1.5],
+      ['softmax', 0.5],
+    ]);
+    expect(agg.phases).toEqual({ prefill: 1.5, decode: 0.5 });
+  });
 });

@@ -94,6 +94,9 @@ export const core = {
     'error.VerificationError': 'A kernel gave wrong results on this GPU, so it was not timed. Please report it with your browser and GPU.',
     'error.GpuValidationError': 'The GPU rejected a command. Please report it with your browser and GPU.',
     'error.InvalidMeasurementError': 'The timings were not usable (negative or zero). Close other GPU work and try again.',
+    'error.TabHiddenError': 'Keep this tab visible while the lab measures: a hidden tab is throttled by the browser.',
+    'flag.timestamps-invalid': 'GPU timestamps unusable: wall-clock time used instead',
+    'results.breakdownScaled': 'Each kernel was timed in its own pass (which adds overhead), then the shares were scaled to sum to the measured query time (×{scale}).',
     'error.ModelConfigError': 'A custom setting is invalid: check the address parameters.',
 
     'results.title': 'Results',
@@ -238,6 +241,9 @@ export const core = {
     'error.VerificationError': 'Un noyau a donné un résultat faux sur ce GPU, il n’a donc pas été chronométré. Merci de le signaler avec votre navigateur et votre GPU.',
     'error.GpuValidationError': 'Le GPU a rejeté une commande. Merci de le signaler avec votre navigateur et votre GPU.',
     'error.InvalidMeasurementError': 'Les temps mesurés sont inutilisables (négatifs ou nuls). Fermez les autres travaux GPU et réessayez.',
+    'error.TabHiddenError': 'Gardez cet onglet visible pendant la mesure : le navigateur ralentit les onglets masqués.',
+    'flag.timestamps-invalid': 'horodatages GPU inutilisables : temps à l’horloge utilisé à la place',
+    'results.breakdownScaled': 'Chaque noyau a été chronométré dans sa propre passe (ce qui ajoute un surcoût), puis les parts ont été mises à l’échelle pour totaliser le temps de requête mesuré (×{scale}).',
     'error.ModelConfigError': 'Un réglage personnalisé est invalide : vérifiez les paramètres de l’adresse.',
 
     'results.title': 'Résultats',
