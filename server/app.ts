@@ -208,7 +208,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   });
 
   app.get('/api/stats', async (c) => {
-    c.header('Cache-Control', 'no-cache'); // cheap: the store caches aggregates between writes
+    c.header('Cache-Control', 'no-cache'); // cheap: the store caches aggregates (own writes invalidate, 5 s TTL)
     return c.json(await store.stats());
   });
 

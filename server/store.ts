@@ -30,14 +30,32 @@ function dayString(d: string | Date): string {
 
 const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
+/**
+ * How long a process may serve cached aggregates. Its own writes invalidate the cache at once,
+ * but with PostgreSQL several server processes share the rows and none sees the others' writes:
+ * the TTL bounds that staleness to a few seconds while keeping /api/stats cheap under load.
+ */
+export const STATS_TTL_MS = 5_000;
+
+export interface StoreOptions {
+  /** Milliseconds clock for the stats TTL (tests pass a fake one). */
+  now?: () => number;
+  statsTtlMs?: number;
+}
+
 export class ResultStore {
   /**
-   * Aggregates are recomputed only after a write: reads of /api/stats between writes share one
-   * computation (single flight), which is what makes the endpoint cheap under read load.
+   * Aggregates are recomputed after a write of this process or once the TTL has passed: reads
+   * in between share one computation (single flight), which keeps the endpoint cheap.
    */
-  private statsCache: Promise<DatasetStats> | null = null;
+  private statsCache: { promise: Promise<DatasetStats>; at: number } | null = null;
+  private readonly now: () => number;
+  private readonly statsTtlMs: number;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, opts: StoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.statsTtlMs = opts.statsTtlMs ?? STATS_TTL_MS;
+  }
 
   private invalidate(): void {
     this.statsCache = null;
@@ -114,13 +132,16 @@ export class ResultStore {
   }
 
   stats(): Promise<DatasetStats> {
-    this.statsCache ??= this.computeStats();
-    const cached = this.statsCache;
-    // A failed computation must not stay cached.
-    cached.catch(() => {
-      if (this.statsCache === cached) this.statsCache = null;
-    });
-    return cached;
+    const now = this.now();
+    if (this.statsCache === null || now - this.statsCache.at >= this.statsTtlMs) {
+      const entry = { promise: this.computeStats(), at: now };
+      this.statsCache = entry;
+      // A failed computation must not stay cached.
+      entry.promise.catch(() => {
+        if (this.statsCache === entry) this.statsCache = null;
+      });
+    }
+    return this.statsCache.promise;
   }
 
   private async computeStats(): Promise<DatasetStats> {
