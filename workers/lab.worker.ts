@@ -5,7 +5,7 @@ import { runPlan } from '../src/engine/runner.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import { computeEnergy } from '../src/energy/index.ts';
 import type { LabApi } from '../src/lab/api.ts';
-import { measureOnnx } from '../src/engine/onnx/measure.ts';
+import { inspectOnnx, measureOnnx } from '../src/engine/onnx/measure.ts';
 
 let control: RunControl | null = null;
 let current: AcquiredDevice | null = null;
@@ -33,6 +33,9 @@ const api: LabApi = {
   },
   async computeEnergy(doc, ctx, opts) {
     return computeEnergy(doc, ctx, opts);
+  },
+  async inspectOnnx(bytes) {
+    return inspectOnnx(bytes);
   },
   async measureOnnx(bytes, opts, onProgress) {
     if (control) throw new Error('A run is already in progress.');

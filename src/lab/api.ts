@@ -5,7 +5,7 @@
 import type { Capabilities } from '../engine/device.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
-import type { OnnxMeasureOptions, OnnxProgress } from '../engine/onnx/measure.ts';
+import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../engine/onnx/measure.ts';
 import type { EnergyContext } from '../energy/index.ts';
 
 export type { Capabilities, EngineRunOutput, MeasurementPlan, Progress };
@@ -26,6 +26,8 @@ export interface LabApi {
    * (`Comlink.transfer(bytes, [bytes.buffer])`); `cancel()` stops it between samples.
    */
   measureOnnx(bytes: Uint8Array, opts: OnnxMeasureOptions, onProgress: (p: OnnxProgress) => void): Promise<Workload>;
+  /** Parses an ONNX file's graph (inputs, outputs, opset, dims) off the main thread. */
+  inspectOnnx(bytes: Uint8Array): Promise<OnnxGraphInfo>;
   /** Test and demo hook: destroys the current device as a driver reset would. */
   loseDevice(): Promise<boolean>;
 }

@@ -10,7 +10,7 @@
 import { signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { dynamicDims, inspectOnnx, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../engine/onnx/measure.ts';
+import { dynamicDims, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../engine/onnx/measure.ts';
 import { fmt, t } from '../../i18n/index.ts';
 import { Comlink, getLab } from '../../lab/client.ts';
 import type { Workload } from '../../shared/result.ts';
@@ -51,9 +51,10 @@ let download: AbortController | null = null;
 // ---------------------------------------------------------------------------------------------
 // Loading.
 
-function accept(bytes: Uint8Array, label: string): void {
+async function accept(bytes: Uint8Array, label: string): Promise<void> {
   try {
-    const info = inspectOnnx(bytes);
+    // Parsed in the worker: a large model would block the page for a long task.
+    const info = await getLab().inspectOnnx(bytes);
     dimValues.value = {};
     results.value = {};
     status.value = { kind: 'idle' };
@@ -66,7 +67,7 @@ function accept(bytes: Uint8Array, label: string): void {
 async function loadFile(file: File): Promise<void> {
   source.value = { kind: 'downloading', label: file.name, received: 0, total: file.size };
   try {
-    accept(new Uint8Array(await file.arrayBuffer()), file.name);
+    await accept(new Uint8Array(await file.arrayBuffer()), file.name);
   } catch (e) {
     source.value = { kind: 'error', message: t('model.onnx.error.read', { detail: (e as Error).message }) };
   }
@@ -120,7 +121,7 @@ async function loadUrl(address: string): Promise<void> {
       bytes.set(c, o);
       o += c.length;
     }
-    accept(bytes, label);
+    await accept(bytes, label);
   } catch (e) {
     source.value = ctrl.signal.aborted ? { kind: 'none' } : { kind: 'error', message: t('model.onnx.error.read', { detail: (e as Error).message }) };
   } finally {
