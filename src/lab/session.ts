@@ -71,7 +71,13 @@ export async function runLab(req: RunRequest): Promise<ResultDocument> {
   req.onPlan?.(plan, notes);
   const out = await lab.run(plan, Comlink.proxy((p: Progress) => req.onProgress?.(p)));
   const doc = buildDocument(out, plan);
-  const energy = await estimateEnergy(doc, req.country);
-  if (energy) doc.energy = energy;
+  // The measurement stands on its own: an estimate that cannot be made must not lose it.
+  try {
+    const energy = await estimateEnergy(doc, req.country);
+    if (energy) doc.energy = energy;
+  } catch (e) {
+    console.warn('Energy estimate failed:', e);
+    doc.flags = [...(doc.flags ?? []), 'energy-unavailable'];
+  }
   return doc;
 }

@@ -85,6 +85,7 @@ export const core = {
     'flag.dropped-samples': 'invalid samples dropped',
     'flag.below-quantization-target': 'batch shorter than 2 ms: timestamp rounding may exceed 5 %',
     'flag.device-lost': 'GPU device lost',
+    'flag.energy-unavailable': 'no energy estimate could be made for this run',
 
     'error.generic': 'Try again; if it keeps failing, try a smaller preset or another browser.',
     'error.DeviceLostError': 'The GPU was reset or reclaimed. Press Run to start again with a new device.',
@@ -232,6 +233,7 @@ export const core = {
     'flag.dropped-samples': 'échantillons invalides écartés',
     'flag.below-quantization-target': 'lot de moins de 2 ms : l’arrondi des horodatages peut dépasser 5 %',
     'flag.device-lost': 'périphérique GPU perdu',
+    'flag.energy-unavailable': 'aucune estimation d’énergie n’a pu être faite pour cette mesure',
 
     'error.generic': 'Réessayez ; si l’échec persiste, essayez un préréglage plus petit ou un autre navigateur.',
     'error.DeviceLostError': 'Le GPU a été réinitialisé ou repris. Appuyez sur Lancer pour recommencer avec un nouveau périphérique.',
