@@ -10,7 +10,10 @@
  *
  * with ΔP_gpu ~ Tri(profile), ΔP_host ~ Tri(1, 3, 8) W (0 when the profile already includes
  * the host), η ~ U(0.85, 0.92), CI ~ Tri(range.low, g, range.high), k_model ~ U(1 ± 0.15)
- * drawn per model (compute- vs memory-bound kernels draw different power).
+ * drawn per model (compute- vs memory-bound kernels draw different power), and
+ * P_idle ~ Tri(idleRangeW.low, profile.idleW, idleRangeW.high): the recorded idleW is the mode
+ * (the catalog's typical value), so the skewed idle ranges give a median a reader can recompute
+ * from method.medianInputs.idleW.
  */
 import type { EnergySection, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
 import constants from '../../data/constants.json';
@@ -22,7 +25,8 @@ import type { GridChoice } from './grid.ts';
 import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
 import { mulberry32, range3, scale3, triangular, uniform, type Range3, type Triangular } from './random.ts';
 
-export const FORMULAS_VERSION = constants.version; // "energy-v1"
+/** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
+export const FORMULAS_VERSION = constants.version; // "energy-v2": idle power became triangular
 const POWER_VERSION = profilesJson.version;
 const EMBODIED_VERSION = embodiedJson.version;
 export const DEFAULT_DRAWS = 5000;
@@ -77,6 +81,8 @@ export interface RoleEnergy {
    */
   joulesAtMedianInputs: number;
   gCO2eAtMedianInputs: number;
+  /** E_attr at the input medians (adds medianInputs.idleW·t_wall/η); equals joulesAtMedianInputs without idle data. */
+  attributionalJoulesAtMedianInputs: number;
   inputs: ModelTimingInput;
   [k: string]: unknown;
 }
@@ -108,6 +114,8 @@ export interface EnergyResult extends EnergySection {
     assumptions: EnergyAssumptions;
     /** Medians of the input distributions: what a reader plugs into the formulas. */
     medianInputs: { deltaW: number; hostW: number; eta: number; gPerKWh: number; idleW: number | null };
+    /** The idle-power distribution drawn (triangular, mode = profile.idleW); null when idle power is unknown. */
+    idleDistributionW: Triangular | null;
     dataYears: { grid: number | null; gridSpan: { from: number; to: number }; profiles: string; embodied: string };
   };
   estimate: true;
@@ -128,6 +136,20 @@ export function modelTimings(doc: ResultDocument, role: Role): ModelTimingInput 
   return { role, workloadId: w.id, tBusyMs, tWallMs, timingSource: w.timing.source };
 }
 
+/**
+ * The idle-power distribution of a profile: triangular(low, typ = idleW, high) over idleRangeW.
+ * idleW is clamped into the range (a hand-edited stored record could put it outside); without a
+ * range, a known idleW is a point value; a range without idleW takes its mid-point as the mode.
+ */
+export function idleDistribution(p: Pick<ProfileChoice, 'idleW' | 'idleRangeW'>): Triangular | null {
+  const r = p.idleRangeW;
+  if (r === null) return p.idleW === null ? null : { low: p.idleW, typ: p.idleW, high: p.idleW };
+  const low = Math.min(r.low, r.high);
+  const high = Math.max(r.low, r.high);
+  const typ = p.idleW === null ? (low + high) / 2 : Math.min(high, Math.max(low, p.idleW));
+  return { low, typ, high };
+}
+
 function validatedDraws(n: number | undefined): number {
   const d = n ?? DEFAULT_DRAWS;
   if (!Number.isInteger(d) || d < 1 || d > 1_000_000) throw new RangeError(`draws must be an integer in 1..1e6, got ${d}`);
@@ -146,7 +168,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
   const spec = modelTimings(doc, 'specialized');
   const p = ctx.profile;
   const host: Triangular = p.hostIncluded ? { low: 0, typ: 0, high: 0 } : a.hostW;
-  const idle = p.idleRangeW ?? (p.idleW === null ? null : { low: p.idleW, high: p.idleW });
+  const idle = idleDistribution(p);
   const ci: Triangular = { low: ctx.grid.range.low, typ: ctx.grid.gPerKWh, high: ctx.grid.range.high };
 
   const rand = mulberry32(seed);
@@ -165,7 +187,8 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     const dHost = triangular(rand(), host);
     const eta = uniform(rand(), a.eta.low, a.eta.high);
     const g = triangular(rand(), ci);
-    const pIdle = idle ? uniform(rand(), idle.low, idle.high) : 0;
+    // Same position in the draw order as the former uniform idle draw (one u only when idle is known).
+    const pIdle = idle ? triangular(rand(), idle) : 0;
     const kGen = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
     const kSpec = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
 
@@ -193,7 +216,8 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     hostW: triangular(0.5, host),
     eta: etaMid,
     gPerKWh: triangular(0.5, ci),
-    idleW: idle ? (idle.low + idle.high) / 2 : null,
+    // The triangle's median, not its mode: what E_attr's Monte Carlo median actually rests on.
+    idleW: idle ? triangular(0.5, idle) : null,
   };
   const atMedians = (t: ModelTimingInput) => (medianInputs.deltaW * s(t.tBusyMs) + medianInputs.hostW * s(t.tWallMs)) / medianInputs.eta;
   const role = (t: ModelTimingInput, j: Float64Array, attJ: Float64Array, gr: Float64Array, attG: Float64Array): RoleEnergy => {
@@ -208,6 +232,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
       pointJoules: (p.deltaW.typ * s(t.tBusyMs) + host.typ * s(t.tWallMs)) / etaMid,
       joulesAtMedianInputs: atMedians(t),
       gCO2eAtMedianInputs: (atMedians(t) / 3.6e6) * medianInputs.gPerKWh,
+      attributionalJoulesAtMedianInputs: atMedians(t) + ((medianInputs.idleW ?? 0) * s(t.tWallMs)) / medianInputs.eta,
       inputs: t,
     };
   };
@@ -239,6 +264,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
       percentiles: 'linear interpolation of order statistics (p5, p50, p95)',
       assumptions: { ...a, hostW: { ...host } },
       medianInputs,
+      idleDistributionW: idle ? { ...idle } : null,
       dataYears: {
         grid: ctx.grid.year,
         gridSpan: { ...constants.grid.dataYearsSpan },
@@ -246,6 +272,60 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
         embodied: EMBODIED_VERSION,
       },
     },
+    estimate: true,
+  };
+}
+
+/** Energy of one workload on its own (a user's ONNX model): same formulas, no comparison. */
+export interface WorkloadEnergy {
+  joules: Range3;
+  mWh: Range3;
+  gCO2e: Range3;
+  /** Wh per 1,000 runs. */
+  whPer1000: Range3;
+  /** t_busy used: the GPU median when timestamps timed it, else the wall-clock median (an upper bound). */
+  busyFrom: TimingSource;
+  profileId: string;
+  grid: { country: string; gPerKWh: number };
+  method: { formulasVersion: string; draws: number; seed: number };
+  estimate: true;
+}
+
+/**
+ * E = (ΔP·t_busy + ΔP_host·t_wall) / η per run, with the input distributions of computeEnergy
+ * (ΔP, host, η, grid intensity; drawn in that order, four per draw, so its stream differs from
+ * computeEnergy's) and no per-model spread, since nothing is compared.
+ */
+export function computeWorkloadEnergy(w: Workload, ctx: EnergyContext, opts: { draws?: number; seed?: number } = {}): WorkloadEnergy {
+  const draws = validatedDraws(opts.draws);
+  const seed = (opts.seed ?? DEFAULT_SEED) >>> 0;
+  const a = ctx.assumptions ?? DEFAULT_ASSUMPTIONS;
+  const p = ctx.profile;
+  const tBusy = positiveMs(w.id, 'timing.medianMs', w.timing.medianMs) / 1000;
+  const tWall = positiveMs(w.id, 'timing.wallMedianMs', w.timing.wallMedianMs ?? w.timing.medianMs) / 1000;
+  const host: Triangular = p.hostIncluded ? { low: 0, typ: 0, high: 0 } : a.hostW;
+  const ci: Triangular = { low: ctx.grid.range.low, typ: ctx.grid.gPerKWh, high: ctx.grid.range.high };
+  const rand = mulberry32(seed);
+  const j = new Float64Array(draws);
+  const g = new Float64Array(draws);
+  for (let i = 0; i < draws; i++) {
+    const dP = triangular(rand(), p.deltaW);
+    const dHost = triangular(rand(), host);
+    const eta = uniform(rand(), a.eta.low, a.eta.high);
+    const gi = triangular(rand(), ci);
+    j[i] = (dP * tBusy + dHost * tWall) / eta;
+    g[i] = (j[i]! / 3.6e6) * gi;
+  }
+  const joules = range3(j);
+  return {
+    joules,
+    mWh: scale3(joules, 1 / 3.6),
+    gCO2e: range3(g),
+    whPer1000: scale3(joules, 1000 / 3600),
+    busyFrom: w.timing.source,
+    profileId: p.id,
+    grid: { country: ctx.grid.country, gPerKWh: ctx.grid.gPerKWh },
+    method: { formulasVersion: FORMULAS_VERSION, draws, seed },
     estimate: true,
   };
 }

@@ -59,6 +59,10 @@ export interface ProfileChoice extends EnergyProfileRecord {
   labelFr?: string;
   reason: string;
   basis?: ProfileBasis;
+  /**
+   * Ends of the idle-power triangle; its mode is `idleW` (the typical value), so the model draws
+   * P_idle ~ Tri(idleRangeW.low, idleW, idleRangeW.high) (see idleDistribution in model.ts).
+   */
   idleRangeW: { low: number; high: number } | null;
   hostIncluded: boolean;
   confidence: Confidence | 'calibrated';
@@ -134,6 +138,7 @@ export function choiceFromEntry(entry: PowerProfileEntry, reason: string, basis:
   return {
     id: entry.id,
     source: 'catalog',
+    // The catalog's typical idle watts: the mode of the idle triangle, with idleRangeW its ends.
     idleW: entry.idleW.typ,
     deltaW: { ...entry.deltaW },
     label: entry.label,

@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import {
   computeEnergy,
+  computeWorkloadEnergy,
   DEFAULT_ASSUMPTIONS,
+  idleDistribution,
   InvalidTimingError,
   MissingModelRoleError,
   mulberry32,
   percentileSorted,
+  profileFromCatalog,
+  profileFromMeasuredWatts,
   triangular,
   type EnergyAssumptions,
   type EnergyContext,
@@ -49,7 +53,10 @@ function fixedProfile(deltaW: number, idleW: number, hostIncluded = false): Prof
   };
 }
 const fixedAssumptions: EnergyAssumptions = { hostW: { low: 2, typ: 2, high: 2 }, eta: { low: 0.8, high: 0.8 }, boundSpread: 0 };
-const grid500 = { country: 'TST', gPerKWh: 500, year: 2024, source: 'test', range: { low: 500, high: 500 }, origin: 'dataset' as const };
+const grid500 = {
+  country: 'TST', gPerKWh: 500, year: 2024, source: 'test', sourceKey: 'energy.grid.src.custom' as const, sourceParams: {},
+  range: { low: 500, high: 500 }, origin: 'dataset' as const,
+};
 const laptopEmbodied = { classes: ['laptop'], kgCO2e: 175, lifetimeYears: 5, useRatio: 0.3, source: 'test' };
 
 // general: t_busy 100 ms, t_wall 200 ms; specialized: t_busy 10 ms, t_wall 20 ms.
@@ -96,7 +103,7 @@ describe('computeEnergy with degenerate distributions (hand-computed)', () => {
     expect(e.perQuery.general.pointJoules).toBeCloseTo(1.75, 12);
   });
   test('records method, seed, draws, inputs and the profile/grid used', () => {
-    expect(e.method).toMatchObject({ formulasVersion: 'energy-v1', draws: 50, seed: 1, prng: 'mulberry32' });
+    expect(e.method).toMatchObject({ formulasVersion: 'energy-v2', draws: 50, seed: 1, prng: 'mulberry32' });
     expect(e.perQuery.general.inputs).toEqual({ role: 'general', workloadId: 'general-model', tBusyMs: 100, tWallMs: 200, timingSource: 'gpu-timestamp' });
     expect(e.profile).toMatchObject({ id: 'test-fixed', source: 'catalog', idleW: 5, deltaW: { low: 10, typ: 10, high: 10 } });
     expect(e.grid).toMatchObject({ country: 'TST', gPerKWh: 500, year: 2024, source: 'test' });
@@ -216,5 +223,171 @@ describe('saving of the specialized model', () => {
     const e = computeEnergy(doc, exactCtx, { draws: 10 });
     expect(e.saving.joules.p50).toBeCloseTo(1.575, 12);
     expect(e.saving.gCO2e.p50).toBeCloseTo((1.575 / 3.6e6) * 500, 15);
+  });
+});
+
+/** The k-th output (1-based) of mulberry32(seed): the draw order is part of the contract. */
+function nthUniform(seed: number, k: number): number {
+  const r = mulberry32(seed);
+  let u = 0;
+  for (let i = 0; i < k; i++) u = r();
+  return u;
+}
+
+describe('idle power: triangular(low, typ = profile.idleW, high)', () => {
+  // Everything degenerate except idle: Tri(5, 6, 8) W, so E_attr depends on the idle draw alone.
+  const skewedIdle: EnergyContext = { ...exactCtx, profile: { ...fixedProfile(10, 6), idleRangeW: { low: 5, high: 8 } } };
+
+  test('the distribution: ends from idleRangeW, mode = idleW', () => {
+    expect(idleDistribution({ idleW: 6, idleRangeW: { low: 5, high: 8 } })).toEqual({ low: 5, typ: 6, high: 8 });
+    // a hand-edited record with idleW outside the range: clamped to the nearer end
+    expect(idleDistribution({ idleW: 12, idleRangeW: { low: 5, high: 8 } })).toEqual({ low: 5, typ: 8, high: 8 });
+    // a range without idleW: the mid-point is the mode; idleW without a range: a point value
+    expect(idleDistribution({ idleW: null, idleRangeW: { low: 4, high: 8 } })).toEqual({ low: 4, typ: 6, high: 8 });
+    expect(idleDistribution({ idleW: 7, idleRangeW: null })).toEqual({ low: 7, typ: 7, high: 7 });
+    expect(idleDistribution({ idleW: null, idleRangeW: null })).toBeNull();
+  });
+
+  test('medianInputs.idleW is the triangle median: Tri(5, 6, 8) → 8 − √3', () => {
+    const e = computeEnergy(doc, skewedIdle, { draws: 10, seed: 1 });
+    // CDF at the mode = (6−5)/(8−5) = 1/3 < 0.5, so median = b − √((1−0.5)(b−a)(b−c)) = 8 − √(0.5·3·2)
+    expect(e.method.medianInputs.idleW).toBeCloseTo(8 - Math.sqrt(3), 12); // 6.2679 W, not the mode 6 nor the mid-point 6.5
+    expect(e.method.idleDistributionW).toEqual({ low: 5, typ: 6, high: 8 });
+    expect(e.profile.idleW).toBe(6); // the document keeps the typical value
+    // E_attr at the medians = 1.75 + 6.2679 · 0.2 / 0.8 = 3.3170 J
+    expect(e.perQuery.general.attributionalJoulesAtMedianInputs).toBeCloseTo(1.75 + ((8 - Math.sqrt(3)) * 0.2) / 0.8, 12);
+    expect(e.perQuery.specialized.attributionalJoulesAtMedianInputs).toBeCloseTo(0.175 + ((8 - Math.sqrt(3)) * 0.02) / 0.8, 12);
+  });
+
+  test('draw order is unchanged: idle is still the 5th uniform of a draw (ΔP, host, η, CI, idle, k_gen, k_spec)', () => {
+    const seed = 77;
+    const u = nthUniform(seed, 5);
+    // inverse CDF of Tri(5, 6, 8) written out by hand
+    const idle = u < 1 / 3 ? 5 + Math.sqrt(u * 3 * 1) : 8 - Math.sqrt((1 - u) * 3 * 2);
+    const e = computeEnergy(doc, skewedIdle, { draws: 1, seed });
+    expect(e.perQuery.general.attributionalJoules.p50).toBeCloseTo(1.75 + (idle * 0.2) / 0.8, 12);
+    expect(e.perQuery.general.joules.p50).toBeCloseTo(1.75, 12); // marginal energy does not see idle
+  });
+
+  test('Monte Carlo median of E_attr agrees with the formula at the medians', () => {
+    const e = computeEnergy(doc, skewedIdle, { draws: 5000, seed: 5 });
+    const g = e.perQuery.general;
+    expect(Math.abs(g.attributionalJoules.p50 / g.attributionalJoulesAtMedianInputs - 1)).toBeLessThan(0.005);
+    expect(g.attributionalJoules.p5).toBeGreaterThanOrEqual(1.75 + (5 * 0.2) / 0.8 - 1e-12);
+    expect(g.attributionalJoules.p95).toBeLessThanOrEqual(1.75 + (8 * 0.2) / 0.8 + 1e-12);
+  });
+
+  test('catalog "unknown" class: Tri(1, 10, 80) W idle, median 80 − √(0.5·79·70) = 27.42 W', () => {
+    const p = profileFromCatalog('unknown');
+    expect(p.idleW).toBe(10);
+    expect(p.idleRangeW).toEqual({ low: 1, high: 80 });
+    const e = computeEnergy(doc, { ...exactCtx, profile: p }, { draws: 10 });
+    expect(e.method.medianInputs.idleW).toBeCloseTo(80 - Math.sqrt(0.5 * 79 * 70), 9);
+  });
+
+  test('no idle data (wall meter without idle watts): null median, attributional = marginal', () => {
+    const p = profileFromMeasuredWatts({ loadDeltaWallW: 20 });
+    const e = computeEnergy(doc, { ...exactCtx, profile: p }, { draws: 20, seed: 3 });
+    expect(e.method.medianInputs.idleW).toBeNull();
+    expect(e.method.idleDistributionW).toBeNull();
+    expect(e.perQuery.general.attributionalJoules).toEqual(e.perQuery.general.joules);
+    expect(e.perQuery.general.attributionalJoulesAtMedianInputs).toBe(e.perQuery.general.joulesAtMedianInputs);
+  });
+
+  test('wall-meter idle watts: symmetric ±10 % triangle around the DC value, median = that value', () => {
+    const p = profileFromMeasuredWatts({ loadDeltaWallW: 20, idleWallW: 10 }, 0.9); // DC idle 9 W
+    const e = computeEnergy(doc, { ...exactCtx, profile: p }, { draws: 10 });
+    expect(e.method.idleDistributionW).toEqual({ low: 8.1, typ: 9, high: 9.9 });
+    expect(e.method.medianInputs.idleW).toBeCloseTo(9, 12);
+  });
+});
+
+describe('computeWorkloadEnergy (one workload, e.g. a user ONNX model)', () => {
+  function onnxWorkload(medianMs: number, wallMedianMs: number | null, source: 'gpu-timestamp' | 'wall-clock' = 'gpu-timestamp'): Workload {
+    const w = modelWorkload('general', medianMs, wallMedianMs, 'onnx-user');
+    const { role: _role, ...rest } = w;
+    void _role;
+    return { ...rest, timing: { ...w.timing, source } };
+  }
+  const all = (r: { p5: number; p50: number; p95: number }, v: number, digits = 12) => {
+    expect(r.p5).toBeCloseTo(v, digits);
+    expect(r.p50).toBeCloseTo(v, digits);
+    expect(r.p95).toBeCloseTo(v, digits);
+  };
+
+  test('degenerate distributions → exact: (10 W·0.1 s + 2 W·0.2 s) / 0.8 = 1.75 J', () => {
+    const r = computeWorkloadEnergy(onnxWorkload(100, 200), exactCtx, { draws: 50, seed: 1 });
+    all(r.joules, 1.75);
+    all(r.mWh, 1.75 / 3.6); // 0.48611 mWh
+    all(r.gCO2e, (1.75 / 3.6e6) * 500); // 2.4306e-4 g
+    expect(r).toMatchObject({
+      busyFrom: 'gpu-timestamp',
+      profileId: 'test-fixed',
+      grid: { country: 'TST', gPerKWh: 500 },
+      method: { formulasVersion: 'energy-v2', draws: 50, seed: 1 },
+      estimate: true,
+    });
+  });
+
+  test('per 1,000 runs: 1000 · 1.75 J / 3600 = 0.48611 Wh', () => {
+    const r = computeWorkloadEnergy(onnxWorkload(100, 200), exactCtx, { draws: 5 });
+    all(r.whPer1000, 1750 / 3600);
+  });
+
+  test('per-1000 and mWh scale every percentile of a Monte Carlo result', () => {
+    const ctx: EnergyContext = { profile: { ...fixedProfile(0, 0), deltaW: { low: 5, typ: 12, high: 25 } }, grid: { ...grid500, range: { low: 450, high: 550 } }, embodied: null };
+    const r = computeWorkloadEnergy(onnxWorkload(40, 50), ctx, { seed: 9 });
+    expect(r.method.draws).toBe(5000);
+    expect(r.joules.p5).toBeLessThan(r.joules.p50);
+    expect(r.joules.p50).toBeLessThan(r.joules.p95);
+    for (const k of ['p5', 'p50', 'p95'] as const) {
+      expect(r.whPer1000[k]).toBeCloseTo((r.joules[k] * 1000) / 3600, 12);
+      expect(r.mWh[k]).toBeCloseTo(r.joules[k] / 3.6, 12);
+    }
+    // bounds: ΔP in [5, 25] W, host in [1, 8] W, η in [0.85, 0.92]
+    expect(r.joules.p5).toBeGreaterThanOrEqual((5 * 0.04 + 1 * 0.05) / 0.92);
+    expect(r.joules.p95).toBeLessThanOrEqual((25 * 0.04 + 8 * 0.05) / 0.85);
+    expect(computeWorkloadEnergy(onnxWorkload(40, 50), ctx, { seed: 9 })).toEqual(r);
+  });
+
+  test('busyFrom says which clock timed t_busy; without a wall median t_wall = t_busy', () => {
+    const r = computeWorkloadEnergy(onnxWorkload(100, null, 'wall-clock'), exactCtx, { draws: 3 });
+    expect(r.busyFrom).toBe('wall-clock');
+    all(r.joules, (10 * 0.1 + 2 * 0.1) / 0.8); // 1.5 J
+  });
+
+  test('a profile that includes the host (wall meter) adds no host power', () => {
+    const r = computeWorkloadEnergy(onnxWorkload(100, 200), { ...exactCtx, profile: fixedProfile(10, 5, true) }, { draws: 3 });
+    all(r.joules, (10 * 0.1) / 0.8); // 1.25 J
+  });
+
+  test('one draw reads four uniforms in order ΔP, host, η, CI', () => {
+    const seed = 11;
+    const [u1, u2, u3, u4] = [1, 2, 3, 4].map((k) => nthUniform(seed, k)) as [number, number, number, number];
+    const ctx: EnergyContext = {
+      profile: { ...fixedProfile(0, 0), deltaW: { low: 10, typ: 10, high: 20 } }, // Tri(10,10,20): 20 − √((1−u)·10·10)
+      grid: { ...grid500, range: { low: 400, high: 600 } }, // Tri(400,500,600)
+      embodied: null,
+      assumptions: { hostW: { low: 0, typ: 4, high: 4 }, eta: { low: 0.8, high: 0.9 }, boundSpread: 0 }, // host Tri(0,4,4): √(u·4·4)
+    };
+    const dP = 20 - Math.sqrt((1 - u1) * 100);
+    const host = Math.sqrt(u2 * 16);
+    const eta = 0.8 + 0.1 * u3;
+    const ci = u4 < 0.5 ? 400 + Math.sqrt(u4 * 200 * 100) : 600 - Math.sqrt((1 - u4) * 200 * 100);
+    const j = (dP * 0.1 + host * 0.2) / eta;
+    const r = computeWorkloadEnergy(onnxWorkload(100, 200), ctx, { draws: 1, seed });
+    all(r.joules, j);
+    all(r.gCO2e, (j / 3.6e6) * ci, 15);
+  });
+
+  test('bad timing → InvalidTimingError naming the workload; bad draws → RangeError', () => {
+    expect(() => computeWorkloadEnergy(onnxWorkload(0, 1), exactCtx)).toThrow(InvalidTimingError);
+    try {
+      computeWorkloadEnergy(onnxWorkload(0, 1), exactCtx);
+    } catch (err) {
+      expect(err).toMatchObject({ name: 'InvalidTimingError', workloadId: 'onnx-user', field: 'timing.medianMs' });
+    }
+    expect(() => computeWorkloadEnergy(onnxWorkload(1, Number.POSITIVE_INFINITY), exactCtx)).toThrow(InvalidTimingError);
+    expect(() => computeWorkloadEnergy(onnxWorkload(1, 1), exactCtx, { draws: 0 })).toThrow(RangeError);
   });
 });

@@ -29,6 +29,7 @@ CO2_emb [g] = kgCO2e · 1000 · t_wall / (lifetime_years · 3.156e7)   (÷ use r
 ratio       = E_marg(general) / E_marg(specialized)   (same ΔP_gpu, ΔP_host, η draws)
 
 ΔP_host ~ Tri(${A.hostW.low}, ${A.hostW.typ}, ${A.hostW.high}) W    η ~ U(${A.eta.low}, ${A.eta.high})    k ~ U(${1 - A.boundSpread.value}, ${1 + A.boundSpread.value})
+P_idle  ~ Tri(idle_low, profile.idleW, idle_high) W
 CI: ${constants.grid.worldDefaultGPerKWh} gCO2e/kWh world default (range ${constants.grid.unknownRangeGPerKWh.low}–${constants.grid.unknownRangeGPerKWh.high}), ±${constants.grid.knownRelativeError * 100} % for a known country`;
 
 export function MethodologyView() {
@@ -54,6 +55,7 @@ export function MethodologyView() {
         <p>{t('energy.method.formulas.intro')}</p>
         <pre aria-label={t('energy.method.formulas.h')}>{FORMULAS}</pre>
         <p>{t('energy.method.formulas.legend')}</p>
+        <p data-testid="methodology-idle">{t('energy.method.idle')}</p>
         <p>{t('energy.method.marginal')}</p>
         <p class="small muted">{FORMULAS_VERSION}</p>
       </section>
