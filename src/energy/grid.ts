@@ -13,6 +13,12 @@ const TZ = tzJson as TzTable;
 
 export type GridOrigin = 'dataset' | 'default' | 'user';
 
+/**
+ * i18n keys of the source line (src/i18n/dict/energy.ts). `source` stays English in the
+ * document (it is data); the UI renders `t(sourceKey, sourceParams)` so a French page reads French.
+ */
+export type GridSourceKey = 'energy.grid.src.ember' | 'energy.grid.src.world' | 'energy.grid.src.custom' | 'energy.grid.src.customNamed';
+
 export interface GridChoice {
   /** ISO 3166-1 alpha-3, "WORLD" for the default, "CUSTOM" for a user value. */
   country: string;
@@ -20,6 +26,9 @@ export interface GridChoice {
   /** Data year when known; Ember's per-country year is not in the bundled table (null then). */
   year: number | null;
   source: string;
+  /** Translatable form of `source`: English `t(sourceKey, sourceParams)` reads exactly as `source`. */
+  sourceKey: GridSourceKey;
+  sourceParams: Record<string, string | number>;
   /** Range used by the Monte Carlo (triangular low / gPerKWh / high). */
   range: { low: number; high: number };
   origin: GridOrigin;
@@ -45,17 +54,26 @@ export function currentTimeZone(): string | null {
   }
 }
 
-function emberSource(code: string, year: number | null): string {
-  return `Ember ${year ?? `${G.dataYearsSpan.from}–${G.dataYearsSpan.to}`} annual average (${code}), via @tgwf/co2 0.19.0 (data ${G.datasetRefreshed}); CC BY 4.0, credit Ember and the Green Web Foundation`;
+function emberSource(code: string, year: number | null): Pick<GridChoice, 'source' | 'sourceKey' | 'sourceParams'> {
+  const y = year ?? `${G.dataYearsSpan.from}–${G.dataYearsSpan.to}`;
+  return {
+    source: `Ember ${y} annual average (${code}), via ${G.library} (data ${G.datasetRefreshed}); CC BY 4.0, credit Ember and the Green Web Foundation`,
+    sourceKey: 'energy.grid.src.ember',
+    sourceParams: { year: y, code, library: G.library, refreshed: G.datasetRefreshed },
+  };
 }
 
 /** World default: 473 gCO2e/kWh with the 30–900 range that says "country unknown". */
 export function worldDefaultGrid(): GridChoice {
+  const year = KNOWN_YEARS['WORLD'] ?? null;
+  const { low, high } = G.unknownRangeGPerKWh;
   return {
     country: 'WORLD',
     gPerKWh: G.worldDefaultGPerKWh,
-    year: KNOWN_YEARS['WORLD'] ?? null,
-    source: `${G.worldSource}; country unknown, so range ${G.unknownRangeGPerKWh.low}–${G.unknownRangeGPerKWh.high}`,
+    year,
+    source: `Ember ${year ?? ''} world average (${G.worldExactGPerKWh} gCO2e/kWh, via ${G.library}); country unknown, so range ${low}–${high}`,
+    sourceKey: 'energy.grid.src.world',
+    sourceParams: { year: year ?? '', exact: G.worldExactGPerKWh, library: G.library, low, high },
     range: { ...G.unknownRangeGPerKWh },
     origin: 'default',
   };
@@ -77,14 +95,16 @@ export function gridIntensity(country: string | null): GridChoice {
     country: code,
     gPerKWh: g,
     year,
-    source: emberSource(code, year),
+    ...emberSource(code, year),
     range: { low: g * (1 - e), high: g * (1 + e) },
     origin: 'dataset',
   };
 }
 
 /** A value typed by the user (e.g. from their supplier or Electricity Maps): ±10 %. */
-export function customGrid(gPerKWh: number, label = 'custom value'): GridChoice {
+const DEFAULT_CUSTOM_LABEL = 'custom value';
+
+export function customGrid(gPerKWh: number, label = DEFAULT_CUSTOM_LABEL): GridChoice {
   if (!Number.isFinite(gPerKWh) || gPerKWh <= 0 || gPerKWh > 2000) throw new InvalidEnergyInputError('gPerKWh', gPerKWh);
   const e = G.knownRelativeError;
   return {
@@ -92,6 +112,9 @@ export function customGrid(gPerKWh: number, label = 'custom value'): GridChoice 
     gPerKWh,
     year: null,
     source: `Entered by you (${label})`,
+    // The default label is English filler: the UI says "Entered by you" in its own language.
+    sourceKey: label === DEFAULT_CUSTOM_LABEL ? 'energy.grid.src.custom' : 'energy.grid.src.customNamed',
+    sourceParams: label === DEFAULT_CUSTOM_LABEL ? {} : { label },
     range: { low: gPerKWh * (1 - e), high: gPerKWh * (1 + e) },
     origin: 'user',
   };

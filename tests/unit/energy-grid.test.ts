@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { t } from '../../src/i18n/index.ts';
+import { gridSource } from '../../src/ui/energy/format.ts';
 import tz from '../../data/tz-country.json';
 import {
   countryName,
@@ -130,5 +132,40 @@ describe('restoring stored choices', () => {
   });
   test('a full record round-trips unchanged', () => {
     expect(restoreProfile(auto, auto)).toEqual(auto);
+  });
+});
+
+describe('grid source line: English data, translatable key', () => {
+  const cases = [
+    ['FRA (year known)', gridIntensity('FRA')],
+    ['NOR (year span)', gridIntensity('NOR')],
+    ['world default', gridIntensity(null)],
+    ['custom value', customGrid(120)],
+    ['named custom value', customGrid(120, 'Electricity Maps 2025')],
+  ] as const;
+  test.each(cases)('%s: the English key renders exactly the stored source', (_name, g) => {
+    expect(t(g.sourceKey, g.sourceParams, 'en')).toBe(g.source);
+  });
+  test.each(cases)('%s: French renders every placeholder and differs from English', (_name, g) => {
+    const fr = t(g.sourceKey, g.sourceParams, 'fr');
+    expect(fr).not.toMatch(/[{}]/);
+    expect(fr).not.toBe(g.source);
+  });
+  test('hand-checked French lines, numbers with a decimal comma and no grouping in years', () => {
+    expect(gridSource(gridIntensity('FRA'), 'fr')).toBe(
+      'Moyenne annuelle Ember 2024 (FRA), via @tgwf/co2 0.19.0 (données 2025-08) ; CC BY 4.0, crédit à Ember et à la Green Web Foundation',
+    );
+    expect(gridSource(gridIntensity('XXX'), 'fr')).toBe(
+      'Moyenne mondiale Ember 2024 (472,94 gCO2e/kWh, via @tgwf/co2 0.19.0) ; pays inconnu, d’où la fourchette 30–900',
+    );
+    expect(gridSource(customGrid(120), 'fr')).toBe('Saisie par vous (valeur personnalisée)');
+    expect(gridSource(gridIntensity('NOR'), 'fr')).toMatch(/^Moyenne annuelle Ember 2022–2024 \(NOR\)/);
+  });
+  test('English UI line equals the stored source; the source text is unchanged data', () => {
+    expect(gridSource(gridIntensity('XXX'), 'en')).toBe('Ember 2024 world average (472.94 gCO2e/kWh, via @tgwf/co2 0.19.0); country unknown, so range 30–900');
+    expect(gridSource(gridIntensity('FRA'), 'en')).toBe(gridIntensity('FRA').source);
+    expect(gridIntensity('FRA').source).toBe(
+      'Ember 2024 annual average (FRA), via @tgwf/co2 0.19.0 (data 2025-08); CC BY 4.0, credit Ember and the Green Web Foundation',
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { useId, useMemo, useState } from 'preact/hooks';
 import { fmt, lang, t } from '../../i18n/index.ts';
 import { countryName, customGrid, gridIntensity, guessCountry, listGridCountries, type GridChoice } from '../../energy/index.ts';
+import { gridSource } from './format.ts';
 
 export function gridLabel(g: GridChoice, l: string): string {
   if (g.country === 'WORLD') return t('energy.grid.world');
@@ -42,7 +43,7 @@ export function GridPicker({ grid, zone, onChange }: { grid: GridChoice; zone: s
       </p>
       {grid.origin === 'default' ? <p class="small warn-text">{t('energy.grid.unknownRange')}</p> : null}
       {zone && grid.origin === 'dataset' && guessCountry(zone) === grid.country ? <p class="small muted">{t('energy.grid.guessed', { zone })}</p> : null}
-      <p class="small muted">{t('energy.grid.source', { source: grid.source })}</p>
+      <p class="small muted" data-testid="grid-source">{t('energy.grid.source', { source: gridSource(grid, l) })}</p>
       <div class="energy-field">
         <label for={`${id}-q`}>{t('energy.grid.search')}</label>
         <input id={`${id}-q`} type="search" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} autocomplete="off" />

@@ -3,7 +3,7 @@
  * is chosen from the median so a whole range reads in one unit: "0.42 mWh (0.21–0.95)".
  */
 import { fmt, t, type Lang } from '../../i18n/index.ts';
-import type { ProfileChoice, Range3 } from '../../energy/index.ts';
+import type { GridChoice, ProfileChoice, Range3 } from '../../energy/index.ts';
 
 export interface Scaled { value: Range3; unit: string }
 
@@ -86,4 +86,17 @@ export function profileReason(p: Pick<ProfileChoice, 'reason' | 'basis' | 'delta
   // An empty {who} leaves a stray space before the colon: English drops it, French keeps one.
   const text = t(`energy.reason.${p.basis.kind}`, { who: p.basis.who, form, range }, l).replace(/\s{2,}/g, ' ');
   return l === 'fr' ? text.replace(/\s+,/g, ',') : text.replace(/\s+([:,])/g, '$1');
+}
+
+/**
+ * The grid's source line in the page's language. The document keeps the English `source` (it is
+ * data); the UI renders its translatable key. Numbers get the language's decimal mark but no
+ * grouping (a year stays "2024"). A grid without a key (older code paths) shows `source` as is.
+ */
+export function gridSource(g: Pick<GridChoice, 'source' | 'sourceKey' | 'sourceParams'>, l: Lang): string {
+  if (!g.sourceKey) return g.source;
+  const nf = new Intl.NumberFormat(l === 'fr' ? 'fr-FR' : 'en-US', { maximumFractionDigits: 2, useGrouping: false });
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(g.sourceParams ?? {})) params[k] = typeof v === 'number' ? nf.format(v) : v;
+  return t(g.sourceKey, params, l);
 }
