@@ -80,8 +80,23 @@ export function worldDefaultGrid(): GridChoice {
 }
 
 /**
+ * Whether `code` is an ISO 3166-1 alpha-3 country that the Ember table gives an intensity for
+ * (case-insensitive, like gridIntensity). False for aggregates ("EU", "WORLD"), for codes not in
+ * the table and for the few countries Ember lists at 0 (no data): those are exactly the codes for
+ * which gridIntensity would fall back to the world default, so a caller that takes a country
+ * from a person (the lab CLI's --country) can reject it with a clear message instead.
+ */
+export function isKnownCountry(code: string): boolean {
+  const c = (code ?? '').trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(c)) return false;
+  const g = EMBER[c];
+  return g !== undefined && g > 0;
+}
+
+/**
  * Grid intensity for an ISO-3 country (or aggregate such as "EU"); world default when null or
- * not in the table. Annual averages carry ±10 % for their own error.
+ * not in the table (the page keeps working; use isKnownCountry to reject bad input first).
+ * Annual averages carry ±10 % for their own error.
  */
 export function gridIntensity(country: string | null): GridChoice {
   const code = (country ?? '').trim().toUpperCase();

@@ -10,6 +10,7 @@ import {
   gridIntensity,
   guessCountry,
   InvalidEnergyInputError,
+  isKnownCountry,
   listGridCountries,
   profileFromMeasuredWatts,
   restoreGrid,
@@ -132,6 +133,27 @@ describe('restoring stored choices', () => {
   });
   test('a full record round-trips unchanged', () => {
     expect(restoreProfile(auto, auto)).toEqual(auto);
+  });
+});
+
+describe('isKnownCountry: ISO-3 codes the Ember table has a value for', () => {
+  test.each(['FRA', 'fra', ' deu ', 'USA', 'IND', 'NOR'])('%s → true', (c) => expect(isKnownCountry(c)).toBe(true));
+  test.each([
+    ['XXX', 'not in the table'],
+    ['FR', 'alpha-2, not alpha-3'],
+    ['EU', 'aggregate'],
+    ['WORLD', 'aggregate'],
+    ['G20', 'aggregate'],
+    ['CAF', 'listed at 0 (no data)'],
+    ['', 'empty'],
+    ['FRAN', 'four letters'],
+  ])('%s → false (%s)', (c) => expect(isKnownCountry(c)).toBe(false));
+  test('agrees with gridIntensity: known ⇔ no silent fallback to the world default', () => {
+    for (const c of listGridCountries()) {
+      expect(isKnownCountry(c.code), c.code).toBe(!c.aggregate);
+      if (!c.aggregate) expect(gridIntensity(c.code).country, c.code).toBe(c.code);
+    }
+    expect(gridIntensity('XXX').country).toBe('WORLD');
   });
 });
 
