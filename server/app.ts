@@ -14,7 +14,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { anonymize, parseResult } from '../src/shared/schema.ts';
-import { MAX_BODY_BYTES } from '../src/shared/dataset.ts';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES } from '../src/shared/dataset.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
 import { csvHeader, csvLines, jsonlLine } from '../src/results/export.ts';
 import type { ExportEntry } from '../src/results/export.ts';
@@ -164,11 +164,16 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
       } catch {
         return jsonError(c, 400, 'body is not valid JSON');
       }
+      const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;
+      if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+        return jsonError(c, 400, `${IDEMPOTENCY_KEY_HEADER} must be 22 to 128 characters among A-Z a-z 0-9 _ -`);
+      }
       const parsed = parseResult(input);
       if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
       // Anonymize on the server too: a client that skipped it must not get identifying fields in.
       const doc = anonymize(parsed.value);
-      const outcome = await store.insert(doc);
+      // 201 new row; 200 same content (with a fresh token only when the idempotency key matches).
+      const outcome = await store.insert(doc, { idempotencyKey });
       return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
     },
   );

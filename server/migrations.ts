@@ -1,7 +1,7 @@
 /**
  * Versioned SQL migrations, applied in order, never edited once released (add a new one).
  * Privacy by construction: there is no column for an IP address, a user agent or a timestamp;
- * `received_day` is a DATE. The deletion token is stored only as its SHA-256.
+ * `received_day` is a DATE. The deletion token and the idempotency key are stored only as SHA-256.
  */
 export interface Migration {
   version: number;
@@ -31,5 +31,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX results_group_idx ON results (vendor, architecture, preset, suite_version);
     `,
+  },
+  {
+    version: 2,
+    name: 'idempotency key',
+    // SHA-256 of the client's Idempotency-Key (never the key itself): a retry whose 201 answer
+    // was lost proves it is the original uploader and gets a fresh token. NULL for rows uploaded
+    // without a key, and for every row before this migration: those can never be replayed.
+    sql: `ALTER TABLE results ADD COLUMN idempotency_key_hash TEXT;`,
   },
 ];

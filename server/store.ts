@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { canonicalJson, utcDay } from '../src/shared/schema.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
-import type { DatasetStats, GroupStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, WorkloadStats } from '../src/shared/dataset.ts';
+import type { DatasetStats, GroupStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, UploadReplayed, WorkloadStats } from '../src/shared/dataset.ts';
 import { DATASET_LICENSE } from '../src/shared/dataset.ts';
 import type { Db } from './db.ts';
 
@@ -26,6 +26,13 @@ interface ResultRow {
 
 function dayString(d: string | Date): string {
   return typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
+}
+
+/** Constant-time comparison of two hex SHA-256 digests. */
+function sameHash(aHex: string, bHex: string): boolean {
+  const a = Buffer.from(aHex, 'hex');
+  const b = Buffer.from(bHex, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
@@ -61,28 +68,49 @@ export class ResultStore {
     this.statsCache = null;
   }
 
-  async insert(doc: ResultDocument, now: Date = new Date()): Promise<UploadAccepted | UploadDuplicate> {
+  /**
+   * Insert, or recognise the same content. `idempotencyKey` (validated by the caller) is the
+   * client's random key for this upload: stored as a hash with a new row, and on a duplicate it
+   * proves the request is a retry of the original upload whose answer was lost. Only the
+   * token's hash is stored, so such a replay gets a NEW token whose hash replaces the old one
+   * (the token of the lost answer stops working). A duplicate without the matching key gets no
+   * token: anyone can re-post public content, only the uploader may withdraw it.
+   */
+  async insert(doc: ResultDocument, opts: { idempotencyKey?: string | null; now?: Date } = {}): Promise<UploadAccepted | UploadDuplicate | UploadReplayed> {
     const hash = sha256(canonicalJson(doc));
     const id = randomBytes(12).toString('base64url');
     const token = randomBytes(32).toString('base64url');
+    const keyHash = opts.idempotencyKey ? sha256(opts.idempotencyKey) : null;
     const e = doc.energy;
     const inserted = await this.db.query<{ id: string }>(
       `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
-                            general_j_p50, specialized_j_p50, ratio_p50, doc)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                            general_j_p50, specialized_j_p50, ratio_p50, doc, idempotency_key_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
-      [id, hash, sha256(token), utcDay(now), doc.suite.preset, doc.suite.version, doc.environment.adapter.vendor,
+      [id, hash, sha256(token), utcDay(opts.now ?? new Date()), doc.suite.preset, doc.suite.version, doc.environment.adapter.vendor,
         doc.environment.adapter.architecture, e?.perQuery.general.joules.p50 ?? null,
-        e?.perQuery.specialized.joules.p50 ?? null, e?.ratio.p50 ?? null, JSON.stringify(doc)],
+        e?.perQuery.specialized.joules.p50 ?? null, e?.ratio.p50 ?? null, JSON.stringify(doc), keyHash],
     );
     if (inserted.rows.length === 1) {
       this.invalidate();
       return { id, token, duplicate: false };
     }
-    const existing = await this.db.query<{ id: string }>('SELECT id FROM results WHERE content_hash = $1', [hash]);
+    const existing = await this.db.query<{ id: string; idempotency_key_hash: string | null }>(
+      'SELECT id, idempotency_key_hash FROM results WHERE content_hash = $1',
+      [hash],
+    );
     const row = existing.rows[0];
     // Withdrawn between our INSERT and SELECT: extremely unlikely; report it as a duplicate of nothing.
-    return { id: row?.id ?? '', duplicate: true };
+    if (!row) return { id: '', duplicate: true };
+    if (keyHash !== null && row.idempotency_key_hash !== null && sameHash(keyHash, row.idempotency_key_hash)) {
+      // Conditional on the key hash too, so a concurrent withdrawal or re-keying cannot be overwritten.
+      const replaced = await this.db.query<{ id: string }>(
+        'UPDATE results SET token_hash = $1 WHERE id = $2 AND idempotency_key_hash = $3 RETURNING id',
+        [sha256(token), row.id, keyHash],
+      );
+      if (replaced.rows.length === 1) return { id: row.id, token, duplicate: true, replayed: true };
+    }
+    return { id: row.id, duplicate: true };
   }
 
   async get(id: string): Promise<ResultListItem | null> {
@@ -120,9 +148,7 @@ export class ResultStore {
       const r = await tx.query<{ token_hash: string }>('SELECT token_hash FROM results WHERE id = $1 FOR UPDATE', [id]);
       const row = r.rows[0];
       if (!row) return 'not-found';
-      const given = Buffer.from(sha256(token), 'hex');
-      const stored = Buffer.from(row.token_hash, 'hex');
-      if (given.length !== stored.length || !timingSafeEqual(given, stored)) return 'forbidden';
+      if (!sameHash(sha256(token), row.token_hash)) return 'forbidden';
       await tx.query('DELETE FROM results WHERE id = $1', [id]);
       return 'deleted' as const;
     });

@@ -16,11 +16,31 @@ export interface UploadAccepted {
   duplicate: false;
 }
 
-/** The same content was already uploaded: no new row, no new token. */
+/**
+ * The same content was already uploaded: no new row. No token either, unless the request
+ * carried the idempotency key of the original upload (see UploadReplayed).
+ */
 export interface UploadDuplicate {
   id: string;
   duplicate: true;
 }
+
+/**
+ * A retry of an upload whose 201 answer was lost: same content AND the same `Idempotency-Key`
+ * as the original request. The server keeps only the token's hash, so it cannot send the first
+ * token again: it issues a NEW token, stores its hash, and the previous token stops working.
+ */
+export interface UploadReplayed {
+  id: string;
+  token: string;
+  duplicate: true;
+  replayed: true;
+}
+
+/** Request header of `POST /api/results` that makes a retried upload recover its token. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+/** At least 22 base64url characters (128 bits) so that a key cannot be guessed. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
 
 export interface ApiError {
   error: string;

@@ -98,6 +98,45 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       expect((await fetch(`${base}/api/results/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
     });
 
+    test('lost receipt: a retry with the same Idempotency-Key gets the same id and a new token', async () => {
+      const doc = uniqueResult(7001);
+      const key = 'k'.repeat(20) + '-retry_A1';
+      const first = await postJson(base, doc, { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      const id = first.json.id as string;
+      const lostToken = first.json.token as string;
+      const before = await total(base);
+
+      // The client never saw that answer and retries with the same key.
+      const replay = await postJson(base, doc, { 'idempotency-key': key });
+      expect(replay.status).toBe(200);
+      expect(replay.json).toEqual({ id, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), duplicate: true, replayed: true });
+      const token = replay.json.token as string;
+      expect(token).not.toBe(lostToken);
+      expect(await total(base)).toBe(before);
+
+      // Without the key, or with another key, a duplicate still gets no token.
+      expect((await postJson(base, doc)).json).toEqual({ id, duplicate: true });
+      expect((await postJson(base, doc, { 'idempotency-key': 'x'.repeat(43) })).json).toEqual({ id, duplicate: true });
+
+      // Only the hash of the newest token is stored: the lost one no longer withdraws.
+      const del = (t: string) => fetch(`${base}/api/results/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t}` } });
+      expect((await del(lostToken)).status).toBe(403);
+      expect((await del(token)).status).toBe(204);
+      expect(await total(base)).toBe(before - 1);
+    });
+
+    test('a content without a key at first upload can never be replayed', async () => {
+      const doc = uniqueResult(7002);
+      const first = await postJson(base, doc);
+      expect(first.status).toBe(201);
+      const again = await postJson(base, doc, { 'idempotency-key': 'y'.repeat(43) });
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual({ id: first.json.id, duplicate: true });
+      const del = await fetch(`${base}/api/results/${first.json.id as string}`, { method: 'DELETE', headers: { authorization: `Bearer ${first.json.token as string}` } });
+      expect(del.status).toBe(204);
+    });
+
     test('unknown and identifying fields are stripped before storage', async () => {
       const doc = sampleResult({ app: { version: 'strip-test' } }) as unknown as Record<string, unknown>;
       const env = (doc.environment as Record<string, Record<string, unknown>>);
@@ -147,6 +186,7 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
         { name: 'unknown vendor', body: () => { const d = sampleResult(); d.environment.adapter.vendor = 'acme'; return d; }, status: 422, message: /invalid/ },
         { name: 'unknown preset', body: () => ({ ...sampleResult(), suite: { preset: 'turbo', version: '1' } }), status: 422, message: /invalid/ },
         { name: 'implausible throughput', body: () => { const d = sampleResult(); d.workloads[2]!.flops = 1e16; return d; }, status: 422, message: /invalid/ },
+        { name: 'malformed Idempotency-Key', body: () => sampleResult({ app: { version: 'bad-key' } }), headers: { 'content-type': 'application/json', 'idempotency-key': 'short' }, status: 400, message: /Idempotency-Key must be 22 to 128 characters/ },
         { name: 'p5 > p50', body: () => { const d = sampleResult(); d.energy!.ratio = { p5: 9, p50: 7.5, p95: 8.5 }; return d; }, status: 422, message: /invalid/ },
       ];
       for (const c of cases) {

@@ -2,6 +2,7 @@
  * Server behaviour beyond the API contract: rate limiting, static files and MIME types,
  * migrations, and privacy of what is stored on disk.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -105,7 +106,8 @@ describe('storage', () => {
   test('no stored row holds an IP, a user agent, a token or a timestamp finer than a day', async () => {
     const path = dir('fal-priv-');
     const s = await startServer({ port: 0, log: false, dataDir: path });
-    const up = await postJson(s.url, uniqueResult(42), { 'user-agent': 'Mozilla/5.0 (Privacy Probe)', 'x-forwarded-for': '198.51.100.23' });
+    const key = 'IdempotencyKeyPrivacyProbe-0123456789';
+    const up = await postJson(s.url, uniqueResult(42), { 'user-agent': 'Mozilla/5.0 (Privacy Probe)', 'x-forwarded-for': '198.51.100.23', 'idempotency-key': key });
     expect(up.status).toBe(201);
     await s.close();
 
@@ -121,6 +123,9 @@ describe('storage', () => {
       const text = dump.rows[0]!.row;
       expect(text).not.toMatch(/127\.0\.0\.1|198\.51\.100|Mozilla|Privacy Probe|::1/);
       expect(text).not.toContain(up.json.token as string);
+      // The idempotency key is kept only as its SHA-256.
+      expect(text).not.toContain(key);
+      expect(text).toContain(`"idempotency_key_hash":"${createHash('sha256').update(key).digest('hex')}"`);
       expect(text).toMatch(/"received_day":"\d{4}-\d{2}-\d{2}"/);
     } finally {
       await lite.close();
