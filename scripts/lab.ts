@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, ChromiumNotFoundError, findChromium } from './chromium.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
+import { isKnownCountry } from '../src/energy/index.ts';
 
 const USAGE = `Usage: npm run lab -- [--preset ci|quick|paper|custom] [--out FILE] [--json] [--country ISO3]
                       [--real-gpu] [--timeout SECONDS] [--param key=value ...]
@@ -54,8 +55,8 @@ async function main(): Promise<void> {
   if (!['ci', 'quick', 'paper', 'custom'].includes(preset)) fail(`unknown preset "${preset}"\n${USAGE}`, 2);
   const timeoutS = Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) fail(`--timeout expects a positive number of seconds, got "${values.timeout}"`, 2);
-  if (values.country !== undefined && !/^[A-Z]{3}$/.test(values.country)) {
-    fail(`--country expects an ISO 3166 alpha-3 code such as FRA or USA, got "${values.country}"`, 2);
+  if (values.country !== undefined && !isKnownCountry(values.country)) {
+    fail(`--country expects an ISO 3166 alpha-3 code with grid data (Ember), such as FRA or USA; got "${values.country}"`, 2);
   }
   const log = (s: string) => (values.json ? process.stderr.write(`${s}\n`) : console.log(s));
 
