@@ -260,6 +260,11 @@ describe('ModelView (#/model) with the real lab worker', () => {
       }
       // FLOPs of the batch-2 conv net, shown in GFLOP.
       expect(root.textContent).toContain(`One run: ${(2 * CONVNET_FLOPS_PER_IMAGE) / 1e9} GFLOP`);
+      // Both runs get an energy estimate with a range, labelled as such.
+      const energy = await find(root, '[data-testid=onnx-energy]');
+      expect(energy.querySelectorAll('li')).toHaveLength(2);
+      expect(energy.textContent).toMatch(/estimate/);
+      expect(energy.textContent).toMatch(/Wh \([\d.,]+–[\d.,]+\) per 1,000 runs/);
     } finally {
       render(null, root);
       root.remove();

@@ -8,10 +8,12 @@
  * bytes, transferred to the worker.
  */
 import { signal } from '@preact/signals';
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { dynamicDims, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../engine/onnx/measure.ts';
-import { fmt, t } from '../../i18n/index.ts';
+import { fmt, lang, t } from '../../i18n/index.ts';
+import { computeWorkloadEnergy, currentTimeZone, defaultEnergyContext, detectBattery, profileFromCatalog } from '../../energy/index.ts';
+import { fmtGramsRange, fmtWhRange, profileLabel } from '../energy/format.ts';
 import { Comlink, getLab } from '../../lab/client.ts';
 import type { Workload } from '../../shared/result.ts';
 import { axisStyle, Chart, cssVar } from '../Chart.tsx';
@@ -522,11 +524,7 @@ function ResultsCard() {
         </p>
       ) : null}
       <SamplesChart series={chartSeries} />
-      {gpu || cpu ? (
-        <p class="small">
-          {t('model.onnx.energy')} <a href={hrefFor('methodology')}>{t('model.onnx.energyLink')}</a>
-        </p>
-      ) : null}
+      {gpu || cpu ? <OnnxEnergy runs={eps.flatMap((ep) => (ok(ep) ? [{ ep, w: ok(ep)! }] : []))} /> : null}
       {gpu || cpu ? (
         <details>
           <summary>{t('model.onnx.json')}</summary>
@@ -534,6 +532,53 @@ function ResultsCard() {
         </details>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * The same energy model as the race, for one workload: the GPU profile for the WebGPU EP, the
+ * CPU profile for WASM (it runs on the processor). ort gives no GPU timestamps, so t_busy is
+ * the wall-clock time per run: an upper bound, and said so.
+ */
+function OnnxEnergy({ runs }: { runs: { ep: OnnxEp; w: Workload }[] }) {
+  const [battery, setBattery] = useState<boolean | null>(null);
+  useEffect(() => {
+    void detectBattery().then(setBattery);
+  }, []);
+  const caps = capsState.value;
+  const rows = useMemo(() => {
+    const adapter = caps.status === 'ready' && caps.caps.available ? caps.caps.adapter : null;
+    const base = defaultEnergyContext(
+      adapter ? { vendor: adapter.vendor, architecture: adapter.architecture, isFallbackAdapter: adapter.isFallbackAdapter } : { vendor: '', architecture: '', isFallbackAdapter: false },
+      { hasBattery: battery, timeZone: currentTimeZone() },
+    );
+    return runs.map(({ ep, w }) => {
+      const ctx = ep === 'wasm' ? { ...base, profile: profileFromCatalog('software-adapter') } : base;
+      return { ep, ctx, e: computeWorkloadEnergy(w, ctx) };
+    });
+  }, [runs, battery, caps]);
+  return (
+    <div class="onnx-energy" data-testid="onnx-energy">
+      <h3>{t('model.onnx.energyTitle')}</h3>
+      <ul class="small">
+        {rows.map(({ ep, ctx, e }) => (
+          <li key={ep}>
+            {t('model.onnx.energyLine', {
+              ep: t(`model.onnx.ep.${ep}`),
+              perRun: fmtWhRange({ p5: e.joules.p5 / 3600, p50: e.joules.p50 / 3600, p95: e.joules.p95 / 3600 }),
+              per1000: fmtWhRange(e.whPer1000),
+              co2: fmtGramsRange(e.gCO2e),
+              profile: profileLabel(ctx.profile, lang.value),
+              country: ctx.grid.country,
+              g: fmt(ctx.grid.gPerKWh, 3),
+            })}
+          </li>
+        ))}
+      </ul>
+      <p class="small muted">
+        {t('model.onnx.energyNote')} <a href={hrefFor('methodology')}>{t('model.onnx.energyLink')}</a>
+      </p>
+    </div>
   );
 }
 
