@@ -163,10 +163,42 @@ export async function deleteRun(localId: string): Promise<void> {
 export async function markUploaded(localId: string, receipt: { remoteId: string; token: string }, now: Date = new Date()): Promise<HistoryRecord> {
   const rec = await getRun(localId);
   if (!rec) throw new RunNotFoundError(`no local run ${localId}`);
-  const next: HistoryRecord = { ...rec, upload: { remoteId: receipt.remoteId, token: receipt.token, day: utcDay(now) } };
+  // The upload is confirmed: its idempotency key has done its job.
+  const { pendingUploadKey: _done, ...rest } = rec;
+  const next: HistoryRecord = { ...rest, upload: { remoteId: receipt.remoteId, token: receipt.token, day: utcDay(now) } };
   await current().put(next);
   changed();
   return next;
+}
+
+/**
+ * The idempotency key for uploading this run: the one kept from an earlier, unconfirmed attempt
+ * (even across a reload), else `fresh()`, stored before it is first sent.
+ */
+export async function pendingUploadKey(localId: string, fresh: () => string): Promise<string> {
+  const rec = await getRun(localId);
+  if (!rec) throw new RunNotFoundError(`no local run ${localId}`);
+  if (rec.pendingUploadKey) return rec.pendingUploadKey;
+  const key = fresh();
+  await current().put({ ...rec, pendingUploadKey: key });
+  return key;
+}
+
+export type KeepReceiptOutcome = { kept: true } | { kept: false; reason: string };
+
+/**
+ * Keep an upload's receipt with its run. Never throws: when it cannot be kept (no local run,
+ * storage full or unavailable) the caller must tell the user to copy the token now, because
+ * the server keeps only its hash.
+ */
+export async function keepReceipt(localId: string | null, receipt: { remoteId: string; token: string }, now: Date = new Date()): Promise<KeepReceiptOutcome> {
+  if (!localId) return { kept: false, reason: 'this run is not in the local history' };
+  try {
+    await markUploaded(localId, receipt, now);
+    return { kept: true };
+  } catch (err) {
+    return { kept: false, reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
 }
 
 /** After a withdrawal, forget the receipt (the remote copy is gone). */

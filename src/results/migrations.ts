@@ -27,6 +27,12 @@ export interface HistoryRecord {
   doc: ResultDocument;
   upload: UploadReceipt | null;
   label: string | null;
+  /**
+   * Idempotency key of an upload sent but not yet confirmed (optional, so v2 records written
+   * before it still read as is). Kept across reloads so a retry after a lost answer reuses it
+   * and gets a withdrawal token back; dropped once the receipt is kept.
+   */
+  pendingUploadKey?: string;
 }
 
 export class HistoryMigrationError extends Error {

@@ -4,8 +4,8 @@
  */
 import type { ResultDocument } from '../shared/result.ts';
 import { anonymize, parseResult } from '../shared/schema.ts';
-import type { ApiError, UploadAccepted, UploadDuplicate } from '../shared/dataset.ts';
-import { MAX_BODY_BYTES } from '../shared/dataset.ts';
+import type { ApiError, UploadAccepted, UploadDuplicate, UploadReplayed } from '../shared/dataset.ts';
+import { IDEMPOTENCY_KEY_HEADER, MAX_BODY_BYTES } from '../shared/dataset.ts';
 
 export type PayloadOutcome = { ok: true; doc: ResultDocument; json: string } | { ok: false; issues: string[] };
 
@@ -65,14 +65,35 @@ function retryAfter(res: Response): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
-/** Send the payload `json` exactly as previewed. */
-export async function sendPayload(json: string, t: UploadTransport = defaultTransport()): Promise<UploadOutcome> {
+/**
+ * A fresh idempotency key: 32 random bytes, base64url (43 characters). One key per upload
+ * attempt-series: generated for the first attempt, kept with the pending upload and reused by
+ * every retry, so that a retry whose first answer was lost gets its withdrawal token back.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Send the payload `json` exactly as previewed. With `idempotencyKey`, a retry of an upload
+ * whose 201 answer was lost (the request reached the server, the answer did not reach us) is
+ * answered with the same id and a NEW token (the lost one stops working): it is reported as
+ * 'accepted', since from here it is exactly that. Without the key such a retry is a 'duplicate'
+ * with no token, and the result could never be withdrawn.
+ */
+export async function sendPayload(json: string, t: UploadTransport = defaultTransport(), idempotencyKey: string | null = null): Promise<UploadOutcome> {
   if (!t.online()) return { kind: 'offline' };
   let res: Response;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (idempotencyKey !== null) headers[IDEMPOTENCY_KEY_HEADER] = idempotencyKey;
   try {
-    res = await t.fetch(`${t.baseUrl}/api/results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
+    res = await t.fetch(`${t.baseUrl}/api/results`, { method: 'POST', headers, body: json });
   } catch {
-    // fetch rejects only on network failure (offline, DNS, connection refused).
+    // fetch rejects only on network failure (offline, DNS, connection refused, answer lost).
     return { kind: 'offline' };
   }
   if (res.status === 201) {
@@ -80,8 +101,8 @@ export async function sendPayload(json: string, t: UploadTransport = defaultTran
     return { kind: 'accepted', id: body.id, token: body.token };
   }
   if (res.status === 200) {
-    const body = (await res.json()) as UploadDuplicate;
-    return { kind: 'duplicate', id: body.id };
+    const body = (await res.json()) as UploadDuplicate | UploadReplayed;
+    return 'token' in body && typeof body.token === 'string' ? { kind: 'accepted', id: body.id, token: body.token } : { kind: 'duplicate', id: body.id };
   }
   if (res.status === 429) return { kind: 'rate-limited', retryAfterS: retryAfter(res) };
   if (res.status >= 400 && res.status < 500) {
@@ -91,10 +112,11 @@ export async function sendPayload(json: string, t: UploadTransport = defaultTran
   return { kind: 'server-error', status: res.status };
 }
 
-export async function uploadResult(doc: ResultDocument, t: UploadTransport = defaultTransport()): Promise<UploadOutcome> {
+/** Build and send; pass the same `idempotencyKey` on every retry of one upload. */
+export async function uploadResult(doc: ResultDocument, t: UploadTransport = defaultTransport(), idempotencyKey: string | null = null): Promise<UploadOutcome> {
   const p = buildPayload(doc);
   if (!p.ok) return { kind: 'invalid', issues: p.issues };
-  return sendPayload(p.json, t);
+  return sendPayload(p.json, t, idempotencyKey);
 }
 
 export async function withdrawResult(remoteId: string, token: string, t: UploadTransport = defaultTransport()): Promise<WithdrawOutcome> {

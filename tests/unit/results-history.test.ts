@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { HistoryMigrationError, migrateDocument, migrateRecord } from '../../src/results/migrations.ts';
-import { clearUpload, deleteRun, getRun, historyRevision, listRuns, markUploaded, MemoryHistory, RunNotFoundError, saveRun, useHistoryBackend } from '../../src/results/history.ts';
+import { clearUpload, deleteRun, getRun, historyRevision, keepReceipt, listRuns, markUploaded, MemoryHistory, pendingUploadKey, RunNotFoundError, saveRun, useHistoryBackend } from '../../src/results/history.ts';
+import type { HistoryRecord } from '../../src/results/history.ts';
 import { sampleResult } from '../server/fixtures.ts';
 
 describe('record migrations', () => {
@@ -62,6 +63,42 @@ describe('history store (in-memory backend)', () => {
     expect((await listRuns()).map((r) => r.localId)).toEqual([a]);
     expect(await getRun(b)).toBeNull();
     await expect(markUploaded(b, { remoteId: 'x', token: 'y' })).rejects.toBeInstanceOf(RunNotFoundError);
+  });
+
+  test('the pending upload key is created once, reused by retries, dropped with the receipt', async () => {
+    const a = await saveRun(sampleResult(), new Date('2026-11-20T10:00:00Z'));
+    let made = 0;
+    const fresh = () => `key-${++made}-abcdefghijklmnopqrstuvwxyz`;
+    const k1 = await pendingUploadKey(a, fresh);
+    expect(k1).toBe('key-1-abcdefghijklmnopqrstuvwxyz');
+    // A retry (even after a reload: the key is in the stored record) reuses it.
+    expect(await pendingUploadKey(a, fresh)).toBe(k1);
+    expect((await getRun(a))?.pendingUploadKey).toBe(k1);
+    expect(made).toBe(1);
+    // Once the receipt is kept, the next upload of this run starts a new series.
+    await markUploaded(a, { remoteId: 'R123456789012345', token: 'secret' });
+    expect((await getRun(a))?.pendingUploadKey).toBeUndefined();
+    await clearUpload(a);
+    expect(await pendingUploadKey(a, fresh)).toBe('key-2-abcdefghijklmnopqrstuvwxyz');
+    await expect(pendingUploadKey('nope', fresh)).rejects.toBeInstanceOf(RunNotFoundError);
+  });
+
+  test('keepReceipt reports, never throws, when the token cannot be kept locally', async () => {
+    const a = await saveRun(sampleResult(), new Date('2026-11-20T10:00:00Z'));
+    const receipt = { remoteId: 'R123456789012345', token: 'secret' };
+    expect(await keepReceipt(a, receipt, new Date('2026-11-23T05:00:00Z'))).toEqual({ kept: true });
+    expect((await getRun(a))?.upload).toEqual({ ...receipt, day: '2026-11-23' });
+    expect(await keepReceipt(null, receipt)).toEqual({ kept: false, reason: 'this run is not in the local history' });
+    expect(await keepReceipt('missing', receipt)).toEqual({ kept: false, reason: 'RunNotFoundError: no local run missing' });
+
+    class FullStorage extends MemoryHistory {
+      override async put(_record: HistoryRecord): Promise<void> {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+    }
+    const full = new FullStorage([{ v: 2, localId: 'run1', savedAt: '2026-11-20', doc: sampleResult(), upload: null, label: null }]);
+    useHistoryBackend(full);
+    expect(await keepReceipt('run1', receipt)).toEqual({ kept: false, reason: 'QuotaExceededError: The quota has been exceeded.' });
   });
 
   test('runs saved the same day are listed newest first', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildPayload, sendPayload, uploadResult, withdrawalCommand, withdrawResult } from '../../src/results/upload.ts';
+import { buildPayload, newIdempotencyKey, sendPayload, uploadResult, withdrawalCommand, withdrawResult } from '../../src/results/upload.ts';
 import type { UploadTransport } from '../../src/results/upload.ts';
 import { sampleResult } from '../server/fixtures.ts';
 
@@ -52,6 +52,25 @@ describe('upload outcomes', () => {
     expect(await uploadResult(sampleResult(), transport(() => json(413, { error: 'payload too large' })))).toEqual({ kind: 'rejected', status: 413, message: 'payload too large', issues: [] });
     expect(await uploadResult(sampleResult(), transport(() => json(429, { error: 'slow down' }, { 'retry-after': '30' })))).toEqual({ kind: 'rate-limited', retryAfterS: 30 });
     expect(await uploadResult(sampleResult(), transport(() => new Response('oops', { status: 502 })))).toEqual({ kind: 'server-error', status: 502 });
+  });
+});
+
+describe('idempotency key (lost receipt)', () => {
+  test('a fresh key is 43 base64url characters (256 bits), different each time', () => {
+    const keys = new Set(Array.from({ length: 50 }, () => newIdempotencyKey()));
+    expect(keys.size).toBe(50);
+    for (const k of keys) expect(k).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+  test('the key travels in the Idempotency-Key header; none without a key', async () => {
+    const t = transport(() => json(201, { id: 'ID', token: 'TOK', duplicate: false }));
+    await uploadResult(sampleResult(), t, 'KEY_0123456789abcdefghijk');
+    await uploadResult(sampleResult(), t);
+    expect((t.calls[0]?.init.headers as Record<string, string>)['Idempotency-Key']).toBe('KEY_0123456789abcdefghijk');
+    expect(Object.keys(t.calls[1]?.init.headers as Record<string, string>)).toEqual(['content-type']);
+  });
+  test('a replayed answer (200 with a token) is an accepted upload with the new token', async () => {
+    const t = transport(() => json(200, { id: 'ID', token: 'NEW', duplicate: true, replayed: true }));
+    expect(await uploadResult(sampleResult(), t, 'KEY_0123456789abcdefghijk')).toEqual({ kind: 'accepted', id: 'ID', token: 'NEW' });
   });
 });
 

@@ -7,16 +7,17 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ResultDocument } from '../../shared/result.ts';
 import { DATASET_LICENSE } from '../../shared/dataset.ts';
 import { t } from '../../i18n/index.ts';
-import { buildPayload, sendPayload, withdrawalCommand, withdrawResult } from '../../results/upload.ts';
+import { buildPayload, newIdempotencyKey, sendPayload, withdrawalCommand, withdrawResult } from '../../results/upload.ts';
 import type { UploadOutcome, WithdrawOutcome } from '../../results/upload.ts';
-import { clearUpload, getRun, historyRevision, markUploaded } from '../../results/history.ts';
-import type { UploadReceipt } from '../../results/history.ts';
+import { clearUpload, getRun, historyRevision, keepReceipt, pendingUploadKey } from '../../results/history.ts';
+import type { KeepReceiptOutcome, UploadReceipt } from '../../results/history.ts';
 import './results.css';
 
 type Phase =
   | { kind: 'idle' }
   | { kind: 'sending' }
-  | { kind: 'done'; outcome: UploadOutcome }
+  /** `kept`: whether the receipt could be saved in the local history (accepted uploads only). */
+  | { kind: 'done'; outcome: UploadOutcome; kept: KeepReceiptOutcome | null }
   | { kind: 'withdrawing' }
   | { kind: 'withdrawn'; outcome: WithdrawOutcome };
 
@@ -125,9 +126,14 @@ export function UploadPanel(props: { doc: ResultDocument; localId: string | null
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [consent, setConsent] = useState(false);
   const [receipt, setReceipt] = useState<UploadReceipt | null>(null);
+  const pendingKey = useRef<string | null>(null);
   // Computed once per document: the preview text is the body that will be sent.
   const payload = useMemo(() => buildPayload(doc), [doc]);
   const rev = historyRevision.value;
+  // A different payload is a different upload: it must not reuse the previous idempotency key.
+  useEffect(() => {
+    pendingKey.current = null;
+  }, [payload]);
 
   useEffect(() => {
     let live = true;
@@ -151,11 +157,21 @@ export function UploadPanel(props: { doc: ResultDocument; localId: string | null
     if (!payload.ok || !consent) return;
     close();
     setPhase({ kind: 'sending' });
-    const outcome = await sendPayload(payload.json);
-    if (outcome.kind === 'accepted' && localId) {
-      await markUploaded(localId, { remoteId: outcome.id, token: outcome.token }).catch(() => undefined);
+    // One idempotency key per upload attempt-series: kept with the run in the local history
+    // (so a retry after a reload reuses it), else for this panel's lifetime. A retry after a
+    // lost answer then gets the id and a token back instead of a token-less duplicate.
+    const key = localId
+      ? await pendingUploadKey(localId, () => pendingKey.current ?? newIdempotencyKey()).catch(() => pendingKey.current ?? newIdempotencyKey())
+      : (pendingKey.current ?? newIdempotencyKey());
+    pendingKey.current = key;
+    const outcome = await sendPayload(payload.json, undefined, key);
+    let kept: KeepReceiptOutcome | null = null;
+    if (outcome.kind === 'accepted') {
+      pendingKey.current = null;
+      // The server keeps only the token's hash: if it cannot be saved here, the user must be told.
+      kept = await keepReceipt(localId, { remoteId: outcome.id, token: outcome.token });
     }
-    setPhase({ kind: 'done', outcome });
+    setPhase({ kind: 'done', outcome, kept });
   };
 
   const withdraw = async (r: UploadReceipt) => {
@@ -174,6 +190,11 @@ export function UploadPanel(props: { doc: ResultDocument; localId: string | null
       <p class="small muted">{t('results.upload.intro')}</p>
       <div aria-live="polite">
         {phase.kind === 'sending' || phase.kind === 'withdrawing' ? <p>{t('results.upload.sending')}</p> : null}
+        {phase.kind === 'done' && phase.kept && !phase.kept.kept ? (
+          <p class="message-warn" role="alert" data-testid="upload-token-not-kept">
+            <strong>{t('results.upload.tokenNotKept')}</strong> {t('results.upload.tokenNotKeptReason', { reason: phase.kept.reason })}
+          </p>
+        ) : null}
         {phase.kind === 'done' ? <OutcomeMessage outcome={phase.outcome} /> : null}
         {phase.kind === 'done' && phase.outcome.kind === 'accepted' ? null : receipt ? <Receipt receipt={receipt} /> : null}
         {phase.kind === 'withdrawn' ? (() => { const m = withdrawMessage(phase.outcome); return <p class={m.cls}>{m.text}</p>; })() : null}
