@@ -17,10 +17,32 @@ export interface Comparison {
   workloads: string[];
   /** medianMs[w][r]: median of workload w in run r, null when run r did not measure it. */
   medianMs: (number | null)[][];
-  /** Energy per query p50 of each run (joules), null without an energy section. */
-  specializedJ: (number | null)[];
-  generalJ: (number | null)[];
-  ratio: (number | null)[];
+  /**
+   * Energy per query of each run (joules) and the general ÷ specialized gap: estimates, not
+   * measurements (power is modelled), so each keeps its p5–p95 range beside the p50. Null
+   * without an energy section.
+   */
+  specializedJ: (Estimate | null)[];
+  generalJ: (Estimate | null)[];
+  ratio: (Estimate | null)[];
+}
+
+/** An estimated quantity: its median and the p5–p95 range of the energy model's uncertainty. */
+export interface Estimate {
+  p5: number;
+  p50: number;
+  p95: number;
+}
+
+const estimate = (r: Estimate | undefined): Estimate | null => (r ? { p5: r.p5, p50: r.p50, p95: r.p95 } : null);
+
+/**
+ * "p50 (p5–p95)" with the caller's number format (locale-aware `fmt` in the views), "—" when
+ * not estimated: a single figure would read as a measurement.
+ */
+export function formatEstimate(e: Estimate | null, format: (n: number) => string, suffix = ''): string {
+  if (e === null) return '—';
+  return `${format(e.p50)}${suffix} (${format(e.p5)}–${format(e.p95)}${suffix})`;
 }
 
 export function runLabel(r: HistoryRecord): string {
@@ -35,9 +57,9 @@ export function compareRuns(records: readonly HistoryRecord[]): Comparison {
     runs: records.map((r) => ({ localId: r.localId, label: runLabel(r) })),
     workloads,
     medianMs: workloads.map((id) => records.map((r) => r.doc.workloads.find((w) => w.id === id)?.timing.medianMs ?? null)),
-    specializedJ: records.map((r) => r.doc.energy?.perQuery.specialized.joules.p50 ?? null),
-    generalJ: records.map((r) => r.doc.energy?.perQuery.general.joules.p50 ?? null),
-    ratio: records.map((r) => r.doc.energy?.ratio.p50 ?? null),
+    specializedJ: records.map((r) => estimate(r.doc.energy?.perQuery.specialized.joules)),
+    generalJ: records.map((r) => estimate(r.doc.energy?.perQuery.general.joules)),
+    ratio: records.map((r) => estimate(r.doc.energy?.ratio)),
   };
 }
 

@@ -44,7 +44,8 @@ describe('exports', () => {
   });
 });
 
-import { compareRuns, datasetSeries, relativeToFirst } from '../../src/results/compare.ts';
+import { compareRuns, datasetSeries, formatEstimate, relativeToFirst } from '../../src/results/compare.ts';
+import { results as resultsDict } from '../../src/i18n/dict/results.ts';
 import type { HistoryRecord } from '../../src/results/migrations.ts';
 
 describe('comparison', () => {
@@ -57,9 +58,28 @@ describe('comparison', () => {
     expect(c.runs.map((r) => r.label)).toEqual(['2026-11-23 · google/swiftshader · ci', '2026-11-23 · google/swiftshader · ci']);
     expect(c.workloads).toEqual(['fma-peak', 'copy', 'gemm', 'specialized-tiny', 'general-tiny']);
     expect(c.medianMs).toEqual([[2.5, 2.5], [1, null], [2, 4], [40, 40], [300, 300]]);
-    expect(c.ratio).toEqual([7.5, null]);
-    expect(c.specializedJ).toEqual([0.8, null]);
+    // Energy is an estimate: the p5–p95 range travels with the p50.
+    expect(c.ratio).toEqual([{ p5: 6.5, p50: 7.5, p95: 8.5 }, null]);
+    expect(c.specializedJ).toEqual([{ p5: 0.4, p50: 0.8, p95: 1.6 }, null]);
+    expect(c.generalJ).toEqual([{ p5: 3, p50: 6, p95: 12 }, null]);
     expect(relativeToFirst(c)).toEqual([[1, 1], [1, null], [1, 2], [1, 1], [1, 1]]);
+  });
+  test('an estimate reads "p50 (p5–p95)", a missing one "—"', () => {
+    expect(formatEstimate({ p5: 0.4, p50: 0.8, p95: 1.6 }, (n) => n.toFixed(2))).toBe('0.80 (0.40–1.60)');
+    expect(formatEstimate({ p5: 6.5, p50: 7.5, p95: 8.5 }, String, '×')).toBe('7.5× (6.5–8.5×)');
+    expect(formatEstimate(null, String)).toBe('—');
+  });
+  test('energy columns and legends say they are estimates, in both languages', () => {
+    const estimateKeys = ['results.history.specializedJ', 'results.history.generalJ'];
+    const datasetKeys = ['results.dataset.specializedJ', 'results.dataset.generalJ', 'results.dataset.ratio', 'results.dataset.specialized', 'results.dataset.general'];
+    for (const k of estimateKeys) {
+      expect(resultsDict.en[k]).toMatch(/\(estimate\)$/);
+      expect(resultsDict.fr[k]).toMatch(/\(estimation\)$/);
+    }
+    for (const k of datasetKeys) {
+      expect(resultsDict.en[k]).toContain('median of contributors’ estimates');
+      expect(resultsDict.fr[k]).toContain('médiane des estimations des contributeurs');
+    }
   });
   test('dataset series keep groups without energy as gaps', () => {
     const s = datasetSeries([

@@ -8,7 +8,7 @@ import type uPlot from 'uplot';
 import { fmt, t } from '../../i18n/index.ts';
 import { clearUpload, deleteRun, historyRevision, listRuns } from '../../results/history.ts';
 import type { HistoryRecord } from '../../results/history.ts';
-import { compareRuns } from '../../results/compare.ts';
+import { compareRuns, formatEstimate } from '../../results/compare.ts';
 import type { Comparison } from '../../results/compare.ts';
 import { toCsv, toJson } from '../../results/export.ts';
 import { withdrawResult } from '../../results/upload.ts';
@@ -79,17 +79,18 @@ function ComparePanel({ runs }: { runs: HistoryRecord[] }) {
                 {c.runs.map((r, ri) => <td class="num" key={r.localId}>{fmt(c.medianMs[wi]?.[ri] ?? null, 3)}</td>)}
               </tr>
             ))}
+            {/* Energy is modelled, not measured: p50 with its p5–p95 range, labelled as an estimate. */}
             <tr>
-              <th scope="row">{t('results.history.specializedJ')}</th>
-              {c.specializedJ.map((v, i) => <td class="num" key={i}>{fmt(v, 3)}</td>)}
+              <th scope="row">{t('results.history.specializedJ')} <span class="small muted">({t('results.history.estimateRange')})</span></th>
+              {c.specializedJ.map((v, i) => <td class="num" key={i}>{formatEstimate(v, (n) => fmt(n, 3))}</td>)}
             </tr>
             <tr>
-              <th scope="row">{t('results.history.generalJ')}</th>
-              {c.generalJ.map((v, i) => <td class="num" key={i}>{fmt(v, 3)}</td>)}
+              <th scope="row">{t('results.history.generalJ')} <span class="small muted">({t('results.history.estimateRange')})</span></th>
+              {c.generalJ.map((v, i) => <td class="num" key={i}>{formatEstimate(v, (n) => fmt(n, 3))}</td>)}
             </tr>
             <tr>
-              <th scope="row">{t('results.history.ratio')}</th>
-              {c.ratio.map((v, i) => <td class="num" key={i}>{v === null ? '—' : `${fmt(v, 2)}×`}</td>)}
+              <th scope="row">{t('results.history.ratio')} <span class="small muted">({t('results.history.estimateRange')})</span></th>
+              {c.ratio.map((v, i) => <td class="num" key={i}>{formatEstimate(v, (n) => fmt(n, 2), '×')}</td>)}
             </tr>
           </tbody>
         </table>
