@@ -40,10 +40,10 @@ function CopyButton({ text }: { text: string }) {
 }
 
 /** Message for a finished upload attempt; exhaustive over the outcome kinds. */
-function OutcomeMessage({ outcome }: { outcome: UploadOutcome }) {
+function OutcomeMessage({ outcome, keptLocally }: { outcome: UploadOutcome; keptLocally: boolean }) {
   switch (outcome.kind) {
     case 'accepted':
-      return <Receipt receipt={{ remoteId: outcome.id, token: outcome.token, day: '' }} fresh />;
+      return <Receipt receipt={{ remoteId: outcome.id, token: outcome.token, day: '' }} fresh keptLocally={keptLocally} />;
     case 'duplicate':
       return <p class="message-warn">{t('results.upload.duplicate', { id: outcome.id })}</p>;
     case 'offline':
@@ -98,14 +98,14 @@ export function withdrawMessage(outcome: WithdrawOutcome): { text: string; cls: 
   }
 }
 
-function Receipt({ receipt, fresh }: { receipt: UploadReceipt; fresh?: boolean }) {
+function Receipt({ receipt, fresh, keptLocally = true }: { receipt: UploadReceipt; fresh?: boolean; keptLocally?: boolean }) {
   const cmd = withdrawalCommand(origin(), receipt.remoteId, receipt.token);
   return (
     <div data-testid="upload-receipt">
       <p class="message-ok">
         {fresh ? t('results.upload.accepted', { id: receipt.remoteId }) : t('results.upload.already', { id: receipt.remoteId, day: receipt.day })}
       </p>
-      <p class="small">{t('results.upload.tokenLabel')}</p>
+      <p class="small">{keptLocally ? t('results.upload.tokenLabel') : t('results.upload.tokenLabelNotKept')}</p>
       <div class="row">
         <code class="secret" data-testid="upload-token">{receipt.token}</code>
         <CopyButton text={receipt.token} />
@@ -195,7 +195,7 @@ export function UploadPanel(props: { doc: ResultDocument; localId: string | null
             <strong>{t('results.upload.tokenNotKept')}</strong> {t('results.upload.tokenNotKeptReason', { reason: phase.kept.reason })}
           </p>
         ) : null}
-        {phase.kind === 'done' ? <OutcomeMessage outcome={phase.outcome} /> : null}
+        {phase.kind === 'done' ? <OutcomeMessage outcome={phase.outcome} keptLocally={phase.kept?.kept ?? true} /> : null}
         {phase.kind === 'done' && phase.outcome.kind === 'accepted' ? null : receipt ? <Receipt receipt={receipt} /> : null}
         {phase.kind === 'withdrawn' ? (() => { const m = withdrawMessage(phase.outcome); return <p class={m.cls}>{m.text}</p>; })() : null}
       </div>
