@@ -13,6 +13,14 @@ if (root) {
 }
 void loadCapabilities();
 
+// Offline: the built app registers a service worker so History and the last results open
+// without a network (the dev server does not, to keep hot reload honest).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { scope: './' }).catch((e: unknown) => {
+    console.warn('Offline support unavailable:', e);
+  });
+}
+
 // The headless `lab` CLI reads the finished document (or the error) from here.
 declare global {
   interface Window {

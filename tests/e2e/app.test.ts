@@ -101,7 +101,7 @@ describe('the lab in a real browser', () => {
 
     // The run is in the local history, marked as shared.
     await page.goto(`${server.url}/#/history`);
-    await expect(page.locator('[data-testid="history-row"]').count()).resolves.toBeGreaterThanOrEqual(1);
+    await page.locator('[data-testid="history-row"]').first().waitFor({ timeout: 30_000 });
     // The GPU-reset hook exists only in debug mode.
     expect(await page.evaluate(() => typeof window.__labDebug)).toBe('undefined');
     expect(errors).toEqual([]);
@@ -134,6 +134,23 @@ describe('the lab in a real browser', () => {
     await page.locator('[data-testid="cancelled"]').waitFor({ timeout: 60_000 });
     await expect(page.locator('[data-testid="run"]').isEnabled()).resolves.toBe(true);
     await page.close();
+  });
+});
+
+describe('offline', () => {
+  test('the history opens without a network once the app has been visited', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/history`);
+    // Wait until the service worker controls the page, then load once more so it caches the files.
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+    await page.reload();
+    await page.locator('[data-testid="history-view"]').waitFor({ timeout: 30_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('[data-testid="history-view"]').waitFor({ timeout: 30_000 });
+    await expect(page.locator('.app-header nav a').count()).resolves.toBeGreaterThan(3);
+    await context.close();
   });
 });
 

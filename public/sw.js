@@ -1,0 +1,27 @@
+// Offline support: network first for the app's own files, the last good copy when offline.
+// The results API is never cached (uploads and the dataset must be live).
+const CACHE = 'frugal-ai-lab-v1';
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.includes('/api/') || url.pathname.endsWith('/healthz')) return;
+  event.respondWith(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const res = await fetch(req);
+        if (res.ok && res.type === 'basic') await cache.put(req, res.clone());
+        return res;
+      } catch (err) {
+        const hit = await cache.match(req, { ignoreSearch: true });
+        if (hit) return hit;
+        throw err;
+      }
+    })(),
+  );
+});
