@@ -36,10 +36,10 @@ function DatasetChart({ stats }: { stats: DatasetStats }) {
     scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { distr: 3 } },
     axes: [
       { ...axisStyle(), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? (s.labels[v] ?? '') : '')) },
-      { ...axisStyle(), label: 'J / query' },
+      { ...axisStyle(), label: t('results.dataset.axisJ') },
     ],
     series: [
-      {},
+      { label: t('results.dataset.group') },
       { label: t('results.dataset.specialized'), stroke: cssVar('--accent', '#1f7a4d'), width: 0, points: { show: true, size: 11, fill: cssVar('--accent', '#1f7a4d') } },
       { label: t('results.dataset.general'), stroke: cssVar('--accent-2', '#b4541b'), width: 0, points: { show: true, size: 11, fill: cssVar('--accent-2', '#b4541b') } },
     ],
