@@ -4,17 +4,7 @@
  * computeEnergy with it gives the same percentiles bit for bit.
  */
 
-/** mulberry32: a 32-bit state PRNG, fast and good enough for a few thousand draws. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../shared/prng.ts';
 
 export interface Triangular { low: number; typ: number; high: number }
 

@@ -25,6 +25,7 @@
  * Bytes: weights (initializers and Constant nodes) read once per run + inputs + outputs, a lower
  * bound of traffic.
  */
+import { mulberry32 } from '../../shared/prng.ts';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type * as Ort from 'onnxruntime-web';
@@ -1071,17 +1072,8 @@ function countFlops(m: ParsedModel, inputShapes: Record<string, number[]>): Flop
 // ---------------------------------------------------------------------------------------------
 // Input synthesis.
 
-/** A deterministic stream of integers in [0, n). */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic stream in [0, 1). */
+const mulberry = mulberry32;
 
 export type InputRole = 'token-ids' | 'attention-mask' | 'token-type-ids' | 'position-ids' | 'zeros' | 'random-float' | 'ones';
 

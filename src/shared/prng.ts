@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a 32-bit state PRNG, fast and good enough for benchmark inputs and a few thousand
+ * Monte Carlo draws. One implementation shared by the engine and the energy model (which must
+ * not import each other); a recorded seed reproduces its stream bit for bit.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
