@@ -4,6 +4,7 @@
  * these; the timing harness replays the resulting lists.
  */
 
+import type { KernelMeta } from '../../kernels/kernel.ts';
 import type { Dispatch, PipelineCache } from './dispatch.ts';
 import gemmCode from '../../kernels/gemm/gemm.wgsl?raw';
 import { gemmMeta, gemmUsesVec4 } from '../../kernels/gemm/gemm.meta.ts';
@@ -253,34 +254,38 @@ export interface ElementwiseArgs extends OpCommon {
   count: number;
 }
 
+/** The element-wise kernels share one shape ({ count }) and one uniform layout. */
+function elementwise(
+  device: GPUDevice,
+  cache: PipelineCache,
+  kernel: 'gelu' | 'swiglu' | 'residual',
+  code: string,
+  meta: KernelMeta<{ count: number }>,
+  args: ElementwiseArgs,
+  buffers: readonly BufferRef[],
+  defaultLabel: string,
+): Dispatch {
+  const label = args.label ?? defaultLabel;
+  const pipeline = cache.get(kernel, code);
+  const params = uniformBuffer(device, `${label}.params`, new Uint32Array([args.count, 0, 0, 0]), args.resources);
+  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], ...buffers.map((b, i) => [i + 1, b] as const)]);
+  const shape = { count: args.count };
+  return dispatch(kernel, pipeline, bg, meta.workgroups(shape), meta.flops(shape), meta.bytes(shape), args.phase);
+}
+
 /** GELU (erf form) in place on `x[0 .. count)`. */
 export function createGelu(device: GPUDevice, cache: PipelineCache, args: ElementwiseArgs & { x: BufferRef }): Dispatch {
-  const label = args.label ?? 'Gelu';
-  const pipeline = cache.get('gelu', geluCode);
-  const params = uniformBuffer(device, `${label}.params`, new Uint32Array([args.count, 0, 0, 0]), args.resources);
-  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.x]]);
-  const shape = { count: args.count };
-  return dispatch('gelu', pipeline, bg, geluMeta.workgroups(shape), geluMeta.flops(shape), geluMeta.bytes(shape), args.phase);
+  return elementwise(device, cache, 'gelu', geluCode, geluMeta, args, [args.x], 'Gelu');
 }
 
 /** gate = silu(gate) · up, in place on `gate`. */
 export function createSwiglu(device: GPUDevice, cache: PipelineCache, args: ElementwiseArgs & { gate: BufferRef; up: BufferRef }): Dispatch {
-  const label = args.label ?? 'Swiglu';
-  const pipeline = cache.get('swiglu', swigluCode);
-  const params = uniformBuffer(device, `${label}.params`, new Uint32Array([args.count, 0, 0, 0]), args.resources);
-  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.gate], [2, args.up]]);
-  const shape = { count: args.count };
-  return dispatch('swiglu', pipeline, bg, swigluMeta.workgroups(shape), swigluMeta.flops(shape), swigluMeta.bytes(shape), args.phase);
+  return elementwise(device, cache, 'swiglu', swigluCode, swigluMeta, args, [args.gate, args.up], 'Swiglu');
 }
 
 /** x += y on `count` elements. */
 export function createResidual(device: GPUDevice, cache: PipelineCache, args: ElementwiseArgs & { x: BufferRef; y: BufferRef }): Dispatch {
-  const label = args.label ?? 'Residual';
-  const pipeline = cache.get('residual', residualCode);
-  const params = uniformBuffer(device, `${label}.params`, new Uint32Array([args.count, 0, 0, 0]), args.resources);
-  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.x], [2, args.y]]);
-  const shape = { count: args.count };
-  return dispatch('residual', pipeline, bg, residualMeta.workgroups(shape), residualMeta.flops(shape), residualMeta.bytes(shape), args.phase);
+  return elementwise(device, cache, 'residual', residualCode, residualMeta, args, [args.x, args.y], 'Residual');
 }
 
 export interface RopeArgs extends OpCommon {
