@@ -5,7 +5,8 @@ import { runPlan } from '../src/engine/runner.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import { computeEnergy } from '../src/energy/index.ts';
 import type { LabApi } from '../src/lab/api.ts';
-import { inspectOnnx, measureOnnx } from '../src/engine/onnx/measure.ts';
+import { measureOnnx } from '../src/engine/onnx/measure.ts';
+import { inspectOnnx } from '../src/engine/onnx/parse.ts';
 
 let control: RunControl | null = null;
 let current: AcquiredDevice | null = null;

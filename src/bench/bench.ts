@@ -6,8 +6,6 @@
  * warm-up, output read back to the CPU. Our own kernels are also reported with GPU timestamps.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { acquireDevice } from '../engine/device.ts';
 import { encodeDispatches, PipelineCache, type Dispatch } from '../engine/dispatch.ts';
 import { prepareMicro, type MicroSpec } from '../engine/micro.ts';
@@ -16,6 +14,7 @@ import { summarize } from '../engine/stats.ts';
 import { GpuTimer, measure } from '../engine/timing.ts';
 import { synthValues } from '../engine/synth-cpu.ts';
 import { OnnxGraphBuilder, OnnxType } from '../engine/onnx/graph.ts';
+import { configureOrt, createSession } from '../engine/onnx/ort.ts';
 import { microSpecs } from '../lab/plan.ts';
 import type { PresetName } from '../shared/result.ts';
 
@@ -80,7 +79,7 @@ async function ortMatMul(m: number, k: number, n: number, a: Float32Array, b: Fl
   const w = g.initializer('b', [k, n], b);
   g.op('MatMul', [x, w], {}, 'c');
   g.output('c', OnnxType.FLOAT, [m, n]);
-  const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: ['webgpu'] });
+  const session = await createSession(ort, g.toBytes(), 'webgpu');
   try {
     return await timeOrt(session, { a: new ort.Tensor('float32', a, [m, k]) }, runs);
   } finally {
@@ -116,8 +115,7 @@ async function wallPerCall(device: GPUDevice, list: readonly Dispatch[], output:
 
 export async function runBench(presetArg: string, log: (s: string) => void): Promise<BenchReport> {
   const preset = (['ci', 'quick', 'paper', 'custom'].includes(presetArg) ? presetArg : 'ci') as PresetName;
-  ort.env.wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
-  if (!crossOriginIsolated) ort.env.wasm.numThreads = 1;
+  configureOrt(ort);
   const runs = preset === 'ci' ? 5 : 20;
   const acquired = await acquireDevice({ features: ['timestamp-query'] });
   const { device } = acquired;

@@ -5,7 +5,7 @@
 import type { Capabilities } from '../engine/device.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
-import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../engine/onnx/measure.ts';
+import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../shared/onnx.ts';
 import type { EnergyContext } from '../energy/index.ts';
 
 export type { Capabilities, EngineRunOutput, MeasurementPlan, Progress };

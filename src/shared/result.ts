@@ -68,7 +68,14 @@ export interface Workload {
   kind: 'micro' | 'model';
   role?: Role;
   config: Record<string, unknown>;
-  flops: number;
+  /**
+   * FLOPs of one query. Always a number for the lab's own workloads; null only for an imported
+   * (ONNX) model whose graph holds products that could not be counted, and then `flopsUnknown`
+   * says which.
+   */
+  flops: number | null;
+  /** Why `flops` is null (the operators not counted). */
+  flopsUnknown?: string;
   bytes: number;
   timing: TimingRecord;
   kernels?: KernelBreakdown[];

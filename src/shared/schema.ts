@@ -175,7 +175,8 @@ const workload = v.pipe(
     kind: v.picklist(['micro', 'model'], 'must be "micro" or "model"'),
     role: v.optional(v.picklist(['general', 'specialized'], 'must be "general" or "specialized"')),
     config,
-    flops: finite(0, LIMITS.maxCount),
+    flops: v.nullable(finite(0, LIMITS.maxCount)),
+    flopsUnknown: v.optional(v.pipe(v.string('must be a string'), v.maxLength(LIMITS.longString, `must be at most ${LIMITS.longString} characters`))),
     bytes: finite(0, LIMITS.maxCount),
     timing: timingRecord,
     kernels: v.optional(list(kernelBreakdown, LIMITS.kernels)),
@@ -186,7 +187,8 @@ const workload = v.pipe(
     dtype: v.optional(v.picklist(['f32', 'f16'], 'must be "f32" or "f16"')),
   }),
   // Physical plausibility from the contract fields themselves, whatever `gflops` claims.
-  v.check((w) => w.flops / (w.timing.medianMs * 1e6) <= LIMITS.maxGflops, `implausible throughput: more than ${LIMITS.maxGflops / 1e3} TFLOP/s`),
+  v.check((w) => (w.flops === null) === (w.flopsUnknown !== undefined), 'flops must be null exactly when flopsUnknown says why'),
+  v.check((w) => w.flops === null || w.flops / (w.timing.medianMs * 1e6) <= LIMITS.maxGflops, `implausible throughput: more than ${LIMITS.maxGflops / 1e3} TFLOP/s`),
   v.check((w) => w.bytes / (w.timing.medianMs * 1e6) <= LIMITS.maxGBps, `implausible bandwidth: more than ${LIMITS.maxGBps} GB/s`),
   v.check((w) => w.kind === 'model' || w.role === undefined, 'role is only meaningful for model workloads'),
 );

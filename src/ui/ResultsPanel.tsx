@@ -129,7 +129,7 @@ function ModelCard({ w }: { w: Workload }) {
       <p class="big-number">{ms(w.timing.medianMs)}</p>
       <p class="small muted">{t('results.perQuery')}</p>
       <ul class="small">
-        <li>{t('results.flops', { gflop: fmt(w.flops / 1e9, 3) })}</li>
+        {w.flops !== null ? <li>{t('results.flops', { gflop: fmt(w.flops / 1e9, 3) })}</li> : null}
         <li>{t('results.bytes', { mb: fmt(w.bytes / 1e6, 3) })}</li>
         {c['family'] === 'decoder' ? (
           <li>{t('results.tokensDecoder', { prompt: String(c['promptTokens']), output: String(c['outputTokens']) })}</li>
@@ -216,7 +216,8 @@ function KernelChart({ general, specialized }: { general: Workload; specialized:
 export function ModelComparison({ doc }: { doc: ResultDocument }) {
   const general = doc.workloads.find((w) => w.kind === 'model' && w.role === 'general');
   const specialized = doc.workloads.find((w) => w.kind === 'model' && w.role === 'specialized');
-  if (!general || !specialized) return null;
+  // The race's own workloads always have counted FLOPs; only imported models may not.
+  if (!general || !specialized || general.flops === null || specialized.flops === null) return null;
   const timeRatio = general.timing.medianMs / specialized.timing.medianMs;
   const flopRatio = general.flops / specialized.flops;
   return (

@@ -14,12 +14,12 @@ export interface Roofline {
 export function roofline(doc: ResultDocument): Roofline | null {
   const fma = doc.workloads.find((w) => w.id === 'fma-peak');
   const copy = doc.workloads.find((w) => w.id === 'copy');
-  if (!fma || !copy) return null;
+  if (!fma || !copy || fma.flops === null) return null;
   const peakGflops = fma.flops / (fma.timing.medianMs * 1e6);
   const bandwidthGbps = copy.bytes / (copy.timing.medianMs * 1e6);
   const points = doc.workloads
-    .filter((w) => w.flops > 0 && w.bytes > 0 && w.id !== 'fma-peak')
-    .map((w: Workload) => {
+    .filter((w): w is Workload & { flops: number } => w.flops !== null && w.flops > 0 && w.bytes > 0 && w.id !== 'fma-peak')
+    .map((w) => {
       const intensity = w.flops / w.bytes;
       const gflops = w.flops / (w.timing.medianMs * 1e6);
       const roof = Math.min(peakGflops, intensity * bandwidthGbps);

@@ -315,7 +315,7 @@ describe('property-based hostile inputs', () => {
         const d = clone();
         d.workloads[3]!.timing = { ...d.workloads[3]!.timing, p10Ms: a, medianMs: b, p90Ms: c, samplesMs: [b], minMs: Math.min(a, b) };
         const r = parseResult(d);
-        expect(r.ok).toBe(a <= b && b <= c && d.workloads[3]!.flops / (b * 1e6) <= LIMITS.maxGflops && d.workloads[3]!.bytes / (b * 1e6) <= LIMITS.maxGBps);
+        expect(r.ok).toBe(a <= b && b <= c && d.workloads[3]!.flops! / (b * 1e6) <= LIMITS.maxGflops && d.workloads[3]!.bytes / (b * 1e6) <= LIMITS.maxGBps);
       }),
       { numRuns: 200 },
     );

@@ -10,7 +10,7 @@
 import { signal } from '@preact/signals';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { dynamicDims, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../engine/onnx/measure.ts';
+import { dynamicDims, shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../../shared/onnx.ts';
 import { fmt, lang, t } from '../../i18n/index.ts';
 import { computeWorkloadEnergy, currentTimeZone, defaultEnergyContext, detectBattery, profileFromCatalog } from '../../energy/index.ts';
 import { fmtGramsRange, fmtWhRange, profileLabel } from '../energy/format.ts';
@@ -519,7 +519,7 @@ function ResultsCard() {
         <p class="small muted">
           {anyFlopsUnknown
             ? t('model.onnx.flopsUnknown', { ops: [...new Set(eps.flatMap((ep) => (ok(ep)?.config['flopsUnresolved'] as string[] | undefined) ?? []))].join(', ') })
-            : t('model.onnx.flopsCounted', { gflop: fmt(((gpu ?? cpu)!.flops) / 1e9, 3) })}{' '}
+            : t('model.onnx.flopsCounted', { gflop: fmt(((gpu ?? cpu)!.flops ?? 0) / 1e9, 3) })}{' '}
           {t('model.onnx.timingNote')}
         </p>
       ) : null}
