@@ -9,6 +9,8 @@ import { ints, int, OnnxGraphBuilder, OnnxType } from '../../src/engine/onnx/gra
 import { buildOnnxModel } from '../../src/engine/onnx/models.ts';
 import { inspectOnnx } from '../../src/engine/onnx/parse.ts';
 import { dynamicDims, evalDimExpr, resolveInputShapes, shapesForDims, workloadId } from '../../src/shared/onnx.ts';
+import { parseResult } from '../../src/shared/schema.ts';
+import { sampleResult } from '../server/fixtures.ts';
 import { bertTinyFlops, convNet, CONVNET_FLOPS_PER_IMAGE } from './onnx-fixtures.ts';
 
 describe('FLOPs counted from the graph (no runtime)', () => {
@@ -102,5 +104,26 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     expect(info.outputs).toEqual([{ name: 'logits', elemType: 1, type: 'float32', dims: [1, 1, 2] }]);
     expect(resolveInputShapes(info.inputs)).toEqual({ input_ids: [1, 64] });
     expect(resolveInputShapes([{ name: 'x', elemType: 1, type: 'float32', dims: ['batch', 3, 'h', 'w'] }])).toEqual({ x: [1, 3, 64, 64] });
+  });
+});
+
+describe('unknown FLOPs in the workload document', () => {
+  const onnxWorkload = (flops: number | null, flopsUnknown?: string) => {
+    const doc = sampleResult();
+    delete doc.energy;
+    const base = doc.workloads[0]!;
+    doc.workloads = [{ ...base, id: 'onnx:einsum', kind: 'model', role: undefined, config: { source: 'onnx' }, flops, ...(flopsUnknown ? { flopsUnknown } : {}), gflops: null }];
+    delete doc.workloads[0]!.role;
+    return doc;
+  };
+
+  test('null with the reason is accepted by the shared schema; a number still is', () => {
+    expect(parseResult(onnxWorkload(null, 'Not counted: (Einsum).'))).toMatchObject({ ok: true });
+    expect(parseResult(onnxWorkload(1234))).toMatchObject({ ok: true });
+  });
+
+  test('null without a reason, or a reason beside a number, is refused', () => {
+    expect(parseResult(onnxWorkload(null))).toMatchObject({ ok: false, issues: [expect.stringMatching(/flops must be null exactly when flopsUnknown says why/)] });
+    expect(parseResult(onnxWorkload(5, 'why?'))).toMatchObject({ ok: false });
   });
 });

@@ -43,9 +43,9 @@ export function* fields(buf: Uint8Array): Generator<Field> {
       } else hi |= (b & 0x7f) << (shift - 32);
       shift += 7;
       if (!(b & 0x80)) {
-        lo >>>= 0;
-        // Negative int64 are ten-byte two's complement: a set top bit of `hi` means negative.
-        return hi & 0x80000000 ? (hi - 0x100000000) * 0x100000000 + lo : (hi >>> 0) * 0x100000000 + lo;
+        // int64 two's complement: `hi` as a signed 32-bit word carries the sign (negative values
+        // are ten bytes on the wire), `lo` is unsigned.
+        return (hi | 0) * 0x100000000 + (lo >>> 0);
       }
     }
     throw new ProtoError('varint longer than 10 bytes');
