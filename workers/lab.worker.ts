@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import { probeCapabilities, type AcquiredDevice } from '../src/engine/device.ts';
 import { runPlan } from '../src/engine/runner.ts';
 import { RunControl } from '../src/engine/timing.ts';
-import { computeEnergy } from '../src/energy/index.ts';
+import { computeEnergy, computeWorkloadEnergy } from '../src/energy/index.ts';
 import type { LabApi } from '../src/lab/api.ts';
 import { measureOnnx } from '../src/engine/onnx/measure.ts';
 import { inspectOnnx } from '../src/engine/onnx/parse.ts';
@@ -34,6 +34,9 @@ const api: LabApi = {
   },
   async computeEnergy(doc, ctx, opts) {
     return computeEnergy(doc, ctx, opts);
+  },
+  async computeWorkloadEnergy(w, ctx, opts) {
+    return computeWorkloadEnergy(w, ctx, opts);
   },
   async inspectOnnx(bytes) {
     return inspectOnnx(bytes);

@@ -6,7 +6,7 @@ import type { Capabilities } from '../engine/device.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
 import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../shared/onnx.ts';
-import type { EnergyContext } from '../energy/index.ts';
+import type { EnergyContext, WorkloadEnergy } from '../energy/index.ts';
 
 export type { Capabilities, EngineRunOutput, MeasurementPlan, Progress };
 
@@ -21,6 +21,8 @@ export interface LabApi {
   setHidden(hidden: boolean): void;
   /** Monte Carlo energy estimate, off the main thread. */
   computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts?: { draws?: number; seed?: number }): Promise<EnergySection>;
+  /** The same Monte Carlo for one workload (a measured ONNX model), off the main thread. */
+  computeWorkloadEnergy(w: Workload, ctx: EnergyContext, opts?: { draws?: number; seed?: number }): Promise<WorkloadEnergy>;
   /**
    * Measures a user ONNX model through onnxruntime-web (`#/model`). The page transfers the bytes
    * (`Comlink.transfer(bytes, [bytes.buffer])`); `cancel()` stops it between samples.
