@@ -1,6 +1,6 @@
 /**
  * Where the system Chromium lives and how to start it with WebGPU on a machine without a GPU
- * (DESIGN.md §7). Shared by vitest browser mode, the e2e tests, `lab` and `bench`.
+ * (SwiftShader). Shared by vitest browser mode, the e2e tests, `lab` and `bench`.
  */
 import { existsSync } from 'node:fs';
 
