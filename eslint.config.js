@@ -2,12 +2,13 @@
 // TypeScript files are linted with type information (the tsconfig.json program); the few plain
 // JavaScript files (this config, the service worker, the build check) without it.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import { noTypeImportCycle } from './scripts/eslint/no-type-import-cycle.js';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'data/', 'node_modules/', '.vitest-attachments/', 'test-results/', '**/__screenshots__/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
