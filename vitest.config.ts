@@ -1,12 +1,17 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumArgs, findChromium } from './scripts/chromium.ts';
+import { chromiumArgs, locateChromium } from './scripts/chromium.ts';
 import { isolationHeaders } from './vite.config.ts';
 
 /**
  * One runner, four projects: unit (node), server (node, real HTTP + PGlite), gpu (real WebGPU in
  * headless Chromium through SwiftShader) and e2e (Playwright drives the built app).
+ *
+ * Chromium is looked up without throwing: `vitest run --project unit` must load this file on a
+ * machine that has none. The gpu project checks for it in its global setup, and the e2e tests
+ * when they launch it, each with what to install.
  */
+const chromium = locateChromium();
 export default defineConfig({
   test: {
     projects: [
@@ -28,10 +33,11 @@ export default defineConfig({
           name: 'gpu',
           include: ['tests/gpu/**/*.test.ts'],
           testTimeout: 120_000,
+          globalSetup: ['./scripts/chromium-setup.ts'],
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: { executablePath: findChromium(), args: chromiumArgs() } }),
+            provider: playwright({ launchOptions: { executablePath: chromium.ok ? chromium.path : undefined, args: chromiumArgs() } }),
             instances: [{ browser: 'chromium' }],
             screenshotFailures: false,
           },

@@ -1,6 +1,6 @@
 /**
  * Where the system Chromium lives and how to start it with WebGPU on a machine without a GPU
- * (DESIGN.md §7). Shared by vitest browser mode, the e2e tests, `lab` and `bench`.
+ * (SwiftShader). Shared by vitest browser mode, the e2e tests, `lab` and `bench`.
  */
 import { existsSync } from 'node:fs';
 
@@ -13,24 +13,32 @@ const CANDIDATES = [
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ];
 
+const INSTALL_HINT =
+  'Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) or point CHROMIUM_PATH at a Chromium/Chrome binary.';
+
 export class ChromiumNotFoundError extends Error {
   override name = 'ChromiumNotFoundError';
 }
 
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+export type ChromiumLookup = { ok: true; path: string } | { ok: false; error: ChromiumNotFoundError };
+
+/** Where Chromium is, or why it cannot be found; never throws (the vitest config calls it at load). */
+export function locateChromium(env: NodeJS.ProcessEnv = process.env): ChromiumLookup {
   const fromEnv = env['CHROMIUM_PATH'];
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new ChromiumNotFoundError(`CHROMIUM_PATH=${fromEnv} does not exist.`);
-    return fromEnv;
+    return existsSync(fromEnv)
+      ? { ok: true, path: fromEnv }
+      : { ok: false, error: new ChromiumNotFoundError(`CHROMIUM_PATH=${fromEnv} does not exist. ${INSTALL_HINT}`) };
   }
   const found = CANDIDATES.find((p) => existsSync(p));
-  if (!found) {
-    throw new ChromiumNotFoundError(
-      'No Chromium found. Install it (Debian/Ubuntu: `sudo apt-get install -y chromium`) ' +
-        'or point CHROMIUM_PATH at a Chromium/Chrome binary.',
-    );
-  }
-  return found;
+  return found ? { ok: true, path: found } : { ok: false, error: new ChromiumNotFoundError(`No Chromium found. ${INSTALL_HINT}`) };
+}
+
+/** The Chromium binary for the tools that need one now; throws ChromiumNotFoundError with what to install. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const found = locateChromium(env);
+  if (!found.ok) throw found.error;
+  return found.path;
 }
 
 /** Software WebGPU (SwiftShader) unless the caller asks for the real GPU. */

@@ -9,7 +9,7 @@
  * those link names. Legacy names that Chrome still reports (Asia/Calcutta, Asia/Saigon,
  * Europe/Kiev, America/Buenos_Aires…) are included as well.
  *
- * Run: npx tsx scripts/gen-tz-country.ts
+ * Run: npm run data:tz
  */
 import { writeFileSync } from 'node:fs';
 
@@ -122,7 +122,11 @@ for (const [iso2, list] of Object.entries(ZONES_BY_COUNTRY)) {
   }
 }
 const sorted = Object.fromEntries(Object.entries(zones).sort(([a], [b]) => a.localeCompare(b)));
-const iso2ByIso3 = Object.fromEntries(Object.entries(ISO3).map(([a2, a3]) => [a3, a2]).sort(([a], [b]) => a!.localeCompare(b!)));
+const iso2ByIso3 = Object.fromEntries(
+  Object.entries(ISO3)
+    .map(([a2, a3]): [string, string] => [a3, a2])
+    .sort(([a], [b]) => a.localeCompare(b)),
+);
 
 const out = {
   source: 'IANA tzdb zone1970.tab / zone.tab (public domain), transcribed by hand; first listed country per zone; legacy link names included',

@@ -157,7 +157,8 @@ export async function runBatteryCalibration(o: CalibrationOptions): Promise<Batt
 
   // A failing load (e.g. the GPU device is lost) must end the calibration, not yield a bogus
   // "no extra power" result, so its error is checked at every tick.
-  let loadError: unknown = null;
+  // Boxed, so that a load rejecting with a falsy value still counts as a failure.
+  let loadError: { error: unknown } | null = null;
   const phase = async (name: CalibrationPhase, totalMs: number): Promise<DrainPhase> => {
     if (battery.charging) throw new BatteryChargingError();
     const levelStart = battery.level;
@@ -167,7 +168,7 @@ export async function runBatteryCalibration(o: CalibrationOptions): Promise<Batt
       await sleep(Math.min(tick, totalMs - elapsed), o.signal);
       elapsed = Date.now() - t0;
       if (battery.charging) throw new BatteryChargingError();
-      if (loadError !== null) throw loadError;
+      if (loadError !== null) throw loadError.error;
       o.onProgress?.({ phase: name, elapsedMs: Math.min(elapsed, totalMs), totalMs, level: battery.level });
     }
     return { levelStart, levelEnd: battery.level, seconds: (Date.now() - t0) / 1000 };
@@ -180,7 +181,7 @@ export async function runBatteryCalibration(o: CalibrationOptions): Promise<Batt
   const loadRun = o.runLoad(loadAbort.signal).then(
     () => undefined,
     (e: unknown) => {
-      loadError = e;
+      loadError = { error: e };
     },
   );
   try {

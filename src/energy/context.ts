@@ -2,7 +2,6 @@
  * Building an EnergyContext from what the run knows: the adapter info, battery presence and
  * the visitor's time zone (or an explicit country).
  */
-import type { ResultDocument } from '../shared/result.ts';
 import { selectProfile, type AdapterIdentity } from './profiles.ts';
 import { gridIntensity, guessCountry, type GridChoice } from './grid.ts';
 import { embodiedFor } from './embodied.ts';
@@ -22,10 +21,4 @@ export function defaultEnergyContext(adapter: AdapterIdentity, opts: ContextOpti
   const country = opts.country ?? (opts.timeZone ? guessCountry(opts.timeZone) : null);
   const grid: GridChoice = gridIntensity(country);
   return { profile, grid, embodied: embodiedFor(profile.embodiedClasses) };
-}
-
-/** Same, reading the adapter from a result document. */
-export function contextForDocument(doc: ResultDocument, opts: ContextOptions): EnergyContext {
-  const a = doc.environment.adapter;
-  return defaultEnergyContext({ vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter }, opts);
 }

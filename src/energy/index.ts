@@ -1,5 +1,5 @@
 /**
- * Energy and carbon (DESIGN.md §4): power profiles, grid intensity, embodied carbon and the
+ * Energy and carbon (see docs/ARCHITECTURE.md): power profiles, grid intensity, embodied carbon and the
  * Monte Carlo energy model. Pure modules (no DOM, no WebGPU) so they run in the worker and in
  * node tests; detectBattery / runBatteryCalibration touch `navigator` only when called.
  */

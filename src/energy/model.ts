@@ -1,5 +1,5 @@
 /**
- * The energy model of DESIGN.md §4 / ENERGY_DATA.md §7, as a pure function of a result
+ * The energy model (see docs/ARCHITECTURE.md), as a pure function of a result
  * document and an energy context. Monte Carlo with a seeded PRNG; the ΔP, host, η and grid
  * draws are shared by both models so their ratio is tighter than either absolute value.
  *

@@ -41,6 +41,8 @@ export class HistoryMigrationError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A stored version for an error message: numbers as they are, anything else as JSON. */
+const describe = (x: unknown): string => (typeof x === 'number' ? String(x) : (JSON.stringify(x) ?? String(x)));
 
 /**
  * Result documents written before schema v1 was frozen (draft "version 0") used `preset` at
@@ -66,7 +68,7 @@ export function migrateDocument(raw: unknown): ResultDocument {
       }),
     } as unknown as ResultDocument;
   }
-  throw new HistoryMigrationError(`stored result has schema version ${String(version)}, newer than this app understands`);
+  throw new HistoryMigrationError(`stored result has schema version ${describe(version)}, newer than this app understands`);
 }
 
 /** Bring a stored record of any known version to the current version. */
@@ -91,6 +93,6 @@ export function migrateRecord(raw: unknown): HistoryRecord {
     case 2:
       return { ...(raw as unknown as HistoryRecord), doc: migrateDocument(raw.doc) };
     default:
-      throw new HistoryMigrationError(`stored record version ${String(v)} is newer than this app`);
+      throw new HistoryMigrationError(`stored record version ${describe(v)} is newer than this app`);
   }
 }

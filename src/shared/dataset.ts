@@ -1,5 +1,5 @@
 /**
- * Shapes of the open-dataset API answers (DESIGN.md §5), shared by the server that produces
+ * Shapes of the open-dataset API answers, shared by the server that produces
  * them and the Dataset / Upload views that read them.
  */
 import type { ResultDocument } from './result.ts';
