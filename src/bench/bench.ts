@@ -17,7 +17,7 @@ import { GpuTimer, measure } from '../engine/timing.ts';
 import { synthValues } from '../engine/synth-cpu.ts';
 import { OnnxGraphBuilder, OnnxType } from '../engine/onnx/graph.ts';
 import { microSpecs } from '../lab/plan.ts';
-import type { PresetName } from '../shared/result.ts';
+import { isPresetName, type PresetName } from '../shared/presets.ts';
 
 export interface BenchRow {
   kernel: 'gemm' | 'gemv' | 'copy' | 'fma-peak';
@@ -115,7 +115,7 @@ async function wallPerCall(device: GPUDevice, list: readonly Dispatch[], output:
 }
 
 export async function runBench(presetArg: string, log: (s: string) => void): Promise<BenchReport> {
-  const preset = (['ci', 'quick', 'paper', 'custom'].includes(presetArg) ? presetArg : 'ci') as PresetName;
+  const preset: PresetName = isPresetName(presetArg) ? presetArg : 'ci';
   ort.env.wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
   if (!crossOriginIsolated) ort.env.wasm.numThreads = 1;
   const runs = preset === 'ci' ? 5 : 20;

@@ -7,7 +7,8 @@
 export const SCHEMA_VERSION = 1 as const;
 
 export type TimingSource = 'gpu-timestamp' | 'wall-clock';
-export type PresetName = 'ci' | 'quick' | 'paper' | 'custom';
+export type { PresetName } from './presets.ts';
+import type { PresetName } from './presets.ts';
 export type Role = 'general' | 'specialized';
 
 export interface AdapterSummary {
