@@ -1,7 +1,9 @@
 /**
  * The `custom` preset as a form. It edits the address (the single source of truth, so a custom
  * run is a shareable link) and shows every invalid field at once, as the parser reports them.
- * The parse result comes from the run view, which also needs it to keep Run disabled.
+ * The parse result comes from the run view, which also needs it to keep Run disabled. Inputs are
+ * text (with a numeric keyboard), not type=number: a number input would blank an invalid value
+ * from the address, hiding the very thing the visitor must fix.
  */
 import { t } from '../i18n/index.ts';
 import type { CustomParseResult } from '../engine/models/presets.ts';
@@ -61,9 +63,8 @@ export function CustomForm({ parsed }: { parsed: CustomParseResult }) {
             <label key={key} class={err ? 'invalid' : ''}>
               <span class="mono small">{f}</span>
               <input
-                type="number"
+                type="text"
                 name={key}
-                min={1}
                 inputMode="numeric"
                 value={params.get(key) ?? ''}
                 placeholder={model ? String(model[f] ?? '') : ''}
@@ -80,9 +81,9 @@ export function CustomForm({ parsed }: { parsed: CustomParseResult }) {
             <label key={key} class={err ? 'invalid' : ''}>
               <span class="mono small">{key}</span>
               <input
-                type="number"
+                type="text"
                 name={key}
-                min={1}
+                inputMode="numeric"
                 value={params.get(key) ?? ''}
                 placeholder={current ? String((current as unknown as Record<string, unknown>)[key] ?? '') : ''}
                 aria-invalid={err ? 'true' : undefined}
