@@ -5,13 +5,10 @@
  */
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint, READY_CAPS } from './helpers.ts';
 
-vi.mock('../../../src/lab/client.ts', () => ({
-  getLab: () => ({ cancel: vi.fn(), setHidden: vi.fn() }),
-  lastWorkerError: () => null,
-  Comlink: { proxy: <T>(f: T) => f },
-}));
+vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
 
 const { lang } = await import('../../../src/i18n/index.ts');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
@@ -20,7 +17,12 @@ const { RunView } = await import('../../../src/ui/RunView.tsx');
 const { parseCustomParams } = await import('../../../src/lab/custom.ts');
 const { capsState, runState } = await import('../../../src/ui/state.ts');
 
+const mounted = mountPoint();
 let root: HTMLElement;
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+});
 
 function go(hash: string): void {
   window.location.hash = hash;
@@ -28,15 +30,8 @@ function go(hash: string): void {
 }
 
 beforeEach(() => {
-  lang.value = 'en';
-  root = document.createElement('div');
-  document.body.append(root);
-  capsState.value = { status: 'ready', caps: { available: true, adapter: { vendor: 'test', architecture: 'x', isFallbackAdapter: false, features: [], limits: {} }, timing: 'wall-clock' } } as never;
+  capsState.value = READY_CAPS as never;
   runState.value = { kind: 'idle' };
-});
-afterEach(() => {
-  render(null, root);
-  root.remove();
 });
 
 describe('CustomForm', () => {

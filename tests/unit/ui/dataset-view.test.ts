@@ -3,14 +3,10 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint } from './helpers.ts';
 import { DATASET_LICENSE, type DatasetStats } from '../../../src/shared/dataset.ts';
 
-// uPlot needs a canvas: the chart is replaced by its data, which is what these tests check.
-vi.mock('../../../src/ui/Chart.tsx', () => ({
-  Chart: ({ data, label }: { data: unknown; label: string }) => h('div', { 'data-testid': 'chart', 'aria-label': label, 'data-series': JSON.stringify(data) }),
-  axisStyle: () => ({}),
-  cssVar: (_n: string, fallback: string) => fallback,
-}));
+vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 
 const { lang } = await import('../../../src/i18n/index.ts');
 const { DatasetView } = await import('../../../src/ui/results/DatasetView.tsx');
@@ -25,19 +21,17 @@ const stats: DatasetStats = {
   workloads: [],
 };
 
+const mounted = mountPoint();
 let root: HTMLElement;
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+});
 const flush = () => act(async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 });
 
-beforeEach(() => {
-  lang.value = 'en';
-  root = document.createElement('div');
-  document.body.append(root);
-});
 afterEach(() => {
-  render(null, root);
-  root.remove();
   vi.unstubAllGlobals();
 });
 

@@ -3,16 +3,13 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint } from './helpers.ts';
 import type { ResultDocument } from '../../../src/shared/result.ts';
 import { sampleResult } from '../../server/fixtures.ts';
 
 const session = vi.hoisted(() => ({ runLab: vi.fn() }));
 vi.mock('../../../src/lab/session.ts', () => session);
-vi.mock('../../../src/lab/client.ts', () => ({
-  getLab: () => ({ cancel: vi.fn(), setHidden: vi.fn() }),
-  lastWorkerError: () => null,
-  Comlink: { proxy: <T>(f: T) => f },
-}));
+vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
 
 const { lang } = await import('../../../src/i18n/index.ts');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
@@ -20,22 +17,22 @@ const { DemoView } = await import('../../../src/ui/DemoView.tsx');
 const state = await import('../../../src/ui/state.ts');
 const { MemoryHistory, useHistoryBackend } = await import('../../../src/results/history.ts');
 
+const mounted = mountPoint();
 let root: HTMLElement;
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+});
 const startButton = () => root.querySelector('.demo button.primary') as HTMLButtonElement;
 
 beforeEach(() => {
-  lang.value = 'en';
   useHistoryBackend(new MemoryHistory());
-  root = document.createElement('div');
-  document.body.append(root);
   state.capsState.value = { status: 'ready', caps: { available: true } } as never;
   state.runState.value = { kind: 'idle' };
   state.lastDoc.value = null;
   state.progress.value = [];
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
   vi.clearAllMocks();
 });
 

@@ -2,42 +2,27 @@
 /** The energy panel: the estimate it asks for, the figures it shows, and its failure modes. */
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint, until } from './helpers.ts';
 import { computeEnergy, type EnergyContext } from '../../../src/energy/index.ts';
 import type { EnergySection, ResultDocument } from '../../../src/shared/result.ts';
 import { sampleResult } from '../../server/fixtures.ts';
 
-vi.mock('../../../src/ui/Chart.tsx', () => ({
-  Chart: ({ label }: { label: string }) => h('div', { 'data-testid': 'chart', 'aria-label': label }),
-  axisStyle: () => ({}),
-  cssVar: (_n: string, fallback: string) => fallback,
-}));
+vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 
 const { lang, t, fmt } = await import('../../../src/i18n/index.ts');
 const { EnergyPanel } = await import('../../../src/ui/energy/EnergyPanel.tsx');
 const { fmtWhRange } = await import('../../../src/ui/energy/format.ts');
 const { scale3 } = await import('../../../src/energy/index.ts');
 
+const mounted = mountPoint();
 let root: HTMLElement;
-/** Lets effects, battery detection and the estimate promise run until `done()` (or 2 s). */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) {
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 10));
-    });
-  }
-}
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+});
 const idle = () => root.querySelector('[aria-busy="true"]') === null;
 
-beforeEach(() => {
-  lang.value = 'en';
-  root = document.createElement('div');
-  document.body.append(root);
-});
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
 
 describe('EnergyPanel', () => {
   test('asks for one estimate with the grid stored in the document, and shows its figures', async () => {

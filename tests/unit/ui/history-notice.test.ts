@@ -6,20 +6,13 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint, READY_CAPS } from './helpers.ts';
 import { sampleResult } from '../../server/fixtures.ts';
 
 const session = vi.hoisted(() => ({ runLab: vi.fn() }));
 vi.mock('../../../src/lab/session.ts', () => session);
-vi.mock('../../../src/lab/client.ts', () => ({
-  getLab: () => ({ cancel: vi.fn(), setHidden: vi.fn() }),
-  lastWorkerError: () => null,
-  Comlink: { proxy: <T>(f: T) => f },
-}));
-vi.mock('../../../src/ui/Chart.tsx', () => ({
-  Chart: () => h('div', { 'data-testid': 'chart' }),
-  axisStyle: () => ({}),
-  cssVar: (_n: string, fallback: string) => fallback,
-}));
+vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
+vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 
 const { lang, t } = await import('../../../src/i18n/index.ts');
 const { MemoryHistory, useHistoryBackend } = await import('../../../src/results/history.ts');
@@ -29,18 +22,18 @@ const { HistoryView } = await import('../../../src/ui/results/HistoryView.tsx');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
 const { downloadText } = await import('../../../src/ui/results/download.ts');
 
+const mounted = mountPoint();
 let root: HTMLElement;
 beforeEach(() => {
+  root = mounted();
   lang.value = 'en';
-  root = document.createElement('div');
-  document.body.append(root);
+});
+beforeEach(() => {
   location.value = parseHash('#/?preset=ci');
   state.runState.value = { kind: 'idle' };
-  state.capsState.value = { status: 'ready', caps: { available: true, adapter: { vendor: 'test', architecture: 'x', isFallbackAdapter: false, features: [], limits: {} }, timing: 'wall-clock' } } as never;
+  state.capsState.value = READY_CAPS as never;
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
   useHistoryBackend(null);
   vi.clearAllMocks();
 });
