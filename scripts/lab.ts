@@ -4,61 +4,34 @@
  * exits non-zero with a clear message when no browser, no WebGPU adapter, or the run fails.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, ChromiumNotFoundError, findChromium } from './chromium.ts';
+import { labQuery, LabUsageError, parseLabArgs, USAGE, type LabArgs } from './lab-args.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
-import { isKnownCountry } from '../src/energy/index.ts';
-
-const USAGE = `Usage: npm run lab -- [--preset ci|quick|paper|custom] [--out FILE] [--json] [--country ISO3]
-                      [--real-gpu] [--timeout SECONDS] [--param key=value ...]
-  --preset    suite preset (default ci)
-  --out       write the result document to FILE
-  --json      print the document on stdout instead of a summary
-  --country   grid country for the CO2e estimate (ISO 3166 alpha-3), default from the time zone
-  --real-gpu  use the machine's GPU instead of the SwiftShader software adapter
-  --param     extra URL parameter for the custom preset (e.g. --param general=smollm2-135m)
-Chromium: CHROMIUM_PATH, else the system Chromium.`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`lab: ${message}\n`);
   process.exit(code);
 }
 
-function parseCli() {
+function parseCli(): LabArgs {
   try {
-    return parseArgs({
-    options: {
-      preset: { type: 'string', default: 'ci' },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      country: { type: 'string' },
-      'real-gpu': { type: 'boolean', default: false },
-      timeout: { type: 'string', default: '900' },
-      param: { type: 'string', multiple: true },
-      help: { type: 'boolean', default: false },
-    },
-    });
+    return parseLabArgs(process.argv.slice(2));
   } catch (e) {
-    fail(`${(e as Error).message}\n${USAGE}`, 2);
+    if (e instanceof LabUsageError) fail(`${e.message}\n${USAGE}`, 2);
+    throw e;
   }
 }
 
 async function main(): Promise<void> {
-  const { values } = parseCli();
-  if (values.help) {
+  const args = parseCli();
+  if (args.kind === 'help') {
     console.log(USAGE);
     return;
   }
-  const preset = values.preset ?? 'ci';
-  if (!['ci', 'quick', 'paper', 'custom'].includes(preset)) fail(`unknown preset "${preset}"\n${USAGE}`, 2);
-  const timeoutS = Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) fail(`--timeout expects a positive number of seconds, got "${values.timeout}"`, 2);
-  if (values.country !== undefined && !isKnownCountry(values.country)) {
-    fail(`--country expects an ISO 3166 alpha-3 code with grid data (Ember), such as FRA or USA; got "${values.country}"`, 2);
-  }
-  const log = (s: string) => (values.json ? process.stderr.write(`${s}\n`) : console.log(s));
+  const { preset, json, out, timeoutS } = args;
+  const log = (s: string) => (json ? process.stderr.write(`${s}\n`) : console.log(s));
 
   let executablePath: string;
   try {
@@ -68,19 +41,13 @@ async function main(): Promise<void> {
     throw e;
   }
 
-  await ensureBuilt(values.json);
+  await ensureBuilt(json);
   const server = await serveDist();
-  const browser = await chromium.launch({ executablePath, args: chromiumArgs({ realGpu: values['real-gpu'] }), headless: true });
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs({ realGpu: args.realGpu }), headless: true });
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
-    const params = new URLSearchParams({ preset, autorun: '1' });
-    if (values.country) params.set('country', values.country);
-    for (const kv of values.param ?? []) {
-      const i = kv.indexOf('=');
-      if (i <= 0) fail(`--param expects key=value, got "${kv}"`, 2);
-      params.set(kv.slice(0, i), kv.slice(i + 1));
-    }
+    const params = labQuery(args);
     await page.goto(`${server.url}#/?${params}`);
     log(`lab: running preset "${preset}" in ${executablePath}…`);
     const deadline = Date.now() + timeoutS * 1000;
@@ -99,16 +66,16 @@ async function main(): Promise<void> {
       if (state.error) fail(`the run failed: ${state.error.name}: ${state.error.message}`, 5);
       if (state.result) {
         const doc = state.result as ResultDocument;
-        if (values.out) writeFileSync(values.out, `${JSON.stringify(doc, null, 2)}\n`);
-        if (values.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-        else printSummary(doc, values.out);
+        if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+        if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        else printSummary(doc, out ?? undefined);
         return;
       }
-      if (state.progress && state.progress !== lastLine && !values.json) {
+      if (state.progress && state.progress !== lastLine && !json) {
         lastLine = state.progress;
         log(`  ${state.progress}`);
       }
-      if (Date.now() > deadline) fail(`timed out after ${values.timeout} s`, 6);
+      if (Date.now() > deadline) fail(`timed out after ${timeoutS} s`, 6);
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {

@@ -16,7 +16,7 @@ import { synthValues } from '../engine/synth-cpu.ts';
 import { OnnxGraphBuilder, OnnxType } from '../engine/onnx/graph.ts';
 import { configureOrt, createSession } from '../engine/onnx/ort.ts';
 import { microSpecs } from '../lab/plan.ts';
-import type { PresetName } from '../shared/result.ts';
+import { isPresetName, type PresetName } from '../shared/presets.ts';
 
 export interface BenchRow {
   kernel: 'gemm' | 'gemv' | 'copy' | 'fma-peak';
@@ -114,7 +114,7 @@ async function wallPerCall(device: GPUDevice, list: readonly Dispatch[], output:
 }
 
 export async function runBench(presetArg: string, log: (s: string) => void): Promise<BenchReport> {
-  const preset = (['ci', 'quick', 'paper', 'custom'].includes(presetArg) ? presetArg : 'ci') as PresetName;
+  const preset: PresetName = isPresetName(presetArg) ? presetArg : 'ci';
   configureOrt(ort);
   const runs = preset === 'ci' ? 5 : 20;
   const acquired = await acquireDevice({ features: ['timestamp-query'] });

@@ -4,7 +4,8 @@
  */
 import equivalencesJson from '../../data/equivalences.json';
 import literatureJson from '../../data/literature.json';
-import type { Range3 } from './random.ts';
+import type { Range3 } from '../shared/result.ts';
+import { scale3 } from './random.ts';
 
 export interface EquivalenceDef {
   id: string;
@@ -35,8 +36,7 @@ export interface Scenario { queriesPerDay: number; users: number }
 /** Daily and yearly totals of a per-query range for `queriesPerDay × users` queries a day. */
 export function scaleScenario(perQuery: Range3, sc: Scenario): { perDay: Range3; perYear: Range3; queriesPerDay: number } {
   const q = Math.max(0, sc.queriesPerDay) * Math.max(0, sc.users);
-  const k = (r: Range3, f: number): Range3 => ({ p5: r.p5 * f, p50: r.p50 * f, p95: r.p95 * f });
-  return { perDay: k(perQuery, q), perYear: k(perQuery, q * 365), queriesPerDay: q };
+  return { perDay: scale3(perQuery, q), perYear: scale3(perQuery, q * 365), queriesPerDay: q };
 }
 
 /**

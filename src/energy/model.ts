@@ -23,7 +23,8 @@ import { InvalidTimingError, MissingModelRoleError } from './errors.ts';
 import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
-import { mulberry32, range3, scale3, triangular, uniform, type Range3, type Triangular } from './random.ts';
+import type { Range3 } from '../shared/result.ts';
+import { mulberry32, range3, scale3, triangular, uniform, type Triangular } from './random.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
 export const FORMULAS_VERSION = constants.version; // "energy-v2": idle power became triangular

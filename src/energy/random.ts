@@ -4,6 +4,9 @@
  * computeEnergy with it gives the same percentiles bit for bit.
  */
 
+import { quantileSorted } from '../shared/quantile.ts';
+import type { Range3 } from '../shared/result.ts';
+
 export { mulberry32 } from '../shared/prng.ts';
 
 export interface Triangular { low: number; typ: number; high: number }
@@ -24,25 +27,10 @@ export function uniform(u: number, low: number, high: number): number {
   return high <= low ? low : low + u * (high - low);
 }
 
-/** Percentile (0–100) of an ascending-sorted array, linear interpolation between order statistics. */
-export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const pos = ((n - 1) * p) / 100;
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  const w = pos - lo;
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return w === 0 ? a : a + (b - a) * w;
-}
-
-export interface Range3 { p5: number; p50: number; p95: number }
-
 /** p5 / p50 / p95 of draws (sorts a copy). */
 export function range3(draws: Float64Array): Range3 {
   const s = Float64Array.from(draws).sort();
-  return { p5: percentileSorted(s, 5), p50: percentileSorted(s, 50), p95: percentileSorted(s, 95) };
+  return { p5: quantileSorted(s, 0.05), p50: quantileSorted(s, 0.5), p95: quantileSorted(s, 0.95) };
 }
 
 /** Multiply every percentile by a positive constant (percentiles commute with positive scaling). */

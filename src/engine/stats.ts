@@ -3,9 +3,7 @@
  * are computed from them, and an empty or invalid sample set is rejected instead of yielding 0.
  */
 
-export class EmptySampleError extends Error {
-  override name = 'EmptySampleError';
-}
+import { EmptySampleError, quantileSorted } from '../shared/quantile.ts';
 
 export interface Summary {
   n: number;
@@ -19,17 +17,6 @@ export interface Summary {
   cv: number | null;
   /** Distribution-free 95 % confidence interval of the median (order statistics, binomial). */
   ciMedian: { low: number; high: number } | null;
-}
-
-/** Quantile with linear interpolation between order statistics (R type 7, numpy's default). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new EmptySampleError('quantile of an empty sample');
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return a + (b - a) * (pos - lo);
 }
 
 /** Binomial(n, 1/2) cumulative probabilities, computed in log space so n in the thousands is fine. */

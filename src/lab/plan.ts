@@ -5,14 +5,9 @@
  */
 import type { MicroSpec } from '../engine/micro.ts';
 import type { MeasurementPlan } from '../engine/runner.ts';
-import { parseCustomOrThrow, resolveSuite, type SuiteNote } from '../engine/models/presets.ts';
-import type { PresetName } from '../shared/result.ts';
-
-export const PRESETS: readonly PresetName[] = ['ci', 'quick', 'paper', 'custom'];
-
-export function isPreset(s: string | null | undefined): s is PresetName {
-  return !!s && (PRESETS as readonly string[]).includes(s);
-}
+import { resolveSuite, type SuiteNote } from '../engine/models/presets.ts';
+import type { PresetName } from '../shared/presets.ts';
+import { parseCustomParamsOrThrow } from './custom.ts';
 
 const MiB = 1 << 20;
 
@@ -55,15 +50,10 @@ export interface PlanOptions {
   preferF16?: boolean;
 }
 
-/** Parameters that drive the page, not the custom suite. */
-const PAGE_PARAMS = ['autorun', 'lang', 'country', 'theme'];
-
 export function buildPlan(opts: PlanOptions): { plan: MeasurementPlan; notes: SuiteNote[] } {
   let custom;
   if (opts.preset === 'custom') {
-    const params = new URLSearchParams(opts.custom ?? '');
-    for (const p of PAGE_PARAMS) params.delete(p);
-    custom = parseCustomOrThrow(params);
+    custom = parseCustomParamsOrThrow(opts.custom ?? new URLSearchParams());
   }
   const suite = resolveSuite(opts.preset, {
     ...(opts.limits ? { limits: opts.limits } : {}),

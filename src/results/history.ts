@@ -24,6 +24,20 @@ export interface HistoryBackend {
   get(localId: string): Promise<unknown>;
   all(): Promise<unknown[]>;
   delete(localId: string): Promise<void>;
+  /** Records a storage upgrade could not carry over (kept so the history view can say so). */
+  readonly dropped?: readonly SkippedRecord[];
+}
+
+/** A stored record that could not be read: which one (when it says) and why. */
+export interface SkippedRecord {
+  localId: string | null;
+  reason: string;
+}
+
+function skipped(raw: unknown, err: unknown): SkippedRecord {
+  const o = typeof raw === 'object' && raw !== null ? (raw as { localId?: unknown; id?: unknown }) : {};
+  const id = typeof o.localId === 'string' ? o.localId : typeof o.id === 'string' ? o.id : null;
+  return { localId: id, reason: err instanceof Error ? err.message : String(err) };
 }
 
 /** Bumped on every change, so views can re-read (`historyRevision.value` in a component). */
@@ -57,6 +71,7 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
 
 export class IndexedDbHistory implements HistoryBackend {
   private db: Promise<IDBDatabase> | null = null;
+  readonly dropped: SkippedRecord[] = [];
   constructor(private readonly factory: IDBFactory) {}
 
   private open(): Promise<IDBDatabase> {
@@ -78,10 +93,12 @@ export class IndexedDbHistory implements HistoryBackend {
             db.deleteObjectStore(STORE);
             const next = db.createObjectStore(STORE, { keyPath: 'localId' });
             for (const raw of all.result) {
+              // An unreadable record is dropped rather than blocking the whole history, and
+              // remembered so that the history view can say how many were lost and why.
               try {
                 next.put(migrateRecord(raw));
-              } catch {
-                /* an unreadable record is dropped rather than blocking the whole history */
+              } catch (e) {
+                this.dropped.push(skipped(raw, e));
               }
             }
           };
@@ -136,18 +153,37 @@ export async function saveRun(doc: ResultDocument, now: Date = new Date()): Prom
   return record.localId;
 }
 
-/** Every readable run, newest first (save day, then creation order within the day). */
-export async function listRuns(): Promise<HistoryRecord[]> {
-  const out: HistoryRecord[] = [];
-  for (const raw of await current().all()) {
+export interface HistoryListing {
+  /** Every readable run, newest first. */
+  runs: HistoryRecord[];
+  /** Records that could not be read (a newer app version, damage), or lost in an upgrade. */
+  skipped: SkippedRecord[];
+}
+
+/**
+ * The whole local history: readable runs newest first (save day, then creation order within
+ * the day), and what could not be read. One unreadable record never fails the list, and is
+ * never hidden either: the caller shows `skipped`.
+ */
+export async function readHistory(): Promise<HistoryListing> {
+  const b = current();
+  const runs: HistoryRecord[] = [];
+  const skippedRecords: SkippedRecord[] = [...(b.dropped ?? [])];
+  for (const raw of await b.all()) {
     try {
-      out.push(migrateRecord(raw));
-    } catch {
-      /* skip records from a newer app version instead of failing the list */
+      runs.push(migrateRecord(raw));
+    } catch (e) {
+      skippedRecords.push(skipped(raw, e));
     }
   }
   const key = (r: HistoryRecord) => `${r.savedAt} ${r.localId}`;
-  return out.sort((a, b) => (key(a) === key(b) ? 0 : key(a) < key(b) ? 1 : -1));
+  runs.sort((a, b2) => (key(a) === key(b2) ? 0 : key(a) < key(b2) ? 1 : -1));
+  return { runs, skipped: skippedRecords };
+}
+
+/** The readable runs only, newest first (`readHistory` also says what was skipped). */
+export async function listRuns(): Promise<HistoryRecord[]> {
+  return (await readHistory()).runs;
 }
 
 export async function getRun(localId: string): Promise<HistoryRecord | null> {

@@ -4,10 +4,12 @@
  * Numbers that were not measured are `null`, never 0.
  */
 
+import type { PresetName } from './presets.ts';
+
 export const SCHEMA_VERSION = 1 as const;
 
 export type TimingSource = 'gpu-timestamp' | 'wall-clock';
-export type PresetName = 'ci' | 'quick' | 'paper' | 'custom';
+export type { PresetName };
 export type Role = 'general' | 'specialized';
 
 export interface AdapterSummary {

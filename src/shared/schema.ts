@@ -11,6 +11,7 @@
  *     ranges ordered, etc. A result that breaks physics is rejected, not "corrected".
  */
 import * as v from 'valibot';
+import { PRESET_NAMES } from './presets.ts';
 import type { ResultDocument } from './result.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -52,7 +53,6 @@ export const KNOWN_VENDORS = [
   'broadcom', 'google', 'microsoft', 'mesa', 'verisilicon',
 ] as const;
 
-export const KNOWN_PRESETS = ['ci', 'quick', 'paper', 'custom'] as const;
 
 /** Object keys that must never be copied into a stored object (prototype pollution). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -236,7 +236,7 @@ const environment = v.object({
 export const ResultDocumentSchema = v.pipe(
   v.object({
     schemaVersion: v.literal(1, 'must be 1 (only schema version 1 is accepted)'),
-    suite: v.object({ preset: v.picklist(KNOWN_PRESETS, `must be one of ${KNOWN_PRESETS.join(', ')}`), version: v.pipe(str(32), v.minLength(1, 'must not be empty')) }),
+    suite: v.object({ preset: v.picklist(PRESET_NAMES, `must be one of ${PRESET_NAMES.join(', ')}`), version: v.pipe(str(32), v.minLength(1, 'must not be empty')) }),
     app: v.object({ version: v.pipe(str(32), v.minLength(1, 'must not be empty')) }),
     date: v.optional(isoDay),
     environment,

@@ -7,12 +7,10 @@ import { ModelView } from './model/ModelView.tsx';
 import { DatasetView } from './results/DatasetView.tsx';
 import { HistoryView } from './results/HistoryView.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
-import { hrefFor, location, type Route } from './router.ts';
+import { hrefFor, location, ROUTES, type Route } from './router.ts';
 import { RunView } from './RunView.tsx';
 import { lastDoc, lastLocalId } from './state.ts';
 import { theme, THEMES, type Theme } from './theme.ts';
-
-const NAV: Route[] = ['run', 'demo', 'results', 'model', 'history', 'dataset', 'methodology'];
 
 function ResultsRoute() {
   const doc = lastDoc.value;
@@ -70,7 +68,7 @@ export function App() {
           {t('app.title')}
         </a>
         <nav aria-label={t('nav.label')}>
-          {NAV.map((r) => (
+          {ROUTES.map((r) => (
             <a key={r} href={hrefFor(r)} aria-current={loc.route === r ? 'page' : undefined}>
               {t(`nav.${r}`)}
             </a>

@@ -1,10 +1,13 @@
 /**
  * The `custom` preset as a form. It edits the address (the single source of truth, so a custom
  * run is a shareable link) and shows every invalid field at once, as the parser reports them.
+ * The parse result comes from the run view, which also needs it to keep Run disabled. Inputs are
+ * text (with a numeric keyboard), not type=number: a number input would blank an invalid value
+ * from the address, hiding the very thing the visitor must fix.
  */
 import { t } from '../i18n/index.ts';
-import { MODEL_PRESETS, type ModelPresetName } from '../engine/models/config.ts';
-import { parseCustom } from '../engine/models/presets.ts';
+import type { CustomParseResult } from '../engine/models/presets.ts';
+import { modelPresetNames } from '../lab/custom.ts';
 import { location } from './router.ts';
 
 const FIELDS = ['layers', 'hidden', 'heads', 'kvHeads', 'ffn', 'vocab'] as const;
@@ -14,6 +17,9 @@ const TOKENS: { key: string; role: 's' | 'g' }[] = [
   { key: 'outputTokens', role: 'g' },
 ];
 
+/** Id of the error list, for `aria-describedby` on controls that the errors block. */
+export const CUSTOM_ERRORS_ID = 'custom-errors';
+
 function setParam(key: string, value: string): void {
   const params = new URLSearchParams(location.value.params);
   if (value === '') params.delete(key);
@@ -22,33 +28,32 @@ function setParam(key: string, value: string): void {
   window.location.hash = `#/?${params.toString()}`;
 }
 
-export function CustomForm() {
+export function CustomForm({ parsed }: { parsed: CustomParseResult }) {
   const params = location.value.params;
-  const stripped = new URLSearchParams(params);
-  for (const p of ['autorun', 'theme']) stripped.delete(p);
-  const parsed = parseCustom(stripped);
   const errorFor = (field: string) => (parsed.ok ? undefined : parsed.errors.find((e) => e.field === field));
   const suite = parsed.ok ? parsed.value : null;
-  const modelOf = (role: 'specialized' | 'general') => suite?.[role].model;
-  const names = Object.keys(MODEL_PRESETS) as ModelPresetName[];
 
   const roleBlock = (role: 'specialized' | 'general', prefix: 's' | 'g') => {
     const family = role === 'specialized' ? 'encoder' : 'decoder';
-    const model = modelOf(role) as Record<string, unknown> | undefined;
+    const model = suite?.[role].model as Record<string, unknown> | undefined;
+    const baseErr = errorFor(role);
     return (
       <fieldset class="custom-role">
         <legend>{t(`results.role.${role}`)}</legend>
-        <label>
+        <label class={baseErr ? 'invalid' : ''}>
           {t('custom.base')}
-          <select value={params.get(role) ?? ''} onChange={(e) => setParam(role, (e.target as HTMLSelectElement).value)}>
+          <select
+            name={role}
+            value={params.get(role) ?? ''}
+            aria-invalid={baseErr ? 'true' : undefined}
+            onChange={(e) => setParam(role, (e.target as HTMLSelectElement).value)}
+          >
             <option value="">{t('custom.default')}</option>
-            {names
-              .filter((n) => MODEL_PRESETS[n].family === family)
-              .map((n) => (
-                <option value={n} key={n}>
-                  {n}
-                </option>
-              ))}
+            {modelPresetNames(family).map((n) => (
+              <option value={n} key={n}>
+                {n}
+              </option>
+            ))}
           </select>
         </label>
         {FIELDS.map((f) => {
@@ -58,8 +63,8 @@ export function CustomForm() {
             <label key={key} class={err ? 'invalid' : ''}>
               <span class="mono small">{f}</span>
               <input
-                type="number"
-                min={1}
+                type="text"
+                name={key}
                 inputMode="numeric"
                 value={params.get(key) ?? ''}
                 placeholder={model ? String(model[f] ?? '') : ''}
@@ -76,8 +81,9 @@ export function CustomForm() {
             <label key={key} class={err ? 'invalid' : ''}>
               <span class="mono small">{key}</span>
               <input
-                type="number"
-                min={1}
+                type="text"
+                name={key}
+                inputMode="numeric"
                 value={params.get(key) ?? ''}
                 placeholder={current ? String((current as unknown as Record<string, unknown>)[key] ?? '') : ''}
                 aria-invalid={err ? 'true' : undefined}
@@ -97,7 +103,7 @@ export function CustomForm() {
         {roleBlock('general', 'g')}
       </div>
       {!parsed.ok ? (
-        <ul class="errors" role="alert">
+        <ul class="errors" role="alert" id={CUSTOM_ERRORS_ID}>
           {parsed.errors.map((e) => (
             <li key={e.field}>{t(e.key, e.params) === e.key ? e.message : `${e.field}: ${t(e.key, e.params)}`}</li>
           ))}

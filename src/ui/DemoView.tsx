@@ -4,7 +4,8 @@
  */
 import { useEffect } from 'preact/hooks';
 import { fmt, t } from '../i18n/index.ts';
-import { isPreset } from '../lab/plan.ts';
+import { isPresetName } from '../shared/presets.ts';
+import { errorHintKey } from './errors.ts';
 import { location } from './router.ts';
 import { cancelRun, capsState, lastDoc, progress, runState, startRun, type WorkloadProgress } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
@@ -37,7 +38,8 @@ function Lane({ w, role }: { w: WorkloadProgress | undefined; role: 'specialized
 
 export function DemoView() {
   const params = location.value.params;
-  const preset = isPreset(params.get('preset')) ? params.get('preset')! : 'quick';
+  const urlPreset = params.get('preset');
+  const preset = isPresetName(urlPreset) ? urlPreset : 'quick';
   useEffect(() => {
     const prev = document.documentElement.dataset['theme'];
     document.documentElement.dataset['theme'] = 'demo';
@@ -60,7 +62,7 @@ export function DemoView() {
       <p class="demo-task">{t('demo.task')}</p>
       {!available ? <StatusCard /> : null}
       <div class="row">
-        <button class="primary" disabled={!available || running} onClick={() => void startRun({ preset: preset as never, modelsOnly: true, custom: params, country: params.get('country') })}>
+        <button class="primary" disabled={!available || running} onClick={() => void startRun({ preset, modelsOnly: true, custom: params, country: params.get('country') })}>
           {doc ? t('demo.again') : t('demo.start')}
         </button>
         <button class="danger" disabled={!running} onClick={cancelRun}>
@@ -80,7 +82,12 @@ export function DemoView() {
           <p class="small muted">{t('results.synthetic')}</p>
         </div>
       ) : null}
-      {runState.value.kind === 'error' ? <p class="card error">{runState.value.message}</p> : null}
+      {runState.value.kind === 'error' ? (
+        <div class="card error" role="alert" data-testid="demo-error" data-error-name={runState.value.name}>
+          <p>{runState.value.message}</p>
+          <p class="small">{t(errorHintKey({ name: runState.value.name }))}</p>
+        </div>
+      ) : null}
     </div>
   );
 }

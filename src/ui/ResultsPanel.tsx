@@ -7,6 +7,8 @@ import { axisStyle, Chart, cssVar } from './Chart.tsx';
 import { roofCurve, roofline } from './charts.ts';
 import { EnergyPanel } from './energy/EnergyPanel.tsx';
 import { UploadPanel } from './results/UploadPanel.tsx';
+import { downloadText } from './results/download.ts';
+import { formatBytes } from './format.ts';
 import { getLab } from '../lab/client.ts';
 
 function ms(v: number | null | undefined): string {
@@ -130,7 +132,7 @@ function ModelCard({ w }: { w: Workload }) {
       <p class="small muted">{t('results.perQuery')}</p>
       <ul class="small">
         {w.flops !== null ? <li>{t('results.flops', { gflop: fmt(w.flops / 1e9, 3) })}</li> : null}
-        <li>{t('results.bytes', { mb: fmt(w.bytes / 1e6, 3) })}</li>
+        <li>{t('results.bytes', { size: formatBytes(w.bytes) })}</li>
         {c['family'] === 'decoder' ? (
           <li>{t('results.tokensDecoder', { prompt: String(c['promptTokens']), output: String(c['outputTokens']) })}</li>
         ) : (
@@ -237,15 +239,6 @@ export function ModelComparison({ doc }: { doc: ResultDocument }) {
   );
 }
 
-function download(name: string, type: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function ResultsPanel({ doc, localId, onEnergy }: { doc: ResultDocument; localId: string | null; onEnergy?: (e: EnergySection) => void }) {
   const hasModels = doc.workloads.some((w) => w.kind === 'model');
   return (
@@ -269,7 +262,7 @@ export function ResultsPanel({ doc, localId, onEnergy }: { doc: ResultDocument; 
         <MicroTable doc={doc} />
         <RooflineChart doc={doc} />
         <div class="row">
-          <button onClick={() => download(`frugal-ai-lab-${doc.date ?? 'run'}.json`, 'application/json', JSON.stringify(doc, null, 2))}>{t('results.exportJson')}</button>
+          <button onClick={() => downloadText(`frugal-ai-lab-${doc.date ?? 'run'}.json`, 'application/json', JSON.stringify(doc, null, 2))}>{t('results.exportJson')}</button>
         </div>
       </section>
       {hasModels ? <ModelComparison doc={doc} /> : null}

@@ -2,19 +2,20 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { fmt, t } from '../i18n/index.ts';
-import { isPreset, PRESETS } from '../lab/plan.ts';
-import type { PresetName } from '../shared/result.ts';
+import { parseCustomParams } from '../lab/custom.ts';
+import { isPresetName, PRESET_NAMES, type PresetName } from '../shared/presets.ts';
 import { axisStyle, Chart, cssVar } from './Chart.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
-import { CustomForm } from './CustomForm.tsx';
+import { CUSTOM_ERRORS_ID, CustomForm } from './CustomForm.tsx';
+import { errorHintKey } from './errors.ts';
 import { location } from './router.ts';
-import { cancelRun, capsState, lastDoc, lastLocalId, paused, planNotes, progress, runState, startRun, type WorkloadProgress } from './state.ts';
+import { cancelRun, capsState, historySaveError, lastDoc, lastLocalId, paused, planNotes, progress, runState, startRun, type WorkloadProgress } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
 
 function ErrorCard() {
   const s = runState.value;
   if (s.kind !== 'error') return null;
-  const hint = t(`error.${s.name}`) !== `error.${s.name}` ? t(`error.${s.name}`) : t('error.generic');
+  const hint = t(errorHintKey({ name: s.name }));
   return (
     <section class="card error" role="alert" data-testid="run-error" data-error-name={s.name}>
       <h2>{t('run.failed')}</h2>
@@ -87,13 +88,13 @@ function ProgressList() {
 export function RunView() {
   const params = location.value.params;
   const urlPreset = params.get('preset');
-  const [preset, setPreset] = useState<PresetName>(isPreset(urlPreset) ? urlPreset : 'quick');
+  const [preset, setPreset] = useState<PresetName>(isPresetName(urlPreset) ? urlPreset : 'quick');
   const running = runState.value.kind === 'running';
   const caps = capsState.value;
   const available = caps.status === 'ready' && caps.caps.available;
 
   useEffect(() => {
-    if (isPreset(urlPreset)) setPreset(urlPreset);
+    if (isPresetName(urlPreset)) setPreset(urlPreset);
   }, [urlPreset]);
 
   // `?autorun=1` starts at once: used by the headless `lab` CLI, and handy for kiosk demos.
@@ -103,6 +104,9 @@ export function RunView() {
     }
   }, [available]);
 
+  // A custom suite with invalid fields cannot run: Run stays disabled and says why.
+  const parsed = preset === 'custom' ? parseCustomParams(params) : null;
+  const customInvalid = parsed !== null && !parsed.ok;
   const doc = lastDoc.value;
   return (
     <>
@@ -116,25 +120,36 @@ export function RunView() {
           <label>
             {t('run.preset')}
             <select value={preset} disabled={running} onChange={(e) => setPreset((e.target as HTMLSelectElement).value as PresetName)} data-testid="preset">
-              {PRESETS.map((p) => (
+              {PRESET_NAMES.map((p) => (
                 <option value={p} key={p}>
                   {t(`preset.${p}`)}
                 </option>
               ))}
             </select>
           </label>
-          <button class="primary" disabled={running || !available} onClick={() => void startRun({ preset, custom: params, country: params.get('country') })} data-testid="run">
+          <button
+            class="primary"
+            disabled={running || !available || customInvalid}
+            aria-describedby={customInvalid ? `run-blocked ${CUSTOM_ERRORS_ID}` : undefined}
+            onClick={() => void startRun({ preset, custom: params, country: params.get('country') })}
+            data-testid="run"
+          >
             {t('run.start')}
           </button>
           <button class="danger" disabled={!running} onClick={cancelRun} data-testid="cancel">
             {t('run.cancel')}
           </button>
         </div>
+        {customInvalid ? (
+          <p class="small message-error" id="run-blocked" data-testid="run-blocked">
+            {t('custom.invalid')}
+          </p>
+        ) : null}
         <p class="small muted">{t(`preset.${preset}.help`)}</p>
-        {preset === 'custom' ? (
+        {parsed ? (
           <>
             <p class="small">{t('run.customHelp')}</p>
-            <CustomForm />
+            <CustomForm parsed={parsed} />
           </>
         ) : null}
         {planNotes.value.length ? (
@@ -147,6 +162,11 @@ export function RunView() {
         {runState.value.kind === 'cancelled' ? <p class="badge warn" data-testid="cancelled">{t('run.cancelled')}</p> : null}
       </section>
       <ErrorCard />
+      {runState.value.kind === 'done' && historySaveError.value ? (
+        <p class="card message-error" role="status" data-testid="history-save-error">
+          {t('history.saveFailed', { message: historySaveError.value })}
+        </p>
+      ) : null}
       {running || runState.value.kind !== 'done' ? <ProgressList /> : null}
       {doc && runState.value.kind === 'done' ? (
         <ResultsPanel

@@ -1,14 +1,11 @@
 /** What the browser exposes about WebGPU, what is missing and what to do about it. */
 import { t } from '../i18n/index.ts';
+import { formatBytes } from './format.ts';
 import { hrefFor } from './router.ts';
 import { capsState, loadCapabilities } from './state.ts';
 
 const LIMITS_SHOWN = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'];
 
-function bytes(n: number | undefined): string {
-  if (n === undefined) return '—';
-  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
-}
 
 export function StatusCard() {
   const s = capsState.value;
@@ -73,7 +70,7 @@ export function StatusCard() {
         {LIMITS_SHOWN.map((k) => (
           <>
             <dt class="mono small">{k}</dt>
-            <dd>{k.includes('Size') && !k.includes('Invocations') ? bytes(a.limits[k]) : String(a.limits[k] ?? '—')}</dd>
+            <dd>{k.includes('Size') && !k.includes('Invocations') ? formatBytes(a.limits[k]) : String(a.limits[k] ?? '—')}</dd>
           </>
         ))}
       </dl>

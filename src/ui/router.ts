@@ -4,8 +4,13 @@
  */
 import { signal } from '@preact/signals';
 
-export type Route = 'run' | 'results' | 'demo' | 'model' | 'history' | 'dataset' | 'methodology';
-export const ROUTES: readonly Route[] = ['run', 'results', 'demo', 'model', 'history', 'dataset', 'methodology'];
+/** Every route, in navigation order: the header's links and the hash parser read this list. */
+export const ROUTES = ['run', 'demo', 'results', 'model', 'history', 'dataset', 'methodology'] as const;
+export type Route = (typeof ROUTES)[number];
+
+function isRoute(s: string): s is Route {
+  return (ROUTES as readonly string[]).includes(s);
+}
 
 export interface Location {
   route: Route;
@@ -16,7 +21,8 @@ export function parseHash(hash: string): Location {
   const h = hash.replace(/^#/, '');
   const [path = '', query = ''] = h.split('?');
   const name = path.replace(/^\//, '').split('/')[0] ?? '';
-  const route: Route = name === '' ? 'run' : ((['results', 'demo', 'model', 'history', 'dataset', 'methodology'] as const).find((r) => r === name) ?? 'run');
+  // `#/` and unknown paths land on the run view; `#/run` is the same view.
+  const route: Route = isRoute(name) ? name : 'run';
   return { route, params: new URLSearchParams(query) };
 }
 

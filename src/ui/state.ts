@@ -8,6 +8,7 @@ import { runLab } from '../lab/session.ts';
 import { saveRun } from '../results/history.ts';
 import { t } from '../i18n/index.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
+import { errorName } from '../shared/errors.ts';
 
 export type CapsState = { status: 'loading' } | { status: 'ready'; caps: Capabilities } | { status: 'error'; message: string };
 
@@ -40,6 +41,8 @@ export const paused = signal(false);
 export const device = signal<{ adapter: AdapterSummary; timing: TimingSource } | null>(null);
 export const lastDoc = signal<ResultDocument | null>(null);
 export const lastLocalId = signal<string | null>(null);
+/** Why the last finished run is not in the local history (null when it was saved). */
+export const historySaveError = signal<string | null>(null);
 
 export async function loadCapabilities(): Promise<void> {
   capsState.value = { status: 'loading' };
@@ -115,13 +118,17 @@ export function onProgress(p: Progress): void {
   }
 }
 
-/** Saves a finished run in the local history; never lets a storage failure lose the result on screen. */
+/**
+ * Saves a finished run in the local history. A storage failure must not lose the result on
+ * screen, nor pass unnoticed: the run view shows `historySaveError` next to the result.
+ */
 async function keep(doc: ResultDocument): Promise<void> {
+  historySaveError.value = null;
   try {
     lastLocalId.value = await saveRun(doc);
   } catch (e) {
-    console.warn('Could not save the run in the local history:', e);
     lastLocalId.value = null;
+    historySaveError.value = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
 }
 
@@ -145,9 +152,11 @@ export async function startRun(opts: { preset: PresetName; custom?: URLSearchPar
     await keep(doc);
     return doc;
   } catch (e) {
-    const err = e as Error;
-    if (err.name === 'RunCancelledError') runState.value = { kind: 'cancelled' };
-    else runState.value = { kind: 'error', name: err.name || 'Error', message: err.message || String(e) };
+    if (errorName(e) === 'RunCancelledError') runState.value = { kind: 'cancelled' };
+    else {
+      const err = e as Partial<Error> | null;
+      runState.value = { kind: 'error', name: (typeof err?.name === 'string' && err.name) || 'Error', message: (typeof err?.message === 'string' && err.message) || String(e) };
+    }
     return null;
   } finally {
     paused.value = false;

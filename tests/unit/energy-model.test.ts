@@ -7,7 +7,6 @@ import {
   InvalidTimingError,
   MissingModelRoleError,
   mulberry32,
-  percentileSorted,
   profileFromCatalog,
   profileFromMeasuredWatts,
   triangular,
@@ -16,6 +15,7 @@ import {
   type ProfileChoice,
 } from '../../src/energy/index.ts';
 import type { ResultDocument, Workload } from '../../src/shared/result.ts';
+import { quantileSorted } from '../../src/shared/quantile.ts';
 
 function modelWorkload(role: 'general' | 'specialized', medianMs: number, wallMedianMs: number | null, id = `${role}-model`): Workload {
   return {
@@ -212,9 +212,9 @@ describe('random helpers', () => {
   });
   test('percentile interpolates between order statistics', () => {
     const s = [10, 20, 30, 40, 50];
-    expect(percentileSorted(s, 50)).toBe(30);
-    expect(percentileSorted(s, 5)).toBeCloseTo(12, 12); // pos 0.2 → 10 + 0.2·10
-    expect(percentileSorted(s, 95)).toBeCloseTo(48, 12);
+    expect(quantileSorted(s, 0.5)).toBe(30);
+    expect(quantileSorted(s, 0.05)).toBeCloseTo(12, 12); // pos 0.2 → 10 + 0.2·10
+    expect(quantileSorted(s, 0.95)).toBeCloseTo(48, 12);
   });
 });
 

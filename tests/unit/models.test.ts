@@ -232,13 +232,7 @@ describe('suites', () => {
 });
 
 describe('custom suites from URL parameters', () => {
-  test('defaults to the paper pair; page parameters are not errors', () => {
-    const r = parseCustom(new URLSearchParams('preset=custom&lang=fr&country=FRA&theme=demo&autorun=1'));
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.value.specialized.model.name).toBe('distilbert-sst2');
-    expect(r.value.general.model.name).toBe('qwen2.5-0.5b-instruct');
-  });
+  // Page parameters are the lab's to strip: see tests/unit/custom-params.test.ts.
   test('overrides fields and token counts', () => {
     const r = parseCustom(new URLSearchParams('specialized=bert-tiny&general=tiny-decoder&g.layers=3&g.tiedEmbeddings=true&promptTokens=10&outputTokens=2&inputTokens=8&seed=7'));
     expect(r.ok).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { buildPlan, microSpecs, PRESETS } from '../../src/lab/plan.ts';
+import { buildPlan, microSpecs } from '../../src/lab/plan.ts';
+import { PRESET_NAMES as PRESETS } from '../../src/shared/presets.ts';
 import { aggregateProfile, requiredBindingBytes } from '../../src/engine/runner.ts';
 import type { Dispatch } from '../../src/engine/dispatch.ts';
 

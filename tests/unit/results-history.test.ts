@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { HistoryMigrationError, migrateDocument, migrateRecord } from '../../src/results/migrations.ts';
-import { clearUpload, deleteRun, getRun, historyRevision, keepReceipt, listRuns, markUploaded, MemoryHistory, pendingUploadKey, RunNotFoundError, saveRun, useHistoryBackend } from '../../src/results/history.ts';
+import { clearUpload, deleteRun, getRun, historyRevision, keepReceipt, listRuns, markUploaded, MemoryHistory, pendingUploadKey, readHistory, RunNotFoundError, saveRun, useHistoryBackend } from '../../src/results/history.ts';
 import type { HistoryRecord } from '../../src/results/history.ts';
 import { sampleResult } from '../server/fixtures.ts';
 
@@ -111,5 +111,23 @@ describe('history store (in-memory backend)', () => {
     useHistoryBackend(new MemoryHistory([{ id: 'old1', doc: sampleResult() }, { v: 9, localId: 'future' }]));
     const list = await listRuns();
     expect(list.map((r) => [r.localId, r.v])).toEqual([['old1', 2]]);
+  });
+
+  test('what is skipped is reported, with the record and the reason, never hidden', async () => {
+    useHistoryBackend(new MemoryHistory([{ id: 'old1', doc: sampleResult() }, { v: 9, localId: 'future' }, { localId: 'broken', v: 2, doc: { schemaVersion: 7 } }]));
+    const { runs, skipped } = await readHistory();
+    expect(runs.map((r) => r.localId)).toEqual(['old1']);
+    expect(skipped.map((s) => s.localId).sort()).toEqual(['broken', 'future']);
+    for (const s of skipped) expect(s.reason).not.toBe('');
+    expect(skipped.find((s) => s.localId === 'future')?.reason).toMatch(/version/);
+  });
+
+  test('a storage failure on save reaches the caller (no silent catch)', async () => {
+    const failing = new MemoryHistory();
+    failing.put = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    useHistoryBackend(failing);
+    const rev = historyRevision.value;
+    await expect(saveRun(sampleResult())).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect(historyRevision.value).toBe(rev);
   });
 });

@@ -13,3 +13,11 @@ test('hash routes and their query parameters', () => {
   expect(hrefFor('history')).toBe('#/history');
   expect(hrefFor('run', { preset: 'ci' })).toBe('#/?preset=ci');
 });
+
+test('every route round-trips through its href, and nav order starts with run', async () => {
+  const { ROUTES } = await import('../../src/ui/router.ts');
+  expect(ROUTES[0]).toBe('run');
+  expect(new Set(ROUTES).size).toBe(ROUTES.length);
+  for (const r of ROUTES) expect(parseHash(hrefFor(r)).route).toBe(r);
+  expect(parseHash(hrefFor('dataset', { lang: 'fr' })).params.get('lang')).toBe('fr');
+});

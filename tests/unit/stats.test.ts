@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { cleanDeltas, EmptySampleError, medianCI, quantileSorted, summarize } from '../../src/engine/stats.ts';
+import { cleanDeltas, medianCI, summarize } from '../../src/engine/stats.ts';
+import { EmptySampleError, quantileSorted } from '../../src/shared/quantile.ts';
 
 describe('statistics', () => {
   test('quantiles interpolate like numpy (type 7)', () => {

@@ -36,12 +36,6 @@ export const SUITE_VERSIONS: Readonly<Record<PresetName, string>> = Object.freez
   custom: 'custom-1',
 });
 
-export const PRESET_NAMES: readonly PresetName[] = ['ci', 'quick', 'paper', 'custom'];
-
-export function isPresetName(s: string): s is PresetName {
-  return (PRESET_NAMES as readonly string[]).includes(s);
-}
-
 /**
  * A user-visible note, as an i18n key (src/i18n/dict/model.ts) with its parameters, plus the
  * English text for logs and the CLI.
@@ -194,7 +188,7 @@ export function resolveSuite(preset: PresetName, opts: ResolveOptions = {}): Sui
       ];
       break;
     case 'custom': {
-      const custom = opts.custom ?? parseCustomOrThrow(new URLSearchParams());
+      const custom = opts.custom ?? parseCustomOrThrow([]);
       workloads = [
         { ...custom.specialized, model: withDtype(custom.specialized.model, dtype) } as ModelWorkloadSpec,
         { ...custom.general, model: withDtype(custom.general.model, dtype) } as ModelWorkloadSpec,
@@ -207,7 +201,9 @@ export function resolveSuite(preset: PresetName, opts: ResolveOptions = {}): Sui
 }
 
 // ---------------------------------------------------------------------------------------------
-// custom: URL parameters (also the CLI's --param=value), validated field by field.
+// custom: model fields as key/value pairs, validated field by field. Where they come from (the
+// page address, the CLI's --param=value) is the lab's business: it strips page parameters first
+// (src/lab/custom.ts), so here every key that is not a model field is an error.
 //
 //   specialized=<model preset>   general=<model preset>        (defaults: the paper pair)
 //   s.<field>=… / g.<field>=…    override a field of the specialized / general model:
@@ -243,11 +239,18 @@ function fieldError(field: string, code: CustomErrorCode, value: string, message
   return { field, code, key: `model.error.${code}`, params, message };
 }
 
+/** Model fields of a custom suite, in order; a repeated key counts once, first value wins. */
+export type CustomFields = Iterable<readonly [string, string]>;
+
 /** Parses and validates a custom suite; every wrong field is reported, not only the first. */
-export function parseCustom(params: URLSearchParams): CustomParseResult {
+export function parseCustom(fields: CustomFields): CustomParseResult {
   const errors: CustomFieldError[] = [];
-  // Page-level parameters travel in the same query string (DESIGN.md §7); they are not errors.
-  const known = new Set<string>(['specialized', 'general', 'seed', 'preset', 'lang', 'country', 'theme', 'autorun', ...TOKEN_FIELDS]);
+  const entries = [...fields];
+  const params = {
+    get: (key: string): string | null => entries.find(([k]) => k === key)?.[1] ?? null,
+    keys: (): string[] => [...new Set(entries.map(([k]) => k))],
+  };
+  const known = new Set<string>(['specialized', 'general', 'seed', ...TOKEN_FIELDS]);
 
   const base = (role: 'specialized' | 'general', fallback: ModelConfig): ModelConfig => {
     const name = params.get(role);
@@ -289,7 +292,7 @@ export function parseCustom(params: URLSearchParams): CustomParseResult {
   const overrides = (prefix: 's' | 'g', model: ModelConfig): ModelConfig => {
     const m: Record<string, unknown> = { ...model, name: 'custom' };
     let changed = false;
-    for (const [key, raw] of params) {
+    for (const [key, raw] of entries) {
       if (!key.startsWith(`${prefix}.`)) continue;
       const f = key.slice(2);
       known.add(key);
@@ -370,8 +373,8 @@ export class CustomSuiteError extends Error {
   }
 }
 
-export function parseCustomOrThrow(params: URLSearchParams): CustomSuite {
-  const r = parseCustom(params);
+export function parseCustomOrThrow(fields: CustomFields): CustomSuite {
+  const r = parseCustom(fields);
   if (!r.ok) throw new CustomSuiteError(r.errors);
   return r.value;
 }

@@ -5,7 +5,8 @@
 import { useMemo } from 'preact/hooks';
 import uPlot from 'uplot';
 import { lang, t } from '../../i18n/index.ts';
-import type { Range3 } from '../../energy/index.ts';
+import { scale3 } from '../../energy/index.ts';
+import type { Range3 } from '../../shared/result.ts';
 import { axisStyle, Chart, cssVar } from '../Chart.tsx';
 import { fmtWhRange, scaleWh } from './format.ts';
 
@@ -15,7 +16,7 @@ export function EnergyChart({ specialized, general }: { specialized: Range3; gen
     // One unit for both bars, chosen from the larger median.
     const unit = scaleWh(general.p50 >= specialized.p50 ? general : specialized);
     const k = unit.value.p50 / (general.p50 >= specialized.p50 ? general.p50 : specialized.p50);
-    const rows: Range3[] = [specialized, general].map((r) => ({ p5: r.p5 * k, p50: r.p50 * k, p95: r.p95 * k }));
+    const rows: Range3[] = [specialized, general].map((r) => scale3(r, k));
     const top = Math.max(...rows.map((r) => r.p95)) * 1.1 || 1;
     const accent = cssVar('--accent', '#1f7a4d');
     const accent2 = cssVar('--accent-2', '#b4541b');

@@ -24,7 +24,7 @@ import {
   type EnergyResult,
   type GridChoice,
   type ProfileChoice,
-  type Range3,
+  scale3,
 } from '../../energy/index.ts';
 import { hrefFor } from '../router.ts';
 import { EnergyChart } from './EnergyChart.tsx';
@@ -39,7 +39,6 @@ export interface EnergyPanelProps {
   compute?: (doc: ResultDocument, ctx: EnergyContext) => Promise<EnergySection>;
 }
 
-const scale = (r: Range3, k: number): Range3 => ({ p5: r.p5 * k, p50: r.p50 * k, p95: r.p95 * k });
 
 /** The extra fields computeEnergy adds, when the section came from it (a worker returns the same object). */
 function asEnergyResult(e: EnergySection): EnergyResult | null {
@@ -146,7 +145,7 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
           {energy === null && error === null ? <p class="muted">{t('energy.computing')}</p> : null}
           {energy ? <Headline e={energy} /> : null}
         </div>
-        {energy ? <EnergyChart specialized={scale(energy.perQuery.specialized.joules, 1000 / 3600)} general={scale(energy.perQuery.general.joules, 1000 / 3600)} /> : null}
+        {energy ? <EnergyChart specialized={scale3(energy.perQuery.specialized.joules, 1000 / 3600)} general={scale3(energy.perQuery.general.joules, 1000 / 3600)} /> : null}
         {energy ? <FiguresTable e={energy} /> : null}
         <p class="small">
           <a href={hrefFor('methodology')}>{t('energy.methodologyLink')}</a>
@@ -171,8 +170,8 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
 
 function Headline({ e }: { e: EnergySection }) {
   const r = asEnergyResult(e);
-  const spec = scale(e.perQuery.specialized.joules, 1000 / 3600);
-  const gen = scale(e.perQuery.general.joules, 1000 / 3600);
+  const spec = scale3(e.perQuery.specialized.joules, 1000 / 3600);
+  const gen = scale3(e.perQuery.general.joules, 1000 / 3600);
   return (
     <>
       <p class="energy-headline" data-testid="energy-headline">
@@ -196,8 +195,8 @@ function FiguresTable({ e }: { e: EnergySection }) {
   const rows: { key: string; perQuery: (role: Role) => string; per1000: (role: Role) => string }[] = [
     {
       key: 'energy.row.marginal',
-      perQuery: (role) => `${fmtRange(e.perQuery[role].joules)} J · ${fmtWhRange(scale(e.perQuery[role].joules, 1 / 3600))}`,
-      per1000: (role) => fmtWhRange(scale(e.perQuery[role].joules, 1000 / 3600)),
+      perQuery: (role) => `${fmtRange(e.perQuery[role].joules)} J · ${fmtWhRange(scale3(e.perQuery[role].joules, 1 / 3600))}`,
+      per1000: (role) => fmtWhRange(scale3(e.perQuery[role].joules, 1000 / 3600)),
     },
     ...(r
       ? [
@@ -211,7 +210,7 @@ function FiguresTable({ e }: { e: EnergySection }) {
     {
       key: 'energy.row.co2',
       perQuery: (role) => fmtGramsRange(e.perQuery[role].gCO2e),
-      per1000: (role) => fmtGramsRange(scale(e.perQuery[role].gCO2e, 1000)),
+      per1000: (role) => fmtGramsRange(scale3(e.perQuery[role].gCO2e, 1000)),
     },
   ];
   return (
@@ -250,7 +249,7 @@ function Equivalences({ e }: { e: EnergySection }) {
     <section class="card" aria-labelledby="energy-eq-h">
       <h3 id="energy-eq-h">{t('energy.eq.title')}</h3>
       {roles.map((role) => {
-        const items = equivalencesFor(scale(e.perQuery[role].joules, 1000 / 3600), scale(e.perQuery[role].gCO2e, 1000));
+        const items = equivalencesFor(scale3(e.perQuery[role].joules, 1000 / 3600), scale3(e.perQuery[role].gCO2e, 1000));
         return (
           <div key={role} class={`energy-eq role-${role}`}>
             <h4>{t(`energy.role.${role}`)}</h4>
@@ -310,7 +309,7 @@ function WhatIf({ e }: { e: EnergySection }) {
       </label>
       <ul aria-live="polite">
         {roles.map((role) => {
-          const wh = scaleScenario(scale(e.perQuery[role].joules, 1 / 3600), { queriesPerDay: queries, users });
+          const wh = scaleScenario(scale3(e.perQuery[role].joules, 1 / 3600), { queriesPerDay: queries, users });
           const g = scaleScenario(e.perQuery[role].gCO2e, { queriesPerDay: queries, users });
           return (
             <li key={role}>
@@ -322,7 +321,7 @@ function WhatIf({ e }: { e: EnergySection }) {
       {r ? (
         <p>
           {(() => {
-            const s = scaleScenario(scale(r.saving.joules, 1 / 3600), { queriesPerDay: queries, users }).perYear;
+            const s = scaleScenario(scale3(r.saving.joules, 1 / 3600), { queriesPerDay: queries, users }).perYear;
             return t('energy.whatif.saving', { energy: fmtWhValue(s.p50), low: fmtWhValue(s.p5), high: fmtWhValue(s.p95) });
           })()}
         </p>
@@ -354,7 +353,7 @@ function Budget({ e }: { e: EnergySection }) {
       </div>
       <ul aria-live="polite">
         {roles.map((role) => {
-          const cost = unit === 'wh' ? scale(e.perQuery[role].joules, 1 / 3600) : e.perQuery[role].gCO2e;
+          const cost = unit === 'wh' ? scale3(e.perQuery[role].joules, 1 / 3600) : e.perQuery[role].gCO2e;
           const q = queriesWithinBudget(Number.isFinite(budget) ? budget : 0, cost);
           return (
             <li key={role}>

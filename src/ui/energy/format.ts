@@ -3,32 +3,29 @@
  * is chosen from the median so a whole range reads in one unit: "0.42 mWh (0.21–0.95)".
  */
 import { fmt, t, type Lang } from '../../i18n/index.ts';
-import type { GridChoice, ProfileChoice, Range3 } from '../../energy/index.ts';
+import { scale3, type GridChoice, type ProfileChoice } from '../../energy/index.ts';
+import type { Range3 } from '../../shared/result.ts';
 
 export interface Scaled { value: Range3; unit: string }
-
-function scaleBy(r: Range3, k: number): Range3 {
-  return { p5: r.p5 * k, p50: r.p50 * k, p95: r.p95 * k };
-}
 
 /** Wh → µWh, mWh, Wh, kWh or MWh by the magnitude of the median. */
 export function scaleWh(r: Range3): Scaled {
   const m = Math.abs(r.p50);
-  if (m >= 1e6) return { value: scaleBy(r, 1e-6), unit: 'MWh' };
-  if (m >= 1e3) return { value: scaleBy(r, 1e-3), unit: 'kWh' };
+  if (m >= 1e6) return { value: scale3(r, 1e-6), unit: 'MWh' };
+  if (m >= 1e3) return { value: scale3(r, 1e-3), unit: 'kWh' };
   if (m >= 1) return { value: r, unit: 'Wh' };
-  if (m >= 1e-3) return { value: scaleBy(r, 1e3), unit: 'mWh' };
-  return { value: scaleBy(r, 1e6), unit: 'µWh' };
+  if (m >= 1e-3) return { value: scale3(r, 1e3), unit: 'mWh' };
+  return { value: scale3(r, 1e6), unit: 'µWh' };
 }
 
 /** grams CO2e → µg, mg, g, kg or t by the magnitude of the median. */
 export function scaleGrams(r: Range3): Scaled {
   const m = Math.abs(r.p50);
-  if (m >= 1e6) return { value: scaleBy(r, 1e-6), unit: 't' };
-  if (m >= 1e3) return { value: scaleBy(r, 1e-3), unit: 'kg' };
+  if (m >= 1e6) return { value: scale3(r, 1e-6), unit: 't' };
+  if (m >= 1e3) return { value: scale3(r, 1e-3), unit: 'kg' };
   if (m >= 1) return { value: r, unit: 'g' };
-  if (m >= 1e-3) return { value: scaleBy(r, 1e3), unit: 'mg' };
-  return { value: scaleBy(r, 1e6), unit: 'µg' };
+  if (m >= 1e-3) return { value: scale3(r, 1e3), unit: 'mg' };
+  return { value: scale3(r, 1e6), unit: 'µg' };
 }
 
 /** "0.42 (0.21–0.95)": median then the p5–p95 range, two significant digits by default. */

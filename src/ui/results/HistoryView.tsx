@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { fmt, t } from '../../i18n/index.ts';
-import { clearUpload, deleteRun, historyRevision, listRuns } from '../../results/history.ts';
+import { clearUpload, deleteRun, historyRevision, readHistory, type SkippedRecord } from '../../results/history.ts';
 import type { HistoryRecord } from '../../results/history.ts';
 import { compareRuns, formatEstimate } from '../../results/compare.ts';
 import type { Comparison } from '../../results/compare.ts';
@@ -17,7 +17,7 @@ import { downloadText } from './download.ts';
 import { withdrawMessage } from './UploadPanel.tsx';
 import './results.css';
 
-type Load = { kind: 'loading' } | { kind: 'ready'; runs: HistoryRecord[] } | { kind: 'error'; message: string };
+type Load = { kind: 'loading' } | { kind: 'ready'; runs: HistoryRecord[]; skipped: SkippedRecord[] } | { kind: 'error'; message: string };
 
 /** Distinct series colours: the theme's two accents first, then fixed hues. */
 function palette(i: number): string {
@@ -108,10 +108,10 @@ export function HistoryView() {
 
   useEffect(() => {
     let live = true;
-    listRuns().then(
-      (runs) => {
+    readHistory().then(
+      ({ runs, skipped }) => {
         if (!live) return;
-        setLoad({ kind: 'ready', runs });
+        setLoad({ kind: 'ready', runs, skipped });
         // Drop selections of runs that no longer exist.
         setSelected((s) => new Set([...s].filter((id) => runs.some((r) => r.localId === id))));
       },
@@ -152,6 +152,11 @@ export function HistoryView() {
         <div aria-live="polite">
           {load.kind === 'loading' ? <p>{t('results.history.loading')}</p> : null}
           {load.kind === 'error' ? <p class="message-error">{t('results.history.error', { message: load.message })}</p> : null}
+          {load.kind === 'ready' && load.skipped.length ? (
+            <p class="message-error" data-testid="history-skipped">
+              {t('results.history.skipped', { n: load.skipped.length, reasons: [...new Set(load.skipped.map((s) => s.reason))].join('; ') })}
+            </p>
+          ) : null}
           {notice ? <p class={notice.cls}>{notice.text}</p> : null}
         </div>
         {load.kind === 'ready' && runs.length === 0 ? <p data-testid="history-empty">{t('results.history.empty')}</p> : null}

@@ -1,0 +1,30 @@
+/**
+ * What to tell the visitor after a failed run: one hint per known error name. The table is a
+ * `Record` over every name, so adding an error to src/shared/errors.ts without a hint fails to
+ * compile; an unknown error gets the generic hint.
+ */
+import { errorName, type LabErrorName } from '../shared/errors.ts';
+
+export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
+  WebGpuUnavailableError: 'error.WebGpuUnavailableError',
+  DeviceLostError: 'error.DeviceLostError',
+  RunCancelledError: 'error.RunCancelledError',
+  TabHiddenError: 'error.TabHiddenError',
+  VerificationError: 'error.VerificationError',
+  GpuValidationError: 'error.GpuValidationError',
+  OutOfMemoryError: 'error.OutOfMemoryError',
+  ModelTooLargeError: 'error.ModelTooLargeError',
+  KernelLimitError: 'error.KernelLimitError',
+  RunInProgressError: 'error.RunInProgressError',
+  OnnxLoadError: 'error.OnnxLoadError',
+  OnnxRunError: 'error.OnnxRunError',
+  CustomSuiteError: 'error.CustomSuiteError',
+  ModelConfigError: 'error.ModelConfigError',
+  InvalidMeasurementError: 'error.InvalidMeasurementError',
+};
+
+/** The i18n key of the hint for an error (or a `{ name }` that crossed the worker boundary). */
+export function errorHintKey(e: unknown): string {
+  const name = errorName(e);
+  return name === null ? 'error.generic' : ERROR_HINT_KEYS[name];
+}

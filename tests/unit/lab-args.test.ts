@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { labQuery, LabUsageError, parseLabArgs } from '../../scripts/lab-args.ts';
+
+const run = (argv: string[]) => {
+  const a = parseLabArgs(argv);
+  if (a.kind !== 'run') throw new Error('expected a run');
+  return a;
+};
+
+describe('lab CLI options', () => {
+  test('defaults: ci preset, 900 s, summary on stdout, SwiftShader', () => {
+    expect(run([])).toEqual({ kind: 'run', preset: 'ci', out: null, json: false, country: null, realGpu: false, timeoutS: 900, params: [] });
+  });
+
+  test('every option is read', () => {
+    const a = run(['--preset', 'custom', '--out', 'r.json', '--json', '--country', 'FRA', '--real-gpu', '--timeout', '30', '--param', 'general=tiny-decoder', '--param', 'g.layers=3']);
+    expect(a).toEqual({
+      kind: 'run',
+      preset: 'custom',
+      out: 'r.json',
+      json: true,
+      country: 'FRA',
+      realGpu: true,
+      timeoutS: 30,
+      params: [
+        ['general', 'tiny-decoder'],
+        ['g.layers', '3'],
+      ],
+    });
+    expect(labQuery(a).toString()).toBe('preset=custom&autorun=1&country=FRA&general=tiny-decoder&g.layers=3');
+  });
+
+  test('a value may itself contain "="', () => {
+    expect(run(['--param', 'note=a=b']).params).toEqual([['note', 'a=b']]);
+  });
+
+  test('--help wins', () => {
+    expect(parseLabArgs(['--help', '--preset', 'nope'])).toEqual({ kind: 'help' });
+  });
+
+  test.each([
+    [['--preset', 'huge'], 'unknown preset "huge" (one of ci, quick, paper, custom)'],
+    [['--timeout', '0'], '--timeout expects a positive number of seconds, got "0"'],
+    [['--timeout', 'soon'], '--timeout expects a positive number of seconds, got "soon"'],
+    [['--country', 'France'], '--country expects an ISO 3166 alpha-3 code with grid data (Ember), such as FRA or USA; got "France"'],
+    [['--param', 'layers'], '--param expects key=value, got "layers"'],
+    [['--param', '=3'], '--param expects key=value, got "=3"'],
+    [['--param', 'lang=fr'], '--param lang=…: "lang" is a page parameter (preset, lang, country, theme, autorun, debug), not a model field; use the matching option'],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => parseLabArgs(argv)).toThrow(LabUsageError);
+    expect(() => parseLabArgs(argv)).toThrow(message);
+  });
+
+  test('unknown options and missing values are usage errors from the parser', () => {
+    expect(() => parseLabArgs(['--bogus'])).toThrow(LabUsageError);
+    expect(() => parseLabArgs(['--bogus'])).toThrow(/--bogus/);
+    expect(() => parseLabArgs(['--preset'])).toThrow(LabUsageError);
+    expect(() => parseLabArgs(['stray'])).toThrow(LabUsageError);
+  });
+});

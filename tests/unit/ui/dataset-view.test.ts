@@ -1,0 +1,86 @@
+// @vitest-environment happy-dom
+/** The open-dataset view against a stubbed `/api/stats`: table values, chart series, failures. */
+import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint } from './helpers.ts';
+import { DATASET_LICENSE, type DatasetStats } from '../../../src/shared/dataset.ts';
+
+vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
+
+const { lang } = await import('../../../src/i18n/index.ts');
+const { DatasetView } = await import('../../../src/ui/results/DatasetView.tsx');
+
+const stats: DatasetStats = {
+  total: 7,
+  license: DATASET_LICENSE,
+  groups: [
+    { vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', count: 5, medianGeneralJ: 1.25, medianSpecializedJ: 0.05, medianRatio: 25 },
+    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', count: 2, medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+  ],
+  workloads: [],
+};
+
+const mounted = mountPoint();
+let root: HTMLElement;
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+});
+const flush = () => act(async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('DatasetView', () => {
+  test('groups become rows with formatted medians; missing energy is a dash, not 0', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify(stats), { status: 200, headers: { 'content-type': 'application/json' } }));
+    vi.stubGlobal('fetch', fetchMock);
+    await act(() => render(h(DatasetView, {}), root));
+    await flush();
+    expect(fetchMock).toHaveBeenCalledWith('/api/stats', { headers: { accept: 'application/json' } });
+    const rows = [...root.querySelectorAll('[data-testid="dataset-table"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ['nvidia / ada', 'quick (quick-1)', '5', '0.05', '1.25', '25×'],
+      ['? / ?', 'ci (ci-1)', '2', '—', '—', '—'],
+    ]);
+    expect(root.textContent).toContain('7 results in the dataset.');
+    // Chart series: x = group index; energies per role, null where unknown (a gap, not a zero).
+    expect(JSON.parse(root.querySelector('[data-testid="chart"]')?.getAttribute('data-series') ?? '')).toEqual([
+      [0, 1],
+      [0.05, null],
+      [1.25, null],
+    ]);
+    const license = root.querySelector('[data-testid="dataset-license"] a');
+    expect(license?.getAttribute('href')).toBe(DATASET_LICENSE.url);
+    expect(license?.textContent).toBe(DATASET_LICENSE.name);
+    expect([...root.querySelectorAll('a[download]')].map((a) => a.getAttribute('href'))).toEqual(['/api/export.csv', '/api/export.jsonl']);
+  });
+
+  test('offline (fetch rejects) and HTTP errors are said, with the status; refresh retries', async () => {
+    const fetchMock = vi.fn<() => Promise<Response>>().mockRejectedValueOnce(new TypeError('Failed to fetch')).mockResolvedValueOnce(new Response('no', { status: 503 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await act(() => render(h(DatasetView, {}), root));
+    await flush();
+    const err = () => root.querySelector('.message-error')?.textContent ?? '';
+    const { t } = await import('../../../src/i18n/index.ts');
+    expect(err()).toBe(t('results.dataset.offline'));
+    await act(() => (root.querySelector('button') as HTMLButtonElement).click());
+    await flush();
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(err()).toBe(t('results.dataset.error', { status: 503 }));
+    expect(root.querySelector('[data-testid="dataset-table"]')).toBeNull();
+  });
+
+  test('an empty dataset says so instead of drawing an empty table', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ ...stats, total: 0, groups: [] }), { status: 200 })));
+    await act(() => render(h(DatasetView, {}), root));
+    await flush();
+    const { t } = await import('../../../src/i18n/index.ts');
+    expect(root.textContent).toContain(t('results.dataset.empty'));
+    expect(root.querySelector('[data-testid="dataset-table"]')).toBeNull();
+  });
+});

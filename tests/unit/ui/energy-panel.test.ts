@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+/** The energy panel: the estimate it asks for, the figures it shows, and its failure modes. */
+import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint, until } from './helpers.ts';
+import { computeEnergy, type EnergyContext } from '../../../src/energy/index.ts';
+import type { EnergySection, ResultDocument } from '../../../src/shared/result.ts';
+import { sampleResult } from '../../server/fixtures.ts';
+
+vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
+
+const { lang, t, fmt } = await import('../../../src/i18n/index.ts');
+const { EnergyPanel } = await import('../../../src/ui/energy/EnergyPanel.tsx');
+const { fmtWhRange } = await import('../../../src/ui/energy/format.ts');
+const { scale3 } = await import('../../../src/energy/index.ts');
+
+const mounted = mountPoint();
+let root: HTMLElement;
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+});
+const idle = () => root.querySelector('[aria-busy="true"]') === null;
+
+
+describe('EnergyPanel', () => {
+  test('asks for one estimate with the grid stored in the document, and shows its figures', async () => {
+    const doc = sampleResult();
+    let seen: EnergySection | null = null;
+    const compute = vi.fn(async (d: ResultDocument, ctx: EnergyContext) => computeEnergy(d, ctx, { draws: 500, seed: 7 }));
+    const onEnergy = vi.fn((e: EnergySection) => (seen = e));
+    await act(() => render(h(EnergyPanel, { doc, compute, onEnergy }), root));
+    await until(idle);
+    expect(compute).toHaveBeenCalledTimes(1);
+    const ctx = compute.mock.calls[0]?.[1];
+    expect(ctx?.grid.country).toBe('FRA');
+    expect(onEnergy).toHaveBeenCalledTimes(1);
+    const e = seen as unknown as EnergySection;
+    // The headline is the estimate, formatted: Wh per 1,000 queries and the ratio with its range.
+    const headline = root.querySelector('[data-testid="energy-headline"]')?.textContent ?? '';
+    expect(headline).toContain(fmtWhRange(scale3(e.perQuery.specialized.joules, 1000 / 3600)));
+    expect(headline).toContain(fmtWhRange(scale3(e.perQuery.general.joules, 1000 / 3600)));
+    expect(headline).toContain(fmt(e.ratio.p50, 1));
+    // The general model, 7.5× slower, costs more per query in every draw summary.
+    expect(e.perQuery.general.joules.p50).toBeGreaterThan(e.perQuery.specialized.joules.p50);
+    // Marginal, attributional and CO2e rows for each role.
+    expect(root.querySelectorAll('[data-testid="energy-table"] tbody tr')).toHaveLength(6);
+    expect(root.querySelector('[aria-busy="true"]')).toBeNull();
+  });
+
+  test('a failed estimate is shown as such, with its message, and nothing is reported upward', async () => {
+    const onEnergy = vi.fn();
+    const compute = vi.fn(() => Promise.reject(Object.assign(new Error('draws exhausted'), { name: 'InvalidTimingError' })));
+    await act(() => render(h(EnergyPanel, { doc: sampleResult(), compute, onEnergy }), root));
+    await until(idle);
+    const alert = root.querySelector('[role="alert"]');
+    expect(alert?.textContent).toBe(t('energy.error', { message: 'draws exhausted' }));
+    expect(onEnergy).not.toHaveBeenCalled();
+    expect(root.querySelector('[data-testid="energy-headline"]')).toBeNull();
+  });
+
+  test('a document without both model roles asks for nothing and says why', async () => {
+    const doc = sampleResult();
+    doc.workloads = doc.workloads.filter((w) => w.role !== 'general');
+    const compute = vi.fn();
+    await act(() => render(h(EnergyPanel, { doc, compute }), root));
+    // Give battery detection and effects time to run: nothing may be computed even then.
+    let ticks = 0;
+    await until(() => ++ticks > 20);
+    expect(compute).not.toHaveBeenCalled();
+    expect(root.querySelector('[data-testid="energy-panel"]')?.textContent).toContain(t('energy.missingRole'));
+  });
+});
