@@ -26,7 +26,6 @@ const DYNAMIC_PREFIXES = [
   'energy.method.limit.',
   'energy.reason.',
   'energy.role.',
-  'error.',
   'flag.',
   'model.error.',
   'model.error.limit.',
