@@ -1,7 +1,7 @@
 /** The lab worker: a thin comlink expose of the engine (and the energy Monte Carlo). */
 import * as Comlink from 'comlink';
 import { probeCapabilities, type AcquiredDevice } from '../src/engine/device.ts';
-import { runPlan } from '../src/engine/runner.ts';
+import { runPlan } from '../src/engine/run-plan.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import { computeEnergy } from '../src/energy/index.ts';
 import type { LabApi } from '../src/lab/api.ts';

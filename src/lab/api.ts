@@ -3,7 +3,7 @@
  * WebGPU: it calls these methods and renders what comes back.
  */
 import type { Capabilities } from '../engine/device.ts';
-import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
+import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/run-plan.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
 import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../engine/onnx/measure.ts';
 import type { EnergyContext } from '../energy/index.ts';

@@ -9,7 +9,7 @@ import { withDevice } from '../helpers/with-device.ts';
 import cases from '../../kernels/gemm/gemm.cases.json';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import { compareClose, seededValues } from '../../kernels/testing.ts';
-import { createGemm } from '../../src/engine/ops.ts';
+import { createGemm } from '../../src/engine/ops/gemm.ts';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
 

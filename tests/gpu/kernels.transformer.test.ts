@@ -8,10 +8,14 @@ import { describe, expect, test } from 'vitest';
 import { withDevice, type DeviceContext } from '../helpers/with-device.ts';
 import { PipelineCache, type Dispatch } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
-import {
-  createArgmax, createAttention, createEmbedding, createGelu, createGemm, createGemv, createLayerNorm, createResidual,
-  createRmsNorm, createRope, createSoftmax, createSwiglu, createWeightSynth, type GemvActivation,
-} from '../../src/engine/ops.ts';
+import { createAttention } from '../../src/engine/ops/attention.ts';
+import { createGelu, createResidual, createSwiglu } from '../../src/engine/ops/elementwise.ts';
+import { createGemm } from '../../src/engine/ops/gemm.ts';
+import { createGemv, type GemvActivation } from '../../src/engine/ops/gemv.ts';
+import { createLayerNorm, createRmsNorm, createSoftmax } from '../../src/engine/ops/norms.ts';
+import { createRope } from '../../src/engine/ops/rope.ts';
+import { createArgmax, createEmbedding } from '../../src/engine/ops/tokens.ts';
+import { createWeightSynth } from '../../src/engine/ops/weight-synth.ts';
 import { compareClose, packF16, roundToF16, seededValues, unpackF16 } from '../../kernels/testing.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import gemvCases from '../../kernels/gemv/gemv.cases.json';

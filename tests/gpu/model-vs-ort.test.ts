@@ -16,7 +16,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { withDevice } from '../helpers/with-device.ts';
 import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec } from '../../src/engine/models/config.ts';
 import { workloadInputIds } from '../../src/engine/models/reference.ts';
-import { createModelRunner, type ModelRunner } from '../../src/engine/models/runner.ts';
+import { createModelRunner, type ModelRunner } from '../../src/engine/models/model-runner.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 import type { ModelWorkloadSpec } from '../../src/engine/models/config.ts';
 import { logitsDiff, onnxOracle } from '../../src/engine/onnx/oracle.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildPlan, microSpecs, PRESETS } from '../../src/lab/plan.ts';
-import { aggregateProfile, requiredBindingBytes } from '../../src/engine/runner.ts';
+import { aggregateProfile, requiredBindingBytes } from '../../src/engine/run-plan.ts';
 import type { Dispatch } from '../../src/engine/dispatch.ts';
 
 describe('measurement plans', () => {

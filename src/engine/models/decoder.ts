@@ -9,21 +9,18 @@
  * the rows of the positions they process; RoPE then rotates those K rows in place.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createArgmax, createAttention, createEmbedding, createResidual, createRmsNorm, createRope, createSwiglu } from '../ops.ts';
+import { createAttention } from '../ops/attention.ts';
+import { createResidual, createSwiglu } from '../ops/elementwise.ts';
+import { createRmsNorm } from '../ops/norms.ts';
+import { createRope } from '../ops/rope.ts';
+import { createArgmax, createEmbedding } from '../ops/tokens.ts';
 import { createLinear, type WeightBlock } from '../ops/linear.ts';
 import { ropeTables } from '../../../kernels/rope/rope.meta.ts';
 import { sequenceLength, type DecoderWorkloadSpec } from './config.ts';
 import type { ModelBuffers } from './buffers.ts';
-import type { ModelStep } from './runner.ts';
+import type { ModelGraph, ModelStep } from './graph.ts';
 
-export interface DecoderGraph {
-  steps: ModelStep[];
-  ids: GPUBuffer;
-  logits: GPUBuffer;
-  logitsCount: number;
-}
-
-export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): DecoderGraph {
+export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): ModelGraph {
   const c = spec.model;
   const P = spec.promptTokens;
   const seq = sequenceLength(spec);

@@ -9,9 +9,9 @@
  * recomputes the whole sequence each step. Only for tiny models (bert-tiny, tiny-decoder).
  */
 import type { DecoderConfig, DecoderWorkloadSpec, EncoderConfig, EncoderWorkloadSpec, ModelConfig, ModelWorkloadSpec } from './config.ts';
-import { modelTensors, synthTensor, syntheticTokens } from '../weights.ts';
+import { modelTensors, synthTensor, syntheticTokens, workloadInputIds } from '../weights.ts';
 
-export { syntheticTokens };
+export { syntheticTokens, workloadInputIds };
 
 /** Every tensor of a model by name, materialized on the CPU. */
 export type WeightStore = Map<string, Float32Array>;
@@ -37,16 +37,6 @@ export interface ReferenceOptions {
   inputIds?: Uint32Array;
   /** Pre-synthesized weights (tests share them between oracles). */
   weights?: WeightStore;
-}
-
-/** Default input of a workload: seeded synthetic ids. */
-export function workloadInputIds(spec: ModelWorkloadSpec): Uint32Array {
-  switch (spec.family) {
-    case 'encoder':
-      return syntheticTokens(spec.seed, spec.inputTokens, spec.model.vocab);
-    case 'decoder':
-      return syntheticTokens(spec.seed, spec.promptTokens, spec.model.vocab);
-  }
 }
 
 export function referenceForward(spec: ModelWorkloadSpec, opts: ReferenceOptions = {}): ReferenceOutput {

@@ -10,7 +10,7 @@ import { DeviceLostError, GpuValidationError, OutOfMemoryError } from './errors.
 import { microBindingBytes, prepareMicro, type MicroSpec } from './micro.ts';
 import { specWithDtype, workloadConfig, type ModelWorkloadSpec } from './models/config.ts';
 import { countQuery } from './models/flops.ts';
-import { createModelRunner } from './models/runner.ts';
+import { createModelRunner } from './models/model-runner.ts';
 import { summarize } from './stats.ts';
 import { GpuTimer, measure, RunControl } from './timing.ts';
 import { modelTensors, tensorElements } from './weights.ts';
