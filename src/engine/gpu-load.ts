@@ -8,18 +8,23 @@ import { acquireDevice } from './device.ts';
 import { PipelineCache } from './dispatch.ts';
 import { GpuLoadUnavailableError, WebGpuUnavailableError } from './errors.ts';
 import { microBindingBytes, prepareMicro, type MicroSpec } from './micro.ts';
+import type { FmaPeakShape } from '../../kernels/fma-peak/fma-peak.meta.ts';
 import { submitDispatches } from './ops/submit.ts';
 
 /** 64 Ki invocations × 256 iterations × 16 vec4 FMAs: a few ms per dispatch on a laptop GPU. */
-const LOAD: MicroSpec = { id: 'fma-peak', invocations: 1 << 16, iterations: 256 };
+const LOAD: FmaPeakShape = { invocations: 1 << 16, iterations: 256 };
 /** Dispatches per submission: enough to keep the queue fed, few enough to stop promptly. */
 const DISPATCHES_PER_SUBMIT = 4;
 
-/** Keeps the GPU busy until `signal` aborts; resolves then. Throws GpuLoadUnavailableError without WebGPU. */
-export async function runGpuLoad(signal: AbortSignal): Promise<void> {
+/**
+ * Keeps the GPU busy until `signal` aborts; resolves then. Throws GpuLoadUnavailableError without
+ * WebGPU. `shape` is for tests on software adapters, where the default load is slow.
+ */
+export async function runGpuLoad(signal: AbortSignal, shape: FmaPeakShape = LOAD): Promise<void> {
+  const spec: MicroSpec = { id: 'fma-peak', ...shape };
   let acquired;
   try {
-    const need = microBindingBytes(LOAD);
+    const need = microBindingBytes(spec);
     acquired = await acquireDevice({ limits: { maxStorageBufferBindingSize: need, maxBufferSize: need } });
   } catch (e) {
     if (e instanceof WebGpuUnavailableError) throw new GpuLoadUnavailableError(e.message);
@@ -27,7 +32,7 @@ export async function runGpuLoad(signal: AbortSignal): Promise<void> {
   }
   const { device } = acquired;
   try {
-    const prepared = await Promise.race([prepareMicro(device, new PipelineCache(device), LOAD), acquired.lost]);
+    const prepared = await Promise.race([prepareMicro(device, new PipelineCache(device), spec), acquired.lost]);
     try {
       const batch = Array.from({ length: DISPATCHES_PER_SUBMIT }, () => prepared.dispatches).flat();
       while (!signal.aborted) {
