@@ -14,7 +14,10 @@ export interface KernelMeta<Shape> {
   name: string;
   /** Group 0 bindings, in order. */
   bindings: readonly BindingDecl[];
+  /** Workgroup size of every entry point, except those listed in `entryWorkgroupSizes`. */
   workgroupSize: readonly [number, number, number];
+  /** Entry points whose workgroup size differs from `workgroupSize`. */
+  entryWorkgroupSizes?: Readonly<Record<string, readonly [number, number, number]>>;
   requiredFeatures: readonly GPUFeatureName[];
   flops(shape: Shape): number;
   bytes(shape: Shape): number;

@@ -3,7 +3,7 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemvCode from '../../../kernels/gemv/gemv.wgsl?raw';
-import { gemvMeta, gemvUsesVec4, type GemvShape } from '../../../kernels/gemv/gemv.meta.ts';
+import { GEMV_COLS, GEMV_KSPLIT, gemvMeta, gemvUsesVec4, type GemvShape } from '../../../kernels/gemv/gemv.meta.ts';
 import { bindGroup, dispatch, dummyBuffer, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
@@ -36,7 +36,9 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
   const label = args.label ?? 'Gemv';
   const activation = args.activation ?? 'none';
   const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
-  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation] }, entry);
+  // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
+  const shapeConstants = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
+  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], ...shapeConstants }, entry);
   const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, args.yOffset ?? 0]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
     [0, dims],
