@@ -37,7 +37,7 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
   const activation = args.activation ?? 'none';
   const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
   // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
-  const shapeConstants = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
+  const shapeConstants: Record<string, number> = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
   const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], ...shapeConstants }, entry);
   const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, args.yOffset ?? 0]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
