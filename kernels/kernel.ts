@@ -1,5 +1,5 @@
 /**
- * What every kernel declares beside its WGSL (DESIGN.md §2). FLOPs and bytes are functions of
+ * What every kernel declares beside its WGSL. FLOPs and bytes are functions of
  * the shape so the roofline, per-kernel energy and the result document can all recount them.
  */
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';

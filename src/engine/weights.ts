@@ -1,5 +1,5 @@
 /**
- * Synthetic weights (DESIGN.md §2): every element is a pure function of (seed, tensor id,
+ * Synthetic weights (see docs/ARCHITECTURE.md): every element is a pure function of (seed, tensor id,
  * element index), so the GPU synthesizes weights in place and the CPU reference and the ONNX
  * oracle rebuild the very same numbers. Nothing is downloaded or stored.
  *

@@ -15,7 +15,7 @@ import { describe, expect, test } from 'vitest';
 import * as ort from 'onnxruntime-web/wasm';
 import { withDevice } from '../helpers/with-device.ts';
 import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec } from '../../src/engine/models/config.ts';
-import { workloadInputIds } from '../../src/engine/models/reference.ts';
+import { workloadInputIds } from '../../src/engine/weights.ts';
 import { createModelRunner, type ModelRunner } from '../../src/engine/models/model-runner.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 import type { ModelWorkloadSpec } from '../../src/engine/models/config.ts';

@@ -1,7 +1,7 @@
 /**
  * Kernel metadata and CPU references, in Node (no GPU): the references reproduce the
  * hand-computed cases of each NAME.cases.json (so the GPU tests compare against something
- * checked), the metas follow the FLOP convention of issue 3 item 6, and tensor splitting plans
+ * checked), the metas follow the FLOP convention of kernels/README.md, and tensor splitting plans
  * cover every element exactly once.
  */
 import { describe, expect, test } from 'vitest';

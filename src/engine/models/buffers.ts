@@ -4,7 +4,7 @@
  * anything is allocated, so a model that cannot fit fails with a message that names the model,
  * the tensor and the limit, and says what to do (a smaller preset) — not with a lost device.
  *
- * Tensors larger than one binding are split (DESIGN.md §2): the token embedding by row ranges
+ * Tensors larger than one binding are split: the token embedding by row ranges
  * (the embedding gather and the tied LM head visit each range), an untied LM head [hidden,
  * vocab] by column blocks (each block is its own [hidden, cols] matrix; the gemv of a block
  * writes its slice of the logits). Any other tensor over the limit is an error.

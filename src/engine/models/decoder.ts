@@ -2,7 +2,7 @@
  * The decoder LLM (Llama / Qwen family) as GPU dispatches: prefill of the prompt, then greedy
  * decode with a KV cache. Pre-RMSNorm blocks, RoPE (rotate-half, f64 cos/sin tables), grouped-
  * query attention, SwiGLU FFN, tied or untied LM head applied only to the rows whose logits are
- * used (issue 3 item 6). Argmax writes each token id into the ids buffer that the next step's
+ * used (as counted in flops.ts). Argmax writes each token id into the ids buffer that the next step's
  * embedding gather reads, so the whole query (prefill + every step) is one submission.
  *
  * Layout: K/V projections write straight into the per-layer caches ([seq, kvHeads·headDim]) at

@@ -1,7 +1,7 @@
 /**
  * The encoder classifier (BERT / DistilBERT family) as a list of GPU dispatches: one forward
  * pass over `inputTokens` tokens, post-LayerNorm blocks, bidirectional multi-head attention, GELU
- * FFN, and the classifier head on the first token only (issue 3 item 6). Same formulas and
+ * FFN, and the classifier head on the first token only (as counted in flops.ts). Same formulas and
  * tensor names as reference.ts.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';

@@ -1,5 +1,5 @@
 /**
- * GPU model runners (issue 3 item 3): allocate and synthesize a model's weights on the device,
+ * The GPU model runner: allocate and synthesize a model's weights on the device,
  * and record one query as a flat list of dispatches grouped in steps (encode, or prefill then
  * decode 1..outputTokens−1). The timing harness replays `dispatches`; `readOutputs` reads the
  * logits and greedy tokens left by the last replay.
@@ -40,8 +40,7 @@ export interface ModelRunnerOptions {
   seed?: number;
   /**
    * Store weight matrices as f16 when the device has `shader-f16` (also when the config's dtype
-   * is 'f16'); f32 otherwise (the issue's rule; the path
-   * itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
+   * is 'f16'); f32 otherwise (the path itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
    * Activations, norms, biases, KV cache and accumulation stay f32. Recorded as `dtype`.
    */
   preferF16?: boolean;
