@@ -17,7 +17,7 @@ export interface AttentionShape {
 
 export const ATTENTION_MAX_HEAD_DIM = 256;
 
-/** (query, key) pairs per head, following the FLOP convention. */
+/** (query, key) pairs per head, following the FLOP convention of kernels/README.md. */
 export function attentionPairs(s: Pick<AttentionShape, 'queries' | 'qPos0' | 'kvLen' | 'causal'>): number {
   if (!s.causal) return s.queries * s.kvLen;
   let pairs = 0;

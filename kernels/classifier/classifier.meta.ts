@@ -1,4 +1,5 @@
 import type { KernelMeta } from '../kernel-grid.ts';
+import { gemvMeta } from '../gemv/gemv.meta.ts';
 
 /**
  * The encoder's classifier head on the first token: pre-classifier dense d→d + activation
@@ -13,16 +14,12 @@ export interface ClassifierShape {
 
 export const classifierMeta: KernelMeta<ClassifierShape> = {
   name: 'classifier',
-  bindings: [
-    { binding: 0, name: 'dims', kind: 'uniform' },
-    { binding: 1, name: 'x', kind: 'read-only-storage' },
-    { binding: 2, name: 'w', kind: 'read-only-storage' },
-    { binding: 3, name: 'y', kind: 'storage' },
-    { binding: 4, name: 'bias', kind: 'read-only-storage' },
-  ],
-  workgroupSize: [64, 4, 1],
+  // It runs on the gemv kernel ('kn' entry points), so it has gemv's bindings and workgroup.
+  bindings: gemvMeta.bindings,
+  workgroupSize: gemvMeta.workgroupSize,
   requiredFeatures: [],
   flops: ({ hidden: d, labels }) => 2 * d * d + d + d + 2 * d * labels + labels,
   bytes: ({ hidden: d, labels }) => 4 * (d + d * d + d + d + d * labels + labels + labels),
-  workgroups: ({ hidden }) => [Math.ceil(hidden / 256), 1, 1],
+  // The first of its two dispatches (the pre-classifier d→d gemv).
+  workgroups: ({ hidden }) => gemvMeta.workgroups({ n: hidden, k: hidden, layout: 'kn' }),
 };

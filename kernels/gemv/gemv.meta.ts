@@ -25,7 +25,9 @@ export const gemvMeta: KernelMeta<GemvShape> = {
     { binding: 3, name: 'y', kind: 'storage' },
     { binding: 4, name: 'bias', kind: 'read-only-storage' },
   ],
-  workgroupSize: [GEMV_COLS, GEMV_KSPLIT, 1], // 'kn' entry points; main_rows uses [64, 4, 1]
+  // The 'kn' entry points; main_rows ('nk') gives 4 rows of 64 threads each.
+  workgroupSize: [GEMV_COLS, GEMV_KSPLIT, 1],
+  entryWorkgroupSizes: { main_rows: [64, 4, 1] },
   requiredFeatures: [],
   // A matrix product with m = 1: 2·n·k.
   flops: ({ n, k }) => 2 * n * k,

@@ -1,5 +1,8 @@
 import { ceilDiv, grid2d, type KernelMeta } from '../kernel-grid.ts';
 
+/** Threads per workgroup (the WGSL's @workgroup_size), on a 1-D grid. */
+const WORKGROUP = 64;
+
 export interface RopeShape {
   tokens: number;
   heads: number;
@@ -16,12 +19,12 @@ export const ropeMeta: KernelMeta<RopeShape> = {
     { binding: 3, name: 'q', kind: 'storage' },
     { binding: 4, name: 'k', kind: 'storage' },
   ],
-  workgroupSize: [64, 1, 1],
+  workgroupSize: [WORKGROUP, 1, 1],
   requiredFeatures: [],
   // Two products and a sum per output element, over Q and K (models/flops.ts: RoPE 3).
   flops: (s) => 3 * s.tokens * (s.heads + s.kvHeads) * s.headDim,
   bytes: (s) => 4 * (2 * s.tokens * (s.heads + s.kvHeads) * s.headDim + s.tokens * s.headDim),
-  workgroups: (s) => grid2d(ceilDiv((s.tokens * (s.heads + s.kvHeads) * s.headDim) / 2, 64)),
+  workgroups: (s) => grid2d(ceilDiv((s.tokens * (s.heads + s.kvHeads) * s.headDim) / 2, WORKGROUP)),
 };
 
 /** cos/sin tables [positions, headDim/2], angle p·θ^(−2i/headDim), computed in f64. */

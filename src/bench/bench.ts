@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { acquireDevice } from '../engine/device.ts';
 import { encodeDispatches, PipelineCache, type Dispatch } from '../engine/dispatch.ts';
 import { prepareMicro, type MicroSpec } from '../engine/micro.ts';
-import { createGemv } from '../engine/ops.ts';
+import { createGemv } from '../engine/ops/gemv.ts';
 import { summarize } from '../engine/stats.ts';
 import { GpuTimer, measure } from '../engine/timing.ts';
 import { synthValues } from '../engine/synth-cpu.ts';

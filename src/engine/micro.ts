@@ -10,7 +10,7 @@ import { COPY_ROW_WORKGROUPS, COPY_WORKGROUP, copyMeta, type CopyShape } from '.
 import { gemmMeta } from '../../kernels/gemm/gemm.meta.ts';
 import type { Dispatch, PipelineCache } from './dispatch.ts';
 import { VerificationError } from './errors.ts';
-import { createGemm } from './ops.ts';
+import { createGemm } from './ops/gemm.ts';
 import { synthValues } from './synth-cpu.ts';
 
 export type MicroSpec =

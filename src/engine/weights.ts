@@ -1,5 +1,5 @@
 /**
- * Synthetic weights (DESIGN.md §2): every element is a pure function of (seed, tensor id,
+ * Synthetic weights (see docs/ARCHITECTURE.md): every element is a pure function of (seed, tensor id,
  * element index), so the GPU synthesizes weights in place and the CPU reference and the ONNX
  * oracle rebuild the very same numbers. Nothing is downloaded or stored.
  *
@@ -14,7 +14,7 @@
  * weights are stored [in, out] so that y = x·W (+ b); embeddings [vocab, hidden]; biases and
  * norm parameters [out].
  */
-import type { ModelConfig } from './models/config.ts';
+import type { ModelConfig, ModelWorkloadSpec } from './models/config.ts';
 
 /** lowbias32 (Chris Wellons' hash prospector): good avalanche for two multiplies. */
 export function hash32(x: number): number {
@@ -181,4 +181,14 @@ export function syntheticTokens(seed: number, n: number, vocab: number): Uint32A
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = synthBits(seed, TOKEN_STREAM_ID, i) % vocab;
   return out;
+}
+
+/** Default input of a workload: seeded synthetic ids (the encoder input or the decoder prompt). */
+export function workloadInputIds(spec: ModelWorkloadSpec): Uint32Array {
+  switch (spec.family) {
+    case 'encoder':
+      return syntheticTokens(spec.seed, spec.inputTokens, spec.model.vocab);
+    case 'decoder':
+      return syntheticTokens(spec.seed, spec.promptTokens, spec.model.vocab);
+  }
 }

@@ -3,7 +3,7 @@
  * WebGPU: it calls these methods and renders what comes back.
  */
 import type { Capabilities } from '../engine/device.ts';
-import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
+import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/run-plan.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
 import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../shared/onnx.ts';
 import type { EnergyContext, WorkloadEnergy } from '../energy/index.ts';
@@ -30,6 +30,14 @@ export interface LabApi {
   measureOnnx(bytes: Uint8Array, opts: OnnxMeasureOptions, onProgress: (p: OnnxProgress) => void): Promise<Workload>;
   /** Parses an ONNX file's graph (inputs, outputs, opset, dims) off the main thread. */
   inspectOnnx(bytes: Uint8Array): Promise<OnnxGraphInfo>;
+  /**
+   * Battery calibration: keeps the GPU busy (in the worker, on its own device) until
+   * `stopGpuLoad()`, then resolves. Rejects with RunInProgressError while a measurement runs (and
+   * a run is refused while the load runs), with GpuLoadUnavailableError without WebGPU.
+   */
+  startGpuLoad(): Promise<void>;
+  /** Stops the load started by `startGpuLoad()` (no-op when none runs). */
+  stopGpuLoad(): void;
   /** Test and demo hook: destroys the current device as a driver reset would. */
   loseDevice(): Promise<boolean>;
 }

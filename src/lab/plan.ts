@@ -4,7 +4,7 @@
  * workloads come from the suite presets in engine/models/presets.ts.
  */
 import type { MicroSpec } from '../engine/micro.ts';
-import type { MeasurementPlan } from '../engine/runner.ts';
+import type { MeasurementPlan } from '../engine/run-plan.ts';
 import { resolveSuite, type SuiteNote } from '../engine/models/presets.ts';
 import type { PresetName } from '../shared/presets.ts';
 import { parseCustomParamsOrThrow } from './custom.ts';

@@ -3,7 +3,7 @@
  * The UI and the headless `lab` CLI both go through here, so the CLI measures exactly what a
  * visitor gets.
  */
-import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/runner.ts';
+import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/run-plan.ts';
 import type { EnergySection, PresetName, ResultDocument } from '../shared/result.ts';
 import { SCHEMA_VERSION } from '../shared/result.ts';
 import { Comlink, getLab } from './client.ts';

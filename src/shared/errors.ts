@@ -1,33 +1,50 @@
 /**
- * Names of the errors a lab run can end with. Errors cross the worker boundary as name and
- * message only (Comlink), so the page recognises them by name: this list is the contract
- * between the engine that throws and the UI that explains.
+ * The names of the errors that can reach the page from the lab worker. Comlink keeps an error's
+ * `name` and `message` across the boundary but not its class, so the page cannot use
+ * `instanceof`: it switches on these names instead. The classes live where they are thrown
+ * (src/engine/errors.ts and its neighbours, src/energy/errors.ts); this module only knows their
+ * names so that the UI can use them without importing engine code (see docs/ARCHITECTURE.md).
  */
 export const ERROR_NAMES = [
+  // Device and run (src/engine/errors.ts)
   'WebGpuUnavailableError',
   'DeviceLostError',
   'RunCancelledError',
+  'RunInProgressError',
   'TabHiddenError',
   'VerificationError',
   'GpuValidationError',
   'OutOfMemoryError',
   'ModelTooLargeError',
   'KernelLimitError',
-  'RunInProgressError',
-  'OnnxLoadError',
-  'OnnxRunError',
-  // Thrown on the page before the worker is asked (plan building, custom-suite parsing).
+  'GpuLoadUnavailableError',
+  // Inputs and measurements: thrown on the page before the worker is asked (plan building,
+  // custom-suite parsing) or by the engine (timings that cannot be summarised).
   'CustomSuiteError',
   'ModelConfigError',
-  // Timings that cannot be summarised (all samples invalid).
   'InvalidMeasurementError',
+  'EmptySampleError',
+  // ONNX models (src/engine/onnx)
+  'OnnxLoadError',
+  'OnnxRunError',
+  // The energy estimate computed in the worker (src/energy/errors.ts)
+  'MissingModelRoleError',
+  'InvalidTimingError',
+  'UnknownProfileError',
+  'InvalidEnergyInputError',
 ] as const;
 
 export type LabErrorName = (typeof ERROR_NAMES)[number];
 
-/** The known name of an error (or of a Comlink-cloned error-like object), else null. */
+const KNOWN: ReadonlySet<string> = new Set(ERROR_NAMES);
+
+export function isLabErrorName(name: unknown): name is LabErrorName {
+  return typeof name === 'string' && KNOWN.has(name);
+}
+
+/** The lab error name carried by `e` (an Error, or the plain object comlink rebuilds), or null. */
 export function errorName(e: unknown): LabErrorName | null {
   if (typeof e !== 'object' || e === null || !('name' in e)) return null;
   const name = (e as { name: unknown }).name;
-  return typeof name === 'string' && (ERROR_NAMES as readonly string[]).includes(name) ? (name as LabErrorName) : null;
+  return isLabErrorName(name) ? name : null;
 }

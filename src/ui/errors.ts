@@ -21,6 +21,13 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   CustomSuiteError: 'error.CustomSuiteError',
   ModelConfigError: 'error.ModelConfigError',
   InvalidMeasurementError: 'error.InvalidMeasurementError',
+  GpuLoadUnavailableError: 'error.GpuLoadUnavailableError',
+  EmptySampleError: 'error.InvalidMeasurementError',
+  // The energy estimate failed; the measurement itself is kept.
+  MissingModelRoleError: 'error.EnergyEstimateError',
+  InvalidTimingError: 'error.EnergyEstimateError',
+  UnknownProfileError: 'error.EnergyEstimateError',
+  InvalidEnergyInputError: 'error.EnergyEstimateError',
 };
 
 /** The i18n key of the hint for an error (or a `{ name }` that crossed the worker boundary). */

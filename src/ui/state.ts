@@ -1,7 +1,7 @@
 /** App state as signals: WebGPU capabilities, the current run and its live progress. */
 import { signal } from '@preact/signals';
 import type { Capabilities } from '../engine/device.ts';
-import type { MeasurementPlan, Progress } from '../engine/runner.ts';
+import type { MeasurementPlan, Progress } from '../engine/run-plan.ts';
 import type { AdapterSummary, PresetName, ResultDocument, TimingSource } from '../shared/result.ts';
 import { getLab, lastWorkerError } from '../lab/client.ts';
 import { runLab } from '../lab/session.ts';

@@ -4,6 +4,7 @@ import { PipelineCache } from '../../src/engine/dispatch.ts';
 import { prepareMicro, microCounts, type MicroSpec } from '../../src/engine/micro.ts';
 import { GpuTimer, measure, RunControl } from '../../src/engine/timing.ts';
 import { RunCancelledError } from '../../src/engine/errors.ts';
+import { runGpuLoad } from '../../src/engine/gpu-load.ts';
 import { fmaPeakMeta } from '../../kernels/fma-peak/fma-peak.meta.ts';
 
 const specs: MicroSpec[] = [
@@ -116,5 +117,16 @@ describe('device microbenchmarks', () => {
       },
       { features: ['timestamp-query'] },
     );
+  });
+});
+
+describe('battery-calibration GPU load', () => {
+  test('runs on its own device until the signal aborts, then resolves', async () => {
+    const ac = new AbortController();
+    const started = performance.now();
+    setTimeout(() => ac.abort(), 300);
+    await runGpuLoad(ac.signal, { invocations: 4096, iterations: 8 });
+    expect(ac.signal.aborted).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
   });
 });

@@ -7,27 +7,15 @@
 import { describe, expect, test } from 'vitest';
 import { withDevice } from '../helpers/with-device.ts';
 import cases from '../../kernels/gemm/gemm.cases.json';
+import { parseCases } from '../../kernels/cases-schema.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import { compareClose, seededValues } from '../../kernels/testing.ts';
-import { createGemm } from '../../src/engine/ops.ts';
+import { createGemm } from '../../src/engine/ops/gemm.ts';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
 
-interface GemmCase {
-  name: string;
-  m: number;
-  n: number;
-  k: number;
-  seed?: number;
-  a?: number[];
-  b?: number[];
-  bias?: number[] | 'seeded';
-  relu?: boolean;
-  expected?: number[];
-}
-
 describe('gemm kernel vs CPU reference', () => {
-  for (const c of cases.cases as GemmCase[]) {
+  for (const c of parseCases('gemm', cases)) {
     test(c.name, async () => {
       const { m, n, k } = c;
       const seed = c.seed ?? 0;

@@ -8,10 +8,15 @@ import { describe, expect, test } from 'vitest';
 import { withDevice, type DeviceContext } from '../helpers/with-device.ts';
 import { PipelineCache, type Dispatch } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
-import {
-  createArgmax, createAttention, createEmbedding, createGelu, createGemm, createGemv, createLayerNorm, createResidual,
-  createRmsNorm, createRope, createSoftmax, createSwiglu, createWeightSynth, type GemvActivation,
-} from '../../src/engine/ops.ts';
+import { createAttention } from '../../src/engine/ops/attention.ts';
+import { createGelu, createResidual, createSwiglu } from '../../src/engine/ops/elementwise.ts';
+import { createGemm } from '../../src/engine/ops/gemm.ts';
+import { createGemv, type GemvActivation } from '../../src/engine/ops/gemv.ts';
+import { createLayerNorm, createRmsNorm, createSoftmax } from '../../src/engine/ops/norms.ts';
+import { createRope } from '../../src/engine/ops/rope.ts';
+import { createArgmax, createEmbedding } from '../../src/engine/ops/tokens.ts';
+import { createWeightSynth } from '../../src/engine/ops/weight-synth.ts';
+import { parseCases } from '../../kernels/cases-schema.ts';
 import { compareClose, packF16, roundToF16, seededValues, unpackF16 } from '../../kernels/testing.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import gemvCases from '../../kernels/gemv/gemv.cases.json';
@@ -64,7 +69,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, ato
 }
 
 describe('gemv', () => {
-  for (const c of gemvCases.cases as { name: string; n: number; k: number; layout: 'kn' | 'nk'; x?: number[]; w?: number[]; bias?: number[] | string; activation?: GemvActivation; expected?: number[]; seed?: number; xRows?: number; xRow?: number; yOffset?: number }[]) {
+  for (const c of parseCases('gemv', gemvCases)) {
     test(c.name, async () => {
       const seed = c.seed ?? 0;
       const xRows = c.xRows ?? 1;
@@ -91,7 +96,7 @@ describe('gemv', () => {
 });
 
 describe('layernorm', () => {
-  for (const c of layernormCases.cases as { name: string; rows: number; dim: number; eps: number; x?: number[]; gamma?: number[]; beta?: number[]; expected?: number[]; seed?: number; shift?: number }[]) {
+  for (const c of parseCases('layernorm', layernormCases)) {
     test(c.name, async () => {
       const seed = c.seed ?? 0;
       const x = f32(c.x, () => seededValues(seed, c.rows * c.dim).map((v) => v + (c.shift ?? 0)));
@@ -108,7 +113,7 @@ describe('layernorm', () => {
 });
 
 describe('rmsnorm', () => {
-  for (const c of rmsnormCases.cases as { name: string; rows: number; dim: number; eps: number; x?: number[]; gamma?: number[]; expected?: number[]; seed?: number; xRows?: number; rowOffset?: number }[]) {
+  for (const c of parseCases('rmsnorm', rmsnormCases)) {
     test(c.name, async () => {
       const seed = c.seed ?? 0;
       const xRows = c.xRows ?? c.rows;
@@ -129,7 +134,7 @@ describe('rmsnorm', () => {
 });
 
 describe('softmax', () => {
-  for (const c of softmaxCases.cases as { name: string; rows: number; cols: number; x?: number[]; expected?: number[]; seed?: number; scale?: number }[]) {
+  for (const c of parseCases('softmax', softmaxCases)) {
     test(c.name, async () => {
       const x = f32(c.x, () => seededValues(c.seed ?? 0, c.rows * c.cols, c.scale ?? 1));
       const expected = c.expected ? new Float32Array(c.expected) : softmaxRef(x, c.rows, c.cols);
@@ -143,7 +148,7 @@ describe('softmax', () => {
 });
 
 describe('attention', () => {
-  for (const c of attentionCases.cases as { name: string; queries: number; heads: number; kvHeads: number; headDim: number; qPos0: number; kvLen: number; causal: boolean; q?: number[]; k?: number[]; v?: number[]; expected?: number[]; seed?: number }[]) {
+  for (const c of parseCases('attention', attentionCases)) {
     test(c.name, async () => {
       const seed = c.seed ?? 0;
       const shape = { queries: c.queries, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: c.qPos0, kvLen: c.kvLen, causal: c.causal };
@@ -161,7 +166,7 @@ describe('attention', () => {
 });
 
 describe('gelu, swiglu, residual', () => {
-  for (const c of geluCases.cases as { name: string; x?: number[]; expected?: number[]; count?: number; seed?: number; scale?: number }[]) {
+  for (const c of parseCases('gelu', geluCases)) {
     test(`gelu: ${c.name}`, async () => {
       const x = f32(c.x, () => seededValues(c.seed ?? 0, c.count ?? 0, c.scale ?? 1));
       const expected = c.expected ? new Float32Array(c.expected) : geluRef(x);
@@ -172,7 +177,7 @@ describe('gelu, swiglu, residual', () => {
       expectClose(new Float32Array(raw!).subarray(0, x.length), expected, 1e-6);
     });
   }
-  for (const c of swigluCases.cases as { name: string; gate?: number[]; up?: number[]; expected?: number[]; count?: number; seed?: number; scale?: number }[]) {
+  for (const c of parseCases('swiglu', swigluCases)) {
     test(`swiglu: ${c.name}`, async () => {
       const gate = f32(c.gate, () => seededValues(c.seed ?? 0, c.count ?? 0, c.scale ?? 1));
       const up = f32(c.up, () => seededValues((c.seed ?? 0) + 1, c.count ?? 0, c.scale ?? 1));
@@ -184,7 +189,7 @@ describe('gelu, swiglu, residual', () => {
       expectClose(new Float32Array(raw!).subarray(0, gate.length), expected, 1e-6 * (1 + (c.scale ?? 1) ** 2));
     });
   }
-  for (const c of residualCases.cases as { name: string; x?: number[]; y?: number[]; expected?: number[]; count?: number; seed?: number }[]) {
+  for (const c of parseCases('residual', residualCases)) {
     test(`residual: ${c.name}`, async () => {
       const x = f32(c.x, () => seededValues(c.seed ?? 0, c.count ?? 0));
       const y = f32(c.y, () => seededValues((c.seed ?? 0) + 1, c.count ?? 0));
@@ -199,7 +204,7 @@ describe('gelu, swiglu, residual', () => {
 });
 
 describe('rope', () => {
-  for (const c of ropeCases.cases as { name: string; tokens: number; heads: number; kvHeads: number; headDim: number; pos0: number; theta: number; q?: number[]; k?: number[]; expectedQ?: number[]; expectedK?: number[]; seed?: number }[]) {
+  for (const c of parseCases('rope', ropeCases)) {
     test(c.name, async () => {
       const seed = c.seed ?? 0;
       const kvDim = c.kvHeads * c.headDim;
@@ -227,7 +232,7 @@ describe('rope', () => {
 });
 
 describe('embedding', () => {
-  for (const c of embeddingCases.cases as { name: string; dim: number; vocab: number; ids: number[]; table?: number[]; positions?: number[]; expected?: number[]; seed?: number; chunkRows?: number; idOffset?: number; tokens?: number; posOffset?: number; positionsRows?: number }[]) {
+  for (const c of parseCases('embedding', embeddingCases)) {
     test(c.name, async () => {
       const seed = c.seed ?? 0;
       const idOffset = c.idOffset ?? 0;
@@ -257,7 +262,7 @@ describe('embedding', () => {
 });
 
 describe('argmax', () => {
-  for (const c of argmaxCases.cases as { name: string; x?: number[]; expected?: number; count?: number; seed?: number; outIndex?: number }[]) {
+  for (const c of parseCases('argmax', argmaxCases)) {
     test(c.name, async () => {
       const x = f32(c.x, () => seededValues(c.seed ?? 0, c.count ?? 0));
       const expected = c.expected ?? argmaxRef(x);
@@ -274,7 +279,7 @@ describe('argmax', () => {
 });
 
 describe('weight-synth (bit-exact with weights.ts)', () => {
-  for (const c of synthCases.cases as { name: string; seed: number; tensorId: number; rows: number; cols: number; init: 'synth' | 'ones' | 'zeros'; scale: number; rowStart?: number; rowCount?: number; colStart?: number; colCount?: number }[]) {
+  for (const c of parseCases('weight-synth', synthCases)) {
     test(c.name, async () => {
       const full = synthTensor(c.seed, { id: c.tensorId, name: 't', shape: [c.rows, c.cols], init: c.init, scale: Math.fround(c.scale) });
       const rowStart = c.rowStart ?? 0;
@@ -292,8 +297,10 @@ describe('weight-synth (bit-exact with weights.ts)', () => {
         return { dispatches: [d], outputs: [out] };
       });
       const got = new Float32Array(raw!).subarray(0, expected.length);
-      // Bit-exact: compare the u32 patterns.
+      // Bit-exact: compare the u32 patterns (with the TypeScript synth, and with the independent
+      // expectations of the case file where it has them).
       expect(Array.from(new Uint32Array(got.slice().buffer))).toEqual(Array.from(new Uint32Array(expected.buffer)));
+      if (c.expectedBits) expect(Array.from(new Uint32Array(got.slice(0, c.expectedBits.length).buffer))).toEqual(c.expectedBits);
     });
   }
 });

@@ -18,7 +18,8 @@ import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkload
 import { referenceForward, synthWeights } from '../../src/engine/models/reference.ts';
 import { modelTensors } from '../../src/engine/weights.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
-import { createModelRunner, ModelTooLargeError } from '../../src/engine/models/runner.ts';
+import { createModelRunner } from '../../src/engine/models/model-runner.ts';
+import { KernelLimitError, ModelTooLargeError } from '../../src/engine/errors.ts';
 import { compareClose, roundToF16 } from '../../kernels/testing.ts';
 
 const ATOL = 2e-5;
@@ -123,10 +124,12 @@ describe('model runners vs CPU reference', () => {
     });
   }
 
-  test('a head size over the attention kernel limit fails with a named error', async () => {
+  test('a head size over the attention kernel limit fails with the kernel-limit error', async () => {
     const wide: DecoderWorkloadSpec = { ...decoderSpec, model: { ...TINY_DECODER, name: 'wide-heads', heads: 1, kvHeads: 1, headDim: 512 } };
     const err = await withDevice(async ({ device }) => createModelRunner(device, wide).then(() => null, (e: unknown) => e));
-    expect(err).toBeInstanceOf(ModelTooLargeError);
+    // A kernel limit, not a memory limit: one limit, one error (the attention builder throws the same).
+    expect(err).toBeInstanceOf(KernelLimitError);
+    expect((err as Error).name).toBe('KernelLimitError');
     expect((err as Error).message).toBe(
       "wide-heads: headDim 512 exceeds the attention kernel's limit of 256. Choose a smaller preset (quick or ci) or a custom model with smaller heads.",
     );

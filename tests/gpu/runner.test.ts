@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { buildPlan } from '../../src/lab/plan.ts';
-import { runPlan, type Progress } from '../../src/engine/runner.ts';
+import { runPlan, type Progress } from '../../src/engine/run-plan.ts';
 import { RunControl } from '../../src/engine/timing.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 

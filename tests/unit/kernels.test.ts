@@ -1,10 +1,11 @@
 /**
  * Kernel metadata and CPU references, in Node (no GPU): the references reproduce the
  * hand-computed cases of each NAME.cases.json (so the GPU tests compare against something
- * checked), the metas follow the FLOP convention of issue 3 item 6, and tensor splitting plans
+ * checked), the metas follow the FLOP convention of kernels/README.md, and tensor splitting plans
  * cover every element exactly once.
  */
 import { describe, expect, test } from 'vitest';
+import { parseCases } from '../../kernels/cases-schema.ts';
 import { compareClose, f16BitsToF32, f32ToF16Bits, packF16, unpackF16 } from '../../kernels/testing.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import { gemmMeta, gemmUsesVec4 } from '../../kernels/gemm/gemm.meta.ts';
@@ -23,7 +24,8 @@ import { embeddingRef } from '../../kernels/embedding/embedding.ref.ts';
 import { argmaxRef } from '../../kernels/argmax/argmax.ref.ts';
 import { classifierMeta } from '../../kernels/classifier/classifier.meta.ts';
 import { grid2d } from '../../kernels/kernel-grid.ts';
-import { planParts, ModelTooLargeError } from '../../src/engine/models/buffers.ts';
+import { planParts } from '../../src/engine/models/buffers.ts';
+import { ModelTooLargeError } from '../../src/engine/errors.ts';
 import gemmCases from '../../kernels/gemm/gemm.cases.json';
 import gemvCases from '../../kernels/gemv/gemv.cases.json';
 import layernormCases from '../../kernels/layernorm/layernorm.cases.json';
@@ -35,6 +37,11 @@ import swigluCases from '../../kernels/swiglu/swiglu.cases.json';
 import ropeCases from '../../kernels/rope/rope.cases.json';
 import embeddingCases from '../../kernels/embedding/embedding.cases.json';
 import argmaxCases from '../../kernels/argmax/argmax.cases.json';
+import synthCases from '../../kernels/weight-synth/weight-synth.cases.json';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CASE_KERNELS, CaseFileError } from '../../kernels/cases-schema.ts';
+import { synthTensor } from '../../src/engine/weights.ts';
 
 const close = (a: ArrayLike<number>, e: ArrayLike<number>, atol = 1e-7): void => {
   const r = compareClose(a, e, atol);
@@ -42,32 +49,37 @@ const close = (a: ArrayLike<number>, e: ArrayLike<number>, atol = 1e-7): void =>
 };
 const F = (x: number[]): Float32Array => new Float32Array(x);
 type Explicit<T> = T & { expected?: unknown };
-const explicit = <T>(cases: Explicit<T>[]): (T & { expected: never })[] => cases.filter((c) => c.expected !== undefined) as (T & { expected: never })[];
+/** The hand-computed cases of a file; a file without one fails (a loop over nothing passes). */
+const explicit = <T>(cases: Explicit<T>[]): (T & { expected: never })[] => {
+  const out = cases.filter((c) => c.expected !== undefined) as (T & { expected: never })[];
+  expect(out.length, 'hand-computed cases').toBeGreaterThan(0);
+  return out;
+};
 
 describe('CPU references reproduce the hand-computed cases', () => {
   test('gemm', () => {
-    for (const c of explicit(gemmCases.cases as { m: number; n: number; k: number; a: number[]; b: number[]; bias?: number[]; relu?: boolean }[])) {
+    for (const c of explicit((parseCases('gemm', gemmCases) as { m: number; n: number; k: number; a: number[]; b: number[]; bias?: number[]; relu?: boolean }[]))) {
       close(gemmRef(F(c.a), F(c.b), c.m, c.n, c.k, { ...(c.bias ? { bias: F(c.bias) } : {}), relu: c.relu ?? false }), c.expected);
     }
   });
   test('gemv (both layouts)', () => {
-    for (const c of explicit(gemvCases.cases as { n: number; k: number; layout: 'kn' | 'nk'; x: number[]; w: number[]; bias?: number[]; activation?: 'none' | 'relu' | 'tanh' }[])) {
+    for (const c of explicit((parseCases('gemv', gemvCases) as { n: number; k: number; layout: 'kn' | 'nk'; x: number[]; w: number[]; bias?: number[]; activation?: 'none' | 'relu' | 'tanh' }[]))) {
       close(gemvRef(F(c.x), F(c.w), c.n, c.k, { layout: c.layout, ...(c.bias ? { bias: F(c.bias) } : {}), activation: c.activation ?? 'none' }), c.expected);
     }
   });
   test('layernorm, rmsnorm, softmax', () => {
-    for (const c of explicit(layernormCases.cases as { rows: number; dim: number; eps: number; x: number[]; gamma: number[]; beta: number[] }[])) {
+    for (const c of explicit((parseCases('layernorm', layernormCases) as { rows: number; dim: number; eps: number; x: number[]; gamma: number[]; beta: number[] }[]))) {
       close(layernormRef(F(c.x), F(c.gamma), F(c.beta), c.rows, c.dim, c.eps), c.expected, 1e-6);
     }
-    for (const c of explicit(rmsnormCases.cases as { rows: number; dim: number; eps: number; x: number[]; gamma: number[] }[])) {
+    for (const c of explicit((parseCases('rmsnorm', rmsnormCases) as { rows: number; dim: number; eps: number; x: number[]; gamma: number[] }[]))) {
       close(rmsnormRef(F(c.x), F(c.gamma), c.rows, c.dim, c.eps), c.expected, 1e-6);
     }
-    for (const c of explicit(softmaxCases.cases as { rows: number; cols: number; x: number[] }[])) {
+    for (const c of explicit((parseCases('softmax', softmaxCases) as { rows: number; cols: number; x: number[] }[]))) {
       close(softmaxRef(F(c.x), c.rows, c.cols), c.expected, 1e-7);
     }
   });
   test('attention', () => {
-    for (const c of explicit(attentionCases.cases as { queries: number; heads: number; kvHeads: number; headDim: number; qPos0: number; kvLen: number; causal: boolean; q: number[]; k: number[]; v: number[] }[])) {
+    for (const c of explicit((parseCases('attention', attentionCases) as { queries: number; heads: number; kvHeads: number; headDim: number; qPos0: number; kvLen: number; causal: boolean; q: number[]; k: number[]; v: number[] }[]))) {
       close(attentionRef(F(c.q), F(c.k), F(c.v), c), c.expected, 1e-6);
     }
   });
@@ -76,15 +88,18 @@ describe('CPU references reproduce the hand-computed cases', () => {
     expect(erf(1)).toBeCloseTo(0.8427007929497149, 14);
     expect(erf(-2)).toBeCloseTo(-0.9953222650189527, 14);
     expect(erf(3.5)).toBeCloseTo(0.9999992569016276, 10);
-    for (const c of explicit(geluCases.cases as { x: number[] }[])) close(geluRef(F(c.x)), c.expected, 1e-6);
-    for (const c of explicit(swigluCases.cases as { gate: number[]; up: number[] }[])) close(swigluRef(F(c.gate), F(c.up)), c.expected, 1e-6);
+    for (const c of explicit((parseCases('gelu', geluCases) as { x: number[] }[]))) close(geluRef(F(c.x)), c.expected, 1e-6);
+    for (const c of explicit((parseCases('swiglu', swigluCases) as { gate: number[]; up: number[] }[]))) close(swigluRef(F(c.gate), F(c.up)), c.expected, 1e-6);
   });
   test('rope (and its tables)', () => {
-    for (const c of ropeCases.cases as { tokens: number; heads: number; kvHeads: number; headDim: number; pos0: number; theta: number; q?: number[]; k?: number[]; expectedQ?: number[]; expectedK?: number[] }[]) {
+    let handComputed = 0;
+    for (const c of (parseCases('rope', ropeCases) as { tokens: number; heads: number; kvHeads: number; headDim: number; pos0: number; theta: number; q?: number[]; k?: number[]; expectedQ?: number[]; expectedK?: number[] }[])) {
       if (!c.q || !c.k || !c.expectedQ || !c.expectedK) continue;
+      handComputed++;
       close(ropeRef(F(c.q), c.tokens, c.heads, c.headDim, c.pos0, c.theta), c.expectedQ, 1e-7);
       close(ropeRef(F(c.k), c.tokens, c.kvHeads, c.headDim, c.pos0, c.theta), c.expectedK, 1e-7);
     }
+    expect(handComputed).toBeGreaterThanOrEqual(3);
     const t = ropeTables(3, 4, 100);
     // pos 0: identity; pos 2, pair 1: angle 2·100^(−1/2) = 0.2.
     expect(Array.from(t.cos.subarray(0, 2))).toEqual([1, 1]);
@@ -93,10 +108,10 @@ describe('CPU references reproduce the hand-computed cases', () => {
     expect(t.sin[2 * 2 + 1]).toBeCloseTo(Math.sin(0.2), 7);
   });
   test('embedding, argmax', () => {
-    for (const c of explicit(embeddingCases.cases as { dim: number; ids: number[]; table: number[]; positions?: number[] }[])) {
+    for (const c of explicit((parseCases('embedding', embeddingCases) as { dim: number; ids: number[]; table: number[]; positions?: number[] }[]))) {
       close(embeddingRef(c.ids, F(c.table), c.dim, c.positions ? F(c.positions) : undefined), c.expected);
     }
-    for (const c of explicit(argmaxCases.cases as { x: number[] }[])) expect(argmaxRef(c.x)).toBe(c.expected);
+    for (const c of explicit((parseCases('argmax', argmaxCases) as { x: number[] }[]))) expect(argmaxRef(c.x)).toBe(c.expected);
   });
 });
 
@@ -193,5 +208,54 @@ describe('paper-sized split plans', () => {
     expect(f32.map((p) => p.rowCount)).toEqual([37449, 37449, 37449, 37449, 2140]);
     const f16 = planParts('qwen2.5-0.5b-instruct', 'embed.tokens', 151936, 896, 'rows', limit, 2);
     expect(f16.map((p) => p.rowCount)).toEqual([74898, 74898, 2140]);
+  });
+});
+
+describe('case files', () => {
+  const root = join(import.meta.dirname, '../../kernels');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.cases.json'));
+
+  test('every NAME.cases.json is valid against kernels/cases-schema.ts and has cases', () => {
+    expect(files.map((f) => f.split(/[\\/]/)[0]).sort()).toEqual([...CASE_KERNELS].sort());
+    for (const kernel of CASE_KERNELS) {
+      const json: unknown = JSON.parse(readFileSync(join(root, kernel, `${kernel}.cases.json`), 'utf8'));
+      expect(parseCases(kernel, json).length, kernel).toBeGreaterThan(0);
+    }
+  });
+
+  test('every kernel with a CPU reference has a case file', () => {
+    const withRef = readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && readdirSync(join(root, d.name)).some((f) => f.endsWith('.ref.ts')))
+      .map((d) => d.name);
+    for (const k of withRef) expect(CASE_KERNELS, k).toContain(k);
+  });
+
+  test('an empty file, a typo and a wrong kernel name are refused', () => {
+    expect(() => parseCases('rope', { kernel: 'rope', cases: [] })).toThrowError(CaseFileError);
+    expect(() => parseCases('rope', { kernel: 'rope', cases: [] })).toThrowError(/has no case/);
+    const good = { name: 'x', tokens: 1, heads: 1, kvHeads: 1, headDim: 2, pos0: 0, theta: 10000 };
+    expect(parseCases('rope', { kernel: 'rope', cases: [good] })).toHaveLength(1);
+    expect(() => parseCases('rope', { kernel: 'rope', cases: [{ ...good, expectedq: [1, 2] }] })).toThrowError(/expectedq/);
+    expect(() => parseCases('rope', { kernel: 'gelu', cases: [good] })).toThrowError(CaseFileError);
+    expect(() => parseCases('rope', { kernel: 'rope', cases: [good, good] })).toThrowError(/two cases/);
+    expect(() => parseCases('gemv', { kernel: 'gemv', cases: [{ name: 'x', n: 1, k: 1, layout: 'kx' }] })).toThrowError(CaseFileError);
+  });
+
+  test('weight-synth: the TypeScript synth reproduces the independent bit patterns', () => {
+    let checked = 0;
+    for (const c of parseCases('weight-synth', synthCases)) {
+      if (!c.expectedBits) continue;
+      const full = synthTensor(c.seed, { id: c.tensorId, name: 't', shape: [c.rows, c.cols], init: c.init, scale: Math.fround(c.scale) });
+      const colCount = c.colCount ?? c.cols;
+      const got = new Float32Array(c.expectedBits.length);
+      for (let e = 0; e < got.length; e++) {
+        const r = Math.floor(e / colCount);
+        const j = e % colCount;
+        got[e] = full[((c.rowStart ?? 0) + r) * c.cols + (c.colStart ?? 0) + j]!;
+      }
+      expect(Array.from(new Uint32Array(got.buffer)), c.name).toEqual(c.expectedBits);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Property check of flops.ts against a closed form written independently from the issue's
- * convention (issue 3 item 6), over random architectures and token counts.
+ * Property check of flops.ts against a closed form written independently from the
+ * convention of kernels/README.md, over random architectures and token counts.
  */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';

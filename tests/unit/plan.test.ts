@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildPlan, microSpecs } from '../../src/lab/plan.ts';
 import { PRESET_NAMES as PRESETS } from '../../src/shared/presets.ts';
-import { aggregateProfile, requiredBindingBytes } from '../../src/engine/runner.ts';
+import { aggregateProfile, requiredBindingBytes } from '../../src/engine/run-plan.ts';
 import type { Dispatch } from '../../src/engine/dispatch.ts';
 
 describe('measurement plans', () => {

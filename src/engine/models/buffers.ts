@@ -4,42 +4,19 @@
  * anything is allocated, so a model that cannot fit fails with a message that names the model,
  * the tensor and the limit, and says what to do (a smaller preset) — not with a lost device.
  *
- * Tensors larger than one binding are split (DESIGN.md §2): the token embedding by row ranges
+ * Tensors larger than one binding are split: the token embedding by row ranges
  * (the embedding gather and the tied LM head visit each range), an untied LM head [hidden,
  * vocab] by column blocks (each block is its own [hidden, cols] matrix; the gemv of a block
  * writes its slice of the logits). Any other tensor over the limit is an error.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createWeightSynth, type WeightStorage } from '../ops.ts';
+import { createWeightSynth } from '../ops/weight-synth.ts';
+import type { WeightStorage } from '../ops/weight-storage.ts';
 import { submitDispatches } from '../ops/submit.ts';
 import { UniformPool } from '../ops/common.ts';
 import { tensorElements, type TensorSpec } from '../weights.ts';
+import { ModelTooLargeError } from '../errors.ts';
 
-export class ModelTooLargeError extends Error {
-  override name = 'ModelTooLargeError';
-  constructor(
-    readonly model: string,
-    /** Tensor or buffer that does not fit, e.g. "layers.0.ffn.up.weight" or "kv cache". */
-    readonly tensor: string,
-    /** Which limit: a WebGPU limit name, or "out-of-memory". */
-    readonly limit: string,
-    readonly limitBytes: number | null,
-    readonly neededBytes: number,
-    /** A non-memory limit (e.g. a kernel's largest head size) brings its own sentence. */
-    message?: string,
-  ) {
-    super(
-      message ??
-      (limit === 'out-of-memory'
-        ? `${model}: the GPU ran out of memory while allocating ${tensor} (${mib(neededBytes)} MiB, model total so far). ` +
-            'Choose a smaller preset (quick or ci) or a smaller custom model.'
-        : `${model}: ${tensor} needs ${mib(neededBytes)} MiB in one buffer, more than this adapter's ${limit} ` +
-            `(${mib(limitBytes ?? 0)} MiB). Choose a smaller preset (quick or ci) or a smaller custom model.`),
-    );
-  }
-}
-
-const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 /** How a tensor may be cut when it exceeds one binding. */
 export type SplitAxis = 'rows' | 'cols' | 'none';

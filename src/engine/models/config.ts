@@ -1,5 +1,5 @@
 /**
- * Model architectures as plain, JSON-able data (DESIGN.md §3, issue 3 item 4).
+ * Model architectures as plain, JSON-able data (see docs/ARCHITECTURE.md).
  *
  * One config describes the shapes a runner allocates, the FLOPs `flops.ts` counts, the tensors
  * `weights.ts` synthesizes, the CPU reference and the ONNX oracle graph. Nothing here touches the
@@ -120,7 +120,7 @@ export function specWithDtype<S extends ModelWorkloadSpec>(spec: S, dtype: Dtype
 
 /**
  * The flat object stored as `workload.config` in the result document (contract fields of
- * issue 3 item 4: family, layers, hidden, heads, kvHeads, headDim, ffn, vocab, maxPositions,
+ * the result document: family, layers, hidden, heads, kvHeads, headDim, ffn, vocab, maxPositions,
  * dtype, inputTokens | promptTokens + outputTokens, labels), plus what a reader needs to
  * recount FLOPs (norm, activation, tied embeddings, …) and the seed.
  */

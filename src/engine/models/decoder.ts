@@ -2,28 +2,25 @@
  * The decoder LLM (Llama / Qwen family) as GPU dispatches: prefill of the prompt, then greedy
  * decode with a KV cache. Pre-RMSNorm blocks, RoPE (rotate-half, f64 cos/sin tables), grouped-
  * query attention, SwiGLU FFN, tied or untied LM head applied only to the rows whose logits are
- * used (issue 3 item 6). Argmax writes each token id into the ids buffer that the next step's
+ * used (as counted in flops.ts). Argmax writes each token id into the ids buffer that the next step's
  * embedding gather reads, so the whole query (prefill + every step) is one submission.
  *
  * Layout: K/V projections write straight into the per-layer caches ([seq, kvHeads·headDim]) at
  * the rows of the positions they process; RoPE then rotates those K rows in place.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createArgmax, createAttention, createEmbedding, createResidual, createRmsNorm, createRope, createSwiglu } from '../ops.ts';
+import { createAttention } from '../ops/attention.ts';
+import { createResidual, createSwiglu } from '../ops/elementwise.ts';
+import { createRmsNorm } from '../ops/norms.ts';
+import { createRope } from '../ops/rope.ts';
+import { createArgmax, createEmbedding } from '../ops/tokens.ts';
 import { createLinear, type WeightBlock } from '../ops/linear.ts';
 import { ropeTables } from '../../../kernels/rope/rope.meta.ts';
 import { sequenceLength, type DecoderWorkloadSpec } from './config.ts';
 import type { ModelBuffers } from './buffers.ts';
-import type { ModelStep } from './runner.ts';
+import type { ModelGraph, ModelStep } from './graph.ts';
 
-export interface DecoderGraph {
-  steps: ModelStep[];
-  ids: GPUBuffer;
-  logits: GPUBuffer;
-  logitsCount: number;
-}
-
-export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): DecoderGraph {
+export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): ModelGraph {
   const c = spec.model;
   const P = spec.promptTokens;
   const seq = sequenceLength(spec);

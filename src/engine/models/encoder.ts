@@ -1,24 +1,20 @@
 /**
  * The encoder classifier (BERT / DistilBERT family) as a list of GPU dispatches: one forward
  * pass over `inputTokens` tokens, post-LayerNorm blocks, bidirectional multi-head attention, GELU
- * FFN, and the classifier head on the first token only (issue 3 item 6). Same formulas and
+ * FFN, and the classifier head on the first token only (as counted in flops.ts). Same formulas and
  * tensor names as reference.ts.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createAttention, createEmbedding, createGelu, createLayerNorm, createResidual } from '../ops.ts';
+import { createAttention } from '../ops/attention.ts';
+import { createGelu, createResidual } from '../ops/elementwise.ts';
+import { createLayerNorm } from '../ops/norms.ts';
+import { createEmbedding } from '../ops/tokens.ts';
 import { createLinear } from '../ops/linear.ts';
 import type { EncoderWorkloadSpec } from './config.ts';
 import type { ModelBuffers } from './buffers.ts';
-import type { ModelStep } from './runner.ts';
+import type { ModelGraph } from './graph.ts';
 
-export interface EncoderGraph {
-  steps: ModelStep[];
-  ids: GPUBuffer;
-  logits: GPUBuffer;
-  logitsCount: number;
-}
-
-export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: EncoderWorkloadSpec, inputIds: Uint32Array): EncoderGraph {
+export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: EncoderWorkloadSpec, inputIds: Uint32Array): ModelGraph {
   const c = spec.model;
   const T = spec.inputTokens;
   const d = c.hidden;

@@ -1,5 +1,5 @@
 /**
- * FLOPs and bytes of one query, counted from the config alone (issue 3 item 6), so that anyone
+ * FLOPs and bytes of one query, counted from the config alone (the convention of kernels/README.md), so that anyone
  * can recount what a result document claims. The convention:
  *
  * - A matrix product [m×k]·[k×n] counts 2·m·n·k; its bias add, when present, m·n.

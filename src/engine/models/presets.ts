@@ -1,5 +1,5 @@
 /**
- * The task "sentiment" and the suite presets `ci`, `quick`, `paper`, `custom` (DESIGN.md §3).
+ * The task "sentiment" and the suite presets `ci`, `quick`, `paper`, `custom` (see docs/ARCHITECTURE.md).
  *
  * A suite is two model workloads for the same task: a specialized encoder classifier and a
  * general decoder LLM. Each preset carries a version: results are comparable only within the

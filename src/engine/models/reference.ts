@@ -1,7 +1,7 @@
 /**
  * CPU forward pass of the encoder classifier and the decoder LLM, in plain TypeScript, from the
- * same synthesized weights as the GPU (weights.ts). It is one of the two oracles of issue 3
- * item 9: tensors are Float32Array, sums are accumulated in f64 (JS numbers), so it is a little
+ * same synthesized weights as the GPU (weights.ts). It is one of the two oracles the GPU
+ * runners are tested against: tensors are Float32Array, sums are accumulated in f64 (JS numbers), so it is a little
  * more accurate than any f32 GPU kernel, never less.
  *
  * Deliberately written for clarity, not speed: a straight loop per formula, the decoder with a
@@ -9,9 +9,10 @@
  * recomputes the whole sequence each step. Only for tiny models (bert-tiny, tiny-decoder).
  */
 import type { DecoderConfig, DecoderWorkloadSpec, EncoderConfig, EncoderWorkloadSpec, ModelConfig, ModelWorkloadSpec } from './config.ts';
-import { modelTensors, synthTensor, syntheticTokens } from '../weights.ts';
+import { modelTensors, synthTensor, workloadInputIds } from '../weights.ts';
 
-export { syntheticTokens };
+// Re-exported for the ONNX oracle, which builds the same inputs.
+export { workloadInputIds };
 
 /** Every tensor of a model by name, materialized on the CPU. */
 export type WeightStore = Map<string, Float32Array>;
@@ -37,16 +38,6 @@ export interface ReferenceOptions {
   inputIds?: Uint32Array;
   /** Pre-synthesized weights (tests share them between oracles). */
   weights?: WeightStore;
-}
-
-/** Default input of a workload: seeded synthetic ids. */
-export function workloadInputIds(spec: ModelWorkloadSpec): Uint32Array {
-  switch (spec.family) {
-    case 'encoder':
-      return syntheticTokens(spec.seed, spec.inputTokens, spec.model.vocab);
-    case 'decoder':
-      return syntheticTokens(spec.seed, spec.promptTokens, spec.model.vocab);
-  }
 }
 
 export function referenceForward(spec: ModelWorkloadSpec, opts: ReferenceOptions = {}): ReferenceOutput {

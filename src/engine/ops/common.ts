@@ -1,7 +1,9 @@
 /**
- * Small helpers shared by the kernel builders in src/engine/ops.ts: uniform buffers, bind groups
+ * Small helpers shared by the kernel builders in src/engine/ops/: uniform buffers, bind groups
  * over whole buffers or slices, and a per-device dummy buffer for optional bindings.
  */
+
+import type { Dispatch } from '../dispatch.ts';
 
 /** A buffer, or a slice of one (bytes), bound to one slot. */
 export type BufferRef = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
@@ -101,4 +103,27 @@ export function dummyBuffer(device: GPUDevice): GPUBuffer {
     dummies.set(device, b);
   }
   return b;
+}
+
+/**
+ * What every builder takes besides its own buffers. Every builder returns Dispatch(es) whose
+ * flops/bytes follow the kernel's meta (and so models/flops.ts); `label` names the GPU objects
+ * `Owner.purpose`.
+ */
+export interface OpCommon {
+  label?: string;
+  resources?: OpResources;
+  phase?: string;
+}
+
+export function dispatch(
+  kernel: string,
+  pipeline: GPUComputePipeline,
+  bindGroup_: GPUBindGroup,
+  workgroups: readonly [number, number, number],
+  flops: number,
+  bytes: number,
+  phase: string | undefined,
+): Dispatch {
+  return { kernel, pipeline, bindGroups: [bindGroup_], workgroups, flops, bytes, ...(phase !== undefined ? { phase } : {}) };
 }

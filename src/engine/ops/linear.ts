@@ -4,7 +4,10 @@
  * gemv kernel (decode, heads), m > 1 the gemm kernel (prefill, encoder), as in models/flops.ts.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createGemm, createGemv, KernelLimitError, type GemvActivation, type WeightStorage } from '../ops.ts';
+import { KernelLimitError } from '../errors.ts';
+import { createGemm } from './gemm.ts';
+import { createGemv, type GemvActivation } from './gemv.ts';
+import type { WeightStorage } from './weight-storage.ts';
 import type { BufferRef, OpResources } from './common.ts';
 
 /** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */

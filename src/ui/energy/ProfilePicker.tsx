@@ -13,7 +13,7 @@ import {
   type CalibrationPhase,
   type ProfileChoice,
 } from '../../energy/index.ts';
-import { runGpuLoad } from './gpu-load.ts';
+import { runGpuLoad } from '../../lab/gpu-load.ts';
 import { profileLabel, profileReason } from './format.ts';
 
 function hasBatteryApi(): boolean {

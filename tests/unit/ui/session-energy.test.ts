@@ -3,7 +3,7 @@
  * measurement and flag it, never lose the run.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { EngineRunOutput } from '../../../src/engine/runner.ts';
+import type { EngineRunOutput } from '../../../src/engine/run-plan.ts';
 import type { EnergySection } from '../../../src/shared/result.ts';
 import { sampleResult } from '../../server/fixtures.ts';
 

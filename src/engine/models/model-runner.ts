@@ -1,30 +1,21 @@
 /**
- * GPU model runners (issue 3 item 3): allocate and synthesize a model's weights on the device,
+ * The GPU model runner: allocate and synthesize a model's weights on the device,
  * and record one query as a flat list of dispatches grouped in steps (encode, or prefill then
  * decode 1..outputTokens−1). The timing harness replays `dispatches`; `readOutputs` reads the
  * logits and greedy tokens left by the last replay.
  */
 import { PipelineCache, type Dispatch } from '../dispatch.ts';
 import { submitDispatches } from '../ops/submit.ts';
-import type { WeightStorage } from '../ops.ts';
-import { modelTensors, type TensorSpec } from '../weights.ts';
+import type { WeightStorage } from '../ops/weight-storage.ts';
+import { modelTensors, workloadInputIds, type TensorSpec } from '../weights.ts';
 import { validateWorkload, type ModelWorkloadSpec } from './config.ts';
-import { workloadInputIds } from './reference.ts';
-import { ModelBuffers, ModelTooLargeError, type SplitAxis } from './buffers.ts';
+import { ModelBuffers, type SplitAxis } from './buffers.ts';
+import { KernelLimitError, ModelTooLargeError } from '../errors.ts';
 import { buildEncoder } from './encoder.ts';
 import { buildDecoder } from './decoder.ts';
+import type { ModelGraph, ModelStep } from './graph.ts';
 import { ATTENTION_MAX_HEAD_DIM } from '../../../kernels/attention/attention.meta.ts';
 
-export { ModelTooLargeError } from './buffers.ts';
-
-export interface ModelStep {
-  /** Technical label ("prefill", "token 3/4"); the UI builds its own localized text from the fields below. */
-  label: string;
-  phase: 'prefill' | 'encode' | 'decode';
-  dispatches: Dispatch[];
-  /** Decoder steps: the output token this step produces (prefill produces token 1). */
-  token?: { index: number; total: number };
-}
 
 export interface ModelRunner {
   /** prefill/encode, then decode 1..outputTokens−1. */
@@ -49,8 +40,7 @@ export interface ModelRunnerOptions {
   seed?: number;
   /**
    * Store weight matrices as f16 when the device has `shader-f16` (also when the config's dtype
-   * is 'f16'); f32 otherwise (the issue's rule; the path
-   * itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
+   * is 'f16'); f32 otherwise (the path itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
    * Activations, norms, biases, KV cache and accumulation stay f32. Recorded as `dtype`.
    */
   preferF16?: boolean;
@@ -93,14 +83,16 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
   const wantF16 = opts.preferF16 === true || spec.model.dtype === 'f16';
   const dtype: 'f32' | 'f16' = opts.forceF16Storage || (wantF16 && device.features.has('shader-f16')) ? 'f16' : 'f32';
   if (spec.model.headDim > ATTENTION_MAX_HEAD_DIM) {
-    throw new ModelTooLargeError(name, 'attention heads', 'attention kernel head size', null, 0,
+    // Checked before any allocation (the attention builder would throw the same error later).
+    throw new KernelLimitError(
       `${name}: headDim ${spec.model.headDim} exceeds the attention kernel's limit of ${ATTENTION_MAX_HEAD_DIM}. ` +
-        'Choose a smaller preset (quick or ci) or a custom model with smaller heads.');
+        'Choose a smaller preset (quick or ci) or a custom model with smaller heads.',
+    );
   }
   const cache = new PipelineCache(device);
   const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes);
   device.pushErrorScope('out-of-memory');
-  let graph: ReturnType<typeof buildEncoder> | ReturnType<typeof buildDecoder>;
+  let graph: ModelGraph;
   try {
     // Planning throws ModelTooLargeError before any allocation when a tensor cannot fit a binding.
     bufs.allocateWeights(modelTensors(spec.model), splitAxis, storageFor(dtype));

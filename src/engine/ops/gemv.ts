@@ -1,0 +1,52 @@
+/**
+ * Matrix-vector product for one row: decode projections, the LM head, the classifier head.
+ */
+import type { Dispatch, PipelineCache } from '../dispatch.ts';
+import gemvCode from '../../../kernels/gemv/gemv.wgsl?raw';
+import { GEMV_COLS, GEMV_KSPLIT, gemvMeta, gemvUsesVec4, type GemvShape } from '../../../kernels/gemv/gemv.meta.ts';
+import { bindGroup, dispatch, dummyBuffer, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
+import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
+
+export type GemvActivation = 'none' | 'relu' | 'tanh';
+
+export interface GemvArgs extends OpCommon {
+  x: BufferRef;
+  w: BufferRef;
+  y: BufferRef;
+  n: number;
+  k: number;
+  /** 'kn': W [k, n] (y = x·W); 'nk': W [n, k] (y = x·Wᵀ, tied LM head over embedding rows). */
+  layout?: 'kn' | 'nk';
+  bias?: GPUBuffer;
+  activation?: GemvActivation;
+  /** Element offset of x (which row of a [T, k] activation) and of y. */
+  xOffset?: number;
+  yOffset?: number;
+  /** Reported kernel name (the classifier head runs on gemv but is reported as 'classifier'). */
+  kernelName?: string;
+  /** Storage of W; x and y are f32. */
+  weights?: WeightStorage;
+}
+
+const ACTIVATION_CODE: Record<GemvActivation, number> = { none: 0, relu: 1, tanh: 2 };
+
+/** y = act(x·W + bias) for one row (decode projections, LM head, classifier head). */
+export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvArgs): Dispatch {
+  const shape: GemvShape = { n: args.n, k: args.k, layout: args.layout ?? 'kn' };
+  const label = args.label ?? 'Gemv';
+  const activation = args.activation ?? 'none';
+  const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
+  // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
+  const shapeConstants: Record<string, number> = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
+  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], ...shapeConstants }, entry);
+  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, args.yOffset ?? 0]), args.resources);
+  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
+    [0, dims],
+    [1, args.x],
+    [2, args.w],
+    [3, args.y],
+    [4, args.bias ?? dummyBuffer(device)],
+  ]);
+  const extraFlops = (args.bias ? args.n : 0) + (activation !== 'none' ? args.n : 0);
+  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extraFlops, gemvMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0), args.phase);
+}

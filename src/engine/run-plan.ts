@@ -1,0 +1,341 @@
+/**
+ * Executes a measurement plan on one device: micro kernels first (they give the device's
+ * ceilings), then one query per model role. Everything here runs in the worker; progress goes
+ * out through a callback, cancellation and tab visibility come in through RunControl.
+ *
+ * Phases: acquire the device → per micro workload: verify, measure → per model role: build,
+ * walkthrough, measure, profile → finish (release the device, report a loss as a loss).
+ */
+import type { AdapterSummary, KernelBreakdown, PresetName, TimingRecord, TimingSource, Workload } from '../shared/result.ts';
+import { acquireDevice, type AcquiredDevice } from './device.ts';
+import { PipelineCache, type Dispatch } from './dispatch.ts';
+import { DeviceLostError, GpuValidationError, OutOfMemoryError } from './errors.ts';
+import { microBindingBytes, prepareMicro, type MicroSpec } from './micro.ts';
+import { specWithDtype, workloadConfig, type ModelWorkloadSpec } from './models/config.ts';
+import { countQuery } from './models/flops.ts';
+import { createModelRunner, type ModelRunner } from './models/model-runner.ts';
+import { summarize } from './stats.ts';
+import { GpuTimer, measure, RunControl } from './timing.ts';
+import { modelTensors, tensorElements } from './weights.ts';
+
+export interface MeasurementPlan {
+  preset: PresetName;
+  suiteVersion: string;
+  micro: MicroSpec[];
+  models: ModelWorkloadSpec[];
+  warmup: number;
+  /** Timed samples per micro workload. */
+  samples: number;
+  /** Timed samples (queries) per model workload. */
+  modelSamples: number;
+  minBatchMs: number;
+  /** Per-kernel breakdown passes (one pass per dispatch, timestamps around each). */
+  profileRuns: number;
+  preferF16: boolean;
+}
+
+export type Progress =
+  | { type: 'device'; adapter: AdapterSummary; timing: TimingSource }
+  | { type: 'workload-start'; index: number; total: number; id: string; kind: 'micro' | 'model'; role?: 'general' | 'specialized' }
+  | { type: 'phase'; id: string; phase: 'verify' | 'build' | 'walkthrough' | 'measure' | 'profile' }
+  | { type: 'step'; id: string; label: string; phase: 'prefill' | 'encode' | 'decode'; token?: { index: number; total: number }; step: number; steps: number }
+  | { type: 'sample'; id: string; sample: number; samples: number; ms: number }
+  | { type: 'paused'; reason: 'tab-hidden' }
+  | { type: 'workload-done'; id: string; workload: Workload };
+
+export interface EngineRunOutput {
+  adapter: AdapterSummary;
+  timing: TimingSource;
+  workloads: Workload[];
+  flags: string[];
+}
+
+/** The largest single binding the plan needs: limits are raised this far and no further. */
+export function requiredBindingBytes(plan: Pick<MeasurementPlan, 'micro' | 'models'>): number {
+  let need = 0;
+  for (const m of plan.micro) need = Math.max(need, microBindingBytes(m));
+  for (const s of plan.models) {
+    for (const t of modelTensors(s.model)) need = Math.max(need, 4 * tensorElements(t));
+  }
+  return need;
+}
+
+/** Run a GPU step inside validation + OOM error scopes so failures name the workload. */
+async function scoped<T>(device: GPUDevice, what: string, body: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let result: T;
+  try {
+    result = await body();
+  } finally {
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (oom) throw new OutOfMemoryError(`${what}: the GPU ran out of memory (${oom.message}). Try a smaller preset.`);
+    if (validation) throw new GpuValidationError(`${what}: WebGPU validation error: ${validation.message}`);
+  }
+  return result;
+}
+
+function rates(flops: number, bytes: number, medianMs: number): { gflops: number | null; gbps: number | null } {
+  return {
+    gflops: flops > 0 ? flops / (medianMs * 1e6) : null,
+    gbps: bytes > 0 ? bytes / (medianMs * 1e6) : null,
+  };
+}
+
+/**
+ * Per-kernel medians over profile runs: sum by kernel within a query, median across runs. One
+ * pass per dispatch costs more than the batched query (pass overhead, timestamp writes), so
+ * every share is scaled by `queryMs / raw total` when the measured query median is given: the
+ * breakdown then sums to the measured query and keeps the profiled proportions.
+ */
+export function aggregateProfile(
+  dispatches: readonly Dispatch[],
+  runs: readonly (readonly number[])[],
+  queryMs?: number,
+): { kernels: KernelBreakdown[]; phases: Record<string, number>; rawTotalMs: number; scale: number } {
+  const median = (idx: number[]): number => {
+    const perRun = runs.map((r) => idx.reduce((s, i) => s + (r[i] ?? Number.NaN), 0)).filter(Number.isFinite);
+    return perRun.length ? summarize(perRun).median : Number.NaN;
+  };
+  const all = dispatches.map((_, i) => i);
+  const rawTotalMs = median(all);
+  const scale = queryMs !== undefined && rawTotalMs > 0 ? queryMs / rawTotalMs : 1;
+  const names = [...new Set(dispatches.map((d) => d.kernel))];
+  const kernels: KernelBreakdown[] = names.map((name) => {
+    const idx = all.filter((i) => dispatches[i]!.kernel === name);
+    return {
+      name,
+      medianMs: median(idx) * scale,
+      flops: idx.reduce((s, i) => s + dispatches[i]!.flops, 0),
+      bytes: idx.reduce((s, i) => s + dispatches[i]!.bytes, 0),
+      count: idx.length,
+    };
+  });
+  const phases: Record<string, number> = {};
+  for (const p of new Set(dispatches.map((d) => d.phase ?? 'query'))) {
+    const v = median(all.filter((i) => (dispatches[i]!.phase ?? 'query') === p));
+    if (Number.isFinite(v)) phases[p] = v * scale;
+  }
+  return { kernels: kernels.filter((k) => Number.isFinite(k.medianMs)).sort((a, b) => b.medianMs - a.medianMs), phases, rawTotalMs, scale };
+}
+
+/** What every phase of a run shares: the device, the timer, the plan and where results go. */
+interface RunContext {
+  readonly plan: MeasurementPlan;
+  readonly control: RunControl;
+  readonly onProgress: (p: Progress) => void;
+  readonly acquired: AcquiredDevice;
+  readonly device: GPUDevice;
+  readonly timer: GpuTimer;
+  readonly cache: PipelineCache;
+  readonly flags: Set<string>;
+  readonly workloads: Workload[];
+  readonly total: number;
+  /** Index of the next workload to start (micro first, then models). */
+  index: number;
+}
+
+/** Acquire phase: a device with the plan's features and binding limits, and the timer on it. */
+async function acquirePlanDevice(plan: MeasurementPlan): Promise<AcquiredDevice> {
+  const features: GPUFeatureName[] = ['timestamp-query'];
+  if (plan.preferF16) features.push('shader-f16');
+  const need = requiredBindingBytes(plan);
+  return acquireDevice({
+    features,
+    limits: { maxStorageBufferBindingSize: need, maxBufferSize: need },
+  });
+}
+
+/** Races a GPU step against the loss of the device, so a lost device ends the run instead of hanging it. */
+function lostOr<T>(ctx: RunContext, p: Promise<T>): Promise<T> {
+  return Promise.race([p, ctx.acquired.lost]);
+}
+
+/** Called when the tab hides during a sample: the run waits, and the result says it was paused. */
+function pause(ctx: RunContext): void {
+  ctx.flags.add('tab-hidden');
+  ctx.onProgress({ type: 'paused', reason: 'tab-hidden' });
+}
+
+function record(ctx: RunContext, w: Workload): void {
+  ctx.workloads.push(w);
+  ctx.onProgress({ type: 'workload-done', id: w.id, workload: w });
+}
+
+/** Micro phase, one workload: verify against the CPU reference, then time it. */
+async function runMicroWorkload(ctx: RunContext, spec: MicroSpec): Promise<void> {
+  const { plan, control, onProgress } = ctx;
+  control.throwIfCancelled();
+  onProgress({ type: 'workload-start', index: ctx.index++, total: ctx.total, id: spec.id, kind: 'micro' });
+  onProgress({ type: 'phase', id: spec.id, phase: 'verify' });
+  const prepared = await lostOr(ctx, scoped(ctx.device, spec.id, () => prepareMicro(ctx.device, ctx.cache, spec)));
+  try {
+    onProgress({ type: 'phase', id: spec.id, phase: 'measure' });
+    const timing = await lostOr(
+      ctx,
+      measure(ctx.timer, prepared.dispatches, {
+        warmup: plan.warmup,
+        samples: plan.samples,
+        minBatchMs: plan.minBatchMs,
+        control,
+        onPause: () => pause(ctx),
+        onSample: (ms, sample, samples) => onProgress({ type: 'sample', id: spec.id, sample, samples, ms }),
+      }),
+    );
+    record(ctx, {
+      id: spec.id,
+      kind: 'micro',
+      config: prepared.config,
+      flops: prepared.flops,
+      bytes: prepared.bytes,
+      timing,
+      verified: prepared.verified,
+      ...rates(prepared.flops, prepared.bytes, timing.medianMs),
+    });
+  } finally {
+    prepared.destroy();
+  }
+}
+
+/**
+ * Walkthrough phase: the query step by step once. It shows progress (prefill, token i/N) and
+ * doubles as the first warm-up run; the timed runs replay the whole query in one submission.
+ */
+async function walkThrough(ctx: RunContext, spec: ModelWorkloadSpec, runner: ModelRunner): Promise<void> {
+  ctx.onProgress({ type: 'phase', id: spec.id, phase: 'walkthrough' });
+  for (let i = 0; i < runner.steps.length; i++) {
+    await ctx.control.whenVisible(() => pause(ctx));
+    const step = runner.steps[i]!;
+    ctx.onProgress({ type: 'step', id: spec.id, label: step.label, phase: step.phase, ...(step.token ? { token: step.token } : {}), step: i + 1, steps: runner.steps.length });
+    await lostOr(ctx, ctx.timer.run(step.dispatches, 1));
+  }
+}
+
+/** Measure phase of a model: whole queries, batched, the walkthrough counted as one warm-up. */
+async function measureModel(ctx: RunContext, spec: ModelWorkloadSpec, runner: ModelRunner): Promise<TimingRecord> {
+  const { plan, control, onProgress } = ctx;
+  onProgress({ type: 'phase', id: spec.id, phase: 'measure' });
+  const timing = await lostOr(
+    ctx,
+    measure(ctx.timer, runner.dispatches, {
+      warmup: Math.max(0, plan.warmup - 1),
+      samples: plan.modelSamples,
+      minBatchMs: plan.minBatchMs,
+      maxBatch: 64,
+      control,
+      onPause: () => pause(ctx),
+      onSample: (ms, sample, samples) => onProgress({ type: 'sample', id: spec.id, sample, samples, ms }),
+    }),
+  );
+  timing.warmup += 1; // the walkthrough
+  return timing;
+}
+
+type ProfileFields = Pick<Workload, 'kernels' | 'profile' | 'tokensPerSecond'>;
+
+/**
+ * Profile phase (GPU timestamps only): one pass per dispatch, `profileRuns` times, aggregated
+ * per kernel and scaled to the measured query; decoders also get prefill/decode tokens per second.
+ */
+async function profileModel(ctx: RunContext, spec: ModelWorkloadSpec, runner: ModelRunner, queryMs: number): Promise<ProfileFields> {
+  const { plan, control } = ctx;
+  if (!(plan.profileRuns > 0 && ctx.timer.source === 'gpu-timestamp')) return {};
+  ctx.onProgress({ type: 'phase', id: spec.id, phase: 'profile' });
+  const runs: number[][] = [];
+  for (let r = 0, attempts = 0; r < plan.profileRuns && attempts < 4 * plan.profileRuns; attempts++) {
+    await control.whenVisible(() => pause(ctx));
+    control.hiddenDuringSample = false;
+    const p = await lostOr(ctx, ctx.timer.profile(runner.dispatches));
+    // A profile taken while the tab was hidden measures throttling: take it again.
+    if (p && !control.hiddenDuringSample) {
+      runs.push(p);
+      r++;
+    }
+  }
+  const agg = aggregateProfile(runner.dispatches, runs, queryMs);
+  const out: ProfileFields = { kernels: agg.kernels, profile: { runs: runs.length, rawTotalMs: agg.rawTotalMs, scale: agg.scale } };
+  if (spec.family === 'decoder') {
+    const pre = agg.phases['prefill'];
+    const dec = agg.phases['decode'];
+    out.tokensPerSecond = {
+      prefill: pre && pre > 0 ? spec.promptTokens / (pre / 1000) : null,
+      decode: dec && dec > 0 && spec.outputTokens > 1 ? (spec.outputTokens - 1) / (dec / 1000) : null,
+    };
+  }
+  return out;
+}
+
+/** Model phase, one role: build (weights synthesized on the device), walkthrough, measure, profile. */
+async function runModelWorkload(ctx: RunContext, spec: ModelWorkloadSpec): Promise<void> {
+  const { plan, control, onProgress, device } = ctx;
+  control.throwIfCancelled();
+  onProgress({ type: 'workload-start', index: ctx.index++, total: ctx.total, id: spec.id, kind: 'model', role: spec.role });
+  onProgress({ type: 'phase', id: spec.id, phase: 'build' });
+  const runner = await lostOr(ctx, scoped(device, spec.model.name, () => createModelRunner(device, spec, { seed: spec.seed, preferF16: plan.preferF16 })));
+  try {
+    await walkThrough(ctx, spec, runner);
+    const timing = await measureModel(ctx, spec, runner);
+    // Count and record what actually ran: the runner may fall back from f16 to f32.
+    const ran = specWithDtype(spec, runner.dtype);
+    const counted = countQuery(ran);
+    const { kernels, profile, tokensPerSecond } = await profileModel(ctx, spec, runner, timing.medianMs);
+    record(ctx, {
+      id: spec.id,
+      kind: 'model',
+      role: spec.role,
+      config: workloadConfig(ran),
+      flops: counted.flops,
+      bytes: counted.bytes,
+      timing,
+      dtype: runner.dtype,
+      ...(kernels ? { kernels } : {}),
+      ...(profile ? { profile } : {}),
+      ...(tokensPerSecond ? { tokensPerSecond } : {}),
+      ...rates(counted.flops, counted.bytes, timing.medianMs),
+    });
+  } finally {
+    runner.destroy();
+  }
+}
+
+/** Finish phase on failure: an error caused by a lost device is reported as the loss. */
+function failure(acquired: AcquiredDevice, e: unknown): unknown {
+  if (acquired.isLost() && !(e instanceof DeviceLostError)) {
+    return new DeviceLostError(`The GPU device was lost during the run (${(e as Error).message}). Run again to get a new device.`);
+  }
+  return e;
+}
+
+export async function runPlan(
+  plan: MeasurementPlan,
+  control: RunControl,
+  onProgress: (p: Progress) => void,
+  hooks: { onDevice?: (d: AcquiredDevice) => void } = {},
+): Promise<EngineRunOutput> {
+  const acquired = await acquirePlanDevice(plan);
+  hooks.onDevice?.(acquired);
+  const { device, summary } = acquired;
+  const timer = new GpuTimer(device, acquired.lost);
+  const ctx: RunContext = {
+    plan, control, onProgress, acquired, device, timer,
+    cache: new PipelineCache(device),
+    flags: new Set<string>(),
+    workloads: [],
+    total: plan.micro.length + plan.models.length,
+    index: 0,
+  };
+  onProgress({ type: 'device', adapter: summary, timing: timer.source });
+  try {
+    for (const spec of plan.micro) await runMicroWorkload(ctx, spec);
+    for (const spec of plan.models) await runModelWorkload(ctx, spec);
+    return { adapter: summary, timing: timer.source, workloads: ctx.workloads, flags: [...ctx.flags] };
+  } catch (e) {
+    throw failure(acquired, e);
+  } finally {
+    if (!acquired.isLost()) {
+      timer.destroy();
+      acquired.release();
+    }
+  }
+}
