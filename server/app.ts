@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { serve } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { anonymize, parseResult } from '../src/shared/schema.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES } from '../src/shared/dataset.ts';
@@ -24,6 +24,7 @@ import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
 import { staticResponse } from './static.ts';
+import { declaredLength, readBody, settleBody } from './body.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -62,7 +63,9 @@ export const CONTENT_SECURITY_POLICY = [
 
 type Logger = (event: Record<string, unknown>) => void;
 
-function jsonError(c: Context, status: 400 | 403 | 404 | 413 | 415 | 422 | 429 | 500 | 503, error: string, issues?: string[]) {
+type Env = { Bindings: HttpBindings };
+
+function jsonError(c: Context<Env>, status: 400 | 403 | 404 | 413 | 415 | 422 | 429 | 500 | 503, error: string, issues?: string[]) {
   const body: ApiError = issues ? { error, issues } : { error };
   return c.json(body, status);
 }
@@ -100,7 +103,7 @@ function exportStream(store: ResultStore, head: string, line: (e: ExportEntry) =
 }
 
 export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind'] }) {
-  const app = new Hono();
+  const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 
   // Structured access log; `routePath` is the pattern (/api/results/:id), not the concrete URL.
@@ -108,6 +111,14 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     const start = performance.now();
     await next();
     opts.log({ msg: 'request', method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
+  });
+
+  // Whatever the answer, the request body must be read to its end (bounded) before the socket
+  // can carry another request; if it cannot be, the answer says so (see body.ts).
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return;
+    if ((await settleBody(c.env.incoming)) === 'abandoned') c.res.headers.set('Connection', 'close');
   });
 
   // Security headers on every response. COOP/COEP give the app cross-origin isolation
@@ -129,7 +140,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     if (readOnlyApi) h.set('Access-Control-Allow-Origin', '*');
   });
 
-  const writeLimit = async (c: Context, next: () => Promise<void>) => {
+  const writeLimit = async (c: Context<Env>, next: () => Promise<void>) => {
     if (limiter) {
       const peer = getConnInfo(c).remote.address ?? 'unknown';
       const d = limiter.take(peer);
@@ -151,32 +162,33 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     }
   });
 
-  app.post(
-    '/api/results',
-    writeLimit,
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `payload too large: the limit is ${MAX_BODY_BYTES} bytes`) }),
-    async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\b/i.test(type)) return jsonError(c, 415, 'content-type must be application/json');
-      let input: unknown;
-      try {
-        input = JSON.parse(await c.req.text());
-      } catch {
-        return jsonError(c, 400, 'body is not valid JSON');
-      }
-      const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;
-      if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-        return jsonError(c, 400, `${IDEMPOTENCY_KEY_HEADER} must be 22 to 128 characters among A-Z a-z 0-9 _ -`);
-      }
-      const parsed = parseResult(input);
-      if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
-      // Anonymize on the server too: a client that skipped it must not get identifying fields in.
-      const doc = anonymize(parsed.value);
-      // 201 new row; 200 same content (with a fresh token only when the idempotency key matches).
-      const outcome = await store.insert(doc, { idempotencyKey });
-      return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
-    },
-  );
+  app.post('/api/results', writeLimit, async (c) => {
+    const tooLarge = () => jsonError(c, 413, `payload too large: the limit is ${MAX_BODY_BYTES} bytes`);
+    const declared = declaredLength(c.env.incoming);
+    if (declared !== null && declared > MAX_BODY_BYTES) return tooLarge();
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\b/i.test(type)) return jsonError(c, 415, 'content-type must be application/json');
+    const body = await readBody(c.env.incoming, MAX_BODY_BYTES);
+    if (body.kind === 'too-large') return tooLarge();
+    let input: unknown;
+    try {
+      // TextDecoder, like Request.text(): invalid UTF-8 becomes U+FFFD and a BOM is dropped.
+      input = JSON.parse(new TextDecoder().decode(body.bytes));
+    } catch {
+      return jsonError(c, 400, 'body is not valid JSON');
+    }
+    const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      return jsonError(c, 400, `${IDEMPOTENCY_KEY_HEADER} must be 22 to 128 characters among A-Z a-z 0-9 _ -`);
+    }
+    const parsed = parseResult(input);
+    if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
+    // Anonymize on the server too: a client that skipped it must not get identifying fields in.
+    const doc = anonymize(parsed.value);
+    // 201 new row; 200 same content (with a fresh token only when the idempotency key matches).
+    const outcome = await store.insert(doc, { idempotencyKey });
+    return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
+  });
 
   app.get('/api/results', async (c) => {
     const after = parseCursor(c.req.query('after'));
@@ -266,7 +278,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolveServer(s as Server));
+    // autoCleanupIncoming off: unread request bodies are settled by our middleware (body.ts),
+    // whose bounds and Connection header agree, instead of the adapter's 500 ms drain.
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host, autoCleanupIncoming: false }, () => resolveServer(s as Server));
     (s as Server).once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
