@@ -13,7 +13,7 @@ import { ModelView } from '../../src/ui/model/ModelView.tsx';
 import { capsState } from '../../src/ui/state.ts';
 import { lang } from '../../src/i18n/index.ts';
 import { parseResult } from '../../src/shared/schema.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 import { countGraphFlops, dynamicDims, workloadId, evalDimExpr, inspectOnnx, shapesForDims, measureOnnx, OnnxLoadError, resolveInputShapes, type OnnxProgress } from '../../src/engine/onnx/measure.ts';
 
 const FAST = { warmup: 1, samples: 3 } as const;
