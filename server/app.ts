@@ -1,5 +1,6 @@
 /**
- * The results server (DESIGN.md §5): the open-dataset API plus the built SPA, on Hono + Node.
+ * The results server: the open-dataset API plus the built SPA, on Hono + Node (see
+ * docs/ARCHITECTURE.md and server/README.md).
  *
  * Privacy: the peer address is used only, in memory, as an HMAC input for rate limiting; logs
  * carry method, route pattern, status and duration, never an address, a user agent or a body.
@@ -9,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
 import { serve } from '@hono/node-server';
 import type { HttpBindings } from '@hono/node-server';
@@ -23,7 +25,7 @@ import type { Db } from './db.ts';
 import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
-import { staticResponse } from './static.ts';
+import { staticHandlers } from './static.ts';
 import { declaredLength, readBody, settleBody } from './body.ts';
 
 export interface ServerOptions {
@@ -48,18 +50,18 @@ export interface RunningServer {
  * connect-src also allows any https: origin because #/model loads an ONNX model from a URL the
  * user types (fetch from the worker); plain http: and other schemes stay blocked.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "connect-src 'self' https:",
-  "img-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  workerSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'", 'https:'],
+  imgSrc: ["'self'", 'data:'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+} satisfies NonNullable<Parameters<typeof secureHeaders>[0]>['contentSecurityPolicy'];
 
 type Logger = (event: Record<string, unknown>) => void;
 
@@ -122,22 +124,31 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   });
 
   // Security headers on every response. COOP/COEP give the app cross-origin isolation
-  // (onnxruntime-web threads); CORP lets the read-only dataset be fetched from elsewhere.
+  // (onnxruntime-web threads). No HSTS: TLS is the reverse proxy's business, not ours.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      crossOriginOpenerPolicy: 'same-origin',
+      crossOriginEmbedderPolicy: 'require-corp',
+      // Set below: it depends on the route, which secureHeaders cannot express.
+      crossOriginResourcePolicy: false,
+      xContentTypeOptions: 'nosniff',
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+      strictTransportSecurity: false,
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+
+  // CORP lets the read-only dataset be fetched from elsewhere. The dataset is open: anyone may
+  // read it from any origin. Writes get no CORS headers at all, so browsers refuse cross-origin
+  // uploads and withdrawals.
   app.use('*', async (c, next) => {
     await next();
-    const h = c.res.headers;
-    h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    h.set('Cross-Origin-Opener-Policy', 'same-origin');
-    h.set('Cross-Origin-Embedder-Policy', 'require-corp');
-    h.set('X-Content-Type-Options', 'nosniff');
-    h.set('Referrer-Policy', 'no-referrer');
-    h.set('X-Frame-Options', 'DENY');
-    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
     const readOnlyApi = c.req.path.startsWith('/api/') && c.req.method === 'GET';
-    h.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
-    // The dataset is open: anyone may read it from any origin. Writes get no CORS headers at all,
-    // so browsers refuse cross-origin uploads and withdrawals.
-    if (readOnlyApi) h.set('Access-Control-Allow-Origin', '*');
+    c.res.headers.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
+    if (readOnlyApi) c.res.headers.set('Access-Control-Allow-Origin', '*');
   });
 
   const writeLimit = async (c: Context<Env>, next: () => Promise<void>) => {
@@ -243,17 +254,25 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
 
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
 
-  app.get('*', (c) => {
-    const indexHtml = resolve(opts.staticDir, 'index.html');
-    if (!existsSync(indexHtml)) {
-      return c.text('The app is not built yet: run npm run build', 503);
-    }
-    const file = staticResponse(opts.staticDir, c.req.path);
-    if (file) return file;
+  const staticFiles = staticHandlers(opts.staticDir);
+  app.get(
+    '*',
+    async (c, next) => {
+      if (!existsSync(resolve(opts.staticDir, 'index.html'))) return c.text('The app is not built yet: run npm run build', 503);
+      await next();
+      return undefined;
+    },
+    staticFiles.files,
     // Hash routes mean any other extension-less path is the SPA itself.
-    if (!/\.[a-z0-9]+$/i.test(c.req.path)) return staticResponse(opts.staticDir, '/index.html') ?? c.notFound();
-    return c.text('not found', 404);
-  });
+    async (c, next) => {
+      if (/\.[a-z0-9]+$/i.test(c.req.path)) {
+        await next();
+        return undefined;
+      }
+      return staticFiles.index(c, next);
+    },
+    (c) => c.text('not found', 404),
+  );
 
   app.onError((err, c) => {
     opts.log({ msg: 'error', level: 'error', route: c.req.routePath, error: err.name, detail: err.message });
