@@ -88,12 +88,13 @@ export function readBody(incoming: IncomingMessage, maxBytes: number): Promise<B
 export type BodySettlement = 'complete' | 'drained' | 'abandoned';
 
 export function settleBody(incoming: IncomingMessage, maxBytes = DRAIN_MAX_BYTES, timeoutMs = DRAIN_TIMEOUT_MS): Promise<BodySettlement> {
-  if (incoming.complete) return Promise.resolve('complete');
   // Keep the bytes flowing to nowhere whatever we answer: Node writes the answer meanwhile and,
-  // when we give up, closes the socket after it.
+  // when we give up, closes the socket after it. Even a body that has fully arrived may sit
+  // unread in the stream's buffer (readBody stopped at the limit), holding the socket paused.
   const discard = () => undefined;
   incoming.on('data', discard);
   incoming.resume();
+  if (incoming.complete) return Promise.resolve('complete');
   const declared = declaredLength(incoming);
   if (incoming.destroyed || (declared !== null && declared > maxBytes)) return Promise.resolve('abandoned');
   return new Promise<BodySettlement>((resolve) => {

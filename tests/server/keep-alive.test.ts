@@ -7,10 +7,12 @@
  * makes the second request fail with "socket hang up" / "other side closed".
  */
 import http from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer } from '../../server/app.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { DRAIN_MAX_BYTES } from '../../server/body.ts';
+import { DRAIN_MAX_BYTES, settleBody } from '../../server/body.ts';
 import { tempDir, uniqueResult } from './helpers.ts';
 
 interface Answer {
@@ -107,6 +109,11 @@ describe('early answers keep the connection honest', () => {
     expect(next.reusedSocket).toBe(true);
   });
 
+  test('413 on a chunked body just over the limit: the socket reused', async () => {
+    const { next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: Buffer.alloc(100_000, 0x20), chunked: true }, 413);
+    expect(next.reusedSocket).toBe(true);
+  });
+
   test('413 on a body declared over the drain cap: answered at once with Connection: close', async () => {
     const huge = Buffer.alloc(DRAIN_MAX_BYTES + 1024, 0x20);
     const { refused, next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: huge, headersOnly: true }, 413);
@@ -162,5 +169,51 @@ describe('429 keeps the connection honest too', () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+/** A request body stream with the few IncomingMessage fields settleBody reads. */
+function fakeBody(headers: Record<string, string>): PassThrough & { complete: boolean } {
+  const stream = new PassThrough() as PassThrough & { complete: boolean; headers: Record<string, string> };
+  stream.complete = false;
+  stream.headers = headers;
+  stream.on('end', () => (stream.complete = true));
+  return stream;
+}
+const asIncoming = (s: PassThrough): IncomingMessage => s as unknown as IncomingMessage;
+
+describe('settleBody bounds', () => {
+  test('a body that ends within the bounds is drained', async () => {
+    const body = fakeBody({ 'content-length': '10' });
+    const settled = settleBody(asIncoming(body), 100, 1_000);
+    body.end(Buffer.alloc(10));
+    expect(await settled).toBe('drained');
+  });
+
+  test('more bytes than the cap: abandoned, without waiting for the end', async () => {
+    const body = fakeBody({ 'transfer-encoding': 'chunked' });
+    const settled = settleBody(asIncoming(body), 100, 60_000);
+    body.write(Buffer.alloc(60));
+    body.write(Buffer.alloc(60));
+    expect(await settled).toBe('abandoned');
+  });
+
+  test('a body declared over the cap: abandoned at once', async () => {
+    expect(await settleBody(asIncoming(fakeBody({ 'content-length': '101' })), 100, 60_000)).toBe('abandoned');
+  });
+
+  test('a body that trickles past the timeout: abandoned', async () => {
+    const body = fakeBody({ 'content-length': '50' });
+    const settled = settleBody(asIncoming(body), 100, 50);
+    body.write(Buffer.alloc(10));
+    expect(await settled).toBe('abandoned');
+  });
+
+  test('a body already read to its end: complete', async () => {
+    const body = fakeBody({});
+    body.end();
+    body.resume();
+    await new Promise((r) => body.once('end', r));
+    expect(await settleBody(asIncoming(body))).toBe('complete');
   });
 });
