@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleResult } from '../tests/server/fixtures.ts';
+import { sampleResult } from '../src/shared/sample-result.ts';
 
 interface Histogram { average: number; p50: number; p99: number; max: number; total: number }
 interface AutocannonResult {

@@ -1,5 +1,6 @@
 /**
- * The results server (DESIGN.md §5): the open-dataset API plus the built SPA, on Hono + Node.
+ * The results server: the open-dataset API plus the built SPA, on Hono + Node (see
+ * docs/ARCHITECTURE.md and server/README.md).
  *
  * Privacy: the peer address is used only, in memory, as an HMAC input for rate limiting; logs
  * carry method, route pattern, status and duration, never an address, a user agent or a body.
@@ -9,21 +10,23 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { serve } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { anonymize, parseResult } from '../src/shared/schema.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES } from '../src/shared/dataset.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
-import { csvHeader, csvLines, jsonlLine } from '../src/results/export.ts';
-import type { ExportEntry } from '../src/results/export.ts';
+import { csvHeader, csvLines, jsonlLine } from '../src/shared/export.ts';
+import type { ExportEntry } from '../src/shared/export.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
-import { staticResponse } from './static.ts';
+import { staticHandlers } from './static.ts';
+import { declaredLength, readBody, settleBody } from './body.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -47,22 +50,24 @@ export interface RunningServer {
  * connect-src also allows any https: origin because #/model loads an ONNX model from a URL the
  * user types (fetch from the worker); plain http: and other schemes stay blocked.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "connect-src 'self' https:",
-  "img-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  workerSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'", 'https:'],
+  imgSrc: ["'self'", 'data:'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+} satisfies NonNullable<Parameters<typeof secureHeaders>[0]>['contentSecurityPolicy'];
 
 type Logger = (event: Record<string, unknown>) => void;
 
-function jsonError(c: Context, status: 400 | 403 | 404 | 413 | 415 | 422 | 429 | 500 | 503, error: string, issues?: string[]) {
+type Env = { Bindings: HttpBindings };
+
+function jsonError(c: Context<Env>, status: 400 | 403 | 404 | 413 | 415 | 422 | 429 | 500 | 503, error: string, issues?: string[]) {
   const body: ApiError = issues ? { error, issues } : { error };
   return c.json(body, status);
 }
@@ -100,7 +105,7 @@ function exportStream(store: ResultStore, head: string, line: (e: ExportEntry) =
 }
 
 export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind'] }) {
-  const app = new Hono();
+  const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 
   // Structured access log; `routePath` is the pattern (/api/results/:id), not the concrete URL.
@@ -110,26 +115,43 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     opts.log({ msg: 'request', method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 });
   });
 
-  // Security headers on every response. COOP/COEP give the app cross-origin isolation
-  // (onnxruntime-web threads); CORP lets the read-only dataset be fetched from elsewhere.
+  // Whatever the answer, the request body must be read to its end (bounded) before the socket
+  // can carry another request; if it cannot be, the answer says so (see body.ts).
   app.use('*', async (c, next) => {
     await next();
-    const h = c.res.headers;
-    h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    h.set('Cross-Origin-Opener-Policy', 'same-origin');
-    h.set('Cross-Origin-Embedder-Policy', 'require-corp');
-    h.set('X-Content-Type-Options', 'nosniff');
-    h.set('Referrer-Policy', 'no-referrer');
-    h.set('X-Frame-Options', 'DENY');
-    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-    const readOnlyApi = c.req.path.startsWith('/api/') && c.req.method === 'GET';
-    h.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
-    // The dataset is open: anyone may read it from any origin. Writes get no CORS headers at all,
-    // so browsers refuse cross-origin uploads and withdrawals.
-    if (readOnlyApi) h.set('Access-Control-Allow-Origin', '*');
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return;
+    if ((await settleBody(c.env.incoming)) === 'abandoned') c.res.headers.set('Connection', 'close');
   });
 
-  const writeLimit = async (c: Context, next: () => Promise<void>) => {
+  // Security headers on every response. COOP/COEP give the app cross-origin isolation
+  // (onnxruntime-web threads). No HSTS: TLS is the reverse proxy's business, not ours.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      crossOriginOpenerPolicy: 'same-origin',
+      crossOriginEmbedderPolicy: 'require-corp',
+      // Set below: it depends on the route, which secureHeaders cannot express.
+      crossOriginResourcePolicy: false,
+      xContentTypeOptions: 'nosniff',
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+      strictTransportSecurity: false,
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+
+  // CORP lets the read-only dataset be fetched from elsewhere. The dataset is open: anyone may
+  // read it from any origin. Writes get no CORS headers at all, so browsers refuse cross-origin
+  // uploads and withdrawals.
+  app.use('*', async (c, next) => {
+    await next();
+    const readOnlyApi = c.req.path.startsWith('/api/') && c.req.method === 'GET';
+    c.res.headers.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
+    if (readOnlyApi) c.res.headers.set('Access-Control-Allow-Origin', '*');
+  });
+
+  const writeLimit = async (c: Context<Env>, next: () => Promise<void>) => {
     if (limiter) {
       const peer = getConnInfo(c).remote.address ?? 'unknown';
       const d = limiter.take(peer);
@@ -151,32 +173,33 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     }
   });
 
-  app.post(
-    '/api/results',
-    writeLimit,
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `payload too large: the limit is ${MAX_BODY_BYTES} bytes`) }),
-    async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\b/i.test(type)) return jsonError(c, 415, 'content-type must be application/json');
-      let input: unknown;
-      try {
-        input = JSON.parse(await c.req.text());
-      } catch {
-        return jsonError(c, 400, 'body is not valid JSON');
-      }
-      const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;
-      if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-        return jsonError(c, 400, `${IDEMPOTENCY_KEY_HEADER} must be 22 to 128 characters among A-Z a-z 0-9 _ -`);
-      }
-      const parsed = parseResult(input);
-      if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
-      // Anonymize on the server too: a client that skipped it must not get identifying fields in.
-      const doc = anonymize(parsed.value);
-      // 201 new row; 200 same content (with a fresh token only when the idempotency key matches).
-      const outcome = await store.insert(doc, { idempotencyKey });
-      return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
-    },
-  );
+  app.post('/api/results', writeLimit, async (c) => {
+    const tooLarge = () => jsonError(c, 413, `payload too large: the limit is ${MAX_BODY_BYTES} bytes`);
+    const declared = declaredLength(c.env.incoming);
+    if (declared !== null && declared > MAX_BODY_BYTES) return tooLarge();
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\b/i.test(type)) return jsonError(c, 415, 'content-type must be application/json');
+    const body = await readBody(c.env.incoming, MAX_BODY_BYTES);
+    if (body.kind === 'too-large') return tooLarge();
+    let input: unknown;
+    try {
+      // TextDecoder, like Request.text(): invalid UTF-8 becomes U+FFFD and a BOM is dropped.
+      input = JSON.parse(new TextDecoder().decode(body.bytes));
+    } catch {
+      return jsonError(c, 400, 'body is not valid JSON');
+    }
+    const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER) ?? null;
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      return jsonError(c, 400, `${IDEMPOTENCY_KEY_HEADER} must be 22 to 128 characters among A-Z a-z 0-9 _ -`);
+    }
+    const parsed = parseResult(input);
+    if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
+    // Anonymize on the server too: a client that skipped it must not get identifying fields in.
+    const doc = anonymize(parsed.value);
+    // 201 new row; 200 same content (with a fresh token only when the idempotency key matches).
+    const outcome = await store.insert(doc, { idempotencyKey });
+    return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
+  });
 
   app.get('/api/results', async (c) => {
     const after = parseCursor(c.req.query('after'));
@@ -231,17 +254,25 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
 
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
 
-  app.get('*', (c) => {
-    const indexHtml = resolve(opts.staticDir, 'index.html');
-    if (!existsSync(indexHtml)) {
-      return c.text('The app is not built yet: run npm run build', 503);
-    }
-    const file = staticResponse(opts.staticDir, c.req.path);
-    if (file) return file;
+  const staticFiles = staticHandlers(opts.staticDir);
+  app.get(
+    '*',
+    async (c, next) => {
+      if (!existsSync(resolve(opts.staticDir, 'index.html'))) return c.text('The app is not built yet: run npm run build', 503);
+      await next();
+      return undefined;
+    },
+    staticFiles.files,
     // Hash routes mean any other extension-less path is the SPA itself.
-    if (!/\.[a-z0-9]+$/i.test(c.req.path)) return staticResponse(opts.staticDir, '/index.html') ?? c.notFound();
-    return c.text('not found', 404);
-  });
+    async (c, next) => {
+      if (/\.[a-z0-9]+$/i.test(c.req.path)) {
+        await next();
+        return undefined;
+      }
+      return staticFiles.index(c, next);
+    },
+    (c) => c.text('not found', 404),
+  );
 
   app.onError((err, c) => {
     opts.log({ msg: 'error', level: 'error', route: c.req.routePath, error: err.name, detail: err.message });
@@ -266,7 +297,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolveServer(s as Server));
+    // autoCleanupIncoming off: unread request bodies are settled by our middleware (body.ts),
+    // whose bounds and Connection header agree, instead of the adapter's 500 ms drain.
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host, autoCleanupIncoming: false }, () => resolveServer(s as Server));
     (s as Server).once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

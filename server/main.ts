@@ -1,8 +1,10 @@
 /**
  * `npm start`: serve the app and the results API. Environment: PORT (8787), HOST (127.0.0.1),
- * DATA_DIR (./data/db, PGlite), DATABASE_URL (PostgreSQL instead), RATE_LIMIT_PER_MINUTE.
+ * DATA_DIR (./data/db, PGlite), DATABASE_URL (PostgreSQL instead), RATE_LIMIT_PER_MINUTE,
+ * RATE_LIMIT_BURST, RATE_LIMIT_PER_HOUR (see server/README.md).
  */
 import { startServer } from './app.ts';
+import { DEFAULT_RATE_LIMIT } from './rate-limit.ts';
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -15,7 +17,9 @@ function positiveInt(name: string, fallback: number): number {
   return n;
 }
 
-const perMinute = positiveInt('RATE_LIMIT_PER_MINUTE', 10);
+const perMinute = positiveInt('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT.perMinute);
+const burst = positiveInt('RATE_LIMIT_BURST', DEFAULT_RATE_LIMIT.burst);
+const perHour = positiveInt('RATE_LIMIT_PER_HOUR', DEFAULT_RATE_LIMIT.perHour ?? 0);
 const server = await startServer({
   port: positiveInt('PORT', 8787),
   host: process.env.HOST || '127.0.0.1',
@@ -23,7 +27,8 @@ const server = await startServer({
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.STATIC_DIR ? { staticDir: process.env.STATIC_DIR } : {}),
   log: process.env.LOG !== '0',
-  rateLimit: perMinute === 0 ? false : { burst: Math.max(perMinute * 2, 1), perMinute },
+  // RATE_LIMIT_PER_MINUTE=0 disables the limit (load benchmark); RATE_LIMIT_PER_HOUR=0 drops the hourly cap.
+  rateLimit: perMinute === 0 ? false : { burst: Math.max(burst, 1), perMinute, ...(perHour > 0 ? { perHour } : {}) },
 }).catch((err: unknown) => {
   process.stderr.write(`cannot start the server: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

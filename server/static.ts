@@ -1,56 +1,47 @@
 /**
- * Serving the built SPA from `dist/`: explicit MIME types (onnxruntime-web needs
- * application/wasm for streaming compilation and text/javascript for its .mjs loader), no path
- * escapes out of the directory, and hashed assets cached for a year.
+ * Serving the built SPA from `dist/` with Hono's `serveStatic` (no path escapes: it refuses dot
+ * segments, backslashes and encoded separators; HEAD and Range requests), plus what we add on
+ * top of it in `onFound`:
+ *   - caching: hashed files under `assets/` for a year, everything else revalidated (`no-cache`),
+ *     so a new build is picked up at once while its assets are fetched once;
+ *   - MIME types Hono's table lacks: `.wgsl` kernels as text. onnxruntime-web needs
+ *     application/wasm (streaming compilation) and text/javascript for its .mjs loader, which
+ *     Hono's table already gives.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { extname, relative, sep } from 'node:path';
+import type { Context, MiddlewareHandler } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
+const MIME_OVERRIDES: Record<string, string> = {
   '.wgsl': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.onnx': 'application/octet-stream',
 };
 
-export function mimeType(path: string): string {
-  return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+export const REVALIDATE_CACHE = 'no-cache';
+
+export interface StaticHandlers {
+  /** The file at the request path, or next(). */
+  files: MiddlewareHandler;
+  /** `index.html`, whatever the path (the SPA's hash routes), or next(). */
+  index: MiddlewareHandler;
 }
 
-/** A file response, or null when the path is not a file inside `root`. */
-export function staticResponse(root: string, urlPath: string): Response | null {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (rel.includes('\0')) return null;
-  const base = resolve(root);
-  const file = resolve(base, `.${rel.endsWith('/') ? `${rel}index.html` : rel}`);
-  if (file !== base && !file.startsWith(base + sep)) return null;
-  if (!existsSync(file)) return null;
-  const st = statSync(file);
-  if (!st.isFile()) return null;
-  const immutable = file.includes(`${sep}assets${sep}`);
-  const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-  return new Response(body, {
-    headers: {
-      'content-type': mimeType(file),
-      'content-length': String(st.size),
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    },
+export function staticHandlers(root: string): StaticHandlers {
+  const onFound = (path: string, c: Context) => {
+    const immutable = relative(root, path).startsWith(`assets${sep}`);
+    c.header('Cache-Control', immutable ? IMMUTABLE_CACHE : REVALIDATE_CACHE);
+    const mime = MIME_OVERRIDES[extname(path).toLowerCase()];
+    if (mime) c.header('Content-Type', mime);
+  };
+  // serveStatic complains on the console when its root does not exist yet (a server started
+  // before the first build, the API tests): create the handlers on first use instead.
+  let made: StaticHandlers | null = null;
+  const make = (): StaticHandlers => (made ??= {
+    files: serveStatic({ root, onFound }),
+    index: serveStatic({ root, path: 'index.html', onFound }),
   });
+  return {
+    files: (c, next) => make().files(c, next),
+    index: (c, next) => make().index(c, next),
+  };
 }

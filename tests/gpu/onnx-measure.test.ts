@@ -15,7 +15,7 @@ import { ModelView } from '../../src/ui/model/ModelView.tsx';
 import { capsState } from '../../src/ui/state.ts';
 import { lang } from '../../src/i18n/index.ts';
 import { parseResult } from '../../src/shared/schema.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 import { measureOnnx } from '../../src/engine/onnx/measure.ts';
 import { OnnxLoadError, type OnnxProgress } from '../../src/shared/onnx.ts';
 

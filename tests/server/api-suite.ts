@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer } from '../../server/app.ts';
 import type { RunningServer, ServerOptions } from '../../server/app.ts';
 import type { DatasetStats, ResultPage } from '../../src/shared/dataset.ts';
-import { CSV_COLUMNS } from '../../src/results/export.ts';
-import { sampleResult } from './fixtures.ts';
+import { CSV_COLUMNS } from '../../src/shared/export.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 import { postJson, total, uniqueResult } from './helpers.ts';
 
 export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataDir' | 'databaseUrl'>) {

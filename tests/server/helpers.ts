@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResultDocument } from '../../src/shared/result.ts';
-import { sampleResult } from './fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

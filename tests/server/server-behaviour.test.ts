@@ -3,6 +3,7 @@
  * migrations, and privacy of what is stored on disk.
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -11,7 +12,7 @@ import { startServer } from '../../server/app.ts';
 import { RateLimiter } from '../../server/rate-limit.ts';
 import { openDb } from '../../server/db.ts';
 import { MIGRATIONS } from '../../server/migrations.ts';
-import { staticResponse } from '../../server/static.ts';
+import { IMMUTABLE_CACHE, REVALIDATE_CACHE } from '../../server/static.ts';
 import { postJson, tempDir, uniqueResult } from './helpers.ts';
 
 const dirs: { remove(): void }[] = [];
@@ -54,10 +55,27 @@ describe('rate limiting', () => {
   });
 });
 
+function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('static SPA', () => {
   test('serves files with the right MIME types, isolation headers, no path escape', async () => {
-    const dist = dir('fal-dist-');
-    mkdirSync(join(dist, 'assets'));
+    // dist/ inside a folder that also holds a file the server must never hand out.
+    const web = dir('fal-web-');
+    const dist = join(web, 'dist');
+    mkdirSync(join(dist, 'assets'), { recursive: true });
+    writeFileSync(join(web, 'secret.txt'), 'TOP-SECRET');
+    writeFileSync(join(dist, 'kernel.wgsl'), '@compute @workgroup_size(64) fn main() {}');
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>lab</title>');
     writeFileSync(join(dist, 'assets', 'ort.wasm'), new Uint8Array([0, 97, 115, 109]));
     writeFileSync(join(dist, 'assets', 'ort.mjs'), 'export {};');
@@ -80,9 +98,34 @@ describe('static SPA', () => {
       expect((await fetch(`${s.url}/assets/missing.js`)).status).toBe(404);
       // fetch normalizes dot segments; whatever comes back must not be the host's file.
       expect(await (await fetch(`${s.url}/%2e%2e/%2e%2e/etc/passwd`)).text()).not.toContain('root:');
-      // The handler itself refuses to leave the directory, even given raw dot segments.
-      expect(staticResponse(dist, '/../../../etc/passwd')).toBeNull();
-      expect(staticResponse(dist, '/%2e%2e/%2e%2e/etc/passwd')).toBeNull();
+      // Raw paths (node:http does not normalize them): the server never leaves the directory.
+      for (const raw of ['/../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/assets/..%5c..%5csecret.txt']) {
+        const answer = await rawGet(s.url, raw);
+        expect(answer.body, raw).not.toContain('root:');
+        expect(answer.body, raw).not.toContain('TOP-SECRET');
+      }
+      // Caching: hashed assets for a year, the rest revalidated; the SPA fallback for hash routes.
+      expect(root.headers.get('cache-control')).toBe(REVALIDATE_CACHE);
+      expect(wasm.headers.get('cache-control')).toBe(IMMUTABLE_CACHE);
+      expect(IMMUTABLE_CACHE).toBe('public, max-age=31536000, immutable');
+      expect(REVALIDATE_CACHE).toBe('no-cache');
+      const spa = await fetch(`${s.url}/some/route`);
+      expect(spa.status).toBe(200);
+      expect(spa.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(spa.headers.get('cache-control')).toBe(REVALIDATE_CACHE);
+      expect(await spa.text()).toContain('<title>lab</title>');
+      expect((await fetch(`${s.url}/kernel.wgsl`)).headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      // The other security headers, on files and on API answers alike.
+      for (const res of [root, await fetch(`${s.url}/api/stats`)]) {
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('permissions-policy')).toMatch(/^camera=\(\), microphone=\(\), geolocation=\(\)/);
+      }
+      expect(root.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      const stats = await fetch(`${s.url}/api/stats`);
+      expect(stats.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(stats.headers.get('access-control-allow-origin')).toBe('*');
       expect((await fetch(`${s.url}/api/nope`)).status).toBe(404);
     } finally {
       await s.close();

@@ -8,7 +8,7 @@ import type { RunningServer } from '../../server/app.ts';
 import { buildPayload, sendPayload, uploadResult, withdrawResult } from '../../src/results/upload.ts';
 import type { UploadTransport } from '../../src/results/upload.ts';
 import type { ResultListItem } from '../../src/shared/dataset.ts';
-import { sampleResult } from './fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 import { tempDir } from './helpers.ts';
 
 const dir = tempDir('fal-client-');

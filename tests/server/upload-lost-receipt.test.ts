@@ -8,7 +8,7 @@ import { startServer } from '../../server/app.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { buildPayload, newIdempotencyKey, sendPayload, withdrawResult } from '../../src/results/upload.ts';
 import type { UploadTransport } from '../../src/results/upload.ts';
-import { sampleResult } from './fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 import { tempDir, total } from './helpers.ts';
 
 const dir = tempDir('fal-lost-');

@@ -10,7 +10,7 @@ import { buildOnnxModel } from '../../src/engine/onnx/models.ts';
 import { inspectOnnx } from '../../src/engine/onnx/parse.ts';
 import { dynamicDims, evalDimExpr, resolveInputShapes, shapesForDims, workloadId } from '../../src/shared/onnx.ts';
 import { parseResult } from '../../src/shared/schema.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 import { bertTinyFlops, convNet, CONVNET_FLOPS_PER_IMAGE } from './onnx-fixtures.ts';
 
 describe('FLOPs counted from the graph (no runtime)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { CSV_COLUMNS, csvCell, toCsv, toJson, toJsonl } from '../../src/results/export.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { CSV_COLUMNS, csvCell, toCsv, toJson, toJsonl } from '../../src/shared/export.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 describe('CSV cells', () => {
   test('quoting, nulls, non-finite numbers, booleans', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { HistoryMigrationError, migrateDocument, migrateRecord } from '../../src/results/migrations.ts';
 import { clearUpload, deleteRun, getRun, historyRevision, keepReceipt, listRuns, markUploaded, MemoryHistory, pendingUploadKey, readHistory, RunNotFoundError, saveRun, useHistoryBackend } from '../../src/results/history.ts';
 import type { HistoryRecord } from '../../src/results/history.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 describe('record migrations', () => {
   test('a v1 record (id, uploaded) becomes a v2 record with receipt and day', () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { IndexedDbHistory } from '../../src/results/history.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 type Rows = Map<string, unknown>;
 interface FakeDbState { version: number; stores: Map<string, { keyPath: string; rows: Rows }> }

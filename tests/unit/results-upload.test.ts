@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildPayload, newIdempotencyKey, sendPayload, uploadResult, withdrawalCommand, withdrawResult } from '../../src/results/upload.ts';
 import type { UploadTransport } from '../../src/results/upload.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 function transport(respond: (url: string, init: RequestInit) => Response | Promise<Response>, online = true): UploadTransport & { calls: { url: string; init: RequestInit }[] } {
   const calls: { url: string; init: RequestInit }[] = [];

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { KNOWN_VENDORS, parseResult } from '../../src/shared/schema.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 /** Typed by hand from google/dawn src/dawn/gpu_info.json (2026-05-05), sorted. */
 const DAWN_VENDORS = ['amd', 'apple', 'arm', 'broadcom', 'google', 'huawei', 'img-tec', 'intel', 'mesa', 'microsoft', 'nvidia', 'qualcomm', 'samsung', 'verisilicon'];

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { anonymize, canonicalJson, LIMITS, parseResult } from '../../src/shared/schema.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
-import { sampleResult } from '../server/fixtures.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 const clone = (): ResultDocument => structuredClone(sampleResult());
 

@@ -10,7 +10,7 @@ import { clearUpload, deleteRun, historyRevision, readHistory, type SkippedRecor
 import type { HistoryRecord } from '../../results/history.ts';
 import { compareRuns, formatEstimate } from '../../results/compare.ts';
 import type { Comparison } from '../../results/compare.ts';
-import { toCsv, toJson } from '../../results/export.ts';
+import { toCsv, toJson } from '../../shared/export.ts';
 import { withdrawResult } from '../../results/upload.ts';
 import { Chart, axisStyle, cssVar } from '../Chart.tsx';
 import { downloadText } from './download.ts';

@@ -5,7 +5,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountPoint } from './helpers.ts';
 import type { ResultDocument } from '../../../src/shared/result.ts';
-import { sampleResult } from '../../server/fixtures.ts';
+import { sampleResult } from '../../../src/shared/sample-result.ts';
 
 const session = vi.hoisted(() => ({ runLab: vi.fn() }));
 vi.mock('../../../src/lab/session.ts', () => session);

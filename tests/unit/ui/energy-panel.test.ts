@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountPoint, until } from './helpers.ts';
 import { computeEnergy, type EnergyContext } from '../../../src/energy/index.ts';
 import type { EnergySection, ResultDocument } from '../../../src/shared/result.ts';
-import { sampleResult } from '../../server/fixtures.ts';
+import { sampleResult } from '../../../src/shared/sample-result.ts';
 
 vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 

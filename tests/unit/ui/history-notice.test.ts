@@ -7,7 +7,7 @@ import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountPoint, READY_CAPS } from './helpers.ts';
-import { sampleResult } from '../../server/fixtures.ts';
+import { sampleResult } from '../../../src/shared/sample-result.ts';
 
 const session = vi.hoisted(() => ({ runLab: vi.fn() }));
 vi.mock('../../../src/lab/session.ts', () => session);

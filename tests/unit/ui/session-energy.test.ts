@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { EngineRunOutput } from '../../../src/engine/run-plan.ts';
 import type { EnergySection } from '../../../src/shared/result.ts';
-import { sampleResult } from '../../server/fixtures.ts';
+import { sampleResult } from '../../../src/shared/sample-result.ts';
 
 const lab = vi.hoisted(() => ({
   capabilities: vi.fn(),

@@ -2,7 +2,7 @@
  * Pure JSON / CSV / JSONL serializers of result documents, shared by the History view (local
  * export) and the results server (open-dataset export), so both produce the same columns.
  */
-import type { ResultDocument } from '../shared/result.ts';
+import type { ResultDocument } from './result.ts';
 
 /** One exported result: the document plus the id it has in the place it comes from. */
 export interface ExportEntry {

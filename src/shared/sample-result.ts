@@ -1,8 +1,9 @@
 /**
  * A hand-built, valid schema-v1 result document as the `lab` CLI would produce on CI
- * (SwiftShader adapter, preset "ci"), used by the schema, export and server tests.
+ * (SwiftShader adapter, preset "ci"). Not product code: the tests and the server load benchmark
+ * (scripts/bench-server.ts) build their documents from it, so it lives outside tests/.
  */
-import type { ResultDocument, Workload } from '../../src/shared/result.ts';
+import type { ResultDocument, Workload } from './result.ts';
 
 function timing(medianMs: number, samplesMs: number[]): Workload['timing'] {
   const sorted = [...samplesMs].sort((a, b) => a - b);
