@@ -8,6 +8,24 @@ import { importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import { noTypeImportCycle } from './scripts/eslint/no-type-import-cycle.js';
 
+const SRC = ['src/engine', 'src/energy', 'src/lab', 'src/ui', 'src/results', 'src/i18n', 'src/bench'];
+const OUTSIDE = ['workers', 'kernels', 'server', 'scripts', 'tests'];
+/** @param {string} target @param {string[]} from @param {string} why */
+const zone = (target, from, why) => ({ target: `./${target}`, from: from.map((f) => `./${f}`), message: why });
+const except = (list, ...keep) => list.filter((x) => !keep.includes(x));
+const LAYER_ZONES = [
+  zone('src/shared', [...SRC, ...OUTSIDE], 'src/shared is the bottom layer (types, schema, pure helpers used by the app and the server).'),
+  zone('kernels', [...SRC, ...except(OUTSIDE, 'kernels')], 'kernels know nothing of models, the engine or the app; only src/shared.'),
+  zone('src/engine', [...except(SRC, 'src/engine'), ...except(OUTSIDE, 'kernels')], 'the engine imports only kernels and src/shared.'),
+  zone('src/energy', [...except(SRC, 'src/energy'), ...OUTSIDE], 'the energy model is pure: src/shared and data/ only.'),
+  zone('src/results', ['src/engine', 'src/lab', 'src/ui', 'src/bench', ...OUTSIDE], 'results (history, upload) sit below the UI and beside the lab.'),
+  zone('src/lab', ['src/ui', 'src/results', 'src/bench', ...OUTSIDE], 'the lab client never reaches up into the UI.'),
+  zone('src/ui', ['src/bench', ...OUTSIDE], 'the UI talks to the worker through src/lab only.'),
+  zone('workers', ['src/ui', 'src/results', 'src/bench', 'server', 'scripts', 'tests'], 'the worker exposes the engine; it knows nothing of the UI.'),
+  zone('server', [...SRC, 'workers', 'kernels', 'scripts', 'tests'], 'the server shares only src/shared with the app.'),
+  zone('scripts', ['tests'], 'scripts never import tests: move what both need to src/shared.'),
+];
+
 export default defineConfig(
   { ignores: ['dist/', 'data/', 'node_modules/', '.vitest-attachments/', 'test-results/', '**/__screenshots__/'] },
   js.configs.recommended,
@@ -24,6 +42,9 @@ export default defineConfig(
       'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
       'local/no-type-import-cycle': 'error',
       'import-x/no-self-import': 'error',
+      // Layering (docs/ARCHITECTURE.md): data flows UI → lab → worker → engine → kernels, and each
+      // layer imports only the layers below it. Types included, except where noted.
+      'import-x/no-restricted-paths': ['error', { zones: LAYER_ZONES }],
       'import-x/no-duplicates': 'error',
 
       // Promises: a forgotten await hides a failure.
@@ -47,6 +68,16 @@ export default defineConfig(
   {
     files: ['src/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
+  },
+  {
+    // The page never runs engine code: it asks the worker through src/lab. Engine types are fine.
+    files: ['src/ui/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+engine/', allowTypeImports: true, message: 'The UI reaches the engine only through src/lab (the worker); type imports are fine.' }] },
+      ],
+    },
   },
   {
     files: ['workers/**/*.ts'],
