@@ -22,12 +22,12 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   ModelConfigError: 'error.ModelConfigError',
   InvalidMeasurementError: 'error.InvalidMeasurementError',
   GpuLoadUnavailableError: 'error.GpuLoadUnavailableError',
-  EmptySampleError: 'error.InvalidMeasurementError',
+  EmptySampleError: 'error.EmptySampleError',
   // The energy estimate failed; the measurement itself is kept.
-  MissingModelRoleError: 'error.EnergyEstimateError',
-  InvalidTimingError: 'error.EnergyEstimateError',
-  UnknownProfileError: 'error.EnergyEstimateError',
-  InvalidEnergyInputError: 'error.EnergyEstimateError',
+  MissingModelRoleError: 'error.MissingModelRoleError',
+  InvalidTimingError: 'error.InvalidTimingError',
+  UnknownProfileError: 'error.UnknownProfileError',
+  InvalidEnergyInputError: 'error.InvalidEnergyInputError',
 };
 
 /** The i18n key of the hint for an error (or a `{ name }` that crossed the worker boundary). */
