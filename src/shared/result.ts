@@ -1,5 +1,5 @@
 /**
- * Result document, schema version 1 (DESIGN.md §6). Field names are a contract shared by the
+ * Result document, schema version 1 (docs/ARCHITECTURE.md). Field names are a contract shared by the
  * app, the `lab` CLI, the results server and the open dataset: add fields, never rename.
  * Numbers that were not measured are `null`, never 0.
  */

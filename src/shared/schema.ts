@@ -1,5 +1,5 @@
 /**
- * The one validation schema of the schema-v1 result document (DESIGN.md §5–6), shared by the
+ * The one validation schema of the schema-v1 result document, shared by the
  * browser (to build and check the upload payload) and the results server (to validate it).
  *
  * Three layers:
@@ -275,7 +275,8 @@ export function parseResult(input: unknown): ParseOutcome {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Anonymization (DESIGN.md §5)
+// Anonymization: browser and OS families, adapter vendor and architecture, the day only; nothing that
+// identifies a device or a person (no description, driver, user agent, time of day).
 
 /** Today's day in UTC, the finest date precision ever recorded. */
 export function utcDay(now: Date = new Date()): string {

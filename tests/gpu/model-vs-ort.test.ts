@@ -1,6 +1,6 @@
 /**
- * The GPU engine against onnxruntime-web (WASM EP) on the same graph and weights (issue 3 item 9,
- * second oracle): bert-tiny's classifier logits, and tiny-decoder's logits at every greedy step
+ * The GPU engine against onnxruntime-web (WASM EP) on the same graph and weights (the
+ * second, independent oracle): bert-tiny's classifier logits, and tiny-decoder's logits at every greedy step
  * plus the generated tokens. The GPU runner keeps only the last step's logits, so step k is
  * checked by a runner built for k output tokens (same weights, same prompt).
  *

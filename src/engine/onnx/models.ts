@@ -1,7 +1,7 @@
 /**
  * ONNX graphs of the encoder classifier and the decoder LLM, built from the same config and the
  * same synthesized weights (as initializers) as the GPU runner and reference.ts: the second,
- * independent oracle of issue 3 item 9, run by onnxruntime-web's WASM execution provider.
+ * independent oracle of the engine's forward pass, run by onnxruntime-web's WASM execution provider.
  *
  * Only standard opset-17 operators: Gather, MatMul, Add, Mul, Div, Pow, Sqrt, ReduceMean (RMSNorm),
  * LayerNormalization, Erf (GELU), Sigmoid (SiLU), Softmax, Reshape, Transpose, Slice, Concat,
