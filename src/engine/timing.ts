@@ -180,8 +180,8 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
   // Calibrate the batch so one sample lasts ≥ minBatchMs (twice, since the first may include
   // lazy work). Both probes are warm-up runs too, and are counted as such.
   await control.whenVisible(opts.onPause);
-  let probe = await timer.run(list, 1);
-  probe = await timer.run(list, 1);
+  await timer.run(list, 1);
+  const probe = await timer.run(list, 1);
   const warmupRuns = opts.warmup + 2;
   const unitMs = probe.gpuMs ?? probe.wallMs;
   const batch = Math.max(1, Math.min(maxBatch, Math.ceil((minBatchMs * 1.5) / Math.max(unitMs, 1e-4))));
