@@ -14,9 +14,10 @@ export class InvalidMeasurementError extends Error {
 }
 import { cleanDeltas, HIGH_CV, summarize } from './stats.ts';
 
-/** Chrome's timestamp quantization without developer flags. */
-export const TIMESTAMP_QUANTUM_MS = 0.1;
-/** A batch this long keeps quantization error under 5 % (0.1 ms / 2 ms). */
+/**
+ * A batch this long keeps the error of Chrome's timestamp quantization (0.1 ms without
+ * developer flags) under 5 % (0.1 ms / 2 ms).
+ */
 export const MIN_BATCH_MS = 2;
 
 export interface BatchTime {
