@@ -93,5 +93,5 @@ export function parseCases<K extends CaseKernel>(kernel: K, json: unknown): Kern
   const names = r.output.cases.map((c) => c.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new CaseFileError(`${kernel}.cases.json: two cases are named "${dup}"`);
-  return r.output.cases as KernelCase<K>[];
+  return r.output.cases;
 }

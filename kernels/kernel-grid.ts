@@ -3,7 +3,7 @@
  * module). WebGPU caps each grid dimension at 65535 workgroups (maxComputeWorkgroupsPerDimension
  * default), so long 1-D launches fold into x·y and the shader linearizes `wg.y * nwg.x + wg.x`.
  */
-export { ceilDiv, layoutEntries, type KernelMeta, type BindingDecl, type BindingKind } from './kernel.ts';
+export { ceilDiv, type KernelMeta } from './kernel.ts';
 
 export const MAX_WORKGROUPS_PER_DIM = 65535;
 

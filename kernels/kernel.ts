@@ -25,13 +25,4 @@ export interface KernelMeta<Shape> {
   workgroups(shape: Shape): [number, number, number];
 }
 
-/** Bind group layout entries for compute kernels, from the declared bindings. */
-export function layoutEntries(bindings: readonly BindingDecl[]): GPUBindGroupLayoutEntry[] {
-  return bindings.map((b) => ({
-    binding: b.binding,
-    visibility: GPUShaderStage.COMPUTE,
-    buffer: { type: b.kind },
-  }));
-}
-
 export const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b);

@@ -15,7 +15,7 @@
  * (the catalog's typical value), so the skewed idle ranges give a median a reader can recompute
  * from method.medianInputs.idleW.
  */
-import type { EnergySection, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
+import type { EnergySection, Range3, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
 import constants from '../../data/constants.json';
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
@@ -23,7 +23,6 @@ import { InvalidTimingError, MissingModelRoleError } from './errors.ts';
 import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
-import type { Range3 } from '../shared/result.ts';
 import { mulberry32, range3, scale3, triangular, uniform, type Triangular } from './random.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */

@@ -49,7 +49,7 @@ export async function requestAdapter(): Promise<GPUAdapter> {
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     throw new WebGpuUnavailableError('no-navigator-gpu', 'This browser does not expose WebGPU (navigator.gpu is missing).');
   }
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {

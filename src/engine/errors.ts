@@ -2,7 +2,7 @@
  * Named errors: they cross the worker boundary (comlink keeps name and message), and the UI
  * switches on `name` (listed in src/shared/errors.ts) to say what happened and what to do.
  */
-export { ERROR_NAMES, errorName, type LabErrorName } from '../shared/errors.ts';
+export { ERROR_NAMES } from '../shared/errors.ts';
 
 export type UnavailableReason = 'no-navigator-gpu' | 'insecure-context' | 'no-adapter' | 'device-request-failed';
 

@@ -18,8 +18,6 @@ export type MicroSpec =
   | ({ id: 'copy' } & CopyShape)
   | { id: 'gemm'; m: number; n: number; k: number };
 
-export type MicroId = MicroSpec['id'];
-
 export interface PreparedWorkload {
   dispatches: Dispatch[];
   flops: number;

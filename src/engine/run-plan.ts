@@ -15,7 +15,7 @@ import { specWithDtype, workloadConfig, type ModelWorkloadSpec } from './models/
 import { countQuery } from './models/flops.ts';
 import { createModelRunner, type ModelRunner } from './models/model-runner.ts';
 import { summarize } from './stats.ts';
-import { GpuTimer, measure, RunControl } from './timing.ts';
+import { GpuTimer, measure, type RunControl } from './timing.ts';
 import { modelTensors, tensorElements } from './weights.ts';
 
 export interface MeasurementPlan {
@@ -64,16 +64,20 @@ export function requiredBindingBytes(plan: Pick<MeasurementPlan, 'micro' | 'mode
 async function scoped<T>(device: GPUDevice, what: string, body: () => Promise<T>): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
+  // The scopes are popped whether or not the body failed; a scope's error names the cause better
+  // than the body's own failure (often a consequence of it), so it takes precedence.
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    result = await body();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (oom) throw new OutOfMemoryError(`${what}: the GPU ran out of memory (${oom.message}). Try a smaller preset.`);
-    if (validation) throw new GpuValidationError(`${what}: WebGPU validation error: ${validation.message}`);
+    outcome = { ok: true, value: await body() };
+  } catch (error) {
+    outcome = { ok: false, error };
   }
-  return result;
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (oom) throw new OutOfMemoryError(`${what}: the GPU ran out of memory (${oom.message}). Try a smaller preset.`);
+  if (validation) throw new GpuValidationError(`${what}: WebGPU validation error: ${validation.message}`);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }
 
 function rates(flops: number, bytes: number, medianMs: number): { gflops: number | null; gbps: number | null } {

@@ -14,9 +14,10 @@ export class InvalidMeasurementError extends Error {
 }
 import { cleanDeltas, HIGH_CV, summarize } from './stats.ts';
 
-/** Chrome's timestamp quantization without developer flags. */
-export const TIMESTAMP_QUANTUM_MS = 0.1;
-/** A batch this long keeps quantization error under 5 % (0.1 ms / 2 ms). */
+/**
+ * A batch this long keeps the error of Chrome's timestamp quantization (0.1 ms without
+ * developer flags) under 5 % (0.1 ms / 2 ms).
+ */
 export const MIN_BATCH_MS = 2;
 
 export interface BatchTime {
@@ -180,8 +181,8 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
   // Calibrate the batch so one sample lasts ≥ minBatchMs (twice, since the first may include
   // lazy work). Both probes are warm-up runs too, and are counted as such.
   await control.whenVisible(opts.onPause);
-  let probe = await timer.run(list, 1);
-  probe = await timer.run(list, 1);
+  await timer.run(list, 1);
+  const probe = await timer.run(list, 1);
   const warmupRuns = opts.warmup + 2;
   const unitMs = probe.gpuMs ?? probe.wallMs;
   const batch = Math.max(1, Math.min(maxBatch, Math.ceil((minBatchMs * 1.5) / Math.max(unitMs, 1e-4))));

@@ -163,11 +163,6 @@ export function modelTensors(config: ModelConfig): TensorSpec[] {
   }
 }
 
-/** Tensors by name, for runners that look them up ("layers.3.ffn.up.weight"). */
-export function tensorsByName(config: ModelConfig): Map<string, TensorSpec> {
-  return new Map(modelTensors(config).map((t) => [t.name, t]));
-}
-
 /** Total bytes of all weights at `bytesPerElement` (4 for f32, 2 for f16). */
 export function weightBytes(config: ModelConfig, bytesPerElement: number): number {
   return modelTensors(config).reduce((s, t) => s + tensorElements(t) * bytesPerElement, 0);

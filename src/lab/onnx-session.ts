@@ -13,7 +13,7 @@ import { Comlink, getLab } from './client.ts';
 import { download, DownloadHttpError, DownloadNetworkError, type DownloadProgress } from './download.ts';
 
 export { dynamicDims, shapesForDims } from '../shared/onnx.ts';
-export type { DynamicDim, OnnxEp, OnnxGraphInfo, OnnxProgress } from '../shared/onnx.ts';
+export type { OnnxEp, OnnxGraphInfo, OnnxProgress } from '../shared/onnx.ts';
 
 /** Why loading failed, for the view to word (it owns the dictionary). */
 export type SourceProblem =

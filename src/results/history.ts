@@ -8,7 +8,7 @@ import { signal } from '@preact/signals';
 import type { ResultDocument } from '../shared/result.ts';
 import { utcDay } from '../shared/schema.ts';
 import { migrateRecord, RECORD_VERSION } from './migrations.ts';
-import type { HistoryRecord, UploadReceipt } from './migrations.ts';
+import type { HistoryRecord } from './migrations.ts';
 
 export type { HistoryRecord, UploadReceipt } from './migrations.ts';
 
@@ -115,8 +115,9 @@ export class IndexedDbHistory implements HistoryBackend {
     return (await this.open()).transaction(STORE, mode).objectStore(STORE);
   }
   async put(record: HistoryRecord) { await req((await this.store('readwrite')).put(record)); }
-  async get(localId: string) { return req((await this.store('readonly')).get(localId)); }
-  async all() { return req((await this.store('readonly')).getAll()); }
+  // Rows are unknown until migrateRecord has checked them (IndexedDB types them `any`).
+  async get(localId: string) { return req<unknown>((await this.store('readonly')).get(localId)); }
+  async all() { return req<unknown[]>((await this.store('readonly')).getAll()); }
   async delete(localId: string) { await req((await this.store('readwrite')).delete(localId)); }
 }
 

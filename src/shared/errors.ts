@@ -45,6 +45,6 @@ export function isLabErrorName(name: unknown): name is LabErrorName {
 /** The lab error name carried by `e` (an Error, or the plain object comlink rebuilds), or null. */
 export function errorName(e: unknown): LabErrorName | null {
   if (typeof e !== 'object' || e === null || !('name' in e)) return null;
-  const name = (e as { name: unknown }).name;
+  const name = e.name;
   return isLabErrorName(name) ? name : null;
 }

@@ -28,7 +28,7 @@ export function Chart({ options, data, label, class: cls }: ChartProps) {
     const el = host.current;
     if (!el) return;
     const width = Math.max(200, el.clientWidth || 600);
-    plot.current = new uPlot({ ...options, width } as uPlot.Options, data, el);
+    plot.current = new uPlot({ ...options, width }, data, el);
     const ro = new ResizeObserver(() => {
       const w = Math.max(200, el.clientWidth);
       if (plot.current && Math.abs(plot.current.width - w) > 2) plot.current.setSize({ width: w, height: options.height });

@@ -17,6 +17,13 @@ const TOKENS: { key: string; role: 's' | 'g' }[] = [
   { key: 'outputTokens', role: 'g' },
 ];
 
+/** A field of the preset in force, as placeholder text ('' when it has no such number). */
+function placeholder(source: object | undefined, key: string): string {
+  if (!source || !(key in source)) return '';
+  const v: unknown = (source as Record<string, unknown>)[key];
+  return typeof v === 'number' || typeof v === 'string' ? String(v) : '';
+}
+
 /** Id of the error list, for `aria-describedby` on controls that the errors block. */
 export const CUSTOM_ERRORS_ID = 'custom-errors';
 
@@ -35,7 +42,7 @@ export function CustomForm({ parsed }: { parsed: CustomParseResult }) {
 
   const roleBlock = (role: 'specialized' | 'general', prefix: 's' | 'g') => {
     const family = role === 'specialized' ? 'encoder' : 'decoder';
-    const model = suite?.[role].model as Record<string, unknown> | undefined;
+    const model = suite?.[role].model;
     const baseErr = errorFor(role);
     return (
       <fieldset class="custom-role">
@@ -67,7 +74,7 @@ export function CustomForm({ parsed }: { parsed: CustomParseResult }) {
                 name={key}
                 inputMode="numeric"
                 value={params.get(key) ?? ''}
-                placeholder={model ? String(model[f] ?? '') : ''}
+                placeholder={placeholder(model, f)}
                 aria-invalid={err ? 'true' : undefined}
                 onChange={(e) => setParam(key, (e.target as HTMLInputElement).value)}
               />
@@ -85,7 +92,7 @@ export function CustomForm({ parsed }: { parsed: CustomParseResult }) {
                 name={key}
                 inputMode="numeric"
                 value={params.get(key) ?? ''}
-                placeholder={current ? String((current as unknown as Record<string, unknown>)[key] ?? '') : ''}
+                placeholder={placeholder(current, key)}
                 aria-invalid={err ? 'true' : undefined}
                 onChange={(e) => setParam(key, (e.target as HTMLInputElement).value)}
               />

@@ -123,11 +123,14 @@ function RooflineChart({ doc }: { doc: ResultDocument }) {
 }
 
 function ModelCard({ w }: { w: Workload }) {
-  const c = w.config as Record<string, unknown>;
+  // `config` is free-form in the document: show the recorded model name when it is a plain value.
+  const c = w.config;
+  const model = c['model'];
+  const name = typeof model === 'string' || typeof model === 'number' ? String(model) : w.id;
   return (
     <div class={`card model-card role-${w.role}`} data-testid={`model-${w.role}`}>
       <h3>{t(`results.role.${w.role}`)}</h3>
-      <p class="mono small">{String(c['model'] ?? w.id)}</p>
+      <p class="mono small">{name}</p>
       <p class="big-number">{ms(w.timing.medianMs)}</p>
       <p class="small muted">{t('results.perQuery')}</p>
       <ul class="small">
@@ -173,7 +176,7 @@ function KernelChart({ general, specialized }: { general: Workload; specialized:
           values: (_u, splits) => splits.map((s) => names[s] ?? ''),
           rotate: -30,
           size: 70,
-        } as uPlot.Axis,
+        },
         { ...axisStyle(), label: t('results.msPerQuery'), size: 70 },
       ],
       series: [

@@ -1,5 +1,4 @@
 /** Chart data and options built from result documents (pure, so they can be unit-tested). */
-import type uPlot from 'uplot';
 import type { ResultDocument, Workload } from '../shared/result.ts';
 
 export interface Roofline {
@@ -42,5 +41,3 @@ export function roofCurve(r: Roofline): [number[], number[]] {
   }
   return [x, y];
 }
-
-export type AlignedPair = uPlot.AlignedData;

@@ -11,7 +11,7 @@ import { submitDispatches } from '../../src/engine/ops/submit.ts';
 import { createAttention } from '../../src/engine/ops/attention.ts';
 import { createGelu, createResidual, createSwiglu } from '../../src/engine/ops/elementwise.ts';
 import { createGemm } from '../../src/engine/ops/gemm.ts';
-import { createGemv, type GemvActivation } from '../../src/engine/ops/gemv.ts';
+import { createGemv } from '../../src/engine/ops/gemv.ts';
 import { createLayerNorm, createRmsNorm, createSoftmax } from '../../src/engine/ops/norms.ts';
 import { createRope } from '../../src/engine/ops/rope.ts';
 import { createArgmax, createEmbedding } from '../../src/engine/ops/tokens.ts';

@@ -14,11 +14,10 @@
 import { describe, expect, test } from 'vitest';
 import * as ort from 'onnxruntime-web/wasm';
 import { withDevice } from '../helpers/with-device.ts';
-import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec } from '../../src/engine/models/config.ts';
+import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec, type ModelWorkloadSpec } from '../../src/engine/models/config.ts';
 import { workloadInputIds } from '../../src/engine/weights.ts';
 import { createModelRunner, type ModelRunner } from '../../src/engine/models/model-runner.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
-import type { ModelWorkloadSpec } from '../../src/engine/models/config.ts';
 import { logitsDiff, onnxOracle } from '../../src/engine/onnx/oracle.ts';
 
 ort.env.wasm.wasmPaths = { wasm: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', import.meta.url).href };

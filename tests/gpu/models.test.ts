@@ -71,7 +71,7 @@ describe('model runners vs CPU reference', () => {
     expect(topMargin(expected)).toBeGreaterThan(ATOL);
     expect(gpu.first.tokens).toEqual(ref.tokens);
     expect(Array.from(gpu.second.logits)).toEqual(Array.from(gpu.first.logits));
-    expect(gpu.steps).toEqual([{ label: 'encode', phase: 'encode', n: expect.any(Number), token: undefined }]);
+    expect(gpu.steps).toEqual([{ label: 'encode', phase: 'encode', n: expect.any(Number) as unknown, token: undefined }]);
     expect(gpu.kernels).toEqual(['attention', 'classifier', 'embedding', 'gelu', 'gemm', 'layernorm', 'residual']);
     expect(gpu.flops).toBe(countQuery(encoderSpec).flops);
     expect(gpu.dtype).toBe('f32');

@@ -3,15 +3,16 @@
  * validation and out-of-memory error scopes, destroys every buffer the body created through
  * `track`, and fails on any WebGPU error, including uncaptured ones.
  */
+/** The helpers are function properties, not methods: test bodies destructure them. */
 export interface DeviceContext {
   device: GPUDevice;
   adapter: GPUAdapter;
   /** Register a resource to be destroyed when the body ends. */
-  track<T extends { destroy(): void }>(resource: T): T;
+  track: <T extends { destroy(): void }>(resource: T) => T;
   /** Create a storage buffer initialised from `data`. */
-  buffer(data: ArrayBufferView | number, usage?: number, label?: string): GPUBuffer;
+  buffer: (data: ArrayBufferView | number, usage?: number, label?: string) => GPUBuffer;
   /** Copy a buffer back to the CPU. */
-  read(buffer: GPUBuffer, bytes?: number): Promise<ArrayBuffer>;
+  read: (buffer: GPUBuffer, bytes?: number) => Promise<ArrayBuffer>;
 }
 
 export async function withDevice<T>(
@@ -24,7 +25,7 @@ export async function withDevice<T>(
   const features = (opts.features ?? []).filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ requiredFeatures: features });
   const uncaptured: string[] = [];
-  device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
+  device.addEventListener('uncapturederror', (e) => uncaptured.push(e.error.message));
   const resources: { destroy(): void }[] = [];
   const track = <R extends { destroy(): void }>(r: R): R => (resources.push(r), r);
   const ctx: DeviceContext = {

@@ -63,7 +63,7 @@ describe('batteryCalibrationEstimate (hand-computed)', () => {
 
 describe('runBatteryCalibration', () => {
   test('absent API → BatteryUnavailableError', async () => {
-    await expect(runBatteryCalibration({ runLoad: async () => {}, idleMs: 1, loadMs: 1, capacityWh: 50, getBattery: undefined as never })).rejects.toBeInstanceOf(BatteryUnavailableError);
+    await expect(runBatteryCalibration({ runLoad: async () => {}, idleMs: 1, loadMs: 1, capacityWh: 50, getBattery: undefined })).rejects.toBeInstanceOf(BatteryUnavailableError);
   });
   test('charging → BatteryChargingError', async () => {
     const b = fakeBattery({ charging: true });

@@ -5,7 +5,7 @@
  * cover every element exactly once.
  */
 import { describe, expect, test } from 'vitest';
-import { parseCases } from '../../kernels/cases-schema.ts';
+import { CASE_KERNELS, CaseFileError, parseCases } from '../../kernels/cases-schema.ts';
 import { compareClose, f16BitsToF32, f32ToF16Bits, packF16, unpackF16 } from '../../kernels/testing.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import { gemmMeta, gemmUsesVec4 } from '../../kernels/gemm/gemm.meta.ts';
@@ -40,7 +40,6 @@ import argmaxCases from '../../kernels/argmax/argmax.cases.json';
 import synthCases from '../../kernels/weight-synth/weight-synth.cases.json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASE_KERNELS, CaseFileError } from '../../kernels/cases-schema.ts';
 import { synthTensor } from '../../src/engine/weights.ts';
 
 const close = (a: ArrayLike<number>, e: ArrayLike<number>, atol = 1e-7): void => {

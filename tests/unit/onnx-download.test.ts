@@ -35,7 +35,7 @@ describe('download', () => {
     const ctrl = new AbortController();
     const fetchImpl = (_: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(new TypeError('aborted'))));
-    const pending = download(at, { signal: ctrl.signal, fetchImpl: fetchImpl as typeof fetch });
+    const pending = download(at, { signal: ctrl.signal, fetchImpl });
     ctrl.abort();
     const err = await pending.catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(DownloadNetworkError);

@@ -125,6 +125,6 @@ describe('IndexedDbHistory', () => {
     expect(dbs.get('frugal-ai-lab')?.version).toBe(2);
     expect(dbs.get('frugal-ai-lab')?.stores.get('runs')?.keyPath).toBe('localId');
     // The dropped record is remembered, so the history view can say it was lost and why.
-    expect(h.dropped).toEqual([{ localId: 'old-2', reason: expect.stringMatching(/schema version 7/) }]);
+    expect(h.dropped).toEqual([{ localId: 'old-2', reason: expect.stringMatching(/schema version 7/) as unknown }]);
   });
 });

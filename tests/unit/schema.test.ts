@@ -12,6 +12,22 @@ import { sampleResult } from '../../src/shared/sample-result.ts';
 
 const clone = (): ResultDocument => structuredClone(sampleResult());
 
+type Path = (string | number)[];
+/** One step into a JSON value: the property or element `k` of an object or array, else undefined. */
+function child(o: unknown, k: string | number): unknown {
+  return o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined;
+}
+/** The value at `path` in `root` (undefined where the path leaves the tree). */
+function getPath(root: unknown, path: Path): unknown {
+  return path.reduce<unknown>(child, root);
+}
+/** Set the value at `path` in `root`, whose parent must exist and be an object or array. */
+function setPath(root: unknown, path: Path, value: unknown): void {
+  const parent = getPath(root, path.slice(0, -1));
+  if (parent === null || typeof parent !== 'object') throw new TypeError(`no object at ${path.slice(0, -1).join('.')}`);
+  (parent as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+}
+
 function rejects(doc: unknown, issue: RegExp) {
   const r = parseResult(doc);
   expect(r.ok).toBe(false);
@@ -109,12 +125,12 @@ describe('plausibility rules, one by one', () => {
 
 describe('stripping', () => {
   test('unknown fields are dropped at every level', () => {
-    const d = JSON.parse(JSON.stringify(sampleResult())) as Record<string, any>;
-    d.secret = 1;
-    d.environment.adapter.description = 'NVIDIA RTX 4090';
-    d.environment.userAgent = 'Mozilla/5.0';
-    d.workloads[0].timing.extra = [1, 2];
-    d.energy.perQuery.general.note = 'x';
+    const d = JSON.parse(JSON.stringify(sampleResult())) as unknown;
+    setPath(d, ['secret'], 1);
+    setPath(d, ['environment', 'adapter', 'description'], 'NVIDIA RTX 4090');
+    setPath(d, ['environment', 'userAgent'], 'Mozilla/5.0');
+    setPath(d, ['workloads', 0, 'timing', 'extra'], [1, 2]);
+    setPath(d, ['energy', 'perQuery', 'general', 'note'], 'x');
     const r = parseResult(d);
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value).toEqual(sampleResult());
@@ -133,13 +149,13 @@ describe('stripping', () => {
 
 describe('anonymize', () => {
   test('keeps only the allowed environment fields and truncates the date', () => {
-    const d = JSON.parse(JSON.stringify(sampleResult())) as Record<string, any>;
-    d.environment.adapter.description = 'NVIDIA GeForce RTX 4090';
-    d.environment.adapter.device = '0x2684';
-    d.environment.adapter.driver = '550.54';
-    d.environment.browser.name = 'Chrome Headless';
-    d.environment.userAgent = 'Mozilla/5.0';
-    d.date = '2026-11-23';
+    const d = JSON.parse(JSON.stringify(sampleResult())) as unknown;
+    setPath(d, ['environment', 'adapter', 'description'], 'NVIDIA GeForce RTX 4090');
+    setPath(d, ['environment', 'adapter', 'device'], '0x2684');
+    setPath(d, ['environment', 'adapter', 'driver'], '550.54');
+    setPath(d, ['environment', 'browser', 'name'], 'Chrome Headless');
+    setPath(d, ['environment', 'userAgent'], 'Mozilla/5.0');
+    setPath(d, ['date'], '2026-11-23');
     const a = anonymize(d as ResultDocument);
     expect(a.environment).toEqual({
       browser: { name: 'chrome', major: 140 },
@@ -171,23 +187,13 @@ describe('canonicalJson', () => {
 // ---------------------------------------------------------------------------------------------
 // Property-based hostile inputs
 
-type Path = (string | number)[];
 /** Paths to leaves of the fixture, to inject junk at arbitrary depth. */
 function leafPaths(x: unknown, prefix: Path = []): Path[] {
   if (Array.isArray(x)) return x.flatMap((v, i) => leafPaths(v, [...prefix, i]));
   if (x !== null && typeof x === 'object') return Object.entries(x).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
   return [prefix];
 }
-function setPath(root: any, path: Path, value: unknown): void {
-  let o = root;
-  for (const k of path.slice(0, -1)) o = o[k];
-  o[path[path.length - 1]!] = value;
-}
-const NUMERIC_LEAVES = leafPaths(sampleResult()).filter((p) => {
-  let o: any = sampleResult();
-  for (const k of p) o = o[k];
-  return typeof o === 'number';
-});
+const NUMERIC_LEAVES = leafPaths(sampleResult()).filter((p) => typeof getPath(sampleResult(), p) === 'number');
 const ALL_LEAVES = leafPaths(sampleResult());
 
 function expectRejected(input: unknown) {
@@ -223,9 +229,7 @@ describe('property-based hostile inputs', () => {
             : fc.oneof(fc.constant({ x: 1 }));
     fc.assert(
       fc.property(fc.constantFrom(...ALL_LEAVES).chain((p) => {
-        let o: any = sampleResult();
-        for (const k of p) o = o[k];
-        return fc.tuple(fc.constant(p), wrongFor(o));
+        return fc.tuple(fc.constant(p), wrongFor(getPath(sampleResult(), p)));
       }), ([path, bad]) => {
         const d = clone();
         // `config` values may be any scalar or a short array of scalars by design: only objects are wrong there.
@@ -238,7 +242,7 @@ describe('property-based hostile inputs', () => {
   });
 
   test('very long strings in any string field are rejected', () => {
-    const stringLeaves = ALL_LEAVES.filter((p) => { let o: any = sampleResult(); for (const k of p) o = o[k]; return typeof o === 'string'; });
+    const stringLeaves = ALL_LEAVES.filter((p) => typeof getPath(sampleResult(), p) === 'string');
     fc.assert(
       fc.property(fc.constantFrom(...stringLeaves), fc.integer({ min: 257, max: 100_000 }), (path, len) => {
         const d = clone();

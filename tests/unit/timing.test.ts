@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { GpuTimer, measure, RunControl, type BatchTime } from '../../src/engine/timing.ts';
+import { type GpuTimer, measure, RunControl, type BatchTime } from '../../src/engine/timing.ts';
 import { TabHiddenError } from '../../src/engine/errors.ts';
 import type { Dispatch } from '../../src/engine/dispatch.ts';
 

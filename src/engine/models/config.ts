@@ -15,7 +15,6 @@
  */
 import type { Role } from '../../shared/result.ts';
 
-export type ModelFamily = 'encoder' | 'decoder';
 /** Storage and compute precision. `f16` only where the adapter has `shader-f16`. */
 export type Dtype = 'f32' | 'f16';
 

@@ -30,7 +30,7 @@ export class ShapeEnv {
       this.shapes.set(inp.name, s);
       this.intish.set(inp.name, INT_TYPES.has(inp.elemType));
       inp.dims?.forEach((d, i) => {
-        if (typeof d === 'string' && s[i] !== undefined) this.symbols.set(d, s[i]!);
+        if (typeof d === 'string' && s[i] !== undefined) this.symbols.set(d, s[i]);
       });
     }
   }

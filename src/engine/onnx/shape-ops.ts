@@ -8,17 +8,20 @@ import { INT_TYPES, SMALL, type AttrInfo, type NodeInfo } from './parse.ts';
 
 export type Shape = number[];
 
-/** What a handler sees of one node: its attributes, operand shapes and folded values. */
+/**
+ * What a handler sees of one node: its attributes, operand shapes and folded values. The lookups
+ * are function properties, not methods: handlers destructure them and call them unbound.
+ */
 export interface InferContext {
   node: NodeInfo;
-  attr(name: string): AttrInfo | undefined;
+  attr: (name: string) => AttrInfo | undefined;
   /** Operand shapes, undefined where unknown or the input is omitted (''). */
   ins: (Shape | undefined)[];
-  shapeOf(name: string | undefined): Shape | undefined;
-  valueOf(name: string | undefined): number[] | undefined;
+  shapeOf: (name: string | undefined) => Shape | undefined;
+  valueOf: (name: string | undefined) => number[] | undefined;
   /** Whether the first input holds integers (integer division when folding). */
   isInt: boolean;
-  isIntValue(name: string | undefined): boolean;
+  isIntValue: (name: string | undefined) => boolean;
 }
 
 /** A handler's answer: output shapes in order, the first output's folded value, its integer-ness. */

@@ -49,7 +49,7 @@ export function DimsForm({ info }: { info: OnnxGraphInfo }) {
                 step={1}
                 value={dimValues.value[f.key] ?? f.default}
                 onInput={(e) => {
-                  const v = Number((e.currentTarget as HTMLInputElement).value);
+                  const v = Number((e.currentTarget).value);
                   if (Number.isInteger(v) && v >= 0) dimValues.value = { ...dimValues.value, [f.key]: v };
                 }}
               />

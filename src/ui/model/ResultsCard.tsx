@@ -61,7 +61,7 @@ export function ResultsCard() {
                   <tr key={ep} data-ep={ep}>
                     <th scope="row">
                       {t(`model.onnx.ep.${ep}`)}
-                      {typeof w.config['threads'] === 'number' ? <span class="small muted"> · {t('model.onnx.threads', { n: w.config['threads'] as number })}</span> : null}
+                      {typeof w.config['threads'] === 'number' ? <span class="small muted"> · {t('model.onnx.threads', { n: w.config['threads'] })}</span> : null}
                     </th>
                     <td class="num" data-testid={`onnx-median-${ep}`}>{t('model.onnx.ms', { n: fmt(w.timing.medianMs, 3) })}</td>
                     <td class="num">

@@ -31,11 +31,11 @@ export function RunControls() {
       <div class="row">
         <label>
           {t('model.onnx.warmup')}
-          <input type="number" min={0} max={100} value={warmup.value} onInput={(e) => (warmup.value = clampInt((e.currentTarget as HTMLInputElement).value, 0, 100, 3))} disabled={running} />
+          <input type="number" min={0} max={100} value={warmup.value} onInput={(e) => (warmup.value = clampInt((e.currentTarget).value, 0, 100, 3))} disabled={running} />
         </label>
         <label>
           {t('model.onnx.samples')}
-          <input type="number" min={2} max={1000} value={samples.value} onInput={(e) => (samples.value = clampInt((e.currentTarget as HTMLInputElement).value, 2, 1000, 20))} disabled={running} />
+          <input type="number" min={2} max={1000} value={samples.value} onInput={(e) => (samples.value = clampInt((e.currentTarget).value, 2, 1000, 20))} disabled={running} />
         </label>
       </div>
       <div class="row">

@@ -23,7 +23,7 @@ export function SourceCard() {
             disabled={busy}
             data-testid="onnx-file"
             onChange={(e) => {
-              const f = (e.currentTarget as HTMLInputElement).files?.[0];
+              const f = (e.currentTarget).files?.[0];
               if (f) void loadFile(f);
             }}
           />
@@ -43,7 +43,7 @@ export function SourceCard() {
             type="url"
             value={url.value}
             placeholder="https://huggingface.co/…/resolve/main/model.onnx"
-            onInput={(e) => (url.value = (e.currentTarget as HTMLInputElement).value)}
+            onInput={(e) => (url.value = (e.currentTarget).value)}
             disabled={busy}
             data-testid="onnx-url"
           />

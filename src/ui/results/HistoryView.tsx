@@ -6,8 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { fmt, t } from '../../i18n/index.ts';
-import { clearUpload, deleteRun, historyRevision, readHistory, type SkippedRecord } from '../../results/history.ts';
-import type { HistoryRecord } from '../../results/history.ts';
+import { clearUpload, deleteRun, historyRevision, readHistory, type HistoryRecord, type SkippedRecord } from '../../results/history.ts';
 import { compareRuns, formatEstimate } from '../../results/compare.ts';
 import type { Comparison } from '../../results/compare.ts';
 import { toCsv, toJson } from '../../shared/export.ts';

@@ -97,10 +97,8 @@ describe('downloadText (the one file-save helper)', () => {
     vi.useFakeTimers();
     const created: Blob[] = [];
     const revoked: string[] = [];
-    const origCreate = URL.createObjectURL;
-    const origRevoke = URL.revokeObjectURL;
-    URL.createObjectURL = (b: Blob | MediaSource) => (created.push(b as Blob), 'blob:test-1');
-    URL.revokeObjectURL = (u: string) => void revoked.push(u);
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b: Blob | MediaSource) => (created.push(b as Blob), 'blob:test-1'));
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation((u: string) => void revoked.push(u));
     const clicked: { href: string; download: string; attached: boolean }[] = [];
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicked.push({ href: this.href, download: this.download, attached: this.isConnected });
@@ -115,8 +113,8 @@ describe('downloadText (the one file-save helper)', () => {
       expect(revoked).toEqual(['blob:test-1']);
     } finally {
       click.mockRestore();
-      URL.createObjectURL = origCreate;
-      URL.revokeObjectURL = origRevoke;
+      create.mockRestore();
+      revoke.mockRestore();
       vi.useRealTimers();
     }
   });

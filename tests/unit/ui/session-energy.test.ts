@@ -64,11 +64,11 @@ describe('runLab and the energy estimate', () => {
     expect(doc.energy).toBe(section);
     expect(doc.flags).toBeUndefined();
     // The grid country chosen in the address reaches the energy context.
-    expect(lab.computeEnergy.mock.calls[0]?.[1]).toMatchObject({ grid: expect.objectContaining({ country: 'FRA' }) });
+    expect(lab.computeEnergy.mock.calls[0]?.[1]).toMatchObject({ grid: expect.objectContaining({ country: 'FRA' }) as unknown });
   });
 
   test('a bad custom address fails before the worker runs anything, naming the field', async () => {
-    await expect(runLab({ preset: 'custom', custom: new URLSearchParams('preset=custom&g.layers=zero') })).rejects.toMatchObject({ name: 'CustomSuiteError', message: expect.stringContaining('g.layers') });
+    await expect(runLab({ preset: 'custom', custom: new URLSearchParams('preset=custom&g.layers=zero') })).rejects.toMatchObject({ name: 'CustomSuiteError', message: expect.stringContaining('g.layers') as unknown });
     expect(lab.run).not.toHaveBeenCalled();
   });
 });
