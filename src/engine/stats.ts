@@ -4,6 +4,7 @@
  */
 
 import { EmptySampleError, quantileSorted } from '../shared/quantile.ts';
+import type { TimingRecord, TimingSource } from '../shared/result.ts';
 
 export interface Summary {
   n: number;
@@ -83,3 +84,46 @@ export function cleanDeltas(deltas: readonly number[]): { kept: number[]; droppe
 
 /** CV above which a measurement is flagged as noisy (not hidden). */
 export const HIGH_CV = 0.15;
+
+/** How a set of samples was taken, for the record built from them. */
+export interface SampleProvenance {
+  source: TimingSource;
+  /** Warm-up runs executed and excluded. */
+  warmup: number;
+  /** Repetitions timed together per sample. */
+  batch: number;
+  /** Samples dropped as negative, zero or non-finite. */
+  dropped: number;
+  wallMedianMs: number | null;
+  /** Flags raised while sampling (tab hidden, timestamps invalid, …), in the order raised. */
+  flags: Iterable<string>;
+}
+
+/**
+ * The one place a timing record is assembled, for the lab's own workloads and for imported
+ * ONNX models alike: statistics from the kept samples, then the variability flags.
+ * `kept` must hold at least two valid samples (callers say why when it does not).
+ */
+export function timingRecord(kept: number[], how: SampleProvenance): TimingRecord {
+  const s = summarize(kept);
+  if (s.cv === null) throw new EmptySampleError(`a timing record needs at least two samples (got ${kept.length})`);
+  const flags = new Set(how.flags);
+  if (s.cv > HIGH_CV) flags.add('high-variability');
+  if (how.dropped > 0) flags.add('dropped-samples');
+  return {
+    source: how.source,
+    warmup: how.warmup,
+    samplesMs: kept,
+    medianMs: s.median,
+    p10Ms: s.p10,
+    p90Ms: s.p90,
+    minMs: s.min,
+    meanMs: s.mean,
+    cv: s.cv,
+    ...(s.ciMedian ? { ciMedianMs: s.ciMedian } : {}),
+    batch: how.batch,
+    dropped: how.dropped,
+    wallMedianMs: how.wallMedianMs,
+    flags: [...flags],
+  };
+}

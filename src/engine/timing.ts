@@ -12,7 +12,7 @@ import { RunCancelledError, TabHiddenError } from './errors.ts';
 export class InvalidMeasurementError extends Error {
   override name = 'InvalidMeasurementError';
 }
-import { cleanDeltas, HIGH_CV, summarize } from './stats.ts';
+import { cleanDeltas, summarize, timingRecord } from './stats.ts';
 
 /**
  * A batch this long keeps the error of Chrome's timestamp quantization (0.1 ms without
@@ -232,25 +232,16 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
       `Only ${kept.length} of ${primary.length} timing samples were valid (the rest were negative, zero or non-finite): no measurement.`,
     );
   }
-  const s = summarize(kept);
   const wallKept = cleanDeltas(wall).kept;
-  if (s.cv !== null && s.cv > HIGH_CV) flags.add('high-variability');
-  if (dropped > 0) flags.add('dropped-samples');
-  if (source === 'gpu-timestamp' && batch * s.median < minBatchMs) flags.add('below-quantization-target');
-  return {
+  // The quantization check needs the median, so it is added after the record is built.
+  const record = timingRecord(kept, {
     source,
     warmup: warmupRuns,
-    samplesMs: kept,
-    medianMs: s.median,
-    p10Ms: s.p10,
-    p90Ms: s.p90,
-    minMs: s.min,
-    meanMs: s.mean,
-    cv: s.cv!, // defined: at least two positive samples
-    ...(s.ciMedian ? { ciMedianMs: s.ciMedian } : {}),
     batch,
     dropped,
     wallMedianMs: wallKept.length ? summarize(wallKept).median : null,
-    flags: [...flags],
-  };
+    flags,
+  });
+  if (source === 'gpu-timestamp' && batch * record.medianMs < minBatchMs) record.flags = [...(record.flags ?? []), 'below-quantization-target'];
+  return record;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cleanDeltas, medianCI, summarize } from '../../src/engine/stats.ts';
+import { cleanDeltas, medianCI, summarize, timingRecord } from '../../src/engine/stats.ts';
 import { EmptySampleError, quantileSorted } from '../../src/shared/quantile.ts';
 
 describe('statistics', () => {
@@ -44,5 +44,21 @@ describe('statistics', () => {
     expect(cleanDeltas([1, -2, 0, NaN, Infinity, 3])).toEqual({ kept: [1, 3], dropped: 4 });
     expect(() => summarize([NaN])).toThrow(EmptySampleError);
     expect(() => summarize([])).toThrow(EmptySampleError);
+  });
+});
+
+describe('timingRecord: one assembly for the engine and for ONNX models', () => {
+  const how = { source: 'wall-clock', warmup: 2, batch: 1, dropped: 0, wallMedianMs: 2, flags: ['tab-hidden'] } as const;
+  test('statistics of the kept samples, provenance as given, earlier flags first', () => {
+    const rec = timingRecord([1, 2, 3, 4, 5, 6], { ...how, dropped: 1 });
+    expect(rec).toMatchObject({ source: 'wall-clock', warmup: 2, batch: 1, dropped: 1, wallMedianMs: 2, medianMs: 3.5, minMs: 1, meanMs: 3.5, samplesMs: [1, 2, 3, 4, 5, 6] });
+    expect(rec.cv).toBeCloseTo(Math.sqrt(3.5) / 3.5, 12);
+    // CV 0.53 > 0.15, and one sample dropped.
+    expect(rec.flags).toEqual(['tab-hidden', 'high-variability', 'dropped-samples']);
+    expect(rec.ciMedianMs).toEqual({ low: 1, high: 6 });
+  });
+  test('steady samples raise no flag; fewer than two samples are refused, not reported as 0', () => {
+    expect(timingRecord([10, 10.1, 9.9], { ...how, flags: [] }).flags).toEqual([]);
+    expect(() => timingRecord([10], how)).toThrow(EmptySampleError);
   });
 });

@@ -15,7 +15,7 @@ import type * as Ort from 'onnxruntime-web';
 import { OnnxLoadError, OnnxRunError, resolveInputShapes, workloadId, type OnnxMeasureOptions, type OnnxProgress } from '../../shared/onnx.ts';
 import type { TimingRecord, Workload } from '../../shared/result.ts';
 import { RunCancelledError, WebGpuUnavailableError } from '../errors.ts';
-import { cleanDeltas, HIGH_CV, summarize } from '../stats.ts';
+import { cleanDeltas, summarize, timingRecord } from '../stats.ts';
 import { countFlops, type FlopCount } from './flops.ts';
 import { createSession, loadOrt, ortMessage } from './ort.ts';
 import { ELEM, elemBytes, loadModel, type ParsedModel } from './parse.ts';
@@ -42,27 +42,7 @@ export function flopsUnknownReason(count: FlopCount): string {
 export function wallClockTiming(raw: readonly number[], warmup: number, extraFlags: readonly string[]): TimingRecord {
   const { kept, dropped } = cleanDeltas(raw);
   if (kept.length < 2) throw new OnnxRunError(`Only ${kept.length} of ${raw.length} timing samples were valid: no measurement.`);
-  const st = summarize(kept);
-  const flags: string[] = [];
-  if (st.cv !== null && st.cv > HIGH_CV) flags.push('high-variability');
-  if (dropped > 0) flags.push('dropped-samples');
-  flags.push(...extraFlags);
-  return {
-    source: 'wall-clock',
-    warmup,
-    samplesMs: kept,
-    medianMs: st.median,
-    p10Ms: st.p10,
-    p90Ms: st.p90,
-    minMs: st.min,
-    meanMs: st.mean,
-    cv: st.cv!, // defined: at least two samples
-    ...(st.ciMedian ? { ciMedianMs: st.ciMedian } : {}),
-    batch: 1,
-    dropped,
-    wallMedianMs: st.median,
-    flags,
-  };
+  return timingRecord(kept, { source: 'wall-clock', warmup, batch: 1, dropped, wallMedianMs: summarize(kept).median, flags: extraFlags });
 }
 
 interface Timed {
