@@ -1,7 +1,8 @@
 /** Where the model comes from: a file (picked or dropped) or a URL, with download progress. */
 import { t } from '../../i18n/index.ts';
 import { loadFile, loadUrl, source, status, stopDownload, url, type OnnxGraphInfo } from '../../lab/onnx-session.ts';
-import { bytesLabel, problemMessage } from './format.ts';
+import { formatBytes } from '../format.ts';
+import { problemMessage } from './format.ts';
 
 export function SourceCard() {
   const s = source.value;
@@ -60,7 +61,7 @@ export function SourceCard() {
       <div aria-live="polite">
         {s.kind === 'downloading' ? (
           <div>
-            <span class="small">{t('model.onnx.downloading', { label: s.label, received: bytesLabel(s.received), total: s.total ? bytesLabel(s.total) : '?' })}</span>
+            <span class="small">{t('model.onnx.downloading', { label: s.label, received: formatBytes(s.received), total: s.total ? formatBytes(s.total) : '?' })}</span>
             <progress max={s.total ?? undefined} value={s.total ? s.received : undefined} aria-label={t('model.onnx.downloadProgress')} />
           </div>
         ) : null}
@@ -86,7 +87,7 @@ function ModelInfo({ label, size, info }: { label: string; size: number; info: O
       <dt>{t('model.onnx.info.name')}</dt>
       <dd class="mono">{info.graphName || label}</dd>
       <dt>{t('model.onnx.info.size')}</dt>
-      <dd>{t('model.onnx.info.sizeValue', { size: bytesLabel(size), weights: bytesLabel(info.initializerBytes) })}</dd>
+      <dd>{t('model.onnx.info.sizeValue', { size: formatBytes(size), weights: formatBytes(info.initializerBytes) })}</dd>
       <dt>{t('model.onnx.info.format')}</dt>
       <dd>{t('model.onnx.info.formatValue', { ir: info.irVersion, opset: info.opset ?? '?', producer: info.producer || '?' })}</dd>
       <dt>{t('model.onnx.info.nodes')}</dt>

@@ -1,12 +1,6 @@
 /** Small wording helpers shared by the `#/model` components. */
-import { fmt, t } from '../../i18n/index.ts';
+import { t } from '../../i18n/index.ts';
 import type { SourceProblem } from '../../lab/onnx-session.ts';
-
-export function bytesLabel(n: number): string {
-  if (n >= 1e9) return t('model.onnx.gb', { n: fmt(n / 1e9, 3) });
-  if (n >= 1e6) return t('model.onnx.mb', { n: fmt(n / 1e6, 3) });
-  return t('model.onnx.kb', { n: fmt(n / 1e3, 3) });
-}
 
 /** What to do about a named error, when the dictionary has a hint for it. */
 export function errorHint(name: string): string {
