@@ -6,12 +6,10 @@
  * onnxruntime-web is passed in (a type-only import here) so the engine bundle never pulls it in
  * unless a caller does; tests import `onnxruntime-web/wasm` and use the WASM execution provider.
  */
-import type * as Ort from 'onnxruntime-web';
 import type { ModelWorkloadSpec } from '../models/config.ts';
 import { argmax, workloadInputIds, type ReferenceOutput } from '../models/reference.ts';
 import { buildOnnxModel, ONNX_INPUT, ONNX_OUTPUT } from './models.ts';
-
-export type OrtModule = typeof Ort;
+import type { OrtModule } from './ort.ts';
 
 export interface OracleOptions {
   inputIds?: Uint32Array;
