@@ -32,9 +32,6 @@ const rmsnorm = v.strictObject({
   name: v.string(), rows: count, dim: count, eps: v.number(), seed, xRows: v.optional(count), rowOffset: v.optional(index),
   x: v.optional(values), gamma: v.optional(values), expected: v.optional(values),
 });
-const softmax = v.strictObject({
-  name: v.string(), rows: count, cols: count, seed, scale: v.optional(v.number()), x: v.optional(values), expected: v.optional(values),
-});
 const attention = v.strictObject({
   name: v.string(), queries: count, heads: count, kvHeads: count, headDim: count, qPos0: index, kvLen: count, causal: v.boolean(), seed,
   q: v.optional(values), k: v.optional(values), v: v.optional(values), expected: v.optional(values),
@@ -64,7 +61,7 @@ const weightSynth = v.strictObject({
 });
 
 const CASE_SCHEMAS = {
-  gemm, gemv, layernorm, rmsnorm, softmax, attention, gelu, swiglu, residual, rope, embedding, argmax, 'weight-synth': weightSynth,
+  gemm, gemv, layernorm, rmsnorm, attention, gelu, swiglu, residual, rope, embedding, argmax, 'weight-synth': weightSynth,
 } as const;
 
 export type CaseKernel = keyof typeof CASE_SCHEMAS;

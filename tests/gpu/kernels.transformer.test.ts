@@ -12,7 +12,7 @@ import { createAttention } from '../../src/engine/ops/attention.ts';
 import { createGelu, createResidual, createSwiglu } from '../../src/engine/ops/elementwise.ts';
 import { createGemm } from '../../src/engine/ops/gemm.ts';
 import { createGemv } from '../../src/engine/ops/gemv.ts';
-import { createLayerNorm, createRmsNorm, createSoftmax } from '../../src/engine/ops/norms.ts';
+import { createLayerNorm, createRmsNorm } from '../../src/engine/ops/norms.ts';
 import { createRope } from '../../src/engine/ops/rope.ts';
 import { createArgmax, createEmbedding } from '../../src/engine/ops/tokens.ts';
 import { createWeightSynth } from '../../src/engine/ops/weight-synth.ts';
@@ -22,7 +22,6 @@ import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import gemvCases from '../../kernels/gemv/gemv.cases.json';
 import layernormCases from '../../kernels/layernorm/layernorm.cases.json';
 import rmsnormCases from '../../kernels/rmsnorm/rmsnorm.cases.json';
-import softmaxCases from '../../kernels/softmax/softmax.cases.json';
 import attentionCases from '../../kernels/attention/attention.cases.json';
 import geluCases from '../../kernels/gelu/gelu.cases.json';
 import swigluCases from '../../kernels/swiglu/swiglu.cases.json';
@@ -34,7 +33,6 @@ import synthCases from '../../kernels/weight-synth/weight-synth.cases.json';
 import { gemvRef } from '../../kernels/gemv/gemv.ref.ts';
 import { layernormRef } from '../../kernels/layernorm/layernorm.ref.ts';
 import { rmsnormRef } from '../../kernels/rmsnorm/rmsnorm.ref.ts';
-import { softmaxRef } from '../../kernels/softmax/softmax.ref.ts';
 import { attentionRef } from '../../kernels/attention/attention.ref.ts';
 import { geluRef } from '../../kernels/gelu/gelu.ref.ts';
 import { swigluRef } from '../../kernels/swiglu/swiglu.ref.ts';
@@ -129,20 +127,6 @@ describe('rmsnorm', () => {
       expectClose(y.subarray(rowOffset * c.dim, (rowOffset + c.rows) * c.dim), expected, 2e-5);
       // Rows before rowOffset are untouched.
       expect(Array.from(y.subarray(0, rowOffset * c.dim)).every((v) => v === 0)).toBe(true);
-    });
-  }
-});
-
-describe('softmax', () => {
-  for (const c of parseCases('softmax', softmaxCases)) {
-    test(c.name, async () => {
-      const x = f32(c.x, () => seededValues(c.seed ?? 0, c.rows * c.cols, c.scale ?? 1));
-      const expected = c.expected ? new Float32Array(c.expected) : softmaxRef(x, c.rows, c.cols);
-      const [raw] = await runOnGpu(({ device, buffer }, cache, resources) => {
-        const xb = buffer(x);
-        return { dispatches: [createSoftmax(device, cache, { x: xb, rows: c.rows, cols: c.cols, resources })], outputs: [xb] };
-      });
-      expectClose(new Float32Array(raw!).subarray(0, c.rows * c.cols), expected, 1e-6);
     });
   }
 });

@@ -1,13 +1,11 @@
 /**
- * Row normalizations (LayerNorm, RMSNorm) and the row softmax.
+ * Row normalizations (LayerNorm, RMSNorm). Softmax has no kernel of its own: attention fuses it.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import layernormCode from '../../../kernels/layernorm/layernorm.wgsl?raw';
 import rmsnormCode from '../../../kernels/rmsnorm/rmsnorm.wgsl?raw';
-import softmaxCode from '../../../kernels/softmax/softmax.wgsl?raw';
 import { layernormMeta } from '../../../kernels/layernorm/layernorm.meta.ts';
 import { rmsnormMeta } from '../../../kernels/rmsnorm/rmsnorm.meta.ts';
-import { softmaxMeta } from '../../../kernels/softmax/softmax.meta.ts';
 import { bindGroup, dispatch, packWords, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
 
 export interface LayerNormArgs extends OpCommon {
@@ -47,19 +45,4 @@ export function createRmsNorm(device: GPUDevice, cache: PipelineCache, args: Rms
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.x], [2, args.gamma], [3, args.y]]);
   const shape = { rows: args.rows, dim: args.dim };
   return dispatch('rmsnorm', pipeline, bg, rmsnormMeta.workgroups(shape), rmsnormMeta.flops(shape), rmsnormMeta.bytes(shape), args.phase);
-}
-
-export interface SoftmaxArgs extends OpCommon {
-  x: BufferRef;
-  rows: number;
-  cols: number;
-}
-
-export function createSoftmax(device: GPUDevice, cache: PipelineCache, args: SoftmaxArgs): Dispatch {
-  const label = args.label ?? 'Softmax';
-  const pipeline = cache.get('softmax', softmaxCode);
-  const params = uniformBuffer(device, `${label}.params`, new Uint32Array([args.rows, args.cols, 0, 0]), args.resources);
-  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.x]]);
-  const shape = { rows: args.rows, cols: args.cols };
-  return dispatch('softmax', pipeline, bg, softmaxMeta.workgroups(shape), softmaxMeta.flops(shape), softmaxMeta.bytes(shape), args.phase);
 }
