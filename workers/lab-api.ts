@@ -83,8 +83,9 @@ export function createLabApi(engine: LabEngine): LabApi {
       }
     },
     stopGpuLoad() {
+      // Only ask: the load still holds its device until its last submission is done, and
+      // startGpuLoad's `finally` frees the worker then, so a run cannot start on a busy GPU.
       load?.abort();
-      load = null;
     },
     async loseDevice() {
       if (!current) return false;

@@ -98,6 +98,18 @@ describe('lab worker API: one activity at a time', () => {
     await expect(api.run(plan, () => {})).resolves.toBe(output);
   });
 
+  test('after stop, the worker stays claimed until the load has really ended (its device is still busy)', async () => {
+    const ending = gate<void>();
+    const api = createLabApi(fakeEngine({ runGpuLoad: (s) => new Promise<void>((resolve) => s.addEventListener('abort', () => void ending.promise.then(resolve))) }));
+    const load = api.startGpuLoad();
+    api.stopGpuLoad();
+    // The load was asked to stop but is still waiting on its last submission.
+    await expect(api.run(plan, () => {})).rejects.toBeInstanceOf(RunInProgressError);
+    ending.resolve();
+    await load;
+    await expect(api.run(plan, () => {})).resolves.toBe(output);
+  });
+
   test('the GPU load is refused while a run is in progress', async () => {
     const open = gate<EngineRunOutput>();
     const api = createLabApi(fakeEngine({ runPlan: () => open.promise }));
