@@ -7,6 +7,7 @@
  */
 import { signal } from '@preact/signals';
 import { currentTimeZone, defaultEnergyContext, detectBattery, profileFromCatalog, type EnergyContext, type WorkloadEnergy } from '../energy/index.ts';
+import { errorName } from '../shared/errors.ts';
 import { shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../shared/onnx.ts';
 import type { Workload } from '../shared/result.ts';
 import { Comlink, getLab } from './client.ts';
@@ -65,6 +66,11 @@ export const results = signal<Partial<Record<OnnxEp, EpResult>>>({});
 export const energy = signal<EnergyState>({ kind: 'none' });
 export const url = signal('');
 let downloading: AbortController | null = null;
+/**
+ * Bumped by every new model and every new run: an energy estimate still pending from an earlier
+ * run checks it before writing, so it can never land on another run's results.
+ */
+let generation = 0;
 
 // ---------------------------------------------------------------------------------------------
 // Loading.
@@ -73,6 +79,7 @@ async function accept(bytes: Uint8Array, label: string): Promise<void> {
   try {
     // Parsed in the worker: a large model would block the page for a long task.
     const info = await getLab().inspectOnnx(bytes);
+    generation++;
     dimValues.value = {};
     results.value = {};
     energy.value = { kind: 'none' };
@@ -164,6 +171,7 @@ export async function runModel(adapter: AdapterInfo | null): Promise<void> {
     results.value = { [eps[0]!]: { kind: 'error', name: (e as Error).name, message: (e as Error).message } };
     return;
   }
+  const run = ++generation;
   results.value = {};
   energy.value = { kind: 'none' };
   const lab = getLab();
@@ -185,7 +193,7 @@ export async function runModel(adapter: AdapterInfo | null): Promise<void> {
       results.value = { ...results.value, [ep]: { kind: 'ok', workload } };
     } catch (e) {
       const err = e as Error;
-      if (err.name === 'RunCancelledError') {
+      if (errorName(e) === 'RunCancelledError') {
         status.value = { kind: 'cancelled' };
         return;
       }
@@ -193,7 +201,7 @@ export async function runModel(adapter: AdapterInfo | null): Promise<void> {
     }
   }
   status.value = { kind: 'done' };
-  await estimateEnergy(adapter);
+  await estimateEnergy(adapter, run);
 }
 
 export function cancelRun(): void {
@@ -205,12 +213,13 @@ export function cancelRun(): void {
  * the CPU profile for WASM (it runs on the processor). ort gives no GPU timestamps, so t_busy is
  * the wall-clock time per run: an upper bound, and the view says so.
  */
-async function estimateEnergy(adapter: AdapterInfo | null): Promise<void> {
+async function estimateEnergy(adapter: AdapterInfo | null, run: number): Promise<void> {
   const runs = (['webgpu', 'wasm'] as const).flatMap((ep) => {
     const r = results.value[ep];
     return r?.kind === 'ok' ? [{ ep, w: r.workload }] : [];
   });
   if (!runs.length) return;
+  const current = () => run === generation;
   energy.value = { kind: 'pending' };
   try {
     const base = defaultEnergyContext(adapter ?? { vendor: '', architecture: '', isFallbackAdapter: false }, {
@@ -223,10 +232,10 @@ async function estimateEnergy(adapter: AdapterInfo | null): Promise<void> {
       const ctx = ep === 'wasm' ? { ...base, profile: profileFromCatalog('software-adapter') } : base;
       rows.push({ ep, ctx, e: await lab.computeWorkloadEnergy(w, ctx) });
     }
-    energy.value = { kind: 'ready', rows };
+    if (current()) energy.value = { kind: 'ready', rows };
   } catch (e) {
     // The measurement stands on its own: an estimate that cannot be made must not hide it.
     console.warn('ONNX energy estimate failed:', e);
-    energy.value = { kind: 'error', message: (e as Error).message };
+    if (current()) energy.value = { kind: 'error', message: (e as Error).message };
   }
 }

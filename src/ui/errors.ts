@@ -30,8 +30,12 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   InvalidEnergyInputError: 'error.InvalidEnergyInputError',
 };
 
-/** The i18n key of the hint for an error (or a `{ name }` that crossed the worker boundary). */
-export function errorHintKey(e: unknown): string {
+/**
+ * The i18n key of the hint for an error (or a `{ name }` that crossed the worker boundary). A view
+ * where the same error calls for other advice (e.g. `#/model`: "choose the WASM provider" when
+ * WebGPU is missing) passes its own keys for those names; every other name keeps the shared hint.
+ */
+export function errorHintKey(e: unknown, overrides: Partial<Record<LabErrorName, string>> = {}): string {
   const name = errorName(e);
-  return name === null ? 'error.generic' : ERROR_HINT_KEYS[name];
+  return name === null ? 'error.generic' : (overrides[name] ?? ERROR_HINT_KEYS[name]);
 }

@@ -31,7 +31,6 @@ const DYNAMIC_PREFIXES = [
   'model.error.limit.',
   'model.onnx.ep.',
   'model.onnx.flag.',
-  'model.onnx.hint.',
   'model.onnx.phase.',
   'nav.',
   'preset.',

@@ -104,7 +104,6 @@ const en: Record<string, string> = {
   'model.onnx.hint.OnnxLoadError': 'Check that the file is an ONNX model (.onnx) and that its operators are supported by onnxruntime-web.',
   'model.onnx.hint.OnnxRunError': 'Check the input shapes; a smaller sequence or batch may fit.',
   'model.onnx.hint.WebGpuUnavailableError': 'Choose the WASM (CPU) execution provider.',
-  'model.onnx.hint.RangeError': 'Check the numbers of warm-up runs and samples.',
 };
 
 const fr: Record<string, string> = {
@@ -205,7 +204,6 @@ const fr: Record<string, string> = {
   'model.onnx.hint.OnnxLoadError': 'Vérifiez que le fichier est un modèle ONNX (.onnx) et que ses opérateurs sont pris en charge par onnxruntime-web.',
   'model.onnx.hint.OnnxRunError': 'Vérifiez les formes des entrées ; une séquence ou un lot plus petit peut passer.',
   'model.onnx.hint.WebGpuUnavailableError': 'Choisissez le fournisseur d’exécution WASM (CPU).',
-  'model.onnx.hint.RangeError': 'Vérifiez le nombre d’exécutions de chauffe et d’échantillons.',
 };
 
 export const model = { en, fr };

@@ -1,12 +1,19 @@
 /** Small wording helpers shared by the `#/model` components. */
 import { t } from '../../i18n/index.ts';
+import type { LabErrorName } from '../../shared/errors.ts';
+import { errorHintKey } from '../errors.ts';
 import type { SourceProblem } from '../../lab/onnx-session.ts';
 
-/** What to do about a named error, when the dictionary has a hint for it. */
+/** Advice that differs on `#/model` from the rest of the app; other errors get the shared hint. */
+const MODEL_HINTS: Partial<Record<LabErrorName, string>> = {
+  OnnxLoadError: 'model.onnx.hint.OnnxLoadError',
+  OnnxRunError: 'model.onnx.hint.OnnxRunError',
+  WebGpuUnavailableError: 'model.onnx.hint.WebGpuUnavailableError',
+};
+
+/** What to do about an error that ended a run on `#/model`. */
 export function errorHint(name: string): string {
-  const key = `model.onnx.hint.${name}`;
-  const hint = t(key);
-  return hint === key ? '' : hint;
+  return t(errorHintKey({ name }, MODEL_HINTS));
 }
 
 export function problemMessage(p: SourceProblem): string {
