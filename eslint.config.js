@@ -70,6 +70,31 @@ export default defineConfig(
     languageOptions: { globals: globals.browser },
   },
   {
+    // A file a newcomer can read in one sitting. Dictionaries and data are exempt.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['src/i18n/dict/**'],
+    rules: { 'max-lines': ['error', { max: 600 }] },
+  },
+  {
+    // The lab client runs on the page: it may build plans from the engine's pure model configs and
+    // presets (src/engine/models/), and use engine types; everything else runs in the worker.
+    files: ['src/lab/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+engine/(?!models/(config|presets|flops)\\.ts$)',
+              allowTypeImports: true,
+              message: 'The lab reaches engine code through the worker (LabApi); only the pure model configs and presets run on the page.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The page never runs engine code: it asks the worker through src/lab. Engine types are fine.
     files: ['src/ui/**/*.{ts,tsx}'],
     rules: {

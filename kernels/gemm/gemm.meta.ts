@@ -24,7 +24,7 @@ export const gemmMeta: KernelMeta<GemmShape> = {
   ],
   workgroupSize: [8, 8, 1],
   requiredFeatures: [],
-  // Issue #3 item 6: a matrix product counts 2·m·n·k (bias and activation are not counted here).
+  // FLOP convention (kernels/README.md): a matrix product counts 2·m·n·k; bias and activation are not counted here.
   flops: ({ m, n, k }) => 2 * m * n * k,
   bytes: ({ m, n, k }) => 4 * (m * k + k * n + m * n),
   workgroups: ({ m, n }) => [ceilDiv(n, GEMM_TILE_N), ceilDiv(m, GEMM_TILE_M), 1],

@@ -54,7 +54,7 @@ describe('data/power-profiles.json schema', () => {
   });
 });
 
-// Every vendor/architecture string of ENERGY_DATA.md §1 (Dawn gpu_info.json), with the class it
+// Every vendor/architecture string Dawn reports (its gpu_info.json), with the class it
 // must land in on a desktop (no battery) and on a battery device.
 const CASES: [vendor: string, arch: string, desktop: string, battery: string][] = [
   ['nvidia', 'fermi', 'nvidia-legacy-desktop', 'laptop-discrete'],

@@ -16,7 +16,7 @@ import {
 import { countQuery } from '../../src/engine/models/flops.ts';
 import {
   SUITE_VERSIONS,
-  customToParams,
+  customToFields,
   limitProblem,
   parseCustom,
   resolveSuite,
@@ -276,10 +276,10 @@ describe('custom suites from URL parameters', () => {
     if (r.ok) return;
     expect(r.errors[0]?.field).toBe('g.maxPositions');
   });
-  test('customToParams round-trips', () => {
+  test('customToFields round-trips', () => {
     const r = parseCustom(new URLSearchParams('specialized=bert-tiny&general=tiny-decoder&g.layers=3&outputTokens=2'));
     if (!r.ok) throw new Error('parse failed');
-    const again = parseCustom(customToParams(r.value));
+    const again = parseCustom(customToFields(r.value));
     expect(again.ok).toBe(true);
     if (!again.ok) return;
     expect(again.value.general.model).toEqual({ ...r.value.general.model });

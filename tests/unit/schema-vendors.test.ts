@@ -1,6 +1,6 @@
 /**
  * The adapter vendor allow-list must be exactly what WebGPU implementations report: Dawn's
- * `gpu_info.json` vendors (ENERGY_DATA.md §1; Safari reports "apple", a subset) plus "" for
+ * `gpu_info.json` vendors (Safari reports "apple", a subset) plus "" for
  * Firefox and hidden adapters. A vendor Dawn reports but the schema refuses would silently
  * keep that hardware out of the dataset.
  */

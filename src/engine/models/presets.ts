@@ -379,9 +379,9 @@ export function parseCustomOrThrow(fields: CustomFields): CustomSuite {
   return r.value;
 }
 
-/** URL parameters that reproduce a custom suite (the inverse of `parseCustom`). */
-export function customToParams(custom: CustomSuite): URLSearchParams {
-  const p = new URLSearchParams();
+/** The fields that reproduce a custom suite (the inverse of `parseCustom`). */
+export function customToFields(custom: CustomSuite): Map<string, string> {
+  const p = new Map<string, string>();
   for (const [role, prefix, w] of [['specialized', 's', custom.specialized], ['general', 'g', custom.general]] as const) {
     const { name: _name, family, dtype: _dtype, norm: _norm, activation: _act, positions: _pos, ...fields } = w.model;
     // Start from the family's paper preset so that the fields below fully determine the model.
