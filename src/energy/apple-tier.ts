@@ -36,7 +36,7 @@ export interface AppleTierBasis {
   /** The tiers the evidence left, smallest first. */
   candidates: AppleTier[];
   cpuThreads: number | null;
-  /** Whether the thread count narrowed the tiers (not when missing, capped by Safari, or matching none). */
+  /** Whether the thread count was taken into account (not when missing, capped by Safari, or matching no tier). */
   threadsUsed: boolean;
   peakGflops: number | null;
   /** Whether the measured peak ruled a tier out. */
@@ -75,7 +75,7 @@ export function appleTierCandidates(specs: readonly AppleTierSpec[], ev: AppleEv
     const byThreads = cands.filter((s) => s.cpuThreads.includes(n));
     // A count no tier ships with (a chip newer than the catalog) tells nothing: keep them all.
     if (byThreads.length > 0) {
-      threadsUsed = byThreads.length < cands.length;
+      threadsUsed = true;
       cands = byThreads;
     }
   }
