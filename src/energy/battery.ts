@@ -28,11 +28,13 @@ function navigatorBattery(): (() => Promise<BatteryLike>) | null {
 }
 
 /**
- * Whether the device has a battery: null when the API is missing or refused. Chromium reports
- * a desktop as level 1, charging, chargingTime 0; a full laptop on its charger can look the
- * same, so `false` means "no battery, or full and plugged in".
+ * Whether the device has a battery: true when the reading shows one (discharging, or charging
+ * but not full), null when we cannot tell. Chromium reports a desktop as level 1, charging,
+ * chargingTime 0, but a full laptop on its charger reads exactly the same, so that signature is
+ * "could not tell" (null), never "desktop": picking the desktop class for a plugged-in laptop
+ * overstated its power up to ten-fold. The API missing, refused or hanging is null as well.
  */
-export async function detectBattery(getBattery: (() => Promise<BatteryLike>) | null = navigatorBattery(), timeoutMs = 1000): Promise<boolean | null> {
+export async function detectBattery(getBattery: (() => Promise<BatteryLike>) | null = navigatorBattery(), timeoutMs = 1000): Promise<true | null> {
   if (!getBattery) return null;
   // getBattery can stay pending (permissions policy, embedded frames): the energy view must not
   // wait on it, so after timeoutMs the form factor is simply unknown.
@@ -43,7 +45,7 @@ export async function detectBattery(getBattery: (() => Promise<BatteryLike>) | n
   try {
     const b = await Promise.race([getBattery(), timeout]);
     if (b === null) return null;
-    return !(b.level === 1 && b.charging && b.chargingTime === 0);
+    return b.level === 1 && b.charging && b.chargingTime === 0 ? null : true;
   } catch {
     return null;
   } finally {

@@ -6,6 +6,7 @@
 export * from './errors.ts';
 export * from './random.ts';
 export * from './profiles.ts';
+export * from './apple-tier.ts';
 export * from './grid.ts';
 export * from './embodied.ts';
 export * from './model.ts';

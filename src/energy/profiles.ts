@@ -6,6 +6,7 @@ import catalogJson from '../../data/power-profiles.json';
 import type { EnergyProfileRecord } from '../shared/result.ts';
 import type { Triangular } from './random.ts';
 import { InvalidEnergyInputError, UnknownProfileError } from './errors.ts';
+import { appleTierCandidates, appleTierSummary, type AppleTierBasis, type AppleTierSpec } from './apple-tier.ts';
 
 export type FormFactor = 'battery' | 'mains' | 'any';
 export type Confidence = 'low' | 'medium' | 'high';
@@ -28,6 +29,10 @@ export interface PowerProfileEntry {
   anchors: { what: string; value: string; source: string }[];
   sources: string[];
   confidence: Confidence;
+  /** Set when the watts are modeled rather than cited: the reasoning behind them. */
+  modeled?: string;
+  /** Apple tiers only: how to recognise the tier from what the browser exposes. */
+  appleTier?: AppleTierSpec;
 }
 
 export interface PowerProfileCatalog {
@@ -47,6 +52,27 @@ export interface ProfileBasis {
   /** "NVIDIA Ada Lovelace" (may be empty). */
   who: string;
   form: 'battery' | 'mains' | 'unknown' | null;
+  /** AMD RDNA 2/3 on a battery device: an integrated GPU or a gaming laptop's discrete one. */
+  integratedOrDiscrete?: boolean;
+  /** Apple: which tier the evidence pointed to, or the tiers the band spans. */
+  appleTier?: AppleTierBasis;
+}
+
+/**
+ * What the browser exposes beyond the adapter strings. Read on the machine that ran the
+ * benchmark; a document viewed elsewhere must not be given the viewer's values.
+ */
+export interface DeviceHints {
+  /** navigator.hardwareConcurrency. */
+  cpuThreads?: number | null;
+  /** GFLOP/s reached by the run's fma-peak workload (see measuredPeakGflops in context.ts). */
+  measuredPeakGflops?: number | null;
+}
+
+export interface SelectOptions {
+  /** true: a battery; false: none (desktop); null: could not tell (API missing, or full on mains). */
+  hasBattery: boolean | null;
+  hints?: DeviceHints;
 }
 
 /**
@@ -154,53 +180,84 @@ export function choiceFromEntry(entry: PowerProfileEntry, reason: string, basis:
   };
 }
 
+/** "x86 integrated GPU (Intel …)" → "x86 integrated GPU": merged labels must fit the schema's 200 characters. */
+function shortLabel(label: string): string {
+  return label.replace(/\s*\([^)]*\)/g, '').trim();
+}
+
+const MAX_LABEL = 200;
+
+function joinLabels(labels: string[]): string {
+  const full = labels.join(' / ');
+  if (labels.length <= 2 && full.length <= MAX_LABEL) return full;
+  const short = labels.map(shortLabel).join(' / ');
+  return short.length <= MAX_LABEL ? short : `${short.slice(0, MAX_LABEL - 1)}…`;
+}
+
 /**
- * When the form factor is unknown (no Battery API) and the laptop and desktop classes differ,
- * we do not guess: the profile spans both (lowest low, highest high, geometric-mean typical),
- * so the uncertainty band says what we do not know.
+ * When the evidence leaves several classes (form factor unknown, integrated or discrete, Apple
+ * tier unknown), we do not guess: the profile spans them all (lowest low, highest high,
+ * geometric-mean typical), so the uncertainty band says what we do not know.
  */
-function mergeEntries(a: PowerProfileEntry, b: PowerProfileEntry, reason: string, basis: ProfileBasis): ProfileChoice {
-  const span = (x: Triangular, y: Triangular): Triangular => {
-    const low = Math.min(x.low, y.low);
-    const high = Math.max(x.high, y.high);
-    const typ = Math.min(high, Math.max(low, Math.sqrt(x.typ * y.typ)));
+function mergeEntries(entries: PowerProfileEntry[], reason: string, basis: ProfileBasis, flags: string[]): ProfileChoice {
+  const span = (xs: Triangular[]): Triangular => {
+    const low = Math.min(...xs.map((x) => x.low));
+    const high = Math.max(...xs.map((x) => x.high));
+    const geo = Math.exp(xs.reduce((s, x) => s + Math.log(x.typ), 0) / xs.length);
+    const typ = Math.min(high, Math.max(low, geo));
     return { low, typ: Math.round(typ * 10) / 10, high };
   };
-  const idle = span(a.idleW, b.idleW);
-  const delta = span(a.deltaW, b.deltaW);
-  const lowerConfidence: Confidence = a.confidence === 'low' || b.confidence === 'low' ? 'low' : 'medium';
+  const idle = span(entries.map((e) => e.idleW));
+  const delta = span(entries.map((e) => e.deltaW));
+  const lowerConfidence: Confidence = entries.some((e) => e.confidence === 'low') ? 'low' : 'medium';
   return {
-    // "+" joins the two ids: the result schema allows only [A-Za-z0-9._:@/+-] in ids.
-    id: `${a.id}+${b.id}`,
+    // "+" joins the ids: the result schema allows only [A-Za-z0-9._:@/+-] in ids.
+    id: entries.map((e) => e.id).join('+'),
     source: 'catalog',
     idleW: idle.typ,
     deltaW: delta,
-    label: `${a.label} / ${b.label}`,
-    labelFr: `${a.labelFr} / ${b.labelFr}`,
+    label: joinLabels(entries.map((e) => e.label)),
+    labelFr: joinLabels(entries.map((e) => e.labelFr)),
     reason,
     basis,
     idleRangeW: { low: idle.low, high: idle.high },
     hostIncluded: false,
     confidence: lowerConfidence,
-    sources: citations([...new Set([...a.sources, ...b.sources])]),
-    embodiedClasses: [...a.embodied],
-    flags: ['form-factor-unknown'],
+    sources: citations([...new Set(entries.flatMap((e) => e.sources))]),
+    embodiedClasses: [...entries[0]!.embodied],
+    flags,
   };
+}
+
+/** The Apple tier entries of the catalog, smallest first. */
+function appleTierEntries(): (PowerProfileEntry & { appleTier: AppleTierSpec })[] {
+  return POWER_PROFILES.profiles.filter((p): p is PowerProfileEntry & { appleTier: AppleTierSpec } => p.appleTier !== undefined);
+}
+
+/**
+ * AMD names its integrated GPUs like its discrete ones (680M: rdna-2, 780M: rdna-3), so on a
+ * battery device these architectures may be either; for them both laptop classes are kept.
+ */
+const AMD_INTEGRATED_OR_DISCRETE = new Set(['rdna-2', 'rdna-3']);
+
+/** The catalog classes that fit vendor + architecture on a battery device (one, or two for AMD RDNA 2/3). */
+function batteryClasses(vendor: string, arch: string): PowerProfileEntry[] {
+  const e = firstMatch(vendor, arch, true);
+  if (!e) return [];
+  if (vendor === 'amd' && AMD_INTEGRATED_OR_DISCRETE.has(arch) && e.id === 'x86-integrated') return [e, catalogEntry('laptop-discrete')];
+  return [e];
 }
 
 /**
  * Pick a power profile from the adapter info. `hasBattery`: true = battery device, false = no
- * battery (desktop), null = unknown (no Battery API). The reason reads like
+ * battery (desktop), null = could not tell. The reason reads like
  * "NVIDIA Ada Lovelace, desktop: 70–380 W".
  */
-export function selectProfile(
-  adapter: AdapterIdentity,
-  opts: { hasBattery: boolean | null },
-): { profile: ProfileChoice; reason: string } {
+export function selectProfile(adapter: AdapterIdentity, opts: SelectOptions): { profile: ProfileChoice; reason: string } {
   const vendor = (adapter.vendor ?? '').trim().toLowerCase();
   const arch = (adapter.architecture ?? '').trim().toLowerCase();
   const who = [prettyVendor(vendor), prettyArchitecture(arch)].filter(Boolean).join(' ');
-  const form = opts.hasBattery === true ? 'battery-powered' : opts.hasBattery === false ? 'desktop' : 'form factor unknown';
+  const form = opts.hasBattery === true ? 'battery-powered' : opts.hasBattery === false ? 'desktop' : 'form factor unknown (laptop or desktop)';
   const formKey: ProfileBasis['form'] = opts.hasBattery === true ? 'battery' : opts.hasBattery === false ? 'mains' : 'unknown';
   const basis = (kind: ProfileBasisKind): ProfileBasis => ({ kind, who, form: kind === 'adapter' ? formKey : null });
 
@@ -216,22 +273,43 @@ export function selectProfile(
     return done(choiceFromEntry(e, `Adapter not identified by the browser (empty vendor and architecture), wide default: ${wattRange(e.deltaW)}`, basis('unidentified')));
   }
 
-  if (opts.hasBattery === null) {
-    const onBattery = firstMatch(vendor, arch, true);
-    const onMains = firstMatch(vendor, arch, false);
-    if (onBattery && onMains && onBattery.id !== onMains.id) {
-      const merged = mergeEntries(onBattery, onMains, '', basis('adapter'));
-      merged.reason = `${who}, ${form} (laptop or desktop): ${wattRange(merged.deltaW)}`;
-      return done(merged);
-    }
-    const e = onBattery ?? onMains;
-    if (e) return done(choiceFromEntry(e, `${who}, ${form}: ${wattRange(e.deltaW)}`, basis('adapter')));
-  } else {
-    const e = firstMatch(vendor, arch, opts.hasBattery);
-    if (e) return done(choiceFromEntry(e, `${who}, ${form}: ${wattRange(e.deltaW)}`, basis('adapter')));
+  const anyMatch = firstMatch(vendor, arch, true) ?? firstMatch(vendor, arch, false);
+  if (anyMatch?.id === 'apple-m-series') return done(selectAppleTier(arch, who, formKey, form, opts));
+
+  const fromBattery = opts.hasBattery === false ? [] : batteryClasses(vendor, arch);
+  const onMains = opts.hasBattery === true ? null : firstMatch(vendor, arch, false);
+  const classes = [...fromBattery];
+  if (onMains && !classes.some((c) => c.id === onMains.id)) classes.push(onMains);
+  // Flagged on a battery device only: with the form factor unknown the band spans every class anyway.
+  const integratedOrDiscrete = opts.hasBattery === true && fromBattery.length > 1;
+  const b: ProfileBasis = integratedOrDiscrete ? { ...basis('adapter'), integratedOrDiscrete } : basis('adapter');
+  const formText = integratedOrDiscrete ? `${form}, integrated or discrete GPU` : form;
+  if (classes.length > 1) {
+    const flags = integratedOrDiscrete ? ['integrated-or-discrete'] : ['form-factor-unknown'];
+    const merged = mergeEntries(classes, '', b, flags);
+    merged.reason = `${who}, ${formText}: ${wattRange(merged.deltaW)}`;
+    return done(merged);
   }
-  const e = catalogEntry('unknown');
-  return done(choiceFromEntry(e, `${who || vendor}: not in the catalog, wide default: ${wattRange(e.deltaW)}`, basis('uncatalogued')));
+  const e = classes[0];
+  if (e) return done(choiceFromEntry(e, `${who}, ${formText}: ${wattRange(e.deltaW)}`, b));
+  const u = catalogEntry('unknown');
+  return done(choiceFromEntry(u, `${who || vendor}: not in the catalog, wide default: ${wattRange(u.deltaW)}`, basis('uncatalogued')));
+}
+
+/** An Apple GPU: the tier from the thread count and the measured peak, else a band over the tiers left. */
+function selectAppleTier(arch: string, who: string, formKey: ProfileBasis['form'], form: string, opts: SelectOptions): ProfileChoice {
+  const entries = appleTierEntries();
+  const tier = appleTierCandidates(
+    entries.map((e) => e.appleTier),
+    { architecture: arch, cpuThreads: opts.hints?.cpuThreads ?? null, measuredPeakGflops: opts.hints?.measuredPeakGflops ?? null, hasBattery: opts.hasBattery },
+  );
+  const chosen = entries.filter((e) => tier.candidates.includes(e.appleTier.tier));
+  const basis: ProfileBasis = { kind: 'adapter', who, form: formKey, appleTier: tier };
+  const reason = (d: Triangular) => `${who}, ${form}: ${wattRange(d)}; ${appleTierSummary(tier)}`;
+  if (chosen.length === 1) return choiceFromEntry(chosen[0]!, reason(chosen[0]!.deltaW), basis, ['apple-tier-detected']);
+  const merged = mergeEntries(chosen, '', basis, ['apple-tier-unknown']);
+  merged.reason = reason(merged.deltaW);
+  return merged;
 }
 
 /** A catalog class chosen by the user. */

@@ -6,7 +6,7 @@
  * Monte Carlo all run in the worker (see docs/ARCHITECTURE.md).
  */
 import { signal } from '@preact/signals';
-import { currentTimeZone, defaultEnergyContext, detectBattery, profileFromCatalog, type EnergyContext, type WorkloadEnergy } from '../energy/index.ts';
+import { cpuThreadsHere, currentTimeZone, defaultEnergyContext, detectBattery, profileFromCatalog, type EnergyContext, type WorkloadEnergy } from '../energy/index.ts';
 import { errorName } from '../shared/errors.ts';
 import { shapesForDims, type OnnxEp, type OnnxGraphInfo, type OnnxProgress } from '../shared/onnx.ts';
 import type { Workload } from '../shared/result.ts';
@@ -224,6 +224,7 @@ async function estimateEnergy(adapter: AdapterInfo | null, run: number): Promise
   try {
     const base = defaultEnergyContext(adapter ?? { vendor: '', architecture: '', isFallbackAdapter: false }, {
       hasBattery: await detectBattery(),
+      hints: { cpuThreads: cpuThreadsHere() },
       timeZone: currentTimeZone(),
     });
     const lab = getLab();

@@ -10,7 +10,7 @@ import { Comlink, getLab } from './client.ts';
 import { browserFamily, osFamily } from './environment.ts';
 import { buildPlan } from './plan.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
-import { defaultEnergyContext, detectBattery } from '../energy/index.ts';
+import { cpuThreadsHere, defaultEnergyContext, detectBattery, measuredPeakGflops } from '../energy/index.ts';
 
 export const APP_VERSION: string = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev';
 
@@ -52,7 +52,13 @@ export async function estimateEnergy(doc: ResultDocument, country?: string | nul
   const a = doc.environment.adapter;
   const ctx = defaultEnergyContext(
     { vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter },
-    { hasBattery: await detectBattery(), country: country ?? null, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+    {
+      hasBattery: await detectBattery(),
+      // Read here, right after the run, on the machine that measured (an Apple tier hint).
+      hints: { cpuThreads: cpuThreadsHere(), measuredPeakGflops: measuredPeakGflops(doc) },
+      country: country ?? null,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    },
   );
   return getLab().computeEnergy(doc, ctx);
 }

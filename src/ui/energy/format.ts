@@ -3,7 +3,7 @@
  * is chosen from the median so a whole range reads in one unit: "0.42 mWh (0.21–0.95)".
  */
 import { fmt, t, type Lang } from '../../i18n/index.ts';
-import { scale3, type GridChoice, type ProfileChoice } from '../../energy/index.ts';
+import { appleTierName, scale3, type AppleTierBasis, type GridChoice, type ProfileChoice } from '../../energy/index.ts';
 import type { Range3 } from '../../shared/result.ts';
 
 export interface Scaled { value: Range3; unit: string }
@@ -79,10 +79,24 @@ export function profileLabel(p: Pick<ProfileChoice, 'label' | 'labelFr'>, l: Lan
 export function profileReason(p: Pick<ProfileChoice, 'reason' | 'basis' | 'deltaW'>, l: Lang): string {
   if (!p.basis) return p.reason;
   const range = `${fmt(p.deltaW.low, 2, l)}–${fmt(p.deltaW.high, 2, l)} W`;
-  const form = p.basis.form ? t(`energy.form.${p.basis.form}`, undefined, l) : '';
+  const formText = p.basis.form ? t(`energy.form.${p.basis.form}`, undefined, l) : '';
+  const form = p.basis.integratedOrDiscrete ? `${formText}, ${t('energy.form.integratedOrDiscrete', undefined, l)}` : formText;
   // An empty {who} leaves a stray space before the colon: English drops it, French keeps one.
   const text = t(`energy.reason.${p.basis.kind}`, { who: p.basis.who, form, range }, l).replace(/\s{2,}/g, ' ');
-  return l === 'fr' ? text.replace(/\s+,/g, ',') : text.replace(/\s+([:,])/g, '$1');
+  const tier = p.basis.appleTier ? `; ${appleTierText(p.basis.appleTier, l)}` : '';
+  return (l === 'fr' ? text.replace(/\s+,/g, ',') : text.replace(/\s+([:,])/g, '$1')) + tier;
+}
+
+/** "tier Max (16 CPU threads, measured peak 12300 GFLOP/s)": how the Apple tier was chosen. */
+function appleTierText(b: AppleTierBasis, l: Lang): string {
+  const evidence = [
+    b.threadsUsed && b.cpuThreads !== null ? t('energy.tier.threads', { n: String(b.cpuThreads) }, l) : t('energy.tier.threadsUnusable', undefined, l),
+    b.peakUsed && b.peakGflops !== null ? t('energy.tier.peak', { gflops: String(Math.round(b.peakGflops)) }, l) : t('energy.tier.peakUnusable', undefined, l),
+    ...(b.batteryUsed ? [t('energy.tier.battery', undefined, l)] : []),
+  ].join(', ');
+  return b.chosen !== null
+    ? t('energy.tier.chosen', { tier: appleTierName(b.chosen), evidence }, l)
+    : t('energy.tier.widened', { tiers: b.candidates.map(appleTierName).join(' / '), evidence }, l);
 }
 
 /**
