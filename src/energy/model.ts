@@ -8,12 +8,18 @@
  *   CO2_op [g] = E_marg / 3.6e6 · CI                   (CI in gCO2e/kWh)
  *   CO2_emb[g] = kgCO2e·1000·t_wall / (L·3.156e7)      (÷ useRatio for the upper bound; separate line)
  *
- * with ΔP_gpu ~ Tri(profile), ΔP_host ~ Tri(1, 3, 8) W (0 when the profile already includes
+ * with t_busy and t_wall drawn by bootstrap (below), ΔP_gpu ~ Tri(profile), ΔP_host ~ Tri(1, 3, 8) W (0 when the profile already includes
  * the host), η ~ U(0.85, 0.92), CI ~ Tri(range.low, g, range.high), k_model ~ U(1 ± 0.15)
  * drawn per model (compute- vs memory-bound kernels draw different power), and
  * P_idle ~ Tri(idleRangeW.low, profile.idleW, idleRangeW.high): the recorded idleW is the mode
  * (the catalog's typical value), so the skewed idle ranges give a median a reader can recompute
  * from method.medianInputs.idleW.
+ *
+ * Timing noise: in each draw, each model's t_busy is its recorded median times a bootstrap factor,
+ * the median of n samples resampled with replacement from timing.samplesMs divided by the
+ * samples' own median; t_wall is scaled by the same factor (no wall samples are recorded, and wall
+ * and busy time come from the same runs). So every p5–p95 carries the timing uncertainty, the
+ * centre stays on the recorded medians, and constant samples give back the fixed-timing model.
  */
 import type { EnergySection, Range3, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
 import constants from '../../data/constants.json';
@@ -23,10 +29,10 @@ import { InvalidTimingError, MissingModelRoleError } from './errors.ts';
 import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
-import { mulberry32, range3, scale3, triangular, uniform, type Triangular } from './random.ts';
+import { bootstrapMedianFactor, mulberry32, range3, scale3, sortedSamples, triangular, uniform, type Triangular } from './random.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
-export const FORMULAS_VERSION = constants.version; // "energy-v2": idle power became triangular
+export const FORMULAS_VERSION = constants.version; // "energy-v3": busy and wall times bootstrapped from the samples
 const POWER_VERSION = profilesJson.version;
 const EMBODIED_VERSION = embodiedJson.version;
 export const DEFAULT_DRAWS = 5000;
@@ -62,6 +68,9 @@ export interface ModelTimingInput {
   timingSource: TimingSource;
 }
 
+/** A role's timings plus the ascending samples its bootstrap resamples (not part of the output). */
+interface TimedRole { input: ModelTimingInput; sorted: Float64Array }
+
 export interface RoleEnergy {
   /** Marginal energy per query, J (the figure used for comparisons). */
   joules: Range3;
@@ -80,6 +89,13 @@ export interface RoleEnergy {
    * it sits above pointJoules because the ΔP triangles are right-skewed.
    */
   joulesAtMedianInputs: number;
+  /**
+   * joulesAtMedianInputs × medianInputs.gPerKWh / 3.6e6. Not the Monte Carlo median of gCO2e:
+   * energy and grid intensity are drawn independently, and the median of a product of two
+   * skewed quantities is below the product of their medians. Within ~1 % for a known country
+   * (±10 %), but 2–10 % above gCO2e.p50 with the unknown-country range (30–900), the widest
+   * ΔP ranges giving the largest gap. The figure shown is always gCO2e.p50.
+   */
   gCO2eAtMedianInputs: number;
   /** E_attr at the input medians (adds medianInputs.idleW·t_wall/η); equals joulesAtMedianInputs without idle data. */
   attributionalJoulesAtMedianInputs: number;
@@ -110,6 +126,8 @@ export interface EnergyResult extends EnergySection {
     draws: number;
     seed: number;
     prng: 'mulberry32';
+    /** How t_busy and t_wall enter the draws: resampled medians of timing.samplesMs (see the header). */
+    timing: 'bootstrap-median';
     percentiles: 'linear interpolation of order statistics (p5, p50, p95)';
     assumptions: EnergyAssumptions;
     /** Medians of the input distributions: what a reader plugs into the formulas. */
@@ -134,6 +152,13 @@ export function modelTimings(doc: ResultDocument, role: Role): ModelTimingInput 
   const wall = w.timing.wallMedianMs ?? w.timing.medianMs;
   const tWallMs = positiveMs(w.id, 'timing.wallMedianMs', wall);
   return { role, workloadId: w.id, tBusyMs, tWallMs, timingSource: w.timing.source };
+}
+
+/** A role's timings and its sorted valid samples (the recorded median alone when none are valid). */
+function timedRole(doc: ResultDocument, role: Role): TimedRole {
+  const input = modelTimings(doc, role);
+  const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  return { input, sorted: sortedSamples(w?.timing.samplesMs ?? [], input.tBusyMs) };
 }
 
 /**
@@ -164,8 +189,10 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
   const draws = validatedDraws(opts.draws);
   const seed = (opts.seed ?? DEFAULT_SEED) >>> 0;
   const a = ctx.assumptions ?? DEFAULT_ASSUMPTIONS;
-  const gen = modelTimings(doc, 'general');
-  const spec = modelTimings(doc, 'specialized');
+  const genT = timedRole(doc, 'general');
+  const specT = timedRole(doc, 'specialized');
+  const gen = genT.input;
+  const spec = specT.input;
   const p = ctx.profile;
   const host: Triangular = p.hostIncluded ? { low: 0, typ: 0, high: 0 } : a.hostW;
   const idle = idleDistribution(p);
@@ -191,11 +218,18 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     const pIdle = idle ? triangular(rand(), idle) : 0;
     const kGen = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
     const kSpec = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
+    // Then n uniforms per model (general first): the bootstrap resample of its timing samples.
+    const fGen = bootstrapMedianFactor(genT.sorted, rand);
+    const fSpec = bootstrapMedianFactor(specT.sorted, rand);
+    const busyGen = s(gen.tBusyMs) * fGen;
+    const wallGen = s(gen.tWallMs) * fGen;
+    const busySpec = s(spec.tBusyMs) * fSpec;
+    const wallSpec = s(spec.tWallMs) * fSpec;
 
-    const eGen = (dP * kGen * s(gen.tBusyMs) + dHost * s(gen.tWallMs)) / eta;
-    const eSpec = (dP * kSpec * s(spec.tBusyMs) + dHost * s(spec.tWallMs)) / eta;
-    const attGen = eGen + (pIdle * s(gen.tWallMs)) / eta;
-    const attSpec = eSpec + (pIdle * s(spec.tWallMs)) / eta;
+    const eGen = (dP * kGen * busyGen + dHost * wallGen) / eta;
+    const eSpec = (dP * kSpec * busySpec + dHost * wallSpec) / eta;
+    const attGen = eGen + (pIdle * wallGen) / eta;
+    const attSpec = eSpec + (pIdle * wallSpec) / eta;
     out.genJ[i] = eGen;
     out.specJ[i] = eSpec;
     out.genAttJ[i] = attGen;
@@ -261,6 +295,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
       draws,
       seed,
       prng: 'mulberry32',
+      timing: 'bootstrap-median',
       percentiles: 'linear interpolation of order statistics (p5, p50, p95)',
       assumptions: { ...a, hostW: { ...host } },
       medianInputs,

@@ -103,7 +103,7 @@ describe('computeEnergy with degenerate distributions (hand-computed)', () => {
     expect(e.perQuery.general.pointJoules).toBeCloseTo(1.75, 12);
   });
   test('records method, seed, draws, inputs and the profile/grid used', () => {
-    expect(e.method).toMatchObject({ formulasVersion: 'energy-v2', draws: 50, seed: 1, prng: 'mulberry32' });
+    expect(e.method).toMatchObject({ formulasVersion: 'energy-v3', draws: 50, seed: 1, prng: 'mulberry32' });
     expect(e.perQuery.general.inputs).toEqual({ role: 'general', workloadId: 'general-model', tBusyMs: 100, tWallMs: 200, timingSource: 'gpu-timestamp' });
     expect(e.profile).toMatchObject({ id: 'test-fixed', source: 'catalog', idleW: 5, deltaW: { low: 10, typ: 10, high: 10 } });
     expect(e.grid).toMatchObject({ country: 'TST', gPerKWh: 500, year: 2024, source: 'test' });
@@ -324,7 +324,7 @@ describe('computeWorkloadEnergy (one workload, e.g. a user ONNX model)', () => {
       busyFrom: 'gpu-timestamp',
       profileId: 'test-fixed',
       grid: { country: 'TST', gPerKWh: 500 },
-      method: { formulasVersion: 'energy-v2', draws: 50, seed: 1 },
+      method: { formulasVersion: 'energy-v3', draws: 50, seed: 1 },
       estimate: true,
     });
   });

@@ -65,11 +65,20 @@ describe('countQuery: bert-tiny, 16 tokens (hand count)', () => {
     const h = countQuery({ ...bertTiny16, model: { ...BERT_TINY, dtype: 'f16' } });
     expect(h.flops).toBe(q.flops);
     const d = 128, ffn = 512, T = 16, layers = 2, labels = 2;
-    // Weight elements read per query: token + position rows, per layer q/k/v/o + FFN (with
-    // biases), and the classifier head.
+    // Weight elements read per query in f16: token rows (the position table stays f32), per
+    // layer q/k/v/o + FFN (with biases), and the classifier head.
     const perLayer = 4 * (d * d + d) + (d * ffn + ffn) + (ffn * d + d);
-    const weights = 2 * T * d + layers * perLayer + (d * d + d + d * labels + labels);
+    const weights = T * d + layers * perLayer + (d * d + d + d * labels + labels);
     expect(q.bytes - h.bytes).toBe(2 * weights);
+  });
+  test('embedding bytes: token rows in the weight dtype, the position table f32 in every dtype', () => {
+    const h = countQuery({ ...bertTiny16, model: { ...BERT_TINY, dtype: 'f16' } });
+    const emb = (c: typeof q) => c.kernels.find((k) => k.name === 'embedding')?.bytes;
+    // ids 16·4 = 64; token rows 16·128·4 = 8,192; position rows 16·128·4 = 8,192; out 16·128·4 = 8,192.
+    expect(emb(q)).toBe(64 + 8_192 + 8_192 + 8_192);
+    // f16 halves only the token rows: 64 + 4,096 + 8,192 + 8,192 = 20,544 (was 16,448 with
+    // the position table counted at 2 bytes).
+    expect(emb(h)).toBe(20_544);
   });
 });
 

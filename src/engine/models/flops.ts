@@ -94,8 +94,9 @@ export function bytesPerElement(dtype: Dtype): number {
 const ID_BYTES = 4;
 
 /**
- * Activations, norm parameters and the KV cache stay f32 in every dtype: 'f16' stores only the
- * weight matrices and embedding tables in half precision (what the GPU runners do).
+ * Activations, norm parameters, the learned position table and the KV cache stay f32 in every
+ * dtype: 'f16' stores only the weight matrices and token-embedding tables in half precision
+ * (what the GPU runners do, see model-runner.ts).
  */
 const ACT_BYTES = 4;
 
@@ -164,9 +165,10 @@ function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
   const kv = c.kvHeads * c.headDim;
   const E = ELEMENTWISE_FLOPS;
 
-  // Token rows + position rows gathered and added.
-  // Token and position rows are weights; the summed row written is an activation.
-  t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * 2 * T * d + ACT_BYTES * T * d);
+  // Token rows + position rows gathered and added. Token rows are weights in the model's dtype;
+  // the learned position table stays f32 in every dtype (the runner keeps it f32 because the
+  // gather adds it in f32); the summed row written is an activation.
+  t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * T * d + ACT_BYTES * T * d + ACT_BYTES * T * d);
   t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
   for (let l = 0; l < c.layers; l++) {
     t.matmul_(T, d, q, true);

@@ -154,7 +154,7 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
       {energy ? (
         <div class="grid-2">
           <Equivalences e={energy} />
-          <Literature e={energy} />
+          {doc.suite.preset === LITERATURE.replica.preset ? <Literature e={energy} /> : null}
           <WhatIf e={energy} />
           <Budget e={energy} />
         </div>
@@ -270,14 +270,46 @@ function Equivalences({ e }: { e: EnergySection }) {
   );
 }
 
+/**
+ * The study's figures beside this lab's: shown for the paper preset only, the one whose two
+ * architectures are those of the study's models. Each quoted pair stands on its own (two pairs
+ * are no range over all pairs); a pair whose models are not transcribed says so.
+ */
 function Literature({ e }: { e: EnergySection }) {
   const p = LITERATURE.powerHungryProcessing;
+  const r = LITERATURE.replica;
+  // Three significant digits: 67 and 494 million.
+  const millions = (n: number) => fmt(n / 1e6, 2);
   return (
-    <section class="card energy-literature" aria-labelledby="energy-lit-h">
+    <section class="card energy-literature" aria-labelledby="energy-lit-h" data-testid="energy-literature">
       <h3 id="energy-lit-h">{t('energy.lit.title')}</h3>
-      <p>{t('energy.lit.body', { mean: fmt(p.meanRatio, 1), low: fmt(p.pairRatioRange.low, 1), high: fmt(p.pairRatioRange.high, 1) })}</p>
+      <p>{t('energy.lit.body', { mean: fmt(p.meanRatio, 1) })}</p>
+      <p>{t('energy.lit.pairsIntro')}</p>
+      <ul>
+        {p.pairs.map((pair, i) => (
+          <li key={i} data-testid="energy-lit-pair">
+            {t('energy.lit.pair', {
+              ratio: fmt(pair.ratio, 1),
+              models:
+                pair.general !== null && pair.specialized !== null
+                  ? t('energy.lit.pairModels', { general: pair.general, specialized: pair.specialized })
+                  : t('energy.lit.pairUnknown'),
+            })}
+          </li>
+        ))}
+      </ul>
       <p>
-        <strong>{t('energy.lit.yours', { ratio: fmt(e.ratio.p50, 1), low: fmt(e.ratio.p5, 1), high: fmt(e.ratio.p95, 1) })}</strong>
+        <strong>
+          {t('energy.lit.yours', {
+            general: r.general.name,
+            generalParams: millions(r.general.parameters),
+            specialized: r.specialized.name,
+            specializedParams: millions(r.specialized.parameters),
+            ratio: fmt(e.ratio.p50, 1),
+            low: fmt(e.ratio.p5, 1),
+            high: fmt(e.ratio.p95, 1),
+          })}
+        </strong>
       </p>
       <p class="small muted">{t('energy.lit.note')}</p>
       <p class="small">

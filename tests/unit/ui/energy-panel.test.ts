@@ -49,6 +49,37 @@ describe('EnergyPanel', () => {
     expect(root.querySelector('[aria-busy="true"]')).toBeNull();
   });
 
+  test('the literature card is shown for the paper preset only, each quoted pair on its own', async () => {
+    const compute = vi.fn(async (d: ResultDocument, ctx: EnergyContext) => computeEnergy(d, ctx, { draws: 200, seed: 7 }));
+    for (const preset of ['ci', 'quick'] as const) {
+      const doc = sampleResult();
+      doc.suite = { ...doc.suite, preset };
+      await act(() => render(h(EnergyPanel, { doc, compute }), root));
+      await until(() => root.querySelector('[data-testid="energy-headline"]') !== null);
+      expect(root.querySelector('[data-testid="energy-literature"]')).toBeNull();
+      await act(() => render(null, root));
+    }
+    const doc = sampleResult();
+    doc.suite = { ...doc.suite, preset: 'paper' };
+    await act(() => render(h(EnergyPanel, { doc, compute }), root));
+    await until(() => root.querySelector('[data-testid="energy-literature"]') !== null);
+    const card = root.querySelector('[data-testid="energy-literature"]')?.textContent ?? '';
+    // Two pairs, quoted separately (never "15–36×"), their models said to be untranscribed.
+    const pairs = [...root.querySelectorAll('[data-testid="energy-lit-pair"]')].map((li) => li.textContent);
+    expect(pairs).toEqual([
+      t('energy.lit.pair', { ratio: '15', models: t('energy.lit.pairUnknown') }),
+      t('energy.lit.pair', { ratio: '36', models: t('energy.lit.pairUnknown') }),
+    ]);
+    expect(card).not.toMatch(/15\s*[–-]\s*36/);
+    // The study's set-up and both models of this lab, with their sizes.
+    expect(card).toContain('whole-node energy');
+    expect(card).toContain('A100');
+    expect(card).toContain('real, trained weights');
+    expect(card).toContain('DistilBERT-base (SST-2 classifier head) (67 million parameters)');
+    expect(card).toContain('Qwen2.5-0.5B-Instruct (494 million parameters)');
+    expect(card).not.toContain('synthetic-weight replica');
+  });
+
   test('a failed estimate is shown as such, with its message, and nothing is reported upward', async () => {
     const onEnergy = vi.fn();
     const compute = vi.fn(() => Promise.reject(Object.assign(new Error('draws exhausted'), { name: 'InvalidTimingError' })));
