@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { type GpuTimer, measure, RunControl, type BatchTime } from '../../src/engine/timing.ts';
 import { TabHiddenError } from '../../src/engine/errors.ts';
 import type { Dispatch } from '../../src/engine/dispatch.ts';
+import { parseResult } from '../../src/shared/schema.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
 
 /**
  * A timer whose batches take `unitMs` per unit on the GPU (or report no GPU time) and 1.25× on the
@@ -162,5 +164,21 @@ describe('measure', () => {
     expect(rec.source).toBe('wall-clock');
     expect(rec.medianMs).toBeCloseTo(2.5, 9);
     expect(rec.flags).toEqual([]);
+  });
+});
+
+describe('timing record fields on upload', () => {
+  test('preheatMs, targetBatchMs and wallBaselineMs survive the schema, and stay bounded', async () => {
+    const rec = await measure(fakeTimer({ source: 'wall-clock', unitMs: 3, latencyMs: 0.4 }), [], { warmup: 0, samples: 6, preheatMs: 200 });
+    const doc = sampleResult();
+    const w0 = doc.workloads[0]!;
+    const parsed = parseResult({ ...doc, workloads: [{ ...w0, timing: rec }, ...doc.workloads.slice(1)] });
+    expect(parsed.ok).toBe(true);
+    const timing = parsed.ok ? parsed.value.workloads[0]!.timing : null;
+    expect(timing?.preheatMs).toBe(rec.preheatMs);
+    expect(timing?.targetBatchMs).toBe(50);
+    expect(timing?.wallBaselineMs).toBeCloseTo(0.4, 12);
+    const bad = parseResult({ ...doc, workloads: [{ ...w0, timing: { ...rec, wallBaselineMs: -1 } }, ...doc.workloads.slice(1)] });
+    expect(bad.ok).toBe(false);
   });
 });
