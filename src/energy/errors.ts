@@ -2,7 +2,7 @@
  * Errors of the energy area. They may cross the worker boundary (Comlink keeps name and
  * message), so each is a named subclass the UI can switch on.
  */
-import type { Role } from '../shared/result.ts';
+import type { Role, TimingSource } from '../shared/result.ts';
 
 /** The result document has no `kind: "model"` workload for a role the comparison needs. */
 export class MissingModelRoleError extends Error {
@@ -17,6 +17,21 @@ export class InvalidTimingError extends Error {
   override name = 'InvalidTimingError';
   constructor(readonly workloadId: string, readonly field: string, readonly value: unknown) {
     super(`Workload "${workloadId}": ${field} = ${String(value)} is not a positive finite number of milliseconds.`);
+  }
+}
+
+/**
+ * The two models were timed on different clocks (one with GPU timestamps, the other on the wall
+ * clock, which also counts submission latency): their busy times are not comparable, so no
+ * ratio is computed from them.
+ */
+export class MixedTimingSourcesError extends Error {
+  override name = 'MixedTimingSourcesError';
+  constructor(readonly sources: Readonly<Record<Role, TimingSource>>) {
+    super(
+      `The general model was timed with ${sources.general} and the specialized model with ${sources.specialized}: ` +
+        'busy times from different clocks are not comparable, so no energy ratio is computed. Run again to time both on one source.',
+    );
   }
 }
 

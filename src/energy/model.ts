@@ -25,7 +25,7 @@ import type { EnergySection, Range3, ResultDocument, Role, TimingSource, Workloa
 import constants from '../../data/constants.json';
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
-import { InvalidTimingError, MissingModelRoleError } from './errors.ts';
+import { InvalidTimingError, MissingModelRoleError, MixedTimingSourcesError } from './errors.ts';
 import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
@@ -183,7 +183,8 @@ function validatedDraws(n: number | undefined): number {
 
 /**
  * Energy and carbon per query for both models, with p5/p50/p95 from `draws` Monte Carlo draws
- * seeded by `seed`. Throws MissingModelRoleError when a role is absent.
+ * seeded by `seed`. Throws MissingModelRoleError when a role is absent, MixedTimingSourcesError
+ * when the two models were timed on different sources.
  */
 export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { draws?: number; seed?: number } = {}): EnergyResult {
   const draws = validatedDraws(opts.draws);
@@ -193,6 +194,8 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
   const specT = timedRole(doc, 'specialized');
   const gen = genT.input;
   const spec = specT.input;
+  // A ratio of busy times read on different clocks compares the clocks, not the models.
+  if (gen.timingSource !== spec.timingSource) throw new MixedTimingSourcesError({ general: gen.timingSource, specialized: spec.timingSource });
   const p = ctx.profile;
   const host: Triangular = p.hostIncluded ? { low: 0, typ: 0, high: 0 } : a.hostW;
   const idle = idleDistribution(p);

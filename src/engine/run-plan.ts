@@ -28,7 +28,12 @@ export interface MeasurementPlan {
   samples: number;
   /** Timed samples (queries) per model workload. */
   modelSamples: number;
+  /** Shortest batch with GPU timestamps (ms). */
   minBatchMs: number;
+  /** Shortest batch on the wall clock (ms). */
+  minWallBatchMs: number;
+  /** Time each model runs before its samples (ms). */
+  modelPreheatMs: number;
   /** Per-kernel breakdown passes (one pass per dispatch, timestamps around each). */
   profileRuns: number;
   preferF16: boolean;
@@ -138,6 +143,11 @@ interface RunContext {
   readonly total: number;
   /** Index of the next workload to start (micro first, then models). */
   index: number;
+  /**
+   * Set once a model fell back to the wall clock: the models of a comparison share one timing
+   * source, so the others are timed on the wall clock too.
+   */
+  wallOnly: boolean;
 }
 
 /** Acquire phase: a device with the plan's features and binding limits, and the timer on it. */
@@ -162,8 +172,11 @@ function pause(ctx: RunContext): void {
   ctx.onProgress({ type: 'paused', reason: 'tab-hidden' });
 }
 
+/** Adds a finished workload, or replaces the earlier record of the same id (a model re-timed). */
 function record(ctx: RunContext, w: Workload): void {
-  ctx.workloads.push(w);
+  const at = ctx.workloads.findIndex((x) => x.id === w.id);
+  if (at >= 0) ctx.workloads[at] = w;
+  else ctx.workloads.push(w);
   ctx.onProgress({ type: 'workload-done', id: w.id, workload: w });
 }
 
@@ -182,6 +195,7 @@ async function runMicroWorkload(ctx: RunContext, spec: MicroSpec): Promise<void>
         warmup: plan.warmup,
         samples: plan.samples,
         minBatchMs: plan.minBatchMs,
+        minWallBatchMs: plan.minWallBatchMs,
         control,
         onPause: () => pause(ctx),
         onSample: (ms, sample, samples) => onProgress({ type: 'sample', id: spec.id, sample, samples, ms }),
@@ -216,7 +230,10 @@ async function walkThrough(ctx: RunContext, spec: ModelWorkloadSpec, runner: Mod
   }
 }
 
-/** Measure phase of a model: whole queries, batched, the walkthrough counted as one warm-up. */
+/**
+ * Measure phase of a model: whole queries, batched, after a preheat; the walkthrough counted as
+ * one warm-up. A model that falls back to the wall clock makes the later ones use it too.
+ */
 async function measureModel(ctx: RunContext, spec: ModelWorkloadSpec, runner: ModelRunner): Promise<TimingRecord> {
   const { plan, control, onProgress } = ctx;
   onProgress({ type: 'phase', id: spec.id, phase: 'measure' });
@@ -226,13 +243,18 @@ async function measureModel(ctx: RunContext, spec: ModelWorkloadSpec, runner: Mo
       warmup: Math.max(0, plan.warmup - 1),
       samples: plan.modelSamples,
       minBatchMs: plan.minBatchMs,
-      maxBatch: 64,
+      minWallBatchMs: plan.minWallBatchMs,
+      preheatMs: plan.modelPreheatMs,
+      wallOnly: ctx.wallOnly,
+      // Short queries on a fast GPU need long batches to reach 50 ms on the wall clock.
+      maxBatch: 256,
       control,
       onPause: () => pause(ctx),
       onSample: (ms, sample, samples) => onProgress({ type: 'sample', id: spec.id, sample, samples, ms }),
     }),
   );
   timing.warmup += 1; // the walkthrough
+  if (timing.source === 'wall-clock' && ctx.timer.source === 'gpu-timestamp') ctx.wallOnly = true;
   return timing;
 }
 
@@ -270,16 +292,33 @@ async function profileModel(ctx: RunContext, spec: ModelWorkloadSpec, runner: Mo
   return out;
 }
 
+/**
+ * The energy ratio compares the models' busy times, which is only meaningful on one timing
+ * source. When a later model fell back to the wall clock, every model timed with GPU timestamps
+ * is timed again on the wall clock (rebuilt: runners are released after each model).
+ */
+async function oneTimingSource(ctx: RunContext): Promise<void> {
+  const models = ctx.workloads.filter((w) => w.kind === 'model');
+  if (!models.some((w) => w.timing.source === 'wall-clock')) return;
+  ctx.wallOnly = true;
+  const base = ctx.plan.micro.length;
+  for (const [i, spec] of ctx.plan.models.entries()) {
+    const w = models.find((x) => x.id === spec.id);
+    if (w?.timing.source === 'gpu-timestamp') await runModelWorkload(ctx, spec, base + i, true);
+  }
+}
+
 /** Model phase, one role: build (weights synthesized on the device), walkthrough, measure, profile. */
-async function runModelWorkload(ctx: RunContext, spec: ModelWorkloadSpec): Promise<void> {
+async function runModelWorkload(ctx: RunContext, spec: ModelWorkloadSpec, index: number, retimed = false): Promise<void> {
   const { plan, control, onProgress, device } = ctx;
   control.throwIfCancelled();
-  onProgress({ type: 'workload-start', index: ctx.index++, total: ctx.total, id: spec.id, kind: 'model', role: spec.role });
+  onProgress({ type: 'workload-start', index, total: ctx.total, id: spec.id, kind: 'model', role: spec.role });
   onProgress({ type: 'phase', id: spec.id, phase: 'build' });
   const runner = await lostOr(ctx, scoped(device, spec.model.name, () => createModelRunner(device, spec, { seed: spec.seed, preferF16: plan.preferF16 })));
   try {
     await walkThrough(ctx, spec, runner);
     const timing = await measureModel(ctx, spec, runner);
+    if (retimed) timing.flags = [...(timing.flags ?? []), 'retimed-wall-clock'];
     // Count and record what actually ran: the runner may fall back from f16 to f32.
     const ran = specWithDtype(spec, runner.dtype);
     const counted = countQuery(ran);
@@ -328,11 +367,13 @@ export async function runPlan(
     workloads: [],
     total: plan.micro.length + plan.models.length,
     index: 0,
+    wallOnly: false,
   };
   onProgress({ type: 'device', adapter: summary, timing: timer.source });
   try {
     for (const spec of plan.micro) await runMicroWorkload(ctx, spec);
-    for (const spec of plan.models) await runModelWorkload(ctx, spec);
+    for (const spec of plan.models) await runModelWorkload(ctx, spec, ctx.index++);
+    await oneTimingSource(ctx);
     return { adapter: summary, timing: timer.source, workloads: ctx.workloads, flags: [...ctx.flags] };
   } catch (e) {
     throw failure(acquired, e);

@@ -2,23 +2,31 @@
  * Trustworthy timing. GPU timestamps at the start and end of one compute pass that replays a
  * dispatch list `batch` times (Chrome rounds timestamps to 100 µs, so batches last ≥ minBatchMs
  * and the per-unit time is the batch time divided by `batch`); wall clock from submit to
- * onSubmittedWorkDone beside it, and instead of it when timestamps are missing. Warm-up runs are
- * excluded and counted; negative, zero or non-finite deltas are dropped and counted.
+ * onSubmittedWorkDone beside it, and instead of it when timestamps are missing or fail their
+ * checks. Warm-up runs are excluded and counted; negative, zero or non-finite deltas are dropped
+ * and counted; the preheat, the batch target and the wall-clock baseline are recorded.
  */
 import type { TimingRecord, TimingSource } from '../shared/result.ts';
 import { type Dispatch, encodeDispatches } from './dispatch.ts';
 import { RunCancelledError, TabHiddenError } from './errors.ts';
+import { cleanDeltas, summarize, timingRecord } from './stats.ts';
 
 export class InvalidMeasurementError extends Error {
   override name = 'InvalidMeasurementError';
 }
-import { cleanDeltas, summarize, timingRecord } from './stats.ts';
 
 /**
  * A batch this long keeps the error of Chrome's timestamp quantization (0.1 ms without
- * developer flags) under 5 % (0.1 ms / 2 ms).
+ * developer flags) at or under 1 % (0.1 ms / 10 ms).
  */
-export const MIN_BATCH_MS = 2;
+export const MIN_BATCH_MS = 10;
+
+/**
+ * Without timestamps a sample is submit → onSubmittedWorkDone, which includes a fixed latency.
+ * The median latency of an empty submission is subtracted; what it misses (its jitter) is spread
+ * over a batch this long, so it stays small for short and long workloads alike.
+ */
+export const MIN_WALL_BATCH_MS = 50;
 
 export interface BatchTime {
   /** GPU time of the whole batch, null when timestamps are unavailable or the delta was invalid. */
@@ -115,6 +123,18 @@ export class GpuTimer {
   }
 
   /**
+   * Wall time of an empty submission, measured exactly like a batch (submit → onSubmittedWorkDone):
+   * the fixed latency that every wall-clock sample carries besides the work itself.
+   */
+  async emptySubmit(): Promise<number> {
+    const enc = this.device.createCommandEncoder({ label: 'Timer.empty' });
+    const t0 = performance.now();
+    this.device.queue.submit([enc.finish()]);
+    await this.guard(this.device.queue.onSubmittedWorkDone());
+    return performance.now() - t0;
+  }
+
+  /**
    * One pass per dispatch, each with its own timestamps: the per-kernel breakdown. Individual
    * kernels are often shorter than the 100 µs quantum, so callers aggregate over many dispatches
    * and samples. Returns null without timestamps.
@@ -159,37 +179,47 @@ export class GpuTimer {
 export interface MeasureOptions {
   warmup: number;
   samples: number;
+  /** Shortest batch when GPU timestamps are used (ms): 100 µs rounding is then ≤ 0.1 / minBatchMs. */
   minBatchMs?: number;
+  /** Shortest batch on the wall clock (ms): the fixed submit→done latency left after the baseline is subtracted stays small. */
+  minWallBatchMs?: number;
+  /** Time the workload runs before sampling (ms), so clocks and temperatures settle. */
+  preheatMs?: number;
   maxBatch?: number;
+  /** Time on the wall clock even when timestamps exist (both models of a comparison share one source). */
+  wallOnly?: boolean;
   control?: RunControl;
   onSample?: (sampleMs: number, index: number, total: number) => void;
   onPause?: () => void;
 }
 
-/**
- * Measures the per-unit time of a dispatch list. A unit is one replay of the list (one dispatch
- * for micro kernels, one query for models).
- */
-export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: MeasureOptions): Promise<TimingRecord> {
-  const control = opts.control ?? new RunControl();
-  const minBatchMs = opts.minBatchMs ?? MIN_BATCH_MS;
-  const maxBatch = opts.maxBatch ?? 4096;
-  for (let i = 0; i < opts.warmup; i++) {
-    await control.whenVisible(opts.onPause);
-    await timer.run(list, 1);
-  }
-  // Calibrate the batch so one sample lasts ≥ minBatchMs (twice, since the first may include
-  // lazy work). Both probes are warm-up runs too, and are counted as such.
-  await control.whenVisible(opts.onPause);
-  await timer.run(list, 1);
-  const probe = await timer.run(list, 1);
-  const warmupRuns = opts.warmup + 2;
-  const unitMs = probe.gpuMs ?? probe.wallMs;
-  const batch = Math.max(1, Math.min(maxBatch, Math.ceil((minBatchMs * 1.5) / Math.max(unitMs, 1e-4))));
+/** Batches are sized for this multiple of their target, so a slightly faster sample still meets it. */
+const BATCH_MARGIN = 1.5;
+/** Empty submissions whose median is the wall-clock baseline (the first is discarded as lazy setup). */
+const BASELINE_RUNS = 7;
+/** Chrome's timestamp quantum without developer flags (ms). */
+const TIMESTAMP_QUANTUM_MS = 0.1;
+/** At most this many preheat batches, so a timer that reports no time cannot loop forever. */
+const PREHEAT_BATCH_CAP = 10_000;
 
-  const gpu: number[] = [];
-  const wall: number[] = [];
-  const flags = new Set<string>();
+function median(xs: readonly number[]): number {
+  const kept = xs.filter(Number.isFinite);
+  return kept.length ? summarize(kept).median : Number.NaN;
+}
+
+function batchFor(unitMs: number, targetMs: number, maxBatch: number): number {
+  return Math.max(1, Math.min(maxBatch, Math.ceil((targetMs * BATCH_MARGIN) / Math.max(unitMs, 1e-4))));
+}
+
+/** Raw per-batch times of one sampling pass (before division by the batch and baseline subtraction). */
+interface Pass {
+  gpuBatchMs: number[];
+  wallBatchMs: number[];
+}
+
+async function samplePass(timer: GpuTimer, list: readonly Dispatch[], batch: number, opts: MeasureOptions, control: RunControl, flags: Set<string>, show: (t: BatchTime) => number): Promise<Pass> {
+  const gpuBatchMs: number[] = [];
+  const wallBatchMs: number[] = [];
   let hiddenDropped = 0;
   for (let s = 0; s < opts.samples; s++) {
     await control.whenVisible(() => {
@@ -208,32 +238,102 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
       }
       continue;
     }
-    gpu.push(t.gpuMs === null ? Number.NaN : t.gpuMs / batch);
-    wall.push(t.wallMs / batch);
-    const shown = timer.source === 'gpu-timestamp' ? gpu[gpu.length - 1]! : wall[wall.length - 1]!;
-    opts.onSample?.(shown, s, opts.samples);
+    gpuBatchMs.push(t.gpuMs ?? Number.NaN);
+    wallBatchMs.push(t.wallMs);
+    opts.onSample?.(show(t) / batch, s, opts.samples);
   }
+  return { gpuBatchMs, wallBatchMs };
+}
 
-  // Timestamps can come back unusable (driver quirks, counter resets): then the wall clock we
-  // took beside them is the measurement, and the record says so.
-  let source: TimingSource = timer.source;
-  let { kept, dropped } = cleanDeltas(source === 'gpu-timestamp' ? gpu : wall);
-  if (source === 'gpu-timestamp' && kept.length < 2) {
-    const fromWall = cleanDeltas(wall);
-    if (fromWall.kept.length >= 2) {
+/**
+ * Runs the workload for at least `preheatMs` (GPU clocks ramp up and temperatures settle before
+ * the first sample). Returns the time spent and the last batch, from which the batch is re-sized.
+ */
+async function preheat(timer: GpuTimer, list: readonly Dispatch[], batch: number, preheatMs: number, control: RunControl, onPause?: () => void): Promise<{ spentMs: number; last: BatchTime | null }> {
+  const start = performance.now();
+  let summed = 0;
+  let last: BatchTime | null = null;
+  for (let i = 0; i < PREHEAT_BATCH_CAP && Math.max(summed, performance.now() - start) < preheatMs; i++) {
+    await control.whenVisible(onPause);
+    last = await timer.run(list, batch);
+    summed += last.wallMs;
+  }
+  return { spentMs: last === null ? 0 : Math.max(summed, performance.now() - start), last };
+}
+
+/** Median wall time of an empty submission (submit → onSubmittedWorkDone), measured like a batch. */
+async function wallBaseline(timer: GpuTimer): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < BASELINE_RUNS; i++) runs.push(await timer.emptySubmit());
+  return median(runs.slice(1));
+}
+
+/**
+ * Measures the per-unit time of a dispatch list. A unit is one replay of the list (one dispatch
+ * for micro kernels, one query for models).
+ *
+ * Warm-up, two calibration probes, preheat, re-sizing, an empty-submit baseline, then the timed
+ * samples. GPU timestamps are the measurement when they exist and pass two checks: enough valid
+ * deltas, and busy time no longer than the wall time around it (a busy time above it is
+ * physically impossible, so the counters are wrong). Otherwise the workload is sampled again on
+ * the wall clock, with batches long enough for that clock, and the record says why.
+ */
+export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: MeasureOptions): Promise<TimingRecord> {
+  const control = opts.control ?? new RunControl();
+  const minBatchMs = opts.minBatchMs ?? MIN_BATCH_MS;
+  const minWallBatchMs = Math.max(minBatchMs, opts.minWallBatchMs ?? MIN_WALL_BATCH_MS);
+  const maxBatch = opts.maxBatch ?? 4096;
+  const flags = new Set<string>();
+  for (let i = 0; i < opts.warmup; i++) {
+    await control.whenVisible(opts.onPause);
+    await timer.run(list, 1);
+  }
+  // Calibrate the batch (twice, since the first run may include lazy work). Both probes are
+  // warm-up runs too, and are counted as such.
+  await control.whenVisible(opts.onPause);
+  await timer.run(list, 1);
+  const probe = await timer.run(list, 1);
+  const warmupRuns = opts.warmup + 2;
+  let source: TimingSource = opts.wallOnly ? 'wall-clock' : timer.source;
+  const targetFor = (s: TimingSource): number => (s === 'gpu-timestamp' ? minBatchMs : minWallBatchMs);
+  const unitOf = (t: BatchTime, b: number): number => (source === 'gpu-timestamp' ? (t.gpuMs ?? t.wallMs) : t.wallMs) / b;
+  let batch = batchFor(unitOf(probe, 1), targetFor(source), maxBatch);
+
+  const heat = await preheat(timer, list, batch, opts.preheatMs ?? 0, control, opts.onPause);
+  // Clocks may have risen while preheating: size the batch again from the last preheat run.
+  if (heat.last) batch = batchFor(unitOf(heat.last, batch), targetFor(source), maxBatch);
+  let baselineMs = await wallBaseline(timer);
+
+  const show = (t: BatchTime): number => (source === 'gpu-timestamp' ? (t.gpuMs ?? Number.NaN) : t.wallMs - baselineMs);
+  let pass = await samplePass(timer, list, batch, opts, control, flags, show);
+
+  if (source === 'gpu-timestamp') {
+    const valid = cleanDeltas(pass.gpuBatchMs).kept.length;
+    // GPU busy time cannot exceed the submit → done wall time around it (one quantum of slack).
+    const busyExceedsWall = median(pass.gpuBatchMs) > median(pass.wallBatchMs) * 1.01 + TIMESTAMP_QUANTUM_MS;
+    const reason = valid < 2 ? 'timestamps-invalid' : busyExceedsWall ? 'busy-exceeds-wall' : null;
+    if (reason !== null) {
+      // Timestamps can come back unusable (driver quirks, counter resets): time the workload
+      // again on the wall clock, in batches sized for it, and say so.
+      flags.add(reason);
       source = 'wall-clock';
-      flags.add('timestamps-invalid');
-      ({ kept, dropped } = { kept: fromWall.kept, dropped: gpu.length - fromWall.kept.length });
+      batch = batchFor(median(pass.wallBatchMs.map((w) => w - baselineMs)) / batch, minWallBatchMs, maxBatch);
+      baselineMs = await wallBaseline(timer);
+      pass = await samplePass(timer, list, batch, opts, control, flags, show);
     }
   }
-  const primary = source === 'gpu-timestamp' ? gpu : wall;
+
+  const wallUnits = pass.wallBatchMs.map((w) => (w - baselineMs) / batch);
+  const primary = source === 'gpu-timestamp' ? pass.gpuBatchMs.map((g) => g / batch) : wallUnits;
+  const { kept, dropped } = cleanDeltas(primary);
   if (kept.length < 2) {
     throw new InvalidMeasurementError(
       `Only ${kept.length} of ${primary.length} timing samples were valid (the rest were negative, zero or non-finite): no measurement.`,
     );
   }
-  const wallKept = cleanDeltas(wall).kept;
-  // The quantization check needs the median, so it is added after the record is built.
+  const wallKept = cleanDeltas(wallUnits).kept;
+  const targetBatchMs = targetFor(source);
+  // The batch-length check needs the median, so it is added after the record is built.
   const record = timingRecord(kept, {
     source,
     warmup: warmupRuns,
@@ -242,6 +342,8 @@ export async function measure(timer: GpuTimer, list: readonly Dispatch[], opts: 
     wallMedianMs: wallKept.length ? summarize(wallKept).median : null,
     flags,
   });
-  if (source === 'gpu-timestamp' && batch * record.medianMs < minBatchMs) record.flags = [...(record.flags ?? []), 'below-quantization-target'];
-  return record;
+  if (batch * record.medianMs < targetBatchMs) {
+    record.flags = [...(record.flags ?? []), source === 'gpu-timestamp' ? 'below-quantization-target' : 'below-wall-batch-target'];
+  }
+  return { ...record, preheatMs: heat.spentMs, targetBatchMs, wallBaselineMs: baselineMs };
 }

@@ -5,6 +5,7 @@
  */
 import type { MicroSpec } from '../engine/micro.ts';
 import type { MeasurementPlan } from '../engine/run-plan.ts';
+import { MIN_BATCH_MS, MIN_WALL_BATCH_MS } from '../engine/timing.ts';
 import { resolveSuite, type SuiteNote } from '../engine/models/presets.ts';
 import type { PresetName } from '../shared/presets.ts';
 import { parseCustomParamsOrThrow } from './custom.ts';
@@ -71,10 +72,17 @@ export function buildPlan(opts: PlanOptions): { plan: MeasurementPlan; notes: Su
     micro: fitted,
     models: suite.workloads,
     warmup: light ? 1 : 2,
-    // Six samples at least: the 95 % CI of the median needs n ≥ 6 (order statistics).
+    // Six samples at least: the 95 % CI of the median needs n ≥ 6 (order statistics). Models
+    // get ten outside `ci`, so the interval behind every energy figure is not the widest pair.
     samples: light ? 6 : 10,
-    modelSamples: light ? 3 : 5,
-    minBatchMs: 2,
+    modelSamples: light ? 6 : 10,
+    // 10 ms keeps 100 µs timestamp rounding ≤ 1 %; 50 ms makes what the wall-clock baseline
+    // misses small for the encoder and the decoder alike.
+    minBatchMs: MIN_BATCH_MS,
+    minWallBatchMs: MIN_WALL_BATCH_MS,
+    // Each model runs this long before sampling so clocks and temperatures settle; `ci` runs on
+    // a software adapter with no clocks to settle and must stay fast.
+    modelPreheatMs: light ? 200 : 1000,
     profileRuns: light ? 1 : 2,
     preferF16: opts.preferF16 ?? false,
   });

@@ -30,6 +30,7 @@ export const ERROR_NAMES = [
   // The energy estimate computed in the worker (src/energy/errors.ts)
   'MissingModelRoleError',
   'InvalidTimingError',
+  'MixedTimingSourcesError',
   'UnknownProfileError',
   'InvalidEnergyInputError',
 ] as const;

@@ -52,8 +52,14 @@ export interface TimingRecord {
   dropped?: number;
   /** Wall-clock per unit, measured beside GPU time (submit → onSubmittedWorkDone). */
   wallMedianMs?: number | null;
-  /** Flags: high variability, tab hidden during the run, … */
+  /** Flags: high variability, tab hidden during the run, busy time above wall time, … */
   flags?: string[];
+  /** Time the workload ran before its first sample (ms), so clocks and temperatures settled. */
+  preheatMs?: number;
+  /** Shortest batch aimed at (ms): 10 with GPU timestamps (rounding ≤ 1 %), 50 on the wall clock. */
+  targetBatchMs?: number;
+  /** Median submit → onSubmittedWorkDone of an empty submission (ms), subtracted from every wall sample. */
+  wallBaselineMs?: number;
 }
 
 export interface KernelBreakdown {

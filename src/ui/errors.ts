@@ -26,6 +26,7 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   // The energy estimate failed; the measurement itself is kept.
   MissingModelRoleError: 'error.MissingModelRoleError',
   InvalidTimingError: 'error.InvalidTimingError',
+  MixedTimingSourcesError: 'error.MixedTimingSourcesError',
   UnknownProfileError: 'error.UnknownProfileError',
   InvalidEnergyInputError: 'error.InvalidEnergyInputError',
 };

@@ -37,6 +37,9 @@ describe('device microbenchmarks', () => {
           expect(rec.batch).toBeGreaterThanOrEqual(1);
           expect(rec.wallMedianMs).toBeGreaterThan(0);
           expect(samples).toHaveLength(4);
+          expect(rec.targetBatchMs).toBe(2);
+          expect(rec.wallBaselineMs).toBeGreaterThanOrEqual(0);
+          expect(rec.preheatMs).toBe(0);
         } finally {
           w.destroy();
         }
@@ -96,6 +99,30 @@ describe('device microbenchmarks', () => {
         w.destroy();
       }
     });
+  });
+
+  test('on the wall clock: batches aimed at ≥ 50 ms and an empty-submit baseline, recorded', async () => {
+    await withDevice(
+      async ({ device }) => {
+        const cache = new PipelineCache(device);
+        const w = await prepareMicro(device, cache, { id: 'copy', bytes: 1 << 16 });
+        const timer = new GpuTimer(device);
+        try {
+          const empty = await timer.emptySubmit();
+          expect(empty).toBeGreaterThanOrEqual(0);
+          const rec = await measure(timer, w.dispatches, { warmup: 0, samples: 6, wallOnly: true, preheatMs: 50 });
+          expect(rec.source).toBe('wall-clock');
+          expect(rec.targetBatchMs).toBe(50);
+          expect(rec.wallBaselineMs).toBeGreaterThanOrEqual(0);
+          expect(rec.preheatMs).toBeGreaterThanOrEqual(50);
+          expect(rec.batch! * rec.medianMs + rec.wallBaselineMs!).toBeGreaterThan(25);
+        } finally {
+          timer.destroy();
+          w.destroy();
+        }
+      },
+      { features: ['timestamp-query'] },
+    );
   });
 
   test('per-dispatch profile returns one reading per dispatch', async () => {

@@ -15,6 +15,17 @@ test('the ci plan runs end to end in the engine: micro ceilings, both models, ke
     expect(w.timing.samplesMs.length).toBeGreaterThanOrEqual(2);
     expect(w.timing.medianMs).toBeGreaterThan(0);
   }
+  // Model timings: enough samples for the median's 95 % CI, a preheat, one timing source for both.
+  const models = out.workloads.filter((w) => w.kind === 'model');
+  expect(new Set(models.map((w) => w.timing.source)).size).toBe(1);
+  for (const w of models) {
+    expect(w.timing.samplesMs.length + (w.timing.dropped ?? 0)).toBeGreaterThanOrEqual(6);
+    expect(w.timing.ciMedianMs).toBeDefined();
+    expect(w.timing.preheatMs).toBeGreaterThanOrEqual(plan.modelPreheatMs);
+    expect(w.timing.targetBatchMs).toBe(w.timing.source === 'gpu-timestamp' ? plan.minBatchMs : plan.minWallBatchMs);
+    expect(w.timing.wallBaselineMs).toBeGreaterThanOrEqual(0);
+    expect(w.timing.flags).not.toContain('busy-exceeds-wall');
+  }
   for (const spec of plan.models) {
     const w = out.workloads.find((x) => x.id === spec.id)!;
     const c = countQuery(spec);

@@ -6,6 +6,7 @@ import {
   idleDistribution,
   InvalidTimingError,
   MissingModelRoleError,
+  MixedTimingSourcesError,
   mulberry32,
   profileFromCatalog,
   profileFromMeasuredWatts,
@@ -389,5 +390,27 @@ describe('computeWorkloadEnergy (one workload, e.g. a user ONNX model)', () => {
     }
     expect(() => computeWorkloadEnergy(onnxWorkload(1, Number.POSITIVE_INFINITY), exactCtx)).toThrow(InvalidTimingError);
     expect(() => computeWorkloadEnergy(onnxWorkload(1, 1), exactCtx, { draws: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('one timing source per comparison', () => {
+  const ctx: EnergyContext = { profile: fixedProfile(10, 5), grid: grid500, embodied: null, assumptions: fixedAssumptions };
+  const wallClock = (w: Workload): Workload => ({ ...w, timing: { ...w.timing, source: 'wall-clock' } });
+  test('a ratio across timing sources is refused, naming both sources', () => {
+    // Before, a 10 ms wall-clock encoder (submission latency included) was divided into a 100 ms
+    // GPU-timestamp decoder and the ratio published as if both were busy times.
+    const mixed = docWith([modelWorkload('general', 100, 200), wallClock(modelWorkload('specialized', 10, 20))]);
+    expect(() => computeEnergy(mixed, ctx)).toThrow(MixedTimingSourcesError);
+    try {
+      computeEnergy(mixed, ctx);
+    } catch (e) {
+      expect((e as Error).name).toBe('MixedTimingSourcesError');
+      expect((e as MixedTimingSourcesError).sources).toEqual({ general: 'gpu-timestamp', specialized: 'wall-clock' });
+      expect((e as Error).message).toMatch(/gpu-timestamp.*wall-clock/);
+    }
+  });
+  test('both models on the wall clock still compare', () => {
+    const wall = docWith([wallClock(modelWorkload('general', 100, 200)), wallClock(modelWorkload('specialized', 10, 20))]);
+    expect(computeEnergy(wall, ctx).busyTimeRatio).toBeCloseTo(10, 12);
   });
 });

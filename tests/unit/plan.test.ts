@@ -3,6 +3,7 @@ import { buildPlan, microSpecs } from '../../src/lab/plan.ts';
 import { PRESET_NAMES as PRESETS } from '../../src/shared/presets.ts';
 import { aggregateProfile, requiredBindingBytes } from '../../src/engine/run-plan.ts';
 import type { Dispatch } from '../../src/engine/dispatch.ts';
+import { summarize } from '../../src/engine/stats.ts';
 
 describe('measurement plans', () => {
   test('every preset except custom builds a frozen plan with both roles', () => {
@@ -15,6 +16,22 @@ describe('measurement plans', () => {
       expect(plan.samples).toBeGreaterThanOrEqual(2);
       expect(plan.modelSamples).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  test('model timings have enough samples for a 95 % CI of the median, long batches and a preheat', () => {
+    // Before: 5 model samples (3 in ci), below the 6 the median's CI needs; 2 ms batches; no preheat.
+    for (const p of PRESETS.filter((x) => x !== 'custom')) {
+      const { plan } = buildPlan({ preset: p });
+      const ci = p === 'ci';
+      expect(plan.modelSamples).toBeGreaterThanOrEqual(ci ? 6 : 10);
+      expect(summarize(Array.from({ length: plan.modelSamples }, (_, i) => 1 + i)).ciMedian).not.toBeNull();
+      expect(plan.minBatchMs).toBeGreaterThanOrEqual(10);
+      expect(0.1 / plan.minBatchMs).toBeLessThanOrEqual(0.01);
+      expect(plan.minWallBatchMs).toBeGreaterThanOrEqual(50);
+      expect(plan.modelPreheatMs).toBeGreaterThanOrEqual(ci ? 200 : 1000);
+    }
+    expect(buildPlan({ preset: 'ci' }).plan).toMatchObject({ modelSamples: 6, minBatchMs: 10, minWallBatchMs: 50, modelPreheatMs: 200 });
+    expect(buildPlan({ preset: 'quick' }).plan).toMatchObject({ modelSamples: 10, minBatchMs: 10, minWallBatchMs: 50, modelPreheatMs: 1000 });
   });
 
   test('the demo runs only the two models', () => {
