@@ -12,6 +12,7 @@ import { prepareMicro, type MicroSpec } from '../engine/micro.ts';
 import { createGemv } from '../engine/ops/gemv.ts';
 import { summarize } from '../engine/stats.ts';
 import { GpuTimer, measure } from '../engine/timing.ts';
+import { MIN_BATCH_MS } from '../shared/batch-targets.ts';
 import { synthValues } from '../engine/synth-cpu.ts';
 import { OnnxGraphBuilder, OnnxType } from '../engine/onnx/graph.ts';
 import { configureOrt, createSession } from '../engine/onnx/ort.ts';
@@ -122,7 +123,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
   const timer = new GpuTimer(device, acquired.lost);
   const cache = new PipelineCache(device);
   const rows: BenchRow[] = [];
-  const opts = { warmup: 1, samples: preset === 'ci' ? 3 : 10, minBatchMs: 2 };
+  const opts = { warmup: 1, samples: preset === 'ci' ? 3 : 10, minBatchMs: MIN_BATCH_MS };
 
   const micro = microSpecs(preset);
   const ceilingOf = async (spec: MicroSpec) => {
@@ -211,7 +212,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
     ceilings: { peakGflops, bandwidthGbps },
     rows,
     method:
-      'Ceilings and fractionOfCeiling from GPU timestamps (batched ≥ 2 ms, median). speedupVsOrt = ort wall / ours wall, ' +
+      'Ceilings and fractionOfCeiling from GPU timestamps (batches of ≥ 10 ms, median). speedupVsOrt = ort wall / ours wall, ' +
       'both median wall-clock per call from submission to the output read back on the CPU, after 2 warm-up calls; ' +
       'onnxruntime-web WebGPU EP on a one-node MatMul graph with the same shapes and values (ort also uploads its input tensor each call; ours keeps it on the GPU).',
   };

@@ -7,6 +7,7 @@
  * and counted; the preheat, the batch target and the wall-clock baseline are recorded.
  */
 import type { TimingRecord, TimingSource } from '../shared/result.ts';
+import { MIN_BATCH_MS, MIN_WALL_BATCH_MS } from '../shared/batch-targets.ts';
 import { type Dispatch, encodeDispatches } from './dispatch.ts';
 import { RunCancelledError, TabHiddenError } from './errors.ts';
 import { cleanDeltas, summarize, timingRecord } from './stats.ts';
@@ -15,18 +16,6 @@ export class InvalidMeasurementError extends Error {
   override name = 'InvalidMeasurementError';
 }
 
-/**
- * A batch this long keeps the error of Chrome's timestamp quantization (0.1 ms without
- * developer flags) at or under 1 % (0.1 ms / 10 ms).
- */
-export const MIN_BATCH_MS = 10;
-
-/**
- * Without timestamps a sample is submit → onSubmittedWorkDone, which includes a fixed latency.
- * The median latency of an empty submission is subtracted; what it misses (its jitter) is spread
- * over a batch this long, so it stays small for short and long workloads alike.
- */
-export const MIN_WALL_BATCH_MS = 50;
 
 export interface BatchTime {
   /** GPU time of the whole batch, null when timestamps are unavailable or the delta was invalid. */

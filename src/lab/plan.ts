@@ -5,7 +5,7 @@
  */
 import type { MicroSpec } from '../engine/micro.ts';
 import type { MeasurementPlan } from '../engine/run-plan.ts';
-import { MIN_BATCH_MS, MIN_WALL_BATCH_MS } from '../engine/timing.ts';
+import { MIN_BATCH_MS, MIN_WALL_BATCH_MS } from '../shared/batch-targets.ts';
 import { resolveSuite, type SuiteNote } from '../engine/models/presets.ts';
 import type { PresetName } from '../shared/presets.ts';
 import { parseCustomParamsOrThrow } from './custom.ts';

@@ -10,7 +10,9 @@ import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts
 import {
   computeEnergy,
   currentTimeZone,
+  cpuThreadsHere,
   detectBattery,
+  measuredPeakGflops,
   embodiedFor,
   equivalencesFor,
   gridFromTimeZone,
@@ -96,8 +98,14 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
 
   const a = doc.environment.adapter;
   const auto = useMemo(
-    () => selectProfile({ vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter }, { hasBattery: battery ?? null }).profile,
-    [a.vendor, a.architecture, a.isFallbackAdapter, battery],
+    // Results shown here were measured in this browser (a run or its local history), so this
+    // machine's thread count and the run's own FMA peak are the evidence for an Apple tier.
+    () =>
+      selectProfile(
+        { vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter },
+        { hasBattery: battery ?? null, hints: { cpuThreads: cpuThreadsHere(), measuredPeakGflops: measuredPeakGflops(doc) } },
+      ).profile,
+    [a.vendor, a.architecture, a.isFallbackAdapter, battery, doc],
   );
   useEffect(() => {
     if (battery !== undefined && override === undefined) setOverride(initialOverride(doc, auto));
