@@ -18,6 +18,7 @@ const LAYER_ZONES = [
   zone('kernels', [...SRC, ...except(OUTSIDE, 'kernels')], 'kernels know nothing of models, the engine or the app; only src/shared.'),
   zone('src/engine', [...except(SRC, 'src/engine'), ...except(OUTSIDE, 'kernels')], 'the engine imports only kernels and src/shared.'),
   zone('src/energy', [...except(SRC, 'src/energy'), ...OUTSIDE], 'the energy model is pure: src/shared and data/ only.'),
+  zone('src/i18n', [...except(SRC, 'src/i18n'), ...OUTSIDE], 'the dictionaries know nothing of the app: src/shared at most.'),
   zone('src/results', ['src/engine', 'src/lab', 'src/ui', 'src/bench', ...OUTSIDE], 'results (history, upload) sit below the UI and beside the lab.'),
   zone('src/lab', ['src/ui', 'src/results', 'src/bench', ...OUTSIDE], 'the lab client never reaches up into the UI.'),
   zone('src/ui', ['src/bench', ...OUTSIDE], 'the UI talks to the worker through src/lab only.'),
