@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { BERT_TINY } from '../../src/engine/models/config.ts';
 import { countGraphFlops } from '../../src/engine/onnx/flops.ts';
+import { SHAPE_OPS } from '../../src/engine/onnx/shape-ops.ts';
 import { ints, int, OnnxGraphBuilder, OnnxType } from '../../src/engine/onnx/graph.ts';
 import { buildOnnxModel } from '../../src/engine/onnx/models.ts';
 import { inspectOnnx } from '../../src/engine/onnx/parse.ts';
@@ -17,11 +18,11 @@ describe('FLOPs counted from the graph (no runtime)', () => {
   test('bert-tiny at 16 and 64 tokens: shape arithmetic (Shape → Slice → Reshape) folded', () => {
     const bytes = buildOnnxModel(BERT_TINY, 3).bytes;
     expect(bertTinyFlops(16)).toBe(12_878_336); // hand-computed: 2 × 6 422 528 + 32 768 + 512
-    expect(countGraphFlops(bytes, { input_ids: [1, 16] })).toEqual({ flops: 12_878_336, complete: true, counted: 2 * 8 + 2, unresolved: [] });
+    expect(countGraphFlops(bytes, { input_ids: [1, 16] })).toEqual({ flops: 12_878_336, complete: true, counted: 2 * 8 + 2, unresolved: [], inferenceFailures: [] });
     expect(countGraphFlops(bytes, { input_ids: [1, 64] }).flops).toBe(bertTinyFlops(64));
   });
   test('Conv, Gemm (transB) and MatMul with a dynamic batch', () => {
-    expect(countGraphFlops(convNet(), { pixels: [2, 3, 8, 8] })).toEqual({ flops: 2 * CONVNET_FLOPS_PER_IMAGE, complete: true, counted: 3, unresolved: [] });
+    expect(countGraphFlops(convNet(), { pixels: [2, 3, 8, 8] })).toEqual({ flops: 2 * CONVNET_FLOPS_PER_IMAGE, complete: true, counted: 3, unresolved: [], inferenceFailures: [] });
   });
   test('ConvTranspose: output shape (stride 2) and FLOPs, then a MatMul on its flattened output', () => {
     const g = new OnnxGraphBuilder('deconv');
@@ -32,7 +33,7 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     g.op('MatMul', [flat, g.initializer('head', [196, 2], new Float32Array(392))], {}, 'out');
     g.output('out', OnnxType.FLOAT, [1, 2]);
     // ConvTranspose: 2 · |x| (18) · 4 · 3 · 3 = 1296; MatMul: 2 · 196 · 2 = 784.
-    expect(countGraphFlops(g.toBytes(), { x: [1, 2, 3, 3] })).toEqual({ flops: 1296 + 784, complete: true, counted: 2, unresolved: [] });
+    expect(countGraphFlops(g.toBytes(), { x: [1, 2, 3, 3] })).toEqual({ flops: 1296 + 784, complete: true, counted: 2, unresolved: [], inferenceFailures: [] });
   });
   test('a product the count does not model (Einsum) makes the count unknown, not partial', () => {
     const g = new OnnxGraphBuilder('einsum');
@@ -40,7 +41,7 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     const m = g.op('MatMul', [a, g.initializer('w', [8, 8], new Float32Array(64))]);
     g.op('Einsum', [m, m], { equation: { kind: 'string', value: 'ij,kj->ik' } }, 'y');
     g.output('y', OnnxType.FLOAT, [4, 4]);
-    expect(countGraphFlops(g.toBytes(), { a: [4, 8] })).toEqual({ flops: 0, complete: false, counted: 1, unresolved: ['Einsum'] });
+    expect(countGraphFlops(g.toBytes(), { a: [4, 8] })).toEqual({ flops: null, complete: false, counted: 1, unresolved: ['Einsum'], inferenceFailures: [] });
   });
   test('exporter shape arithmetic: Shape → Gather (scalar) → Unsqueeze → Concat → Reshape → Transpose → MatMul', () => {
     const g = new OnnxGraphBuilder('heads');
@@ -52,7 +53,24 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     const keysT = g.op('Transpose', [heads], { perm: ints([0, 1, 3, 2]) }); // [B, 2, 4, S]
     g.op('MatMul', [heads, keysT], {}, 'scores'); // [B, 2, S, S]: 2·B·2·S·S·4 FLOPs
     g.output('scores', OnnxType.FLOAT, ['B', 2, 'S', 'S']);
-    expect(countGraphFlops(g.toBytes(), { x: [3, 5, 8] })).toEqual({ flops: 2 * 3 * 2 * 5 * 5 * 4, complete: true, counted: 1, unresolved: [] });
+    expect(countGraphFlops(g.toBytes(), { x: [3, 5, 8] })).toEqual({ flops: 2 * 3 * 2 * 5 * 5 * 4, complete: true, counted: 1, unresolved: [], inferenceFailures: [] });
+  });
+  test('a shape handler that throws is listed with its message, never swallowed', () => {
+    const handlers = SHAPE_OPS as Record<string, (typeof SHAPE_OPS)[string]>;
+    handlers['Broken'] = () => {
+      throw new RangeError('axis 7 out of range');
+    };
+    try {
+      const g = new OnnxGraphBuilder('broken');
+      const x = g.input('x', OnnxType.FLOAT, [2, 8]);
+      g.op('MatMul', [g.op('Broken', [x]), g.initializer('w', [8, 8], new Float32Array(64))], {}, 'out');
+      g.output('out', OnnxType.FLOAT, [2, 8]);
+      expect(countGraphFlops(g.toBytes(), { x: [2, 8] })).toEqual({
+        flops: null, complete: false, counted: 0, unresolved: ['MatMul'], inferenceFailures: ['Broken: axis 7 out of range'],
+      });
+    } finally {
+      delete handlers['Broken'];
+    }
   });
   test('an operator the inference does not know, feeding a product: count unknown', () => {
     const g = new OnnxGraphBuilder('mystery');
@@ -60,7 +78,7 @@ describe('FLOPs counted from the graph (no runtime)', () => {
     const y = g.op('MysteryOp', [x]);
     g.op('MatMul', [y, g.initializer('w', [8, 8], new Float32Array(64))], {}, 'out');
     g.output('out', OnnxType.FLOAT, [2, 8]);
-    expect(countGraphFlops(g.toBytes(), { x: [2, 8] })).toEqual({ flops: 0, complete: false, counted: 0, unresolved: ['MatMul'] });
+    expect(countGraphFlops(g.toBytes(), { x: [2, 8] })).toEqual({ flops: null, complete: false, counted: 0, unresolved: ['MatMul'], inferenceFailures: [] });
   });
   test('dynamic dims of a decoder with a KV cache: shared symbols, past 0 by default, expressions computed', () => {
     const f32 = (name: string, dims: (number | string)[]) => ({ name, elemType: 1, type: 'float32', dims });

@@ -11,14 +11,17 @@ import { ShapeEnv } from './infer.ts';
 import { loadModel, type AttrInfo, type NodeInfo, type ParsedModel } from './parse.ts';
 import { prod, type Shape } from './shape-ops.ts';
 
-export interface FlopCount {
-  /** 2 × multiply-adds of MatMul, Gemm, Conv and ConvTranspose; 0 when `complete` is false. */
-  flops: number;
-  complete: boolean;
-  /** Products counted, and the op types that prevented a complete count. */
-  counted: number;
-  unresolved: string[];
-}
+/**
+ * 2 × multiply-adds of MatMul, Gemm, Conv and ConvTranspose, or null (never a partial number)
+ * with the op types that prevented a complete count. `counted` is the products counted.
+ */
+export type FlopCount = (
+  | { complete: true; flops: number; counted: number; unresolved: [] }
+  | { complete: false; flops: null; counted: number; unresolved: string[] }
+) & {
+  /** Nodes whose shape inference failed ("Op: message"), whatever the outcome of the count. */
+  inferenceFailures: string[];
+};
 
 /** Products this count cannot model (their presence makes the count incomplete). */
 const UNCOUNTED_PRODUCTS: ReadonlySet<string> = new Set([
@@ -88,8 +91,10 @@ export function countFlops(m: ParsedModel, inputShapes: Readonly<Record<string, 
       counted++;
     }
   }
-  const complete = unresolved.size === 0;
-  return { flops: complete ? flops : 0, complete, counted, unresolved: [...unresolved].sort() };
+  const inferenceFailures = env.failures.slice(0, 64);
+  return unresolved.size === 0
+    ? { complete: true, flops, counted, unresolved: [], inferenceFailures }
+    : { complete: false, flops: null, counted, unresolved: [...unresolved].sort(), inferenceFailures };
 }
 
 /** Shapes of every value, given the concrete input shapes, then the products' FLOPs. */

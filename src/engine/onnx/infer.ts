@@ -17,6 +17,11 @@ export class ShapeEnv {
   private readonly intish = new Map<string, boolean>();
   /** Symbolic dims bound from the chosen input shapes, for the value_info fallback. */
   private readonly symbols = new Map<string, number>();
+  /**
+   * Nodes whose handler threw ("Op: message"): their outputs stay unknown, the count goes on, and
+   * the workload lists them so a handler bug cannot pass for an uncountable graph unseen.
+   */
+  readonly failures: string[] = [];
 
   constructor(private readonly m: ParsedModel, inputShapes: Readonly<Record<string, number[]>>) {
     for (const [name, t] of m.initializers) {
@@ -66,8 +71,9 @@ export class ShapeEnv {
     let r: Inferred | undefined;
     try {
       r = Object.hasOwn(SHAPE_OPS, n.op) ? SHAPE_OPS[n.op]!(ctx) : undefined;
-    } catch {
+    } catch (e) {
       // A malformed node (an axis out of range, say): its outputs stay unknown.
+      this.failures.push(`${n.op}: ${e instanceof Error ? e.message : String(e)}`);
       r = undefined;
     }
     n.outputs.forEach((o, i) => {

@@ -170,6 +170,7 @@ export async function measureOnnx(
         flopsCounted: count.complete,
         flopsProducts: count.counted,
         flopsUnresolved: count.unresolved.slice(0, 64).map(clip),
+        ...(count.inferenceFailures.length ? { shapeInferenceFailures: count.inferenceFailures.map(clip) } : {}),
         flopsBasis: '2 × multiply-adds of MatMul, Gemm, Conv and ConvTranspose, shapes inferred from the graph',
         bytesBasis: 'weights read once + inputs + outputs (lower bound)',
         timedSpan: 'session.run: feeds in, outputs back in JS memory',
