@@ -2,6 +2,7 @@
  * Named errors: they cross the worker boundary (comlink keeps name and message), and the UI
  * switches on `name` (listed in src/shared/errors.ts) to say what happened and what to do.
  */
+import { bytesText } from '../shared/bytes.ts';
 export { ERROR_NAMES } from '../shared/errors.ts';
 
 export type UnavailableReason = 'no-navigator-gpu' | 'insecure-context' | 'no-adapter' | 'device-request-failed';
@@ -64,8 +65,6 @@ export class GpuLoadUnavailableError extends Error {
   }
 }
 
-const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
-
 /**
  * A model does not fit the device's memory: one buffer over a binding limit (checked before
  * anything is allocated), or an out-of-memory error while allocating. `neededBytes` is always a
@@ -85,10 +84,10 @@ export class ModelTooLargeError extends Error {
   ) {
     super(
       limit === 'out-of-memory'
-        ? `${model}: the GPU ran out of memory while allocating ${tensor} (${mib(neededBytes)} MiB, model total so far). ` +
+        ? `${model}: the GPU ran out of memory while allocating ${tensor} (${bytesText(neededBytes)}, model total so far). ` +
             'Choose a smaller preset (quick or ci) or a smaller custom model.'
-        : `${model}: ${tensor} needs ${mib(neededBytes)} MiB in one buffer, more than this adapter's ${limit} ` +
-            `(${limitBytes === null ? 'unknown' : mib(limitBytes)} MiB). Choose a smaller preset (quick or ci) or a smaller custom model.`,
+        : `${model}: ${tensor} needs ${bytesText(neededBytes)} in one buffer, more than this adapter's ${limit} ` +
+            `(${limitBytes === null ? 'unknown' : bytesText(limitBytes)}). Choose a smaller preset (quick or ci) or a smaller custom model.`,
     );
   }
 }

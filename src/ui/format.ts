@@ -4,17 +4,13 @@
  * page language (French writes "Mo", with a decimal comma).
  */
 import { fmt, lang, t, type Lang } from '../i18n/index.ts';
+import { scaleBytes, type ByteUnit } from '../shared/bytes.ts';
 
-const UNITS = ['units.B', 'units.kB', 'units.MB', 'units.GB', 'units.TB'] as const;
+const UNIT_KEYS: Readonly<Record<ByteUnit, string>> = { B: 'units.B', kB: 'units.kB', MB: 'units.MB', GB: 'units.GB', TB: 'units.TB' };
 
 export function formatBytes(n: number | null | undefined, l: Lang = lang.value): string {
   if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '—';
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < UNITS.length - 1) {
-    v /= 1000;
-    i++;
-  }
+  const { value, unit } = scaleBytes(n);
   // Three significant digits: 512 B, 134 MB, 1.07 GB.
-  return t(UNITS[i] as string, { n: fmt(v, 2, l) }, l);
+  return t(UNIT_KEYS[unit], { n: fmt(value, 2, l) }, l);
 }

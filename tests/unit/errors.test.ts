@@ -56,6 +56,6 @@ describe('shared error names', () => {
     const e = new ModelTooLargeError('m', 'kv cache', 'out-of-memory', null, 3 * 2 ** 20);
     expect(e.neededBytes).toBe(3 * 2 ** 20);
     expect(e.limitBytes).toBeNull();
-    expect(e.message).toContain('3.0 MiB');
+    expect(e.message).toContain('3.1 MB'); // 3 × 2^20 B, in the decimal units used everywhere
   });
 });

@@ -171,7 +171,7 @@ describe('splitting tensors over the binding limit', () => {
       const err = e as ModelTooLargeError;
       expect(err.name).toBe('ModelTooLargeError');
       expect(err.message).toBe(
-        'qwen2.5-0.5b-instruct: layers.0.ffn.up.weight needs 16.6 MiB in one buffer, more than this adapter\'s maxStorageBufferBindingSize (1.0 MiB). Choose a smaller preset (quick or ci) or a smaller custom model.',
+        'qwen2.5-0.5b-instruct: layers.0.ffn.up.weight needs 17.4 MB in one buffer, more than this adapter\'s maxStorageBufferBindingSize (1.0 MB). Choose a smaller preset (quick or ci) or a smaller custom model.',
       );
     }
   });

@@ -5,6 +5,7 @@
  * general decoder LLM. Each preset carries a version: results are comparable only within the
  * same preset and version, so any change to models, token counts or seeds bumps it.
  */
+import { bytesText } from '../../shared/bytes.ts';
 import type { PresetName } from '../../shared/result.ts';
 import {
   BERT_TINY,
@@ -113,7 +114,7 @@ function limit(limits: Record<string, number> | undefined, name: keyof typeof DE
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : DEFAULT_LIMITS[name];
 }
 
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const mb = bytesText;
 
 function note(key: string, params: Record<string, string | number>, text: string): SuiteNote {
   return { key, params, text };
