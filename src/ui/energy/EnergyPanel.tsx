@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fmt, lang, t } from '../../i18n/index.ts';
+import { errorName } from '../../shared/errors.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
 import {
   computeEnergy,
@@ -117,7 +118,8 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
     if (battery === undefined || override === undefined || !bothRoles) return;
     const mine = ++request.current;
     setError(null);
-    const run = compute ?? ((d: ResultDocument, c: EnergyContext) => Promise.resolve(computeEnergy(d, c)));
+    // A synchronous throw from computeEnergy must become a rejection, handled like the worker's.
+    const run = compute ?? ((d: ResultDocument, c: EnergyContext) => Promise.resolve().then(() => computeEnergy(d, c)));
     run(doc, ctx).then(
       (e) => {
         if (mine !== request.current) return;
@@ -126,8 +128,7 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
       },
       (e: unknown) => {
         if (mine !== request.current) return;
-        const err = e as Error;
-        setError(err.name === 'MissingModelRoleError' ? t('energy.missingRole') : t('energy.error', { message: err.message }));
+        setError(errorName(e) === 'MissingModelRoleError' ? t('energy.missingRole') : t('energy.error', { message: (e as Error).message }));
       },
     );
     // onEnergy and compute are callbacks from the parent: a new identity must not recompute.

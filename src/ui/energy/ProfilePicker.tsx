@@ -5,6 +5,9 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { fmt, lang, t } from '../../i18n/index.ts';
 import {
+  BatteryChargingError,
+  CalibrationCancelledError,
+  CalibrationInconclusiveError,
   POWER_PROFILES,
   profileFromBattery,
   profileFromCatalog,
@@ -14,6 +17,7 @@ import {
   type ProfileChoice,
 } from '../../energy/index.ts';
 import { runGpuLoad } from '../../lab/gpu-load.ts';
+import { errorName } from '../../shared/errors.ts';
 import { profileLabel, profileReason } from './format.ts';
 
 function hasBatteryApi(): boolean {
@@ -144,21 +148,18 @@ function BatteryCalibrationBox({ embodiedClasses, onCalibrated }: { embodiedClas
       setState({ kind: 'done', idleW: cal.idleW.typ, low: cal.deltaW.low, high: cal.deltaW.high });
       onCalibrated(profile);
     } catch (e) {
-      const err = e as Error;
-      const message = (() => {
-        switch (err.name) {
-          case 'CalibrationCancelledError':
-            return t('energy.battery.cancelled');
-          case 'BatteryChargingError':
-            return t('energy.battery.charging');
-          case 'CalibrationInconclusiveError':
-            return t('energy.battery.inconclusive');
-          case 'GpuLoadUnavailableError':
-            return t('energy.battery.noGpu');
-          default:
-            return t('energy.battery.failed', { message: err.message });
-        }
-      })();
+      // The calibration's own errors are thrown on this page (classes); the GPU load's come
+      // from the worker, where only the name survives.
+      const message =
+        e instanceof CalibrationCancelledError
+          ? t('energy.battery.cancelled')
+          : e instanceof BatteryChargingError
+            ? t('energy.battery.charging')
+            : e instanceof CalibrationInconclusiveError
+              ? t('energy.battery.inconclusive')
+              : errorName(e) === 'GpuLoadUnavailableError'
+                ? t('energy.battery.noGpu')
+                : t('energy.battery.failed', { message: (e as Error).message });
       setState({ kind: 'error', message });
     } finally {
       abort.current = null;
