@@ -26,7 +26,7 @@ import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
 import { staticHandlers } from './static.ts';
-import { declaredLength, readBody, settleBody } from './body.ts';
+import { BodyReadError, declaredLength, readBody, settleBody } from './body.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -168,7 +168,8 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     try {
       await store.count();
       return c.json({ ok: true, db: opts.dbKind });
-    } catch {
+    } catch (e) {
+      opts.log({ msg: 'healthz: database unreachable', level: 'error', error: e instanceof Error ? e.name : 'unknown', detail: e instanceof Error ? e.message : String(e) });
       return c.json({ ok: false, db: opts.dbKind }, 503);
     }
   });
@@ -275,6 +276,11 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   );
 
   app.onError((err, c) => {
+    // A client that hangs up mid-body is not a server fault: no 500, no error-level log.
+    if (err instanceof BodyReadError) {
+      opts.log({ msg: 'request body incomplete', level: 'info', route: c.req.routePath, detail: err.message });
+      return jsonError(c, 400, 'the request body ended early');
+    }
     opts.log({ msg: 'error', level: 'error', route: c.req.routePath, error: err.name, detail: err.message });
     return jsonError(c, 500, 'internal error');
   });
