@@ -11,7 +11,9 @@ import {
 import { ModelConfigError } from '../../src/engine/models/config.ts';
 import { InvalidMeasurementError } from '../../src/engine/timing.ts';
 import { EmptySampleError } from '../../src/shared/quantile.ts';
-import { InvalidEnergyInputError, InvalidTimingError, MissingModelRoleError, UnknownProfileError } from '../../src/energy/errors.ts';
+import { InvalidEnergyInputError, InvalidTimingError, MissingModelRoleError, MixedTimingSourcesError, UnknownProfileError } from '../../src/energy/errors.ts';
+import { CustomSuiteError } from '../../src/engine/models/presets.ts';
+import { OnnxLoadError, OnnxRunError } from '../../src/shared/onnx.ts';
 import { errorName } from '../../src/shared/errors.ts';
 
 describe('shared error names', () => {
@@ -34,7 +36,15 @@ describe('shared error names', () => {
     new InvalidTimingError('w', 'f', 0),
     new UnknownProfileError('p'),
     new InvalidEnergyInputError('f', 0),
+    new MixedTimingSourcesError({ general: 'gpu-timestamp', specialized: 'wall-clock' }),
+    new CustomSuiteError([]),
+    new OnnxLoadError('x'),
+    new OnnxRunError('x'),
   ];
+
+  test('every listed name is thrown by some class above (no stale names, none missing)', () => {
+    expect(new Set(thrown.map((e) => e.name))).toEqual(new Set(ERROR_NAMES));
+  });
 
   test.each(thrown.map((e) => [e.name, e] as const))('%s is a listed name and errorName finds it', (name, e) => {
     expect(ERROR_NAMES).toContain(name);
