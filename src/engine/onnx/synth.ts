@@ -66,6 +66,7 @@ export function synthInput(ort: typeof Ort, m: ParsedModel, inp: OnnxValueInfo, 
       return new ort.Tensor('int8', Int8Array.from({ length: count }, (_, k) => intValue(k) & 0x7f), shape);
     case 'bool':
       return new ort.Tensor('bool', Uint8Array.from({ length: count }, () => (role === 'ones' ? 1 : 0)), shape);
+    case undefined:
     default:
       throw new OnnxRunError(`Input “${inp.name}” has element type ${inp.type}, which this lab cannot synthesize.`);
   }
