@@ -6,7 +6,7 @@
  */
 import { acquireDevice } from './device.ts';
 import { PipelineCache } from './dispatch.ts';
-import { GpuLoadUnavailableError, WebGpuUnavailableError } from './errors.ts';
+import { GpuLoadUnavailableError, GpuValidationError, WebGpuUnavailableError } from './errors.ts';
 import { microBindingBytes, prepareMicro, type MicroSpec } from './micro.ts';
 import type { FmaPeakShape } from '../../kernels/fma-peak/fma-peak.meta.ts';
 import { submitDispatches } from './ops/submit.ts';
@@ -36,8 +36,13 @@ export async function runGpuLoad(signal: AbortSignal, shape: FmaPeakShape = LOAD
     try {
       const batch = Array.from({ length: DISPATCHES_PER_SUBMIT }, () => prepared.dispatches).flat();
       while (!signal.aborted) {
+        // Scoped per submission, so a rejected command ends the load at once with its reason
+        // instead of spinning on work the GPU refuses.
+        device.pushErrorScope('validation');
         submitDispatches(device, batch, 'GpuLoad');
         await Promise.race([device.queue.onSubmittedWorkDone(), acquired.lost]);
+        const invalid = await device.popErrorScope();
+        if (invalid) throw new GpuValidationError(`GPU load: WebGPU validation error: ${invalid.message}`);
       }
     } finally {
       prepared.destroy();
