@@ -32,11 +32,4 @@ export function embodiedFor(classIds: string[]): EmbodiedChoice | null {
   };
 }
 
-/**
- * Embodied gCO2e allocated to `seconds` of use: calendar allocation (low) and active-hours
- * allocation (high = low / useRatio).
- */
-export function embodiedGrams(e: EmbodiedChoice, seconds: number): { low: number; high: number } {
-  const low = (e.kgCO2e * 1000 * seconds) / (e.lifetimeYears * EMBODIED.secondsPerYear);
-  return { low, high: low / e.useRatio };
-}
+export { embodiedGrams } from '../shared/energy-draws.ts';

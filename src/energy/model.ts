@@ -28,8 +28,9 @@ import embodiedJson from '../../data/embodied.json';
 import { InvalidTimingError, MissingModelRoleError, MixedTimingSourcesError } from './errors.ts';
 import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
-import { embodiedGrams, type EmbodiedChoice } from './embodied.ts';
-import { bootstrapMedianFactor, mulberry32, range3, scale3, sortedSamples, triangular, uniform, type Triangular } from './random.ts';
+import type { EmbodiedChoice } from './embodied.ts';
+import { mulberry32, range3, scale3, triangular, uniform, type Triangular } from './random.ts';
+import { runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
 export const FORMULAS_VERSION = constants.version; // "energy-v3": busy and wall times bootstrapped from the samples
@@ -68,8 +69,8 @@ export interface ModelTimingInput {
   timingSource: TimingSource;
 }
 
-/** A role's timings plus the ascending samples its bootstrap resamples (not part of the output). */
-interface TimedRole { input: ModelTimingInput; sorted: Float64Array }
+/** A role's timings plus the samples its bootstrap resamples (not part of the output). */
+interface TimedRole { input: ModelTimingInput; samples: readonly number[] }
 
 export interface RoleEnergy {
   /** Marginal energy per query, J (the figure used for comparisons). */
@@ -154,11 +155,11 @@ export function modelTimings(doc: ResultDocument, role: Role): ModelTimingInput 
   return { role, workloadId: w.id, tBusyMs, tWallMs, timingSource: w.timing.source };
 }
 
-/** A role's timings and its sorted valid samples (the recorded median alone when none are valid). */
+/** A role's timings and its recorded samples (the draws keep the valid ones). */
 function timedRole(doc: ResultDocument, role: Role): TimedRole {
   const input = modelTimings(doc, role);
   const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
-  return { input, sorted: sortedSamples(w?.timing.samplesMs ?? [], input.tBusyMs) };
+  return { input, samples: w?.timing.samplesMs ?? [] };
 }
 
 /**
@@ -201,80 +202,34 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
   const idle = idleDistribution(p);
   const ci: Triangular = { low: ctx.grid.range.low, typ: ctx.grid.gPerKWh, high: ctx.grid.range.high };
 
-  const rand = mulberry32(seed);
-  const out = {
-    genJ: new Float64Array(draws), specJ: new Float64Array(draws),
-    genAttJ: new Float64Array(draws), specAttJ: new Float64Array(draws),
-    genG: new Float64Array(draws), specG: new Float64Array(draws),
-    genAttG: new Float64Array(draws), specAttG: new Float64Array(draws),
-    ratio: new Float64Array(draws),
-    diffJ: new Float64Array(draws), diffG: new Float64Array(draws),
-  };
+  const figures = runEnergyDraws({
+    general: { tBusyMs: gen.tBusyMs, tWallMs: gen.tWallMs, samplesMs: genT.samples },
+    specialized: { tBusyMs: spec.tBusyMs, tWallMs: spec.tWallMs, samplesMs: specT.samples },
+    deltaW: p.deltaW,
+    hostW: host,
+    idleW: idle,
+    eta: a.eta,
+    gPerKWh: ci,
+    boundSpread: a.boundSpread,
+    embodied: ctx.embodied,
+    draws,
+    seed,
+  });
   const s = (ms: number) => ms / 1000;
-  for (let i = 0; i < draws; i++) {
-    // Draw order is fixed: changing it changes every seeded result, so bump FORMULAS_VERSION if you do.
-    const dP = triangular(rand(), p.deltaW);
-    const dHost = triangular(rand(), host);
-    const eta = uniform(rand(), a.eta.low, a.eta.high);
-    const g = triangular(rand(), ci);
-    // Same position in the draw order as the former uniform idle draw (one u only when idle is known).
-    const pIdle = idle ? triangular(rand(), idle) : 0;
-    const kGen = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
-    const kSpec = uniform(rand(), 1 - a.boundSpread, 1 + a.boundSpread);
-    // Then n uniforms per model (general first): the bootstrap resample of its timing samples.
-    const fGen = bootstrapMedianFactor(genT.sorted, rand);
-    const fSpec = bootstrapMedianFactor(specT.sorted, rand);
-    const busyGen = s(gen.tBusyMs) * fGen;
-    const wallGen = s(gen.tWallMs) * fGen;
-    const busySpec = s(spec.tBusyMs) * fSpec;
-    const wallSpec = s(spec.tWallMs) * fSpec;
-
-    const eGen = (dP * kGen * busyGen + dHost * wallGen) / eta;
-    const eSpec = (dP * kSpec * busySpec + dHost * wallSpec) / eta;
-    const attGen = eGen + (pIdle * wallGen) / eta;
-    const attSpec = eSpec + (pIdle * wallSpec) / eta;
-    out.genJ[i] = eGen;
-    out.specJ[i] = eSpec;
-    out.genAttJ[i] = attGen;
-    out.specAttJ[i] = attSpec;
-    out.genG[i] = (eGen / 3.6e6) * g;
-    out.specG[i] = (eSpec / 3.6e6) * g;
-    out.genAttG[i] = (attGen / 3.6e6) * g;
-    out.specAttG[i] = (attSpec / 3.6e6) * g;
-    out.ratio[i] = eGen / eSpec;
-    // The saving of choosing the specialized model, per draw (a difference of percentiles would be wrong).
-    out.diffJ[i] = eGen - eSpec;
-    out.diffG[i] = ((eGen - eSpec) / 3.6e6) * g;
-  }
-
   const etaMid = (a.eta.low + a.eta.high) / 2;
-  const medianInputs = {
-    deltaW: triangular(0.5, p.deltaW),
-    hostW: triangular(0.5, host),
-    eta: etaMid,
-    gPerKWh: triangular(0.5, ci),
-    // The triangle's median, not its mode: what E_attr's Monte Carlo median actually rests on.
-    idleW: idle ? triangular(0.5, idle) : null,
-  };
+  const medianInputs = figures.medianInputs;
   const atMedians = (t: ModelTimingInput) => (medianInputs.deltaW * s(t.tBusyMs) + medianInputs.hostW * s(t.tWallMs)) / medianInputs.eta;
-  const role = (t: ModelTimingInput, j: Float64Array, attJ: Float64Array, gr: Float64Array, attG: Float64Array): RoleEnergy => {
-    const joules = range3(j);
-    return {
-      joules,
-      mWh: scale3(joules, 1 / 3.6),
-      gCO2e: range3(gr),
-      attributionalJoules: range3(attJ),
-      attributionalGCO2e: range3(attG),
-      embodiedGCO2e: ctx.embodied ? embodiedGrams(ctx.embodied, s(t.tWallMs)) : null,
-      pointJoules: (p.deltaW.typ * s(t.tBusyMs) + host.typ * s(t.tWallMs)) / etaMid,
-      joulesAtMedianInputs: atMedians(t),
-      gCO2eAtMedianInputs: (atMedians(t) / 3.6e6) * medianInputs.gPerKWh,
-      attributionalJoulesAtMedianInputs: atMedians(t) + ((medianInputs.idleW ?? 0) * s(t.tWallMs)) / medianInputs.eta,
-      inputs: t,
-    };
-  };
-  const general = role(gen, out.genJ, out.genAttJ, out.genG, out.genAttG);
-  const specialized = role(spec, out.specJ, out.specAttJ, out.specG, out.specAttG);
+  const role = (t: ModelTimingInput, f: RoleFigures): RoleEnergy => ({
+    ...f,
+    mWh: scale3(f.joules, 1 / 3.6),
+    pointJoules: (p.deltaW.typ * s(t.tBusyMs) + host.typ * s(t.tWallMs)) / etaMid,
+    joulesAtMedianInputs: atMedians(t),
+    gCO2eAtMedianInputs: (atMedians(t) / 3.6e6) * medianInputs.gPerKWh,
+    attributionalJoulesAtMedianInputs: atMedians(t) + ((medianInputs.idleW ?? 0) * s(t.tWallMs)) / medianInputs.eta,
+    inputs: t,
+  });
+  const general = role(gen, figures.general);
+  const specialized = role(spec, figures.specialized);
   const per1000 = (r: RoleEnergy): Per1000 => ({
     // 1,000 queries × J / 3600 J/Wh
     wh: scale3(r.joules, 1000 / 3600),
@@ -289,8 +244,8 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     grid: { ...ctx.grid },
     perQuery: { general, specialized },
     per1000: { general: per1000(general), specialized: per1000(specialized) },
-    ratio: range3(out.ratio),
-    saving: { joules: range3(out.diffJ), gCO2e: range3(out.diffG) },
+    ratio: figures.ratio,
+    saving: figures.saving,
     busyTimeRatio: gen.tBusyMs / spec.tBusyMs,
     embodied: ctx.embodied,
     method: {
