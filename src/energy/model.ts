@@ -31,6 +31,8 @@ import type { GridChoice } from './grid.ts';
 import type { EmbodiedChoice } from './embodied.ts';
 import { mulberry32, range3, scale3, triangular, uniform, type Triangular } from './random.ts';
 import { runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
+import { energyLabel, type EnergyLabel } from '../shared/energy-label.ts';
+import { provenanceOf } from '../shared/provenance.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
 export const FORMULAS_VERSION = constants.version; // "energy-v3": busy and wall times bootstrapped from the samples
@@ -101,6 +103,8 @@ export interface RoleEnergy {
   /** E_attr at the input medians (adds medianInputs.idleW·t_wall/η); equals joulesAtMedianInputs without idle data. */
   attributionalJoulesAtMedianInputs: number;
   inputs: ModelTimingInput;
+  /** A–E class of `joules` (label-v1). */
+  label: EnergyLabel;
   [k: string]: unknown;
 }
 
@@ -227,6 +231,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     gCO2eAtMedianInputs: (atMedians(t) / 3.6e6) * medianInputs.gPerKWh,
     attributionalJoulesAtMedianInputs: atMedians(t) + ((medianInputs.idleW ?? 0) * s(t.tWallMs)) / medianInputs.eta,
     inputs: t,
+    label: energyLabel(f.joules),
   });
   const general = role(gen, figures.general);
   const specialized = role(spec, figures.specialized);
@@ -238,7 +243,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     embodiedGCO2e: r.embodiedGCO2e ? { low: r.embodiedGCO2e.low * 1000, high: r.embodiedGCO2e.high * 1000 } : null,
   });
 
-  return {
+  const section: EnergyResult = {
     // The whole choice is recorded (id, source, idleW, deltaW + label, reason, sources, flags).
     profile: { ...p, deltaW: { ...p.deltaW } },
     grid: { ...ctx.grid },
@@ -267,6 +272,10 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     },
     estimate: true,
   };
+  // Derived from the document and the section alone, so the server can check it (recompute.ts).
+  const provenance = provenanceOf({ ...doc, energy: section });
+  if (provenance) section.provenance = provenance;
+  return section;
 }
 
 /** Energy of one workload on its own (a user's ONNX model): same formulas, no comparison. */

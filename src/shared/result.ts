@@ -5,6 +5,8 @@
  */
 
 import type { PresetName } from './presets.ts';
+import type { EnergyLabel } from './energy-label.ts';
+import type { EnergyProvenance } from './provenance.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -104,23 +106,109 @@ export interface Workload {
 
 export interface Range3 { p5: number; p50: number; p95: number }
 
+/**
+ * Why a profile was chosen, as ids only (the app renders the sentence in the reader's language;
+ * the adapter's vendor and architecture name the device).
+ */
+export interface StoredProfileBasis {
+  kind: 'adapter' | 'fallback' | 'unidentified' | 'uncatalogued' | 'chosen' | 'measured' | 'battery';
+  form: 'battery' | 'mains' | 'unknown' | null;
+  integratedOrDiscrete?: boolean;
+  appleTier?: { chosen: string | null; candidates: string[]; threadsUsed: boolean; peakUsed: boolean; batteryUsed: boolean };
+}
+
+/**
+ * The power profile an energy figure was computed with: ids and watts. `label` and `reason` are
+ * the app's rendering of it (never stored by the results server: the exports render them from the
+ * catalog of the version that produced the row).
+ */
 export interface EnergyProfileRecord {
   id: string;
   source: 'catalog' | 'user' | 'battery';
   idleW: number | null;
   deltaW: { low: number; typ: number; high: number };
+  /** Ends of the idle triangle whose mode is idleW; null when idle power is unknown. */
+  idleRangeW?: { low: number; high: number } | null;
+  /** True when the watts already include the host (wall meter, battery drain). */
+  hostIncluded?: boolean;
+  confidence?: 'low' | 'medium' | 'high' | 'calibrated';
+  basis?: StoredProfileBasis;
+  /** Closed set: form-factor-unknown, integrated-or-discrete, apple-tier-detected, … */
+  flags?: string[];
+  /** Embodied-carbon classes of data/embodied.json. */
+  embodiedClasses?: string[];
   label?: string;
   reason?: string;
 }
 
+/** Grid intensity an energy figure was computed with. `source` is the app's rendering (not stored). */
+export interface GridRecord {
+  /** ISO 3166-1 alpha-3 of the Ember table, "WORLD" for the default, "CUSTOM" for a value typed in. */
+  country: string;
+  gPerKWh: number;
+  year: number | null;
+  /** Ends of the triangle drawn by the Monte Carlo (mode gPerKWh). */
+  range?: { low: number; high: number };
+  origin?: 'dataset' | 'default' | 'user';
+  source?: string;
+}
+
+/** What the draws used for one model: its workload and the medians the figures are centred on. */
+export interface EnergyTimingInputs {
+  role: Role;
+  workloadId: string;
+  tBusyMs: number;
+  tWallMs: number;
+  timingSource: TimingSource;
+}
+
+export interface RoleEnergyRecord {
+  /** Marginal energy per query, J. */
+  joules: Range3;
+  /** Operational gCO2e per query. */
+  gCO2e: Range3;
+  /** Marginal + the device's idle share (device baseline included). */
+  attributionalJoules?: Range3;
+  attributionalGCO2e?: Range3;
+  /** Embodied gCO2e per query, calendar (low) to active-hours (high) allocation. */
+  embodiedGCO2e?: { low: number; high: number } | null;
+  inputs?: EnergyTimingInputs;
+  /** A–E class of `joules` (src/shared/energy-label.ts). */
+  label?: EnergyLabel;
+  [k: string]: unknown;
+}
+
+/** Everything needed to redo the draws: src/shared/recompute.ts reads it back. */
+export interface EnergyMethod {
+  formulasVersion: string;
+  draws: number;
+  seed: number;
+  prng: 'mulberry32';
+  timing: 'bootstrap-median';
+  percentiles: 'linear interpolation of order statistics (p5, p50, p95)';
+  assumptions: { hostW: { low: number; typ: number; high: number }; eta: { low: number; high: number }; boundSpread: number };
+  medianInputs: { deltaW: number; hostW: number; eta: number; gPerKWh: number; idleW: number | null };
+  idleDistributionW: { low: number; typ: number; high: number } | null;
+  dataYears: { grid: number | null; gridSpan: { from: number; to: number }; profiles: string; embodied: string };
+}
+
+export interface EmbodiedRecord {
+  classes: string[];
+  kgCO2e: number;
+  lifetimeYears: number;
+  useRatio: number;
+  /** The app's rendering of the classes' sources (not stored). */
+  source?: string;
+}
+
 export interface EnergySection {
   profile: EnergyProfileRecord;
-  grid: { country: string; gPerKWh: number; year: number | null; source: string };
-  perQuery: {
-    general: { joules: Range3; gCO2e: Range3; [k: string]: unknown };
-    specialized: { joules: Range3; gCO2e: Range3; [k: string]: unknown };
-  };
+  grid: GridRecord;
+  perQuery: { general: RoleEnergyRecord; specialized: RoleEnergyRecord };
   ratio: Range3;
+  embodied?: EmbodiedRecord | null;
+  method?: EnergyMethod;
+  provenance?: EnergyProvenance;
   [k: string]: unknown;
 }
 
