@@ -9,7 +9,7 @@
  */
 import constants from '../../../data/constants.json';
 import { fmt, t } from '../../i18n/index.ts';
-import { PROVENANCE_INPUTS, provenanceOf, sourceText, type Provenance, type ProvenanceInput } from '../../shared/provenance.ts';
+import { PROVENANCE_INPUTS, provenanceOf, sourceText, type Provenance, type ProvenanceInput, type ProvenanceKind } from '../../shared/provenance.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
 
 const ROLES: Role[] = ['specialized', 'general'];
@@ -39,7 +39,7 @@ const withUnit = (v: number, unit: string): string => (unit ? `${fmt(v, 2)} ${un
 
 /** "; median drawn 13 W" when the section records the medians of its input distributions. */
 const medianNote = (median: number | null | undefined, unit: string): string =>
-  median === null || median === undefined ? '' : `; ${t('energy.prov.value.median', { median: withUnit(median, unit) })}`;
+  median === null || median === undefined ? '' : t('energy.prov.value.median', { median: withUnit(median, unit) });
 
 /** "12 W typical (8–20 W); median drawn 13 W". */
 function triangle(unit: string, typ: number, low: number, high: number, median: number | null | undefined): string {
@@ -164,6 +164,15 @@ function Detail({ prov }: { prov: Provenance }) {
   }
 }
 
+/** The kind as a visible tag, each kind styled apart (colour and border), the word always shown. */
+function KindTag({ kind }: { kind: ProvenanceKind | null }) {
+  return kind === null ? (
+    <span class="energy-prov-kind kind-none">{t('energy.prov.kind.none')}</span>
+  ) : (
+    <span class={`energy-prov-kind kind-${kind}`}>{t(`energy.prov.kind.${kind}`)}</span>
+  );
+}
+
 export function ProvenanceTable({ doc, e }: { doc: ResultDocument; e: EnergySection }) {
   const rows = rowsOf(doc, e);
   return (
@@ -189,11 +198,7 @@ export function ProvenanceTable({ doc, e }: { doc: ResultDocument; e: EnergySect
                 </th>
                 <td class="num">{row.value}</td>
                 <td>
-                  {row.prov ? (
-                    <span class={`energy-prov-kind kind-${row.prov.kind}`}>{t(`energy.prov.kind.${row.prov.kind}`)}</span>
-                  ) : (
-                    <span class="energy-prov-kind kind-none">{t('energy.prov.kind.none')}</span>
-                  )}
+                  <KindTag kind={row.prov?.kind ?? null} />
                 </td>
                 <td class="small">{row.prov ? <Detail prov={row.prov} /> : row.absent}</td>
               </tr>
