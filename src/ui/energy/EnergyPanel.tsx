@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fmt, lang, t } from '../../i18n/index.ts';
 import { errorName } from '../../shared/errors.ts';
+import { energyLabel } from '../../shared/energy-label.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
 import {
   computeEnergy,
@@ -31,8 +32,10 @@ import {
 } from '../../energy/index.ts';
 import { hrefFor } from '../router.ts';
 import { EnergyChart } from './EnergyChart.tsx';
+import { EnergyLabelBadge } from './EnergyLabelBadge.tsx';
 import { GridPicker } from './GridPicker.tsx';
 import { ProfilePicker } from './ProfilePicker.tsx';
+import { ProvenanceTable } from './ProvenanceTable.tsx';
 import { fmtGramsInterval, fmtGramsRange, fmtRange, fmtWhRange, fmtWhValue, logSliderPos, logSliderValue } from './format.ts';
 import './energy.css';
 
@@ -156,6 +159,7 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
         </div>
         {energy ? <EnergyChart specialized={scale3(energy.perQuery.specialized.joules, 1000 / 3600)} general={scale3(energy.perQuery.general.joules, 1000 / 3600)} /> : null}
         {energy ? <FiguresTable e={energy} /> : null}
+        {energy ? <ProvenanceTable doc={doc} e={energy} /> : null}
         <p class="small">
           <a href={hrefFor('methodology')}>{t('energy.methodologyLink')}</a>
         </p>
@@ -201,9 +205,11 @@ function Headline({ e }: { e: EnergySection }) {
 function FiguresTable({ e }: { e: EnergySection }) {
   const r = asEnergyResult(e);
   const roles: Role[] = ['specialized', 'general'];
-  const rows: { key: string; perQuery: (role: Role) => string; per1000: (role: Role) => string }[] = [
+  const rows: { key: string; perQuery: (role: Role) => string; per1000: (role: Role) => string; labelled?: boolean }[] = [
     {
       key: 'energy.row.marginal',
+      // The A–E class of the per-query energy sits beside this figure (never in its place).
+      labelled: true,
       perQuery: (role) => `${fmtRange(e.perQuery[role].joules)} J · ${fmtWhRange(scale3(e.perQuery[role].joules, 1 / 3600))}`,
       per1000: (role) => fmtWhRange(scale3(e.perQuery[role].joules, 1000 / 3600)),
     },
@@ -240,7 +246,16 @@ function FiguresTable({ e }: { e: EnergySection }) {
                 <th scope="row">
                   {t(row.key)} — {t(`energy.role.${role}`)}
                 </th>
-                <td class="num">{row.perQuery(role)}</td>
+                <td class="num">
+                  {row.perQuery(role)}
+                  {row.labelled ? (
+                    <>
+                      {' '}
+                      {/* Sections stored before labels existed get theirs from the same function. */}
+                      <EnergyLabelBadge label={e.perQuery[role].label ?? energyLabel(e.perQuery[role].joules)} />
+                    </>
+                  ) : null}
+                </td>
                 <td class="num">{row.per1000(role)}</td>
               </tr>
             )),

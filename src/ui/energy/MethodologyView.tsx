@@ -6,6 +6,9 @@
 import { lang, t } from '../../i18n/index.ts';
 import constants from '../../../data/constants.json';
 import { FORMULAS_VERSION } from '../../energy/index.ts';
+import { MIN_BATCH_MS, MIN_WALL_BATCH_MS } from '../../shared/batch-targets.ts';
+import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from '../../shared/energy-label.ts';
+import { EnergyLabelBadge, classRangeText } from './EnergyLabelBadge.tsx';
 import './energy.css';
 
 interface SourceRow { name: string; url: string; useKey: string; licence: string; year: string }
@@ -66,6 +69,40 @@ export function MethodologyView() {
         <p>{t('energy.method.recompute')}</p>
       </section>
 
+      <section data-testid="methodology-provenance">
+        <h2>{t('energy.method.provenance.h')}</h2>
+        <p>{t('energy.method.provenance.body')}</p>
+        <p>{t('energy.method.provenance.check')}</p>
+      </section>
+
+      <section data-testid="methodology-label">
+        <h2>{t('energy.method.label.h')}</h2>
+        <p>{t('energy.method.label.intro')}</p>
+        <div class="table-wrap">
+          <table class="energy-label-bounds">
+            <caption class="small muted">{t('energy.method.label.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('energy.method.label.class')}</th>
+                <th scope="col">{t('energy.method.label.range')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ENERGY_LABEL_CLASSES.map((c) => (
+                <tr key={c} data-class={c}>
+                  <th scope="row">
+                    <EnergyLabelBadge label={{ version: ENERGY_LABEL_VERSION, class: c, low: c, high: c }} />
+                  </th>
+                  <td class="num">{classRangeText(c)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p>{t('energy.method.label.why')}</p>
+        <p>{t('energy.method.label.version')}</p>
+      </section>
+
       <section>
         <h2>{t('energy.method.sources.h')}</h2>
         <div class="table-wrap">
@@ -100,7 +137,7 @@ export function MethodologyView() {
         <h2>{t('energy.method.limits.h')}</h2>
         <ul>
           {['quantization', 'profile', 'synthetic', 'grid', 'embodied', 'battery'].map((k) => (
-            <li key={k}>{t(`energy.method.limit.${k}`)}</li>
+            <li key={k}>{t(`energy.method.limit.${k}`, { minMs: MIN_BATCH_MS, wallMs: MIN_WALL_BATCH_MS })}</li>
           ))}
         </ul>
       </section>

@@ -4,6 +4,8 @@
  */
 import { fmt, lang, t } from '../../i18n/index.ts';
 import { energy } from '../../lab/onnx-session.ts';
+import { energyLabel } from '../../shared/energy-label.ts';
+import { EnergyLabelBadge } from '../energy/EnergyLabelBadge.tsx';
 import { fmtGramsRange, fmtWhRange, profileLabel } from '../energy/format.ts';
 import { hrefFor } from '../router.ts';
 
@@ -32,6 +34,8 @@ export function EnergyCard() {
               country: ctx.grid.country,
               g: fmt(ctx.grid.gPerKWh, 3),
             })}
+            {/* The A–E class of one run beside its figure, as in the energy panel. */}{' '}
+            <EnergyLabelBadge label={energyLabel(e.joules)} />
           </li>
         ))}
       </ul>

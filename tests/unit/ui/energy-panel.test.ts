@@ -7,12 +7,14 @@ import { mountPoint, until } from './helpers.ts';
 import { computeEnergy, type EnergyContext } from '../../../src/energy/index.ts';
 import type { EnergySection, ResultDocument } from '../../../src/shared/result.ts';
 import { sampleResult } from '../../../src/shared/sample-result.ts';
+import { energyLabel } from '../../../src/shared/energy-label.ts';
 
 vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 
 const { lang, t, fmt } = await import('../../../src/i18n/index.ts');
 const { EnergyPanel } = await import('../../../src/ui/energy/EnergyPanel.tsx');
-const { fmtWhRange } = await import('../../../src/ui/energy/format.ts');
+const { fmtRange, fmtWhRange } = await import('../../../src/ui/energy/format.ts');
+const { labelName } = await import('../../../src/ui/energy/EnergyLabelBadge.tsx');
 const { scale3 } = await import('../../../src/energy/index.ts');
 
 const mounted = mountPoint();
@@ -47,6 +49,37 @@ describe('EnergyPanel', () => {
     // Marginal, attributional and CO2e rows for each role.
     expect(root.querySelectorAll('[data-testid="energy-table"] tbody tr')).toHaveLength(6);
     expect(root.querySelector('[aria-busy="true"]')).toBeNull();
+  });
+
+  test('each model\'s per-query energy carries its A–E label beside the figure, and the provenance table sits under the result', async () => {
+    const doc = sampleResult();
+    let seen: EnergySection | null = null;
+    const compute = vi.fn(async (d: ResultDocument, ctx: EnergyContext) => computeEnergy(d, ctx, { draws: 500, seed: 7 }));
+    await act(() => render(h(EnergyPanel, { doc, compute, onEnergy: (e: EnergySection) => (seen = e) }), root));
+    await until(idle);
+    const e = seen as unknown as EnergySection;
+    const bodyRows = [...root.querySelectorAll('[data-testid="energy-table"] tbody tr')];
+    for (const role of ['specialized', 'general'] as const) {
+      const label = energyLabel(e.perQuery[role].joules);
+      expect(e.perQuery[role].label).toEqual(label);
+      const marginal = bodyRows.find((tr) => tr.classList.contains(`role-${role}`) && tr.querySelector('th')?.textContent?.startsWith(t('energy.row.marginal')));
+      const cell = marginal?.querySelector('td');
+      // The figure stays, the badge is beside it.
+      expect(cell?.textContent).toContain(`${fmtRange(e.perQuery[role].joules)} J`);
+      expect(cell?.querySelector('[data-testid="energy-label"]')?.getAttribute('data-class')).toBe(label.class);
+      expect(cell?.querySelector('[role="img"]')?.getAttribute('aria-label')).toBe(labelName(label));
+    }
+    // Only the marginal rows are labelled: one badge per model.
+    expect(root.querySelectorAll('[data-testid="energy-table"] [data-testid="energy-label"]')).toHaveLength(2);
+    const prov = root.querySelector('[data-testid="energy-provenance"]');
+    expect(prov?.querySelectorAll('tbody tr')).toHaveLength(10);
+    // The rows follow the section's stored provenance (the automatic profile here is the software adapter's).
+    const p = e.provenance;
+    expect([...(prov?.querySelectorAll('tbody tr') ?? [])].map((tr) => tr.getAttribute('data-kind'))).toEqual([
+      p?.busyTime.specialized.kind, p?.busyTime.general.kind, p?.wallTime.specialized.kind, p?.wallTime.general.kind,
+      p?.deltaW.kind, p?.idleW?.kind ?? 'none', p?.hostW.kind, p?.eta.kind, p?.grid.kind, p?.embodied?.kind ?? 'none',
+    ]);
+    expect(p?.busyTime.general).toEqual({ kind: 'measured', method: 'gpu-timestamp' });
   });
 
   test('the literature card is shown for the paper preset only, each quoted pair on its own', async () => {
