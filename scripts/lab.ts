@@ -3,6 +3,8 @@
  * real app and worker (the same code a visitor runs), writes one schema-v1 result document, and
  * exits non-zero with a clear message when no browser, no WebGPU adapter, or the run fails.
  */
+import { ENERGY_LABEL_VERSION, type EnergyLabel } from '../src/shared/energy-label.ts';
+import type { EnergyProvenance, Provenance } from '../src/shared/provenance-types.ts';
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, ChromiumNotFoundError, findChromium } from './chromium.ts';
@@ -102,8 +104,34 @@ function printSummary(doc: ResultDocument, out: string | undefined): void {
     console.log(`  specialized ${s.p50.toPrecision(3)} J/query (${s.p5.toPrecision(3)}–${s.p95.toPrecision(3)})`);
     console.log(`  general     ${g.p50.toPrecision(3)} J/query (${g.p5.toPrecision(3)}–${g.p95.toPrecision(3)})`);
     console.log(`  ratio       ${e.ratio.p50.toPrecision(3)}× (${e.ratio.p5.toPrecision(3)}–${e.ratio.p95.toPrecision(3)})`);
+    const label = (l: EnergyLabel | undefined) => (l ? `${l.class}${l.low !== l.high ? ` (${l.low}–${l.high} across the range)` : ''}` : '?');
+    console.log(`  label       specialized ${label(e.perQuery.specialized.label)}, general ${label(e.perQuery.general.label)} (${ENERGY_LABEL_VERSION})`);
+    if (e.provenance) printProvenance(e.provenance);
   }
   if (out) console.log(`Wrote ${out}`);
+}
+
+/** "How these figures were made": each input of the formulas and where its number comes from. */
+function printProvenance(p: EnergyProvenance): void {
+  const tag = (x: Provenance | null): string => {
+    if (x === null) return 'not used (unknown)';
+    switch (x.kind) {
+      case 'measured':
+        return `measured (${x.method})`;
+      case 'sourced':
+        return `sourced (${x.sources.join(', ')}${x.year === null ? '' : `, ${x.year}`})`;
+      case 'modeled':
+        return `modeled (${x.basis}${x.sources.length ? `; ${x.sources.join(', ')}` : ''})`;
+    }
+  };
+  const rows: [string, Provenance | null][] = [
+    ['busy time, general', p.busyTime.general], ['busy time, specialized', p.busyTime.specialized],
+    ['wall time, general', p.wallTime.general], ['wall time, specialized', p.wallTime.specialized],
+    ['ΔP (GPU power under load)', p.deltaW], ['idle power', p.idleW], ['host power', p.hostW],
+    ['η (power supply)', p.eta], ['grid intensity', p.grid], ['embodied carbon', p.embodied],
+  ];
+  console.log('How these figures were made:');
+  for (const [what, x] of rows) console.log(`  ${what.padEnd(26)} ${tag(x)}`);
 }
 
 main().catch((e: unknown) => fail((e as Error).stack ?? String(e)));

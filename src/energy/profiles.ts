@@ -376,11 +376,23 @@ function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileCho
  * ids restore their catalog extras; user and battery profiles keep their recorded watts and are
  * taken to include host overhead, as when they were made.
  */
-export function restoreProfile(record: EnergyProfileRecord, fallback: ProfileChoice): ProfileChoice {
+export function restoreProfile(record: EnergyProfileRecord, fallback: ProfileChoice, adapter?: Pick<AdapterIdentity, 'vendor' | 'architecture'>): ProfileChoice {
   const entry = POWER_PROFILES.profiles.find((p) => p.id === record.id);
   const full = record as Partial<ProfileChoice>;
+  // A stored basis keeps ids only (the published document has no text): the device's name comes
+  // back from the adapter, and the Apple tier evidence the dataset does not keep reads as unknown.
+  const who = adapter ? [prettyVendor(adapter.vendor), prettyArchitecture(adapter.architecture)].filter(Boolean).join(' ') : '';
+  const storedBasis: ProfileBasis | undefined = record.basis
+    ? {
+        ...record.basis,
+        who: full.basis?.who ?? who,
+        ...(record.basis.appleTier
+          ? { appleTier: { cpuThreads: null, peakGflops: null, ...record.basis.appleTier, chosen: record.basis.appleTier.chosen as AppleTierBasis['chosen'], candidates: record.basis.appleTier.candidates as AppleTierBasis['candidates'] } }
+          : {}),
+      } as ProfileBasis
+    : undefined;
   const base: ProfileChoice = entry
-    ? choiceFromEntry(entry, record.reason ?? '', full.basis ?? { kind: 'chosen', who: '', form: null })
+    ? choiceFromEntry(entry, record.reason ?? '', storedBasis ?? { kind: 'chosen', who: '', form: null })
     : { ...fallback, ...restoredWording(record.source), flags: [...fallback.flags] };
   return {
     ...base,

@@ -76,7 +76,7 @@ function initialGrid(doc: ResultDocument, zone: string | null): GridChoice {
 function initialOverride(doc: ResultDocument, auto: ProfileChoice): ProfileChoice | null {
   const p = doc.energy?.profile;
   if (!p || (p.source === 'catalog' && p.id === auto.id)) return null;
-  return restoreProfile(p, auto);
+  return restoreProfile(p, auto, doc.environment.adapter);
 }
 
 export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
