@@ -21,6 +21,12 @@ import type { EnergySection, EnergyTimingInputs, ResultDocument, Role } from './
 import { canonicalJson } from './schema.ts';
 import { FORMULAS_VERSIONS } from './vocabulary.ts';
 
+/**
+ * Draws × timing samples the server redoes for one upload (about 0.2 s on one core): the app's
+ * 5,000 draws over two models of up to 256 samples each.
+ */
+export const MAX_RECOMPUTE_WORK = 5000 * 2 * 256;
+
 /** A document whose energy cannot be recomputed: `field` is the path a person must fix. */
 export class EnergyRecomputeError extends Error {
   override readonly name = 'EnergyRecomputeError';
@@ -60,6 +66,11 @@ export function energyInputsOf(doc: ResultDocument): { draws: DrawInputs; inputs
   const spec = timingInputs(doc, 'specialized');
   if (gen.inputs.timingSource !== spec.inputs.timingSource) {
     throw new EnergyRecomputeError('workloads', `the two models were timed on different sources (general ${gen.inputs.timingSource}, specialized ${spec.inputs.timingSource}): their ratio would compare the clocks`);
+  }
+  // Each draw resamples every timing sample once: bound the work an upload can ask of the server.
+  const work = m.draws * (gen.samplesMs.length + spec.samplesMs.length);
+  if (work > MAX_RECOMPUTE_WORK) {
+    throw new EnergyRecomputeError('energy.method.draws', `${m.draws} draws over ${gen.samplesMs.length + spec.samplesMs.length} timing samples is more than this server recomputes (draws × samples ≤ ${MAX_RECOMPUTE_WORK})`);
   }
   const embodied = e.embodied ?? null;
   return {
