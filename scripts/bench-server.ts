@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       requests: [{
         method: 'POST', path: '/api/results', headers: { 'content-type': 'application/json' },
         // A distinct app version per request keeps every body unique (no dedupe short-cut).
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...base, app: { version: `bench.${n++}` } }) }),
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...base, app: { version: `0.1.0-b${n++}` } }) }),
         onResponse: (status, body) => {
           if (status === 201) acked.push((JSON.parse(body) as { id: string }).id);
         },

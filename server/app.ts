@@ -15,6 +15,7 @@ import type { Context } from 'hono';
 import { serve } from '@hono/node-server';
 import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { verifyEnergy } from '../src/shared/recompute.ts';
 import { anonymize, parseResult } from '../src/shared/schema.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES } from '../src/shared/dataset.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
@@ -197,6 +198,9 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     if (!parsed.ok) return jsonError(c, 422, 'invalid or implausible result document', parsed.issues);
     // Anonymize on the server too: a client that skipped it must not get identifying fields in.
     const doc = anonymize(parsed.value);
+    // The open dataset holds no energy figure that its own inputs do not reproduce.
+    const energyIssues = verifyEnergy(doc);
+    if (energyIssues.length > 0) return jsonError(c, 422, 'energy figures do not match their recomputation from the document', energyIssues);
     // 201 new row; 200 same content (with a fresh token only when the idempotency key matches).
     const outcome = await store.insert(doc, { idempotencyKey });
     return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);

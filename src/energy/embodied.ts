@@ -3,6 +3,7 @@
  * own line: it is never added to the operational CO2e of a query.
  */
 import embodiedJson from '../../data/embodied.json';
+import { embodiedOfClasses } from '../shared/energy-draws.ts';
 
 /** `year`: the data year when the source states one (null otherwise). */
 export interface EmbodiedClass { label: string; kgCO2e: number; lifetimeYears: number; useRatio: number; source: string; year: number | null }
@@ -20,16 +21,8 @@ export interface EmbodiedChoice {
 
 /** Sum of the classes (e.g. desktop + gpu-card), host lifetime; null when no class is known. */
 export function embodiedFor(classIds: string[]): EmbodiedChoice | null {
-  const found = classIds.map((id) => [id, EMBODIED.classes[id]] as const).filter((x): x is readonly [string, EmbodiedClass] => x[1] !== undefined);
-  const host = found[0];
-  if (!host) return null;
-  return {
-    classes: found.map(([id]) => id),
-    kgCO2e: found.reduce((s, [, c]) => s + c.kgCO2e, 0),
-    lifetimeYears: host[1].lifetimeYears,
-    useRatio: host[1].useRatio,
-    source: found.map(([, c]) => c.source).join('; '),
-  };
+  const e = embodiedOfClasses(classIds);
+  if (!e) return null;
+  return { ...e, source: e.classes.map((id) => EMBODIED.classes[id]!.source).join('; ') };
 }
 
-export { embodiedGrams } from '../shared/energy-draws.ts';

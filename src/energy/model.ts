@@ -30,7 +30,7 @@ import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import type { EmbodiedChoice } from './embodied.ts';
 import { bootstrapMedianFactor, mulberry32, range3, scale3, sortedSamples, triangular, uniform, type Triangular } from './random.ts';
-import { runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
+import { idleDistribution, runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
 import { energyLabel, type EnergyLabel } from '../shared/energy-label.ts';
 import { provenanceOf } from '../shared/provenance.ts';
 
@@ -166,19 +166,7 @@ function timedRole(doc: ResultDocument, role: Role): TimedRole {
   return { input, samples: w?.timing.samplesMs ?? [] };
 }
 
-/**
- * The idle-power distribution of a profile: triangular(low, typ = idleW, high) over idleRangeW.
- * idleW is clamped into the range (a hand-edited stored record could put it outside); without a
- * range, a known idleW is a point value; a range without idleW takes its mid-point as the mode.
- */
-export function idleDistribution(p: Pick<ProfileChoice, 'idleW' | 'idleRangeW'>): Triangular | null {
-  const r = p.idleRangeW;
-  if (r === null) return p.idleW === null ? null : { low: p.idleW, typ: p.idleW, high: p.idleW };
-  const low = Math.min(r.low, r.high);
-  const high = Math.max(r.low, r.high);
-  const typ = p.idleW === null ? (low + high) / 2 : Math.min(high, Math.max(low, p.idleW));
-  return { low, typ, high };
-}
+export { idleDistribution };
 
 function validatedDraws(n: number | undefined): number {
   const d = n ?? DEFAULT_DRAWS;

@@ -58,6 +58,34 @@ export interface DrawFigures {
   medianInputs: { deltaW: number; hostW: number; eta: number; gPerKWh: number; idleW: number | null };
 }
 
+/**
+ * The idle-power distribution of a profile: triangular(low, typ = idleW, high) over idleRangeW.
+ * idleW is clamped into the range (a hand-edited stored record could put it outside); without a
+ * range, a known idleW is a point value; a range without idleW takes its mid-point as the mode.
+ */
+export function idleDistribution(p: { idleW: number | null; idleRangeW?: { low: number; high: number } | null }): Triangular | null {
+  const r = p.idleRangeW ?? null;
+  if (r === null) return p.idleW === null ? null : { low: p.idleW, typ: p.idleW, high: p.idleW };
+  const low = Math.min(r.low, r.high);
+  const high = Math.max(r.low, r.high);
+  const typ = p.idleW === null ? (low + high) / 2 : Math.min(high, Math.max(low, p.idleW));
+  return { low, typ, high };
+}
+
+/** Embodied carbon of a list of classes (data/embodied.json): summed, with the host's (first class's) lifetime; null when none is known. */
+export function embodiedOfClasses(classIds: readonly string[]): (EmbodiedInput & { classes: string[] }) | null {
+  const table = embodiedJson.classes as Record<string, { kgCO2e: number; lifetimeYears: number; useRatio: number }>;
+  const found = classIds.filter((id) => table[id] !== undefined);
+  const host = found[0];
+  if (host === undefined) return null;
+  return {
+    classes: found,
+    kgCO2e: found.reduce((s, id) => s + table[id]!.kgCO2e, 0),
+    lifetimeYears: table[host]!.lifetimeYears,
+    useRatio: table[host]!.useRatio,
+  };
+}
+
 /** Seconds per year of the embodied allocation (data/embodied.json). */
 export const SECONDS_PER_YEAR: number = embodiedJson.secondsPerYear;
 

@@ -16,7 +16,6 @@
  * The class of the median is the label; the classes of p5 and p95 say whether the uncertainty
  * range straddles a bound.
  */
-import type { Range3 } from './result.ts';
 
 export const ENERGY_LABEL_VERSION = 'label-v1';
 export const ENERGY_LABEL_CLASSES = ['A', 'B', 'C', 'D', 'E'] as const;
@@ -41,6 +40,6 @@ export function energyClass(joules: number): EnergyClass {
 }
 
 /** The label of a per-query marginal energy range. */
-export function energyLabel(joules: Range3): EnergyLabel {
+export function energyLabel(joules: { p5: number; p50: number; p95: number }): EnergyLabel {
   return { version: ENERGY_LABEL_VERSION, class: energyClass(joules.p50), low: energyClass(joules.p5), high: energyClass(joules.p95) };
 }

@@ -9,52 +9,9 @@ import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
 import constants from '../../data/constants.json';
 import type { ResultDocument, Role } from './result.ts';
+import type { EnergyProvenance, Provenance } from './provenance-types.ts';
 
-export type ProvenanceKind = 'measured' | 'sourced' | 'modeled';
-
-/** How a measured input was measured. */
-export const MEASURED_METHODS = ['gpu-timestamp', 'wall-clock', 'wall-meter', 'battery-drain'] as const;
-export type MeasuredMethod = (typeof MEASURED_METHODS)[number];
-
-/** Why a modeled input has the value it has (rendered from the i18n catalog, `provenance.basis.*`). */
-export const MODEL_BASES = [
-  /** No wall time was recorded: the busy time stands in for it. */
-  'busy-time-as-wall',
-  /** A catalog class whose watts are modeled from related hardware (its `modeled` note says how). */
-  'catalog-modeled',
-  /** Several catalog classes merged into one band because the device class is uncertain. */
-  'merged-classes',
-  /** A project assumption (DESIGN.md §4) rather than a figure someone measured for this device. */
-  'assumption',
-  /** The country is unknown: the world average with a range wide enough for any grid. */
-  'world-range',
-  /** Derived with a published formula from related figures (Boavizta's component model). */
-  'derived-formula',
-] as const;
-export type ModelBasis = (typeof MODEL_BASES)[number];
-
-export type Provenance =
-  | { kind: 'measured'; method: MeasuredMethod }
-  | { kind: 'sourced'; sources: string[]; year: number | null }
-  | { kind: 'modeled'; basis: ModelBasis; sources: string[] };
-
-/** The inputs of the formulas, in the order the "how this figure was made" table lists them. */
-export const PROVENANCE_INPUTS = ['busyTime', 'wallTime', 'deltaW', 'idleW', 'hostW', 'eta', 'grid', 'embodied'] as const;
-export type ProvenanceInput = (typeof PROVENANCE_INPUTS)[number];
-
-/** Per model for the timings (each model has its own), shared for the rest. */
-export interface EnergyProvenance {
-  busyTime: Record<Role, Provenance>;
-  wallTime: Record<Role, Provenance>;
-  deltaW: Provenance;
-  /** null when idle power is unknown (no attributional figure rests on it). */
-  idleW: Provenance | null;
-  hostW: Provenance;
-  eta: Provenance;
-  grid: Provenance;
-  /** null when no embodied class is known. */
-  embodied: Provenance | null;
-}
+export * from './provenance-types.ts';
 
 interface ProfileEntryLite { id: string; sources: string[]; modeled?: string }
 const PROFILES = profilesJson.profiles as ProfileEntryLite[];

@@ -6,7 +6,7 @@
 
 import type { PresetName } from './presets.ts';
 import type { EnergyLabel } from './energy-label.ts';
-import type { EnergyProvenance } from './provenance.ts';
+import type { EnergyProvenance } from './provenance-types.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 

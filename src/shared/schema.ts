@@ -4,42 +4,25 @@
  *
  * Three layers:
  *  1. shape: valibot objects. `v.object` strips unknown keys, so nothing we do not know about is
- *     ever stored; free-form `config` maps accept only shallow JSON scalars.
- *  2. bounds: every string, array and number is bounded, numbers must be finite (NaN/Infinity
- *     cannot even come out of JSON.parse, but documents built in memory can carry them).
- *  3. plausibility: ordered percentiles, throughput below what any existing GPU can do, energy
- *     ranges ordered, etc. A result that breaks physics is rejected, not "corrected".
+ *     ever stored.
+ *  2. closed vocabulary (vocabulary.ts): every string kept is an identifier from a closed set or
+ *     matches a strict pattern; texts a person reads are not stored at all (the app and the
+ *     exports render them from the catalogs). Lists of flags, features and limits keep the known
+ *     entries and drop the rest; any other unknown string is refused, naming the field.
+ *  3. bounds and plausibility: every number finite and bounded, ordered percentiles, throughput
+ *     below what any existing GPU can do. A result that breaks physics is rejected, not "corrected".
+ * The energy figures themselves are checked against a recomputation (recompute.ts) by the server.
  */
 import * as v from 'valibot';
 import { PRESET_NAMES } from './presets.ts';
 import type { ResultDocument } from './result.ts';
+import { LIMITS, count, energySection, finite, knownOnly, list, oneOf, positive, timingSource } from './schema-parts.ts';
+import {
+  APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
+  MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
+} from './vocabulary.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Limits. Exported so tests and the UI can refer to the same numbers.
-
-export const LIMITS = {
-  workloads: 200,
-  samples: 4096,
-  kernels: 256,
-  features: 64,
-  limits: 128,
-  flags: 32,
-  configKeys: 64,
-  configArray: 64,
-  shortString: 64,
-  longString: 200,
-  /** 1 ms .. 1 hour per unit is generous for a browser benchmark. */
-  maxMs: 3_600_000,
-  maxCount: 1e18,
-  /** Peak dense tensor throughput of the fastest accelerators is ~2 PFLOP/s (2e6 GFLOP/s). */
-  maxGflops: 2e6,
-  /** HBM3e is ~5 TB/s; on-chip caches can read faster in a copy micro-benchmark, not 10x that. */
-  maxGBps: 50_000,
-  maxWatts: 2_000,
-  maxJoulesPerQuery: 1e7,
-  maxGPerKWh: 2_000,
-  maxRatio: 1e6,
-} as const;
+export { LIMITS };
 
 /**
  * Adapter vendors WebGPU implementations report: exactly the vendors of Dawn's
@@ -53,69 +36,50 @@ export const KNOWN_VENDORS = [
   'broadcom', 'google', 'microsoft', 'mesa', 'verisilicon',
 ] as const;
 
-
 /** Object keys that must never be copied into a stored object (prototype pollution). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 
-const finite = (min: number, max: number) =>
-  v.pipe(v.number('must be a finite number'), v.finite('must be finite'), v.minValue(min, `must be ≥ ${min}`), v.maxValue(max, `must be ≤ ${max}`));
-const positive = (max: number) =>
-  v.pipe(v.number('must be a finite number'), v.finite('must be finite'), v.gtValue(0, 'must be > 0'), v.maxValue(max, `must be ≤ ${max}`));
-const count = (max: number) => v.pipe(v.number('must be a finite number'), v.integer('must be an integer'), v.minValue(0, 'must be ≥ 0'), v.maxValue(max, `must be ≤ ${max}`));
-const str = (max: number = LIMITS.shortString) => v.pipe(v.string('must be a string'), v.maxLength(max, `must be at most ${max} characters`));
-/** Identifiers (workload ids, kernel names, flags, features): printable ASCII, no spaces. */
-const ident = v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(LIMITS.shortString, `must be at most ${LIMITS.shortString} characters`), v.regex(/^[A-Za-z0-9._:@/+-]+$/, 'must use only letters, digits and ._:@/+-'));
-const list = <T extends v.GenericSchema>(item: T, max: number) =>
-  v.pipe(v.array(item, 'must be an array'), v.maxLength(max, `must have at most ${max} items`));
-
-const timingSource = v.picklist(['gpu-timestamp', 'wall-clock'], 'must be "gpu-timestamp" or "wall-clock"');
-
-/** A p5 ≤ p50 ≤ p95 triple. */
-const range3 = (min: number, max: number) =>
-  v.pipe(
-    v.object({ p5: finite(min, max), p50: finite(min, max), p95: finite(min, max) }),
-    v.check((r) => r.p5 <= r.p50 && r.p50 <= r.p95, 'must satisfy p5 ≤ p50 ≤ p95'),
-  );
-
 /**
- * `config` is free-form in the contract (`Record<string, unknown>`), so it is the one place a
- * hostile payload could nest deeply or smuggle keys. Only JSON scalars and short arrays of
- * scalars are accepted, and prototype keys are dropped.
+ * `config` holds the shape of a workload: known keys only, each with its type: a word from its
+ * closed list (model, family, dtype, norm, …), true/false (tiedEmbeddings, qkvBias), or a finite
+ * number (null where not measured).
  */
-const configScalar = v.union([v.pipe(v.number(), v.finite()), v.pipe(v.string(), v.maxLength(LIMITS.longString)), v.boolean(), v.null()], 'values must be numbers, short strings, booleans or null');
-const configValue = v.union([configScalar, v.pipe(v.array(configScalar), v.maxLength(LIMITS.configArray))], 'values must be scalars or short arrays of scalars');
+function configIssue(key: string, value: unknown): string | null {
+  if (!(CONFIG_KEYS as readonly string[]).includes(key)) return `unknown key (known: ${CONFIG_KEYS.join(', ')})`;
+  const words = CONFIG_STRINGS[key];
+  if (words) return typeof value === 'string' && words.includes(value) ? null : `must be one of ${words.join(', ')}`;
+  if ((CONFIG_BOOLEAN_KEYS as readonly string[]).includes(key)) return typeof value === 'boolean' ? null : 'must be true or false';
+  return value === null || (typeof value === 'number' && Number.isFinite(value)) ? null : 'must be a finite number or null';
+}
 const config = v.pipe(
   v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
   v.check((x) => Object.keys(x).length <= LIMITS.configKeys, `must have at most ${LIMITS.configKeys} keys`),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(dataset.value)) {
+      // Prototype keys are dropped, never copied (a JSON body can carry an own "__proto__").
       if (FORBIDDEN_KEYS.has(key)) continue;
-      if (key.length > LIMITS.shortString) {
-        addIssue({ message: `key "${key.slice(0, 20)}…" is longer than ${LIMITS.shortString} characters` });
+      const message = configIssue(key, value);
+      if (message !== null) {
+        addIssue({ message, path: [{ type: 'object', origin: 'value', input: dataset.value, key, value }] });
         return NEVER;
       }
-      const parsed = v.safeParse(configValue, value);
-      if (!parsed.success) {
-        addIssue({ message: `"${key}": ${parsed.issues[0].message}` });
-        return NEVER;
-      }
-      out[key] = parsed.output;
+      out[key] = value;
     }
     return out;
   }),
 );
 
-/** Numeric adapter limits (`maxBufferSize`, …): finite non-negative numbers, prototype keys dropped. */
+/** Numeric adapter limits: the recorded names only (others dropped), finite non-negative numbers. */
 const adapterLimits = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(LIMITS.shortString)), finite(0, Number.MAX_SAFE_INTEGER * 1024)),
   v.check((x) => Object.keys(x).length <= LIMITS.limits, `must have at most ${LIMITS.limits} entries`),
   v.transform((x) => {
     const out: Record<string, number> = {};
-    for (const [k, n] of Object.entries(x)) if (!FORBIDDEN_KEYS.has(k)) out[k] = n;
+    for (const [k, n] of Object.entries(x)) if ((RECORDED_LIMIT_NAMES as readonly string[]).includes(k)) out[k] = n;
     return out;
   }),
 );
@@ -152,7 +116,7 @@ const timingRecord = v.pipe(
     batch: v.optional(v.pipe(count(1e9), v.minValue(1, 'must be ≥ 1'))),
     dropped: v.optional(count(1e9)),
     wallMedianMs: v.optional(v.nullable(positive(LIMITS.maxMs))),
-    flags: v.optional(list(ident, LIMITS.flags)),
+    flags: v.optional(knownOnly(RESULT_FLAGS, LIMITS.flags)),
     preheatMs: v.optional(finite(0, LIMITS.maxMs)),
     targetBatchMs: v.optional(positive(LIMITS.maxMs)),
     wallBaselineMs: v.optional(finite(0, LIMITS.maxMs)),
@@ -163,7 +127,7 @@ const timingRecord = v.pipe(
 );
 
 const kernelBreakdown = v.object({
-  name: ident,
+  name: oneOf(KERNEL_NAMES, 'kernel name'),
   medianMs: finite(0, LIMITS.maxMs),
   flops: finite(0, LIMITS.maxCount),
   bytes: finite(0, LIMITS.maxCount),
@@ -172,14 +136,17 @@ const kernelBreakdown = v.object({
 
 const rate = (max: number) => v.optional(v.nullable(finite(0, max)));
 
+const WORKLOAD_IDS: readonly string[] = [...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS];
+
 const workload = v.pipe(
   v.object({
-    id: ident,
+    id: oneOf(WORKLOAD_IDS, 'workload id'),
     kind: v.picklist(['micro', 'model'], 'must be "micro" or "model"'),
     role: v.optional(v.picklist(['general', 'specialized'], 'must be "general" or "specialized"')),
     config,
-    flops: v.nullable(finite(0, LIMITS.maxCount)),
-    flopsUnknown: v.optional(v.pipe(v.string('must be a string'), v.maxLength(LIMITS.longString, `must be at most ${LIMITS.longString} characters`))),
+    // Every workload of the lab's own suites has a FLOP count (only imported ONNX models may not,
+    // and those are never published).
+    flops: finite(0, LIMITS.maxCount),
     bytes: finite(0, LIMITS.maxCount),
     timing: timingRecord,
     kernels: v.optional(list(kernelBreakdown, LIMITS.kernels)),
@@ -190,44 +157,21 @@ const workload = v.pipe(
     dtype: v.optional(v.picklist(['f32', 'f16'], 'must be "f32" or "f16"')),
   }),
   // Physical plausibility from the contract fields themselves, whatever `gflops` claims.
-  v.check((w) => (w.flops === null) === (w.flopsUnknown !== undefined), 'flops must be null exactly when flopsUnknown says why'),
-  v.check((w) => w.flops === null || w.flops / (w.timing.medianMs * 1e6) <= LIMITS.maxGflops, `implausible throughput: more than ${LIMITS.maxGflops / 1e3} TFLOP/s`),
+  v.check((w) => w.flops / (w.timing.medianMs * 1e6) <= LIMITS.maxGflops, `implausible throughput: more than ${LIMITS.maxGflops / 1e3} TFLOP/s`),
   v.check((w) => w.bytes / (w.timing.medianMs * 1e6) <= LIMITS.maxGBps, `implausible bandwidth: more than ${LIMITS.maxGBps} GB/s`),
   v.check((w) => w.kind === 'model' || w.role === undefined, 'role is only meaningful for model workloads'),
+  v.check((w) => (w.kind === 'model') === MODEL_WORKLOAD_IDS.includes(w.id), 'kind must match the workload id (model ids are ROLE:MODEL)'),
+  v.check((w) => w.kind !== 'model' || w.id.startsWith(`${w.role ?? ''}:`), 'a model workload id starts with its role'),
 );
 
-const perModel = v.object({ joules: range3(0, LIMITS.maxJoulesPerQuery), gCO2e: range3(0, LIMITS.maxJoulesPerQuery) });
-
-const energySection = v.object({
-  profile: v.object({
-    id: ident,
-    source: v.picklist(['catalog', 'user', 'battery'], 'must be "catalog", "user" or "battery"'),
-    idleW: v.nullable(finite(0, LIMITS.maxWatts)),
-    deltaW: v.pipe(
-      v.object({ low: finite(0, LIMITS.maxWatts), typ: finite(0, LIMITS.maxWatts), high: finite(0, LIMITS.maxWatts) }),
-      v.check((d) => d.low <= d.typ && d.typ <= d.high, 'must satisfy low ≤ typ ≤ high'),
-    ),
-    label: v.optional(str(LIMITS.longString)),
-    reason: v.optional(str(LIMITS.longString)),
-  }),
-  grid: v.object({
-    country: v.pipe(str(16), v.regex(/^[A-Za-z_-]*$/, 'must be a country code')),
-    gPerKWh: finite(0, LIMITS.maxGPerKWh),
-    year: v.nullable(v.pipe(count(2100), v.minValue(1990, 'must be ≥ 1990'))),
-    source: str(LIMITS.longString),
-  }),
-  perQuery: v.object({ general: perModel, specialized: perModel }),
-  ratio: range3(0, LIMITS.maxRatio),
-});
-
 const environment = v.object({
-  browser: v.object({ name: str(32), major: v.nullable(count(10_000)) }),
-  os: v.object({ family: str(32) }),
+  browser: v.object({ name: oneOf(BROWSER_FAMILIES, 'browser family'), major: v.nullable(count(10_000)) }),
+  os: v.object({ family: oneOf(OS_FAMILIES, 'OS family') }),
   adapter: v.object({
     vendor: v.picklist(KNOWN_VENDORS, `must be a known adapter vendor (${KNOWN_VENDORS.filter(Boolean).join(', ')} or empty)`),
-    architecture: v.pipe(str(LIMITS.shortString), v.regex(/^[a-z0-9._-]*$/, 'must be a lower-case WebGPU architecture name')),
+    architecture: v.pipe(v.string('must be a string'), v.regex(ARCHITECTURE_PATTERN, 'must be a lower-case WebGPU architecture name')),
     isFallbackAdapter: v.boolean('must be a boolean'),
-    features: list(ident, LIMITS.features),
+    features: knownOnly(RECORDED_FEATURES, LIMITS.features),
     limits: adapterLimits,
     subgroupMinSize: v.optional(v.nullable(count(1024))),
     subgroupMaxSize: v.optional(v.nullable(count(1024))),
@@ -239,15 +183,19 @@ const environment = v.object({
 export const ResultDocumentSchema = v.pipe(
   v.object({
     schemaVersion: v.literal(1, 'must be 1 (only schema version 1 is accepted)'),
-    suite: v.object({ preset: v.picklist(PRESET_NAMES, `must be one of ${PRESET_NAMES.join(', ')}`), version: v.pipe(str(32), v.minLength(1, 'must not be empty')) }),
-    app: v.object({ version: v.pipe(str(32), v.minLength(1, 'must not be empty')) }),
+    suite: v.object({
+      preset: v.picklist(PRESET_NAMES, `must be one of ${PRESET_NAMES.join(', ')}`),
+      version: oneOf(SUITE_VERSIONS, 'suite version'),
+    }),
+    app: v.object({ version: v.pipe(v.string('must be a string'), v.regex(APP_VERSION_PATTERN, 'must be a version MAJOR.MINOR.PATCH, optionally -pre.release (letters, digits, dots; 16 at most)')) }),
     date: v.optional(isoDay),
     environment,
     workloads: v.pipe(list(workload, LIMITS.workloads), v.minLength(1, 'must have at least one workload')),
     energy: v.optional(energySection),
-    flags: v.optional(list(ident, LIMITS.flags)),
+    flags: v.optional(knownOnly(RESULT_FLAGS, LIMITS.flags)),
   }),
   v.check((d) => new Set(d.workloads.map((w) => w.id)).size === d.workloads.length, 'workload ids must be unique'),
+  v.check((d) => d.suite.version.startsWith(`${d.suite.preset}-`), 'suite.version must belong to suite.preset'),
 );
 
 export type ParsedResult = v.InferOutput<typeof ResultDocumentSchema>;
@@ -294,7 +242,11 @@ function browserFamily(name: string): string {
   if (n.includes('firefox')) return 'firefox';
   if (n.includes('safari') && !n.includes('chrom')) return 'safari';
   if (n.includes('chrom') || n.includes('headless')) return 'chrome';
-  return n.replace(/[^a-z0-9-]/g, '').slice(0, 16) || 'other';
+  return (BROWSER_FAMILIES as readonly string[]).includes(n) ? n : 'other';
+}
+
+function knownOsFamily(family: string): string {
+  return (OS_FAMILIES as readonly string[]).includes(family) ? family : 'other';
 }
 
 /**
@@ -312,7 +264,7 @@ export function anonymize(doc: ResultDocument, now: Date = new Date()): ResultDo
     date: (doc.date ?? utcDay(now)).slice(0, 10),
     environment: {
       browser: { name: browserFamily(doc.environment.browser.name), major: doc.environment.browser.major },
-      os: { family: doc.environment.os.family },
+      os: { family: knownOsFamily(doc.environment.os.family) },
       adapter: {
         vendor: a.vendor,
         architecture: a.architecture,

@@ -45,7 +45,7 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       expect(page.items.map((i) => i.id)).toEqual([id]);
       expect(page.next).toBeNull();
       expect(page.items[0]?.receivedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      expect(page.items[0]?.doc.workloads.map((w) => w.id)).toEqual(['fma-peak', 'copy', 'gemm', 'specialized-tiny', 'general-tiny']);
+      expect(page.items[0]?.doc.workloads.map((w) => w.id)).toEqual(['fma-peak', 'copy', 'gemm', 'specialized:bert-tiny', 'general:tiny-decoder']);
       expect(page.items[0]?.doc.date).toBe('2026-11-23');
 
       const one = await fetch(`${base}/api/results/${id}`);
@@ -56,7 +56,7 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       expect(stats.total).toBe(1);
       expect(stats.license.name).toBe('CC BY 4.0');
       expect(stats.groups).toEqual([
-        { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1.0.0', count: 1, medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
+        { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', count: 1, medianGeneralJ: doc.energy!.perQuery.general.joules.p50, medianSpecializedJ: doc.energy!.perQuery.specialized.joules.p50, medianRatio: doc.energy!.ratio.p50 },
       ]);
       expect(stats.workloads.find((w) => w.workload === 'gemm')?.medianMs).toBe(2);
 
@@ -65,13 +65,13 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       const lines = csv.trimEnd().split('\r\n');
       expect(lines[0]).toBe(CSV_COLUMNS.join(','));
       expect(lines).toHaveLength(6);
-      expect(lines[1]?.startsWith(`${id},2026-11-23,ci,1.0.0,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,fma-peak,micro,,1000000,16384,2.5`)).toBe(true);
+      expect(lines[1]?.startsWith(`${id},2026-11-23,ci,ci-1,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,fma-peak,micro,,1000000,16384,2.5`)).toBe(true);
 
       // JSONL: one line, the stored document with its id.
       const jsonl = await (await fetch(`${base}/api/export.jsonl`)).text();
       const rows = jsonl.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; energy: { ratio: { p50: number } } });
       expect(rows.map((r) => r.id)).toEqual([id]);
-      expect(rows[0]?.energy.ratio.p50).toBe(7.5);
+      expect(rows[0]?.energy.ratio.p50).toBe(doc.energy!.ratio.p50);
 
       // Same content again: deduplicated, no new row, no new token.
       const again = await postJson(base, doc);
@@ -138,7 +138,7 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
     });
 
     test('unknown and identifying fields are stripped before storage', async () => {
-      const doc = sampleResult({ app: { version: 'strip-test' } }) as unknown as Record<string, unknown>;
+      const doc = sampleResult({ app: { version: '0.1.0-strip' } }) as unknown as Record<string, unknown>;
       const env = (doc.environment as Record<string, Record<string, unknown>>);
       env.adapter!.description = 'NVIDIA GeForce RTX 4090 Laptop';
       env.adapter!.device = '0x2717';

@@ -12,7 +12,7 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
 
 /** A valid document that differs from every other `n` (so it is not deduplicated). */
 export function uniqueResult(n: number): ResultDocument {
-  return sampleResult({ app: { version: `0.1.${n}` } });
+  return sampleResult({ app: { version: `0.1.0-u${n}` } });
 }
 
 export async function postJson(base: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {

@@ -45,7 +45,7 @@ test('the previewed payload is exactly what the server stores; withdrawal with t
 
 test('rate limit and unreachable server map to their outcomes', async () => {
   // Budget of 5 writes, all used above: upload, duplicate, three withdrawal attempts.
-  const out = await uploadResult(sampleResult({ app: { version: 'rl' } }), transport);
+  const out = await uploadResult(sampleResult({ app: { version: '0.1.0-rl' } }), transport);
   expect(out).toEqual({ kind: 'rate-limited', retryAfterS: 60 });
   const dead: UploadTransport = { ...transport, baseUrl: 'http://127.0.0.1:9' };
   expect(await uploadResult(sampleResult(), dead)).toEqual({ kind: 'offline' });

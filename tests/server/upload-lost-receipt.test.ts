@@ -35,7 +35,7 @@ function losingAnswers(into: Response[]): UploadTransport {
 }
 
 test('a retry with the same key recovers the id and a new token; the lost token is revoked', async () => {
-  const p = buildPayload(sampleResult({ app: { version: 'lost-receipt' } }));
+  const p = buildPayload(sampleResult({ app: { version: '0.1.0-lost' } }));
   expect(p.ok).toBe(true);
   if (!p.ok) return;
   const key = newIdempotencyKey();

@@ -1,7 +1,8 @@
 // The energy section computeEnergy writes must pass the shared result schema (the server and
 // the upload path validate with it), for every kind of profile the panel can produce.
 import { describe, expect, test } from 'vitest';
-import { parseResult } from '../../src/shared/schema.ts';
+import { anonymize, parseResult } from '../../src/shared/schema.ts';
+import { verifyEnergy } from '../../src/shared/recompute.ts';
 import type { ResultDocument, Workload } from '../../src/shared/result.ts';
 import {
   batteryCalibrationEstimate,
@@ -17,7 +18,7 @@ import {
 
 function model(role: 'general' | 'specialized', ms: number): Workload {
   return {
-    id: `${role}:test`,
+    id: role === 'general' ? 'general:tiny-decoder' : 'specialized:bert-tiny',
     kind: 'model',
     role,
     config: { layers: 2 },
@@ -59,6 +60,12 @@ describe('energy section against the shared schema', () => {
       const j = parsed.value.energy!.perQuery.general.joules;
       expect(j.p5).toBeLessThanOrEqual(j.p50);
       expect(j.p50).toBeLessThanOrEqual(j.p95);
+      // What the server keeps reproduces every figure: the recomputation agrees, to the bit.
+      expect(verifyEnergy(anonymize(parsed.value))).toEqual([]);
+      // And texts are not kept: the catalog renders them.
+      expect(parsed.value.energy!.profile.label).toBeUndefined();
+      expect(parsed.value.energy!.profile.reason).toBeUndefined();
+      expect(parsed.value.energy!.grid.source).toBeUndefined();
     }
   });
   test('the merged form-factor-unknown id is a schema identifier', () => {

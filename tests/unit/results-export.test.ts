@@ -23,11 +23,14 @@ describe('CSV cells', () => {
 
 describe('exports', () => {
   test('CSV: header then one row per workload with the run columns repeated', () => {
-    const csv = toCsv([{ id: 'L1', doc: sampleResult() }]);
+    const doc = sampleResult();
+    const e = doc.energy!;
+    const csv = toCsv([{ id: 'L1', doc }]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(7); // header + 5 workloads + trailing empty
-    expect(lines[5]).toBe('L1,2026-11-23,ci,1.0.0,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,general-tiny,model,general,80000000,9000000,300,290,320,0.05,3,,,software-default,FRA,56,6,0.8,6.5,7.5,8.5');
+    const energy = [e.perQuery.general.joules.p50, e.perQuery.specialized.joules.p50, e.ratio.p5, e.ratio.p50, e.ratio.p95].join(',');
+    expect(lines[5]).toBe(`L1,2026-11-23,ci,ci-1,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,general:tiny-decoder,model,general,80000000,9000000,300,290,320,0.05,3,,,software-adapter,FRA,44.18,${energy}`);
     expect(lines[6]).toBe('');
   });
   test('CSV without an energy section leaves the energy columns empty, never 0', () => {
@@ -56,12 +59,13 @@ describe('comparison', () => {
     delete second.energy;
     const c = compareRuns([rec('a'), rec('b', second)]);
     expect(c.runs.map((r) => r.label)).toEqual(['2026-11-23 · google/swiftshader · ci', '2026-11-23 · google/swiftshader · ci']);
-    expect(c.workloads).toEqual(['fma-peak', 'copy', 'gemm', 'specialized-tiny', 'general-tiny']);
+    expect(c.workloads).toEqual(['fma-peak', 'copy', 'gemm', 'specialized:bert-tiny', 'general:tiny-decoder']);
     expect(c.medianMs).toEqual([[2.5, 2.5], [1, null], [2, 4], [40, 40], [300, 300]]);
     // Energy is an estimate: the p5–p95 range travels with the p50.
-    expect(c.ratio).toEqual([{ p5: 6.5, p50: 7.5, p95: 8.5 }, null]);
-    expect(c.specializedJ).toEqual([{ p5: 0.4, p50: 0.8, p95: 1.6 }, null]);
-    expect(c.generalJ).toEqual([{ p5: 3, p50: 6, p95: 12 }, null]);
+    const e = sampleResult().energy!;
+    expect(c.ratio).toEqual([e.ratio, null]);
+    expect(c.specializedJ).toEqual([e.perQuery.specialized.joules, null]);
+    expect(c.generalJ).toEqual([e.perQuery.general.joules, null]);
     expect(relativeToFirst(c)).toEqual([[1, 1], [1, null], [1, 2], [1, 1], [1, 1]]);
   });
   test('an estimate reads "p50 (p5–p95)", a missing one "—"', () => {

@@ -49,8 +49,10 @@ describe('DemoView', () => {
     // While it runs, Start is disabled and Cancel is enabled.
     expect(startButton().disabled).toBe(true);
     expect((root.querySelector('.demo button.danger') as HTMLButtonElement).disabled).toBe(false);
+    const doc = sampleResult();
+    doc.energy!.ratio = { p5: 6.5, p50: 7.5, p95: 8.5 };
     await act(async () => {
-      finish(sampleResult());
+      finish(doc);
       await Promise.resolve();
     });
     // 300 ms vs 40 ms per answer; energy ratio 7.5 (6.5–8.5).

@@ -1,0 +1,224 @@
+/**
+ * recomputeEnergy(document): every energy figure of a result document, redone from what the
+ * document itself records (timing samples and medians, profile watts, grid intensity and range,
+ * embodied classes, and `energy.method`: formulas version, seed, draws, assumptions). The same
+ * draws as the app (energy-draws.ts), so the same seed gives the same figures bit for bit.
+ *
+ * verifyEnergy(document) is what the results server runs on every upload: a document whose
+ * stored figures differ from the recomputation by more than rounding, or whose inputs disagree
+ * with the catalogs of this version (a profile's watts, a country's grid intensity, the model's
+ * assumptions), is refused with the field named. So the open dataset holds no fabricated or
+ * stale energy figure, and every exported row carries what a reader needs to redo the numbers.
+ */
+import constants from '../../data/constants.json';
+import profilesJson from '../../data/power-profiles.json';
+import { averageIntensity } from '@tgwf/co2/data';
+import { embodiedOfClasses, idleDistribution, runEnergyDraws, type DrawFigures, type DrawInputs } from './energy-draws.ts';
+import { energyLabel, type EnergyLabel } from './energy-label.ts';
+import { provenanceOf } from './provenance.ts';
+import type { EnergyProvenance } from './provenance-types.ts';
+import type { EnergySection, EnergyTimingInputs, ResultDocument, Role } from './result.ts';
+import { canonicalJson } from './schema.ts';
+import { FORMULAS_VERSIONS } from './vocabulary.ts';
+
+/** A document whose energy cannot be recomputed: `field` is the path a person must fix. */
+export class EnergyRecomputeError extends Error {
+  override readonly name = 'EnergyRecomputeError';
+  constructor(readonly field: string, readonly detail: string) {
+    super(`${field}: ${detail}`);
+  }
+}
+
+export interface RecomputedEnergy {
+  figures: DrawFigures;
+  inputs: Record<Role, EnergyTimingInputs>;
+  labels: Record<Role, EnergyLabel>;
+  provenance: EnergyProvenance;
+}
+
+function timingInputs(doc: ResultDocument, role: Role): { inputs: EnergyTimingInputs; samplesMs: readonly number[] } {
+  const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  if (!w) throw new EnergyRecomputeError('workloads', `no ${role} model workload to take the timings from`);
+  const tWallMs = w.timing.wallMedianMs ?? w.timing.medianMs;
+  return {
+    inputs: { role, workloadId: w.id, tBusyMs: w.timing.medianMs, tWallMs, timingSource: w.timing.source },
+    samplesMs: w.timing.samplesMs,
+  };
+}
+
+/** The numbers the draws take, read from the document. Throws EnergyRecomputeError naming what is missing. */
+export function energyInputsOf(doc: ResultDocument): { draws: DrawInputs; inputs: Record<Role, EnergyTimingInputs> } {
+  const e = doc.energy;
+  if (!e) throw new EnergyRecomputeError('energy', 'the document has no energy section');
+  const m = e.method;
+  if (!m) throw new EnergyRecomputeError('energy.method', 'is required: it holds the seed, draws and assumptions the figures are recomputed from');
+  if (!(FORMULAS_VERSIONS as readonly string[]).includes(m.formulasVersion)) {
+    throw new EnergyRecomputeError('energy.method.formulasVersion', `this version recomputes ${FORMULAS_VERSIONS.join(', ')} only (got ${m.formulasVersion}); reopen the result in the app to recompute its energy`);
+  }
+  if (!e.grid.range) throw new EnergyRecomputeError('energy.grid.range', 'is required: the Monte Carlo draws the grid intensity over it');
+  const gen = timingInputs(doc, 'general');
+  const spec = timingInputs(doc, 'specialized');
+  if (gen.inputs.timingSource !== spec.inputs.timingSource) {
+    throw new EnergyRecomputeError('workloads', `the two models were timed on different sources (general ${gen.inputs.timingSource}, specialized ${spec.inputs.timingSource}): their ratio would compare the clocks`);
+  }
+  const embodied = e.embodied ?? null;
+  return {
+    inputs: { general: gen.inputs, specialized: spec.inputs },
+    draws: {
+      general: { tBusyMs: gen.inputs.tBusyMs, tWallMs: gen.inputs.tWallMs, samplesMs: gen.samplesMs },
+      specialized: { tBusyMs: spec.inputs.tBusyMs, tWallMs: spec.inputs.tWallMs, samplesMs: spec.samplesMs },
+      deltaW: e.profile.deltaW,
+      hostW: m.assumptions.hostW,
+      idleW: m.idleDistributionW,
+      eta: m.assumptions.eta,
+      gPerKWh: { low: e.grid.range.low, typ: e.grid.gPerKWh, high: e.grid.range.high },
+      boundSpread: m.assumptions.boundSpread,
+      embodied: embodied ? { kgCO2e: embodied.kgCO2e, lifetimeYears: embodied.lifetimeYears, useRatio: embodied.useRatio } : null,
+      draws: m.draws,
+      seed: m.seed,
+    },
+  };
+}
+
+/** Every energy figure of the document, redone from its recorded inputs. */
+export function recomputeEnergy(doc: ResultDocument): RecomputedEnergy {
+  const { draws, inputs } = energyInputsOf(doc);
+  const figures = runEnergyDraws(draws);
+  const provenance = provenanceOf(doc);
+  if (!provenance) throw new EnergyRecomputeError('energy', 'the document has no energy section');
+  return {
+    figures,
+    inputs,
+    labels: { general: energyLabel(figures.general.joules), specialized: energyLabel(figures.specialized.joules) },
+    provenance,
+  };
+}
+
+/** Relative tolerance of "equal up to rounding": the app and the server run the same arithmetic. */
+const REL_TOL = 1e-9;
+const close = (a: number, b: number) => Math.abs(a - b) <= REL_TOL * Math.max(Math.abs(a), Math.abs(b), 1e-12);
+const fmt = (x: number) => Number(x.toPrecision(6)).toString();
+
+/** Issues "path: message" comparing stored numbers (nested objects of numbers) with expected ones. */
+function compareNumbers(path: string, stored: unknown, expected: unknown, out: string[], what = 'differs from the recomputation'): void {
+  if (typeof expected === 'number') {
+    if (typeof stored !== 'number' || !close(stored, expected)) out.push(`${path}: ${what} (stored ${typeof stored === 'number' ? fmt(stored) : JSON.stringify(stored)}, expected ${fmt(expected)})`);
+    return;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    if (stored !== expected) out.push(`${path}: ${what} (stored ${JSON.stringify(stored)}, expected ${JSON.stringify(expected)})`);
+    return;
+  }
+  if (stored === null || typeof stored !== 'object') {
+    out.push(`${path}: ${what} (missing)`);
+    return;
+  }
+  for (const [k, x] of Object.entries(expected)) compareNumbers(`${path}.${k}`, (stored as Record<string, unknown>)[k], x, out, what);
+}
+
+/** Power-profile watts of one catalog id in this version of the catalog (null for merged bands and measured profiles). */
+function catalogWatts(id: string): { deltaW: Range3Like; idleW: number; idleRangeW: { low: number; high: number } } | null {
+  const entry = profilesJson.profiles.find((p) => p.id === id);
+  if (!entry) return null;
+  return { deltaW: { ...entry.deltaW }, idleW: entry.idleW.typ, idleRangeW: { low: entry.idleW.low, high: entry.idleW.high } };
+}
+interface Range3Like { low: number; typ: number; high: number }
+
+const EMBER: Record<string, number> = averageIntensity.data;
+
+/** The grid figures this version would use for the recorded country (null for CUSTOM: any value, ±10 %). */
+function expectedGrid(country: string, gPerKWh: number): { gPerKWh: number; range: { low: number; high: number } } {
+  const G = constants.grid;
+  const e = G.knownRelativeError;
+  if (country === 'CUSTOM') return { gPerKWh, range: { low: gPerKWh * (1 - e), high: gPerKWh * (1 + e) } };
+  const g = EMBER[country];
+  if (country === 'WORLD' || g === undefined || !(g > 0)) return { gPerKWh: G.worldDefaultGPerKWh, range: { ...G.unknownRangeGPerKWh } };
+  return { gPerKWh: g, range: { low: g * (1 - e), high: g * (1 + e) } };
+}
+
+/** Inputs that must agree with this version's catalogs and assumptions (not only with the draws). */
+function checkInputs(e: EnergySection, issues: string[]): void {
+  const m = e.method!;
+  const a = constants.assumptions;
+  const hostIncluded = e.profile.hostIncluded ?? e.profile.source !== 'catalog';
+  const hostW = hostIncluded ? { low: 0, typ: 0, high: 0 } : { low: a.hostW.low, typ: a.hostW.typ, high: a.hostW.high };
+  compareNumbers('energy.method.assumptions.hostW', m.assumptions.hostW, hostW, issues, `is not this version's host assumption${hostIncluded ? ' (zero: the profile includes the host)' : ''}`);
+  compareNumbers('energy.method.assumptions.eta', m.assumptions.eta, { low: a.eta.low, high: a.eta.high }, issues, "is not this version's η assumption");
+  compareNumbers('energy.method.assumptions.boundSpread', m.assumptions.boundSpread, a.boundSpread.value, issues, "is not this version's spread");
+  compareNumbers('energy.method.idleDistributionW', m.idleDistributionW, idleDistribution(e.profile), issues, 'does not follow from profile.idleW and idleRangeW');
+  if (e.profile.source === 'catalog' && m.dataYears.profiles === profilesJson.version) {
+    const watts = catalogWatts(e.profile.id);
+    if (watts) {
+      compareNumbers('energy.profile.deltaW', e.profile.deltaW, watts.deltaW, issues, `is not the catalog's ${e.profile.id} (version ${profilesJson.version})`);
+      compareNumbers('energy.profile.idleW', e.profile.idleW, watts.idleW, issues, `is not the catalog's ${e.profile.id}`);
+      if (e.profile.idleRangeW !== undefined) compareNumbers('energy.profile.idleRangeW', e.profile.idleRangeW, watts.idleRangeW, issues, `is not the catalog's ${e.profile.id}`);
+    }
+  }
+  const grid = expectedGrid(e.grid.country, e.grid.gPerKWh);
+  compareNumbers('energy.grid.gPerKWh', e.grid.gPerKWh, grid.gPerKWh, issues, `is not the intensity this version uses for ${e.grid.country}`);
+  compareNumbers('energy.grid.range', e.grid.range, grid.range, issues, `is not the range this version uses for ${e.grid.country}`);
+  if (e.embodied) {
+    const expected = embodiedOfClasses(e.embodied.classes);
+    if (expected) compareNumbers('energy.embodied', e.embodied, { kgCO2e: expected.kgCO2e, lifetimeYears: expected.lifetimeYears, useRatio: expected.useRatio }, issues, 'does not follow from its classes');
+  }
+}
+
+/**
+ * Issues ("path: message") of a document's energy section against its recomputation; empty when
+ * the document has no energy section or every figure matches.
+ */
+export function verifyEnergy(doc: ResultDocument): string[] {
+  const e = doc.energy;
+  if (!e) return [];
+  let r: RecomputedEnergy;
+  try {
+    r = recomputeEnergy(doc);
+  } catch (err) {
+    if (err instanceof EnergyRecomputeError) return [err.message];
+    throw err;
+  }
+  const issues: string[] = [];
+  checkInputs(e, issues);
+  for (const role of ['general', 'specialized'] as const) {
+    const stored = e.perQuery[role];
+    const f = r.figures[role];
+    const at = `energy.perQuery.${role}`;
+    compareNumbers(`${at}.joules`, stored.joules, f.joules, issues);
+    compareNumbers(`${at}.gCO2e`, stored.gCO2e, f.gCO2e, issues);
+    for (const k of ['attributionalJoules', 'attributionalGCO2e', 'embodiedGCO2e'] as const) {
+      if (stored[k] !== undefined) compareNumbers(`${at}.${k}`, stored[k], f[k], issues);
+    }
+    if (stored.inputs === undefined) issues.push(`${at}.inputs: is required: the timings the figures rest on`);
+    else if (canonicalJson(stored.inputs) !== canonicalJson(r.inputs[role])) compareNumbers(`${at}.inputs`, stored.inputs, r.inputs[role], issues, "does not match the workload's timing");
+    if (stored.label !== undefined && canonicalJson(stored.label) !== canonicalJson(r.labels[role])) issues.push(`${at}.label: is not the class of the recomputed joules (${r.labels[role].class})`);
+  }
+  compareNumbers('energy.ratio', e.ratio, r.figures.ratio, issues);
+  compareNumbers('energy.method.medianInputs', e.method?.medianInputs, r.figures.medianInputs, issues);
+  if (e.provenance !== undefined && canonicalJson(e.provenance) !== canonicalJson(r.provenance)) {
+    issues.push('energy.provenance: does not follow from the document (timing sources, profile, grid and embodied classes)');
+  }
+  return issues.slice(0, 20);
+}
+
+/**
+ * The document with every energy figure replaced by its recomputation from the recorded inputs
+ * (per-query ranges, per-model inputs and labels, ratio, input medians, provenance). For
+ * documents assembled by hand (tests, the server's load benchmark) and for repairing a stored
+ * section; the app gets the same figures from computeEnergy.
+ */
+export function withRecomputedFigures(doc: ResultDocument): ResultDocument {
+  const e = doc.energy;
+  if (!e) return doc;
+  const r = recomputeEnergy(doc);
+  const role = (k: Role) => ({ ...r.figures[k], inputs: r.inputs[k], label: r.labels[k] });
+  return {
+    ...doc,
+    energy: {
+      ...e,
+      perQuery: { general: role('general'), specialized: role('specialized') },
+      ratio: r.figures.ratio,
+      ...(e.method ? { method: { ...e.method, medianInputs: r.figures.medianInputs } } : {}),
+      provenance: r.provenance,
+    },
+  };
+}

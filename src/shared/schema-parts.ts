@@ -1,0 +1,225 @@
+/**
+ * Building blocks of the result-document schema (schema.ts) and the stored energy section.
+ *
+ * Every string the schema keeps is closed (vocabulary.ts): a picklist, a strict pattern, or a
+ * list filtered to known values. Texts a person reads (profile label and reason, grid and
+ * embodied source lines) are not fields here at all, so valibot's `v.object` strips them: the app
+ * and the exports render them from the catalogs (catalog-text.ts).
+ */
+import * as v from 'valibot';
+import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
+import { MEASURED_METHODS, MODEL_BASES, knownSourceIds } from './provenance.ts';
+import {
+  APPLE_TIERS, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, PROFILE_FLAGS, isKnownProfileId,
+} from './vocabulary.ts';
+
+export const LIMITS = {
+  workloads: 200,
+  samples: 4096,
+  kernels: 256,
+  features: 64,
+  limits: 128,
+  flags: 32,
+  configKeys: 64,
+  shortString: 64,
+  longString: 200,
+  /** 1 ms .. 1 hour per unit is generous for a browser benchmark. */
+  maxMs: 3_600_000,
+  maxCount: 1e18,
+  /** Peak dense tensor throughput of the fastest accelerators is ~2 PFLOP/s (2e6 GFLOP/s). */
+  maxGflops: 2e6,
+  /** HBM3e is ~5 TB/s; on-chip caches can read faster in a copy micro-benchmark, not 10x that. */
+  maxGBps: 50_000,
+  maxWatts: 2_000,
+  maxJoulesPerQuery: 1e7,
+  maxGPerKWh: 2_000,
+  maxRatio: 1e6,
+  /** Monte Carlo draws the server will redo to check a document (the app uses 5,000). */
+  maxDraws: 20_000,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+export const finite = (min: number, max: number) =>
+  v.pipe(v.number('must be a finite number'), v.finite('must be finite'), v.minValue(min, `must be ≥ ${min}`), v.maxValue(max, `must be ≤ ${max}`));
+export const positive = (max: number) =>
+  v.pipe(v.number('must be a finite number'), v.finite('must be finite'), v.gtValue(0, 'must be > 0'), v.maxValue(max, `must be ≤ ${max}`));
+export const count = (max: number) =>
+  v.pipe(v.number('must be a finite number'), v.integer('must be an integer'), v.minValue(0, 'must be ≥ 0'), v.maxValue(max, `must be ≤ ${max}`));
+/** An array of at most `max` items; the length is checked before any item is (a 100,000-item array fails at once). */
+export const list = <T extends v.GenericSchema>(item: T, max: number) =>
+  v.pipe(
+    v.unknown(),
+    v.check((x) => !Array.isArray(x) || x.length <= max, `must have at most ${max} items`),
+    v.array(item, 'must be an array'),
+  );
+
+/** One of a closed list, with a message that names the list (cut short when long). */
+export function oneOf<const T extends readonly string[]>(options: T, what: string) {
+  const shown = options.length <= 12 ? options.filter(Boolean).join(', ') : `${options.slice(0, 8).join(', ')}, … (${options.length} in all)`;
+  return v.picklist(options, `must be a known ${what} (${shown})`);
+}
+
+/**
+ * A list of identifiers filtered to the known ones: unknown entries (a newer client's flag, a
+ * feature we do not record) are dropped, never stored. Non-strings are refused.
+ */
+export function knownOnly(options: readonly string[], max: number) {
+  return v.pipe(
+    list(v.string('must be a string'), max),
+    v.transform((xs) => [...new Set(xs.filter((x) => options.includes(x)))]),
+  );
+}
+
+export const timingSource = v.picklist(['gpu-timestamp', 'wall-clock'], 'must be "gpu-timestamp" or "wall-clock"');
+
+/** A p5 ≤ p50 ≤ p95 triple. */
+export const range3 = (min: number, max: number) =>
+  v.pipe(
+    v.object({ p5: finite(min, max), p50: finite(min, max), p95: finite(min, max) }),
+    v.check((r) => r.p5 <= r.p50 && r.p50 <= r.p95, 'must satisfy p5 ≤ p50 ≤ p95'),
+  );
+
+const lowHigh = (max: number) =>
+  v.pipe(v.object({ low: finite(0, max), high: finite(0, max) }), v.check((r) => r.low <= r.high, 'must satisfy low ≤ high'));
+const triangle = (max: number) =>
+  v.pipe(
+    v.object({ low: finite(0, max), typ: finite(0, max), high: finite(0, max) }),
+    v.check((d) => d.low <= d.typ && d.typ <= d.high, 'must satisfy low ≤ typ ≤ high'),
+  );
+const year = v.pipe(count(2100), v.minValue(1990, 'must be ≥ 1990'));
+
+// ---------------------------------------------------------------------------------------------
+// Energy section (see src/shared/result.ts EnergySection and src/shared/recompute.ts)
+
+const label = v.object({
+  version: v.literal(ENERGY_LABEL_VERSION, `must be "${ENERGY_LABEL_VERSION}"`),
+  class: v.picklist(ENERGY_LABEL_CLASSES, 'must be A, B, C, D or E'),
+  low: v.picklist(ENERGY_LABEL_CLASSES, 'must be A, B, C, D or E'),
+  high: v.picklist(ENERGY_LABEL_CLASSES, 'must be A, B, C, D or E'),
+});
+
+const timingInputs = v.object({
+  role: v.picklist(['general', 'specialized'], 'must be "general" or "specialized"'),
+  workloadId: v.pipe(v.string('must be a string'), v.maxLength(LIMITS.shortString, 'is too long')),
+  tBusyMs: positive(LIMITS.maxMs),
+  tWallMs: positive(LIMITS.maxMs),
+  timingSource,
+});
+
+const roleEnergy = v.object({
+  joules: range3(0, LIMITS.maxJoulesPerQuery),
+  gCO2e: range3(0, LIMITS.maxJoulesPerQuery),
+  attributionalJoules: v.optional(range3(0, LIMITS.maxJoulesPerQuery)),
+  attributionalGCO2e: v.optional(range3(0, LIMITS.maxJoulesPerQuery)),
+  embodiedGCO2e: v.optional(v.nullable(lowHigh(LIMITS.maxJoulesPerQuery))),
+  inputs: v.optional(timingInputs),
+  label: v.optional(label),
+});
+
+const sourceIds = v.pipe(
+  list(v.string('must be a string'), 16),
+  v.check((xs) => xs.every((x) => knownSourceIds().includes(x)), 'must list known source ids (profile:…, grid:…, assumption:…, embodied:…)'),
+);
+const provenanceTag = v.variant('kind', [
+  v.object({ kind: v.literal('measured'), method: v.picklist(MEASURED_METHODS, `must be one of ${MEASURED_METHODS.join(', ')}`) }),
+  v.object({ kind: v.literal('sourced'), sources: sourceIds, year: v.nullable(year) }),
+  v.object({ kind: v.literal('modeled'), basis: v.picklist(MODEL_BASES, `must be one of ${MODEL_BASES.join(', ')}`), sources: sourceIds }),
+], 'must be a measured, sourced or modeled tag');
+const perRole = v.object({ general: provenanceTag, specialized: provenanceTag });
+const provenance = v.object({
+  busyTime: perRole,
+  wallTime: perRole,
+  deltaW: provenanceTag,
+  idleW: v.nullable(provenanceTag),
+  hostW: provenanceTag,
+  eta: provenanceTag,
+  grid: provenanceTag,
+  embodied: v.nullable(provenanceTag),
+});
+
+const basis = v.object({
+  kind: v.picklist(['adapter', 'fallback', 'unidentified', 'uncatalogued', 'chosen', 'measured', 'battery'], 'must be a known basis kind'),
+  form: v.nullable(v.picklist(['battery', 'mains', 'unknown'], 'must be battery, mains, unknown or null')),
+  integratedOrDiscrete: v.optional(v.boolean('must be a boolean')),
+  appleTier: v.optional(v.object({
+    chosen: v.nullable(oneOf(APPLE_TIERS, 'Apple tier')),
+    candidates: list(oneOf(APPLE_TIERS, 'Apple tier'), 8),
+    threadsUsed: v.boolean('must be a boolean'),
+    peakUsed: v.boolean('must be a boolean'),
+    batteryUsed: v.boolean('must be a boolean'),
+  })),
+});
+
+const profile = v.pipe(
+  v.object({
+    id: v.pipe(v.string('must be a string'), v.maxLength(LIMITS.longString, 'is too long'), v.check(isKnownProfileId, 'must be a power-profile id of the catalog (or several joined by "+"), user-measured or battery-calibrated')),
+    source: v.picklist(['catalog', 'user', 'battery'], 'must be "catalog", "user" or "battery"'),
+    idleW: v.nullable(finite(0, LIMITS.maxWatts)),
+    deltaW: triangle(LIMITS.maxWatts),
+    idleRangeW: v.optional(v.nullable(lowHigh(LIMITS.maxWatts))),
+    hostIncluded: v.optional(v.boolean('must be a boolean')),
+    confidence: v.optional(v.picklist(['low', 'medium', 'high', 'calibrated'], 'must be low, medium, high or calibrated')),
+    basis: v.optional(basis),
+    flags: v.optional(knownOnly(PROFILE_FLAGS, LIMITS.flags)),
+    embodiedClasses: v.optional(list(oneOf(EMBODIED_CLASSES, 'embodied class'), 8)),
+  }),
+  v.check((p) => (p.source === 'catalog') === !['user-measured', 'battery-calibrated'].includes(p.id), 'id and source disagree (measured profiles have source "user" or "battery")'),
+);
+
+const grid = v.pipe(
+  v.object({
+    country: v.pipe(v.string('must be a string'), v.transform((s) => s.toUpperCase()), oneOf(GRID_COUNTRIES, 'grid country code (ISO 3166-1 alpha-3 of the Ember table, WORLD or CUSTOM)')),
+    gPerKWh: positive(LIMITS.maxGPerKWh),
+    year: v.nullable(year),
+    range: v.optional(lowHigh(LIMITS.maxGPerKWh)),
+    origin: v.optional(v.picklist(['dataset', 'default', 'user'], 'must be dataset, default or user')),
+  }),
+  v.check((g) => g.range === undefined || (g.range.low <= g.gPerKWh && g.gPerKWh <= g.range.high), 'range must contain gPerKWh'),
+);
+
+const embodied = v.object({
+  classes: v.pipe(list(oneOf(EMBODIED_CLASSES, 'embodied class'), 8), v.minLength(1, 'must name at least one class')),
+  kgCO2e: positive(1e5),
+  lifetimeYears: positive(100),
+  useRatio: v.pipe(positive(1), v.check((x) => x > 0, 'must be > 0')),
+});
+
+const method = v.object({
+  formulasVersion: v.pipe(v.string('must be a string'), v.regex(/^energy-v\d{1,3}$/, 'must be a formulas version like energy-v3')),
+  draws: v.pipe(count(LIMITS.maxDraws), v.minValue(1, 'must be ≥ 1')),
+  seed: count(0xffffffff),
+  prng: v.literal('mulberry32', 'must be "mulberry32"'),
+  timing: v.literal('bootstrap-median', 'must be "bootstrap-median"'),
+  percentiles: v.literal('linear interpolation of order statistics (p5, p50, p95)', 'must be the stated percentile method'),
+  assumptions: v.object({
+    hostW: triangle(100),
+    eta: v.pipe(v.object({ low: finite(0.5, 1), high: finite(0.5, 1) }), v.check((e) => e.low <= e.high, 'must satisfy low ≤ high')),
+    boundSpread: finite(0, 0.5),
+  }),
+  medianInputs: v.object({
+    deltaW: finite(0, LIMITS.maxWatts),
+    hostW: finite(0, 100),
+    eta: finite(0.5, 1),
+    gPerKWh: finite(0, LIMITS.maxGPerKWh),
+    idleW: v.nullable(finite(0, LIMITS.maxWatts)),
+  }),
+  idleDistributionW: v.nullable(triangle(LIMITS.maxWatts)),
+  dataYears: v.object({
+    grid: v.nullable(year),
+    gridSpan: v.object({ from: year, to: year }),
+    profiles: v.pipe(v.string('must be a string'), v.regex(CATALOG_VERSION_PATTERN, 'must be a catalog version date (YYYY-MM-DD)')),
+    embodied: v.pipe(v.string('must be a string'), v.regex(CATALOG_VERSION_PATTERN, 'must be a catalog version date (YYYY-MM-DD)')),
+  }),
+});
+
+export const energySection = v.object({
+  profile,
+  grid,
+  perQuery: v.object({ general: roleEnergy, specialized: roleEnergy }),
+  ratio: range3(0, LIMITS.maxRatio),
+  embodied: v.optional(v.nullable(embodied)),
+  method: v.optional(method),
+  provenance: v.optional(provenance),
+});
