@@ -63,6 +63,14 @@ function emberSource(code: string, year: number | null): Pick<GridChoice, 'sourc
   };
 }
 
+function worldSource(year: number | null, low: number, high: number): Pick<GridChoice, 'source' | 'sourceKey' | 'sourceParams'> {
+  return {
+    source: `Ember ${year ?? ''} world average (${G.worldExactGPerKWh} gCO2e/kWh, via ${G.library}); country unknown, so range ${low}–${high}`,
+    sourceKey: 'energy.grid.src.world',
+    sourceParams: { year: year ?? '', exact: G.worldExactGPerKWh, library: G.library, low, high },
+  };
+}
+
 /** World default: 473 gCO2e/kWh with the 30–900 range that says "country unknown". */
 export function worldDefaultGrid(): GridChoice {
   const year = KNOWN_YEARS['WORLD'] ?? null;
@@ -71,10 +79,8 @@ export function worldDefaultGrid(): GridChoice {
     country: 'WORLD',
     gPerKWh: G.worldDefaultGPerKWh,
     year,
-    source: `Ember ${year ?? ''} world average (${G.worldExactGPerKWh} gCO2e/kWh, via ${G.library}); country unknown, so range ${low}–${high}`,
-    sourceKey: 'energy.grid.src.world',
-    sourceParams: { year: year ?? '', exact: G.worldExactGPerKWh, library: G.library, low, high },
-    range: { ...G.unknownRangeGPerKWh },
+    ...worldSource(year, low, high),
+    range: { low, high },
     origin: 'default',
   };
 }
@@ -164,8 +170,48 @@ export function countryName(code: string, lang: string): string {
   }
 }
 
-/** A grid choice rebuilt from a stored record: a dataset country, a custom value, or the default. */
-export function restoreGrid(record: { country: string; gPerKWh: number }): GridChoice {
-  if (record.country === 'CUSTOM') return customGrid(record.gPerKWh);
-  return gridIntensity(record.country);
+/** What restoreGrid reads from a stored grid (a GridRecord, or an older record without year/range). */
+export interface StoredGrid {
+  country: string;
+  gPerKWh: number;
+  /** Absent in records written before the year was stored: today's table year is used then. */
+  year?: number | null;
+  range?: { low: number; high: number } | null;
+}
+
+function restoredRange(record: StoredGrid, derived: { low: number; high: number }): { low: number; high: number } {
+  const r = record.range;
+  if (!r) return derived;
+  const ok = Number.isFinite(r.low) && Number.isFinite(r.high) && r.low > 0 && r.low <= record.gPerKWh && record.gPerKWh <= r.high;
+  if (!ok) throw new InvalidEnergyInputError('grid.range', `${r.low}–${r.high}`);
+  return { low: r.low, high: r.high };
+}
+
+/**
+ * A grid choice rebuilt from a stored record: a dataset country, a custom value, or the default.
+ * The recorded intensity, year and range are kept for every origin, so a document computed with
+ * another year's Ember figure (or before a table refresh) is recomputed with its own inputs; only
+ * the texts (source line and its translatable form) are rebuilt. A record without a range gets
+ * the one the choice would get today: ±10 % around the recorded value for a country or a custom
+ * value, 30–900 for the world default. Throws InvalidEnergyInputError for an unusable value or a
+ * country code that is neither in the Ember table nor WORLD/CUSTOM.
+ */
+export function restoreGrid(record: StoredGrid): GridChoice {
+  const code = (record.country ?? '').trim().toUpperCase();
+  const g = record.gPerKWh;
+  if (!Number.isFinite(g) || g <= 0 || g > 2000) throw new InvalidEnergyInputError('grid.gPerKWh', g);
+  const e = G.knownRelativeError;
+  const around = { low: g * (1 - e), high: g * (1 + e) };
+  if (code === 'CUSTOM') {
+    const year = record.year === undefined ? null : record.year;
+    return { ...customGrid(g), year, range: restoredRange(record, around) };
+  }
+  if (code === 'WORLD') {
+    const year = record.year === undefined ? (KNOWN_YEARS['WORLD'] ?? null) : record.year;
+    const range = restoredRange(record, { ...G.unknownRangeGPerKWh });
+    return { country: 'WORLD', gPerKWh: g, year, ...worldSource(year, range.low, range.high), range, origin: 'default' };
+  }
+  if (EMBER[code] === undefined) throw new InvalidEnergyInputError('grid.country', record.country);
+  const year = record.year === undefined ? (KNOWN_YEARS[code] ?? null) : record.year;
+  return { country: code, gPerKWh: g, year, ...emberSource(code, year), range: restoredRange(record, around), origin: 'dataset' };
 }

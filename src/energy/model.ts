@@ -29,7 +29,7 @@ import { InvalidTimingError, MissingModelRoleError, MixedTimingSourcesError } fr
 import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import type { EmbodiedChoice } from './embodied.ts';
-import { mulberry32, range3, scale3, triangular, uniform, type Triangular } from './random.ts';
+import { bootstrapMedianFactor, mulberry32, range3, scale3, sortedSamples, triangular, uniform, type Triangular } from './random.ts';
 import { idleDistribution, runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
 import { energyLabel, type EnergyLabel } from '../shared/energy-label.ts';
 import { provenanceOf } from '../shared/provenance.ts';
@@ -282,9 +282,22 @@ export interface WorkloadEnergy {
 }
 
 /**
- * E = (ΔP·t_busy + ΔP_host·t_wall) / η per run, with the input distributions of computeEnergy
+ * Seed offset of the bootstrap stream of computeWorkloadEnergy: its resamples come from their own
+ * PRNG so the ΔP, host, η, grid stream keeps its four-uniforms-per-draw layout (constant samples
+ * then give back exactly the fixed-timing figures of the same seed).
+ */
+const WORKLOAD_BOOTSTRAP_SEED_XOR = 0xb0075_7a9;
+
+/**
+ * E = (ΔP·t_busy·f + ΔP_host·t_wall·f) / η per run, with the input distributions of computeEnergy
  * (ΔP, host, η, grid intensity; drawn in that order, four per draw, so its stream differs from
  * computeEnergy's) and no per-model spread, since nothing is compared.
+ *
+ * Timing noise as in computeEnergy: f is a bootstrap factor drawn per draw (the median of
+ * timing.samplesMs resampled with replacement, over the samples' median), applied to t_busy and
+ * t_wall alike, so the p5–p95 carries the timing uncertainty and the centre stays on the recorded
+ * medians. The resamples read a second PRNG seeded from `seed`, so constant samples (or none)
+ * reproduce the fixed-timing result of the same seed exactly.
  */
 export function computeWorkloadEnergy(w: Workload, ctx: EnergyContext, opts: { draws?: number; seed?: number } = {}): WorkloadEnergy {
   const draws = validatedDraws(opts.draws);
@@ -295,7 +308,9 @@ export function computeWorkloadEnergy(w: Workload, ctx: EnergyContext, opts: { d
   const tWall = positiveMs(w.id, 'timing.wallMedianMs', w.timing.wallMedianMs ?? w.timing.medianMs) / 1000;
   const host: Triangular = p.hostIncluded ? { low: 0, typ: 0, high: 0 } : a.hostW;
   const ci: Triangular = { low: ctx.grid.range.low, typ: ctx.grid.gPerKWh, high: ctx.grid.range.high };
+  const sorted = sortedSamples(w.timing.samplesMs, w.timing.medianMs);
   const rand = mulberry32(seed);
+  const resample = mulberry32((seed ^ WORKLOAD_BOOTSTRAP_SEED_XOR) >>> 0);
   const j = new Float64Array(draws);
   const g = new Float64Array(draws);
   for (let i = 0; i < draws; i++) {
@@ -303,7 +318,8 @@ export function computeWorkloadEnergy(w: Workload, ctx: EnergyContext, opts: { d
     const dHost = triangular(rand(), host);
     const eta = uniform(rand(), a.eta.low, a.eta.high);
     const gi = triangular(rand(), ci);
-    j[i] = (dP * tBusy + dHost * tWall) / eta;
+    const f = bootstrapMedianFactor(sorted, resample);
+    j[i] = (dP * tBusy * f + dHost * tWall * f) / eta;
     g[i] = (j[i]! / 3.6e6) * gi;
   }
   const joules = range3(j);

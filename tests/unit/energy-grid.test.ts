@@ -118,6 +118,52 @@ describe('restoring stored choices', () => {
     expect(restoreGrid({ country: 'CUSTOM', gPerKWh: 120 })).toMatchObject({ country: 'CUSTOM', gPerKWh: 120, origin: 'user' });
     expect(restoreGrid({ country: 'WORLD', gPerKWh: 473 }).origin).toBe('default');
   });
+  test('a dataset country keeps its recorded intensity, year and range (not today\'s table)', () => {
+    // Before: FRA at 60 g/kWh (another Ember year) came back as today's 44.18, year 2024, 39.8–48.6.
+    const r = restoreGrid({ country: 'FRA', gPerKWh: 60, year: 2022, range: { low: 50, high: 70 } });
+    expect(r).toMatchObject({ country: 'FRA', gPerKWh: 60, year: 2022, range: { low: 50, high: 70 }, origin: 'dataset' });
+    expect(r.source).toContain('Ember 2022 annual average (FRA)');
+    expect(r.sourceKey).toBe('energy.grid.src.ember');
+    expect(r.sourceParams).toMatchObject({ year: 2022, code: 'FRA' });
+    // A lower-case code is read as the table does.
+    expect(restoreGrid({ country: 'deu', gPerKWh: 380, year: 2023 })).toMatchObject({ country: 'DEU', gPerKWh: 380, year: 2023 });
+  });
+  test('an absent range is derived around the recorded value (±10 %), not around today\'s', () => {
+    const r = restoreGrid({ country: 'FRA', gPerKWh: 60, year: 2022 });
+    expect(r.range.low).toBeCloseTo(54, 10);
+    expect(r.range.high).toBeCloseTo(66, 10);
+    // A record without a year (older documents) gets today's table year.
+    expect(restoreGrid({ country: 'FRA', gPerKWh: 60 }).year).toBe(2024);
+    // A recorded null year stays null.
+    expect(restoreGrid({ country: 'FRA', gPerKWh: 60, year: null }).year).toBeNull();
+  });
+  test('the world default keeps a recorded value and range; 30–900 when the range is absent', () => {
+    const r = restoreGrid({ country: 'WORLD', gPerKWh: 480, year: 2023, range: { low: 40, high: 880 } });
+    expect(r).toMatchObject({ country: 'WORLD', gPerKWh: 480, year: 2023, range: { low: 40, high: 880 }, origin: 'default' });
+    expect(r.sourceParams).toMatchObject({ low: 40, high: 880, year: 2023 });
+    expect(r.source).toContain('range 40–880');
+    expect(restoreGrid({ country: 'WORLD', gPerKWh: 473, year: 2024 }).range).toEqual({ low: 30, high: 900 });
+    // The default restored from its own record is the default.
+    const d = gridIntensity(null);
+    expect(restoreGrid(d)).toEqual(d);
+  });
+  test('a custom value keeps its recorded range; ±10 % when absent', () => {
+    expect(restoreGrid({ country: 'CUSTOM', gPerKWh: 120, year: null, range: { low: 100, high: 150 } })).toMatchObject({
+      country: 'CUSTOM', gPerKWh: 120, year: null, range: { low: 100, high: 150 }, origin: 'user', sourceKey: 'energy.grid.src.custom',
+    });
+    const r = restoreGrid({ country: 'CUSTOM', gPerKWh: 120 });
+    expect(r.range.low).toBeCloseTo(108, 10);
+    expect(r.range.high).toBeCloseTo(132, 10);
+  });
+  test('a choice made today round-trips unchanged for every origin', () => {
+    for (const c of [gridIntensity('FRA'), gridIntensity('EU'), gridIntensity('WORLD'), customGrid(250)]) expect(restoreGrid(c)).toEqual(c);
+  });
+  test('unusable records are refused (the panel falls back to the time zone)', () => {
+    expect(() => restoreGrid({ country: 'FRA', gPerKWh: 0 })).toThrow(InvalidEnergyInputError);
+    expect(() => restoreGrid({ country: 'FRA', gPerKWh: Number.NaN })).toThrow(InvalidEnergyInputError);
+    expect(() => restoreGrid({ country: 'XYZ', gPerKWh: 60 })).toThrow(InvalidEnergyInputError);
+    expect(() => restoreGrid({ country: 'FRA', gPerKWh: 60, range: { low: 70, high: 80 } })).toThrow(InvalidEnergyInputError);
+  });
   const auto = selectProfile({ vendor: 'intel', architecture: 'gen-12lp', isFallbackAdapter: false }, { hasBattery: true }).profile;
   test('a stripped catalog record regains its catalog extras', () => {
     const r = restoreProfile({ id: 'apple-m-pro', source: 'catalog', idleW: 6, deltaW: { low: 12, typ: 22, high: 40 } }, auto);

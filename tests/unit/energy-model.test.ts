@@ -10,7 +10,9 @@ import {
   mulberry32,
   profileFromCatalog,
   profileFromMeasuredWatts,
+  range3,
   triangular,
+  uniform,
   type EnergyAssumptions,
   type EnergyContext,
   type ProfileChoice,
@@ -379,6 +381,67 @@ describe('computeWorkloadEnergy (one workload, e.g. a user ONNX model)', () => {
     const r = computeWorkloadEnergy(onnxWorkload(100, 200), ctx, { draws: 1, seed });
     all(r.joules, j);
     all(r.gCO2e, (j / 3.6e6) * ci, 15);
+  });
+
+  describe('timing noise: a bootstrap factor per draw on t_busy and t_wall', () => {
+    const mc: EnergyContext = { profile: { ...fixedProfile(0, 0), deltaW: { low: 5, typ: 12, high: 25 } }, grid: { ...grid500, range: { low: 450, high: 550 } }, embodied: null };
+    /** The fixed-timing model as it was before the bootstrap: four uniforms per draw, t_busy and t_wall fixed. */
+    function fixedTiming(tBusyMs: number, tWallMs: number, ctx: EnergyContext, draws: number, seed: number) {
+      const a = DEFAULT_ASSUMPTIONS;
+      const rand = mulberry32(seed);
+      const j = new Float64Array(draws);
+      const g = new Float64Array(draws);
+      for (let i = 0; i < draws; i++) {
+        const dP = triangular(rand(), ctx.profile.deltaW);
+        const dHost = triangular(rand(), a.hostW);
+        const eta = uniform(rand(), a.eta.low, a.eta.high);
+        const gi = triangular(rand(), { low: ctx.grid.range.low, typ: ctx.grid.gPerKWh, high: ctx.grid.range.high });
+        j[i] = (dP * (tBusyMs / 1000) + dHost * (tWallMs / 1000)) / eta;
+        g[i] = (j[i]! / 3.6e6) * gi;
+      }
+      return { joules: range3(j), gCO2e: range3(g) };
+    }
+    const withSamples = (samplesMs: number[], medianMs: number, wallMedianMs: number): Workload => {
+      const w = onnxWorkload(medianMs, wallMedianMs);
+      return { ...w, timing: { ...w.timing, samplesMs } };
+    };
+
+    test('constant samples give back the fixed-timing result exactly (same seed, any context)', () => {
+      const r = computeWorkloadEnergy(withSamples([40, 40, 40, 40, 40, 40, 40, 40, 40, 40], 40, 50), mc, { draws: 2000, seed: 9 });
+      const old = fixedTiming(40, 50, mc, 2000, 9);
+      expect(r.joules).toEqual(old.joules);
+      expect(r.gCO2e).toEqual(old.gCO2e);
+      // One sample (the fallback) behaves the same.
+      expect(computeWorkloadEnergy(onnxWorkload(40, 50), mc, { draws: 2000, seed: 9 }).joules).toEqual(old.joules);
+    });
+
+    test('spread samples widen p5–p95; p50 stays near the fixed value', () => {
+      // Median 40 ms, samples 30–50 ms: each draw's busy and wall times move by the resampled median.
+      const spread = [30, 33, 36, 38, 40, 40, 42, 44, 47, 50];
+      // A narrow power band (ΔP 11–13 W; host, η and grid fixed), so the timing noise is what is left to see.
+      const narrow: EnergyContext = { profile: { ...mc.profile, deltaW: { low: 11, typ: 12, high: 13 } }, grid: grid500, embodied: null, assumptions: fixedAssumptions };
+      const noisy = computeWorkloadEnergy(withSamples(spread, 40, 50), narrow, { draws: 4000, seed: 9 });
+      const fixed = computeWorkloadEnergy(withSamples(Array.from({ length: 10 }, () => 40), 40, 50), narrow, { draws: 4000, seed: 9 });
+      const width = (r: { p5: number; p95: number }) => r.p95 - r.p5;
+      expect(width(noisy.joules)).toBeGreaterThan(width(fixed.joules) * 1.5);
+      expect(width(noisy.gCO2e)).toBeGreaterThan(width(fixed.gCO2e) * 1.5);
+      expect(noisy.joules.p5).toBeLessThan(fixed.joules.p5);
+      expect(noisy.joules.p95).toBeGreaterThan(fixed.joules.p95);
+      expect(Math.abs(noisy.joules.p50 / fixed.joules.p50 - 1)).toBeLessThan(0.03);
+      // Output shape and method unchanged; same seed, same figures.
+      expect(noisy.method).toEqual({ formulasVersion: 'energy-v3', draws: 4000, seed: 9 });
+      expect(computeWorkloadEnergy(withSamples(spread, 40, 50), narrow, { draws: 4000, seed: 9 })).toEqual(noisy);
+    });
+
+    test('with degenerate inputs the range is the bootstrap range of the median alone', () => {
+      // (10 W·t_busy·f + 2 W·t_wall·f) / 0.8 with t_busy = 100, t_wall = 200 ms → 1.75 J · f, f ∈ [80/100, 120/100].
+      const r = computeWorkloadEnergy(withSamples([80, 90, 100, 110, 120], 100, 200), exactCtx, { draws: 2000, seed: 3 });
+      expect(r.joules.p5).toBeLessThan(1.75);
+      expect(r.joules.p95).toBeGreaterThan(1.75);
+      expect(r.joules.p5).toBeGreaterThanOrEqual(1.75 * 0.8 - 1e-12);
+      expect(r.joules.p95).toBeLessThanOrEqual(1.75 * 1.2 + 1e-12);
+      expect(r.joules.p50).toBeCloseTo(1.75, 12);
+    });
   });
 
   test('bad timing → InvalidTimingError naming the workload; bad draws → RangeError', () => {
