@@ -203,8 +203,15 @@ export type ParsedResult = v.InferOutput<typeof ResultDocumentSchema>;
 const _outputIsResultDocument = (x: ParsedResult): ResultDocument => x;
 void _outputIsResultDocument;
 
+/**
+ * The field an issue is about. An unknown key is the client's text: echo it only when it looks
+ * like a field name, so a 422 never carries a hostile string back (it would end up in logs).
+ */
 function issuePath(issue: v.BaseIssue<unknown>): string {
-  const keys = (issue.path ?? []).map((p) => String(p.key));
+  const keys = (issue.path ?? []).map((p) => {
+    const k = String(p.key);
+    return /^[A-Za-z0-9_-]{1,64}$/.test(k) ? k : '(unknown key)';
+  });
   return keys.length ? keys.join('.') : '(document)';
 }
 
@@ -221,7 +228,11 @@ export function parseResult(input: unknown): ParseOutcome {
   }
   if (result.success) return { ok: true, value: result.output };
   // valibot words a missing key as "Invalid key: …"; say what a person needs to fix.
-  const issues = result.issues.slice(0, 20).map((i) => `${issuePath(i)}: ${i.message.startsWith('Invalid key') ? 'is required' : i.message}`);
+  // valibot's default messages quote the value received: say what was expected instead, so a
+  // 422 never carries the client's text back.
+  const message = (i: v.BaseIssue<unknown>) =>
+    i.message.startsWith('Invalid key') ? 'is required' : i.message.startsWith('Invalid ') ? `must be ${i.expected ?? 'a valid value'}` : i.message;
+  const issues = result.issues.slice(0, 20).map((i) => `${issuePath(i)}: ${message(i)}`);
   return { ok: false, issues };
 }
 

@@ -311,6 +311,23 @@ describe('property-based hostile inputs', () => {
     );
   });
 
+  test('issues name the field and never quote what the client sent', () => {
+    const hostile = '<img src=x onerror=alert(1)>\u202ejean.dupont@example.fr';
+    fc.assert(
+      fc.property(fc.constantFrom(...ALL_LEAVES, ['environment'], ['energy', 'grid'], ['workloads', 0, 'timing']), (path) => {
+        const d = clone();
+        setPath(d, path, hostile);
+        const r = parseResult(d);
+        if (!r.ok) for (const i of r.issues) expect(i).not.toMatch(/img|dupont|\u202e/);
+        const k = JSON.parse(JSON.stringify(clone()).replace('"invocations":4096', `${JSON.stringify(hostile)}:1,"invocations":4096`)) as unknown;
+        const rk = parseResult(k);
+        expect(rk.ok).toBe(false);
+        if (!rk.ok) expect(rk.issues.join('\n')).toMatch(/^workloads\.0\.config\.\(unknown key\): unknown key/);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   test('random objects (fc.anything) are always rejected, never throw', () => {
     fc.assert(fc.property(fc.anything({ maxDepth: 6 }), (x) => expectRejected(x)), { numRuns: 300 });
   });
