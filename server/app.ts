@@ -28,6 +28,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
 import { staticHandlers } from './static.ts';
 import { BodyReadError, declaredLength, readBody, settleBody } from './body.ts';
+import { detectSensors, powerRoutes, type PowerOptions } from './power/routes.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -38,6 +39,8 @@ export interface ServerOptions {
   log?: boolean;
   /** Write rate limit per client; `false` disables it (load benchmark only). */
   rateLimit?: RateLimitConfig | false;
+  /** Power sensors (server/power/): detected at start unless `false`; options point tests at fakes. */
+  power?: PowerOptions | false;
 }
 
 export interface RunningServer {
@@ -105,7 +108,7 @@ function exportStream(store: ResultStore, head: string, line: (e: ExportEntry) =
   });
 }
 
-export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind'] }) {
+export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; power?: Hono<{ Bindings: HttpBindings }> }) {
   const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 
@@ -257,6 +260,9 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     return c.body(exportStream(store, '', jsonlLine));
   });
 
+  // Measured watts: the sensors of the machine the server runs on (server/power/).
+  if (opts.power) app.route('/api/power', opts.power);
+
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
 
   const staticFiles = staticHandlers(opts.staticDir);
@@ -299,11 +305,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     : (event) => process.stdout.write(`${JSON.stringify({ t: new Date().toISOString().slice(0, 10), level: 'info', ...event })}\n`);
   const db = await openDb(opts.databaseUrl ? { kind: 'postgres', url: opts.databaseUrl } : { kind: 'pglite', dataDir: resolve(opts.dataDir ?? './data/db') });
   const store = new ResultStore(db);
+  const power = opts.power === false ? null : powerRoutes(detectSensors(opts.power ?? {}));
   const app = createApp(store, {
     staticDir: resolve(opts.staticDir ?? 'dist'),
     rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
     log,
     dbKind: db.kind,
+    ...(power ? { power: power.app } : {}),
   });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
@@ -331,6 +339,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
           });
           server.closeIdleConnections();
         });
+        power?.close();
         await db.close();
         log({ msg: 'closed' });
       })();

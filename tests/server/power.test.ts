@@ -1,0 +1,171 @@
+// Power sensors of the local server, through their real parsers fed by fakes: a fake
+// `nvidia-smi` executable on PATH that plays a known power trace, and a sysfs fixture (hwmon,
+// powercap RAPL). Real HTTP, real child processes, real files.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startServer, type RunningServer } from '../../server/app.ts';
+import type { RecordingSummary } from '../../server/power/recordings.ts';
+import type { SensorInfo } from '../../server/power/sensor.ts';
+import { tempDir } from './helpers.ts';
+
+/**
+ * A fake nvidia-smi: one query lists a GPU; with -lms it prints the watts of the trace file, one
+ * per period, then the last forever ("exit" ends the process with status 3).
+ */
+const FAKE_NVIDIA_SMI = `#!/usr/bin/env node
+const args = process.argv.slice(2);
+const trace = require('node:fs').readFileSync(process.env.FAKE_TRACE_FILE, 'utf8').trim().split(' ');
+const lms = args.indexOf('-lms');
+if (lms === -1) { console.log('0, NVIDIA H200, ' + trace[0]); process.exit(0); }
+let i = 0;
+setInterval(() => { const v = trace[Math.min(i++, trace.length - 1)]; if (v === 'exit') process.exit(3); console.log(v); }, Number(args[lms + 1]));
+`;
+
+const tmp = tempDir('power-');
+const bin = join(tmp.path, 'bin');
+const sys = join(tmp.path, 'sys');
+
+function fixture(): void {
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'nvidia-smi'), FAKE_NVIDIA_SMI);
+  chmodSync(join(bin, 'nvidia-smi'), 0o755);
+  const hw = join(sys, 'class/hwmon/hwmon2');
+  mkdirSync(hw, { recursive: true });
+  writeFileSync(join(hw, 'name'), 'amdgpu\n');
+  writeFileSync(join(hw, 'power1_average'), '45000000\n'); // µW: 45 W
+  mkdirSync(join(sys, 'class/hwmon/hwmon0'), { recursive: true });
+  writeFileSync(join(sys, 'class/hwmon/hwmon0/name'), 'coretemp\n'); // not a power sensor
+  for (const zone of ['intel-rapl:0', 'intel-rapl:1']) {
+    const d = join(sys, 'class/powercap', zone);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'name'), zone === 'intel-rapl:0' ? 'package-0\n' : 'package-1\n');
+    writeFileSync(join(d, 'energy_uj'), '1000000\n');
+    writeFileSync(join(d, 'max_energy_range_uj'), '262143328850\n');
+  }
+}
+
+const traceFile = join(tmp.path, 'trace.txt');
+/** The power trace the fake nvidia-smi plays from its next start. */
+const playTrace = (trace: string) => writeFileSync(traceFile, trace);
+const envWith = (withNvidia: boolean) => ({ ...process.env, PATH: withNvidia ? `${bin}:${process.env.PATH ?? ''}` : '/nonexistent', FAKE_TRACE_FILE: traceFile });
+/** As root, chmod cannot make a file unreadable: inject the EACCES the kernel gives a normal user. */
+const readSysfs = (path: string): string => {
+  if (path.endsWith('intel-rapl:1/energy_uj')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+  return readFileSync(path, 'utf8');
+};
+
+async function api<T>(base: string, path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${base}/api/power${path}`, {
+    method: init?.method ?? 'GET',
+    ...(init?.body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function server(withNvidia: boolean): Promise<RunningServer> {
+  return startServer({ port: 0, dataDir: join(tmp.path, `db-${Math.random().toString(36).slice(2)}`), log: false, power: { env: envWith(withNvidia), platform: 'linux', sysfsRoot: sys, readSysfs } });
+}
+
+
+let s: RunningServer;
+beforeAll(async () => {
+  fixture();
+  playTrace('123.40');
+  s = await server(true);
+});
+afterAll(async () => {
+  await s.close();
+  tmp.remove();
+});
+
+describe('sensors listed at GET /api/power', () => {
+
+  test('NVIDIA, AMD hwmon and RAPL, each with what it covers, its period and whether it is readable', async () => {
+    const { status, json } = await api<{ sensors: SensorInfo[] }>(s.url, '');
+    expect(status).toBe(200);
+    const byId = new Map(json.sensors.map((x) => [x.id, x]));
+    expect([...byId.keys()].sort()).toEqual(['hwmon:hwmon2', 'nvidia:0', 'rapl:intel-rapl:0', 'rapl:intel-rapl:1']);
+    expect(byId.get('nvidia:0')).toEqual({ id: 'nvidia:0', name: 'NVIDIA H200 (nvidia-smi)', coverage: 'gpu-board', reading: 'power', periodMs: 100, readable: true, why: null });
+    expect(byId.get('hwmon:hwmon2')).toMatchObject({ coverage: 'gpu-board', reading: 'power', readable: true });
+    expect(byId.get('rapl:intel-rapl:0')).toMatchObject({ name: 'CPU package-0 (RAPL)', coverage: 'cpu-package', reading: 'energy', readable: true });
+    expect(byId.get('rapl:intel-rapl:1')).toMatchObject({ readable: false, why: expect.stringMatching(/^permission denied: energy_uj is readable by root only.*chmod o\+r/) as unknown });
+  });
+
+  test('a constant 123.4 W between two marks: mean 123.4 W and joules = W × the window', async () => {
+    const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
+    expect(rec.status).toBe(201);
+    await sleep(400);
+    expect((await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'start' } })).status).toBe(200);
+    await sleep(1200);
+    await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'end' } });
+    await sleep(250);
+    const done = await api<RecordingSummary>(s.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
+    expect(done.json.state).toBe('stopped');
+    const w = done.json.windows[0]!;
+    if ('error' in w) throw new Error(w.error);
+    expect(w.meanWatts).toBeCloseTo(123.4, 6);
+    expect(w.joules).toBeCloseTo(123.4 * w.seconds, 6);
+    expect(w.seconds).toBeGreaterThan(1.1);
+    expect(w.samples).toBeGreaterThanOrEqual(8);
+    expect((await api(s.url, `/recordings/${rec.json.id}`)).status).toBe(404);
+  });
+
+  test('AMD hwmon power1_average in µW reads as watts', async () => {
+    const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'hwmon:hwmon2' } });
+    await sleep(150);
+    await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'a' } });
+    await sleep(350);
+    await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'b' } });
+    await sleep(150);
+    const w = (await api<RecordingSummary>(s.url, `/recordings/${rec.json.id}`, { method: 'DELETE' })).json.windows[0]!;
+    if ('error' in w) throw new Error(w.error);
+    expect(w.meanWatts).toBeCloseTo(45, 9);
+  });
+
+  test('bad requests name the problem', async () => {
+    expect(await api(s.url, '/recordings', { method: 'POST', body: { sensor: 'rapl:intel-rapl:1' } })).toEqual({ status: 409, json: { error: expect.stringMatching(/cannot be read: permission denied/) as unknown } });
+    expect((await api(s.url, '/recordings', { method: 'POST', body: { sensor: 'nope' } })).status).toBe(404);
+    expect((await api(s.url, '/recordings', { method: 'POST', body: {} })).status).toBe(400);
+    const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
+    expect((await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: '<b>x</b>' } })).status).toBe(400);
+    await api(s.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
+  });
+});
+
+describe('a sensor that fails mid-run, or is absent', () => {
+  test('garbage after three readings: the recording fails with the reason, the readings before it stay', async () => {
+    playTrace('100 100 100 garbage');
+    {
+      const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
+      await sleep(700);
+      const sum = (await api<RecordingSummary>(s.url, `/recordings/${rec.json.id}`)).json;
+      expect(sum.state).toBe('failed');
+      expect(sum.error).toBe('nvidia:0: nvidia-smi returned "garbage" instead of watts');
+      expect(sum.readings).toBe(3);
+    }
+  });
+
+  test('nvidia-smi that stops answering', async () => {
+    playTrace('100 100 exit');
+    {
+      const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
+      await sleep(700);
+      const sum = (await api<RecordingSummary>(s.url, `/recordings/${rec.json.id}`)).json;
+      expect(sum.state).toBe('failed');
+      expect(sum.error).toMatch(/nvidia-smi stopped answering \(exit 3\)/);
+    }
+  });
+
+  test('no nvidia-smi on PATH: listed as unreadable with the reason; recording refused', async () => {
+    const none = await server(false);
+    try {
+      const { json } = await api<{ sensors: SensorInfo[] }>(none.url, '');
+      expect(json.sensors.find((x) => x.id === 'nvidia')).toMatchObject({ readable: false, why: 'nvidia-smi is not on PATH (no NVIDIA driver installed)' });
+      expect((await api(none.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia' } })).status).toBe(409);
+    } finally {
+      await none.close();
+    }
+  });
+});
