@@ -7,16 +7,15 @@
  * (src/i18n/dict/energy.ts).
  */
 import profilesJson from '../../data/power-profiles.json';
-import embodiedJson from '../../data/embodied.json';
 import constants from '../../data/constants.json';
 import { deviceName } from './device-names.ts';
+import { sourceText } from './provenance.ts';
 import type { EnergyProfileRecord, GridRecord, StoredProfileBasis } from './result.ts';
 
 export type TextLang = 'en' | 'fr';
 
 interface CatalogEntryText { id: string; label: string; labelFr: string }
 const ENTRIES = profilesJson.profiles as CatalogEntryText[];
-const EMBODIED_SOURCES = embodiedJson.classes as Record<string, { source: string }>;
 const G = constants.grid;
 
 /** The profile fields the texts depend on. */
@@ -195,5 +194,5 @@ export function gridSourceText(grid: Pick<GridRecord, 'country' | 'year'>, lang:
  */
 export function embodiedSourceText(classes: readonly string[], lang: TextLang = 'en'): string {
   void lang;
-  return classes.map((id) => EMBODIED_SOURCES[id]?.source).filter((s): s is string => s !== undefined).join('; ');
+  return classes.map((id) => sourceText(`embodied:${id}`)).filter((s): s is string => s !== null).join('; ');
 }
