@@ -10,6 +10,7 @@ import profilesJson from '../../data/power-profiles.json';
 import constants from '../../data/constants.json';
 import { deviceName } from './device-names.ts';
 import { sourceText } from './provenance.ts';
+import { GRID_COUNTRIES } from './vocabulary.ts';
 import type { EnergyProfileRecord, GridRecord, StoredProfileBasis } from './result.ts';
 
 export type TextLang = 'en' | 'fr';
@@ -75,8 +76,10 @@ export function profileLabel(profile: Pick<EnergyProfileRecord, 'id' | 'source'>
     case 'catalog':
       return catalogLabel(profile.id, lang) ?? CATALOG_LABEL[lang];
     default: {
+      // A row that never passed the schema: a neutral wording, never its own text.
       const never: never = profile.source;
-      throw new Error(`unknown profile source ${String(never)}`);
+      void never;
+      return CATALOG_LABEL[lang];
     }
   }
 }
@@ -90,7 +93,7 @@ const FORM = {
 } as const;
 
 const TIER_NAMES: Record<string, string> = { base: 'base', pro: 'Pro', max: 'Max', ultra: 'Ultra' };
-const tierName = (t: string): string => TIER_NAMES[t] ?? t;
+const tierName = (t: string): string => TIER_NAMES[t] ?? '?';
 
 /**
  * How the Apple tier was chosen. The stored basis says which evidence was used, not its values
@@ -110,7 +113,7 @@ function appleTierText(b: NonNullable<StoredProfileBasis['appleTier']>, lang: Te
 
 function adapterReason(basis: StoredProfileBasis, who: string, range: string, lang: TextLang): string {
   const forms = FORM[lang];
-  const formText = basis.form ? forms[basis.form] : '';
+  const formText = basis.form ? (forms[basis.form] ?? '') : '';
   const form = basis.integratedOrDiscrete ? `${formText}, ${forms.integratedOrDiscrete}` : formText;
   const head = lang === 'fr' ? `${who}, ${form} : ${range}` : `${who}, ${form}: ${range}`;
   return basis.appleTier ? `${head}; ${appleTierText(basis.appleTier, lang)}` : head;
@@ -135,12 +138,13 @@ export function profileReason(profile: ProfileForText, adapter: AdapterForText, 
         return fr ? 'Profil du catalogue enregistré' : 'Stored catalog profile';
       default: {
         const never: never = profile.source;
-        throw new Error(`unknown profile source ${String(never)}`);
+        void never;
+        return fr ? 'Profil du catalogue enregistré' : 'Stored catalog profile';
       }
     }
   }
-  const vendor = adapter.vendor.trim().toLowerCase();
-  const who = deviceName(vendor, adapter.architecture.trim().toLowerCase());
+  const vendor = String(adapter.vendor ?? '').trim().toLowerCase();
+  const who = deviceName(vendor, String(adapter.architecture ?? '').trim().toLowerCase());
   switch (basis.kind) {
     case 'adapter':
       return adapterReason(basis, who, range, lang);
@@ -161,7 +165,8 @@ export function profileReason(profile: ProfileForText, adapter: AdapterForText, 
       return fr ? 'Décharge de la batterie' : 'Battery drain';
     default: {
       const never: never = basis.kind;
-      throw new Error(`unknown profile basis ${String(never)}`);
+      void never;
+      return fr ? 'Profil du catalogue enregistré' : 'Stored catalog profile';
     }
   }
 }
@@ -172,17 +177,19 @@ export function profileReason(profile: ProfileForText, adapter: AdapterForText, 
 /** The grid's source line: Ember for a country, the world default, or a value typed in. */
 export function gridSourceText(grid: Pick<GridRecord, 'country' | 'year'>, lang: TextLang = 'en'): string {
   const fr = lang === 'fr';
-  const country = grid.country.toUpperCase();
+  const country = String(grid.country ?? '').toUpperCase();
+  const year = typeof grid.year === 'number' && Number.isInteger(grid.year) ? grid.year : null;
   if (country === 'CUSTOM') return fr ? 'Saisie par vous (valeur personnalisée)' : 'Entered by you (custom value)';
   if (country === 'WORLD') {
-    const year = grid.year ?? '';
     const exact = decimal(G.worldExactGPerKWh, lang);
     const { low, high } = G.unknownRangeGPerKWh;
     return fr
-      ? `Moyenne mondiale Ember ${year} (${exact} gCO2e/kWh, via ${G.library}) ; pays inconnu, d’où la fourchette ${low}–${high}`
-      : `Ember ${year} world average (${exact} gCO2e/kWh, via ${G.library}); country unknown, so range ${low}–${high}`;
+      ? `Moyenne mondiale Ember ${year ?? ''} (${exact} gCO2e/kWh, via ${G.library}) ; pays inconnu, d’où la fourchette ${low}–${high}`
+      : `Ember ${year ?? ''} world average (${exact} gCO2e/kWh, via ${G.library}); country unknown, so range ${low}–${high}`;
   }
-  const y = grid.year ?? `${G.dataYearsSpan.from}–${G.dataYearsSpan.to}`;
+  // Only a code of the table is named: a row that never passed the schema gets no text of its own.
+  if (!GRID_COUNTRIES.includes(country)) return fr ? 'Source inconnue' : 'Unknown source';
+  const y = year ?? `${G.dataYearsSpan.from}–${G.dataYearsSpan.to}`;
   return fr
     ? `Moyenne annuelle Ember ${y} (${country}), via ${G.library} (données ${G.datasetRefreshed}) ; CC BY 4.0, crédit à Ember et à la Green Web Foundation`
     : `Ember ${y} annual average (${country}), via ${G.library} (data ${G.datasetRefreshed}); CC BY 4.0, credit Ember and the Green Web Foundation`;

@@ -102,3 +102,32 @@ describe('grid and embodied source lines', () => {
     }
   });
 });
+
+describe('exports never read the texts from the document', () => {
+  test('a document that never passed the schema: texts rendered, nothing of its own', async () => {
+    const { withCatalogTexts, toJsonl } = await import('../../src/shared/export.ts');
+    const evil = '<img src=x onerror=alert(1)>';
+    const doc = sampleResult();
+    const e = doc.energy!;
+    const hostile = {
+      ...doc,
+      energy: {
+        ...e,
+        profile: { ...e.profile, id: evil, source: evil, label: evil, labelFr: evil, reason: evil, basis: { kind: evil, form: evil, appleTier: { chosen: evil, candidates: [evil] } } },
+        grid: { ...e.grid, country: evil, year: evil, source: evil, sourceKey: evil, sourceParams: { label: evil } },
+        embodied: { ...e.embodied!, classes: [evil], source: evil },
+      },
+    } as unknown as typeof doc;
+    const line = toJsonl([{ id: 'x', doc: hostile }], 'fr');
+    // The ids themselves are the document's (the migration and the schema keep them clean); the texts are not.
+    const texts = withCatalogTexts(hostile);
+    for (const text of [texts.energy!.profile.label, texts.energy!.profile.reason, texts.energy!.grid.source, texts.energy!.embodied!.source]) {
+      expect(text).not.toContain('onerror');
+    }
+    expect(line).not.toContain('"labelFr"');
+    expect(line).not.toContain('"sourceKey"');
+    const clean = withCatalogTexts(doc, 'en');
+    expect(clean.energy!.profile.label).toBe('Software adapter (CPU rasterizer: SwiftShader, WARP, llvmpipe)');
+    expect(clean.energy!.grid.source).toBe(gridIntensity('FRA').source);
+  });
+});
