@@ -1,7 +1,8 @@
 /**
- * Messages of the results area: local history, upload and the open dataset. Keys are prefixed
- * "results.history.", "results.upload." and "results.dataset." (the lead's core dictionary owns
- * the plain "results.*" keys of the results panel).
+ * Messages of the results area: local history, upload, the open dataset and its data dictionary.
+ * Keys are prefixed "results.history.", "results.upload.", "results.dataset." and
+ * "results.dictionary." (the lead's core dictionary owns the plain "results.*" keys of the results
+ * panel and the other "nav.*" links; "nav.dictionary" lives here with its page).
  */
 export const results = {
   en: {
