@@ -142,6 +142,8 @@ export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Prom
     deletedDuplicate: 0,
   };
   let after = 0;
+  // Later rows deleted as duplicates of an earlier one while their batch was already read.
+  const deletedAhead = new Set<number>();
   for (;;) {
     const batch = await tx.query<StoredRow>('SELECT seq, content_hash, doc FROM results WHERE seq > $1 ORDER BY seq LIMIT $2', [after, BATCH]);
     if (batch.rows.length === 0) break;
@@ -149,6 +151,7 @@ export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Prom
       const seq = Number(row.seq);
       after = seq;
       counts.seen++;
+      if (deletedAhead.has(seq)) continue;
       const outcome = cleanDocument(row.doc);
       switch (outcome.kind) {
         case 'unchanged':
@@ -170,6 +173,7 @@ export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Prom
           }
           if (twinSeq !== null) {
             await tx.query('DELETE FROM results WHERE seq = $1', [twinSeq]);
+            deletedAhead.add(twinSeq);
             counts.deletedDuplicate++;
           }
           await updateRow(tx, seq, hash, outcome.doc, derivedColumns(outcome.doc));

@@ -86,6 +86,9 @@ describe('migration 3: closed vocabulary', () => {
 
     await insertRaw(lite, { ...sampleResult(), suite: { preset: 'ci', version: '<script>' } }); // 5: cannot be published
     await insertRaw(lite, withOldTexts(sampleResult(), '<img src=x onerror=alert(1)> again')); // 6: same content as 2 once cleaned
+    await insertRaw(lite, withOldTexts(sampleResult({ app: { version: '0.3.0' } }), 'Software adapter')); // 7: kept, cleaned
+    const later = parseResult(sampleResult({ app: { version: '0.3.0' } }));
+    await insertRaw(lite, later.ok ? later.value : null); // 8: already clean, but a later copy of 7 once 7 is cleaned
     await lite.close();
 
     const events: Record<string, unknown>[] = [];
@@ -93,14 +96,14 @@ describe('migration 3: closed vocabulary', () => {
     try {
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
-        msg: 'migration', version: 3, seen: 6, unchanged: 1, cleaned: 3, energyRemoved: 1, deleted: 2, deletedInvalid: 1, deletedDuplicate: 1,
-        fixes: { 'texts': 2, 'app-version': 1, 'browser': 1, 'kernels': 1, 'config': 1, 'energy': 1 },
+        msg: 'migration', version: 3, seen: 8, unchanged: 1, cleaned: 4, energyRemoved: 1, deleted: 3, deletedInvalid: 1, deletedDuplicate: 2,
+        fixes: { 'texts': 3, 'app-version': 1, 'browser': 1, 'kernels': 1, 'config': 1, 'energy': 1 },
       });
 
       const rows = (await db.query<{ id: string; text: string; content_hash: string; suite_version: string; general_j_p50: number | null }>(
         'SELECT id, doc::text AS text, content_hash, suite_version, general_j_p50 FROM results ORDER BY seq',
       )).rows;
-      expect(rows.map((r) => r.id)).toEqual(['row0000000000001', 'row0000000000002', 'row0000000000003', 'row0000000000004']);
+      expect(rows.map((r) => r.id)).toEqual(['row0000000000001', 'row0000000000002', 'row0000000000003', 'row0000000000004', 'row0000000000007']);
       const all = rows.map((r) => r.text).join('\n');
       for (const s of HOSTILE) expect(all.includes(s), s).toBe(false);
       for (const s of ['onerror', 'dupont', '"reason"', 'Ember', 'ADEME']) expect(all.includes(s), s).toBe(false);
