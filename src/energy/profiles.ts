@@ -7,7 +7,7 @@ import type { EnergyProfileRecord } from '../shared/result.ts';
 import type { Triangular } from './random.ts';
 import { InvalidEnergyInputError, UnknownProfileError } from './errors.ts';
 import { appleTierCandidates, appleTierSummary, type AppleTierBasis, type AppleTierSpec } from './apple-tier.ts';
-import { deviceName } from '../shared/device-names.ts';
+import { prettyArchitecture, prettyVendor } from '../shared/device-names.ts';
 
 export type FormFactor = 'battery' | 'mains' | 'any';
 export type Confidence = 'low' | 'medium' | 'high';
@@ -230,7 +230,7 @@ function batteryClasses(vendor: string, arch: string): PowerProfileEntry[] {
 export function selectProfile(adapter: AdapterIdentity, opts: SelectOptions): { profile: ProfileChoice; reason: string } {
   const vendor = (adapter.vendor ?? '').trim().toLowerCase();
   const arch = (adapter.architecture ?? '').trim().toLowerCase();
-  const who = deviceName(vendor, arch);
+  const who = [prettyVendor(vendor), prettyArchitecture(arch)].filter(Boolean).join(' ');
   const form = opts.hasBattery === true ? 'battery-powered' : opts.hasBattery === false ? 'desktop' : 'form factor unknown (laptop or desktop)';
   const formKey: ProfileBasis['form'] = opts.hasBattery === true ? 'battery' : opts.hasBattery === false ? 'mains' : 'unknown';
   const basis = (kind: ProfileBasisKind): ProfileBasis => ({ kind, who, form: kind === 'adapter' ? formKey : null });

@@ -174,15 +174,17 @@ export function profileReason(profile: ProfileForText, adapter: AdapterForText, 
 // ---------------------------------------------------------------------------------------------
 // Grid and embodied sources
 
-/** The grid's source line: Ember for a country, the world default, or a value typed in. */
-export function gridSourceText(grid: Pick<GridRecord, 'country' | 'year'>, lang: TextLang = 'en'): string {
+/** The grid's source line: Ember for a country (with its year), the world default, or a value typed in. */
+export function gridSourceText(grid: Pick<GridRecord, 'country' | 'year' | 'range'>, lang: TextLang = 'en'): string {
   const fr = lang === 'fr';
   const country = String(grid.country ?? '').toUpperCase();
   const year = typeof grid.year === 'number' && Number.isInteger(grid.year) ? grid.year : null;
   if (country === 'CUSTOM') return fr ? 'Saisie par vous (valeur personnalisée)' : 'Entered by you (custom value)';
   if (country === 'WORLD') {
     const exact = decimal(G.worldExactGPerKWh, lang);
-    const { low, high } = G.unknownRangeGPerKWh;
+    // The range the figures were drawn over: the document's own, else the catalog's 30–900.
+    const r = grid.range;
+    const { low, high } = r && Number.isFinite(r.low) && Number.isFinite(r.high) ? r : G.unknownRangeGPerKWh;
     return fr
       ? `Moyenne mondiale Ember ${year ?? ''} (${exact} gCO2e/kWh, via ${G.library}) ; pays inconnu, d’où la fourchette ${low}–${high}`
       : `Ember ${year ?? ''} world average (${exact} gCO2e/kWh, via ${G.library}); country unknown, so range ${low}–${high}`;
