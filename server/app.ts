@@ -257,7 +257,9 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   app.get('/api/export.jsonl', (c) => {
     c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.jsonl"');
-    return c.body(exportStream(store, '', jsonlLine));
+    // The texts of the energy section are rendered from the catalogs: English, or French with ?lang=fr.
+    const lang = c.req.query('lang') === 'fr' ? 'fr' : 'en';
+    return c.body(exportStream(store, '', (e) => jsonlLine(e, lang)));
   });
 
   // Measured watts: the sensors of the machine the server runs on (server/power/).

@@ -7,14 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations.ts';
-
-export type Row = Record<string, unknown>;
-
-export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
-  /** Several statements, no parameters (migrations). */
-  exec(sql: string): Promise<void>;
-}
+import type { MigrationLog, Queryable, Row } from './queryable.ts';
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
@@ -90,11 +83,14 @@ async function openPostgres(url: string): Promise<Db> {
   };
 }
 
+/** Where migrations report what they did: one JSON line on stdout unless the caller says otherwise. */
+const stdoutLog: MigrationLog = (event) => process.stdout.write(`${JSON.stringify({ t: new Date().toISOString().slice(0, 10), level: 'info', ...event })}\n`);
+
 /** Open the backend and bring its schema to the latest migration. */
-export async function openDb(config: DbConfig): Promise<Db> {
+export async function openDb(config: DbConfig, opts: { log?: MigrationLog } = {}): Promise<Db> {
   const db = config.kind === 'pglite' ? await openPglite(config.dataDir) : await openPostgres(config.url);
   try {
-    await migrate(db);
+    await migrate(db, opts.log);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
@@ -103,10 +99,11 @@ export async function openDb(config: DbConfig): Promise<Db> {
 }
 
 /**
- * Apply pending migrations in one transaction. The advisory lock serializes servers starting
- * together against the same PostgreSQL database (harmless on PGlite, which has one client).
+ * Apply pending migrations in one transaction: SQL ones, and code ones that rewrite rows (their
+ * counts go to `log`). The advisory lock serializes servers starting together against the same
+ * PostgreSQL database (harmless on PGlite, which has one client).
  */
-export async function migrate(db: Db): Promise<number[]> {
+export async function migrate(db: Db, log: MigrationLog = stdoutLog): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(5155001)');
     await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
@@ -114,7 +111,18 @@ export async function migrate(db: Db): Promise<number[]> {
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
-      await tx.exec(m.sql);
+      switch (m.kind) {
+        case 'sql':
+          await tx.exec(m.sql);
+          break;
+        case 'code':
+          await m.run(tx, log);
+          break;
+        default: {
+          const never: never = m;
+          throw new Error(`unknown migration ${JSON.stringify(never)}`);
+        }
+      }
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.version);
     }

@@ -1,16 +1,19 @@
 /**
- * Versioned SQL migrations, applied in order, never edited once released (add a new one).
+ * Versioned migrations, applied in order, never edited once released (add a new one): SQL
+ * statements, or code that rewrites rows, both inside the transaction of db.ts `migrate()`.
  * Privacy by construction: there is no column for an IP address, a user agent or a timestamp;
  * `received_day` is a DATE. The deletion token and the idempotency key are stored only as SHA-256.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import { cleanStoredResults } from './clean-results.ts';
+import type { MigrationLog, Queryable } from './queryable.ts';
+
+export type Migration =
+  | { kind: 'sql'; version: number; name: string; sql: string }
+  | { kind: 'code'; version: number; name: string; run(tx: Queryable, log: MigrationLog): Promise<void> };
 
 export const MIGRATIONS: readonly Migration[] = [
   {
+    kind: 'sql',
     version: 1,
     name: 'results',
     sql: `
@@ -33,11 +36,21 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    kind: 'sql',
     version: 2,
     name: 'idempotency key',
     // SHA-256 of the client's Idempotency-Key (never the key itself): a retry whose 201 answer
     // was lost proves it is the original uploader and gets a fresh token. NULL for rows uploaded
     // without a key, and for every row before this migration: those can never be replayed.
     sql: `ALTER TABLE results ADD COLUMN idempotency_key_hash TEXT;`,
+  },
+  {
+    kind: 'code',
+    version: 3,
+    name: 'closed vocabulary',
+    // Rows stored before the closed vocabulary may hold free text a client wrote (an e-mail in
+    // app.version, HTML in a profile label): each is rewritten through the shared schema, fixed
+    // field by field where it can be, deleted where it cannot be published.
+    run: (tx, log) => cleanStoredResults(tx, log),
   },
 ];

@@ -2,14 +2,14 @@
  * The results store: insert with dedupe, paged listing, withdrawal by token, aggregates and
  * export pages. Documents arrive here already validated and anonymized.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { canonicalJson, utcDay } from '../src/shared/schema.ts';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { utcDay } from '../src/shared/schema.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { DatasetStats, GroupStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, UploadReplayed, WorkloadStats } from '../src/shared/dataset.ts';
 import { DATASET_LICENSE } from '../src/shared/dataset.ts';
 import type { Db } from './db.ts';
+import { contentHash, derivedColumns, sha256 } from './result-row.ts';
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export type DeleteOutcome = 'deleted' | 'not-found' | 'forbidden';
 
@@ -77,19 +77,18 @@ export class ResultStore {
    * token: anyone can re-post public content, only the uploader may withdraw it.
    */
   async insert(doc: ResultDocument, opts: { idempotencyKey?: string | null; now?: Date } = {}): Promise<UploadAccepted | UploadDuplicate | UploadReplayed> {
-    const hash = sha256(canonicalJson(doc));
+    const hash = contentHash(doc);
     const id = randomBytes(12).toString('base64url');
     const token = randomBytes(32).toString('base64url');
     const keyHash = opts.idempotencyKey ? sha256(opts.idempotencyKey) : null;
-    const e = doc.energy;
+    const c = derivedColumns(doc);
     const inserted = await this.db.query<{ id: string }>(
       `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
                             general_j_p50, specialized_j_p50, ratio_p50, doc, idempotency_key_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
-      [id, hash, sha256(token), utcDay(opts.now ?? new Date()), doc.suite.preset, doc.suite.version, doc.environment.adapter.vendor,
-        doc.environment.adapter.architecture, e?.perQuery.general.joules.p50 ?? null,
-        e?.perQuery.specialized.joules.p50 ?? null, e?.ratio.p50 ?? null, JSON.stringify(doc), keyHash],
+      [id, hash, sha256(token), utcDay(opts.now ?? new Date()), c.preset, c.suite_version, c.vendor, c.architecture,
+        c.general_j_p50, c.specialized_j_p50, c.ratio_p50, JSON.stringify(doc), keyHash],
     );
     if (inserted.rows.length === 1) {
       this.invalidate();

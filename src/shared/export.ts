@@ -1,8 +1,14 @@
 /**
  * Pure JSON / CSV / JSONL serializers of result documents, shared by the History view (local
  * export) and the results server (open-dataset export), so both produce the same columns.
+ *
+ * The texts a person reads about an energy figure (profile label and reason, grid and embodied
+ * source lines) are rendered from the catalogs (catalog-text.ts) in the reader's language, never
+ * read from the document: the results server does not store them, and a row written by an older
+ * version may still hold whatever its client sent.
  */
-import type { ResultDocument } from './result.ts';
+import { embodiedSourceText, gridSourceText, profileLabel, profileReason, type TextLang } from './catalog-text.ts';
+import type { EnergySection, ResultDocument } from './result.ts';
 
 /** One exported result: the document plus the id it has in the place it comes from. */
 export interface ExportEntry {
@@ -62,16 +68,43 @@ export function toCsv(entries: readonly ExportEntry[]): string {
   return csvHeader() + entries.map(csvLines).join('');
 }
 
-/** One JSON object per line: `{ id, ...document }`. */
-export function jsonlLine(entry: ExportEntry): string {
-  return `${JSON.stringify({ id: entry.id, ...entry.doc })}\n`;
+/** A copy of `obj` without `keys`. */
+function omit<T extends object>(obj: T, keys: readonly string[]): T {
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => !keys.includes(k))) as T;
 }
 
-export function toJsonl(entries: readonly ExportEntry[]): string {
-  return entries.map(jsonlLine).join('');
+/** Texts of the app's own rendering that a local document may still carry (never exported as is). */
+const PROFILE_TEXTS = ['label', 'labelFr', 'reason', 'sources'];
+const GRID_TEXTS = ['source', 'sourceKey', 'sourceParams'];
+
+function energyWithTexts(doc: ResultDocument, e: EnergySection, lang: TextLang): EnergySection {
+  const adapter = doc.environment.adapter;
+  return {
+    ...e,
+    profile: { ...omit(e.profile, PROFILE_TEXTS), label: profileLabel(e.profile, lang), reason: profileReason(e.profile, adapter, lang) },
+    grid: { ...omit(e.grid, GRID_TEXTS), source: gridSourceText(e.grid, lang) },
+    ...(e.embodied ? { embodied: { ...omit(e.embodied, ['source']), source: embodiedSourceText(e.embodied.classes, lang) } } : {}),
+  };
+}
+
+/**
+ * The document as exported: the energy section's texts rendered from the catalogs in `lang`,
+ * whatever the document held in their place.
+ */
+export function withCatalogTexts(doc: ResultDocument, lang: TextLang = 'en'): ResultDocument {
+  return doc.energy ? { ...doc, energy: energyWithTexts(doc, doc.energy, lang) } : doc;
+}
+
+/** One JSON object per line: `{ id, ...document }`, texts rendered in `lang`. */
+export function jsonlLine(entry: ExportEntry, lang: TextLang = 'en'): string {
+  return `${JSON.stringify({ id: entry.id, ...withCatalogTexts(entry.doc, lang) })}\n`;
+}
+
+export function toJsonl(entries: readonly ExportEntry[], lang: TextLang = 'en'): string {
+  return entries.map((e) => jsonlLine(e, lang)).join('');
 }
 
 /** A pretty JSON array of documents with their ids, the History view's "Export JSON". */
-export function toJson(entries: readonly ExportEntry[]): string {
-  return `${JSON.stringify(entries.map((e) => ({ id: e.id, ...e.doc })), null, 2)}\n`;
+export function toJson(entries: readonly ExportEntry[], lang: TextLang = 'en'): string {
+  return `${JSON.stringify(entries.map((e) => ({ id: e.id, ...withCatalogTexts(e.doc, lang) })), null, 2)}\n`;
 }

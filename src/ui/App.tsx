@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
 import { DemoView } from './DemoView.tsx';
+import { DictionaryView } from './DictionaryView.tsx';
 import { MethodologyView } from './energy/MethodologyView.tsx';
 import { ModelView } from './model/ModelView.tsx';
 import { DatasetView } from './results/DatasetView.tsx';
@@ -41,6 +42,8 @@ function View({ route }: { route: Route }) {
       return <MethodologyView />;
     case 'model':
       return <ModelView />;
+    case 'dictionary':
+      return <DictionaryView />;
     default: {
       const never: never = route;
       return <p>{String(never)}</p>;

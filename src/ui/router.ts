@@ -5,7 +5,7 @@
 import { signal } from '@preact/signals';
 
 /** Every route, in navigation order: the header's links and the hash parser read this list. */
-export const ROUTES = ['run', 'demo', 'results', 'model', 'history', 'dataset', 'methodology'] as const;
+export const ROUTES = ['run', 'demo', 'results', 'model', 'history', 'dataset', 'methodology', 'dictionary'] as const;
 export type Route = (typeof ROUTES)[number];
 
 function isRoute(s: string): s is Route {

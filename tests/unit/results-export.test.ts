@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CSV_COLUMNS, csvCell, toCsv, toJson, toJsonl } from '../../src/shared/export.ts';
+import { CSV_COLUMNS, csvCell, toCsv, toJson, toJsonl, withCatalogTexts } from '../../src/shared/export.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
 
 describe('CSV cells', () => {
@@ -41,7 +41,7 @@ describe('exports', () => {
   });
   test('JSON and JSONL round-trip the documents with their ids', () => {
     const entries = [{ id: 'a', doc: sampleResult() }, { id: 'b', doc: sampleResult({ app: { version: '9' } }) }];
-    expect(JSON.parse(toJson(entries))).toEqual([{ id: 'a', ...sampleResult() }, { id: 'b', ...sampleResult({ app: { version: '9' } }) }]);
+    expect(JSON.parse(toJson(entries))).toEqual([{ id: 'a', ...withCatalogTexts(sampleResult()) }, { id: 'b', ...withCatalogTexts(sampleResult({ app: { version: '9' } })) }]);
     const lines = toJsonl(entries).trimEnd().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { id: string; app: { version: string } }).app.version)).toEqual(['0.1.0', '9']);
   });

@@ -1,7 +1,8 @@
 /**
- * Messages of the results area: local history, upload and the open dataset. Keys are prefixed
- * "results.history.", "results.upload." and "results.dataset." (the lead's core dictionary owns
- * the plain "results.*" keys of the results panel).
+ * Messages of the results area: local history, upload, the open dataset and its data dictionary.
+ * Keys are prefixed "results.history.", "results.upload.", "results.dataset." and
+ * "results.dictionary." (the lead's core dictionary owns the plain "results.*" keys of the results
+ * panel and the other "nav.*" links; "nav.dictionary" lives here with its page).
  */
 export const results = {
   en: {
@@ -94,6 +95,24 @@ export const results = {
     'results.dataset.refresh': 'Refresh',
     'results.dataset.specialized': 'Specialized (median of contributors’ estimates)',
     'results.dataset.general': 'General (median of contributors’ estimates)',
+    'nav.dictionary': 'Data dictionary',
+    'results.dictionary.title': 'Data dictionary of the open dataset',
+    'results.dictionary.intro': 'Every field a published result may hold. Every text is an identifier from a closed list or matches a strict pattern: nothing a contributor types is published. Numbers that were not measured are null, never 0.',
+    'results.dictionary.obtainedHelp': 'Measured: on the device that ran the benchmark. Sourced: from a cited source. Modeled: computed by a formula or counted from the shapes. Identifier: a name or setting.',
+    'results.dictionary.path': 'Field',
+    'results.dictionary.type': 'Type',
+    'results.dictionary.unit': 'Unit',
+    'results.dictionary.allowed': 'Allowed values',
+    'results.dictionary.obtained': 'Obtained',
+    'results.dictionary.meaning': 'Meaning',
+    'results.dictionary.orNull': '{type} or null',
+    'results.dictionary.measured': 'measured',
+    'results.dictionary.sourced': 'sourced',
+    'results.dictionary.modeled': 'modeled',
+    'results.dictionary.identifier': 'identifier',
+    'results.dictionary.textsTitle': 'Texts rendered by the exports',
+    'results.dictionary.textsIntro': 'Not stored: the exports render them from the catalogs, in English, or in French with /api/export.jsonl?lang=fr.',
+    'results.dictionary.link': 'What each field means: the data dictionary',
   } as Record<string, string>,
   fr: {
     'results.history.title': 'Historique',
@@ -185,5 +204,23 @@ export const results = {
     'results.dataset.refresh': 'Actualiser',
     'results.dataset.specialized': 'Spécialisé (médiane des estimations des contributeurs)',
     'results.dataset.general': 'Généraliste (médiane des estimations des contributeurs)',
+    'nav.dictionary': 'Dictionnaire des données',
+    'results.dictionary.title': 'Dictionnaire des données ouvertes',
+    'results.dictionary.intro': 'Chaque champ qu’un résultat publié peut contenir. Chaque texte est un identifiant d’une liste fermée ou suit un motif strict : rien de ce qu’un contributeur saisit n’est publié. Les nombres non mesurés valent null, jamais 0.',
+    'results.dictionary.obtainedHelp': 'Mesuré : sur l’appareil qui a exécuté le banc. Sourcé : tiré d’une source citée. Modélisé : calculé par une formule ou compté à partir des formes. Identifiant : un nom ou un réglage.',
+    'results.dictionary.path': 'Champ',
+    'results.dictionary.type': 'Type',
+    'results.dictionary.unit': 'Unité',
+    'results.dictionary.allowed': 'Valeurs admises',
+    'results.dictionary.obtained': 'Origine',
+    'results.dictionary.meaning': 'Signification',
+    'results.dictionary.orNull': '{type} ou null',
+    'results.dictionary.measured': 'mesuré',
+    'results.dictionary.sourced': 'sourcé',
+    'results.dictionary.modeled': 'modélisé',
+    'results.dictionary.identifier': 'identifiant',
+    'results.dictionary.textsTitle': 'Textes rendus par les exports',
+    'results.dictionary.textsIntro': 'Non stockés : les exports les rendent depuis les catalogues, en anglais, ou en français avec /api/export.jsonl?lang=fr.',
+    'results.dictionary.link': 'Ce que signifie chaque champ : le dictionnaire des données',
   } as Record<string, string>,
 };

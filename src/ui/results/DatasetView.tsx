@@ -10,6 +10,7 @@ import { DATASET_LICENSE } from '../../shared/dataset.ts';
 import type { DatasetStats } from '../../shared/dataset.ts';
 import { datasetSeries, groupLabel } from '../../results/compare.ts';
 import { Chart, axisStyle, cssVar } from '../Chart.tsx';
+import { hrefFor } from '../router.ts';
 import './results.css';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; stats: DatasetStats } | { kind: 'offline' } | { kind: 'error'; status: number };
@@ -77,6 +78,7 @@ export function DatasetView() {
           <a href="/api/export.csv" download>{t('results.dataset.csv')}</a> ·{' '}
           <a href="/api/export.jsonl" download>{t('results.dataset.jsonl')}</a>
         </p>
+        <p><a href={hrefFor('dictionary')} data-testid="dataset-dictionary">{t('results.dictionary.link')}</a></p>
         <div aria-live="polite">
           {load.kind === 'loading' ? <p>{t('results.dataset.loading')}</p> : null}
           {load.kind === 'offline' ? <p class="message-error">{t('results.dataset.offline')}</p> : null}

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ResultDocument } from '../../shared/result.ts';
 import { DATASET_LICENSE } from '../../shared/dataset.ts';
 import { t } from '../../i18n/index.ts';
+import { hrefFor } from '../router.ts';
 import { buildPayload, newIdempotencyKey, sendPayload, withdrawalCommand, withdrawResult } from '../../results/upload.ts';
 import type { UploadOutcome, WithdrawOutcome } from '../../results/upload.ts';
 import { clearUpload, getRun, historyRevision, keepReceipt, pendingUploadKey } from '../../results/history.ts';
@@ -215,6 +216,7 @@ export function UploadPanel(props: { doc: ResultDocument; localId: string | null
           <h3 id="upload-dialog-title">{t('results.upload.dialogTitle')}</h3>
           <p class="small">{t('results.upload.included')}</p>
           <p class="small">{t('results.upload.excluded')}</p>
+          <p class="small"><a href={hrefFor('dictionary')} target="_blank" rel="noopener">{t('results.dictionary.link')}</a></p>
           {payload.ok ? (
             <pre class="payload-preview" aria-label={t('results.upload.payloadLabel')} tabIndex={0} data-testid="upload-payload">{payload.json}</pre>
           ) : (

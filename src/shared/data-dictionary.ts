@@ -1,0 +1,315 @@
+/**
+ * The data dictionary of the open dataset: every field a published result document may hold,
+ * with its type, unit, allowed values (read from vocabulary.ts and the schema's lists, so they
+ * cannot drift from what the server accepts), meaning in English and French, and how the value
+ * is obtained. `npm run dictionary` writes docs/DATA_DICTIONARY.md from it; the app shows it at
+ * `#/dictionary`.
+ */
+import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
+import { PRESET_NAMES } from './presets.ts';
+import { MEASURED_METHODS, MODEL_BASES } from './provenance-types.ts';
+import { knownSourceIds } from './provenance.ts';
+import { KNOWN_VENDORS } from './schema.ts';
+import {
+  APP_VERSION_PATTERN, APPLE_TIERS, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CATALOG_VERSION_PATTERN, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS,
+  CONFIG_STRINGS, EMBODIED_CLASSES, FORMULAS_VERSIONS, GRID_COUNTRIES, KERNEL_NAMES, MEASURED_PROFILE_IDS, MICRO_WORKLOAD_IDS,
+  MODEL_WORKLOAD_IDS, OS_FAMILIES, PROFILE_FLAGS, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS, CATALOG_PROFILE_IDS,
+} from './vocabulary.ts';
+
+/** How a value comes to be: timed on the device, taken from a cited source, computed by a model, or a name. */
+export type Obtained = 'measured' | 'sourced' | 'modeled' | 'identifier';
+export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'string[]' | 'number[]';
+
+export interface DictionaryField {
+  /** Dotted path; `[]` marks the items of a list. */
+  path: string;
+  type: FieldType;
+  /** May be null (not measured, not known). */
+  nullable: boolean;
+  unit: string | null;
+  /** Allowed values or pattern; null when any value within the schema's bounds is allowed. */
+  allowed: string | null;
+  obtained: Obtained;
+  meaning: { en: string; fr: string };
+}
+
+const oneOf = (xs: readonly string[]): string => {
+  const shown = xs.map((x) => (x === '' ? '"" (hidden)' : x));
+  return shown.length <= 40 ? shown.join(', ') : `${shown.length} values: ${shown.slice(0, 12).join(', ')}, … (src/shared/vocabulary.ts)`;
+};
+const pattern = (re: RegExp): string => `pattern ${re.source}`;
+
+function field(path: string, type: FieldType, unit: string | null, allowed: string | null, obtained: Obtained, en: string, fr: string, nullable = false): DictionaryField {
+  return { path, type, nullable, unit, allowed, obtained, meaning: { en, fr } };
+}
+
+const ROLES = ['general', 'specialized'] as const;
+const ROLE_FR = { general: 'généraliste', specialized: 'spécialisé' } as const;
+const BOUNDS = { p5: ['5th percentile', '5e centile'], p50: ['median', 'médiane'], p95: ['95th percentile', '95e centile'] } as const;
+const TRI = { low: ['lowest value', 'valeur basse'], typ: ['typical value (mode)', 'valeur typique (mode)'], high: ['highest value', 'valeur haute'] } as const;
+
+function range3(path: string, unit: string, obtained: Obtained, en: string, fr: string): DictionaryField[] {
+  return (['p5', 'p50', 'p95'] as const).map((k) => field(`${path}.${k}`, 'number', unit, null, obtained, `${en}: ${BOUNDS[k][0]} of the Monte Carlo draws`, `${fr} : ${BOUNDS[k][1]} des tirages Monte Carlo`));
+}
+function triangle(path: string, unit: string, obtained: Obtained, en: string, fr: string, keys: readonly ('low' | 'typ' | 'high')[] = ['low', 'typ', 'high']): DictionaryField[] {
+  return keys.map((k) => field(`${path}.${k}`, 'number', unit, null, obtained, `${en}: ${TRI[k][0]}`, `${fr} : ${TRI[k][1]}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run, environment
+
+const RUN: DictionaryField[] = [
+  field('schemaVersion', 'integer', null, '1', 'identifier', 'Version of the document schema', 'Version du schéma du document'),
+  field('suite.preset', 'string', null, oneOf(PRESET_NAMES), 'identifier', 'Benchmark preset that was run', 'Préréglage de banc d’essai exécuté'),
+  field('suite.version', 'string', null, oneOf(SUITE_VERSIONS), 'identifier', 'Version of the preset’s workloads (PRESET-N)', 'Version des charges du préréglage (PRÉRÉGLAGE-N)'),
+  field('app.version', 'string', null, pattern(APP_VERSION_PATTERN), 'identifier', 'Version of the app that ran the benchmark ("0.0.0-invalid" for a row whose version was not one)', 'Version de l’application qui a exécuté le banc (« 0.0.0-invalid » pour une ligne dont la version n’en était pas une)'),
+  field('date', 'string', null, 'YYYY-MM-DD, 2020–2100', 'identifier', 'Day of the run (UTC); no finer time is recorded', 'Jour de l’exécution (UTC) ; aucune heure n’est enregistrée'),
+  field('flags', 'string[]', null, oneOf(RESULT_FLAGS), 'identifier', 'Run-level flags (tab hidden, device lost, …); unknown flags are dropped', 'Drapeaux de l’exécution (onglet masqué, appareil perdu, …) ; les drapeaux inconnus sont supprimés'),
+  field('environment.browser.name', 'string', null, oneOf(BROWSER_FAMILIES), 'identifier', 'Browser family', 'Famille de navigateur'),
+  field('environment.browser.major', 'integer', null, null, 'identifier', 'Browser major version', 'Version majeure du navigateur', true),
+  field('environment.os.family', 'string', null, oneOf(OS_FAMILIES), 'identifier', 'Operating-system family', 'Famille de système d’exploitation'),
+  field('environment.adapter.vendor', 'string', null, oneOf(KNOWN_VENDORS), 'identifier', 'GPU vendor as WebGPU reports it', 'Fabricant du GPU tel que WebGPU l’indique'),
+  field('environment.adapter.architecture', 'string', null, pattern(ARCHITECTURE_PATTERN), 'identifier', 'GPU architecture as WebGPU reports it (e.g. lovelace, rdna-3)', 'Architecture du GPU telle que WebGPU l’indique (p. ex. lovelace, rdna-3)'),
+  field('environment.adapter.isFallbackAdapter', 'boolean', null, null, 'identifier', 'Whether the adapter is a software (CPU) fallback', 'Indique si l’adaptateur est un adaptateur logiciel de secours (CPU)'),
+  field('environment.adapter.features', 'string[]', null, oneOf(RECORDED_FEATURES), 'identifier', 'Optional WebGPU features the adapter offers (others are not recorded)', 'Fonctionnalités WebGPU facultatives offertes par l’adaptateur (les autres ne sont pas enregistrées)'),
+  ...RECORDED_LIMIT_NAMES.map((name) => field(`environment.adapter.limits.${name}`, 'number', name.includes('Size') && !name.includes('Workgroup') ? 'bytes' : null, null, 'identifier', `WebGPU adapter limit ${name}`, `Limite ${name} de l’adaptateur WebGPU`)),
+  field('environment.adapter.subgroupMinSize', 'integer', 'invocations', null, 'identifier', 'Smallest subgroup size the adapter reports', 'Plus petite taille de sous-groupe indiquée par l’adaptateur', true),
+  field('environment.adapter.subgroupMaxSize', 'integer', 'invocations', null, 'identifier', 'Largest subgroup size the adapter reports', 'Plus grande taille de sous-groupe indiquée par l’adaptateur', true),
+  field('environment.timing', 'string', null, 'gpu-timestamp, wall-clock', 'identifier', 'How GPU time was measured on this device', 'Façon dont le temps GPU a été mesuré sur cet appareil'),
+  field('environment.crossOriginIsolated', 'boolean', null, null, 'identifier', 'Whether the page was cross-origin isolated', 'Indique si la page était isolée (cross-origin isolated)'),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+const CONFIG_MEANINGS: Record<string, [string, string]> = {
+  model: ['Model name', 'Nom du modèle'], family: ['Encoder or decoder', 'Encodeur ou décodeur'], layers: ['Transformer layers', 'Couches du transformeur'],
+  hidden: ['Hidden size', 'Taille cachée'], heads: ['Attention heads', 'Têtes d’attention'], kvHeads: ['Key/value heads', 'Têtes clé/valeur'],
+  headDim: ['Size of one attention head', 'Taille d’une tête d’attention'], ffn: ['Feed-forward size', 'Taille du réseau feed-forward'],
+  vocab: ['Vocabulary size', 'Taille du vocabulaire'], maxPositions: ['Longest sequence', 'Séquence la plus longue'], dtype: ['Number format of weights and activations', 'Format numérique des poids et activations'],
+  normEps: ['Normalization epsilon', 'Epsilon de normalisation'], norm: ['Normalization', 'Normalisation'], activation: ['Activation function', 'Fonction d’activation'],
+  positions: ['Position encoding', 'Encodage des positions'], ropeTheta: ['RoPE base', 'Base RoPE'], tiedEmbeddings: ['Output layer shares the embedding weights', 'La couche de sortie partage les poids de l’embedding'],
+  qkvBias: ['Q/K/V projections have a bias', 'Les projections Q/K/V ont un biais'], labels: ['Classifier labels', 'Étiquettes du classifieur'],
+  preClassifier: ['Activation before the classifier', 'Activation avant le classifieur'], seed: ['Seed of the synthetic weights', 'Graine des poids synthétiques'],
+  inputTokens: ['Tokens per query (encoder)', 'Jetons par requête (encodeur)'], promptTokens: ['Prompt tokens per query (decoder)', 'Jetons d’invite par requête (décodeur)'],
+  outputTokens: ['Generated tokens per query', 'Jetons générés par requête'], invocations: ['Shader invocations', 'Invocations du shader'],
+  iterations: ['Loop iterations per invocation', 'Itérations par invocation'], workgroupSize: ['Workgroup size', 'Taille du groupe de travail'],
+  bytes: ['Bytes copied', 'Octets copiés'], m: ['Rows of the product', 'Lignes du produit'], n: ['Columns of the product', 'Colonnes du produit'], k: ['Inner dimension', 'Dimension interne'],
+};
+
+const CONFIG: DictionaryField[] = CONFIG_KEYS.map((key) => {
+  const words = CONFIG_STRINGS[key];
+  const [en, fr] = CONFIG_MEANINGS[key] ?? [key, key];
+  if (words) return field(`workloads[].config.${key}`, 'string', null, oneOf(words), 'identifier', en, fr);
+  if ((CONFIG_BOOLEAN_KEYS as readonly string[]).includes(key)) return field(`workloads[].config.${key}`, 'boolean', null, null, 'identifier', en, fr);
+  return field(`workloads[].config.${key}`, 'number', key === 'bytes' ? 'bytes' : null, null, 'identifier', en, fr, true);
+});
+
+const TIMING: DictionaryField[] = [
+  field('workloads[].timing.source', 'string', null, 'gpu-timestamp, wall-clock', 'identifier', 'Clock of this workload’s samples', 'Horloge des échantillons de cette charge'),
+  field('workloads[].timing.warmup', 'integer', 'runs', null, 'measured', 'Warm-up runs excluded from the samples', 'Exécutions de chauffe exclues des échantillons'),
+  field('workloads[].timing.samplesMs', 'number[]', 'ms', null, 'measured', 'Time per unit (dispatch or query) of each sample', 'Temps par unité (dispatch ou requête) de chaque échantillon'),
+  field('workloads[].timing.medianMs', 'number', 'ms', null, 'measured', 'Median of the samples', 'Médiane des échantillons'),
+  field('workloads[].timing.p10Ms', 'number', 'ms', null, 'measured', '10th percentile of the samples', '10e centile des échantillons'),
+  field('workloads[].timing.p90Ms', 'number', 'ms', null, 'measured', '90th percentile of the samples', '90e centile des échantillons'),
+  field('workloads[].timing.minMs', 'number', 'ms', null, 'measured', 'Fastest sample', 'Échantillon le plus rapide'),
+  field('workloads[].timing.meanMs', 'number', 'ms', null, 'measured', 'Mean of the samples', 'Moyenne des échantillons'),
+  field('workloads[].timing.cv', 'number', 'ratio', null, 'measured', 'Coefficient of variation of the samples', 'Coefficient de variation des échantillons'),
+  field('workloads[].timing.ciMedianMs.low', 'number', 'ms', null, 'measured', '95 % confidence interval of the median: low end', 'Intervalle de confiance à 95 % de la médiane : borne basse'),
+  field('workloads[].timing.ciMedianMs.high', 'number', 'ms', null, 'measured', '95 % confidence interval of the median: high end', 'Intervalle de confiance à 95 % de la médiane : borne haute'),
+  field('workloads[].timing.batch', 'integer', 'repetitions', null, 'measured', 'Repetitions timed together per sample', 'Répétitions chronométrées ensemble par échantillon'),
+  field('workloads[].timing.dropped', 'integer', 'samples', null, 'measured', 'Samples dropped (negative, zero or non-finite)', 'Échantillons écartés (négatifs, nuls ou non finis)'),
+  field('workloads[].timing.wallMedianMs', 'number', 'ms', null, 'measured', 'Median wall-clock time per unit (submit to completion)', 'Temps médian d’horloge murale par unité (soumission à achèvement)', true),
+  field('workloads[].timing.flags', 'string[]', null, oneOf(RESULT_FLAGS), 'identifier', 'Flags of this timing (high variability, …)', 'Drapeaux de cette mesure (forte variabilité, …)'),
+  field('workloads[].timing.preheatMs', 'number', 'ms', null, 'measured', 'Time the workload ran before its first sample', 'Durée d’exécution avant le premier échantillon'),
+  field('workloads[].timing.targetBatchMs', 'number', 'ms', null, 'identifier', 'Shortest batch aimed at', 'Lot le plus court visé'),
+  field('workloads[].timing.wallBaselineMs', 'number', 'ms', null, 'measured', 'Median time of an empty submission, subtracted from wall samples', 'Temps médian d’une soumission vide, soustrait des échantillons muraux'),
+];
+
+const WORKLOADS: DictionaryField[] = [
+  field('workloads[].id', 'string', null, oneOf([...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS]), 'identifier', 'Workload id (micro-benchmark, or ROLE:MODEL)', 'Identifiant de la charge (micro-banc, ou RÔLE:MODÈLE)'),
+  field('workloads[].kind', 'string', null, 'micro, model', 'identifier', 'Micro-benchmark or model inference', 'Micro-banc ou inférence d’un modèle'),
+  field('workloads[].role', 'string', null, 'general, specialized', 'identifier', 'Role of a model workload', 'Rôle d’une charge de modèle'),
+  ...CONFIG,
+  field('workloads[].flops', 'number', 'FLOP', null, 'modeled', 'Floating-point operations of one unit, counted from the shapes', 'Opérations en virgule flottante d’une unité, comptées à partir des formes'),
+  field('workloads[].bytes', 'number', 'bytes', null, 'modeled', 'Bytes moved by one unit, counted from the shapes', 'Octets déplacés par une unité, comptés à partir des formes'),
+  ...TIMING,
+  field('workloads[].kernels[].name', 'string', null, oneOf(KERNEL_NAMES), 'identifier', 'Kernel of the per-kernel breakdown', 'Noyau de la ventilation par noyau'),
+  field('workloads[].kernels[].medianMs', 'number', 'ms', null, 'measured', 'Kernel time per query, scaled to the batched median', 'Temps du noyau par requête, ramené à la médiane par lots'),
+  field('workloads[].kernels[].flops', 'number', 'FLOP', null, 'modeled', 'Floating-point operations of the kernel per query', 'Opérations en virgule flottante du noyau par requête'),
+  field('workloads[].kernels[].bytes', 'number', 'bytes', null, 'modeled', 'Bytes moved by the kernel per query', 'Octets déplacés par le noyau par requête'),
+  field('workloads[].kernels[].count', 'integer', 'dispatches', null, 'modeled', 'Dispatches of the kernel per query', 'Lancements du noyau par requête'),
+  field('workloads[].gflops', 'number', 'GFLOP/s', null, 'measured', 'Achieved throughput (flops / median time)', 'Débit atteint (flops / temps médian)', true),
+  field('workloads[].gbps', 'number', 'GB/s', null, 'measured', 'Achieved bandwidth (bytes / median time)', 'Bande passante atteinte (octets / temps médian)', true),
+  field('workloads[].tokensPerSecond.prefill', 'number', 'tokens/s', null, 'measured', 'Prompt tokens processed per second', 'Jetons d’invite traités par seconde', true),
+  field('workloads[].tokensPerSecond.decode', 'number', 'tokens/s', null, 'measured', 'Tokens generated per second', 'Jetons générés par seconde', true),
+  field('workloads[].verified', 'boolean', null, null, 'measured', 'Output matched the CPU reference before timing', 'La sortie correspondait à la référence CPU avant la mesure'),
+  field('workloads[].dtype', 'string', null, 'f32, f16', 'identifier', 'Number format the workload ran in', 'Format numérique de la charge'),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Energy section
+
+const PROFILE: DictionaryField[] = [
+  field('energy.profile.id', 'string', null, `a catalog id (${oneOf(CATALOG_PROFILE_IDS)}), several joined by "+" (a band over classes), or ${MEASURED_PROFILE_IDS.join(', ')}`, 'identifier', 'Power profile the energy was computed with (data/power-profiles.json); its label and reason are rendered from the catalog', 'Profil de puissance utilisé pour l’énergie (data/power-profiles.json) ; son libellé et sa justification sont rendus depuis le catalogue'),
+  field('energy.profile.source', 'string', null, 'catalog, user, battery', 'identifier', 'Catalog class, wall-meter reading, or battery-drain calibration', 'Classe du catalogue, relevé au wattmètre ou étalonnage par décharge de batterie'),
+  field('energy.profile.idleW', 'number', 'W', null, 'sourced', 'Typical idle power of the device (mode of the idle triangle)', 'Puissance typique au repos de l’appareil (mode du triangle de repos)', true),
+  ...triangle('energy.profile.deltaW', 'W', 'sourced', 'Extra GPU power under load', 'Puissance GPU supplémentaire en charge'),
+  ...triangle('energy.profile.idleRangeW', 'W', 'sourced', 'Idle power range', 'Plage de puissance au repos', ['low', 'high']),
+  field('energy.profile.hostIncluded', 'boolean', null, null, 'identifier', 'The watts already include the host (wall meter, battery drain)', 'Les watts incluent déjà l’hôte (wattmètre, décharge de batterie)'),
+  field('energy.profile.confidence', 'string', null, 'low, medium, high, calibrated', 'identifier', 'Confidence in the profile', 'Confiance dans le profil'),
+  field('energy.profile.basis.kind', 'string', null, 'adapter, fallback, unidentified, uncatalogued, chosen, measured, battery', 'identifier', 'Why the profile was chosen', 'Raison du choix du profil'),
+  field('energy.profile.basis.form', 'string', null, 'battery, mains, unknown', 'identifier', 'Form factor the choice assumed (adapter choices only)', 'Format supposé par le choix (choix par l’adaptateur seulement)', true),
+  field('energy.profile.basis.integratedOrDiscrete', 'boolean', null, null, 'identifier', 'The GPU may be integrated or discrete: the band spans both', 'Le GPU peut être intégré ou dédié : la plage couvre les deux'),
+  field('energy.profile.basis.appleTier.chosen', 'string', null, oneOf(APPLE_TIERS), 'identifier', 'Apple M-series tier chosen from the evidence', 'Gamme Apple série M choisie d’après les indices', true),
+  field('energy.profile.basis.appleTier.candidates', 'string[]', null, oneOf(APPLE_TIERS), 'identifier', 'Apple tiers the evidence left', 'Gammes Apple que les indices laissent possibles'),
+  field('energy.profile.basis.appleTier.threadsUsed', 'boolean', null, null, 'identifier', 'The CPU thread count narrowed the tiers', 'Le nombre de fils CPU a restreint les gammes'),
+  field('energy.profile.basis.appleTier.peakUsed', 'boolean', null, null, 'identifier', 'The measured peak throughput narrowed the tiers', 'Le débit de crête mesuré a restreint les gammes'),
+  field('energy.profile.basis.appleTier.batteryUsed', 'boolean', null, null, 'identifier', 'The battery ruled out the desktop-only tier', 'La batterie a exclu la gamme réservée aux ordinateurs de bureau'),
+  field('energy.profile.flags', 'string[]', null, oneOf(PROFILE_FLAGS), 'identifier', 'Flags of the profile choice', 'Drapeaux du choix de profil'),
+  field('energy.profile.embodiedClasses', 'string[]', null, oneOf(EMBODIED_CLASSES), 'identifier', 'Embodied-carbon classes of the device (data/embodied.json)', 'Classes de carbone intrinsèque de l’appareil (data/embodied.json)'),
+];
+
+const GRID: DictionaryField[] = [
+  field('energy.grid.country', 'string', null, `${oneOf(GRID_COUNTRIES)}`, 'identifier', 'ISO 3166-1 alpha-3 code of the Ember table, WORLD (default) or CUSTOM (typed in); the source line is rendered from it', 'Code ISO 3166-1 alpha-3 de la table Ember, WORLD (par défaut) ou CUSTOM (saisi) ; la ligne de source en est rendue'),
+  field('energy.grid.gPerKWh', 'number', 'gCO2e/kWh', null, 'sourced', 'Grid carbon intensity used', 'Intensité carbone du réseau utilisée'),
+  field('energy.grid.year', 'integer', 'year', null, 'sourced', 'Data year of the intensity, when known', 'Année des données d’intensité, si connue', true),
+  ...triangle('energy.grid.range', 'gCO2e/kWh', 'sourced', 'Range of the grid intensity drawn by the Monte Carlo', 'Plage de l’intensité tirée par le Monte Carlo', ['low', 'high']),
+  field('energy.grid.origin', 'string', null, 'dataset, default, user', 'identifier', 'Ember dataset, world default, or a value typed in', 'Jeu de données Ember, valeur mondiale par défaut ou valeur saisie'),
+];
+
+function perRole(role: (typeof ROLES)[number]): DictionaryField[] {
+  const p = `energy.perQuery.${role}`;
+  const fr = ROLE_FR[role];
+  return [
+    ...range3(`${p}.joules`, 'J', 'modeled', `Marginal energy per query, ${role} model`, `Énergie marginale par requête, modèle ${fr}`),
+    ...range3(`${p}.gCO2e`, 'gCO2e', 'modeled', `Operational emissions per query, ${role} model`, `Émissions opérationnelles par requête, modèle ${fr}`),
+    ...range3(`${p}.attributionalJoules`, 'J', 'modeled', `Energy per query with the device’s idle share, ${role} model`, `Énergie par requête avec la part de repos de l’appareil, modèle ${fr}`),
+    ...range3(`${p}.attributionalGCO2e`, 'gCO2e', 'modeled', `Emissions per query with the device’s idle share, ${role} model`, `Émissions par requête avec la part de repos de l’appareil, modèle ${fr}`),
+    field(`${p}.embodiedGCO2e.low`, 'number', 'gCO2e', null, 'modeled', `Embodied emissions per query (calendar allocation), ${role} model`, `Émissions intrinsèques par requête (allocation calendaire), modèle ${fr}`),
+    field(`${p}.embodiedGCO2e.high`, 'number', 'gCO2e', null, 'modeled', `Embodied emissions per query (active-hours allocation), ${role} model`, `Émissions intrinsèques par requête (allocation aux heures actives), modèle ${fr}`),
+    field(`${p}.inputs.role`, 'string', null, 'general, specialized', 'identifier', 'Role these inputs belong to', 'Rôle de ces entrées'),
+    field(`${p}.inputs.workloadId`, 'string', null, oneOf(MODEL_WORKLOAD_IDS), 'identifier', 'Workload whose timings the figures use', 'Charge dont les temps sont utilisés'),
+    field(`${p}.inputs.tBusyMs`, 'number', 'ms', null, 'measured', 'Median GPU busy time per query', 'Temps GPU actif médian par requête'),
+    field(`${p}.inputs.tWallMs`, 'number', 'ms', null, 'measured', 'Median wall time per query', 'Temps mural médian par requête'),
+    field(`${p}.inputs.timingSource`, 'string', null, 'gpu-timestamp, wall-clock', 'identifier', 'Clock of the busy time', 'Horloge du temps actif'),
+    field(`${p}.label.version`, 'string', null, ENERGY_LABEL_VERSION, 'identifier', 'Version of the A–E energy label bounds', 'Version des bornes de l’étiquette énergie A–E'),
+    field(`${p}.label.class`, 'string', null, oneOf(ENERGY_LABEL_CLASSES), 'modeled', 'Energy class of the median joules', 'Classe énergétique des joules médians'),
+    field(`${p}.label.low`, 'string', null, oneOf(ENERGY_LABEL_CLASSES), 'modeled', 'Energy class of the 5th percentile', 'Classe énergétique du 5e centile'),
+    field(`${p}.label.high`, 'string', null, oneOf(ENERGY_LABEL_CLASSES), 'modeled', 'Energy class of the 95th percentile', 'Classe énergétique du 95e centile'),
+  ];
+}
+
+const EMBODIED: DictionaryField[] = [
+  field('energy.embodied.classes', 'string[]', null, oneOf(EMBODIED_CLASSES), 'identifier', 'Embodied-carbon classes summed (host + GPU card); the source line is rendered from them', 'Classes de carbone intrinsèque additionnées (hôte + carte GPU) ; la ligne de source en est rendue'),
+  field('energy.embodied.kgCO2e', 'number', 'kgCO2e', null, 'sourced', 'Manufacturing footprint of the device', 'Empreinte de fabrication de l’appareil'),
+  field('energy.embodied.lifetimeYears', 'number', 'years', null, 'sourced', 'Lifetime over which it is amortized', 'Durée de vie d’amortissement'),
+  field('energy.embodied.useRatio', 'number', 'ratio', null, 'modeled', 'Share of the lifetime the device is in use', 'Part de la durée de vie où l’appareil est utilisé'),
+];
+
+const METHOD: DictionaryField[] = [
+  field('energy.method.formulasVersion', 'string', null, `${oneOf(FORMULAS_VERSIONS)} (pattern ^energy-v\\d{1,3}$)`, 'identifier', 'Version of the energy formulas', 'Version des formules d’énergie'),
+  field('energy.method.draws', 'integer', 'draws', null, 'identifier', 'Monte Carlo draws', 'Tirages Monte Carlo'),
+  field('energy.method.seed', 'integer', null, '0–4294967295', 'identifier', 'Seed of the random generator', 'Graine du générateur aléatoire'),
+  field('energy.method.prng', 'string', null, 'mulberry32', 'identifier', 'Random generator', 'Générateur aléatoire'),
+  field('energy.method.timing', 'string', null, 'bootstrap-median', 'identifier', 'How timing noise enters the draws', 'Façon dont le bruit de mesure entre dans les tirages'),
+  field('energy.method.percentiles', 'string', null, 'linear interpolation of order statistics (p5, p50, p95)', 'identifier', 'How percentiles are computed', 'Méthode de calcul des centiles'),
+  ...triangle('energy.method.assumptions.hostW', 'W', 'modeled', 'Host (CPU, driver) power while the GPU works', 'Puissance de l’hôte (CPU, pilote) pendant que le GPU travaille'),
+  ...triangle('energy.method.assumptions.eta', 'ratio', 'sourced', 'Power-supply efficiency', 'Rendement de l’alimentation', ['low', 'high']),
+  field('energy.method.assumptions.boundSpread', 'number', 'ratio', null, 'sourced', 'Power spread between compute- and memory-bound kernels', 'Écart de puissance entre noyaux limités par le calcul et par la mémoire'),
+  field('energy.method.medianInputs.deltaW', 'number', 'W', null, 'modeled', 'Median of the drawn GPU power', 'Médiane de la puissance GPU tirée'),
+  field('energy.method.medianInputs.hostW', 'number', 'W', null, 'modeled', 'Median of the drawn host power', 'Médiane de la puissance d’hôte tirée'),
+  field('energy.method.medianInputs.eta', 'number', 'ratio', null, 'modeled', 'Median of the drawn efficiency', 'Médiane du rendement tiré'),
+  field('energy.method.medianInputs.gPerKWh', 'number', 'gCO2e/kWh', null, 'modeled', 'Median of the drawn grid intensity', 'Médiane de l’intensité du réseau tirée'),
+  field('energy.method.medianInputs.idleW', 'number', 'W', null, 'modeled', 'Median of the drawn idle power', 'Médiane de la puissance au repos tirée', true),
+  ...triangle('energy.method.idleDistributionW', 'W', 'sourced', 'Idle-power triangle drawn (null without idle data)', 'Triangle de puissance au repos tiré (null sans donnée de repos)'),
+  field('energy.method.dataYears.grid', 'integer', 'year', null, 'sourced', 'Data year of the grid intensity', 'Année des données d’intensité du réseau', true),
+  field('energy.method.dataYears.gridSpan.from', 'integer', 'year', null, 'sourced', 'First year of the Ember data', 'Première année des données Ember'),
+  field('energy.method.dataYears.gridSpan.to', 'integer', 'year', null, 'sourced', 'Last year of the Ember data', 'Dernière année des données Ember'),
+  field('energy.method.dataYears.profiles', 'string', null, pattern(CATALOG_VERSION_PATTERN), 'identifier', 'Version (date) of the power-profile catalog', 'Version (date) du catalogue de profils de puissance'),
+  field('energy.method.dataYears.embodied', 'string', null, pattern(CATALOG_VERSION_PATTERN), 'identifier', 'Version (date) of the embodied-carbon catalog', 'Version (date) du catalogue de carbone intrinsèque'),
+];
+
+const PROVENANCE_INPUTS: [string, string, string][] = [
+  ['busyTime.general', 'GPU busy time, general model', 'temps GPU actif, modèle généraliste'],
+  ['busyTime.specialized', 'GPU busy time, specialized model', 'temps GPU actif, modèle spécialisé'],
+  ['wallTime.general', 'wall time, general model', 'temps mural, modèle généraliste'],
+  ['wallTime.specialized', 'wall time, specialized model', 'temps mural, modèle spécialisé'],
+  ['deltaW', 'GPU power', 'puissance GPU'],
+  ['idleW', 'idle power (null when unknown)', 'puissance au repos (null si inconnue)'],
+  ['hostW', 'host power', 'puissance de l’hôte'],
+  ['eta', 'power-supply efficiency', 'rendement de l’alimentation'],
+  ['grid', 'grid intensity', 'intensité du réseau'],
+  ['embodied', 'embodied carbon (null when unknown)', 'carbone intrinsèque (null si inconnu)'],
+];
+
+const PROVENANCE: DictionaryField[] = PROVENANCE_INPUTS.flatMap(([key, en, fr]) => {
+  const p = `energy.provenance.${key}`;
+  return [
+    field(`${p}.kind`, 'string', null, 'measured, sourced, modeled', 'identifier', `How the ${en} was obtained`, `Origine de la valeur : ${fr}`),
+    field(`${p}.method`, 'string', null, oneOf(MEASURED_METHODS), 'identifier', `Measured: the instrument (${en})`, `Mesuré : l’instrument (${fr})`),
+    field(`${p}.sources`, 'string[]', null, oneOf(knownSourceIds()), 'identifier', `Sourced or modeled: the source ids (${en})`, `Sourcé ou modélisé : les identifiants de sources (${fr})`),
+    field(`${p}.year`, 'integer', 'year', null, 'sourced', `Sourced: the year the sources state (${en})`, `Sourcé : l’année indiquée par les sources (${fr})`, true),
+    field(`${p}.basis`, 'string', null, oneOf(MODEL_BASES), 'identifier', `Modeled: on what basis (${en})`, `Modélisé : sur quelle base (${fr})`),
+  ];
+});
+
+const ENERGY: DictionaryField[] = [
+  ...PROFILE,
+  ...GRID,
+  ...ROLES.flatMap(perRole),
+  ...range3('energy.ratio', 'ratio', 'modeled', 'Energy of the general model over the specialized one, per query', 'Énergie du modèle généraliste sur celle du spécialisé, par requête'),
+  ...EMBODIED,
+  ...METHOD,
+  ...PROVENANCE,
+];
+
+/** Every published field, in document order. */
+export const DATA_DICTIONARY: readonly DictionaryField[] = [...RUN, ...WORKLOADS, ...ENERGY];
+
+/** Texts of the exports rendered from the catalogs (never stored): listed apart in the dictionary. */
+export const RENDERED_TEXTS: readonly { path: string; meaning: { en: string; fr: string } }[] = [
+  { path: 'energy.profile.label', meaning: { en: 'Name of the power profile, from the catalog', fr: 'Nom du profil de puissance, tiré du catalogue' } },
+  { path: 'energy.profile.reason', meaning: { en: 'Why the profile was chosen, from its basis, the adapter and its watts', fr: 'Raison du choix du profil, d’après sa base, l’adaptateur et ses watts' } },
+  { path: 'energy.grid.source', meaning: { en: 'Source of the grid intensity, from its country and year', fr: 'Source de l’intensité du réseau, d’après son pays et son année' } },
+  { path: 'energy.embodied.source', meaning: { en: 'Sources of the embodied-carbon classes', fr: 'Sources des classes de carbone intrinsèque' } },
+];
+
+const OBTAINED_TEXT: Record<Obtained, string> = { measured: 'measured', sourced: 'sourced', modeled: 'modeled', identifier: 'identifier' };
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** docs/DATA_DICTIONARY.md, as `npm run dictionary` writes it. */
+export function dictionaryMarkdown(): string {
+  const rows = DATA_DICTIONARY.map((f) => `| \`${f.path}\` | ${f.type}${f.nullable ? ' or null' : ''} | ${f.unit ?? ''} | ${cell(f.allowed ?? '')} | ${OBTAINED_TEXT[f.obtained]} | ${cell(f.meaning.en)} | ${cell(f.meaning.fr)} |`);
+  const texts = RENDERED_TEXTS.map((x) => `| \`${x.path}\` | ${cell(x.meaning.en)} | ${cell(x.meaning.fr)} |`);
+  return [
+    '# Data dictionary of the open dataset',
+    '',
+    '<!-- Written by `npm run dictionary` from src/shared/data-dictionary.ts: edit that file, not this one. -->',
+    '',
+    'Every field a published result may hold (`/api/export.jsonl` lines are these documents with an `id`; `/api/export.csv` has one row per workload). Licence: CC BY 4.0.',
+    'Every string is an identifier from a closed list or matches a strict pattern: no free text written by a client is stored or published.',
+    'Numbers that were not measured are `null`, never 0. Optional fields may be absent. `[]` marks the items of a list.',
+    '',
+    'How a value is obtained: **measured** on the device that ran the benchmark; **sourced** from a cited source (data/*.json); **modeled** by a formula (src/shared/energy-draws.ts) or counted from the shapes; **identifier** a name or setting.',
+    '',
+    '| Path | Type | Unit | Allowed values | Obtained | Meaning | Signification |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '## Texts rendered by the exports',
+    '',
+    'These texts are not stored: the exports render them from the catalogs of the version in the repository, in English (or in French with `/api/export.jsonl?lang=fr`), from the ids above.',
+    '',
+    '| Path | Meaning | Signification |',
+    '| --- | --- | --- |',
+    ...texts,
+    '',
+    '## Notes',
+    '',
+    '- Rows uploaded before `energy.method` was recorded keep their energy section when it passes the schema, but the server cannot recompute their figures (it checks every newer upload against a recomputation).',
+    '- Rows stored before the closed vocabulary were rewritten once (migration 3): an app version that was not a version reads `0.0.0-invalid`, an unknown browser or OS family `other`, unknown kernels and configuration keys were removed, an energy section that failed was removed, and a row that still failed was deleted.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { DATA_DICTIONARY, dictionaryMarkdown } from '../../src/shared/data-dictionary.ts';
+import { parseResult } from '../../src/shared/schema.ts';
+import { sampleResult } from '../../src/shared/sample-result.ts';
+import { profileFromCatalog, selectProfile } from '../../src/energy/index.ts';
+
+/** Leaf paths of a document: `[]` for the items of a list of objects; a list of scalars is one leaf. */
+function leafPaths(x: unknown, path = '', out = new Set<string>()): Set<string> {
+  if (Array.isArray(x)) {
+    if (x.some((y) => typeof y === 'object' && y !== null)) for (const y of x) leafPaths(y, `${path}[]`, out);
+    else out.add(path);
+  } else if (x !== null && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) leafPaths(v, path ? `${path}.${k}` : k, out);
+  } else {
+    out.add(path);
+  }
+  return out;
+}
+
+function parsed(doc: unknown) {
+  const p = parseResult(doc);
+  if (!p.ok) throw new Error(p.issues.join('\n'));
+  return p.value;
+}
+
+describe('data dictionary', () => {
+  test('docs/DATA_DICTIONARY.md is what `npm run dictionary` writes', () => {
+    const file = readFileSync(new URL('../../docs/DATA_DICTIONARY.md', import.meta.url), 'utf8');
+    expect(file, 'run `npm run dictionary`').toBe(dictionaryMarkdown());
+  });
+
+  test('every leaf path of the sample document is in the dictionary', () => {
+    const paths = new Set(DATA_DICTIONARY.map((f) => f.path));
+    const sample = sampleResult();
+    // Optional parts the sample leaves out: an Apple basis, a merged band, timing extras.
+    const apple = selectProfile({ vendor: 'apple', architecture: 'metal-3', isFallbackAdapter: false }, { hasBattery: true, hints: { cpuThreads: 16, measuredPeakGflops: null } }).profile;
+    const amd = selectProfile({ vendor: 'amd', architecture: 'rdna-3', isFallbackAdapter: false }, { hasBattery: true }).profile;
+    const docs = [
+      sample,
+      { ...sample, flags: ['tab-hidden'], energy: { ...sample.energy!, profile: apple } },
+      { ...sample, energy: { ...sample.energy!, profile: amd } },
+      { ...sample, energy: { ...sample.energy!, profile: profileFromCatalog('laptop-discrete') } },
+      { ...sample, workloads: sample.workloads.map((w) => ({ ...w, timing: { ...w.timing, ciMedianMs: { low: w.timing.medianMs, high: w.timing.medianMs }, flags: ['high-variability'], preheatMs: 1000, targetBatchMs: 10, wallBaselineMs: 0.1 } })) },
+    ];
+    const missing = new Set<string>();
+    for (const doc of docs) for (const p of leafPaths(parsed(doc))) if (!paths.has(p)) missing.add(p);
+    expect([...missing]).toEqual([]);
+  });
+
+  test('paths are unique and every field has both meanings', () => {
+    const paths = DATA_DICTIONARY.map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    for (const f of DATA_DICTIONARY) {
+      expect(f.meaning.en.length, f.path).toBeGreaterThan(3);
+      expect(f.meaning.fr.length, f.path).toBeGreaterThan(3);
+    }
+  });
+});
