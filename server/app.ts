@@ -305,7 +305,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const log: Logger = opts.log === false
     ? () => undefined
     : (event) => process.stdout.write(`${JSON.stringify({ t: new Date().toISOString().slice(0, 10), level: 'info', ...event })}\n`);
-  const db = await openDb(opts.databaseUrl ? { kind: 'postgres', url: opts.databaseUrl } : { kind: 'pglite', dataDir: resolve(opts.dataDir ?? './data/db') });
+  const db = await openDb(opts.databaseUrl ? { kind: 'postgres', url: opts.databaseUrl } : { kind: 'pglite', dataDir: resolve(opts.dataDir ?? './data/db') }, { log });
   const store = new ResultStore(db);
   const power = opts.power === false ? null : powerRoutes(detectSensors(opts.power ?? {}));
   const app = createApp(store, {

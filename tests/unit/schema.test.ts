@@ -318,7 +318,7 @@ describe('property-based hostile inputs', () => {
         const d = clone();
         setPath(d, path, hostile);
         const r = parseResult(d);
-        if (!r.ok) for (const i of r.issues) expect(i).not.toMatch(/img|dupont|\u202e/);
+        if (!r.ok) for (const i of r.issues) expect(i).not.toMatch(/<img|dupont|\u202e/);
         const k = JSON.parse(JSON.stringify(clone()).replace('"invocations":4096', `${JSON.stringify(hostile)}:1,"invocations":4096`)) as unknown;
         const rk = parseResult(k);
         expect(rk.ok).toBe(false);
