@@ -154,10 +154,7 @@ export function DemoView() {
   return (
     <div class="demo" data-testid="demo">
       <div class="demo-top">
-        <div class="demo-titles">
-          <h1>{t('demo.title')}</h1>
-          <p class="demo-task">{t('demo.task')}</p>
-        </div>
+        <h1>{t('demo.title')}</h1>
         <div class="row demo-controls">
           <button class="primary" disabled={!available || running} onClick={start} data-testid="demo-start">
             {doc ? t('demo.again') : t('demo.start')}
@@ -177,6 +174,7 @@ export function DemoView() {
           <CopyLink href={href} />
         </div>
       </div>
+      <p class="demo-task">{t('demo.task')}</p>
       {notes.length ? (
         <ul class="demo-notes small" role="status" data-testid="demo-notes">
           {notes.map((n) => (

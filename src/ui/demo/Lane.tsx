@@ -94,13 +94,6 @@ export function Lane({ role, w, result, energy }: { role: Role; w: WorkloadProgr
       <div class="track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t(`results.role.${role}`)}>
         <div class="runner" style={{ width: `${pct}%` }} />
       </div>
-      <div class="lane-status">
-        {result ? null : w && w.phase === 'walkthrough' && w.steps ? (
-          <span>{w.stepLabel}</span>
-        ) : w?.status === 'running' ? (
-          <span>{t(`run.phase.${w.phase || 'build'}`)}</span>
-        ) : null}
-      </div>
       <dl class="lane-figures">
         <div>
           <dt>{t('demo.lane.answers')}</dt>
@@ -110,18 +103,22 @@ export function Lane({ role, w, result, energy }: { role: Role; w: WorkloadProgr
           <dt>{t('demo.lane.elapsed')}</dt>
           <dd>{elapsed === null ? '—' : t('demo.lane.seconds', { s: fmt(elapsed, 1) })}</dd>
         </div>
-        <div class="wide">
-          <dt>{t('demo.lane.time')}</dt>
-          <dd>{perAnswer === null ? '—' : <span class="big-number">{t('demo.perQuery', { ms: fmt(perAnswer, 3) })}</span>}</dd>
-        </div>
-        <div class="wide">
-          <dt>{t('demo.meter.label')}</dt>
-          <dd>
-            <Meter reading={reading} />
-            {energy?.label ? <EnergyLabelBadge label={energy.label} /> : null}
-          </dd>
+        <div class="lane-status">
+          {result ? null : w && w.phase === 'walkthrough' && w.steps ? (
+            <span>{w.stepLabel}</span>
+          ) : w?.status === 'running' ? (
+            <span>{t(`run.phase.${w.phase || 'build'}`)}</span>
+          ) : null}
         </div>
       </dl>
+      <p class="lane-time">
+        <span class="sr-only">{t('demo.lane.time')}: </span>
+        {perAnswer === null ? '—' : <span class="big-number">{t('demo.perQuery', { ms: fmt(perAnswer, 3) })}</span>}
+      </p>
+      <p class="lane-energy">
+        <span class="lane-energy-name">{t('demo.meter.label')}</span> <Meter reading={reading} />
+        {energy?.label ? <EnergyLabelBadge label={energy.label} /> : null}
+      </p>
     </section>
   );
 }

@@ -23,7 +23,7 @@ export function ResultPanel({ general, specialized, energy, queries }: { general
             <span class="per-n-title">{t('demo.perN.title', { n })}</span>
             {ROLES.map((role) => (
               <span key={role} class={`per-n-item role-${role}`} data-testid={`per-n-${role}`}>
-                {t(`results.role.${role}`)}: {fmtWhRange(scale3(energy.perQuery[role].joules, queries / 3600))}
+                {t('demo.perN.item', { role: t(`results.role.${role}`), value: fmtWhRange(scale3(energy.perQuery[role].joules, queries / 3600)) })}
               </span>
             ))}
           </div>
