@@ -41,10 +41,6 @@ async function race(page: Page, lang: 'fr' | 'en'): Promise<string> {
   await page.locator('[data-testid="lane-general"][data-done="true"]').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="lane-specialized"][data-done="true"]').waitFor();
   await page.locator('[data-testid="demo-ratio"]').waitFor();
-  if (process.env['DEMO_SHOT']) {
-    await page.screenshot({ path: `/tmp/demo-${lang}.png` });
-    console.log(await page.evaluate(() => JSON.stringify({ sh: document.scrollingElement!.scrollHeight, h: innerHeight, sw: document.scrollingElement!.scrollWidth, hdr: document.querySelector('.app-header')!.getBoundingClientRect().height })));
-  }
   expect(await fits(page)).toBe(true);
   return (await page.locator('[data-testid="demo"]').textContent()) ?? '';
 }
