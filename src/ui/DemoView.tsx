@@ -1,86 +1,196 @@
 /**
  * Classroom demo: a projector-friendly race between the specialized and the general model on the
- * same task, in large type, with the per-query time and the energy gap as the punchline.
+ * same task — two lanes side by side with live time and energy, then the gap as the punchline,
+ * all on one screen without scrolling. Settings come from the address (src/ui/demo/settings.ts);
+ * the keyboard drives it (Space, R, F, L, Esc, arrows) as well as the buttons.
  */
-import { useEffect } from 'preact/hooks';
-import { fmt, t } from '../i18n/index.ts';
-import { isPresetName } from '../shared/presets.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { lang, t } from '../i18n/index.ts';
 import { errorHintKey } from './errors.ts';
-import { location } from './router.ts';
-import { cancelRun, capsState, lastDoc, progress, runState, startRun, type WorkloadProgress } from './state.ts';
+import { location, parseHash } from './router.ts';
+import { cancelRun, capsState, lastDoc, progress, runState, startRun } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
+import { CopyLink } from './demo/CopyLink.tsx';
+import { fullscreenSupported, isFullscreen, setFullscreen } from './demo/fullscreen.ts';
+import { demoKeyAction, type DemoAction } from './demo/keys.ts';
+import { Lane } from './demo/Lane.tsx';
+import { ResultPanel } from './demo/ResultPanel.tsx';
+import { demoHref, parseDemoSettings, type DemoSettings, type SettingNote } from './demo/settings.ts';
+import { demoSteps } from './demo/steps.ts';
+import { StepThrough } from './demo/StepThrough.tsx';
 
-function Lane({ w, role }: { w: WorkloadProgress | undefined; role: 'specialized' | 'general' }) {
-  const doc = lastDoc.value;
-  const result = runState.value.kind === 'done' ? doc?.workloads.find((x) => x.kind === 'model' && x.role === role) : undefined;
-  const fraction = !w ? 0 : w.status === 'done' ? 1 : w.phase === 'walkthrough' && w.steps ? (w.step / w.steps) * 0.5 : w.samples ? 0.5 + (w.sample / w.samples) * 0.5 : 0;
-  return (
-    <div class={`lane role-${role}`} data-testid={`lane-${role}`}>
-      <div class="lane-head">
-        <strong>{t(`results.role.${role}`)}</strong>
-        <span class="muted">{t(`demo.${role}.what`)}</span>
-      </div>
-      <div class="track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} aria-label={t(`results.role.${role}`)}>
-        <div class="runner" style={{ width: `${Math.round(fraction * 100)}%` }} />
-      </div>
-      <div class="lane-status">
-        {result ? (
-          <span class="big-number">{t('demo.perQuery', { ms: fmt(result.timing.medianMs, 3) })}</span>
-        ) : w && w.phase === 'walkthrough' && w.steps ? (
-          <span>{w.stepLabel}</span>
-        ) : w?.status === 'running' ? (
-          <span>{t(`run.phase.${w.phase || 'build'}`)}</span>
-        ) : null}
-      </div>
-    </div>
-  );
+/** Replaces the address without a history entry, so Back still leaves the demo. */
+function replaceAddress(s: DemoSettings): void {
+  const hash = demoHref(s);
+  history.replaceState(history.state, '', hash);
+  location.value = parseHash(hash);
+}
+
+function noteText(n: SettingNote): string {
+  switch (n.param) {
+    case 'preset':
+      return t('demo.note.preset', { given: n.given, using: n.using });
+    case 'lang':
+      return t('demo.note.lang', { given: n.given });
+    case 'country':
+      return t('demo.note.country', { given: n.given });
+    case 'queries':
+      return t('demo.note.queries', { given: n.given, using: n.using });
+    default: {
+      const never: never = n;
+      return String(never);
+    }
+  }
+}
+
+/** While the demo is shown: the projector theme, and `data-view` for the one-screen layout rules. */
+function useDemoPage(): void {
+  useEffect(() => {
+    const root = document.documentElement;
+    const prev = root.dataset['theme'];
+    root.dataset['theme'] = 'demo';
+    root.dataset['view'] = 'demo';
+    return () => {
+      if (prev) root.dataset['theme'] = prev;
+      else delete root.dataset['theme'];
+      delete root.dataset['view'];
+    };
+  }, []);
 }
 
 export function DemoView() {
   const params = location.value.params;
-  const urlPreset = params.get('preset');
-  const preset = isPresetName(urlPreset) ? urlPreset : 'quick';
-  useEffect(() => {
-    const prev = document.documentElement.dataset['theme'];
-    document.documentElement.dataset['theme'] = 'demo';
-    return () => {
-      if (prev) document.documentElement.dataset['theme'] = prev;
-      else delete document.documentElement.dataset['theme'];
-    };
-  }, []);
+  const { settings, notes } = parseDemoSettings(params);
+  useDemoPage();
   const caps = capsState.value;
   const available = caps.status === 'ready' && caps.caps.available;
   const running = runState.value.kind === 'running';
   const doc = runState.value.kind === 'done' ? lastDoc.value : null;
   const list = progress.value;
-  const general = doc?.workloads.find((w) => w.role === 'general');
-  const specialized = doc?.workloads.find((w) => w.role === 'specialized');
+  const model = (role: 'general' | 'specialized') => doc?.workloads.find((w) => w.kind === 'model' && w.role === role);
+  const general = model('general');
+  const specialized = model('specialized');
   const energy = doc?.energy;
+  const [stepMode, setStepMode] = useState(false);
+  const [stepIndex, setStepIndex] = useState(0);
+  const [fullscreen, setFullscreenState] = useState(isFullscreen());
+  const restartPending = useRef(false);
+  const steps = doc ? demoSteps(doc.workloads) : [];
+
+  const start = () => {
+    if (!available || runState.value.kind === 'running') return;
+    setStepIndex(0);
+    void startRun({ preset: settings.preset, modelsOnly: true, custom: params, country: settings.country });
+  };
+  // One past the last step is the result panel: the story ends on the punchline.
+  const moveStep = (delta: number) => setStepIndex((i) => Math.max(0, Math.min(steps.length, i + delta)));
+
+  // A restart asked for mid-race waits for the cancellation to settle, then starts afresh.
+  useEffect(() => {
+    if (!running && restartPending.current) {
+      restartPending.current = false;
+      start();
+    }
+  }, [running]);
+
+  useEffect(() => {
+    const onChange = () => setFullscreenState(isFullscreen());
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+
+  const act = (a: DemoAction) => {
+    switch (a) {
+      case 'start-stop':
+        // The lab cannot pause a measurement: stopping cancels the race cleanly.
+        if (runState.value.kind === 'running') cancelRun();
+        else start();
+        break;
+      case 'restart':
+        if (runState.value.kind === 'running') {
+          restartPending.current = true;
+          cancelRun();
+        } else start();
+        break;
+      case 'fullscreen':
+        void setFullscreen(!isFullscreen());
+        break;
+      case 'leave-fullscreen':
+        void setFullscreen(false);
+        break;
+      case 'language': {
+        const next = lang.value === 'fr' ? 'en' : 'fr';
+        lang.value = next;
+        replaceAddress({ ...settings, lang: next });
+        break;
+      }
+      case 'next-step':
+        if (stepMode) moveStep(1);
+        break;
+      case 'previous-step':
+        if (stepMode) moveStep(-1);
+        break;
+      default: {
+        const never: never = a;
+        throw new Error(`unknown demo action ${String(never)}`);
+      }
+    }
+  };
+  const actRef = useRef(act);
+  actRef.current = act;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const a = demoKeyAction(e);
+      if (!a) return;
+      // Space would scroll the page; the others have no default worth keeping here.
+      if (a !== 'leave-fullscreen') e.preventDefault();
+      actRef.current(a);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const href = demoHref({ ...settings, lang: lang.value });
   return (
     <div class="demo" data-testid="demo">
-      <h1>{t('demo.title')}</h1>
-      <p class="demo-task">{t('demo.task')}</p>
-      {!available ? <StatusCard /> : null}
-      <div class="row">
-        <button class="primary" disabled={!available || running} onClick={() => void startRun({ preset, modelsOnly: true, custom: params, country: params.get('country') })}>
-          {doc ? t('demo.again') : t('demo.start')}
-        </button>
-        <button class="danger" disabled={!running} onClick={cancelRun}>
-          {t('run.cancel')}
-        </button>
-      </div>
-      <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} />
-      <Lane role="general" w={list.find((w) => w.role === 'general')} />
-      {general && specialized ? (
-        <div class="punchline" aria-live="polite">
-          <p>{t('demo.timeRatio', { ratio: fmt(general.timing.medianMs / specialized.timing.medianMs, 2) })}</p>
-          {energy ? (
-            <p>
-              {t('demo.energyRatio', { ratio: fmt(energy.ratio.p50, 2), low: fmt(energy.ratio.p5, 2), high: fmt(energy.ratio.p95, 2) })}
-            </p>
+      <div class="demo-top">
+        <h1>{t('demo.title')}</h1>
+        <div class="row demo-controls">
+          <button class="primary" disabled={!available || running} onClick={start} data-testid="demo-start">
+            {doc ? t('demo.again') : t('demo.start')}
+          </button>
+          <button class="danger" disabled={!running} onClick={cancelRun}>
+            {t('demo.stop')}
+          </button>
+          <label class="toggle">
+            <input type="checkbox" checked={stepMode} onChange={(e) => setStepMode((e.target as HTMLInputElement).checked)} data-testid="step-mode" />
+            {t('demo.stepMode')}
+          </label>
+          {fullscreenSupported() ? (
+            <button onClick={() => void setFullscreen(!fullscreen)} aria-pressed={fullscreen} data-testid="fullscreen">
+              {fullscreen ? t('demo.fullscreen.leave') : t('demo.fullscreen.enter')}
+            </button>
           ) : null}
-          <p class="small muted">{t('results.synthetic')}</p>
+          <CopyLink href={href} />
         </div>
+      </div>
+      <p class="demo-task">{t('demo.task')}</p>
+      {notes.length ? (
+        <ul class="demo-notes small" role="status" data-testid="demo-notes">
+          {notes.map((n) => (
+            <li key={n.param}>{noteText(n)}</li>
+          ))}
+        </ul>
+      ) : null}
+      {!available ? <StatusCard /> : null}
+      <div class="lanes">
+        <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} result={specialized} energy={energy?.perQuery.specialized} />
+        <Lane role="general" w={list.find((w) => w.role === 'general')} result={general} energy={energy?.perQuery.general} />
+      </div>
+      {stepMode && (running || (doc && stepIndex < steps.length)) ? (
+        <StepThrough steps={steps} index={stepIndex} onMove={moveStep} />
+      ) : general && specialized ? (
+        <ResultPanel general={general} specialized={specialized} energy={energy} queries={settings.queries} />
       ) : null}
       {runState.value.kind === 'error' ? (
         <div class="card error" role="alert" data-testid="demo-error" data-error-name={runState.value.name}>
@@ -88,6 +198,10 @@ export function DemoView() {
           <p class="small">{t(errorHintKey({ name: runState.value.name }))}</p>
         </div>
       ) : null}
+      <p class="demo-keys small muted" data-testid="demo-keys">
+        {t('demo.keys')}
+        {stepMode ? ` · ${t('demo.keys.steps')}` : ''}
+      </p>
     </div>
   );
 }

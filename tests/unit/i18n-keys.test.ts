@@ -19,7 +19,7 @@ const DICT_DIR = join(ROOT, 'src', 'i18n', 'dict');
  * that the check stays explicit.
  */
 const DYNAMIC_PREFIXES = [
-  'demo.',
+  'demo.what.',
   'energy.confidence.',
   'energy.eq.',
   'energy.form.',
