@@ -20,9 +20,10 @@ import { anonymize, parseResult } from '../src/shared/schema.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES } from '../src/shared/dataset.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
 import { csvHeader, csvLines, jsonlLine } from '../src/shared/export.ts';
-import type { ExportEntry } from '../src/shared/export.ts';
 import { openDb } from './db.ts';
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
+import { exportResponse, resultResponse, snapshotFileResponse, snapshotListResponse, statsResponse } from './dataset-reads.ts';
+import { scheduleSnapshots } from './snapshot.ts';
 import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   log?: boolean;
   /** Write rate limit per client; `false` disables it (load benchmark only). */
   rateLimit?: RateLimitConfig | false;
+  /** Where daily snapshots are published and written once a day; none when absent. */
+  snapshotDir?: string;
 }
 
 export interface RunningServer {
@@ -80,32 +83,7 @@ function parseCursor(raw: string | undefined): number | null {
   return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 }
 
-/** Stream every row through `line`, page by page, so exports do not load the dataset in memory. */
-function exportStream(store: ResultStore, head: string, line: (e: ExportEntry) => string): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  let after = 0;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      if (!started) {
-        started = true;
-        if (head) {
-          ctrl.enqueue(enc.encode(head));
-          return;
-        }
-      }
-      const p = await store.page(after, 500);
-      if (p.items.length === 0 || p.last === null) {
-        ctrl.close();
-        return;
-      }
-      after = p.last;
-      ctrl.enqueue(enc.encode(p.items.map(line).join('')));
-    },
-  });
-}
-
-export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind'] }) {
+export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable; snapshotDir: string | null }) {
   const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 
@@ -215,10 +193,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     return c.json(await store.list(after, limit));
   });
 
-  app.get('/api/results/:id', async (c) => {
-    const item = await store.get(c.req.param('id') ?? '');
-    return item ? c.json(item) : jsonError(c, 404, 'no result with this id');
-  });
+  app.get('/api/results/:id', async (c) => resultResponse(c.req, await store.get(c.req.param('id') ?? '')));
 
   app.delete('/api/results/:id', writeLimit, async (c) => {
     const auth = c.req.header('authorization') ?? '';
@@ -240,22 +215,12 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     }
   });
 
-  app.get('/api/stats', async (c) => {
-    c.header('Cache-Control', 'no-cache'); // cheap: the store caches aggregates (own writes invalidate, 5 s TTL)
-    return c.json(await store.stats());
-  });
-
-  app.get('/api/export.csv', (c) => {
-    c.header('Content-Type', 'text/csv; charset=utf-8');
-    c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.csv"');
-    return c.body(exportStream(store, csvHeader(), csvLines));
-  });
-
-  app.get('/api/export.jsonl', (c) => {
-    c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
-    c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.jsonl"');
-    return c.body(exportStream(store, '', jsonlLine));
-  });
+  // Conditional, cacheable reads (ETag, Cache-Control, compressed exports): see dataset-reads.ts.
+  app.get('/api/stats', (c) => statsResponse(c.req, store.stats()));
+  app.get('/api/export.csv', (c) => exportResponse(c.req, opts.db, { name: 'csv', contentType: 'text/csv; charset=utf-8', head: csvHeader(), line: csvLines }));
+  app.get('/api/export.jsonl', (c) => exportResponse(c.req, opts.db, { name: 'jsonl', contentType: 'application/x-ndjson; charset=utf-8', head: '', line: jsonlLine }));
+  app.get('/api/snapshots', () => snapshotListResponse(opts.snapshotDir));
+  app.get('/api/snapshots/:name', (c) => snapshotFileResponse(c.req, opts.snapshotDir, c.req.param('name')));
 
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
 
@@ -304,6 +269,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
     log,
     dbKind: db.kind,
+    db,
+    snapshotDir: opts.snapshotDir ? resolve(opts.snapshotDir) : null,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
@@ -315,6 +282,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log({ msg: 'listening', url, db: db.kind });
+  const snapshots = opts.snapshotDir ? scheduleSnapshots(db, resolve(opts.snapshotDir), log) : null;
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -331,6 +299,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
           });
           server.closeIdleConnections();
         });
+        await snapshots?.stop();
         await db.close();
         log({ msg: 'closed' });
       })();
