@@ -40,7 +40,7 @@ async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Write `text` to `final` unless it exists: temp file, then an exclusive hard link. */
+/** Create `final` unless it exists: written to a temp file, then hard-linked (exclusive). */
 async function createOnce(dir: string, final: string, write: (tmp: string) => Promise<void>): Promise<boolean> {
   const tmp = join(dir, `.${final}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -55,15 +55,28 @@ async function createOnce(dir: string, final: string, write: (tmp: string) => Pr
   }
 }
 
+/** The checksum recorded in a `.sha256` file, or null when there is none. */
+async function recordedSum(path: string): Promise<string | null> {
+  try {
+    return /^([0-9a-f]{64}) {2}/.exec(await readFile(path, 'utf8'))?.[1] ?? null;
+  } catch (e) {
+    if (isMissing(e)) return null;
+    throw e;
+  }
+}
+
 /**
  * Write the snapshot of `day` unless it exists; a file left without its checksum (a crash
- * between the two) gets it now. Returns the snapshot either way.
+ * between the two) gets it now. Returns the snapshot either way. Both files are flushed to disk
+ * before they get their final names, so a published name never points at a partial file.
  */
 export async function writeSnapshot(db: Queryable, dir: string, day: string, opts: { signal?: AbortSignal } = {}): Promise<SnapshotInfo & { created: boolean }> {
   await mkdir(dir, { recursive: true });
+  const gzPath = join(dir, gzName(day));
   let created = false;
-  let hex: string | null = null;
-  if (!(await exists(join(dir, gzName(day))))) {
+  let sum: string | null = null;
+  if (!(await exists(gzPath))) {
+    let written = '';
     created = await createOnce(dir, gzName(day), async (tmp) => {
       const h = createHash('sha256');
       const tee = new Transform({
@@ -72,18 +85,16 @@ export async function writeSnapshot(db: Queryable, dir: string, day: string, opt
           done(null, chunk);
         },
       });
-      await pipeline(Readable.from(exportText(filteredPages(db, {}), '', jsonlLine)), createGzip({ level: 9 }), tee, createWriteStream(tmp, { flags: 'wx' }), opts.signal ? { signal: opts.signal } : {});
-      hex = h.digest('hex');
+      const rows = Readable.from(exportText(filteredPages(db, {}), '', jsonlLine));
+      await pipeline(rows, createGzip({ level: 9 }), tee, createWriteStream(tmp, { flags: 'wx', flush: true }), opts.signal ? { signal: opts.signal } : {});
+      written = h.digest('hex');
     });
+    if (created) sum = written;
   }
-  if (!created) hex = await hashFile(join(dir, gzName(day)));
-  const sum = hex ?? (await hashFile(join(dir, gzName(day))));
-  await createOnce(dir, shaName(day), async (tmp) => {
-    const w = createWriteStream(tmp, { flags: 'wx' });
-    await pipeline(Readable.from([shaLine(sum, day)]), w);
-  });
-  const s = await stat(join(dir, gzName(day)));
-  return { day, file: gzName(day), bytes: s.size, sha256: sum, created };
+  sum ??= (await recordedSum(join(dir, shaName(day)))) ?? (await hashFile(gzPath));
+  const line = shaLine(sum, day);
+  await createOnce(dir, shaName(day), (tmp) => pipeline(Readable.from([line]), createWriteStream(tmp, { flags: 'wx', flush: true })));
+  return { day, file: gzName(day), bytes: (await stat(gzPath)).size, sha256: sum, created };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -110,8 +121,7 @@ export async function listSnapshots(dir: string): Promise<SnapshotInfo[]> {
   for (const name of names) {
     const m = SNAPSHOT_NAME.exec(name);
     if (!m?.[1] || m[2] !== undefined || !have.has(shaName(m[1]))) continue;
-    const line = await readFile(join(dir, shaName(m[1])), 'utf8');
-    const hex = /^([0-9a-f]{64}) {2}/.exec(line)?.[1];
+    const hex = await recordedSum(join(dir, shaName(m[1])));
     if (!hex) continue;
     out.push({ day: m[1], file: name, bytes: (await stat(join(dir, name))).size, sha256: hex });
   }
@@ -133,7 +143,7 @@ export async function snapshotFile(dir: string, name: string): Promise<SnapshotF
   return { kind: 'gzip', path: join(dir, info.file), bytes: info.bytes, sha256: info.sha256 };
 }
 
-export const SNAPSHOT_CHECK_MS = 60 * 60 * 1000;
+const SNAPSHOT_CHECK_MS = 60 * 60 * 1000;
 
 /**
  * The server's daily snapshot: shortly after start and then every hour, write today's (UTC)
