@@ -7,12 +7,13 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ApiError, DatasetStats, ResultListItem } from '../src/shared/dataset.ts';
 import type { Queryable } from './db.ts';
-import { exportBody, filterKey, filteredPages, parseExportFilter } from './export-stream.ts';
+import { exportBody, filteredPages, parseExportFilter } from './export-stream.ts';
 import { DATASET_CACHE_CONTROL, RESULT_CACHE_CONTROL, bodyTag, datasetVersion, exportTag, matchesIfNoneMatch, negotiateEncoding } from './http-cache.ts';
 import { listSnapshots, snapshotFile } from './snapshot.ts';
 
 /** What a read needs from the request. */
 export interface ReadRequest {
+  readonly url: string;
   header(name: string): string | undefined;
   query(name: string): string | undefined;
 }
@@ -60,6 +61,12 @@ export function resultResponse(req: ReadRequest, item: ResultListItem | null): R
   return conditional(req, { 'Content-Type': 'application/json', 'Cache-Control': RESULT_CACHE_CONTROL, ETag: bodyTag(text) }, () => text);
 }
 
+/** The query parameters in a stable order, so `?a=1&b=2` and `?b=2&a=1` share a tag. */
+function queryKey(url: string): string {
+  const params = [...new URL(url).searchParams.entries()].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
+  return JSON.stringify(params);
+}
+
 export interface ExportFormat {
   name: 'csv' | 'jsonl';
   contentType: string;
@@ -69,8 +76,9 @@ export interface ExportFormat {
 
 /**
  * A whole or filtered export, streamed and compressed as negotiated. The tag is the dataset
- * version (read before the first row) with the filter, format and coding: rows committed before
- * it are all in the body, so a later 304 never hides a change.
+ * version (read before the first row) with the format, the coding and every query parameter
+ * (filters, and any other option that changes the bytes): rows committed before the version
+ * was read are all in the body, so a later 304 never hides a change.
  */
 export async function exportResponse(req: ReadRequest, db: Queryable, format: ExportFormat): Promise<Response> {
   const parsed = parseExportFilter((name) => req.query(name));
@@ -82,7 +90,7 @@ export async function exportResponse(req: ReadRequest, db: Queryable, format: Ex
     'Content-Disposition': `attachment; filename="frugal-ai-lab-dataset.${format.name}"`,
     'Cache-Control': DATASET_CACHE_CONTROL,
     Vary: 'Accept-Encoding',
-    ETag: exportTag(version, `${format.name}|${filterKey(parsed.filter)}|${coding}`),
+    ETag: exportTag(version, `${format.name}|${coding}|${queryKey(req.url)}`),
   };
   if (coding !== 'identity') headers['Content-Encoding'] = coding;
   return conditional(req, headers, () => exportBody(filteredPages(db, parsed.filter), format.head, format.line, coding));

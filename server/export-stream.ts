@@ -59,11 +59,6 @@ export function parseExportFilter(query: (name: string) => string | undefined): 
   return { ok: true, filter };
 }
 
-/** The filter as a stable string, for entity tags. */
-export function filterKey(f: ExportFilter): string {
-  return JSON.stringify([f.vendor ?? null, f.architecture ?? null, f.preset ?? null, f.since ?? null]);
-}
-
 export type PageReader = (after: number, limit: number) => Promise<{ items: ResultListItem[]; last: number | null }>;
 
 interface PageRow {

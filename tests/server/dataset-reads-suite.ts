@@ -153,6 +153,7 @@ export function datasetReadsSuite(name: string, backend: () => Pick<ServerOption
         expect(new Set(csv.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set([all[1]]));
         // A filter is part of the representation: its own tag.
         expect((await jsonl('vendor=nvidia')).headers.etag).not.toBe((await jsonl('vendor=amd')).headers.etag);
+        expect((await jsonl('vendor=nvidia&preset=ci')).headers.etag).toBe((await jsonl('preset=ci&vendor=nvidia')).headers.etag);
       });
 
       test.each([
