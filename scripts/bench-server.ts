@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (usePg && !process.env.DATABASE_URL) throw new Error('--pg needs DATABASE_URL (source .ci/postgres.sh)');
   const dataDir = mkdtempSync(join(tmpdir(), 'fal-bench-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', LOG: '0', DATABASE_URL: usePg ? process.env.DATABASE_URL : '' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', LOG: '0', DATABASE_URL: usePg ? process.env.DATABASE_URL : '', SNAPSHOT_DIR: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

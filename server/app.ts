@@ -20,9 +20,11 @@ import { anonymize, parseResult } from '../src/shared/schema.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES } from '../src/shared/dataset.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
 import { csvHeader, csvLines, jsonlLine } from '../src/shared/export.ts';
-import type { ExportEntry } from '../src/shared/export.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
+import type { Queryable } from './queryable.ts';
+import { exportResponse, resultResponse, snapshotFileResponse, snapshotListResponse, statsResponse } from './dataset-reads.ts';
+import { scheduleSnapshots } from './snapshot.ts';
 import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
@@ -41,6 +43,8 @@ export interface ServerOptions {
   rateLimit?: RateLimitConfig | false;
   /** Power sensors (server/power/): detected at start unless `false`; options point tests at fakes. */
   power?: PowerOptions | false;
+  /** Where daily snapshots are published and written once a day; none when absent. */
+  snapshotDir?: string;
 }
 
 export interface RunningServer {
@@ -83,32 +87,7 @@ function parseCursor(raw: string | undefined): number | null {
   return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 }
 
-/** Stream every row through `line`, page by page, so exports do not load the dataset in memory. */
-function exportStream(store: ResultStore, head: string, line: (e: ExportEntry) => string): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  let after = 0;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      if (!started) {
-        started = true;
-        if (head) {
-          ctrl.enqueue(enc.encode(head));
-          return;
-        }
-      }
-      const p = await store.page(after, 500);
-      if (p.items.length === 0 || p.last === null) {
-        ctrl.close();
-        return;
-      }
-      after = p.last;
-      ctrl.enqueue(enc.encode(p.items.map(line).join('')));
-    },
-  });
-}
-
-export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; power?: Hono<{ Bindings: HttpBindings }> }) {
+export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable; snapshotDir: string | null; power?: Hono<{ Bindings: HttpBindings }> }) {
   const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 
@@ -218,10 +197,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     return c.json(await store.list(after, limit));
   });
 
-  app.get('/api/results/:id', async (c) => {
-    const item = await store.get(c.req.param('id') ?? '');
-    return item ? c.json(item) : jsonError(c, 404, 'no result with this id');
-  });
+  app.get('/api/results/:id', async (c) => resultResponse(c.req, await store.get(c.req.param('id') ?? '')));
 
   app.delete('/api/results/:id', writeLimit, async (c) => {
     const auth = c.req.header('authorization') ?? '';
@@ -243,24 +219,16 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     }
   });
 
-  app.get('/api/stats', async (c) => {
-    c.header('Cache-Control', 'no-cache'); // cheap: the store caches aggregates (own writes invalidate, 5 s TTL)
-    return c.json(await store.stats());
-  });
-
-  app.get('/api/export.csv', (c) => {
-    c.header('Content-Type', 'text/csv; charset=utf-8');
-    c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.csv"');
-    return c.body(exportStream(store, csvHeader(), csvLines));
-  });
-
+  // Conditional, cacheable reads (ETag, Cache-Control, compressed exports): see dataset-reads.ts.
+  app.get('/api/stats', (c) => statsResponse(c.req, store.stats()));
+  app.get('/api/export.csv', (c) => exportResponse(c.req, opts.db, { name: 'csv', contentType: 'text/csv; charset=utf-8', head: csvHeader(), line: csvLines }));
+  // The texts of the energy section are rendered from the catalogs: English, or French with ?lang=fr.
   app.get('/api/export.jsonl', (c) => {
-    c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
-    c.header('Content-Disposition', 'attachment; filename="frugal-ai-lab-dataset.jsonl"');
-    // The texts of the energy section are rendered from the catalogs: English, or French with ?lang=fr.
     const lang = c.req.query('lang') === 'fr' ? 'fr' : 'en';
-    return c.body(exportStream(store, '', (e) => jsonlLine(e, lang)));
+    return exportResponse(c.req, opts.db, { name: 'jsonl', contentType: 'application/x-ndjson; charset=utf-8', head: '', line: (e) => jsonlLine(e, lang) });
   });
+  app.get('/api/snapshots', () => snapshotListResponse(opts.snapshotDir));
+  app.get('/api/snapshots/:name', (c) => snapshotFileResponse(c.req, opts.snapshotDir, c.req.param('name')));
 
   // Measured watts: the sensors of the machine the server runs on (server/power/).
   if (opts.power) app.route('/api/power', opts.power);
@@ -314,6 +282,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     log,
     dbKind: db.kind,
     ...(power ? { power: power.app } : {}),
+    db,
+    snapshotDir: opts.snapshotDir ? resolve(opts.snapshotDir) : null,
   });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {
@@ -325,6 +295,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log({ msg: 'listening', url, db: db.kind });
+  const snapshots = opts.snapshotDir ? scheduleSnapshots(db, resolve(opts.snapshotDir), log) : null;
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -342,6 +313,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
           server.closeIdleConnections();
         });
         power?.close();
+        await snapshots?.stop();
         await db.close();
         log({ msg: 'closed' });
       })();

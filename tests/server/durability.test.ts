@@ -18,7 +18,7 @@ afterAll(() => {
 /** Start the server on an ephemeral port; resolves with its URL once it prints it. */
 function launch(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir.path, RATE_LIMIT_PER_MINUTE: '0', LOG: '0', DATABASE_URL: '' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir.path, RATE_LIMIT_PER_MINUTE: '0', LOG: '0', DATABASE_URL: '', SNAPSHOT_DIR: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

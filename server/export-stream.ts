@@ -1,0 +1,143 @@
+/**
+ * The dataset exports: an optional filter (vendor, architecture, preset, upload day), rows read
+ * page by page in `seq` order (keyset pagination, so memory stays flat whatever the size), and
+ * the text streamed through gzip or brotli when the client accepts it.
+ */
+import { Readable, pipeline } from 'node:stream';
+import { constants as zlibConstants, createBrotliCompress, createGzip } from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { KNOWN_VENDORS } from '../src/shared/schema.ts';
+import { PRESET_NAMES } from '../src/shared/presets.ts';
+import { ARCHITECTURE_PATTERN } from '../src/shared/vocabulary.ts';
+import type { ResultListItem } from '../src/shared/dataset.ts';
+import type { ResultDocument } from '../src/shared/result.ts';
+import type { Queryable } from './queryable.ts';
+import type { ContentCoding } from './http-cache.ts';
+
+/** Absent fields do not filter. `since` is the first upload day (UTC) kept, inclusive. */
+export interface ExportFilter {
+  vendor?: string;
+  architecture?: string;
+  preset?: string;
+  since?: string;
+}
+
+export type FilterParse = { ok: true; filter: ExportFilter } | { ok: false; parameter: keyof ExportFilter; error: string };
+
+const isRealDay = (s: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+/**
+ * Validate the filter parameters of an export URL. An empty value means "no filter" (so the
+ * unknown vendor `''` cannot be selected on its own); other parameters are left to the route.
+ */
+export function parseExportFilter(query: (name: string) => string | undefined): FilterParse {
+  const filter: ExportFilter = {};
+  const vendor = query('vendor');
+  if (vendor) {
+    if (!(KNOWN_VENDORS as readonly string[]).includes(vendor)) return { ok: false, parameter: 'vendor', error: `vendor must be one of ${KNOWN_VENDORS.filter(Boolean).join(', ')}` };
+    filter.vendor = vendor;
+  }
+  const architecture = query('architecture');
+  if (architecture) {
+    if (!ARCHITECTURE_PATTERN.test(architecture)) return { ok: false, parameter: 'architecture', error: 'architecture must be a lower-case WebGPU architecture name' };
+    filter.architecture = architecture;
+  }
+  const preset = query('preset');
+  if (preset) {
+    if (!(PRESET_NAMES as readonly string[]).includes(preset)) return { ok: false, parameter: 'preset', error: `preset must be one of ${PRESET_NAMES.join(', ')}` };
+    filter.preset = preset;
+  }
+  const since = query('since');
+  if (since) {
+    if (!isRealDay(since)) return { ok: false, parameter: 'since', error: 'since must be a day written YYYY-MM-DD' };
+    filter.since = since;
+  }
+  return { ok: true, filter };
+}
+
+export type PageReader = (after: number, limit: number) => Promise<{ items: ResultListItem[]; last: number | null }>;
+
+interface PageRow {
+  seq: string | number;
+  id: string;
+  received_day: string | Date;
+  doc: ResultDocument;
+  [k: string]: unknown;
+}
+
+/**
+ * Filtered rows in `seq` order after a cursor, the same columns as the store's page. The
+ * columns filtered on are the indexed group columns and the upload day.
+ */
+export function filteredPages(db: Queryable, filter: ExportFilter): PageReader {
+  const where: string[] = ['seq > $1'];
+  const params: unknown[] = [];
+  const add = (column: string, value: string | undefined, cast = '') => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(`${column} ${column === 'received_day' ? '>=' : '='} $${params.length + 2}${cast}`);
+  };
+  add('vendor', filter.vendor);
+  add('architecture', filter.architecture);
+  add('preset', filter.preset);
+  add('received_day', filter.since, '::date');
+  const sql = `SELECT seq, id, received_day::text AS received_day, doc FROM results WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $2`;
+  return async (after, limit) => {
+    const r = await db.query<PageRow>(sql, [after, limit, ...params]);
+    const items = r.rows.map((row) => ({
+      id: row.id,
+      receivedDay: typeof row.received_day === 'string' ? row.received_day.slice(0, 10) : row.received_day.toISOString().slice(0, 10),
+      doc: row.doc,
+    }));
+    const lastRow = r.rows[r.rows.length - 1];
+    return { items, last: lastRow ? Number(lastRow.seq) : null };
+  };
+}
+
+const PAGE_SIZE = 500;
+
+/** The export's text, page by page: nothing but the current page is held in memory. */
+export async function* exportText(read: PageReader, head: string, line: (e: ResultListItem) => string): AsyncGenerator<string> {
+  if (head) yield head;
+  let after = 0;
+  for (;;) {
+    const p = await read(after, PAGE_SIZE);
+    if (p.items.length === 0 || p.last === null) return;
+    after = p.last;
+    yield p.items.map(line).join('');
+  }
+}
+
+/**
+ * Brotli at its default quality (11) compresses a few MB/s, far too slow for a streamed export;
+ * quality 5 is close to gzip's speed and still clearly smaller.
+ */
+function encoder(coding: 'br' | 'gzip'): Transform {
+  switch (coding) {
+    case 'br':
+      return createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT } });
+    case 'gzip':
+      return createGzip({ level: 6 });
+    default: {
+      const never: never = coding;
+      throw new Error(`unexpected coding ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * The export as a web stream for the response. Compression runs in zlib's thread pool through
+ * streams, with backpressure: a slow client slows the reads, and a client that hangs up
+ * destroys the chain (the generator stops querying).
+ */
+export function exportBody(read: PageReader, head: string, line: (e: ResultListItem) => string, coding: ContentCoding): ReadableStream<Uint8Array> {
+  const text = Readable.from(exportText(read, head, line), { objectMode: false });
+  if (coding === 'identity') return Readable.toWeb(text) as ReadableStream<Uint8Array>;
+  // pipeline destroys the whole chain when either end fails or is cancelled.
+  const z = pipeline(text, encoder(coding), () => undefined);
+  return Readable.toWeb(z) as ReadableStream<Uint8Array>;
+}
