@@ -75,7 +75,7 @@ function nvidiaSensor(info: SensorInfo, index: string, env: NodeJS.ProcessEnv): 
         child.kill();
         onError(new SensorError(info.id, message));
       };
-      const child = spawn('nvidia-smi', ['--query-gpu=power.draw', '--format=csv,noheader,nounits', '-i', index, '-lms', String(SAMPLE_PERIOD_MS)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('nvidia-smi', ['--query-gpu=power.draw', '--format=csv,noheader,nounits', '-i', index, '-lms', String(SAMPLE_PERIOD_MS)], { env, stdio: ['ignore', 'pipe', 'ignore'] });
       child.on('error', (e) => fail(`nvidia-smi could not be started: ${e.message}`));
       child.on('exit', (code, signal) => {
         if (!stopped) fail(`nvidia-smi stopped answering (exit ${code ?? signal ?? '?'})`);

@@ -43,9 +43,26 @@ export async function detectSensors(opts: PowerOptions = {}): Promise<Sensor[]> 
 type Env = { Bindings: HttpBindings };
 
 const isLoopback = (address: string | undefined): boolean =>
-  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false);
+  address === '::1' || (address?.startsWith('127.') ?? false) || (address?.startsWith('::ffff:127.') ?? false);
+const LOCAL_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * Whether a request comes from this machine's own page: a loopback peer, no proxy in between
+ * (behind a reverse proxy every visitor arrives from 127.0.0.1, and the proxy says so in these
+ * headers), addressed to a local host name (a DNS-rebinding page names its own host), and, when
+ * a browser says where the page comes from, a local origin.
+ */
+function fromThisMachine(c: Context<Env>): boolean {
+  if (!isLoopback(getConnInfo(c).remote.address)) return false;
+  if (['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host'].some((h) => c.req.header(h) !== undefined)) return false;
+  if (!LOCAL_HOST.test(c.req.header('host') ?? '')) return false;
+  const origin = c.req.header('origin');
+  return origin === undefined || /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i.test(origin);
+}
 
 async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | null> {
+  // application/json only: a page elsewhere can send text/plain without a CORS preflight.
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) return null;
   try {
     const v: unknown = await c.req.json();
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -62,32 +79,34 @@ export function powerRoutes(sensors: Promise<Sensor[]>): { app: Hono<Env>; close
   const recordings = new Map<string, Recording>();
   const err = (c: Context<Env>, status: 400 | 403 | 404 | 409 | 429 | 504, error: string) => c.json({ error }, status);
 
-  app.get('/', async (c) => c.json({ sensors: (await sensors).map((s) => s.info) }));
-
+  // The listing names the machine's GPUs: it too answers only to the machine itself.
   const localOnly = async (c: Context<Env>, next: () => Promise<void>) => {
-    if (!isLoopback(getConnInfo(c).remote.address)) return err(c, 403, 'power recordings answer only to this machine (the page must be served by npm start on it)');
+    if (!fromThisMachine(c)) return err(c, 403, 'the power sensors answer only to this machine (open the page served by npm start on it, not through a proxy)');
     await next();
     return undefined;
   };
-  app.use('/recordings', localOnly);
-  app.use('/recordings/*', localOnly);
+  app.use('*', localOnly);
+
+  app.get('/', async (c) => c.json({ sensors: (await sensors).map((s) => s.info) }));
 
   app.post('/recordings', async (c) => {
     const body = await jsonBody(c);
     const id = typeof body?.['sensor'] === 'string' ? body['sensor'] : null;
-    if (id === null) return err(c, 400, 'body must be { "sensor": "<id from GET /api/power>" }');
+    if (id === null) return err(c, 400, 'body must be JSON { "sensor": "<id from GET /api/power>" } sent as application/json');
     const sensor = (await sensors).find((s) => s.info.id === id);
-    if (!sensor) return err(c, 404, `no sensor "${id.slice(0, 40)}" on this machine`);
+    if (!sensor) return err(c, 404, 'no such sensor on this machine (see GET /api/power)');
     if (!sensor.info.readable) return err(c, 409, `${sensor.info.name} cannot be read: ${sensor.info.why ?? 'unknown reason'}`);
     if ([...recordings.values()].filter((r) => r.state === 'recording').length >= MAX_RECORDINGS) return err(c, 429, `at most ${MAX_RECORDINGS} recordings at once`);
+    // Counted from now on (requests in flight included), so parallel starts cannot exceed the limit.
     const rec = new Recording(sensor, (r) => recordings.delete(r.id));
+    recordings.set(rec.id, rec);
     // Answer once the sensor has given its first reading, so that a mark posted next falls
     // inside the trace.
     if (!(await rec.ready(FIRST_READING_MS))) {
       rec.stop();
+      recordings.delete(rec.id);
       return c.json({ error: rec.error ?? `${sensor.info.name} gave no reading within ${FIRST_READING_MS / 1000} s` }, 504);
     }
-    recordings.set(rec.id, rec);
     return c.json(rec.summary(), 201);
   });
 

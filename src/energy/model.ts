@@ -30,7 +30,7 @@ import type { ProfileChoice } from './profiles.ts';
 import type { GridChoice } from './grid.ts';
 import type { EmbodiedChoice } from './embodied.ts';
 import { bootstrapMedianFactor, mulberry32, range3, scale3, sortedSamples, triangular, uniform, type Triangular } from './random.ts';
-import { idleDistribution, runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
+import { DEFAULT_DRAWS, DEFAULT_SEED, idleDistribution, runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
 import { energyLabel, type EnergyLabel } from '../shared/energy-label.ts';
 import { provenanceOf } from '../shared/provenance.ts';
 
@@ -38,9 +38,7 @@ import { provenanceOf } from '../shared/provenance.ts';
 export const FORMULAS_VERSION = constants.version; // "energy-v3": busy and wall times bootstrapped from the samples
 const POWER_VERSION = profilesJson.version;
 const EMBODIED_VERSION = embodiedJson.version;
-export const DEFAULT_DRAWS = 5000;
-/** Fixed default seed: the same document and context always give the same section. */
-export const DEFAULT_SEED = 0x5eed_2024;
+export { DEFAULT_DRAWS, DEFAULT_SEED };
 
 export interface EnergyAssumptions {
   hostW: Triangular;

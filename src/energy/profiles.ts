@@ -3,6 +3,7 @@
  * WebGPU adapter info. Pure: no DOM, no WebGPU, so it runs in the worker and in node tests.
  */
 import catalogJson from '../../data/power-profiles.json';
+import { spanTriangles } from '../shared/catalog-watts.ts';
 import type { EnergyProfileRecord } from '../shared/result.ts';
 import type { Triangular } from './random.ts';
 import { InvalidEnergyInputError, UnknownProfileError } from './errors.ts';
@@ -174,15 +175,8 @@ function joinLabels(labels: string[]): string {
  * geometric-mean typical), so the uncertainty band says what we do not know.
  */
 function mergeEntries(entries: PowerProfileEntry[], reason: string, basis: ProfileBasis, flags: string[]): ProfileChoice {
-  const span = (xs: Triangular[]): Triangular => {
-    const low = Math.min(...xs.map((x) => x.low));
-    const high = Math.max(...xs.map((x) => x.high));
-    const geo = Math.exp(xs.reduce((s, x) => s + Math.log(x.typ), 0) / xs.length);
-    const typ = Math.min(high, Math.max(low, geo));
-    return { low, typ: Math.round(typ * 10) / 10, high };
-  };
-  const idle = span(entries.map((e) => e.idleW));
-  const delta = span(entries.map((e) => e.deltaW));
+  const idle = spanTriangles(entries.map((e) => e.idleW));
+  const delta = spanTriangles(entries.map((e) => e.deltaW));
   const lowerConfidence: Confidence = entries.some((e) => e.confidence === 'low') ? 'low' : 'medium';
   return {
     // "+" joins the ids: the result schema allows only [A-Za-z0-9._:@/+-] in ids.

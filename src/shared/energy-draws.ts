@@ -11,6 +11,11 @@ import embodiedJson from '../../data/embodied.json';
 import { bootstrapMedianFactor, mulberry32, range3, sortedSamples, triangular, uniform, type Triangular } from './random.ts';
 import type { Range3 } from './result.ts';
 
+/** Draws of every published figure: the server recomputes with these and refuses others. */
+export const DEFAULT_DRAWS = 5000;
+/** Fixed default seed: the same document and context always give the same section (and nobody can shop for a seed). */
+export const DEFAULT_SEED = 0x5eed_2024;
+
 /** One model's timings: the medians the figures are centred on and the samples the bootstrap draws from. */
 export interface TimingInput {
   tBusyMs: number;

@@ -12,8 +12,10 @@
  */
 import constants from '../../data/constants.json';
 import profilesJson from '../../data/power-profiles.json';
+import embodiedJson from '../../data/embodied.json';
 import { averageIntensity } from '@tgwf/co2/data';
-import { embodiedOfClasses, idleDistribution, runEnergyDraws, type DrawFigures, type DrawInputs } from './energy-draws.ts';
+import { DEFAULT_DRAWS, DEFAULT_SEED, embodiedOfClasses, idleDistribution, runEnergyDraws, type DrawFigures, type DrawInputs } from './energy-draws.ts';
+import { catalogNumbers } from './catalog-watts.ts';
 import { energyLabel, type EnergyLabel } from './energy-label.ts';
 import { provenanceOf } from './provenance.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
@@ -113,11 +115,12 @@ const fmt = (x: number) => Number(x.toPrecision(6)).toString();
 /** Issues "path: message" comparing stored numbers (nested objects of numbers) with expected ones. */
 function compareNumbers(path: string, stored: unknown, expected: unknown, out: string[], what = 'differs from the recomputation'): void {
   if (typeof expected === 'number') {
-    if (typeof stored !== 'number' || !close(stored, expected)) out.push(`${path}: ${what} (stored ${typeof stored === 'number' ? fmt(stored) : JSON.stringify(stored)}, expected ${fmt(expected)})`);
+    // Numbers only are quoted back: a stored string is the client's text (never echoed).
+    if (typeof stored !== 'number' || !close(stored, expected)) out.push(`${path}: ${what} (${typeof stored === 'number' ? `stored ${fmt(stored)}, ` : ''}expected ${fmt(expected)})`);
     return;
   }
   if (expected === null || typeof expected !== 'object') {
-    if (stored !== expected) out.push(`${path}: ${what} (stored ${JSON.stringify(stored)}, expected ${JSON.stringify(expected)})`);
+    if (stored !== expected) out.push(`${path}: ${what} (expected ${JSON.stringify(expected)})`);
     return;
   }
   if (stored === null || typeof stored !== 'object') {
@@ -126,14 +129,6 @@ function compareNumbers(path: string, stored: unknown, expected: unknown, out: s
   }
   for (const [k, x] of Object.entries(expected)) compareNumbers(`${path}.${k}`, (stored as Record<string, unknown>)[k], x, out, what);
 }
-
-/** Power-profile watts of one catalog id in this version of the catalog (null for merged bands and measured profiles). */
-function catalogWatts(id: string): { deltaW: Range3Like; idleW: number; idleRangeW: { low: number; high: number } } | null {
-  const entry = profilesJson.profiles.find((p) => p.id === id);
-  if (!entry) return null;
-  return { deltaW: { ...entry.deltaW }, idleW: entry.idleW.typ, idleRangeW: { low: entry.idleW.low, high: entry.idleW.high } };
-}
-interface Range3Like { low: number; typ: number; high: number }
 
 const EMBER: Record<string, number> = averageIntensity.data;
 
@@ -147,31 +142,75 @@ function expectedGrid(country: string, gPerKWh: number): { gPerKWh: number; rang
   return { gPerKWh: g, range: { low: g * (1 - e), high: g * (1 + e) } };
 }
 
-/** Inputs that must agree with this version's catalogs and assumptions (not only with the draws). */
+const APPLE_TIER_IDS = new Set(profilesJson.profiles.filter((p) => 'appleTier' in p).map((p) => p.id));
+/** Profile flags and the profiles they may describe (src/energy/profiles.ts, battery.ts set them). */
+const FLAG_FITS: Record<string, (id: string, source: string) => boolean> = {
+  'form-factor-unknown': (id, source) => source === 'catalog' && id.includes('+'),
+  'integrated-or-discrete': (id, source) => source === 'catalog' && id.includes('+'),
+  'apple-tier-detected': (id, source) => source === 'catalog' && APPLE_TIER_IDS.has(id),
+  'apple-tier-unknown': (id, source) => source === 'catalog' && id.split('+').every((x) => APPLE_TIER_IDS.has(x)),
+  'user-measured': (_id, source) => source === 'user',
+  coarse: (_id, source) => source === 'battery',
+  'battery-calibration': (_id, source) => source === 'battery',
+};
+const BASIS_KINDS: Record<'catalog' | 'user' | 'battery', readonly string[]> = {
+  catalog: ['adapter', 'fallback', 'unidentified', 'uncatalogued', 'chosen'],
+  user: ['measured'],
+  battery: ['battery'],
+};
+
+/** What the profile claims about itself (basis, flags, confidence, embodied classes) must follow from its id and source. */
+function checkProfileClaims(e: EnergySection, issues: string[]): void {
+  const p = e.profile;
+  if (p.basis && !BASIS_KINDS[p.source].includes(p.basis.kind)) issues.push(`energy.profile.basis.kind: a ${p.source} profile is not chosen by "${p.basis.kind}"`);
+  if (p.basis?.appleTier && !p.id.split('+').every((x) => APPLE_TIER_IDS.has(x))) issues.push('energy.profile.basis.appleTier: only an Apple tier profile has one');
+  for (const f of p.flags ?? []) if (!FLAG_FITS[f]?.(p.id, p.source)) issues.push(`energy.profile.flags: "${f}" does not describe a ${p.source} profile ${p.id.includes('+') ? '(a merged band)' : ''}`.trimEnd());
+  if (p.source !== 'catalog' && p.confidence !== undefined && p.confidence !== 'calibrated') issues.push('energy.profile.confidence: a measured profile is "calibrated"');
+  // Embodied carbon follows the profile's device classes: none known, no embodied section.
+  const classes = p.embodiedClasses ?? [];
+  const embodied = e.embodied ?? null;
+  const expected = embodiedOfClasses(classes);
+  if (expected === null && embodied !== null) issues.push('energy.embodied: the profile names no embodied class');
+  if (expected !== null && embodied === null) issues.push(`energy.embodied: is required for the profile's classes (${expected.classes.join(', ')})`);
+  if (expected !== null && embodied !== null) {
+    if (embodied.classes.join('+') !== expected.classes.join('+')) issues.push(`energy.embodied.classes: must be the profile's (${expected.classes.join(', ')})`);
+    compareNumbers('energy.embodied', embodied, { kgCO2e: expected.kgCO2e, lifetimeYears: expected.lifetimeYears, useRatio: expected.useRatio }, issues, 'does not follow from its classes');
+  }
+}
+
+/** Inputs that must agree with this version's catalogs, assumptions and method (not only with the draws). */
 function checkInputs(e: EnergySection, issues: string[]): void {
   const m = e.method!;
   const a = constants.assumptions;
+  // One method for every published figure: the app's draws and seed (no shopping for a seed, no 1-draw "range").
+  if (m.draws !== DEFAULT_DRAWS) issues.push(`energy.method.draws: must be ${DEFAULT_DRAWS}, the app's draws`);
+  if (m.seed !== DEFAULT_SEED) issues.push(`energy.method.seed: must be ${DEFAULT_SEED}, the app's seed`);
+  // The catalogs this version ships: a document claiming another catalog cannot be checked against it.
+  if (m.dataYears.profiles !== profilesJson.version) issues.push(`energy.method.dataYears.profiles: this version's power profiles are ${profilesJson.version}; reopen the result in the app to recompute its energy`);
+  if (m.dataYears.embodied !== embodiedJson.version) issues.push(`energy.method.dataYears.embodied: this version's embodied data is ${embodiedJson.version}`);
+  compareNumbers('energy.method.dataYears.gridSpan', m.dataYears.gridSpan, constants.grid.dataYearsSpan, issues, "is not this version's grid data span");
+  const catalog = e.profile.source === 'catalog' ? catalogNumbers(e.profile.id) : null;
+  if (e.profile.source === 'catalog' && catalog === null) issues.push(`energy.profile.id: ${e.profile.id.slice(0, 60)} is not in this version's catalog`);
   const hostIncluded = e.profile.hostIncluded ?? e.profile.source !== 'catalog';
+  if (catalog && hostIncluded !== catalog.hostIncluded) issues.push(`energy.profile.hostIncluded: the catalog's ${e.profile.id} says ${String(catalog.hostIncluded)}`);
+  if (e.profile.source !== 'catalog' && !hostIncluded) issues.push('energy.profile.hostIncluded: a wall-meter or battery measurement includes the host');
   const hostW = hostIncluded ? { low: 0, typ: 0, high: 0 } : { low: a.hostW.low, typ: a.hostW.typ, high: a.hostW.high };
   compareNumbers('energy.method.assumptions.hostW', m.assumptions.hostW, hostW, issues, `is not this version's host assumption${hostIncluded ? ' (zero: the profile includes the host)' : ''}`);
   compareNumbers('energy.method.assumptions.eta', m.assumptions.eta, { low: a.eta.low, high: a.eta.high }, issues, "is not this version's η assumption");
   compareNumbers('energy.method.assumptions.boundSpread', m.assumptions.boundSpread, a.boundSpread.value, issues, "is not this version's spread");
   compareNumbers('energy.method.idleDistributionW', m.idleDistributionW, idleDistribution(e.profile), issues, 'does not follow from profile.idleW and idleRangeW');
-  if (e.profile.source === 'catalog' && m.dataYears.profiles === profilesJson.version) {
-    const watts = catalogWatts(e.profile.id);
-    if (watts) {
-      compareNumbers('energy.profile.deltaW', e.profile.deltaW, watts.deltaW, issues, `is not the catalog's ${e.profile.id} (version ${profilesJson.version})`);
-      compareNumbers('energy.profile.idleW', e.profile.idleW, watts.idleW, issues, `is not the catalog's ${e.profile.id}`);
-      if (e.profile.idleRangeW !== undefined) compareNumbers('energy.profile.idleRangeW', e.profile.idleRangeW, watts.idleRangeW, issues, `is not the catalog's ${e.profile.id}`);
-    }
+  if (catalog) {
+    const what = `is not the catalog's ${e.profile.id} (version ${profilesJson.version})`;
+    compareNumbers('energy.profile.deltaW', e.profile.deltaW, catalog.deltaW, issues, what);
+    compareNumbers('energy.profile.idleW', e.profile.idleW, catalog.idleW, issues, what);
+    compareNumbers('energy.profile.idleRangeW', e.profile.idleRangeW ?? null, catalog.idleRangeW, issues, what);
+    if (e.profile.confidence !== undefined && e.profile.confidence !== catalog.confidence) issues.push(`energy.profile.confidence: ${what}`);
+    if ((e.profile.embodiedClasses ?? []).join('+') !== catalog.embodiedClasses.join('+')) issues.push(`energy.profile.embodiedClasses: ${what}`);
   }
+  checkProfileClaims(e, issues);
   const grid = expectedGrid(e.grid.country, e.grid.gPerKWh);
   compareNumbers('energy.grid.gPerKWh', e.grid.gPerKWh, grid.gPerKWh, issues, `is not the intensity this version uses for ${e.grid.country}`);
   compareNumbers('energy.grid.range', e.grid.range, grid.range, issues, `is not the range this version uses for ${e.grid.country}`);
-  if (e.embodied) {
-    const expected = embodiedOfClasses(e.embodied.classes);
-    if (expected) compareNumbers('energy.embodied', e.embodied, { kgCO2e: expected.kgCO2e, lifetimeYears: expected.lifetimeYears, useRatio: expected.useRatio }, issues, 'does not follow from its classes');
-  }
 }
 
 /**

@@ -8,7 +8,7 @@ import constants from '../../data/constants.json';
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
 import { withRecomputedFigures } from './recompute.ts';
-import { embodiedOfClasses } from './energy-draws.ts';
+import { DEFAULT_DRAWS, DEFAULT_SEED, embodiedOfClasses } from './energy-draws.ts';
 import type { EnergySection, ResultDocument, Workload } from './result.ts';
 
 function timing(medianMs: number, samplesMs: number[]): Workload['timing'] {
@@ -42,7 +42,7 @@ const TINY_DECODER_CONFIG = {
 };
 
 /**
- * An energy section as the app computes it (software-adapter profile, France's grid, 2,000
+ * An energy section as the app computes it (software-adapter profile, France's grid, 5,000
  * draws), its figures filled in by the recomputation so that the server accepts it.
  */
 function sampleEnergy(doc: ResultDocument, key: string): EnergySection {
@@ -58,7 +58,7 @@ function sampleEnergy(doc: ResultDocument, key: string): EnergySection {
     ratio: ZERO3,
     embodied: embodiedOfClasses(['laptop']),
     method: {
-      formulasVersion: constants.version, draws: 2000, seed: 0x5eed_2024, prng: 'mulberry32', timing: 'bootstrap-median',
+      formulasVersion: constants.version, draws: DEFAULT_DRAWS, seed: DEFAULT_SEED, prng: 'mulberry32', timing: 'bootstrap-median',
       percentiles: 'linear interpolation of order statistics (p5, p50, p95)',
       assumptions: { hostW: { low: a.hostW.low, typ: a.hostW.typ, high: a.hostW.high }, eta: { low: a.eta.low, high: a.eta.high }, boundSpread: a.boundSpread.value },
       medianInputs: { deltaW: 0, hostW: 0, eta: 0, gPerKWh: 0, idleW: null },

@@ -10,7 +10,7 @@ import * as v from 'valibot';
 import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
 import { MEASURED_METHODS, MODEL_BASES, knownSourceIds } from './provenance.ts';
 import {
-  APPLE_TIERS, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, PROFILE_FLAGS, isKnownProfileId,
+  APPLE_TIERS, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, MODEL_WORKLOAD_IDS, PROFILE_FLAGS, isKnownProfileId,
 } from './vocabulary.ts';
 
 export const LIMITS = {
@@ -102,7 +102,7 @@ const label = v.object({
 
 const timingInputs = v.object({
   role: v.picklist(['general', 'specialized'], 'must be "general" or "specialized"'),
-  workloadId: v.pipe(v.string('must be a string'), v.maxLength(LIMITS.shortString, 'is too long')),
+  workloadId: oneOf(MODEL_WORKLOAD_IDS, 'model workload id'),
   tBusyMs: positive(LIMITS.maxMs),
   tWallMs: positive(LIMITS.maxMs),
   timingSource,
@@ -173,7 +173,8 @@ const grid = v.pipe(
     country: v.pipe(v.string('must be a string'), v.transform((s) => s.toUpperCase()), oneOf(GRID_COUNTRIES, 'grid country code (ISO 3166-1 alpha-3 of the Ember table, WORLD or CUSTOM)')),
     gPerKWh: positive(LIMITS.maxGPerKWh),
     year: v.nullable(year),
-    range: v.optional(lowHigh(LIMITS.maxGPerKWh)),
+    // ±10 % around a typed value of up to 2000 g/kWh reaches 2200.
+    range: v.optional(lowHigh(LIMITS.maxGPerKWh * 1.1)),
     origin: v.optional(v.picklist(['dataset', 'default', 'user'], 'must be dataset, default or user')),
   }),
   v.check((g) => g.range === undefined || (g.range.low <= g.gPerKWh && g.gPerKWh <= g.range.high), 'range must contain gPerKWh'),

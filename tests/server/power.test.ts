@@ -2,6 +2,7 @@
 // `nvidia-smi` executable on PATH that plays a known power trace, and a sysfs fixture (hwmon,
 // powercap RAPL). Real HTTP, real child processes, real files.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.ts';
@@ -131,6 +132,37 @@ describe('sensors listed at GET /api/power', () => {
     const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
     expect((await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: '<b>x</b>' } })).status).toBe(400);
     await api(s.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
+  });
+});
+
+/** A raw HTTP request (fetch cannot set Host), answering the status. */
+function rawStatus(url: string, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<number> {
+  const u = new URL(url);
+  return new Promise((done, fail) => {
+    const req = request({ host: u.hostname, port: u.port, path: `/api/power${path}`, method, headers }, (res) => {
+      res.resume();
+      done(res.statusCode ?? 0);
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+describe('only this machine may read or sample its sensors', () => {
+  test('through a proxy, under another host name, from another origin, or as a simple (text/plain) request: refused', async () => {
+    expect(await rawStatus(s.url, '', {})).toBe(200);
+    expect(await rawStatus(s.url, '', { 'x-forwarded-for': '203.0.113.7' })).toBe(403);
+    expect(await rawStatus(s.url, '', { forwarded: 'for=203.0.113.7' })).toBe(403);
+    expect(await rawStatus(s.url, '', { host: 'evil.example' })).toBe(403);
+    expect(await rawStatus(s.url, '', { origin: 'https://evil.example' })).toBe(403);
+    expect(await rawStatus(s.url, '/recordings', { 'content-type': 'text/plain' }, 'POST', JSON.stringify({ sensor: 'nvidia:0' }))).toBe(400);
+  });
+
+  test('parallel starts cannot exceed the limit of recordings at once', async () => {
+    const starts = await Promise.all(Array.from({ length: 8 }, () => api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'hwmon:hwmon2' } })));
+    expect(starts.filter((r) => r.status === 201)).toHaveLength(4);
+    expect(starts.filter((r) => r.status === 429)).toHaveLength(4);
+    for (const r of starts) if (r.status === 201) await api(s.url, `/recordings/${r.json.id}`, { method: 'DELETE' });
   });
 });
 

@@ -43,16 +43,19 @@ const doc: ResultDocument = {
 
 const auto = defaultEnergyContext({ vendor: 'amd', architecture: 'rdna-3', isFallbackAdapter: false }, { hasBattery: null, timeZone: 'Europe/Paris' });
 const cal = batteryCalibrationEstimate({ levelStart: 0.8, levelEnd: 0.78, seconds: 600 }, { levelStart: 0.78, levelEnd: 0.73, seconds: 600 }, 50);
+/** The panel's context: the embodied classes always follow the profile (EnergyPanel's ctx). */
+const withProfile = (profile: EnergyContext['profile'], grid: EnergyContext['grid'] = auto.grid): EnergyContext => ({ profile, grid, embodied: embodiedFor(profile.embodiedClasses) });
 const contexts: [string, EnergyContext][] = [
   ['automatic, form factor unknown (merged id)', auto],
-  ['catalog choice, world default grid', { ...auto, profile: profileFromCatalog('apple-m-max'), grid: defaultEnergyContext({ vendor: '', architecture: '', isFallbackAdapter: false }, { hasBattery: null }).grid }],
-  ['wall meter, custom grid', { ...auto, profile: profileFromMeasuredWatts({ loadDeltaWallW: 42 }), grid: customGrid(120) }],
-  ['battery calibration, no embodied class', { ...auto, profile: profileFromBattery(cal, { embodiedClasses: [] }), embodied: embodiedFor([]) }],
+  ['catalog choice, world default grid', withProfile(profileFromCatalog('apple-m-max'), defaultEnergyContext({ vendor: '', architecture: '', isFallbackAdapter: false }, { hasBattery: null }).grid)],
+  ['wall meter, custom grid', withProfile(profileFromMeasuredWatts({ loadDeltaWallW: 42 }), customGrid(120))],
+  ['battery calibration, no embodied class', withProfile(profileFromBattery(cal, { embodiedClasses: [] }))],
+  ['custom grid at the 2000 g/kWh maximum', withProfile(auto.profile, customGrid(2000))],
 ];
 
 describe('energy section against the shared schema', () => {
   test.each(contexts)('%s', (_name, ctx) => {
-    const energy = computeEnergy(doc, ctx, { draws: 500 });
+    const energy = computeEnergy(doc, ctx);
     const parsed = parseResult({ ...doc, energy });
     expect(parsed.ok ? [] : parsed.issues).toEqual([]);
     // p5 ≤ p50 ≤ p95 survives the round trip

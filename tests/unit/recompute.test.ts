@@ -77,9 +77,62 @@ describe('verifyEnergy names what does not follow', () => {
     const base = fresh();
     delete base.energy;
     const profile = profileFromCatalog('x86-integrated');
-    const energy = computeEnergy(base, { profile, grid: customGrid(123), embodied: null });
+    const energy = computeEnergy(base, { profile, grid: customGrid(123), embodied: embodiedFor(profile.embodiedClasses) });
     const parsed = parseResult(anonymize({ ...base, energy }));
     expect(parsed.ok && verifyEnergy(parsed.value)).toEqual([]);
+  });
+  test("one method: the app's draws and seed, this version's catalogs", () => {
+    // A 1-draw "range" or a seed shopped for: refused even when the figures are redone with them.
+    const redone = (mutate: (d: ResultDocument) => void) => {
+      const d = fresh();
+      mutate(d);
+      return verifyEnergy(withRecomputedFigures(d));
+    };
+    expect(redone((d) => { d.energy!.method!.draws = 1; })).toEqual(["energy.method.draws: must be 5000, the app's draws"]);
+    expect(redone((d) => { d.energy!.method!.seed = 42; })).toEqual([`energy.method.seed: must be ${0x5eed_2024}, the app's seed`]);
+    // Claiming another catalog version does not switch the catalog check off.
+    const fabricated = redone((d) => {
+      d.energy!.method!.dataYears.profiles = '1999-01-01';
+      d.energy!.profile.deltaW = { low: 1900, typ: 1950, high: 2000 };
+    });
+    expect(fabricated).toEqual(expect.arrayContaining([expect.stringMatching(/^energy\.method\.dataYears\.profiles: /), expect.stringMatching(/^energy\.profile\.deltaW\.low: is not the catalog's software-adapter/)]) as unknown);
+  });
+  test('a merged band must be the catalog band of its ids; a catalog profile does not include the host', () => {
+    const base = fresh();
+    delete base.energy;
+    const profile = profileFromCatalog('x86-integrated');
+    const merged = { ...profile, id: 'x86-integrated+laptop-discrete', deltaW: { low: 1, typ: 1500, high: 2000 } };
+    const energy = computeEnergy(base, { profile: merged, grid: gridIntensity('FRA'), embodied: embodiedFor(profile.embodiedClasses) });
+    const parsed = parseResult(anonymize({ ...base, energy }));
+    expect(parsed.ok && verifyEnergy(parsed.value)[0]).toMatch(/^energy\.profile\.deltaW\.low: is not the catalog's x86-integrated\+laptop-discrete/);
+    const hostless = computeEnergy(base, { profile: { ...profile, hostIncluded: true }, grid: gridIntensity('FRA'), embodied: embodiedFor(profile.embodiedClasses) });
+    const p2 = parseResult(anonymize({ ...base, energy: hostless }));
+    expect(p2.ok && verifyEnergy(p2.value)).toEqual(["energy.profile.hostIncluded: the catalog's x86-integrated says false"]);
+  });
+  test("a profile's claims follow from its id and source: basis, Apple tier, flags, embodied classes", () => {
+    const redone = (mutate: (d: ResultDocument) => void) => {
+      const d = fresh();
+      mutate(d);
+      return verifyEnergy(withRecomputedFigures(d));
+    };
+    expect(redone((d) => { d.energy!.profile.basis = { kind: 'measured', form: null }; })).toEqual(['energy.profile.basis.kind: a catalog profile is not chosen by "measured"']);
+    expect(redone((d) => { d.energy!.profile.basis = { kind: 'adapter', form: 'mains', appleTier: { chosen: 'ultra', candidates: ['ultra'], threadsUsed: true, peakUsed: true, batteryUsed: false } }; })).toEqual(['energy.profile.basis.appleTier: only an Apple tier profile has one']);
+    expect(redone((d) => { d.energy!.profile.flags = ['user-measured']; })).toEqual(['energy.profile.flags: "user-measured" does not describe a catalog profile']);
+    expect(redone((d) => { d.energy!.profile.confidence = 'calibrated'; })).toEqual(["energy.profile.confidence: is not the catalog's software-adapter (version 2026-12-01)"]);
+    expect(redone((d) => { d.energy!.embodied = null; })).toEqual(["energy.embodied: is required for the profile's classes (laptop)"]);
+    const phone = redone((d) => { d.energy!.embodied = { classes: ['smartphone'], kgCO2e: 84, lifetimeYears: 2.5, useRatio: 0.5 }; });
+    expect(phone[0]).toBe("energy.embodied.classes: must be the profile's (laptop)");
+  });
+  test('the per-model inputs name a workload of the vocabulary, and a 422 never quotes a stored string', () => {
+    const d = fresh();
+    (d.energy!.perQuery.general.inputs as { workloadId: string }).workloadId = 'jean.dupont@example.fr <img src=x>';
+    const parsed = parseResult(d);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues).toEqual([expect.stringMatching(/^energy\.perQuery\.general\.inputs\.workloadId: must be a known model workload id/)]);
+    const other = fresh();
+    other.energy!.perQuery.general.inputs!.workloadId = 'general:qwen2.5-0.5b-instruct';
+    const issues = verifyEnergy(other);
+    expect(issues).toEqual(['energy.perQuery.general.inputs.workloadId: does not match the workload\'s timing (expected "general:tiny-decoder")']);
   });
   test('label and provenance must follow from the figures and the document', () => {
     expect(issuesOf((d) => { d.energy!.perQuery.general.label = { version: 'label-v1', class: 'A', low: 'A', high: 'A' }; })).toEqual(['energy.perQuery.general.label: is not the class of the recomputed joules (D)']);
