@@ -3,6 +3,11 @@ import { buildPlan } from '../../src/lab/plan.ts';
 import { runPlan, type Progress } from '../../src/engine/run-plan.ts';
 import { RunControl } from '../../src/engine/timing.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
+import { buildDocument } from '../../src/lab/session.ts';
+import { computeEnergy, defaultEnergyContext } from '../../src/energy/index.ts';
+import { anonymize, parseResult } from '../../src/shared/schema.ts';
+import { verifyEnergy } from '../../src/shared/recompute.ts';
+import { PROVENANCE_INPUTS } from '../../src/shared/provenance.ts';
 
 test('the ci plan runs end to end in the engine: micro ceilings, both models, kernel breakdown', async () => {
   const { plan } = buildPlan({ preset: 'ci' });
@@ -44,4 +49,19 @@ test('the ci plan runs end to end in the engine: micro ceilings, both models, ke
     }
   }
   expect(events.filter((e) => e.type === 'workload-done')).toHaveLength(out.workloads.length);
+
+  // The document this run makes, with the energy the page computes, is what the results server
+  // accepts: closed vocabulary, every figure recomputed from what it records, provenance complete.
+  const doc = buildDocument(out, plan);
+  const ctx = defaultEnergyContext(out.adapter, { hasBattery: null, country: 'FRA' });
+  const energy = computeEnergy(doc, ctx);
+  const parsed = parseResult(anonymize({ ...doc, energy }));
+  expect(parsed.ok ? [] : parsed.issues).toEqual([]);
+  if (!parsed.ok) return;
+  expect(verifyEnergy(parsed.value)).toEqual([]);
+  const prov = parsed.value.energy!.provenance!;
+  expect(Object.keys(prov).sort()).toEqual([...PROVENANCE_INPUTS].sort());
+  expect(prov.busyTime.general).toEqual({ kind: 'measured', method: out.timing });
+  expect(prov.grid).toEqual({ kind: 'sourced', sources: ['grid:ember'], year: 2024 });
+  for (const role of ['general', 'specialized'] as const) expect(parsed.value.energy!.perQuery[role].label?.version).toBe('label-v1');
 });
