@@ -117,6 +117,32 @@ describe('demo keyboard', () => {
     expect(demoKeyAction({ key: 'Escape', target: document.body, ctrlKey: false, metaKey: false, altKey: false })).toBe('leave-fullscreen');
   });
 
+  test('a held key acts once: its auto-repeat is ignored (no start-then-cancel, no flip-flop)', async () => {
+    const held = (key: string) => demoKeyAction({ key, target: document.body, ctrlKey: false, metaKey: false, altKey: false, repeat: true });
+    expect(held(' ')).toBeNull();
+    expect(held('l')).toBeNull();
+    expect(held('f')).toBeNull();
+    expect(demoKeyAction({ key: 'l', target: document.body, ctrlKey: false, metaKey: false, altKey: false, repeat: false })).toBe('language');
+    pendingRun();
+    await mount('#/demo?preset=ci&lang=en');
+    await press(' ');
+    for (let i = 0; i < 3; i++) {
+      await act(() => {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', repeat: true, bubbles: true, cancelable: true }));
+      });
+    }
+    expect(session.runLab).toHaveBeenCalledTimes(1);
+    expect(lab.cancel).not.toHaveBeenCalled();
+    expect(state.runState.value.kind).toBe('running');
+    await press('l');
+    for (let i = 0; i < 3; i++) {
+      await act(() => {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', repeat: true, bubbles: true, cancelable: true }));
+      });
+    }
+    expect(lang.value).toBe('fr');
+  });
+
   test('F asks for full screen where the API exists; the button is hidden where it does not', async () => {
     const request = vi.fn(() => Promise.resolve());
     Object.defineProperty(document, 'fullscreenEnabled', { configurable: true, value: false });
@@ -180,6 +206,50 @@ describe('copy link', () => {
     });
     expect((q('[data-testid="copy-fallback"]') as HTMLInputElement).value).toMatch(/#\/demo\?preset=ci&lang=en&queries=1000$/);
     expect(q('[data-testid="copy-done"]')).toBeNull();
+    Reflect.deleteProperty(navigator, 'clipboard');
+  });
+  test('the fallback field is selected once: later re-renders (progress, the language switch) leave the keyboard to the demo', async () => {
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined });
+    const select = vi.spyOn(HTMLInputElement.prototype, 'select');
+    pendingRun();
+    await mount('#/demo?preset=ci');
+    await act(async () => {
+      (q('[data-testid="copy-link"]') as HTMLButtonElement).click();
+      await Promise.resolve();
+    });
+    const field = q('[data-testid="copy-fallback"]') as HTMLInputElement;
+    expect(select).toHaveBeenCalledTimes(1);
+    // The visitor clicks elsewhere; from then on the race's re-renders must not take the field back.
+    field.blur();
+    await press(' ');
+    expect(session.runLab).toHaveBeenCalledTimes(1);
+    for (let i = 1; i <= 5; i++) {
+      await act(() => {
+        state.progress.value = [
+          { id: 's', kind: 'model', role: 'specialized', status: 'running', phase: 'measure', step: 0, steps: 0, stepLabel: '', sample: i, samples: 9, samplesMs: Array.from({ length: i }, () => 40) },
+        ];
+      });
+    }
+    // L re-renders the link itself (its address carries the language): still no second selection.
+    await press('l');
+    expect(lang.value).toBe('fr');
+    expect(select).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).not.toBe(field);
+    expect(q('[data-testid="copy-fallback"]')).toBe(field);
+    expect(field.value).toMatch(/lang=fr/);
+    await press('l');
+    expect(lang.value).toBe('en');
+    expect(select).toHaveBeenCalledTimes(1);
+    await press(' ');
+    expect(lab.cancel).toHaveBeenCalledTimes(1);
+    // Copied by hand: the field then gives the keyboard back to the demo.
+    await act(async () => {
+      field.focus();
+      field.dispatchEvent(new Event('copy', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(document.activeElement).not.toBe(field);
+    select.mockRestore();
     Reflect.deleteProperty(navigator, 'clipboard');
   });
 });
