@@ -1,22 +1,29 @@
 /**
  * Rewrites every stored result through the shared schema (the closed vocabulary): a row whose
  * document passes keeps the parsed output (texts a person reads stripped, unknown flags
- * dropped); one that fails is fixed field by field where a field has a neutral value, its energy
- * section removed when that section alone fails, and the row deleted when it still fails (it
- * cannot be published). Runs inside the migration's transaction.
+ * dropped); one that fails is fixed field by field where a field has a neutral or derivable value
+ * (the suite version from its preset, an unknown architecture), a workload that cannot be
+ * published is dropped (and the energy section with it when the section was computed from it),
+ * its energy section removed when that section alone fails, and the row deleted only when it
+ * still fails (it cannot be published). Rows that become the same document are merged into the
+ * earliest: the others are deleted, but their ids and deletion tokens stay with the kept row so
+ * that each uploader can still withdraw. Runs inside the migration's transaction.
  */
 import * as v from 'valibot';
 import { canonicalJson, parseResult } from '../src/shared/schema.ts';
-import { energySection } from '../src/shared/schema-parts.ts';
+import { energySection, LIMITS } from '../src/shared/schema-parts.ts';
+import { PRESET_NAMES } from '../src/shared/presets.ts';
 import {
-  APP_VERSION_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES, OS_FAMILIES,
+  APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
+  MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, SUITE_VERSIONS,
 } from '../src/shared/vocabulary.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MigrationLog, Queryable } from './queryable.ts';
 import { contentHash, derivedColumns, type DerivedColumns } from './result-row.ts';
 
 /** What a fix touched, counted per kind in the migration's log line. */
-export type FixKind = 'texts' | 'unknown-fields' | 'app-version' | 'browser' | 'os' | 'kernels' | 'config' | 'energy';
+export type FixKind =
+  | 'texts' | 'unknown-fields' | 'app-version' | 'suite-version' | 'browser' | 'os' | 'architecture' | 'workloads' | 'kernels' | 'config' | 'energy';
 
 export type CleanOutcome =
   | { kind: 'unchanged'; doc: ResultDocument }
@@ -38,12 +45,57 @@ function configValueOk(key: string, value: unknown): boolean {
   return value === null || (typeof value === 'number' && Number.isFinite(value));
 }
 
+const WORKLOAD_IDS: readonly string[] = [...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS];
+
+/**
+ * A workload the dataset can hold: a known id, a kind that matches it (and a role that matches a
+ * model id), and a FLOP count (an imported ONNX model may have none; it is never published).
+ */
+function publishableWorkload(w: unknown): w is Obj {
+  if (!isObj(w)) return false;
+  const { id, kind, role, flops } = w;
+  if (typeof id !== 'string' || !WORKLOAD_IDS.includes(id)) return false;
+  if (kind === 'model') {
+    if (!MODEL_WORKLOAD_IDS.includes(id) || typeof role !== 'string' || !id.startsWith(`${role}:`)) return false;
+  } else if (kind !== 'micro' || MODEL_WORKLOAD_IDS.includes(id) || role !== undefined) return false;
+  return typeof flops === 'number' && Number.isFinite(flops) && flops >= 0 && flops <= LIMITS.maxCount;
+}
+
+/** Every `workloadId` the energy section was computed from. */
+function energyWorkloadIds(x: unknown, into: string[] = []): string[] {
+  if (Array.isArray(x)) for (const y of x) energyWorkloadIds(y, into);
+  else if (isObj(x)) {
+    for (const [k, y] of Object.entries(x)) {
+      if (k === 'workloadId') into.push(String(y));
+      else energyWorkloadIds(y, into);
+    }
+  }
+  return into;
+}
+
+/** The only version of a preset (each has one in SUITE_VERSIONS), or null. */
+function presetVersion(preset: unknown): string | null {
+  if (!has(PRESET_NAMES, preset)) return null;
+  const version = `${String(preset)}-1`;
+  return has(SUITE_VERSIONS, version) ? version : null;
+}
+
 /** Field-by-field repairs of a document the schema refused; records what was touched. */
 function repair(doc: Obj, fixes: Set<FixKind>): void {
   const app = doc['app'];
   if (isObj(app) && !(typeof app['version'] === 'string' && APP_VERSION_PATTERN.test(app['version']))) {
     app['version'] = INVALID_APP_VERSION;
     fixes.add('app-version');
+  }
+  const suite = doc['suite'];
+  if (isObj(suite)) {
+    const version = suite['version'];
+    const derived = presetVersion(suite['preset']);
+    const belongs = has(SUITE_VERSIONS, version) && String(version).startsWith(`${String(suite['preset'])}-`);
+    if (!belongs && derived !== null) {
+      suite['version'] = derived;
+      fixes.add('suite-version');
+    }
   }
   const env = doc['environment'];
   if (isObj(env)) {
@@ -57,16 +109,32 @@ function repair(doc: Obj, fixes: Set<FixKind>): void {
       os['family'] = 'other';
       fixes.add('os');
     }
+    const adapter = env['adapter'];
+    if (isObj(adapter) && !(typeof adapter['architecture'] === 'string' && ARCHITECTURE_PATTERN.test(adapter['architecture']))) {
+      // The empty architecture is the browser's own "unknown".
+      adapter['architecture'] = '';
+      fixes.add('architecture');
+    }
   }
   const workloads = doc['workloads'];
   if (Array.isArray(workloads)) {
-    for (const w of workloads) {
-      if (!isObj(w)) continue;
+    const kept = workloads.filter(publishableWorkload);
+    if (kept.length !== workloads.length) {
+      doc['workloads'] = kept;
+      fixes.add('workloads');
+      // An energy section computed from a dropped workload no longer describes the document.
+      const ids = new Set(kept.map((w) => w['id']));
+      if (doc['energy'] !== undefined && energyWorkloadIds(doc['energy']).some((id) => !ids.has(id))) {
+        delete doc['energy'];
+        fixes.add('energy');
+      }
+    }
+    for (const w of kept) {
       const kernels = w['kernels'];
       if (Array.isArray(kernels)) {
-        const kept = kernels.filter((k) => isObj(k) && has(KERNEL_NAMES, k['name']));
-        if (kept.length !== kernels.length) {
-          w['kernels'] = kept;
+        const keptKernels = kernels.filter((k) => isObj(k) && has(KERNEL_NAMES, k['name']));
+        if (keptKernels.length !== kernels.length) {
+          w['kernels'] = keptKernels;
           fixes.add('kernels');
         }
       }
@@ -130,6 +198,32 @@ interface StoredRow { seq: string | number; content_hash: string; doc: unknown; 
 
 const BATCH = 200;
 
+/**
+ * Where merged uploads keep their ids and deletion tokens (SHA-256, like token_hash). Added by
+ * migration 4 for databases already past this one, and here first, since this migration merges.
+ */
+export const MERGED_UPLOADS_SQL = `
+  ALTER TABLE results ADD COLUMN IF NOT EXISTS merged_ids TEXT[];
+  ALTER TABLE results ADD COLUMN IF NOT EXISTS extra_token_hashes TEXT[];
+  CREATE INDEX IF NOT EXISTS results_merged_ids_idx ON results USING GIN (merged_ids);
+`;
+
+/**
+ * Deletes row `drop`, a copy of row `keep`, and hands its id and token (and those it had merged
+ * itself) to `keep`: its uploader can still withdraw, with the id and token they were given.
+ */
+async function mergeInto(tx: Queryable, keep: number, drop: number): Promise<void> {
+  await tx.query(
+    `UPDATE results k
+        SET merged_ids = COALESCE(k.merged_ids, '{}') || ARRAY[d.id] || COALESCE(d.merged_ids, '{}'),
+            extra_token_hashes = COALESCE(k.extra_token_hashes, '{}') || ARRAY[d.token_hash] || COALESCE(d.extra_token_hashes, '{}')
+       FROM results d
+      WHERE k.seq = $1 AND d.seq = $2`,
+    [keep, drop],
+  );
+  await tx.query('DELETE FROM results WHERE seq = $1', [drop]);
+}
+
 /** The migration: walks `results` in batches by seq, rewrites or deletes each row, logs one line of counts. */
 export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Promise<void> {
   const counts = {
@@ -141,6 +235,7 @@ export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Prom
     deletedInvalid: 0,
     deletedDuplicate: 0,
   };
+  await tx.exec(MERGED_UPLOADS_SQL);
   let after = 0;
   // Later rows deleted as duplicates of an earlier one while their batch was already read.
   const deletedAhead = new Set<number>();
@@ -167,12 +262,12 @@ export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Prom
           const twinSeq = twin.rows[0] ? Number(twin.rows[0].seq) : null;
           if (twinSeq !== null && twinSeq < seq) {
             // The same content is already published by an earlier row: this one is the duplicate.
-            await tx.query('DELETE FROM results WHERE seq = $1', [seq]);
+            await mergeInto(tx, twinSeq, seq);
             counts.deletedDuplicate++;
             break;
           }
           if (twinSeq !== null) {
-            await tx.query('DELETE FROM results WHERE seq = $1', [twinSeq]);
+            await mergeInto(tx, seq, twinSeq);
             deletedAhead.add(twinSeq);
             counts.deletedDuplicate++;
           }
@@ -202,6 +297,8 @@ export async function cleanStoredResults(tx: Queryable, log: MigrationLog): Prom
     deleted: counts.deletedInvalid + counts.deletedDuplicate,
     deletedInvalid: counts.deletedInvalid,
     deletedDuplicate: counts.deletedDuplicate,
+    // Each duplicate's id and deletion token now withdraw the row it was merged into.
+    tokensKept: counts.deletedDuplicate,
   });
 }
 

@@ -4,7 +4,7 @@
  * Privacy by construction: there is no column for an IP address, a user agent or a timestamp;
  * `received_day` is a DATE. The deletion token and the idempotency key are stored only as SHA-256.
  */
-import { cleanStoredResults } from './clean-results.ts';
+import { cleanStoredResults, MERGED_UPLOADS_SQL } from './clean-results.ts';
 import type { MigrationLog, Queryable } from './queryable.ts';
 
 export type Migration =
@@ -52,5 +52,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // app.version, HTML in a profile label): each is rewritten through the shared schema, fixed
     // field by field where it can be, deleted where it cannot be published.
     run: (tx, log) => cleanStoredResults(tx, log),
+  },
+  {
+    kind: 'sql',
+    version: 4,
+    name: 'merged uploads',
+    // Uploads that migration 3 found identical once cleaned are one row; the others' ids and
+    // deletion tokens (SHA-256) are kept on it, so each uploader can still withdraw. NULL for a
+    // row that merged nothing. Migration 3 adds the columns itself (it merges, and runs first), so
+    // this one only reaches databases that were already past it.
+    sql: MERGED_UPLOADS_SQL,
   },
 ];

@@ -184,8 +184,8 @@ export function DemoView() {
       ) : null}
       {!available ? <StatusCard /> : null}
       <div class="lanes">
-        <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} result={specialized} energy={energy?.perQuery.specialized} />
-        <Lane role="general" w={list.find((w) => w.role === 'general')} result={general} energy={energy?.perQuery.general} />
+        <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} doc={doc} result={specialized} energy={energy?.perQuery.specialized} />
+        <Lane role="general" w={list.find((w) => w.role === 'general')} doc={doc} result={general} energy={energy?.perQuery.general} />
       </div>
       {stepMode && (running || (doc && stepIndex < steps.length)) ? (
         <StepThrough steps={steps} index={stepIndex} onMove={moveStep} />

@@ -4,10 +4,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fmt, t } from '../../i18n/index.ts';
-import type { Role, RoleEnergyRecord, Workload } from '../../shared/result.ts';
+import type { ResultDocument, Role, RoleEnergyRecord, Workload } from '../../shared/result.ts';
 import { EnergyLabelBadge } from '../energy/EnergyLabelBadge.tsx';
 import { device, type WorkloadProgress } from '../state.ts';
-import { finalReading, liveReading, scaleJoules, type MeterReading } from './meter.ts';
+import { laneReading, scaleJoules, type MeterReading, type NoEstimateReason } from './meter.ts';
 
 /** Track fill: the walkthrough is the first half, the timed answers the second. */
 function laneFraction(w: WorkloadProgress | undefined): number {
@@ -44,7 +44,23 @@ function useElapsed(status: WorkloadProgress['status'] | undefined): number | nu
   return ((end.current ?? performance.now()) - start.current) / 1000;
 }
 
-function Meter({ reading }: { reading: MeterReading }) {
+function noEstimateText(reason: NoEstimateReason | null): string | null {
+  switch (reason) {
+    case 'mixed-timing':
+      return t('error.MixedTimingSourcesError');
+    case 'energy-unavailable':
+      return t('flag.energy-unavailable');
+    case null:
+      return null;
+    default: {
+      const never: never = reason;
+      return String(never);
+    }
+  }
+}
+
+/** `wasLive`: the lane showed a running total during the race, so the switch to "per answer" is said. */
+function Meter({ reading, wasLive }: { reading: MeterReading; wasLive: boolean }) {
   switch (reading.kind) {
     case 'waiting':
       return (
@@ -56,7 +72,7 @@ function Meter({ reading }: { reading: MeterReading }) {
       const s = scaleJoules(reading.joules);
       return (
         <span class="meter-value" data-testid="meter" data-kind="live">
-          {t('demo.meter.live', { value: fmt(s.value.p50, 2), unit: s.unit })}{' '}
+          {t('demo.meter.live', { value: fmt(s.value.p50, 2), unit: s.unit, n: fmt(reading.answers, 6) })}{' '}
           <span class="small muted">{t('demo.meter.liveRange', { low: fmt(s.value.p5, 1), high: fmt(s.value.p95, 1), unit: s.unit })}</span>
         </span>
       );
@@ -67,6 +83,21 @@ function Meter({ reading }: { reading: MeterReading }) {
         <span class="meter-value" data-testid="meter" data-kind="final">
           {t('demo.meter.final', { value: fmt(s.value.p50, 2), unit: s.unit })}{' '}
           <span class="small muted">{t('demo.meter.finalRange', { low: fmt(s.value.p5, 1), high: fmt(s.value.p95, 1), unit: s.unit })}</span>
+          {wasLive ? (
+            <span class="small muted" data-testid="meter-switched">
+              {' '}
+              {t('demo.meter.switched')}
+            </span>
+          ) : null}
+        </span>
+      );
+    }
+    case 'none': {
+      const why = noEstimateText(reading.reason);
+      return (
+        <span class="meter-value" data-testid="meter" data-kind="none" data-reason={reading.reason ?? ''}>
+          {t('demo.meter.none')}
+          {why ? <span class="small muted"> ({why})</span> : null}
         </span>
       );
     }
@@ -77,14 +108,28 @@ function Meter({ reading }: { reading: MeterReading }) {
   }
 }
 
-export function Lane({ role, w, result, energy }: { role: Role; w: WorkloadProgress | undefined; result: Workload | undefined; energy: RoleEnergyRecord | undefined }) {
+export function Lane({
+  role,
+  w,
+  doc,
+  result,
+  energy,
+}: {
+  role: Role;
+  w: WorkloadProgress | undefined;
+  /** The finished run's document (null while the race runs or before it). */
+  doc: ResultDocument | null;
+  result: Workload | undefined;
+  energy: RoleEnergyRecord | undefined;
+}) {
   // The track follows the worker's progress only: a result opened without a race leaves it empty.
   const fraction = laneFraction(w);
   const pct = Math.round(fraction * 100);
   const elapsed = useElapsed(w?.status);
   const answers = result ? result.timing.samplesMs.length : (w?.sample ?? 0);
   const perAnswer = result ? result.timing.medianMs : median(w?.samplesMs ?? []);
-  const reading = energy ? finalReading(energy) : liveReading(w?.samplesMs ?? [], device.value?.adapter ?? null);
+  const samplesMs = w?.samplesMs ?? [];
+  const reading = laneReading(doc ? { kind: 'done', doc, record: energy } : { kind: 'running' }, samplesMs, device.value?.adapter ?? null);
   return (
     <section class={`lane role-${role}`} data-testid={`lane-${role}`} data-done={result ? 'true' : 'false'} aria-label={t(`results.role.${role}`)}>
       <div class="lane-head">
@@ -116,7 +161,7 @@ export function Lane({ role, w, result, energy }: { role: Role; w: WorkloadProgr
         {perAnswer === null ? '—' : <span class="big-number">{t('demo.perQuery', { ms: fmt(perAnswer, 3) })}</span>}
       </p>
       <p class="lane-energy">
-        <span class="lane-energy-name">{t('demo.meter.label')}</span> <Meter reading={reading} />
+        <span class="lane-energy-name">{t('demo.meter.label')}</span> <Meter reading={reading} wasLive={samplesMs.length > 0} />
         {energy?.label ? <EnergyLabelBadge label={energy.label} /> : null}
       </p>
     </section>

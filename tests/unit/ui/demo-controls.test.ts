@@ -22,7 +22,7 @@ const state = await import('../../../src/ui/state.ts');
 const { MemoryHistory, useHistoryBackend } = await import('../../../src/results/history.ts');
 const { parseDemoSettings, demoHref } = await import('../../../src/ui/demo/settings.ts');
 const { demoSteps } = await import('../../../src/ui/demo/steps.ts');
-const { liveReading } = await import('../../../src/ui/demo/meter.ts');
+const { laneReading, liveReading } = await import('../../../src/ui/demo/meter.ts');
 const { demoKeyAction } = await import('../../../src/ui/demo/keys.ts');
 
 const mounted = mountPoint();
@@ -117,6 +117,32 @@ describe('demo keyboard', () => {
     expect(demoKeyAction({ key: 'Escape', target: document.body, ctrlKey: false, metaKey: false, altKey: false })).toBe('leave-fullscreen');
   });
 
+  test('a held key acts once: its auto-repeat is ignored (no start-then-cancel, no flip-flop)', async () => {
+    const held = (key: string) => demoKeyAction({ key, target: document.body, ctrlKey: false, metaKey: false, altKey: false, repeat: true });
+    expect(held(' ')).toBeNull();
+    expect(held('l')).toBeNull();
+    expect(held('f')).toBeNull();
+    expect(demoKeyAction({ key: 'l', target: document.body, ctrlKey: false, metaKey: false, altKey: false, repeat: false })).toBe('language');
+    pendingRun();
+    await mount('#/demo?preset=ci&lang=en');
+    await press(' ');
+    for (let i = 0; i < 3; i++) {
+      await act(() => {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', repeat: true, bubbles: true, cancelable: true }));
+      });
+    }
+    expect(session.runLab).toHaveBeenCalledTimes(1);
+    expect(lab.cancel).not.toHaveBeenCalled();
+    expect(state.runState.value.kind).toBe('running');
+    await press('l');
+    for (let i = 0; i < 3; i++) {
+      await act(() => {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', repeat: true, bubbles: true, cancelable: true }));
+      });
+    }
+    expect(lang.value).toBe('fr');
+  });
+
   test('F asks for full screen where the API exists; the button is hidden where it does not', async () => {
     const request = vi.fn(() => Promise.resolve());
     Object.defineProperty(document, 'fullscreenEnabled', { configurable: true, value: false });
@@ -180,6 +206,50 @@ describe('copy link', () => {
     });
     expect((q('[data-testid="copy-fallback"]') as HTMLInputElement).value).toMatch(/#\/demo\?preset=ci&lang=en&queries=1000$/);
     expect(q('[data-testid="copy-done"]')).toBeNull();
+    Reflect.deleteProperty(navigator, 'clipboard');
+  });
+  test('the fallback field is selected once: later re-renders (progress, the language switch) leave the keyboard to the demo', async () => {
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined });
+    const select = vi.spyOn(HTMLInputElement.prototype, 'select');
+    pendingRun();
+    await mount('#/demo?preset=ci');
+    await act(async () => {
+      (q('[data-testid="copy-link"]') as HTMLButtonElement).click();
+      await Promise.resolve();
+    });
+    const field = q('[data-testid="copy-fallback"]') as HTMLInputElement;
+    expect(select).toHaveBeenCalledTimes(1);
+    // The visitor clicks elsewhere; from then on the race's re-renders must not take the field back.
+    field.blur();
+    await press(' ');
+    expect(session.runLab).toHaveBeenCalledTimes(1);
+    for (let i = 1; i <= 5; i++) {
+      await act(() => {
+        state.progress.value = [
+          { id: 's', kind: 'model', role: 'specialized', status: 'running', phase: 'measure', step: 0, steps: 0, stepLabel: '', sample: i, samples: 9, samplesMs: Array.from({ length: i }, () => 40) },
+        ];
+      });
+    }
+    // L re-renders the link itself (its address carries the language): still no second selection.
+    await press('l');
+    expect(lang.value).toBe('fr');
+    expect(select).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).not.toBe(field);
+    expect(q('[data-testid="copy-fallback"]')).toBe(field);
+    expect(field.value).toMatch(/lang=fr/);
+    await press('l');
+    expect(lang.value).toBe('en');
+    expect(select).toHaveBeenCalledTimes(1);
+    await press(' ');
+    expect(lab.cancel).toHaveBeenCalledTimes(1);
+    // Copied by hand: the field then gives the keyboard back to the demo.
+    await act(async () => {
+      field.focus();
+      field.dispatchEvent(new Event('copy', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(document.activeElement).not.toBe(field);
+    select.mockRestore();
     Reflect.deleteProperty(navigator, 'clipboard');
   });
 });
@@ -278,5 +348,96 @@ describe('energy meter', () => {
     });
     expect(meter()?.getAttribute('data-kind')).toBe('final');
     expect(meter()?.textContent).toMatch(/per answer \(range .+ estimate\)/);
+  });
+});
+
+describe('energy meter once the run is over', () => {
+  const adapter = { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true };
+
+  /** A finished run without an energy section, its models timed on `sources` (specialized, general). */
+  function noEnergyDoc(sources: readonly ['gpu-timestamp' | 'wall-clock', 'gpu-timestamp' | 'wall-clock'], flags: string[]): ResultDocument {
+    const doc = sampleResult();
+    delete doc.energy;
+    doc.flags = flags;
+    const spec = doc.workloads.find((w) => w.kind === 'model' && w.role === 'specialized')!;
+    const gen = doc.workloads.find((w) => w.kind === 'model' && w.role === 'general')!;
+    spec.timing.source = sources[0];
+    gen.timing.source = sources[1];
+    return doc;
+  }
+
+  test('done without an energy section: "no estimate" with its reason, never the live figure', () => {
+    const mixed = noEnergyDoc(['gpu-timestamp', 'wall-clock'], ['energy-unavailable']);
+    expect(laneReading({ kind: 'done', doc: mixed, record: undefined }, [40, 40], adapter)).toEqual({ kind: 'none', reason: 'mixed-timing' });
+    const failed = noEnergyDoc(['gpu-timestamp', 'gpu-timestamp'], ['energy-unavailable']);
+    expect(laneReading({ kind: 'done', doc: failed, record: undefined }, [40, 40], adapter)).toEqual({ kind: 'none', reason: 'energy-unavailable' });
+    const silent = noEnergyDoc(['gpu-timestamp', 'gpu-timestamp'], []);
+    expect(laneReading({ kind: 'done', doc: silent, record: undefined }, [40, 40], adapter)).toEqual({ kind: 'none', reason: null });
+    expect(laneReading({ kind: 'running' }, [40, 40], adapter).kind).toBe('live');
+    const withEnergy = sampleResult();
+    const record = withEnergy.energy!.perQuery.general;
+    expect(laneReading({ kind: 'done', doc: withEnergy, record }, [40], adapter)).toEqual({ kind: 'final', perAnswer: record.joules });
+  });
+
+  test('the lane drops its live figure when the run ends without an estimate, and says why', async () => {
+    pendingRun();
+    await mount('#/demo?preset=ci');
+    await act(() => {
+      state.device.value = { adapter: sampleResult().environment.adapter, timing: 'gpu-timestamp' };
+      state.runState.value = { kind: 'running', preset: 'ci', startedAt: 0 };
+      state.progress.value = [
+        { id: 's', kind: 'model', role: 'specialized', status: 'running', phase: 'measure', step: 0, steps: 0, stepLabel: '', sample: 2, samples: 3, samplesMs: [40, 40] },
+      ];
+    });
+    const meter = () => q('[data-testid="lane-specialized"] [data-testid="meter"]');
+    expect(meter()?.getAttribute('data-kind')).toBe('live');
+    const doc = noEnergyDoc(['gpu-timestamp', 'wall-clock'], ['energy-unavailable']);
+    await act(() => {
+      state.lastDoc.value = doc;
+      state.runState.value = { kind: 'done', doc };
+    });
+    expect(meter()?.getAttribute('data-kind')).toBe('none');
+    expect(meter()?.getAttribute('data-reason')).toBe('mixed-timing');
+    expect(meter()?.textContent).toMatch(/^no estimate \(One model was timed with GPU timestamps and the other on the wall clock/);
+    expect(meter()?.textContent).not.toMatch(/[\d.]+ (µJ|mJ|J|kJ)/);
+    expect(q('[data-testid="lane-general"] [data-testid="meter"]')?.getAttribute('data-kind')).toBe('none');
+
+    const failed = noEnergyDoc(['gpu-timestamp', 'gpu-timestamp'], ['energy-unavailable']);
+    await act(() => {
+      state.lastDoc.value = failed;
+      state.runState.value = { kind: 'done', doc: failed };
+    });
+    expect(meter()?.textContent).toBe('no estimate (no energy estimate could be made for this run)');
+    await act(() => {
+      lang.value = 'fr';
+    });
+    expect(meter()?.textContent).toBe('pas d’estimation (aucune estimation d’énergie n’a pu être faite pour cette mesure)');
+  });
+
+  test('the live figure says what it is (indicative, timed answers), and the switch to "per answer" is labelled', async () => {
+    await mount('#/demo?preset=ci');
+    const doc = sampleResult();
+    await act(() => {
+      state.device.value = { adapter: doc.environment.adapter, timing: 'gpu-timestamp' };
+      state.runState.value = { kind: 'running', preset: 'ci', startedAt: 0 };
+      state.progress.value = [
+        { id: 's', kind: 'model', role: 'specialized', status: 'running', phase: 'measure', step: 0, steps: 0, stepLabel: '', sample: 2, samples: 3, samplesMs: [40, 40] },
+      ];
+    });
+    const meter = () => q('[data-testid="lane-specialized"] [data-testid="meter"]');
+    // 80 ms of GPU time × the software adapter's 10–65 W band (25 W typical) = 2 J (0.8–5.2 J).
+    expect(meter()?.textContent).toBe(
+      '≈ 2 J so far (timed answers: 2) (0.8–5.2 J; indicative only: GPU time × the power band of this class of device, without the host computer or the power supply)',
+    );
+    expect(q('[data-testid="lane-specialized"] dt')?.textContent).toBe('Timed answers');
+    expect(q('[data-testid="meter-switched"]')).toBeNull();
+    await act(() => {
+      state.lastDoc.value = doc;
+      state.runState.value = { kind: 'done', doc };
+    });
+    expect(meter()?.getAttribute('data-kind')).toBe('final');
+    expect(q('[data-testid="lane-specialized"] [data-testid="meter-switched"]')?.textContent).toBe(' — now per answer, no longer the running total');
+    // A lane that never showed a running total has no switch to announce.
+    expect(q('[data-testid="lane-general"] [data-testid="meter-switched"]')).toBeNull();
   });
 });
