@@ -143,6 +143,9 @@ export class PowerRecording {
   private async finish(): Promise<PowerOutcome> {
     if (!('id' in this.state)) return { ok: false, reason: this.state.reason };
     await this.queue;
+    // The last window needs a reading after its end mark, or its end cannot be interpolated:
+    // let the sensor give a couple more before stopping it.
+    await sleep(Math.min(2_000, 2.5 * this.state.sensor.periodMs));
     const done = await this.request('DELETE', `/api/power/recordings/${encodeURIComponent(this.state.id)}`);
     if (this.failure) return { ok: false, reason: this.failure };
     if (done === null || done.status !== 200 || !isSummary(done.json)) return { ok: false, reason: 'recording-lost' };
