@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { measuredSection, withEstimate } from '../../src/shared/measured.ts';
 import { chooseSensor, sensorKind, type MeasuredSection, type RecordingSummary, type SensorInfo, type WindowSummary } from '../../src/shared/power.ts';
 import { parseResult } from '../../src/shared/schema.ts';
+import { DATA_DICTIONARY } from '../../src/shared/data-dictionary.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
 
 const NVIDIA: SensorInfo = { id: 'nvidia:0', name: 'NVIDIA H200 (nvidia-smi)', coverage: 'gpu-board', reading: 'power', periodMs: 100, readable: true, why: null };
@@ -152,5 +153,19 @@ describe('schema', () => {
     const p = parseResult({ ...doc, measured: { ...measured, error: 'nvidia-smi said <b>hi</b>', sensor: { ...measured.sensor, name: 'NVIDIA H200' } } });
     if (!p.ok) throw new Error(p.issues.join('\n'));
     expect(JSON.stringify(p.value.measured)).not.toMatch(/H200|<b>/);
+  });
+});
+
+describe('data dictionary', () => {
+  /** Leaf paths of a value (lists of scalars are one leaf). */
+  const leaves = (x: unknown, path: string): string[] =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.entries(x).flatMap(([k, v]) => leaves(v, `${path}.${k}`)) : [path];
+
+  test('every field of a measured block, available or not, is in the dictionary', () => {
+    const paths = new Set(DATA_DICTIONARY.map((f) => f.path));
+    const m = measuredSection(STEP, sampleResult());
+    const all = [...leaves(m, 'measured'), ...leaves({ available: false, reason: 'trace-gap' }, 'measured')];
+    expect(all.length).toBeGreaterThan(20);
+    expect(all.filter((p) => !paths.has(p))).toEqual([]);
   });
 });
