@@ -18,7 +18,7 @@ const MAX_MARKS = 200;
 export const MAX_RECORDINGS = 4;
 
 // The summary's types are the page's too (src/lab/power.ts reads them): one declaration.
-export type { Mark, RecordingSummary, WindowSummary } from '../../src/shared/power.ts';
+export type { Mark, RecordingSummary } from '../../src/shared/power.ts';
 
 export class Recording {
   readonly id = randomBytes(12).toString('base64url');

@@ -7,7 +7,7 @@ import type { SensorInfo } from '../../src/shared/power.ts';
 import type { Reading } from './trace.ts';
 
 // The listing's types are the page's too (src/lab/power.ts reads them): one declaration.
-export type { Coverage, SensorInfo } from '../../src/shared/power.ts';
+export type { SensorInfo } from '../../src/shared/power.ts';
 
 /** Stops a sampling started by Sensor.start. */
 export type StopSampling = () => void;

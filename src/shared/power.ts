@@ -63,8 +63,7 @@ export interface RecordingSummary {
 
 /** The sensor's instrument from its id's prefix; null for an id this app does not know. */
 export function sensorKind(id: string): SensorKind | null {
-  const prefix = id.split(':')[0];
-  switch (prefix) {
+  switch (id.split(':')[0] ?? '') {
     case 'nvidia': return 'nvidia-smi';
     case 'hwmon': return 'hwmon';
     case 'rapl': return 'rapl';
