@@ -90,6 +90,7 @@ export class PowerRecording {
     const rec = new PowerRecording(opts, { id: started.json.id, sensor });
     rec.mark(markName.idleStart);
     await rec.queue;
+    if (rec.failure) return rec;
     await sleep(opts.idleMs ?? IDLE_MS);
     rec.mark(markName.idleEnd);
     await rec.queue;

@@ -13,7 +13,9 @@
  * pre-heat, whose queries are not counted in the samples, and the gaps between batches;
  * mean power × per-query time counts each query once, whatever the window around it.
  */
+import * as v from 'valibot';
 import type { EnergySection, ResultDocument, Role } from './result.ts';
+import { LIMITS, measuredSection as measuredSchema } from './schema-parts.ts';
 import { markName, MIN_WINDOW_SAMPLES, sensorKind, type MeasuredReason, type MeasuredRole, type MeasuredSection, type RecordingSummary, type WindowSummary } from './power.ts';
 
 const ROLES: readonly Role[] = ['general', 'specialized'];
@@ -36,10 +38,19 @@ function loadWindow(s: RecordingSummary, role: Role): Window | undefined {
   return s.windows.find((w) => w.from === markName.load(role)) ?? s.windows.find((w) => w.from === markName.start(role));
 }
 
+/**
+ * a ÷ b when both are positive and the quotient is one the schema keeps; null otherwise (a
+ * marginal within the sensor's noise can be a hair above zero: its quotients mean nothing).
+ */
+function quotient(a: number | undefined, b: number | undefined): number | null {
+  if (a === undefined || b === undefined || !(a > 0) || !(b > 0)) return null;
+  const q = a / b;
+  return Number.isFinite(q) && q <= LIMITS.maxRatio ? q : null;
+}
+
 /** The estimate's median marginal joules ÷ the measured ones, when both mean something. */
 function estimateRatio(energy: EnergySection | undefined, role: Role, measuredJ: number): number | null {
-  const est = energy?.perQuery[role].joules.p50;
-  return est !== undefined && est > 0 && measuredJ > 0 ? est / measuredJ : null;
+  return quotient(energy?.perQuery[role].joules.p50, measuredJ);
 }
 
 /** The `measured` block of a document from its recording's final summary (pure). */
@@ -69,17 +80,17 @@ export function measuredSection(s: RecordingSummary, doc: Pick<ResultDocument, '
       estimateOverMeasured: estimateRatio(doc.energy, role, joules),
     };
   }
-  const g = perQuery.general?.joules;
-  const sp = perQuery.specialized?.joules;
-  return {
+  const section: MeasuredSection = {
     available: true,
     sensor: { kind, coverage: s.sensor.coverage, periodMs: s.sensor.periodMs },
     samples: s.readings,
     idleW: idle.w.meanWatts,
     idleSeconds: idle.w.seconds,
     perQuery,
-    ratio: g !== undefined && sp !== undefined && g > 0 && sp > 0 ? g / sp : null,
+    ratio: quotient(perQuery.general?.joules, perQuery.specialized?.joules),
   };
+  // A reading the schema would refuse (a sensor's glitch) must not cost the run its upload.
+  return v.safeParse(measuredSchema, section).success ? section : { available: false, reason: 'implausible-reading' };
 }
 
 /** The block with estimate ÷ measured redone against another estimate (a new profile or grid). */

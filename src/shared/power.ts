@@ -113,6 +113,8 @@ export const MEASURED_REASONS = [
   'recording-lost',
   /** No model workload was marked (the run had no model, or failed before one ran). */
   'no-model-window',
+  /** A figure out of the schema's bounds (a sensor's glitch): kept out of the document. */
+  'implausible-reading',
 ] as const;
 export type MeasuredReason = (typeof MEASURED_REASONS)[number];
 

@@ -103,6 +103,19 @@ describe('measuredSection', () => {
     expect(measuredSection(summary(short), doc)).toEqual({ available: false, reason: 'window-too-short' });
     expect(measuredSection(summary([win('idle:start', 'idle:end', 20, 2)]), doc)).toEqual({ available: false, reason: 'no-model-window' });
     expect(measuredSection(summary(STEP.windows, 'stopped', { ...NVIDIA, id: 'mystery:0' }), doc)).toEqual({ available: false, reason: 'no-readable-sensor' });
+    // A glitch out of any plausible range never reaches the document (it would refuse the upload).
+    const glitch = STEP.windows.map((w) => (w.from === 'general:load' ? win(w.from, w.to, 1e7, 4) : w));
+    expect(measuredSection(summary(glitch), doc)).toEqual({ available: false, reason: 'implausible-reading' });
+  });
+
+  test('a marginal a hair above zero (noise): no quotient out of the schema’s bounds', () => {
+    const hair = STEP.windows.map((w) => (w.from === 'specialized:load' ? win(w.from, w.to, 20 + 1e-12, 3) : w));
+    const m = measuredSection(summary(hair), doc);
+    if (!m.available) throw new Error(m.reason);
+    expect(m.perQuery.specialized!.joules).toBeGreaterThan(0);
+    expect(m.ratio).toBeNull();
+    expect(m.perQuery.specialized!.estimateOverMeasured).toBeNull();
+    expect(parseResult({ ...doc, measured: m }).ok).toBe(true);
   });
 });
 

@@ -235,6 +235,7 @@ export const energy = {
     'energy.measured.reason.windowTooShort': 'a measured window holds too few readings',
     'energy.measured.reason.recordingLost': 'the local server lost the recording (restarted, or the run outlasted 15 minutes)',
     'energy.measured.reason.noModelWindow': 'no model ran while the sensor was recorded',
+    'energy.measured.reason.implausibleReading': 'the sensor gave a reading out of any plausible range',
   } as Record<string, string>,
   fr: {
     'energy.title': 'Énergie et carbone (estimation)',
@@ -471,5 +472,6 @@ export const energy = {
     'energy.measured.reason.windowTooShort': 'une fenêtre mesurée contient trop peu de relevés',
     'energy.measured.reason.recordingLost': 'le serveur local a perdu l’enregistrement (redémarré, ou l’exécution a dépassé 15 minutes)',
     'energy.measured.reason.noModelWindow': 'aucun modèle n’a tourné pendant l’enregistrement du capteur',
+    'energy.measured.reason.implausibleReading': 'le capteur a donné un relevé hors de toute plage plausible',
   } as Record<string, string>,
 };

@@ -21,6 +21,7 @@ const REASON: Record<MeasuredReason, string> = {
   'window-too-short': 'energy.measured.reason.windowTooShort',
   'recording-lost': 'energy.measured.reason.recordingLost',
   'no-model-window': 'energy.measured.reason.noModelWindow',
+  'implausible-reading': 'energy.measured.reason.implausibleReading',
 };
 const KIND: Record<SensorKind, string> = {
   'nvidia-smi': 'energy.measured.kind.nvidiaSmi',
