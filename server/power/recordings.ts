@@ -5,8 +5,9 @@
  * integrated from the readings (trace.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { Sensor, SensorInfo, StopSampling } from './sensor.ts';
-import { integrate, TraceGapError, type Reading, type WindowEnergy } from './trace.ts';
+import type { Mark, RecordingSummary } from '../../src/shared/power.ts';
+import type { Sensor, StopSampling } from './sensor.ts';
+import { integrate, TraceGapError, type Reading } from './trace.ts';
 
 /** A recording stops by itself after this long (a page that went away must not sample forever). */
 export const MAX_RECORDING_MS = 15 * 60_000;
@@ -16,24 +17,8 @@ const MAX_MARKS = 200;
 /** Recordings at once: one per page, a few pages. */
 export const MAX_RECORDINGS = 4;
 
-export interface Mark { name: string; tMs: number }
-
-export interface WindowSummary extends WindowEnergy {
-  from: string;
-  to: string;
-}
-
-export interface RecordingSummary {
-  id: string;
-  sensor: SensorInfo;
-  state: 'recording' | 'stopped' | 'failed';
-  /** Why the sensor failed mid-run; the readings before it stay usable. */
-  error: string | null;
-  readings: number;
-  marks: Mark[];
-  /** Energy between each pair of consecutive marks; null with the reason where the trace has a gap. */
-  windows: (WindowSummary | { from: string; to: string; error: string })[];
-}
+// The summary's types are the page's too (src/lab/power.ts reads them): one declaration.
+export type { Mark, RecordingSummary } from '../../src/shared/power.ts';
 
 export class Recording {
   readonly id = randomBytes(12).toString('base64url');

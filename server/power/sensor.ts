@@ -3,25 +3,11 @@
  * the visitor's own machine and can: each sensor is detected at start and listed at
  * GET /api/power with what it covers and, when it cannot be read, why. None is required.
  */
+import type { SensorInfo } from '../../src/shared/power.ts';
 import type { Reading } from './trace.ts';
 
-/** What a sensor's watts include. */
-export type Coverage = 'gpu-board' | 'cpu-package' | 'whole-system';
-
-export interface SensorInfo {
-  /** Stable id: `nvidia:0`, `hwmon:hwmon3`, `rapl:intel-rapl:0`, `powermetrics:gpu`. */
-  id: string;
-  /** Human name: "NVIDIA H200 (nvidia-smi)", "amdgpu hwmon3", "Intel RAPL package-0". */
-  name: string;
-  coverage: Coverage;
-  /** Whether readings are instantaneous power or a cumulative energy counter. */
-  reading: 'power' | 'energy';
-  /** Sampling period the server uses, ms. */
-  periodMs: number;
-  readable: boolean;
-  /** Why it cannot be read (absent tool, permission, unsupported field); null when readable. */
-  why: string | null;
-}
+// The listing's types are the page's too (src/lab/power.ts reads them): one declaration.
+export type { SensorInfo } from '../../src/shared/power.ts';
 
 /** Stops a sampling started by Sensor.start. */
 export type StopSampling = () => void;

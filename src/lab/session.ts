@@ -9,6 +9,7 @@ import { SCHEMA_VERSION } from '../shared/result.ts';
 import { Comlink, getLab } from './client.ts';
 import { browserFamily, osFamily } from './environment.ts';
 import { buildPlan } from './plan.ts';
+import { measuredFrom, PowerRecording, type PowerRecordingOptions } from './power.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
 import { cpuThreadsHere, defaultEnergyContext, detectBattery, measuredPeakGflops } from '../energy/index.ts';
 
@@ -43,6 +44,8 @@ export interface RunRequest {
   country?: string | null;
   onProgress?: (p: Progress) => void;
   onPlan?: (plan: MeasurementPlan, notes: SuiteNote[]) => void;
+  /** Measured watts through the local server (src/lab/power.ts): options, or false to skip. */
+  power?: Omit<PowerRecordingOptions, 'adapterVendor'> | false;
 }
 
 /** The energy estimate for a document whose model workloads are both present (else null). */
@@ -75,7 +78,18 @@ export async function runLab(req: RunRequest): Promise<ResultDocument> {
     ...(req.modelsOnly ? { modelsOnly: true } : {}),
   });
   req.onPlan?.(plan, notes);
-  const out = await lab.run(plan, Comlink.proxy((p: Progress) => req.onProgress?.(p)));
+  // Started (with its idle baseline) before the run; inert when the page has no local server.
+  const power = req.power === false ? null : await PowerRecording.start({ ...req.power, adapterVendor: caps.available ? caps.adapter.vendor : '' });
+  let out: EngineRunOutput;
+  try {
+    out = await lab.run(plan, Comlink.proxy((p: Progress) => {
+      power?.onProgress(p);
+      req.onProgress?.(p);
+    }));
+  } finally {
+    // Stopped as soon as the run ends (or fails): the sensor must not sample the estimate.
+    void power?.stop();
+  }
   const doc = buildDocument(out, plan);
   // The measurement stands on its own: an estimate that cannot be made must not lose it.
   try {
@@ -85,5 +99,8 @@ export async function runLab(req: RunRequest): Promise<ResultDocument> {
     console.warn('Energy estimate failed:', e);
     doc.flags = [...(doc.flags ?? []), 'energy-unavailable'];
   }
+  // Measured beside the estimate; a page with no local server keeps the document as it was.
+  const measured = power ? measuredFrom(await power.stop(), doc) : null;
+  if (measured && !(!measured.available && measured.reason === 'no-local-server')) doc.measured = measured;
   return doc;
 }

@@ -9,6 +9,7 @@ import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
 import { PRESET_NAMES } from './presets.ts';
 import { MEASURED_METHODS, MODEL_BASES } from './provenance-types.ts';
 import { knownSourceIds } from './provenance.ts';
+import { MEASURED_REASONS, SENSOR_COVERAGES, SENSOR_KINDS } from './power.ts';
 import { KNOWN_VENDORS } from './schema.ts';
 import {
   APP_VERSION_PATTERN, APPLE_TIERS, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CATALOG_VERSION_PATTERN, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS,
@@ -264,8 +265,38 @@ const ENERGY: DictionaryField[] = [
   ...PROVENANCE,
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Measured watts (src/shared/measured.ts): a sensor of the machine read by `npm start` during the run
+
+function measuredRole(role: (typeof ROLES)[number]): DictionaryField[] {
+  const p = `measured.perQuery.${role}`;
+  const fr = ROLE_FR[role];
+  return [
+    field(`${p}.meanW`, 'number', 'W', null, 'measured', `Mean power over the ${role} model’s timed queries (pre-heat and samples)`, `Puissance moyenne pendant les requêtes chronométrées du modèle ${fr} (préchauffe et échantillons)`),
+    field(`${p}.windowSeconds`, 'number', 's', null, 'measured', `Length of that window, ${role} model`, `Durée de cette fenêtre, modèle ${fr}`),
+    field(`${p}.samples`, 'integer', 'readings', null, 'measured', `Sensor readings inside that window, ${role} model`, `Relevés du capteur dans cette fenêtre, modèle ${fr}`),
+    field(`${p}.queryMs`, 'number', 'ms', null, 'measured', `Wall time per query the joules use (wall median, else busy median), ${role} model`, `Temps mural par requête utilisé pour les joules (médiane murale, sinon médiane active), modèle ${fr}`),
+    field(`${p}.joules`, 'number', 'J', null, 'measured', `Measured marginal energy per query: (mean W − idle W) × wall time per query, ${role} model; may be slightly negative within the sensor’s noise`, `Énergie marginale mesurée par requête : (W moyen − W au repos) × temps mural par requête, modèle ${fr} ; peut être légèrement négative dans le bruit du capteur`),
+    field(`${p}.attributionalJoules`, 'number', 'J', null, 'measured', `Measured energy per query with the idle baseline: mean W × wall time per query, ${role} model`, `Énergie mesurée par requête, repos compris : W moyen × temps mural par requête, modèle ${fr}`),
+    field(`${p}.estimateOverMeasured`, 'number', 'ratio', null, 'modeled', `Estimated median marginal joules ÷ measured marginal joules, ${role} model (null without an estimate or a positive measurement)`, `Joules marginaux estimés (médiane) ÷ joules marginaux mesurés, modèle ${fr} (null sans estimation ou sans mesure positive)`, true),
+  ];
+}
+
+const MEASURED: DictionaryField[] = [
+  field('measured.available', 'boolean', null, null, 'identifier', 'Whether a power sensor of the machine measured the run (absent: the page was not served by a local server)', 'Indique si un capteur de puissance de la machine a mesuré l’exécution (absent : la page n’était pas servie par un serveur local)'),
+  field('measured.reason', 'string', null, oneOf(MEASURED_REASONS), 'identifier', 'Why there is no measurement (available false)', 'Raison de l’absence de mesure (available false)'),
+  field('measured.sensor.kind', 'string', null, oneOf(SENSOR_KINDS), 'identifier', 'Instrument that read the watts', 'Instrument qui a lu les watts'),
+  field('measured.sensor.coverage', 'string', null, oneOf(SENSOR_COVERAGES), 'identifier', 'What the watts include: the GPU board, the CPU package (with an integrated GPU) or the whole system', 'Ce que les watts incluent : la carte GPU, le boîtier CPU (avec un GPU intégré) ou le système entier'),
+  field('measured.sensor.periodMs', 'number', 'ms', null, 'identifier', 'Sampling period of the sensor', 'Période d’échantillonnage du capteur'),
+  field('measured.samples', 'integer', 'readings', null, 'measured', 'Sensor readings of the whole recording', 'Relevés du capteur sur tout l’enregistrement'),
+  field('measured.idleW', 'number', 'W', null, 'measured', 'Mean power over the idle window before the run', 'Puissance moyenne pendant la fenêtre de repos avant l’exécution'),
+  field('measured.idleSeconds', 'number', 's', null, 'measured', 'Length of the idle window', 'Durée de la fenêtre de repos'),
+  ...ROLES.flatMap(measuredRole),
+  field('measured.ratio', 'number', 'ratio', null, 'measured', 'Measured gap: general ÷ specialized marginal energy per query (null unless both are positive)', 'Écart mesuré : énergie marginale par requête du généraliste ÷ du spécialisé (null sauf si les deux sont positives)', true),
+];
+
 /** Every published field, in document order. */
-export const DATA_DICTIONARY: readonly DictionaryField[] = [...RUN, ...WORKLOADS, ...ENERGY];
+export const DATA_DICTIONARY: readonly DictionaryField[] = [...RUN, ...WORKLOADS, ...ENERGY, ...MEASURED];
 
 /** Texts of the exports rendered from the catalogs (never stored): listed apart in the dictionary. */
 export const RENDERED_TEXTS: readonly { path: string; meaning: { en: string; fr: string } }[] = [

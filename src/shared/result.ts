@@ -7,6 +7,7 @@
 import type { PresetName } from './presets.ts';
 import type { EnergyLabel } from './energy-label.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
+import type { MeasuredSection } from './power.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -221,6 +222,11 @@ export interface ResultDocument {
   environment: Environment;
   workloads: Workload[];
   energy?: EnergySection;
+  /**
+   * Watts read by a sensor of the machine during the run (`npm start` on it), beside the
+   * estimate: src/shared/measured.ts. Absent when the page was not served by a local server.
+   */
+  measured?: MeasuredSection;
   /** Run-level flags (e.g. "tab-hidden", "device-lost"). */
   flags?: string[];
 }

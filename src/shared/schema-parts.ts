@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
 import { MEASURED_METHODS, MODEL_BASES, knownSourceIds } from './provenance.ts';
+import { MEASURED_REASONS, SENSOR_COVERAGES, SENSOR_KINDS } from './power.ts';
 import {
   APPLE_TIERS, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, MODEL_WORKLOAD_IDS, PROFILE_FLAGS, isKnownProfileId,
 } from './vocabulary.ts';
@@ -224,3 +225,44 @@ export const energySection = v.object({
   method: v.optional(method),
   provenance: v.optional(provenance),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Measured block (src/shared/power.ts MeasuredSection, src/shared/measured.ts): closed ids and
+// bounded numbers only, never the sensor's name or an error message.
+
+/** A sensor period, a window, a query: bounded by the server's 15-minute recordings. */
+const MAX_RECORDING_S = 15 * 60;
+/** A whole-system sensor of a multi-GPU server can read above a single device's `maxWatts`. */
+const MAX_MEASURED_W = 20_000;
+
+const measuredRole = v.object({
+  meanW: finite(0, MAX_MEASURED_W),
+  windowSeconds: positive(MAX_RECORDING_S),
+  samples: count(1e6),
+  queryMs: positive(LIMITS.maxMs),
+  // Marginal joules may fall a little below zero within the sensor's noise (a load the sensor
+  // cannot tell from idle): stored as measured, never "corrected".
+  joules: finite(-LIMITS.maxJoulesPerQuery, LIMITS.maxJoulesPerQuery),
+  attributionalJoules: finite(0, LIMITS.maxJoulesPerQuery),
+  estimateOverMeasured: v.nullable(positive(LIMITS.maxRatio)),
+});
+
+export const measuredSection = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    sensor: v.object({
+      kind: v.picklist(SENSOR_KINDS, `must be one of ${SENSOR_KINDS.join(', ')}`),
+      coverage: v.picklist(SENSOR_COVERAGES, `must be one of ${SENSOR_COVERAGES.join(', ')}`),
+      periodMs: positive(60_000),
+    }),
+    samples: count(1e6),
+    idleW: finite(0, MAX_MEASURED_W),
+    idleSeconds: positive(MAX_RECORDING_S),
+    perQuery: v.object({ general: v.optional(measuredRole), specialized: v.optional(measuredRole) }),
+    ratio: v.nullable(positive(LIMITS.maxRatio)),
+  }),
+  v.object({
+    available: v.literal(false),
+    reason: v.picklist(MEASURED_REASONS, `must be one of ${MEASURED_REASONS.join(', ')}`),
+  }),
+], 'must be { available: true, … } or { available: false, reason }');

@@ -16,7 +16,7 @@
 import * as v from 'valibot';
 import { PRESET_NAMES } from './presets.ts';
 import type { ResultDocument } from './result.ts';
-import { LIMITS, count, energySection, finite, knownOnly, list, oneOf, positive, timingSource } from './schema-parts.ts';
+import { LIMITS, count, energySection, finite, knownOnly, list, measuredSection, oneOf, positive, timingSource } from './schema-parts.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
   MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
@@ -192,6 +192,7 @@ export const ResultDocumentSchema = v.pipe(
     environment,
     workloads: v.pipe(list(workload, LIMITS.workloads), v.minLength(1, 'must have at least one workload')),
     energy: v.optional(energySection),
+    measured: v.optional(measuredSection),
     flags: v.optional(knownOnly(RESULT_FLAGS, LIMITS.flags)),
   }),
   v.check((d) => new Set(d.workloads.map((w) => w.id)).size === d.workloads.length, 'workload ids must be unique'),
@@ -290,6 +291,7 @@ export function anonymize(doc: ResultDocument, now: Date = new Date()): ResultDo
     },
     workloads: doc.workloads,
     ...(doc.energy ? { energy: doc.energy } : {}),
+    ...(doc.measured ? { measured: doc.measured } : {}),
     ...(doc.flags ? { flags: doc.flags } : {}),
   };
   // A final pass through the schema strips any unknown nested field (e.g. extra keys inside a

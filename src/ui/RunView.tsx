@@ -4,6 +4,7 @@ import type uPlot from 'uplot';
 import { fmt, t } from '../i18n/index.ts';
 import { parseCustomParams } from '../lab/custom.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../shared/presets.ts';
+import { withEstimate } from '../shared/measured.ts';
 import { axisStyle, Chart, cssVar } from './Chart.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
 import { CUSTOM_ERRORS_ID, CustomForm } from './CustomForm.tsx';
@@ -176,6 +177,8 @@ export function RunView() {
             // Mutate in place: the document on screen is the same run, re-estimated with the
             // visitor's profile or grid choice; replacing it would re-render and re-estimate.
             if (lastDoc.value) lastDoc.value.energy = e;
+            // Estimate ÷ measured follows the estimate it compares.
+            if (lastDoc.value?.measured) lastDoc.value.measured = withEstimate(lastDoc.value.measured, e);
           }}
         />
       ) : null}

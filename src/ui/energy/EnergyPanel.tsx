@@ -34,6 +34,7 @@ import { hrefFor } from '../router.ts';
 import { EnergyChart } from './EnergyChart.tsx';
 import { EnergyLabelBadge } from './EnergyLabelBadge.tsx';
 import { GridPicker } from './GridPicker.tsx';
+import { MeasuredBeside } from './MeasuredBeside.tsx';
 import { ProfilePicker } from './ProfilePicker.tsx';
 import { ProvenanceTable } from './ProvenanceTable.tsx';
 import { fmtGramsInterval, fmtGramsRange, fmtRange, fmtWhRange, fmtWhValue, logSliderPos, logSliderValue } from './format.ts';
@@ -159,6 +160,7 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
         </div>
         {energy ? <EnergyChart specialized={scale3(energy.perQuery.specialized.joules, 1000 / 3600)} general={scale3(energy.perQuery.general.joules, 1000 / 3600)} /> : null}
         {energy ? <FiguresTable e={energy} /> : null}
+        <MeasuredBeside measured={doc.measured} e={energy} />
         {energy ? <ProvenanceTable doc={doc} e={energy} /> : null}
         <p class="small">
           <a href={hrefFor('methodology')}>{t('energy.methodologyLink')}</a>
