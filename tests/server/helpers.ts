@@ -16,10 +16,17 @@ export function uniqueResult(n: number): ResultDocument {
 }
 
 export async function postJson(base: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
-  const res = await fetch(`${base}/api/results`, {
+  const send = () => fetch(`${base}/api/results`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  // A pooled keep-alive connection the server closed while idle (a loaded CI machine) resets
+  // the next request sent on it before the server sees it: send that request once more.
+  const res = await send().catch((e: unknown) => {
+    const code = (e as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return send();
+    throw e;
   });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers };
