@@ -436,7 +436,7 @@ describe('energy meter once the run is over', () => {
       state.runState.value = { kind: 'done', doc };
     });
     expect(meter()?.getAttribute('data-kind')).toBe('final');
-    expect(q('[data-testid="lane-specialized"] [data-testid="meter-switched"]')?.textContent).toBe(' — now per answer, no longer the running total');
+    expect(q('[data-testid="lane-specialized"] [data-testid="meter-switched"]')?.textContent).toBe(' · now per answer, not a total');
     // A lane that never showed a running total has no switch to announce.
     expect(q('[data-testid="lane-general"] [data-testid="meter-switched"]')).toBeNull();
   });
