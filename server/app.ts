@@ -129,9 +129,14 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   // uploads and withdrawals.
   app.use('*', async (c, next) => {
     await next();
-    const readOnlyApi = c.req.path.startsWith('/api/') && c.req.method === 'GET';
+    // The power sensors are this machine's own business (server/power/routes.ts), not the dataset's.
+    const readOnlyApi = c.req.path.startsWith('/api/') && !c.req.path.startsWith('/api/power') && c.req.method === 'GET';
     c.res.headers.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
-    if (readOnlyApi) c.res.headers.set('Access-Control-Allow-Origin', '*');
+    if (readOnlyApi) {
+      c.res.headers.set('Access-Control-Allow-Origin', '*');
+      // A script elsewhere may revalidate with If-None-Match and name a download: let it read these.
+      c.res.headers.set('Access-Control-Expose-Headers', 'ETag, Content-Disposition');
+    }
   });
 
   const writeLimit = async (c: Context<Env>, next: () => Promise<void>) => {

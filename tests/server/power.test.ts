@@ -158,6 +158,16 @@ describe('only this machine may read or sample its sensors', () => {
     expect(await rawStatus(s.url, '/recordings', { 'content-type': 'text/plain' }, 'POST', JSON.stringify({ sensor: 'nvidia:0' }))).toBe(400);
   });
 
+  test('the open dataset is readable from anywhere; the power sensors are not', async () => {
+    const stats = await fetch(`${s.url}/api/stats`);
+    expect(stats.headers.get('access-control-allow-origin')).toBe('*');
+    expect(stats.headers.get('access-control-expose-headers')).toBe('ETag, Content-Disposition');
+    const power = await fetch(`${s.url}/api/power`);
+    expect(power.status).toBe(200);
+    expect(power.headers.get('access-control-allow-origin')).toBeNull();
+    expect(power.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
   test('parallel starts cannot exceed the limit of recordings at once', async () => {
     const starts = await Promise.all(Array.from({ length: 8 }, () => api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'hwmon:hwmon2' } })));
     expect(starts.filter((r) => r.status === 201)).toHaveLength(4);

@@ -18,7 +18,8 @@ type Load = { kind: 'loading' } | { kind: 'ready'; stats: DatasetStats } | { kin
 async function fetchStats(): Promise<Load> {
   let res: Response;
   try {
-    res = await fetch('/api/stats', { headers: { accept: 'application/json' } });
+    // Revalidate (a 304 is cheap): a visitor who just uploaded sees the dataset with their result.
+    res = await fetch('/api/stats', { headers: { accept: 'application/json' }, cache: 'no-cache' });
   } catch {
     return { kind: 'offline' };
   }

@@ -41,7 +41,7 @@ describe('DatasetView', () => {
     vi.stubGlobal('fetch', fetchMock);
     await act(() => render(h(DatasetView, {}), root));
     await flush();
-    expect(fetchMock).toHaveBeenCalledWith('/api/stats', { headers: { accept: 'application/json' } });
+    expect(fetchMock).toHaveBeenCalledWith('/api/stats', { headers: { accept: 'application/json' }, cache: 'no-cache' });
     const rows = [...root.querySelectorAll('[data-testid="dataset-table"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(rows).toEqual([
       ['nvidia / ada', 'quick (quick-1)', '5', '0.05', '1.25', '25×'],
