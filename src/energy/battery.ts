@@ -3,6 +3,7 @@
  * The level moves in 1 % steps, so the estimate is coarse and flagged as such: use it to catch
  * a profile that is off by more than 2×, not as a precise measurement.
  */
+import { BATTERY_LABEL } from '../shared/catalog-text.ts';
 import type { ProfileChoice } from './profiles.ts';
 import {
   BatteryChargingError,
@@ -103,8 +104,8 @@ export function profileFromBattery(cal: BatteryCalibration, base: Pick<ProfileCh
     source: 'battery',
     idleW: r(cal.idleW.typ),
     deltaW: { low: r(cal.deltaW.low), typ: r(cal.deltaW.typ), high: r(cal.deltaW.high) },
-    label: 'Battery-drain calibration (coarse)',
-    labelFr: 'Étalonnage par décharge de la batterie (grossier)',
+    label: BATTERY_LABEL.en,
+    labelFr: BATTERY_LABEL.fr,
     reason: `Battery drain: ${r(cal.idleW.typ)} W idle, ${r(cal.loadW.typ)} W loaded (${cal.capacityWh} Wh battery)`,
     basis: { kind: 'battery', who: '', form: null },
     idleRangeW: { low: r(cal.idleW.low), high: r(cal.idleW.high) },

@@ -7,6 +7,7 @@ import { averageIntensity } from '@tgwf/co2/data';
 import tzJson from '../../data/tz-country.json';
 import constants from '../../data/constants.json';
 import { InvalidEnergyInputError } from './errors.ts';
+import { gridFigures, knownRange } from '../shared/grid-figures.ts';
 
 interface TzTable { source: string; zones: Record<string, string>; iso2ByIso3: Record<string, string> }
 const TZ = tzJson as TzTable;
@@ -106,20 +107,10 @@ export function isKnownCountry(code: string): boolean {
  */
 export function gridIntensity(country: string | null): GridChoice {
   const code = (country ?? '').trim().toUpperCase();
-  if (!code || code === 'WORLD') return worldDefaultGrid();
-  const g = EMBER[code];
-  // Ember lists a few countries at 0 (no reported generation): treat them as unknown, not clean.
-  if (g === undefined || !(g > 0)) return worldDefaultGrid();
-  const year = KNOWN_YEARS[code] ?? null;
-  const e = G.knownRelativeError;
-  return {
-    country: code,
-    gPerKWh: g,
-    year,
-    ...emberSource(code, year),
-    range: { low: g * (1 - e), high: g * (1 + e) },
-    origin: 'dataset',
-  };
+  const f = gridFigures(code === 'CUSTOM' ? '' : code);
+  if (f.country === 'WORLD') return worldDefaultGrid();
+  const year = KNOWN_YEARS[f.country] ?? null;
+  return { country: f.country, gPerKWh: f.gPerKWh, year, ...emberSource(f.country, year), range: f.range, origin: 'dataset' };
 }
 
 /** A value typed by the user (e.g. from their supplier or Electricity Maps): ±10 %. */
@@ -127,7 +118,6 @@ const DEFAULT_CUSTOM_LABEL = 'custom value';
 
 export function customGrid(gPerKWh: number, label = DEFAULT_CUSTOM_LABEL): GridChoice {
   if (!Number.isFinite(gPerKWh) || gPerKWh <= 0 || gPerKWh > 2000) throw new InvalidEnergyInputError('gPerKWh', gPerKWh);
-  const e = G.knownRelativeError;
   return {
     country: 'CUSTOM',
     gPerKWh,
@@ -136,7 +126,7 @@ export function customGrid(gPerKWh: number, label = DEFAULT_CUSTOM_LABEL): GridC
     // The default label is English filler: the UI says "Entered by you" in its own language.
     sourceKey: label === DEFAULT_CUSTOM_LABEL ? 'energy.grid.src.custom' : 'energy.grid.src.customNamed',
     sourceParams: label === DEFAULT_CUSTOM_LABEL ? {} : { label },
-    range: { low: gPerKWh * (1 - e), high: gPerKWh * (1 + e) },
+    range: knownRange(gPerKWh),
     origin: 'user',
   };
 }
@@ -200,8 +190,7 @@ export function restoreGrid(record: StoredGrid): GridChoice {
   const code = (record.country ?? '').trim().toUpperCase();
   const g = record.gPerKWh;
   if (!Number.isFinite(g) || g <= 0 || g > 2000) throw new InvalidEnergyInputError('grid.gPerKWh', g);
-  const e = G.knownRelativeError;
-  const around = { low: g * (1 - e), high: g * (1 + e) };
+  const around = knownRange(g);
   if (code === 'CUSTOM') {
     const year = record.year === undefined ? null : record.year;
     return { ...customGrid(g), year, range: restoredRange(record, around) };

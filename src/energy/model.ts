@@ -21,7 +21,7 @@
  * and busy time come from the same runs). So every p5–p95 carries the timing uncertainty, the
  * centre stays on the recorded medians, and constant samples give back the fixed-timing model.
  */
-import type { EnergySection, Range3, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
+import type { EnergyMethod, EnergySection, Range3, ResultDocument, Role, TimingSource, Workload } from '../shared/result.ts';
 import constants from '../../data/constants.json';
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
@@ -124,21 +124,8 @@ export interface EnergyResult extends EnergySection {
   /** Ratio of busy times t_busy(general) / t_busy(specialized), the ratio's first-order value. */
   busyTimeRatio: number;
   embodied: EmbodiedChoice | null;
-  method: {
-    formulasVersion: string;
-    draws: number;
-    seed: number;
-    prng: 'mulberry32';
-    /** How t_busy and t_wall enter the draws: resampled medians of timing.samplesMs (see the header). */
-    timing: 'bootstrap-median';
-    percentiles: 'linear interpolation of order statistics (p5, p50, p95)';
-    assumptions: EnergyAssumptions;
-    /** Medians of the input distributions: what a reader plugs into the formulas. */
-    medianInputs: { deltaW: number; hostW: number; eta: number; gPerKWh: number; idleW: number | null };
-    /** The idle-power distribution drawn (triangular, mode = profile.idleW); null when idle power is unknown. */
-    idleDistributionW: Triangular | null;
-    dataYears: { grid: number | null; gridSpan: { from: number; to: number }; profiles: string; embodied: string };
-  };
+  /** Everything a reader (or the server) needs to redo the draws. */
+  method: EnergyMethod;
   estimate: true;
 }
 

@@ -4,6 +4,7 @@
  */
 import catalogJson from '../../data/power-profiles.json';
 import { spanTriangles } from '../shared/catalog-watts.ts';
+import { BATTERY_LABEL, CATALOG_LABEL, MEASURED_LABEL, joinLabels } from '../shared/catalog-text.ts';
 import type { EnergyProfileRecord } from '../shared/result.ts';
 import type { Triangular } from './random.ts';
 import { InvalidEnergyInputError, UnknownProfileError } from './errors.ts';
@@ -155,20 +156,6 @@ export function choiceFromEntry(entry: PowerProfileEntry, reason: string, basis:
   };
 }
 
-/** "x86 integrated GPU (Intel …)" → "x86 integrated GPU": merged labels must fit the schema's 200 characters. */
-function shortLabel(label: string): string {
-  return label.replace(/\s*\([^)]*\)/g, '').trim();
-}
-
-const MAX_LABEL = 200;
-
-function joinLabels(labels: string[]): string {
-  const full = labels.join(' / ');
-  if (labels.length <= 2 && full.length <= MAX_LABEL) return full;
-  const short = labels.map(shortLabel).join(' / ');
-  return short.length <= MAX_LABEL ? short : `${short.slice(0, MAX_LABEL - 1)}…`;
-}
-
 /**
  * When the evidence leaves several classes (form factor unknown, integrated or discrete, Apple
  * tier unknown), we do not guess: the profile spans them all (lowest low, highest high,
@@ -309,8 +296,8 @@ export function profileFromMeasuredWatts(
     source: 'user',
     idleW: idleDc,
     deltaW: { low: round(typ * 0.9), typ: round(typ), high: round(typ * 1.1) },
-    label: 'Measured by you (wall meter)',
-    labelFr: 'Mesuré par vous (wattmètre)',
+    label: MEASURED_LABEL.en,
+    labelFr: MEASURED_LABEL.fr,
     reason: `Measured at the wall: +${d} W under load${idle === null ? '' : `, ${idle} W idle`}`,
     basis: { kind: 'measured', who: '', form: null },
     idleRangeW: idleDc === null ? null : { low: round(idleDc * 0.9), high: round(idleDc * 1.1) },
@@ -326,11 +313,11 @@ export function profileFromMeasuredWatts(
 function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileChoice, 'label' | 'labelFr' | 'reason' | 'basis'> {
   switch (source) {
     case 'user':
-      return { label: 'Measured by you (wall meter)', labelFr: 'Mesuré par vous (wattmètre)', reason: 'Measured at the wall', basis: { kind: 'measured', who: '', form: null } };
+      return { label: MEASURED_LABEL.en, labelFr: MEASURED_LABEL.fr, reason: 'Measured at the wall', basis: { kind: 'measured', who: '', form: null } };
     case 'battery':
-      return { label: 'Battery-drain calibration (coarse)', labelFr: 'Étalonnage par décharge de la batterie (grossier)', reason: 'Battery drain', basis: { kind: 'battery', who: '', form: null } };
+      return { label: BATTERY_LABEL.en, labelFr: BATTERY_LABEL.fr, reason: 'Battery drain', basis: { kind: 'battery', who: '', form: null } };
     case 'catalog':
-      return { label: 'Catalog profile', labelFr: 'Profil du catalogue', reason: 'Stored catalog profile', basis: { kind: 'chosen', who: '', form: null } };
+      return { label: CATALOG_LABEL.en, labelFr: CATALOG_LABEL.fr, reason: 'Stored catalog profile', basis: { kind: 'chosen', who: '', form: null } };
     default: {
       const never: never = source;
       throw new Error(`unknown profile source ${String(never)}`);

@@ -4,22 +4,16 @@
  * reason instead of a hang.
  */
 import type { AdapterSummary } from '../shared/result.ts';
+import { RECORDED_FEATURES, RECORDED_LIMIT_NAMES } from '../shared/vocabulary.ts';
 import { DeviceLostError, WebGpuUnavailableError } from './errors.ts';
 
-/** Limits that decide which shapes and models fit; recorded in every result. */
-export const RECORDED_LIMITS = [
-  'maxBufferSize',
-  'maxStorageBufferBindingSize',
-  'maxStorageBuffersPerShaderStage',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupsPerDimension',
-] as const;
-
-/** Features a kernel may declare; we request only these, and only when present. */
-export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['timestamp-query', 'shader-f16', 'subgroups'];
+/**
+ * Limits that decide which shapes and models fit, and the features a kernel may declare (we
+ * request only these, and only when present): the lists the published document may hold
+ * (src/shared/vocabulary.ts), so the device records nothing the dataset would drop.
+ */
+export const RECORDED_LIMITS = RECORDED_LIMIT_NAMES;
+export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = RECORDED_FEATURES;
 
 export type Capabilities =
   | { available: true; adapter: AdapterSummary; secureContext: boolean }

@@ -41,9 +41,9 @@ function wattRange(d: { low: number; high: number }, lang: TextLang): string {
 // ---------------------------------------------------------------------------------------------
 // Profile label
 
-const MEASURED_LABEL = { en: 'Measured by you (wall meter)', fr: 'Mesuré par vous (wattmètre)' } as const;
-const BATTERY_LABEL = { en: 'Battery-drain calibration (coarse)', fr: 'Étalonnage par décharge de la batterie (grossier)' } as const;
-const CATALOG_LABEL = { en: 'Catalog profile', fr: 'Profil du catalogue' } as const;
+export const MEASURED_LABEL = { en: 'Measured by you (wall meter)', fr: 'Mesuré par vous (wattmètre)' } as const;
+export const BATTERY_LABEL = { en: 'Battery-drain calibration (coarse)', fr: 'Étalonnage par décharge de la batterie (grossier)' } as const;
+export const CATALOG_LABEL = { en: 'Catalog profile', fr: 'Profil du catalogue' } as const;
 
 /** "x86 integrated GPU (Intel …)" → "x86 integrated GPU": merged labels stay short. */
 function shortLabel(label: string): string {
@@ -52,8 +52,8 @@ function shortLabel(label: string): string {
 
 const MAX_LABEL = 200;
 
-/** Labels of a merged band, joined like the energy model joins them. */
-function joinLabels(labels: string[]): string {
+/** Labels of a merged band (the energy model names its bands with it too). */
+export function joinLabels(labels: string[]): string {
   const full = labels.join(' / ');
   if (labels.length <= 2 && full.length <= MAX_LABEL) return full;
   const short = labels.map(shortLabel).join(' / ');

@@ -13,9 +13,9 @@
 import constants from '../../data/constants.json';
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
-import { averageIntensity } from '@tgwf/co2/data';
 import { DEFAULT_DRAWS, DEFAULT_SEED, embodiedOfClasses, idleDistribution, runEnergyDraws, type DrawFigures, type DrawInputs } from './energy-draws.ts';
 import { catalogNumbers } from './catalog-watts.ts';
+import { gridFigures } from './grid-figures.ts';
 import { energyLabel, type EnergyLabel } from './energy-label.ts';
 import { provenanceOf } from './provenance.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
@@ -130,18 +130,6 @@ function compareNumbers(path: string, stored: unknown, expected: unknown, out: s
   for (const [k, x] of Object.entries(expected)) compareNumbers(`${path}.${k}`, (stored as Record<string, unknown>)[k], x, out, what);
 }
 
-const EMBER: Record<string, number> = averageIntensity.data;
-
-/** The grid figures this version would use for the recorded country (null for CUSTOM: any value, ±10 %). */
-function expectedGrid(country: string, gPerKWh: number): { gPerKWh: number; range: { low: number; high: number } } {
-  const G = constants.grid;
-  const e = G.knownRelativeError;
-  if (country === 'CUSTOM') return { gPerKWh, range: { low: gPerKWh * (1 - e), high: gPerKWh * (1 + e) } };
-  const g = EMBER[country];
-  if (country === 'WORLD' || g === undefined || !(g > 0)) return { gPerKWh: G.worldDefaultGPerKWh, range: { ...G.unknownRangeGPerKWh } };
-  return { gPerKWh: g, range: { low: g * (1 - e), high: g * (1 + e) } };
-}
-
 const APPLE_TIER_IDS = new Set(profilesJson.profiles.filter((p) => 'appleTier' in p).map((p) => p.id));
 /** Profile flags and the profiles they may describe (src/energy/profiles.ts, battery.ts set them). */
 const FLAG_FITS: Record<string, (id: string, source: string) => boolean> = {
@@ -208,7 +196,7 @@ function checkInputs(e: EnergySection, issues: string[]): void {
     if ((e.profile.embodiedClasses ?? []).join('+') !== catalog.embodiedClasses.join('+')) issues.push(`energy.profile.embodiedClasses: ${what}`);
   }
   checkProfileClaims(e, issues);
-  const grid = expectedGrid(e.grid.country, e.grid.gPerKWh);
+  const grid = gridFigures(e.grid.country, e.grid.gPerKWh);
   compareNumbers('energy.grid.gPerKWh', e.grid.gPerKWh, grid.gPerKWh, issues, `is not the intensity this version uses for ${e.grid.country}`);
   compareNumbers('energy.grid.range', e.grid.range, grid.range, issues, `is not the range this version uses for ${e.grid.country}`);
 }

@@ -185,10 +185,14 @@ export interface EnergyMethod {
   draws: number;
   seed: number;
   prng: 'mulberry32';
+  /** How t_busy and t_wall enter the draws: resampled medians of timing.samplesMs. */
   timing: 'bootstrap-median';
   percentiles: 'linear interpolation of order statistics (p5, p50, p95)';
+  /** Host power (all zeros when the profile includes the host), η range, per-model spread. */
   assumptions: { hostW: { low: number; typ: number; high: number }; eta: { low: number; high: number }; boundSpread: number };
+  /** Medians of the input distributions: what a reader plugs into the formulas. */
   medianInputs: { deltaW: number; hostW: number; eta: number; gPerKWh: number; idleW: number | null };
+  /** The idle-power distribution drawn (triangular, mode = profile.idleW); null when idle power is unknown. */
   idleDistributionW: { low: number; typ: number; high: number } | null;
   dataYears: { grid: number | null; gridSpan: { from: number; to: number }; profiles: string; embodied: string };
 }

@@ -119,9 +119,11 @@ const roleEnergy = v.object({
   label: v.optional(label),
 });
 
+/** Built once: the check runs for every provenance tag of every upload. */
+const SOURCE_IDS: ReadonlySet<string> = new Set(knownSourceIds());
 const sourceIds = v.pipe(
   list(v.string('must be a string'), 16),
-  v.check((xs) => xs.every((x) => knownSourceIds().includes(x)), 'must list known source ids (profile:…, grid:…, assumption:…, embodied:…)'),
+  v.check((xs) => xs.every((x) => SOURCE_IDS.has(x)), 'must list known source ids (profile:…, grid:…, assumption:…, embodied:…)'),
 );
 const provenanceTag = v.variant('kind', [
   v.object({ kind: v.literal('measured'), method: v.picklist(MEASURED_METHODS, `must be one of ${MEASURED_METHODS.join(', ')}`) }),

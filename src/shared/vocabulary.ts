@@ -26,10 +26,10 @@ export const OS_FAMILIES = ['windows', 'macos', 'linux', 'chromeos', 'android', 
 /** WebGPU architectures are lower-case words with digits and dashes (Dawn's gpu_info.json spelling). */
 export const ARCHITECTURE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$|^$/;
 
-/** Adapter features recorded (src/engine/device.ts OPTIONAL_FEATURES); others are dropped. */
+/** Adapter features recorded (the device layer requests only these); others are dropped. */
 export const RECORDED_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as const;
 
-/** Adapter limits recorded (src/engine/device.ts RECORDED_LIMITS); others are dropped. */
+/** Adapter limits recorded (the device layer reads only these); others are dropped. */
 export const RECORDED_LIMIT_NAMES = [
   'maxBufferSize',
   'maxStorageBufferBindingSize',
