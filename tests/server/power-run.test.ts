@@ -3,7 +3,6 @@
 // fed with the progress events a run emits; then runLab itself, with the worker replaced, for the
 // failures that must leave the estimate as it was.
 import { createServer, type Server } from 'node:http';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -12,6 +11,7 @@ import type { EngineRunOutput, Progress } from '../../src/engine/run-plan.ts';
 import type { EnergySection, ResultDocument, Role } from '../../src/shared/result.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
 import { tempDir } from './helpers.ts';
+import { installFakeNvidiaSmi } from './fake-nvidia-smi.ts';
 
 const lab = vi.hoisted(() => ({ capabilities: vi.fn(), run: vi.fn(), computeEnergy: vi.fn() }));
 vi.mock('../../src/lab/client.ts', () => ({ getLab: () => lab, lastWorkerError: () => null, Comlink: { proxy: <T>(f: T) => f } }));
@@ -19,33 +19,16 @@ vi.mock('../../src/lab/client.ts', () => ({ getLab: () => lab, lastWorkerError: 
 const { measuredFrom, PowerRecording } = await import('../../src/lab/power.ts');
 const { runLab } = await import('../../src/lab/session.ts');
 
-/**
- * A fake nvidia-smi: one query lists a GPU; with -lms it prints the watts of the trace file, one
- * per period, then the last forever ("exit" ends the process with status 3).
- */
-const FAKE_NVIDIA_SMI = `#!/usr/bin/env node
-const args = process.argv.slice(2);
-const trace = require('node:fs').readFileSync(process.env.FAKE_TRACE_FILE, 'utf8').trim().split(' ');
-const lms = args.indexOf('-lms');
-if (lms === -1) { console.log('0, NVIDIA H200, ' + trace[0]); process.exit(0); }
-let i = 0;
-setInterval(() => { const v = trace[Math.min(i++, trace.length - 1)]; if (v === 'exit') process.exit(3); console.log(v); }, Number(args[lms + 1]));
-`;
-
 const tmp = tempDir('power-run-');
-const bin = join(tmp.path, 'bin');
-const traceFile = join(tmp.path, 'trace.txt');
+const nvidia = installFakeNvidiaSmi(tmp.path);
 /** The power trace the fake plays from its next start: one value per 100 ms period. */
-const playTrace = (values: (number | string)[]) => writeFileSync(traceFile, values.join(' '));
+const playTrace = (values: (number | string)[]) => nvidia.play(values);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let s: RunningServer;
 beforeAll(async () => {
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'nvidia-smi'), FAKE_NVIDIA_SMI);
-  chmodSync(join(bin, 'nvidia-smi'), 0o755);
   playTrace([123.4]);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_TRACE_FILE: traceFile };
+  const env = nvidia.env();
   // No sysfs sensors: the fixture root is empty.
   s = await startServer({ port: 0, dataDir: join(tmp.path, 'db'), log: false, power: { env, platform: 'linux', sysfsRoot: join(tmp.path, 'sys') } });
 });

@@ -1,7 +1,7 @@
 // Power sensors of the local server, through their real parsers fed by fakes: a fake
 // `nvidia-smi` executable on PATH that plays a known power trace, and a sysfs fixture (hwmon,
 // powercap RAPL). Real HTTP, real child processes, real files.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -9,28 +9,15 @@ import { startServer, type RunningServer } from '../../server/app.ts';
 import type { RecordingSummary } from '../../server/power/recordings.ts';
 import type { SensorInfo } from '../../server/power/sensor.ts';
 import { tempDir } from './helpers.ts';
-
-/**
- * A fake nvidia-smi: one query lists a GPU; with -lms it prints the watts of the trace file, one
- * per period, then the last forever ("exit" ends the process with status 3).
- */
-const FAKE_NVIDIA_SMI = `#!/usr/bin/env node
-const args = process.argv.slice(2);
-const trace = require('node:fs').readFileSync(process.env.FAKE_TRACE_FILE, 'utf8').trim().split(' ');
-const lms = args.indexOf('-lms');
-if (lms === -1) { console.log('0, NVIDIA H200, ' + trace[0]); process.exit(0); }
-let i = 0;
-setInterval(() => { const v = trace[Math.min(i++, trace.length - 1)]; if (v === 'exit') process.exit(3); console.log(v); }, Number(args[lms + 1]));
-`;
+import { installFakeNvidiaSmi, type FakeNvidiaSmi } from './fake-nvidia-smi.ts';
 
 const tmp = tempDir('power-');
-const bin = join(tmp.path, 'bin');
 const sys = join(tmp.path, 'sys');
 
+let nvidia: FakeNvidiaSmi;
+
 function fixture(): void {
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'nvidia-smi'), FAKE_NVIDIA_SMI);
-  chmodSync(join(bin, 'nvidia-smi'), 0o755);
+  nvidia = installFakeNvidiaSmi(tmp.path);
   const hw = join(sys, 'class/hwmon/hwmon2');
   mkdirSync(hw, { recursive: true });
   writeFileSync(join(hw, 'name'), 'amdgpu\n');
@@ -46,10 +33,8 @@ function fixture(): void {
   }
 }
 
-const traceFile = join(tmp.path, 'trace.txt');
 /** The power trace the fake nvidia-smi plays from its next start. */
-const playTrace = (trace: string) => writeFileSync(traceFile, trace);
-const envWith = (withNvidia: boolean) => ({ ...process.env, PATH: withNvidia ? `${bin}:${process.env.PATH ?? ''}` : '/nonexistent', FAKE_TRACE_FILE: traceFile });
+const playTrace = (trace: string) => nvidia.play(trace.split(' '));
 /** As root, chmod cannot make a file unreadable: inject the EACCES the kernel gives a normal user. */
 const readSysfs = (path: string): string => {
   if (path.endsWith('intel-rapl:1/energy_uj')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
@@ -66,7 +51,7 @@ async function api<T>(base: string, path: string, init?: { method?: string; body
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function server(withNvidia: boolean): Promise<RunningServer> {
-  return startServer({ port: 0, dataDir: join(tmp.path, `db-${Math.random().toString(36).slice(2)}`), log: false, power: { env: envWith(withNvidia), platform: 'linux', sysfsRoot: sys, readSysfs } });
+  return startServer({ port: 0, dataDir: join(tmp.path, `db-${Math.random().toString(36).slice(2)}`), log: false, power: { env: nvidia.env(withNvidia), platform: 'linux', sysfsRoot: sys, readSysfs } });
 }
 
 

@@ -1,0 +1,37 @@
+/**
+ * A fake `nvidia-smi` for the power tests: one query lists an "NVIDIA H200"; with `-lms N` it
+ * prints the watts of the trace file, one per period, then the last forever ("exit" ends the
+ * process with status 3, "garbage" is printed as is). The server's real parser and process
+ * handling read it from PATH.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SCRIPT = `#!/usr/bin/env node
+const args = process.argv.slice(2);
+const trace = require('node:fs').readFileSync(process.env.FAKE_TRACE_FILE, 'utf8').trim().split(' ');
+const lms = args.indexOf('-lms');
+if (lms === -1) { console.log('0, NVIDIA H200, ' + trace[0]); process.exit(0); }
+let i = 0;
+setInterval(() => { const v = trace[Math.min(i++, trace.length - 1)]; if (v === 'exit') process.exit(3); console.log(v); }, Number(args[lms + 1]));
+`;
+
+export interface FakeNvidiaSmi {
+  /** The trace the fake plays from its next start: one value per period. */
+  play(values: readonly (number | string)[]): void;
+  /** The environment of a server that finds the fake on PATH (or no nvidia-smi at all). */
+  env(withNvidia?: boolean): NodeJS.ProcessEnv;
+}
+
+/** Writes the fake into `dir/bin` and its trace file beside it. */
+export function installFakeNvidiaSmi(dir: string): FakeNvidiaSmi {
+  const bin = join(dir, 'bin');
+  const traceFile = join(dir, 'trace.txt');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'nvidia-smi'), SCRIPT);
+  chmodSync(join(bin, 'nvidia-smi'), 0o755);
+  return {
+    play: (values) => writeFileSync(traceFile, values.join(' ')),
+    env: (withNvidia = true) => ({ ...process.env, PATH: withNvidia ? `${bin}:${process.env.PATH ?? ''}` : '/nonexistent', FAKE_TRACE_FILE: traceFile }),
+  };
+}
