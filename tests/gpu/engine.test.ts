@@ -115,7 +115,11 @@ describe('device microbenchmarks', () => {
           expect(rec.targetBatchMs).toBe(50);
           expect(rec.wallBaselineMs).toBeGreaterThanOrEqual(0);
           expect(rec.preheatMs).toBeGreaterThanOrEqual(50);
-          expect(rec.batch! * rec.medianMs + rec.wallBaselineMs!).toBeGreaterThan(25);
+          // Aimed at 50 ms: a 64 KiB copy takes far less, so the batch grew past one dispatch. How
+          // long it really lasted depends on the machine's load (no wall-clock threshold here):
+          // when a batch ran shorter than the target, the record says so.
+          expect(rec.batch!).toBeGreaterThan(1);
+          expect(rec.flags?.includes('below-wall-batch-target') ?? false).toBe(rec.batch! * rec.medianMs < 50);
         } finally {
           timer.destroy();
           w.destroy();
