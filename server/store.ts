@@ -198,7 +198,8 @@ export class ResultStore {
       license: DATASET_LICENSE,
       groups: groups.rows.map((g): GroupStats => ({
         vendor: String(g.vendor), architecture: String(g.architecture), preset: String(g.preset),
-        suiteVersion: String(g.suite_version), count: Number(g.count), medianGeneralJ: num(g.general_j),
+        suiteVersion: String(g.suite_version), model: null, dtype: null, count: Number(g.count),
+        medianSource: 'exact', distributions: [], medianGeneralJ: num(g.general_j),
         medianSpecializedJ: num(g.specialized_j), medianRatio: num(g.ratio),
       })),
       workloads: workloads.rows.map((w): WorkloadStats => ({

@@ -8,14 +8,21 @@ import { core } from './dict/core.ts';
 import { energy } from './dict/energy.ts';
 import { results } from './dict/results.ts';
 import { model } from './dict/model.ts';
+import { dataset } from './dict/dataset.ts';
+import { guide } from './dict/guide.ts';
+import { classroom } from './dict/classroom.ts';
+import { realmodels } from './dict/realmodels.ts';
+import { calibration } from './dict/calibration.ts';
 
 export type Lang = 'en' | 'fr';
 export const LANGS: readonly Lang[] = ['en', 'fr'];
 export type Dict = Record<string, string>;
 
 export const dictionaries: Record<Lang, Dict> = {
-  en: { ...core.en, ...energy.en, ...results.en, ...model.en },
-  fr: { ...core.fr, ...energy.fr, ...results.fr, ...model.fr },
+  en: { ...core.en, ...energy.en, ...results.en, ...model.en,
+    ...dataset.en, ...guide.en, ...classroom.en, ...realmodels.en, ...calibration.en },
+  fr: { ...core.fr, ...energy.fr, ...results.fr, ...model.fr,
+    ...dataset.fr, ...guide.fr, ...classroom.fr, ...realmodels.fr, ...calibration.fr },
 };
 
 function initialLang(): Lang {

@@ -59,12 +59,41 @@ export interface ResultPage {
   next: string | null;
 }
 
+/** One quantile of a distribution: `value` at probability `q` (0 < q < 1). */
+export interface QuantilePoint {
+  q: number;
+  value: number;
+}
+
+/** Which per-result figure a group's distribution describes. */
+export type DistributionMetric = 'ratio' | 'generalJ' | 'specializedJ';
+
+/**
+ * A group's distribution read from its maintained quantile sketch (updated in the same
+ * transaction as each insert and withdrawal), so it costs the same at ten rows or a million.
+ */
+export interface SketchDistribution {
+  metric: DistributionMetric;
+  /** Results that had this figure (a result without energy adds nothing). */
+  count: number;
+  /** The sketch's guarantee: each quantile is within ± relativeAccuracy × its true value. */
+  relativeAccuracy: number;
+  /** q = 0.05, 0.10, …, 0.95; empty when count is 0. */
+  quantiles: QuantilePoint[];
+}
+
 export interface GroupStats {
   vendor: string;
   architecture: string;
   preset: string;
   suiteVersion: string;
+  /** Real-model results are grouped by model and dtype too; null for the synthetic race. */
+  model: string | null;
+  dtype: string | null;
   count: number;
+  /** Whether the medians below are exact (small groups, or the periodic job) or read from the sketch. */
+  medianSource: 'exact' | 'sketch';
+  distributions: SketchDistribution[];
   /** Medians across results of the per-query p50 energies; null when no result had energy. */
   medianGeneralJ: number | null;
   medianSpecializedJ: number | null;

@@ -87,8 +87,8 @@ describe('comparison', () => {
   });
   test('dataset series keep groups without energy as gaps', () => {
     const s = datasetSeries([
-      { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1', count: 2, medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
-      { vendor: '', architecture: '', preset: 'quick', suiteVersion: '1', count: 1, medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+      { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1', model: null, dtype: null, count: 2, medianSource: 'exact', distributions: [], medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
+      { vendor: '', architecture: '', preset: 'quick', suiteVersion: '1', model: null, dtype: null, count: 1, medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
     ]);
     expect(s).toEqual({ x: [0, 1], specialized: [0.8, null], general: [6, null], labels: ['google/swiftshader · ci', '?/? · quick'] });
   });

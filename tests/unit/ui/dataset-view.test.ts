@@ -15,8 +15,8 @@ const stats: DatasetStats = {
   total: 7,
   license: DATASET_LICENSE,
   groups: [
-    { vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', count: 5, medianGeneralJ: 1.25, medianSpecializedJ: 0.05, medianRatio: 25 },
-    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', count: 2, medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+    { vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, count: 5, medianSource: 'exact', distributions: [], medianGeneralJ: 1.25, medianSpecializedJ: 0.05, medianRatio: 25 },
+    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 2, medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
   ],
   workloads: [],
 };
