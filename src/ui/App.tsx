@@ -1,12 +1,6 @@
 /** App shell: header with navigation, language and theme; the view for the current hash route. */
 import { useEffect } from 'preact/hooks';
 import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
-import { DemoView } from './DemoView.tsx';
-import { DictionaryView } from './DictionaryView.tsx';
-import { MethodologyView } from './energy/MethodologyView.tsx';
-import { ModelView } from './model/ModelView.tsx';
-import { DatasetView } from './results/DatasetView.tsx';
-import { HistoryView } from './results/HistoryView.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
 import { hrefFor, location, ROUTES, type Route } from './router.ts';
 
@@ -16,8 +10,17 @@ import { hrefFor, location, ROUTES, type Route } from './router.ts';
  */
 const HEADER_ROUTES = ROUTES.filter((r) => r !== 'dictionary');
 import { RunView } from './RunView.tsx';
+import { lazyView } from './lazy.tsx';
 import { lastDoc, lastLocalId } from './state.ts';
 import { theme, THEMES, type Theme } from './theme.ts';
+
+// Loaded on first visit of their route (see lazy.tsx): only #/ and #/results ship in the entry.
+const DemoView = lazyView(() => import('./DemoView.tsx').then((m) => m.DemoView));
+const DictionaryView = lazyView(() => import('./DictionaryView.tsx').then((m) => m.DictionaryView));
+const MethodologyView = lazyView(() => import('./energy/MethodologyView.tsx').then((m) => m.MethodologyView));
+const ModelView = lazyView(() => import('./model/ModelView.tsx').then((m) => m.ModelView));
+const DatasetView = lazyView(() => import('./results/DatasetView.tsx').then((m) => m.DatasetView));
+const HistoryView = lazyView(() => import('./results/HistoryView.tsx').then((m) => m.HistoryView));
 
 function ResultsRoute() {
   const doc = lastDoc.value;
