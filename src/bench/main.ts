@@ -1,5 +1,6 @@
 /** Bench page entry: runs the bench for `?preset=` and exposes the report for `npm run bench`. */
-import { runBench, type BenchReport } from './bench.ts';
+import { runBench } from './bench.ts';
+import type { BenchReport } from './report.ts';
 
 declare global {
   interface Window {
