@@ -69,7 +69,7 @@ describe('checks on crafted sets', () => {
     const base = Array.from({ length: 12 }, (_, j) => `w${j}`);
     s.items[6] = { ...s.items[6]!, text: base.join(' ') };
     s.items[8] = { ...s.items[8]!, text: [...base, 'extra'].join(' ') };
-    expect(jaccard(words(s.items[6]!.text), words(s.items[8]!.text))).toBeCloseTo(12 / 13, 12);
+    expect(jaccard(words(s.items[6].text), words(s.items[8].text))).toBeCloseTo(12 / 13, 12);
     expect(problems(s)).toEqual(['en-007 and en-009: near duplicates (word Jaccard 0.92)']);
   });
 
