@@ -18,9 +18,9 @@
  * the energy figures are checked against their recomputation.
  */
 import * as v from 'valibot';
-import { count, oneOf } from './schema-parts.ts';
+import { LIMITS, count, oneOf, range3 } from './schema-parts.ts';
 import { PROMPT_VERSIONS, type PromptVersion } from './realmodels/prompt.ts';
-import { AGREEMENT_ITEMS, wilson } from './realmodels/scoring.ts';
+import { AGREEMENT_ITEMS, perCorrect, wilson, type PerCorrect, type Range3, type TokenSummary } from './realmodels/scoring.ts';
 import { TASK_LANGUAGES, TASK_SET_IDS, type TaskLanguage, type TaskSetId } from './realmodels/task-set.ts';
 
 /**
@@ -72,7 +72,7 @@ export interface RealModelRecord {
   promptVersion: PromptVersion | null;
   taskSet: { id: TaskSetId; version: number; language: TaskLanguage };
   /** Tokens per query over the items run: the input (the rendered prompt, or the review for a classifier) and the reply (0 for a classifier). */
-  tokens: { inputMedian: number; inputTotal: number; outputMedian: number; outputTotal: number };
+  tokens: TokenSummary;
   /** Correct answers of n, and the 95 % Wilson interval of the rate. */
   accuracy: { correct: number; n: number; low: number; high: number };
   /** Replies that named no label (included in n, counted wrong). */
@@ -154,4 +154,50 @@ export function parseRealModelRecord(input: unknown): RealModelParse {
   const r = v.safeParse(realModelRecord, input, { abortPipeEarly: true });
   if (r.success) return { ok: true, value: r.output };
   return { ok: false, issues: r.issues.map((i) => `${v.getDotPath(i) ?? '(record)'}: ${i.message}`) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Energy per correct answer, beside a role's per-query figures in the energy section (suggested:
+// `energy.perQuery[role].perCorrect`). Stored so that the dataset can be read without redoing the
+// division, and checked like every energy figure: it must equal the per-query joules ÷ the role's
+// accuracy (realmodels/scoring.ts `perCorrect`, whose comment gives the range method).
+
+const NO_FIGURE_REASONS = ['no-correct-answers'] as const;
+
+export const perCorrectEnergy = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    joules: range3(0, LIMITS.maxJoulesPerQuery * 1e5),
+    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
+  }),
+  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
+], 'must be { available: true, joules, method } or { available: false, reason }');
+
+export type PerCorrectEnergyRecord =
+  | { available: true; joules: Range3; method: 'interval-envelope' }
+  | { available: false; reason: (typeof NO_FIGURE_REASONS)[number] };
+
+/** The stored form of `perCorrect(joules per query, accuracy)`. */
+export function perCorrectEnergyRecord(perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): PerCorrectEnergyRecord {
+  const r: PerCorrect = perCorrect(perQueryJoules, { correct: accuracy.correct, rate: accuracy.correct / accuracy.n, low: accuracy.low, high: accuracy.high });
+  return r.value === null ? { available: false, reason: r.reason } : { available: true, joules: r.value, method: r.method };
+}
+
+/** Relative difference allowed between a stored figure and its recomputation (JSON round trips). */
+const RELATIVE_TOLERANCE = 1e-9;
+
+/**
+ * Whether a stored per-correct figure is the recomputation from the stored per-query joules and
+ * accuracy (for the server's check on upload): null when it is, else the reason it is not.
+ */
+export function perCorrectMismatch(stored: PerCorrectEnergyRecord, perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): string | null {
+  const expected = perCorrectEnergyRecord(perQueryJoules, accuracy);
+  if (!expected.available || !stored.available) {
+    return expected.available === stored.available ? null : `must be ${expected.available ? 'available' : 'unavailable (no correct answer)'}`;
+  }
+  const close = (a: number, b: number) => Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+  for (const k of ['p5', 'p50', 'p95'] as const) {
+    if (!close(stored.joules[k], expected.joules[k])) return `joules.${k} must be the per-query joules ÷ accuracy (${expected.joules[k]})`;
+  }
+  return null;
 }

@@ -1,7 +1,10 @@
 // The proposed `real` block of a real-model workload: a sample validates, free text and numbers
 // that contradict each other are refused, naming the field.
 import { describe, expect, test } from 'vitest';
-import { REAL_WORKLOAD_IDS, parseRealModelRecord, realWorkloadId, type RealModelRecord } from '../../src/shared/realmodels-result.ts';
+import * as v from 'valibot';
+import {
+  REAL_WORKLOAD_IDS, parseRealModelRecord, perCorrectEnergy, perCorrectEnergyRecord, perCorrectMismatch, realWorkloadId, type RealModelRecord,
+} from '../../src/shared/realmodels-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 
 function general(): RealModelRecord {
@@ -89,5 +92,29 @@ describe('realModelRecord', () => {
     expect(realWorkloadId('general', 'qwen2.5-0.5b-instruct', 'webgpu')).toBe('general:qwen2.5-0.5b-instruct:webgpu');
     expect(REAL_WORKLOAD_IDS).toContain('specialized:distilbert-sst2:wasm');
     expect(REAL_WORKLOAD_IDS).not.toContain('specialized:distilbert-sst2');
+  });
+});
+
+describe('energy per correct answer, stored and checked', () => {
+  const joules = { p5: 0.4, p50: 0.5, p95: 0.7 };
+
+  test('the stored form validates and matches its recomputation', () => {
+    const acc = general().accuracy;
+    const rec = perCorrectEnergyRecord(joules, acc);
+    expect(v.safeParse(perCorrectEnergy, rec).success).toBe(true);
+    if (!rec.available) throw new Error('expected a figure');
+    expect(rec.joules.p50).toBeCloseTo(0.5 / (171 / 240), 12);
+    expect(perCorrectMismatch(JSON.parse(JSON.stringify(rec)) as typeof rec, joules, acc)).toBeNull();
+    expect(perCorrectMismatch({ ...rec, joules: { ...rec.joules, p50: rec.joules.p50 * 0.9 } }, joules, acc)).toMatch(/^joules\.p50 /);
+  });
+
+  test('no correct answer: unavailable with a reason, and a figure claimed anyway is refused', () => {
+    const w = wilson(0, 240);
+    const acc = { correct: 0, n: 240, low: w.low, high: w.high };
+    const rec = perCorrectEnergyRecord(joules, acc);
+    expect(rec).toEqual({ available: false, reason: 'no-correct-answers' });
+    expect(v.safeParse(perCorrectEnergy, rec).success).toBe(true);
+    expect(perCorrectMismatch({ available: true, joules, method: 'interval-envelope' }, joules, acc)).toMatch(/unavailable/);
+    expect(v.safeParse(perCorrectEnergy, { available: true, joules: { p5: 1, p50: Infinity, p95: Infinity }, method: 'interval-envelope' }).success).toBe(false);
   });
 });

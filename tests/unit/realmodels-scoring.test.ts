@@ -3,7 +3,7 @@
 // Infinity), and the WebGPU-vs-WASM agreement.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { accuracy, agreement, gapRatios, perCorrect, ScoringError, wilson, type ScoredAnswer } from '../../src/shared/realmodels/scoring.ts';
+import { accuracy, accuracyByDifficulty, agreement, gapRatios, perCorrect, ScoringError, tokenSummary, wilson, type ScoredAnswer } from '../../src/shared/realmodels/scoring.ts';
 import type { TaskItem } from '../../src/shared/realmodels/task-set.ts';
 
 describe('wilson', () => {
@@ -127,5 +127,23 @@ describe('agreement', () => {
   test('only items both answered, in reference order', () => {
     expect(agreement(ref.slice(0, 5), ref)).toMatchObject({ agree: 5, n: 5, rate: 1 });
     expect(() => agreement([], ref)).toThrow(ScoringError);
+  });
+});
+
+describe('breakdowns', () => {
+  test('accuracy per difficulty tag, null where no answer', () => {
+    const tagged: TaskItem[] = items.map((it, i) => ({ ...it, difficulty: i < 6 ? 'irony' : 'plain' }));
+    const answers: ScoredAnswer[] = tagged.map((it, i) => ({ id: it.id, label: i < 3 ? it.label : 'unparseable' }));
+    const by = accuracyByDifficulty(tagged, answers);
+    expect(by.irony).toMatchObject({ correct: 3, n: 6, parseFailures: 3 });
+    expect(by.plain).toMatchObject({ correct: 0, n: 4 });
+    expect(by.slang).toBeNull();
+    expect(() => accuracyByDifficulty(tagged, [{ id: 'xx-1', label: 'positive' }])).toThrow(ScoringError);
+  });
+
+  test('token summary: lower median and totals', () => {
+    expect(tokenSummary([{ input: 50, output: 2 }, { input: 60, output: 1 }, { input: 40, output: 3 }, { input: 70, output: 2 }])).toEqual({ inputMedian: 50, inputTotal: 220, outputMedian: 2, outputTotal: 8 });
+    expect(() => tokenSummary([])).toThrow(ScoringError);
+    expect(() => tokenSummary([{ input: 1.5, output: 0 }])).toThrow(ScoringError);
   });
 });

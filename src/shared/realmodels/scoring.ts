@@ -15,7 +15,7 @@
  * never Infinity.
  */
 import type { Answer } from './answer.ts';
-import type { GoldLabel, TaskItem } from './task-set.ts';
+import { DIFFICULTIES, type Difficulty, type GoldLabel, type TaskItem } from './task-set.ts';
 
 /** z of a two-sided 95 % interval: the 0.975 quantile of the standard normal. */
 export const Z95 = 1.959963984540054;
@@ -92,6 +92,48 @@ export function accuracy(items: readonly TaskItem[], answers: readonly ScoredAns
   }
   const w = wilson(correct, answers.length);
   return { correct, n: w.n, rate: w.rate, low: w.low, high: w.high, parseFailures };
+}
+
+/**
+ * Accuracy per difficulty tag (negation, irony, …), for the page's breakdown: null for a tag no
+ * answer covers. Each interval is much wider than the overall one (fewer items): show it.
+ */
+export function accuracyByDifficulty(items: readonly TaskItem[], answers: readonly ScoredAnswer[]): Record<Difficulty, AccuracyRecord | null> {
+  const tagOf = new Map<string, Difficulty>(items.map((it) => [it.id, it.difficulty]));
+  const out = {} as Record<Difficulty, AccuracyRecord | null>;
+  for (const d of DIFFICULTIES) {
+    const mine = answers.filter((a) => tagOf.get(a.id) === d);
+    out[d] = mine.length === 0 ? null : accuracy(items, mine);
+  }
+  // An answer for an id outside the set is an error, whatever its tag would have been.
+  for (const a of answers) if (!tagOf.has(a.id)) throw new ScoringError(`answer for unknown item "${a.id}"`);
+  return out;
+}
+
+export interface TokenSummary {
+  inputMedian: number;
+  inputTotal: number;
+  outputMedian: number;
+  outputTotal: number;
+}
+
+/**
+ * Token counts over the items run (input: the rendered prompt, or the review for a classifier;
+ * output: the reply's tokens, 0 for a classifier). The median is the lower middle value, so it is
+ * always a count that occurred.
+ */
+export function tokenSummary(perItem: ReadonlyArray<{ input: number; output: number }>): TokenSummary {
+  if (perItem.length === 0) throw new ScoringError('no item was run');
+  if (perItem.some((x) => !Number.isInteger(x.input) || !Number.isInteger(x.output) || x.input < 0 || x.output < 0)) {
+    throw new ScoringError('token counts must be integers ≥ 0');
+  }
+  const lowerMedian = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+  return {
+    inputMedian: lowerMedian(perItem.map((x) => x.input)),
+    inputTotal: perItem.reduce((s, x) => s + x.input, 0),
+    outputMedian: lowerMedian(perItem.map((x) => x.output)),
+    outputTotal: perItem.reduce((s, x) => s + x.output, 0),
+  };
 }
 
 export type NoFigureReason = 'no-correct-answers';
