@@ -1,7 +1,8 @@
 // From model output to an answer: the zero-shot prompt rendered by a chat template, the reply
 // parser in both languages, and the classifier's id2label mapping.
 import { describe, expect, test } from 'vitest';
-import { ChatTemplateError, PROMPT_VERSION, PROMPT_VERSIONS, renderChatPrompt, sentimentMessages } from '../../src/shared/realmodels/prompt.ts';
+import { PROMPT_VERSION, PROMPT_VERSIONS, sentimentMessages } from '../../src/shared/realmodels/prompt.ts';
+import { ChatTemplateError, renderChatPrompt } from '../../src/shared/realmodels/chat-template.ts';
 import { ClassifierLabelsError, SST2_ID2LABEL, classifierAnswer, labelMapping, parseReply } from '../../src/shared/realmodels/answer.ts';
 
 /** Qwen2.5-Instruct's chat template without its tool-calling branches (same turn markers). */

@@ -3,11 +3,10 @@
  * accuracy (and token counts, hence time and energy) depends on every word of it, so any change
  * to the wording is a new `PROMPT_VERSION`, recorded in each real-model workload.
  *
- * The messages are rendered by the model's own chat template (tokenizer_config.json's
- * `chat_template`, a Jinja string) with @huggingface/jinja, as transformers does, so the model
- * sees the turn markers it was tuned on.
+ * The messages are rendered by the model's own chat template (chat-template.ts), so the model
+ * sees the turn markers it was tuned on. This module stays free of the template engine: the
+ * schema (realmodels-result.ts) reads its version list on the server.
  */
-import { Template } from '@huggingface/jinja';
 import type { TaskLanguage } from './task-set.ts';
 
 /** Prompt versions, past and present (the result document keeps one of these). */
@@ -36,38 +35,4 @@ export function sentimentMessages(review: string, language: TaskLanguage): ChatM
     { role: 'system', content: SYSTEM[language] },
     { role: 'user', content: USER[language](review.trim()) },
   ];
-}
-
-export interface ChatTemplateOptions {
-  /** Special tokens some templates print (Qwen2.5's does not use them). */
-  bosToken?: string;
-  eosToken?: string;
-}
-
-/** Thrown when a chat template does not parse or fails to render. */
-export class ChatTemplateError extends Error {
-  override name = 'ChatTemplateError';
-}
-
-/**
- * The prompt text a model is fed: `messages` rendered by its chat template, with the generation
- * prompt appended (the assistant turn opened, so the next tokens are the reply).
- */
-export function renderChatPrompt(chatTemplate: string, messages: readonly ChatMessage[], options: ChatTemplateOptions = {}): string {
-  let template: Template;
-  try {
-    template = new Template(chatTemplate);
-  } catch (e) {
-    throw new ChatTemplateError(`the chat template does not parse: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  try {
-    return template.render({
-      messages,
-      add_generation_prompt: true,
-      bos_token: options.bosToken ?? '',
-      eos_token: options.eosToken ?? '',
-    });
-  } catch (e) {
-    throw new ChatTemplateError(`the chat template failed to render: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
