@@ -1,0 +1,203 @@
+/**
+ * PROPOSAL — the result-document part of a real-model workload (a downloaded DistilBERT-SST2 or
+ * Qwen2.5-0.5B-Instruct answering the sentiment task), for schema.ts and result.ts to wire in.
+ *
+ * Suggested wiring: a workload of kind `real-model` keeps the fields every workload has (id,
+ * role, config, flops, bytes, timing record with raw samples, tokensPerSecond) and one more
+ * block, `real: RealModelRecord`, validated by `realModelRecord` below; schema.ts adds
+ * `real: v.optional(realModelRecord)` to its workload object and the check
+ * `(w.kind === 'real-model') === (w.real !== undefined)`. Ids are `ROLE:MODEL:EP`
+ * (`REAL_WORKLOAD_IDS`), so the synthetic replica of the same shape (`ROLE:MODEL`) can sit in the
+ * same document.
+ *
+ * Closed vocabulary, as everywhere in the dataset: a model is a key of `REAL_MODEL_KEYS`, never
+ * the repository id or URL someone typed (a custom model is `custom`, identified by its file's
+ * SHA-256); the raw replies of the general model are kept only on the page and in the local
+ * history, never in an upload, because they are free text. Accuracy and its interval are stored
+ * together and checked against each other (the server can redo the Wilson interval exactly), as
+ * the energy figures are checked against their recomputation.
+ */
+import * as v from 'valibot';
+import { LIMITS, count, oneOf, range3 } from './schema-parts.ts';
+import { PROMPT_VERSIONS, type PromptVersion } from './realmodels/prompt.ts';
+import { AGREEMENT_ITEMS, perCorrect, wilson, type PerCorrect, type Range3, type TokenSummary } from './realmodels/scoring.ts';
+import { TASK_LANGUAGES, TASK_SET_IDS, type TaskLanguage, type TaskSetId } from './realmodels/task-set.ts';
+
+/**
+ * Real models the lab knows, by the key a result stores, with the repository they come from
+ * (the page and `models:fetch` read `hubId`; the dataset keeps only the key).
+ */
+export const REAL_MODELS = {
+  'distilbert-sst2': { hubId: 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', answer: 'logits' },
+  'qwen2.5-0.5b-instruct': { hubId: 'onnx-community/Qwen2.5-0.5B-Instruct', answer: 'generation' },
+} as const;
+/** `custom`: a model id or base URL the visitor typed; stored as `custom` with its file's SHA-256 only. */
+export const REAL_MODEL_KEYS = [...(Object.keys(REAL_MODELS) as Array<keyof typeof REAL_MODELS>), 'custom'] as const;
+export type RealModelKey = (typeof REAL_MODEL_KEYS)[number];
+
+/** ONNX weight variants as Hugging Face exports name them (model_fp16.onnx, model_q4f16.onnx, …). */
+export const REAL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type RealDtype = (typeof REAL_DTYPES)[number];
+
+export const EXECUTION_PROVIDERS = ['webgpu', 'wasm'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+
+/** How the model answers: the argmax of a classifier head, or a generated reply that is parsed. */
+export const ANSWER_KINDS = ['logits', 'generation'] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
+
+/** Why there is no agreement figure. */
+export const AGREEMENT_REASONS = ['reference-not-run', 'is-reference'] as const;
+export type AgreementReason = (typeof AGREEMENT_REASONS)[number];
+
+/** Workload ids of real models: `ROLE:MODEL:EP`. */
+export const REAL_WORKLOAD_IDS: readonly string[] = (['general', 'specialized'] as const).flatMap((role) =>
+  REAL_MODEL_KEYS.flatMap((m) => EXECUTION_PROVIDERS.map((ep) => `${role}:${m}:${ep}`)),
+);
+
+export function realWorkloadId(role: 'general' | 'specialized', model: RealModelKey, ep: ExecutionProvider): string {
+  return `${role}:${model}:${ep}`;
+}
+
+export interface RealModelRecord {
+  model: RealModelKey;
+  /** The repository commit the files came from (40 hex digits), when the host says. */
+  revision: string | null;
+  /** SHA-256 of the ONNX file run (64 hex digits); required for a custom model. */
+  sha256: string | null;
+  dtype: RealDtype;
+  executionProvider: ExecutionProvider;
+  answer: AnswerKind;
+  /** The prompt the general model answered (realmodels/prompt.ts); null for a classifier. */
+  promptVersion: PromptVersion | null;
+  taskSet: { id: TaskSetId; version: number; language: TaskLanguage };
+  /** Tokens per query over the items run: the input (the rendered prompt, or the review for a classifier) and the reply (0 for a classifier). */
+  tokens: TokenSummary;
+  /** Correct answers of n, and the 95 % Wilson interval of the rate. */
+  accuracy: { correct: number; n: number; low: number; high: number };
+  /** Replies that named no label (included in n, counted wrong). */
+  parseFailures: number;
+  /** This provider's answers against the WASM reference's, on the first items. */
+  agreement: { measured: true; agree: number; n: number } | { measured: false; reason: AgreementReason };
+}
+
+const HEX40 = /^[0-9a-f]{40}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+/** The stored interval must be the Wilson interval of correct/n to this precision (it is recomputed on receipt). */
+const WILSON_TOLERANCE = 1e-6;
+const MAX_ITEMS = 100_000;
+const MAX_TOKENS = 1e6;
+
+const unit = v.pipe(v.number('must be a finite number'), v.finite('must be finite'), v.minValue(0, 'must be ≥ 0'), v.maxValue(1, 'must be ≤ 1'));
+
+export const realAccuracy = v.pipe(
+  v.object({ correct: count(MAX_ITEMS), n: v.pipe(count(MAX_ITEMS), v.minValue(1, 'must be ≥ 1')), low: unit, high: unit }),
+  v.check((a) => a.correct <= a.n, 'correct must be ≤ n'),
+  v.check((a) => {
+    const w = wilson(a.correct, a.n);
+    return Math.abs(w.low - a.low) <= WILSON_TOLERANCE && Math.abs(w.high - a.high) <= WILSON_TOLERANCE;
+  }, 'low and high must be the 95 % Wilson interval of correct/n'),
+);
+
+const agreement = v.variant('measured', [
+  v.object({
+    measured: v.literal(true),
+    agree: count(AGREEMENT_ITEMS),
+    n: v.pipe(count(AGREEMENT_ITEMS), v.minValue(1, 'must be ≥ 1')),
+  }),
+  v.object({ measured: v.literal(false), reason: oneOf(AGREEMENT_REASONS, 'agreement reason') }),
+], 'must be { measured: true, agree, n } or { measured: false, reason }');
+
+export const realModelRecord = v.pipe(
+  v.object({
+    model: oneOf(REAL_MODEL_KEYS, 'real model'),
+    revision: v.nullable(v.pipe(v.string('must be a string'), v.regex(HEX40, 'must be a commit hash (40 lower-case hex digits)'))),
+    sha256: v.nullable(v.pipe(v.string('must be a string'), v.regex(HEX64, 'must be a SHA-256 (64 lower-case hex digits)'))),
+    dtype: oneOf(REAL_DTYPES, 'ONNX dtype'),
+    executionProvider: oneOf(EXECUTION_PROVIDERS, 'execution provider'),
+    answer: oneOf(ANSWER_KINDS, 'answer kind'),
+    promptVersion: v.nullable(oneOf(PROMPT_VERSIONS, 'prompt version')),
+    taskSet: v.pipe(
+      v.object({
+        id: oneOf(TASK_SET_IDS, 'task set'),
+        version: v.pipe(count(10_000), v.minValue(1, 'must be ≥ 1')),
+        language: oneOf(TASK_LANGUAGES, 'task language'),
+      }),
+      v.check((t) => t.id === `sentiment-${t.language}`, 'id must be the set of its language'),
+    ),
+    tokens: v.pipe(
+      v.object({ inputMedian: count(MAX_TOKENS), inputTotal: count(MAX_TOKENS * MAX_ITEMS), outputMedian: count(MAX_TOKENS), outputTotal: count(MAX_TOKENS * MAX_ITEMS) }),
+      v.check((t) => t.inputMedian >= 1, 'inputMedian must be ≥ 1 (a query has input tokens)'),
+      v.check((t) => t.inputMedian <= t.inputTotal && t.outputMedian <= t.outputTotal, 'a median must be ≤ its total'),
+    ),
+    accuracy: realAccuracy,
+    parseFailures: count(MAX_ITEMS),
+    agreement: v.pipe(agreement, v.check((a) => !a.measured || a.agree <= a.n, 'agree must be ≤ n')),
+  }),
+  v.check((r) => r.model !== 'custom' || r.sha256 !== null, 'a custom model must record its file SHA-256'),
+  v.check((r) => r.model === 'custom' || REAL_MODELS[r.model].answer === r.answer, 'answer must be how this model answers'),
+  v.check((r) => (r.answer === 'generation') === (r.promptVersion !== null), 'promptVersion is set exactly when the model answers by generation'),
+  v.check((r) => r.answer === 'generation' || (r.parseFailures === 0 && r.tokens.outputTotal === 0), 'a classifier has no reply: no output tokens, no parse failures'),
+  v.check((r) => r.answer === 'logits' || r.tokens.outputMedian >= 1, 'a generated reply has at least one token'),
+  v.check((r) => r.parseFailures <= r.accuracy.n - r.accuracy.correct, 'parse failures are wrong answers: at most n − correct'),
+  v.check((r) => r.executionProvider !== 'wasm' || r.agreement.measured === false, 'the WASM reference is not compared with itself'),
+);
+
+// Compile-time proof that what the schema outputs is a RealModelRecord (and nothing looser).
+const _outputIsRecord = (x: v.InferOutput<typeof realModelRecord>): RealModelRecord => x;
+void _outputIsRecord;
+
+export type RealModelParse = { ok: true; value: RealModelRecord } | { ok: false; issues: string[] };
+
+/** Validate one `real` block on its own (the lead's parseResult will do it inside a workload). */
+export function parseRealModelRecord(input: unknown): RealModelParse {
+  const r = v.safeParse(realModelRecord, input, { abortPipeEarly: true });
+  if (r.success) return { ok: true, value: r.output };
+  return { ok: false, issues: r.issues.map((i) => `${v.getDotPath(i) ?? '(record)'}: ${i.message}`) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Energy per correct answer, beside a role's per-query figures in the energy section (suggested:
+// `energy.perQuery[role].perCorrect`). Stored so that the dataset can be read without redoing the
+// division, and checked like every energy figure: it must equal the per-query joules ÷ the role's
+// accuracy (realmodels/scoring.ts `perCorrect`, whose comment gives the range method).
+
+const NO_FIGURE_REASONS = ['no-correct-answers'] as const;
+
+export const perCorrectEnergy = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    joules: range3(0, LIMITS.maxJoulesPerQuery * 1e5),
+    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
+  }),
+  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
+], 'must be { available: true, joules, method } or { available: false, reason }');
+
+export type PerCorrectEnergyRecord =
+  | { available: true; joules: Range3; method: 'interval-envelope' }
+  | { available: false; reason: (typeof NO_FIGURE_REASONS)[number] };
+
+/** The stored form of `perCorrect(joules per query, accuracy)`. */
+export function perCorrectEnergyRecord(perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): PerCorrectEnergyRecord {
+  const r: PerCorrect = perCorrect(perQueryJoules, { correct: accuracy.correct, rate: accuracy.correct / accuracy.n, low: accuracy.low, high: accuracy.high });
+  return r.value === null ? { available: false, reason: r.reason } : { available: true, joules: r.value, method: r.method };
+}
+
+/** Relative difference allowed between a stored figure and its recomputation (JSON round trips). */
+const RELATIVE_TOLERANCE = 1e-9;
+
+/**
+ * Whether a stored per-correct figure is the recomputation from the stored per-query joules and
+ * accuracy (for the server's check on upload): null when it is, else the reason it is not.
+ */
+export function perCorrectMismatch(stored: PerCorrectEnergyRecord, perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): string | null {
+  const expected = perCorrectEnergyRecord(perQueryJoules, accuracy);
+  if (!expected.available || !stored.available) {
+    return expected.available === stored.available ? null : `must be ${expected.available ? 'available' : 'unavailable (no correct answer)'}`;
+  }
+  const close = (a: number, b: number) => Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+  for (const k of ['p5', 'p50', 'p95'] as const) {
+    if (!close(stored.joules[k], expected.joules[k])) return `joules.${k} must be the per-query joules ÷ accuracy (${expected.joules[k]})`;
+  }
+  return null;
+}
