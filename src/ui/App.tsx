@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
 import { DemoView } from './DemoView.tsx';
 import { DictionaryView } from './DictionaryView.tsx';
+import { FirstVisit } from './FirstVisit.tsx';
 import { MethodologyView } from './energy/MethodologyView.tsx';
 import { ModelView } from './model/ModelView.tsx';
 import { DatasetView } from './results/DatasetView.tsx';
@@ -112,6 +113,7 @@ export function App() {
       <footer class="app-footer small muted">
         <p>{t('footer.text')}</p>
       </footer>
+      <FirstVisit route={loc.route} autorun={loc.params.get('autorun') === '1'} />
     </>
   );
 }
