@@ -72,9 +72,9 @@ export function EnergySections({ doc, est, section }: { doc: ResultDocument; est
       {section(
         'energy',
         <div class="card">
-          <h2 id="energy-title">
+          <h3 id="energy-title">
             {t('energy.title')} <span class="badge warn">{t('energy.estimate')}</span>
-          </h2>
+          </h3>
           <div aria-live="polite" aria-busy={energy === null && error === null}>
             {error ? <p class="warn-text" role="alert">{error}</p> : null}
             {energy === null && error === null ? <p class="muted">{t('energy.computing')}</p> : null}
