@@ -39,8 +39,34 @@ export function t(key: string, params?: Record<string, string | number>, l: Lang
   return raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/** The BCP 47 locale of a language, for every `Intl` formatter. */
+export function locale(l: Lang = lang.value): string {
+  return l === 'fr' ? 'fr-FR' : 'en-US';
+}
+
+/**
+ * Plural forms of a message: `key.one`, `key.other` (and any other CLDR category a language
+ * needs) chosen by `Intl.PluralRules`; a missing category falls back to `key.other`. `{n}` is the
+ * count, formatted for the language ("1 000" in French), unless `params` gives its own.
+ */
+export function tp(key: string, count: number, params?: Record<string, string | number>, l: Lang = lang.value): string {
+  const category = new Intl.PluralRules(locale(l)).select(count);
+  const form = `${key}.${category}`;
+  const chosen = dictionaries[l][form] !== undefined || dictionaries.en[form] !== undefined ? form : `${key}.other`;
+  return t(chosen, { n: new Intl.NumberFormat(locale(l)).format(count), ...params }, l);
+}
+
+/** A calendar day ("2025-03-14", the document's `date`) or an instant, in the reader's language. */
+export function fmtDate(value: string | number | Date, l: Lang = lang.value): string {
+  // A bare day is a date without a time zone: read and print it in UTC so it never shifts a day.
+  const day = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const d = value instanceof Date ? value : new Date(day ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
+  return new Intl.DateTimeFormat(locale(l), day ? { dateStyle: 'long', timeZone: 'UTC' } : { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
 /** Numbers formatted for the current language (French uses a comma and thin spaces). */
 export function fmt(value: number | null | undefined, digits = 2, l: Lang = lang.value): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(l === 'fr' ? 'fr-FR' : 'en-US', { maximumSignificantDigits: Math.max(1, digits + 1) }).format(value);
+  return new Intl.NumberFormat(locale(l), { maximumSignificantDigits: Math.max(1, digits + 1) }).format(value);
 }

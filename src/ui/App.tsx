@@ -1,6 +1,7 @@
 /** App shell: header with navigation, language and theme; the view for the current hash route. */
 import { useEffect } from 'preact/hooks';
 import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
+import { FirstVisit } from './FirstVisit.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
 import { hrefFor, location, ROUTES, type Route } from './router.ts';
 
@@ -115,6 +116,7 @@ export function App() {
       <footer class="app-footer small muted">
         <p>{t('footer.text')}</p>
       </footer>
+      <FirstVisit route={loc.route} autorun={loc.params.get('autorun') === '1'} />
     </>
   );
 }

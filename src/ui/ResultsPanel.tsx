@@ -1,11 +1,16 @@
 /** A finished run: ceilings, roofline, the two models side by side, kernel breakdown, energy, upload. */
 import { useMemo } from 'preact/hooks';
 import uPlot from 'uplot';
-import { fmt, t } from '../i18n/index.ts';
+import { fmt, t, tp } from '../i18n/index.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
 import { axisStyle, Chart, cssVar } from './Chart.tsx';
 import { roofCurve, roofline } from './charts.ts';
-import { EnergyPanel } from './energy/EnergyPanel.tsx';
+import { EnergySections, type SectionWrap } from './energy/EnergyPanel.tsx';
+import { useEnergyEstimate } from './energy/use-energy.ts';
+import { location, replaceHash } from './router.ts';
+import { Disclosure } from './summary/Disclosure.tsx';
+import { ResultSummary } from './summary/ResultSummary.tsx';
+import { hashWithOpen, parseOpen, withSection, type SectionId } from './summary/sections.ts';
 import { UploadPanel } from './results/UploadPanel.tsx';
 import { downloadText } from './results/download.ts';
 import { formatBytes } from './format.ts';
@@ -58,7 +63,7 @@ function MicroTable({ doc }: { doc: ResultDocument }) {
                     </span>
                   ))}
                   <div class="muted">
-                    {t('results.samplesInfo', { n: w.timing.samplesMs.length, warmup: w.timing.warmup, batch: w.timing.batch ?? 1, dropped: w.timing.dropped ?? 0 })}
+                    {tp('guide.plural.samplesInfo', w.timing.samplesMs.length, { warmup: fmt(w.timing.warmup, 9), batch: fmt(w.timing.batch ?? 1, 9), dropped: fmt(w.timing.dropped ?? 0, 9) })}
                   </div>
                 </td>
               </tr>
@@ -219,15 +224,16 @@ function KernelChart({ general, specialized }: { general: Workload; specialized:
 }
 
 export function ModelComparison({ doc }: { doc: ResultDocument }) {
-  const general = doc.workloads.find((w) => w.kind === 'model' && w.role === 'general');
-  const specialized = doc.workloads.find((w) => w.kind === 'model' && w.role === 'specialized');
+  const pair = modelPair(doc);
+  if (!pair) return null;
+  const { general, specialized } = pair;
   // The race's own workloads always have counted FLOPs; only imported models may not.
-  if (!general || !specialized || general.flops === null || specialized.flops === null) return null;
+  if (general.flops === null || specialized.flops === null) return null;
   const timeRatio = general.timing.medianMs / specialized.timing.medianMs;
   const flopRatio = general.flops / specialized.flops;
   return (
     <section class="card" data-testid="model-comparison">
-      <h2>{t('results.models')}</h2>
+      <h3>{t('results.models')}</h3>
       <p class="headline" data-testid="time-ratio">
         {t('results.timeRatio', { ratio: fmt(timeRatio, 2) })}
       </p>
@@ -237,42 +243,49 @@ export function ModelComparison({ doc }: { doc: ResultDocument }) {
         <ModelCard w={general} />
       </div>
       <p class="small muted synthetic-note">{t('results.synthetic')}</p>
-      <KernelChart general={general} specialized={specialized} />
     </section>
   );
 }
 
+function modelPair(doc: ResultDocument): { general: Workload; specialized: Workload } | null {
+  const general = doc.workloads.find((w) => w.kind === 'model' && w.role === 'general');
+  const specialized = doc.workloads.find((w) => w.kind === 'model' && w.role === 'specialized');
+  return general && specialized ? { general, specialized } : null;
+}
+
+/**
+ * A finished run: the summary first (the answer in ten seconds), then every detail in a section
+ * that opens on demand. Which sections are open lives in the address (`open=`), so a link shows
+ * the same view.
+ */
 export function ResultsPanel({ doc, localId, onEnergy }: { doc: ResultDocument; localId: string | null; onEnergy?: (e: EnergySection) => void }) {
   const hasModels = doc.workloads.some((w) => w.kind === 'model');
+  const pair = modelPair(doc);
+  const est = useEnergyEstimate(doc, (d, ctx) => getLab().computeEnergy(d, ctx), onEnergy);
+  const open = parseOpen(location.value.params);
+  const toggle = (id: SectionId, isOpen: boolean) => replaceHash(hashWithOpen(window.location.hash, withSection(open, id, isOpen)));
+  const section: SectionWrap = (id, children) => (
+    <Disclosure id={id} open={open.has(id)} onToggle={toggle}>
+      {children}
+    </Disclosure>
+  );
   return (
     <div class="results" data-testid="results">
-      <section class="card">
-        <h2>{t('results.title')}</h2>
-        <p class="small muted" data-testid="results-summary">
-          {t('results.summary', {
-            vendor: doc.environment.adapter.vendor || '?',
-            arch: doc.environment.adapter.architecture || '?',
-            timing: t(`timing.${doc.environment.timing}`),
-            preset: doc.suite.preset,
-            version: doc.suite.version,
-          })}
-        </p>
-        {(doc.flags ?? []).map((f) => (
-          <p class="badge warn" key={f}>
-            {t(`flag.${f}`)}
-          </p>
-        ))}
-        <MicroTable doc={doc} />
-        <RooflineChart doc={doc} />
-        <div class="row">
-          <button onClick={() => downloadText(`frugal-ai-lab-${doc.date ?? 'run'}.json`, 'application/json', JSON.stringify(doc, null, 2))}>{t('results.exportJson')}</button>
-        </div>
-      </section>
-      {hasModels ? <ModelComparison doc={doc} /> : null}
-      {hasModels ? (
-        <EnergyPanel doc={doc} {...(onEnergy ? { onEnergy } : {})} compute={(d, ctx) => getLab().computeEnergy(d, ctx)} />
-      ) : null}
-      <UploadPanel doc={doc} localId={localId} />
+      <ResultSummary doc={doc} est={hasModels ? est : null} />
+      {pair ? section('models', <ModelComparison doc={doc} />) : null}
+      {pair ? section('kernels', <KernelChart general={pair.general} specialized={pair.specialized} />) : null}
+      {section('micro', <MicroTable doc={doc} />)}
+      {section('roofline', <RooflineChart doc={doc} />)}
+      {hasModels ? <EnergySections doc={doc} est={est} section={section} /> : null}
+      {section(
+        'upload',
+        <>
+          <div class="row">
+            <button onClick={() => downloadText(`frugal-ai-lab-${doc.date ?? 'run'}.json`, 'application/json', JSON.stringify(doc, null, 2))}>{t('results.exportJson')}</button>
+          </div>
+          <UploadPanel doc={doc} localId={localId} />
+        </>,
+      )}
     </div>
   );
 }

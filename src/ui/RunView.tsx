@@ -1,7 +1,7 @@
 /** The run view: preset, Run / Cancel, per-workload progress with live samples, then results. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { fmt, t } from '../i18n/index.ts';
+import { fmt, t, tp } from '../i18n/index.ts';
 import { parseCustomParams } from '../lab/custom.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../shared/presets.ts';
 import { withEstimate } from '../shared/measured.ts';
@@ -12,6 +12,7 @@ import { errorHintKey } from './errors.ts';
 import { location } from './router.ts';
 import { cancelRun, capsState, historySaveError, lastDoc, lastLocalId, paused, planNotes, progress, runState, startRun, type WorkloadProgress } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
+import { HowItWorksButton } from './FirstVisit.tsx';
 
 function ErrorCard() {
   const s = runState.value;
@@ -39,7 +40,7 @@ function LiveSamples({ w }: { w: WorkloadProgress }) {
   );
   const data = useMemo(() => [w.samplesMs.map((_, i) => i + 1), w.samplesMs] as uPlot.AlignedData, [w.samplesMs]);
   if (w.samplesMs.length === 0) return null;
-  return <Chart options={options} data={data} label={t('run.liveLabel', { id: w.id, n: w.samplesMs.length })} />;
+  return <Chart options={options} data={data} label={tp('guide.plural.liveLabel', w.samplesMs.length, { id: w.id })} />;
 }
 
 function ProgressList() {
@@ -109,13 +110,19 @@ export function RunView() {
   const parsed = preset === 'custom' ? parseCustomParams(params) : null;
   const customInvalid = parsed !== null && !parsed.ok;
   const doc = lastDoc.value;
+  // With a result on screen, the intro and the adapter card shrink to one line each, so the
+  // answer sits in the first screen under the run controls.
+  const showing = doc !== null && runState.value.kind === 'done';
   return (
     <>
-      <section class="card intro">
+      <section class={`card intro${showing ? ' compact' : ''}`}>
         <h1>{t('run.title')}</h1>
-        <p>{t('run.intro')}</p>
+        {showing ? null : <p>{t('run.intro')}</p>}
+        <p class="small">
+          <HowItWorksButton />
+        </p>
       </section>
-      <StatusCard />
+      <StatusCard compact={showing} />
       <section class="card">
         <div class="row">
           <label>

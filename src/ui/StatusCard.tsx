@@ -1,4 +1,5 @@
 /** What the browser exposes about WebGPU, what is missing and what to do about it. */
+import type { Capabilities } from '../lab/api.ts';
 import { t } from '../i18n/index.ts';
 import { formatBytes } from './format.ts';
 import { hrefFor } from './router.ts';
@@ -7,7 +8,11 @@ import { capsState, loadCapabilities } from './state.ts';
 const LIMITS_SHOWN = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'];
 
 
-export function StatusCard() {
+/**
+ * `compact`: one line that opens on demand (a result is on screen and needs the room); a missing
+ * WebGPU or a failed worker is always shown in full.
+ */
+export function StatusCard({ compact = false }: { compact?: boolean }) {
   const s = capsState.value;
   if (s.status === 'loading') {
     return (
@@ -48,13 +53,33 @@ export function StatusCard() {
     );
   }
   const a = caps.adapter;
-  const missing = ['timestamp-query', 'shader-f16', 'subgroups'].filter((f) => !a.features.includes(f));
+  if (compact) {
+    return (
+      <details class="card status-compact" data-testid="webgpu-status" data-available="true">
+        <summary>
+          {t('status.available')} · <span data-testid="adapter-vendor">{a.vendor || t('status.notExposed')}</span> · {a.architecture || t('status.notExposed')}
+        </summary>
+        <AdapterDetails a={a} />
+      </details>
+    );
+  }
   return (
     <section class="card" data-testid="webgpu-status" data-available="true">
       <h2>{t('status.available')}</h2>
+      <AdapterDetails a={a} vendorTestId />
+    </section>
+  );
+}
+
+type Adapter = Extract<Capabilities, { available: true }>['adapter'];
+
+function AdapterDetails({ a, vendorTestId = false }: { a: Adapter; vendorTestId?: boolean }) {
+  const missing = ['timestamp-query', 'shader-f16', 'subgroups'].filter((f) => !a.features.includes(f));
+  return (
+    <>
       <dl class="status-grid">
         <dt>{t('status.vendor')}</dt>
-        <dd data-testid="adapter-vendor">{a.vendor || t('status.notExposed')}</dd>
+        <dd data-testid={vendorTestId ? 'adapter-vendor' : undefined}>{a.vendor || t('status.notExposed')}</dd>
         <dt>{t('status.architecture')}</dt>
         <dd>{a.architecture || t('status.notExposed')}</dd>
         <dt>{t('status.features')}</dt>
@@ -77,6 +102,6 @@ export function StatusCard() {
       {a.isFallbackAdapter || a.architecture === 'swiftshader' ? <p class="badge warn">{t('status.software')}</p> : null}
       {missing.includes('timestamp-query') ? <p class="small warn-text">{t('status.noTimestamps')}</p> : null}
       {missing.length ? <p class="small muted">{t('status.missing', { features: missing.join(', ') })}</p> : null}
-    </section>
+    </>
   );
 }

@@ -38,3 +38,13 @@ if (typeof window !== 'undefined') {
     location.value = parseHash(window.location.hash);
   });
 }
+
+/**
+ * Replace the address's hash without a new history entry (a section opened or closed is not a
+ * page the back button should step through), and update `location` as a hashchange would.
+ */
+export function replaceHash(hash: string): void {
+  if (typeof window === 'undefined') return;
+  window.history.replaceState(window.history.state, '', hash);
+  location.value = parseHash(hash);
+}

@@ -31,6 +31,8 @@ afterAll(async () => {
 async function openRun(page: Page, preset = 'ci', extra = ''): Promise<void> {
   // Count main-thread WebGPU use: all GPU work must happen in the worker.
   await page.addInitScript(() => {
+    // A returning visitor: the first-visit explanation was closed on an earlier visit.
+    localStorage.setItem('fal.guideSeen', '1');
     const w = window as unknown as { __mainThreadGpuCalls: number };
     w.__mainThreadGpuCalls = 0;
     const gpu = navigator.gpu;
@@ -51,7 +53,8 @@ describe('the lab in a real browser', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await openRun(page);
+    // The sections this test reads open from the address, as a shared link would open them.
+    await openRun(page, 'ci', '&open=models,upload');
     await expect(page.locator('[data-testid="adapter-vendor"]').textContent()).resolves.toBe('google');
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="progress"]').waitFor({ timeout: 30_000 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fmtGramsRange, fmtWhRange, logSliderPos, logSliderValue, profileLabel, profileReason, scaleGrams, scaleWh } from '../../src/ui/energy/format.ts';
+import { fmtGramsRange, fmtJRange, fmtWhRange, logSliderPos, logSliderValue, profileLabel, profileReason, scaleGrams, scaleWh } from '../../src/ui/energy/format.ts';
 import { profileFromCatalog, selectProfile } from '../../src/energy/index.ts';
 
 describe('energy figure formatting', () => {
@@ -37,5 +37,12 @@ describe('profile label and reason in both languages', () => {
     expect(profileReason(chosen, 'fr')).toBe('Choisi par vous : 30–130 W');
     const u = selectProfile({ vendor: 'amd', architecture: 'rdna-3', isFallbackAdapter: false }, { hasBattery: null }).profile;
     expect(profileReason(u, 'en')).toBe('AMD RDNA 3, form factor unknown (laptop or desktop): 5–300 W');
+  });
+
+  test('joules read in one unit chosen from the median', () => {
+    expect(fmtJRange({ p5: 0.021, p50: 0.042, p95: 0.095 }, 'en')).toBe('42 mJ (21–95)');
+    expect(fmtJRange({ p5: 6.1, p50: 13, p95: 26 }, 'fr')).toBe('13 J (6,1–26)');
+    expect(fmtJRange({ p5: 2e-6, p50: 4e-6, p95: 8e-6 }, 'en')).toBe('4 µJ (2–8)');
+    expect(fmtJRange({ p5: 900, p50: 1500, p95: 3000 }, 'en')).toBe('1.5 kJ (0.9–3)');
   });
 });

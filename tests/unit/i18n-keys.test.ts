@@ -31,6 +31,7 @@ const DYNAMIC_PREFIXES = [
   'energy.reason.',
   'energy.role.',
   'flag.',
+  'guide.section.',
   'model.error.',
   'model.error.limit.',
   'model.onnx.ep.',
@@ -60,6 +61,20 @@ const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'wor
 const source = files.map((f) => f.text).join('\n');
 const enKeys = Object.keys(dictionaries.en);
 
+/**
+ * Plural families: `base.one`, `base.other`… chosen at run time by `tp('base', count)` through
+ * Intl.PluralRules. A family is used when its base is a literal in the source.
+ */
+const PLURAL_SUFFIX = /\.(zero|one|two|few|many|other)$/;
+const pluralBase = (k: string) => k.replace(PLURAL_SUFFIX, '');
+const families = (keys: string[]) => {
+  const map = new Map<string, string[]>();
+  for (const k of keys.filter((k) => PLURAL_SUFFIX.test(k) && !DYNAMIC_PREFIXES.some((p) => k.startsWith(p)))) {
+    map.set(pluralBase(k), [...(map.get(pluralBase(k)) ?? []), k.slice(pluralBase(k).length + 1)]);
+  }
+  return map;
+};
+
 /** Whether some dictionary key starts with `prefix` (tells an i18n key from other dotted strings). */
 const isKeyPrefix = (prefix: string) => enKeys.some((k) => k.startsWith(prefix));
 
@@ -73,7 +88,9 @@ describe('i18n keys', () => {
 
   test('every key is used in the source', () => {
     const literals = new Set([...source.matchAll(/['"`]([a-zA-Z][\w-]*(?:\.[\w-]+)+)['"`]/g)].map((m) => m[1]));
-    const unused = enKeys.filter((k) => !literals.has(k) && !DYNAMIC_PREFIXES.some((p) => k.startsWith(p)));
+    const unused = enKeys.filter(
+      (k) => !literals.has(k) && !DYNAMIC_PREFIXES.some((p) => k.startsWith(p)) && !(PLURAL_SUFFIX.test(k) && literals.has(pluralBase(k))),
+    );
     expect(unused, 'dictionary keys that no source file uses: delete them from both languages').toEqual([]);
   });
 
@@ -96,5 +113,27 @@ describe('i18n keys', () => {
     const asked = [...source.matchAll(/\bt\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
     const missing = [...new Set(asked)].filter((k) => !(k in dictionaries.en));
     expect(missing, 'keys the source translates that no dictionary has').toEqual([]);
+  });
+
+  test('every plural family asked for with tp() exists, and tp() is the only way it is read', () => {
+    const asked = [...new Set([...source.matchAll(/\btp\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? ''))];
+    expect(asked.length, 'tp() is used somewhere').toBeGreaterThan(0);
+    const known = families(enKeys);
+    expect(asked.filter((b) => !known.has(b)), 'tp() keys without a plural family').toEqual([]);
+    expect([...known.keys()].filter((b) => !asked.includes(b)), 'plural families no tp() call reads').toEqual([]);
+  });
+
+  test.each(['en', 'fr'] as const)('plural families are complete in %s for its Intl.PluralRules categories', (l) => {
+    const locale = l === 'fr' ? 'fr-FR' : 'en-US';
+    const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories as string[];
+    const fams = families(Object.keys(dictionaries[l]));
+    expect(fams.size).toBeGreaterThan(0);
+    for (const [base, forms] of fams) {
+      // `other` is the fallback of every category a family leaves out; `one` is the form that
+      // differs in both languages ("1 sample" / "2 samples", "1 échantillon" / "0 échantillon").
+      expect(forms, `${l}: ${base}`).toContain('other');
+      if (categories.includes('one')) expect(forms, `${l}: ${base}`).toContain('one');
+      expect(forms.filter((f) => !categories.includes(f)), `${l}: ${base} has forms ${locale} never selects`).toEqual([]);
+    }
   });
 });

@@ -21,3 +21,24 @@ describe('i18n', () => {
     }
   });
 });
+
+describe('plurals and dates through Intl', () => {
+  test('tp() picks the form by Intl.PluralRules and formats the count', async () => {
+    const { tp, fmtDate } = await import('../../src/i18n/index.ts');
+    const info = (n: number, l: 'en' | 'fr') => tp('guide.plural.samplesInfo', n, { warmup: 1, batch: 1, dropped: 0 }, l);
+    expect(info(1, 'en')).toMatch(/^1 sample ·/);
+    expect(info(2, 'en')).toMatch(/^2 samples ·/);
+    expect(info(0, 'en')).toMatch(/^0 samples ·/);
+    expect(info(1, 'fr')).toMatch(/^1 échantillon ·/);
+    // French: 0 and 1 are singular, 2 plural; counts use the French grouping.
+    expect(info(0, 'fr')).toMatch(/^0 échantillon ·/);
+    expect(info(2, 'fr')).toMatch(/^2 échantillons ·/);
+    expect(info(1500, 'fr')).toMatch(/^1\u202f500 échantillons ·/);
+    expect(info(1500, 'en')).toMatch(/^1,500 samples ·/);
+    // A French "many" (a million) falls back to the "other" form.
+    expect(info(1_000_000, 'fr')).toMatch(/échantillons/);
+    expect(fmtDate('2025-03-14', 'en')).toBe('March 14, 2025');
+    expect(fmtDate('2025-03-14', 'fr')).toBe('14 mars 2025');
+    expect(fmtDate('not a date', 'en')).toBe('not a date');
+  });
+});

@@ -1,35 +1,25 @@
 /**
- * The efficiency-gap view: headline, bars with p5–p95 whiskers, per-query and per-1,000 table,
+ * The efficiency-gap figures: headline, bars with p5–p95 whiskers, per-query and per-1,000 table,
  * equivalences, "what if" scaling, budget calculator, literature comparison, and the profile,
  * grid and embodied-carbon settings that feed the estimate. Every figure carries its range and
- * the word "estimate".
+ * the word "estimate". In the results view each part sits in a section that opens on demand
+ * (`EnergySections` with a `section` wrapper); `EnergyPanel` shows them all at once.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { fmt, lang, t } from '../../i18n/index.ts';
-import { errorName } from '../../shared/errors.ts';
+import type { ComponentChildren, VNode } from 'preact';
+import { useState } from 'preact/hooks';
+import { fmt, lang, t, tp } from '../../i18n/index.ts';
 import { energyLabel } from '../../shared/energy-label.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
 import {
-  computeEnergy,
-  currentTimeZone,
-  cpuThreadsHere,
-  detectBattery,
-  measuredPeakGflops,
-  embodiedFor,
   equivalencesFor,
-  gridFromTimeZone,
   LITERATURE,
   queriesWithinBudget,
-  restoreGrid,
-  restoreProfile,
   scaleScenario,
-  selectProfile,
   type EnergyContext,
   type EnergyResult,
-  type GridChoice,
-  type ProfileChoice,
   scale3,
 } from '../../energy/index.ts';
+import type { SectionId } from '../summary/sections.ts';
 import { hrefFor } from '../router.ts';
 import { EnergyChart } from './EnergyChart.tsx';
 import { EnergyLabelBadge } from './EnergyLabelBadge.tsx';
@@ -38,107 +28,37 @@ import { MeasuredBeside } from './MeasuredBeside.tsx';
 import { ProfilePicker } from './ProfilePicker.tsx';
 import { ProvenanceTable } from './ProvenanceTable.tsx';
 import { fmtGramsInterval, fmtGramsRange, fmtRange, fmtWhRange, fmtWhValue, logSliderPos, logSliderValue } from './format.ts';
+import { useEnergyEstimate, type ComputeEnergy, type EnergyEstimate } from './use-energy.ts';
 import './energy.css';
 
 export interface EnergyPanelProps {
   doc: ResultDocument;
   onEnergy?: (e: EnergySection) => void;
-  compute?: (doc: ResultDocument, ctx: EnergyContext) => Promise<EnergySection>;
+  compute?: ComputeEnergy;
 }
 
+/** Wraps one part of the energy figures (a disclosure in the results view, nothing standalone). */
+export type SectionWrap = (id: SectionId, children: ComponentChildren) => VNode | null;
+
+const showAll: SectionWrap = (id, children) => <div data-section={id}>{children}</div>;
 
 /** The extra fields computeEnergy adds, when the section came from it (a worker returns the same object). */
-function asEnergyResult(e: EnergySection): EnergyResult | null {
+export function asEnergyResult(e: EnergySection): EnergyResult | null {
   return 'per1000' in e && 'method' in e ? (e as EnergyResult) : null;
 }
 
-function hasBothRoles(doc: ResultDocument): boolean {
-  const roles = new Set(doc.workloads.filter((w) => w.kind === 'model').map((w) => w.role));
-  return roles.has('general') && roles.has('specialized');
-}
-
-/**
- * The first grid: the one the document was computed with (URL country, earlier choice, a
- * result from history), else the time zone.
- */
-function initialGrid(doc: ResultDocument, zone: string | null): GridChoice {
-  const g = doc.energy?.grid;
-  if (g) {
-    try {
-      return restoreGrid(g);
-    } catch {
-      // An unusable stored value: fall back to the time zone.
-    }
-  }
-  return gridFromTimeZone(zone);
-}
-
-/** A stored profile that differs from the automatic one is kept as the override. */
-function initialOverride(doc: ResultDocument, auto: ProfileChoice): ProfileChoice | null {
-  const p = doc.energy?.profile;
-  if (!p || (p.source === 'catalog' && p.id === auto.id)) return null;
-  return restoreProfile(p, auto, doc.environment.adapter);
-}
-
+/** Every energy figure at once, with its own estimate (used where no summary sits above it). */
 export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
+  const est = useEnergyEstimate(doc, compute, onEnergy);
+  return <EnergySections doc={doc} est={est} section={showAll} />;
+}
+
+export function EnergySections({ doc, est, section }: { doc: ResultDocument; est: EnergyEstimate; section: SectionWrap }) {
   // Reading the signal subscribes this component: a language switch re-renders every figure.
   void lang.value;
-  const zone = useMemo(() => currentTimeZone(), []);
-  const [battery, setBattery] = useState<boolean | null | undefined>(undefined);
-  // undefined until the first automatic profile is known (it depends on battery detection).
-  const [override, setOverride] = useState<ProfileChoice | null | undefined>(undefined);
-  const [grid, setGrid] = useState<GridChoice>(() => initialGrid(doc, zone));
-  const [energy, setEnergy] = useState<EnergySection | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const request = useRef(0);
-  const bothRoles = hasBothRoles(doc);
+  const { energy, error, auto, profile, grid, zone, ctx } = est;
 
-  useEffect(() => {
-    let live = true;
-    void detectBattery().then((b) => live && setBattery(b));
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  const a = doc.environment.adapter;
-  const auto = useMemo(
-    // Results shown here were measured in this browser (a run or its local history), so this
-    // machine's thread count and the run's own FMA peak are the evidence for an Apple tier.
-    () =>
-      selectProfile(
-        { vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter },
-        { hasBattery: battery ?? null, hints: { cpuThreads: cpuThreadsHere(), measuredPeakGflops: measuredPeakGflops(doc) } },
-      ).profile,
-    [a.vendor, a.architecture, a.isFallbackAdapter, battery, doc],
-  );
-  useEffect(() => {
-    if (battery !== undefined && override === undefined) setOverride(initialOverride(doc, auto));
-  }, [battery, override, doc, auto]);
-  const profile = override ?? auto;
-  const ctx: EnergyContext = useMemo(() => ({ profile, grid, embodied: embodiedFor(profile.embodiedClasses) }), [profile, grid]);
-
-  useEffect(() => {
-    if (battery === undefined || override === undefined || !bothRoles) return;
-    const mine = ++request.current;
-    setError(null);
-    // A synchronous throw from computeEnergy must become a rejection, handled like the worker's.
-    const run = compute ?? ((d: ResultDocument, c: EnergyContext) => Promise.resolve().then(() => computeEnergy(d, c)));
-    run(doc, ctx).then(
-      (e) => {
-        if (mine !== request.current) return;
-        setEnergy(e);
-        onEnergy?.(e);
-      },
-      (e: unknown) => {
-        if (mine !== request.current) return;
-        setError(errorName(e) === 'MissingModelRoleError' ? t('energy.missingRole') : t('energy.error', { message: (e as Error).message }));
-      },
-    );
-    // onEnergy and compute are callbacks from the parent: a new identity must not recompute.
-  }, [doc, ctx, battery, override === undefined, bothRoles]);
-
-  if (!bothRoles) {
+  if (!est.bothRoles) {
     return (
       <section class="card energy-panel" data-testid="energy-panel">
         <h2>{t('energy.title')}</h2>
@@ -148,38 +68,35 @@ export function EnergyPanel({ doc, onEnergy, compute }: EnergyPanelProps) {
   }
 
   return (
-    <section class="energy-panel" data-testid="energy-panel" aria-labelledby="energy-title">
-      <div class="card">
-        <h2 id="energy-title">
-          {t('energy.title')} <span class="badge warn">{t('energy.estimate')}</span>
-        </h2>
-        <div aria-live="polite" aria-busy={energy === null && error === null}>
-          {error ? <p class="warn-text" role="alert">{error}</p> : null}
-          {energy === null && error === null ? <p class="muted">{t('energy.computing')}</p> : null}
-          {energy ? <Headline e={energy} /> : null}
-        </div>
-        {energy ? <EnergyChart specialized={scale3(energy.perQuery.specialized.joules, 1000 / 3600)} general={scale3(energy.perQuery.general.joules, 1000 / 3600)} /> : null}
-        {energy ? <FiguresTable e={energy} /> : null}
-        <MeasuredBeside measured={doc.measured} e={energy} />
-        {energy ? <ProvenanceTable doc={doc} e={energy} /> : null}
-        <p class="small">
-          <a href={hrefFor('methodology')}>{t('energy.methodologyLink')}</a>
-        </p>
-      </div>
-      {energy ? (
-        <div class="grid-2">
-          <Equivalences e={energy} />
-          {doc.suite.preset === LITERATURE.replica.preset ? <Literature e={energy} /> : null}
-          <WhatIf e={energy} />
-          <Budget e={energy} />
-        </div>
-      ) : null}
-      <div class="grid-2">
-        <ProfilePicker auto={auto} current={profile} onChange={setOverride} />
-        <GridPicker grid={grid} zone={zone} onChange={setGrid} />
-      </div>
-      <Embodied e={energy} ctx={ctx} />
-    </section>
+    <div class="energy-panel" data-testid="energy-panel">
+      {section(
+        'energy',
+        <div class="card">
+          <h3 id="energy-title">
+            {t('energy.title')} <span class="badge warn">{t('energy.estimate')}</span>
+          </h3>
+          <div aria-live="polite" aria-busy={energy === null && error === null}>
+            {error ? <p class="warn-text" role="alert">{error}</p> : null}
+            {energy === null && error === null ? <p class="muted">{t('energy.computing')}</p> : null}
+            {energy ? <Headline e={energy} /> : null}
+          </div>
+          {energy ? <EnergyChart specialized={scale3(energy.perQuery.specialized.joules, 1000 / 3600)} general={scale3(energy.perQuery.general.joules, 1000 / 3600)} /> : null}
+          {energy ? <FiguresTable e={energy} /> : null}
+          <p class="small">
+            <a href={hrefFor('methodology')}>{t('energy.methodologyLink')}</a>
+          </p>
+        </div>,
+      )}
+      {doc.measured && (doc.measured.available || doc.measured.reason !== 'no-local-server') ? section('measured', <MeasuredBeside measured={doc.measured} e={energy} />) : null}
+      {energy ? section('provenance', <ProvenanceTable doc={doc} e={energy} />) : null}
+      {energy ? section('equivalences', <Equivalences e={energy} />) : null}
+      {energy && doc.suite.preset === LITERATURE.replica.preset ? section('literature', <Literature e={energy} />) : null}
+      {energy ? section('whatif', <WhatIf e={energy} />) : null}
+      {energy ? section('budget', <Budget e={energy} />) : null}
+      {section('profile', <ProfilePicker auto={auto} current={profile} onChange={est.setProfile} />)}
+      {section('grid', <GridPicker grid={grid} zone={zone} onChange={est.setGrid} />)}
+      {section('embodied', <Embodied e={energy} ctx={ctx} />)}
+    </div>
   );
 }
 
@@ -199,7 +116,7 @@ function Headline({ e }: { e: EnergySection }) {
           high: fmt(e.ratio.p95, 1),
         })}
       </p>
-      <p class="small muted">{t('energy.headlineNote', { draws: r ? fmt(r.method.draws, 3) : '—' })}</p>
+      <p class="small muted">{r ? tp('guide.plural.headlineNote', r.method.draws) : t('guide.headlineNoteNoDraws')}</p>
     </>
   );
 }
@@ -264,7 +181,7 @@ function FiguresTable({ e }: { e: EnergySection }) {
           )}
         </tbody>
       </table>
-      {r ? <p class="small muted">{t('energy.reproduce', { seed: r.method.seed, draws: r.method.draws, version: r.method.formulasVersion })}</p> : null}
+      {r ? <p class="small muted">{tp('guide.plural.reproduce', r.method.draws, { seed: r.method.seed, version: r.method.formulasVersion })}</p> : null}
     </div>
   );
 }

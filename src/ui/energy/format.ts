@@ -111,3 +111,18 @@ export function gridSource(g: Pick<GridChoice, 'source' | 'sourceKey' | 'sourceP
   for (const [k, v] of Object.entries(g.sourceParams ?? {})) params[k] = typeof v === 'number' ? nf.format(v) : v;
   return t(g.sourceKey, params, l);
 }
+
+/** J → µJ, mJ, J or kJ by the magnitude of the median. */
+function scaleJ(r: Range3): Scaled {
+  const m = Math.abs(r.p50);
+  if (m >= 1e3) return { value: scale3(r, 1e-3), unit: 'kJ' };
+  if (m >= 1) return { value: r, unit: 'J' };
+  if (m >= 1e-3) return { value: scale3(r, 1e3), unit: 'mJ' };
+  return { value: scale3(r, 1e6), unit: 'µJ' };
+}
+
+/** "42 mJ (21–95)": joules in one unit chosen from the median. */
+export function fmtJRange(j: Range3, l?: Lang): string {
+  const s = scaleJ(j);
+  return `${fmt(s.value.p50, 1, l)} ${s.unit} (${fmt(s.value.p5, 1, l)}–${fmt(s.value.p95, 1, l)})`;
+}

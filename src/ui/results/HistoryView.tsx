@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { fmt, t } from '../../i18n/index.ts';
+import { fmt, fmtDate, t } from '../../i18n/index.ts';
 import { clearUpload, deleteRun, historyRevision, readHistory, type HistoryRecord, type SkippedRecord } from '../../results/history.ts';
 import { compareRuns, formatEstimate } from '../../results/compare.ts';
 import type { Comparison } from '../../results/compare.ts';
@@ -191,9 +191,9 @@ export function HistoryView() {
                     return (
                       <tr key={r.localId} class={selected.has(r.localId) ? 'selected' : ''} data-testid="history-row">
                         <td>
-                          <input type="checkbox" checked={selected.has(r.localId)} onChange={() => toggle(r.localId)} aria-label={t('results.history.select', { label: r.doc.date ?? r.savedAt })} />
+                          <input type="checkbox" checked={selected.has(r.localId)} onChange={() => toggle(r.localId)} aria-label={t('results.history.select', { label: fmtDate(r.doc.date ?? r.savedAt) })} />
                         </td>
-                        <td>{r.doc.date ?? r.savedAt}</td>
+                        <td>{fmtDate(r.doc.date ?? r.savedAt)}</td>
                         <td>{a.vendor || '?'} / {a.architecture || '?'}</td>
                         <td>{r.doc.environment.browser.name} {r.doc.environment.browser.major ?? ''}</td>
                         <td>{r.doc.suite.preset} <span class="small muted">{r.doc.suite.version}</span></td>
