@@ -15,7 +15,9 @@ const chromium = locateChromium();
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts'] } },
+      // 30 s, not 5: a few unit tests load onnxruntime's WASM or parse the task sets, and a busy
+      // 2-core machine once took longer than 5 s. A timeout is a harness limit, not a speed check.
+      { test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           name: 'server',
