@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.runtime === 'node') return runNode(args);
-  const { preset, json, out, timeoutS } = args;
+  const { preset, json, timeoutS } = args;
   const log = (s: string) => (json ? process.stderr.write(`${s}\n`) : console.log(s));
 
   let executablePath: string;

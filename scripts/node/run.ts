@@ -33,14 +33,8 @@ export interface NodeRunOptions {
 }
 
 /** The OS family as the document records it, from Node's platform. */
-function osFamily(platform: NodeJS.Platform): string {
-  switch (platform) {
-    case 'linux': return 'linux';
-    case 'darwin': return 'macos';
-    case 'win32': return 'windows';
-    default: return 'other';
-  }
-}
+const OS_FAMILY: Partial<Record<NodeJS.Platform, string>> = { linux: 'linux', darwin: 'macos', win32: 'windows', android: 'android' };
+const osFamily = (platform: NodeJS.Platform): string => OS_FAMILY[platform] ?? 'other';
 
 function progressLine(p: Progress): string | null {
   switch (p.type) {

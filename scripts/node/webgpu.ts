@@ -62,13 +62,10 @@ export class NodeWebGpuError extends Error {
 export function dawnBackend(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
   const asked = env['LAB_WEBGPU_BACKEND'];
   if (asked) return asked;
-  switch (platform) {
-    case 'linux': return 'vulkan';
-    case 'darwin': return 'metal';
-    case 'win32': return 'd3d12';
-    default: return null;
-  }
+  return NATIVE_BACKEND[platform] ?? null;
 }
+
+const NATIVE_BACKEND: Partial<Record<NodeJS.Platform, string>> = { linux: 'vulkan', darwin: 'metal', win32: 'd3d12' };
 
 function hint(choice: AdapterChoice): string {
   switch (choice.kind) {
@@ -103,7 +100,7 @@ export async function installWebGpu(choice: AdapterChoice, env: NodeJS.ProcessEn
   } catch (e) {
     throw new NodeWebGpuError(`Dawn for Node (the webgpu package) could not be loaded: ${(e as Error).message}. ${hint(choice)}`);
   }
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
