@@ -44,12 +44,14 @@ function lab(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
 describe.skipIf(!SWIFTSHADER)('lab --runtime node --preset ci --measure-power', () => {
   const out = join(tmp.path, 'r.json');
   let doc: ResultDocument;
+  let stdout = '';
   beforeAll(async () => {
     nvidia.play([WATTS]);
     // The adapter is SwiftShader (vendor google): no NVIDIA board covers it, so the sensor is
     // named by hand; on an NVIDIA machine the runner picks it by itself.
-    const res = await lab(['--runtime', 'node', '--preset', 'ci', '--measure-power', '--power-sensor', 'nvidia:0', '--out', out], nvidia.env());
+    const res = await lab(['--runtime', 'node', '--preset', 'ci', '--measure-power', '--power-sensor', 'nvidia:0', '--out', out], { ...nvidia.env(), LAB_PROFILE_DIR: join(tmp.path, 'profiles') });
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    stdout = res.stdout;
     doc = JSON.parse(readFileSync(out, 'utf8')) as ResultDocument;
   }, 600_000);
 
@@ -71,6 +73,9 @@ describe.skipIf(!SWIFTSHADER)('lab --runtime node --preset ci --measure-power', 
       // Above idle: a constant power adds nothing.
       expect(Math.abs(r.joules)).toBeLessThanOrEqual((0.5 * r.queryMs) / 1000);
     }
+    // The summary prints it; a flat trace gives no power under load, so no profile is kept from it.
+    expect(stdout).toMatch(/Measured \(nvidia-smi, gpu-board, \d+ readings every 100 ms\): idle 123\.4 W/);
+    expect(stdout).toMatch(/No measured profile kept: a model drew no more than idle/);
   });
 
   test('the document is a Node one that the results server accepts: schema, recomputed energy', () => {
