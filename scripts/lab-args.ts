@@ -7,16 +7,28 @@ import { isKnownCountry } from '../src/energy/index.ts';
 import { isPageParam, PAGE_PARAMS } from '../src/lab/page-params.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../src/shared/presets.ts';
 
-export const USAGE = `Usage: npm run lab -- [--preset ${PRESET_NAMES.join('|')}] [--out FILE] [--json] [--country ISO3]
-                      [--real-gpu] [--timeout SECONDS] [--param key=value ...]
+export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset ${PRESET_NAMES.join('|')}] [--out FILE] [--json]
+                      [--country ISO3] [--real-gpu] [--measure-power [--power-sensor ID]]
+                      [--timeout SECONDS] [--param key=value ...]
+  --runtime   browser (default): the app in headless Chromium; node: the same engine in this
+              process through Dawn for Node (no browser)
   --preset    suite preset (default ci)
   --out       write the result document to FILE
   --json      print the document on stdout instead of a summary
   --country   grid country for the CO2e estimate (ISO 3166 alpha-3), default from the time zone
   --real-gpu  use the machine's GPU instead of the SwiftShader software adapter
+  --measure-power  (node) read the machine's power sensor around the run: idle baseline, each
+              model's window; the document's measured block (nvidia-smi, hwmon, RAPL, powermetrics)
+  --power-sensor   (node) record this sensor id instead of the one that covers the adapter
   --timeout   give up after SECONDS (default 900)
   --param     extra URL parameter for the custom preset (e.g. --param general=smollm2-135m)
-Chromium: CHROMIUM_PATH, else the system Chromium.`;
+Chromium: CHROMIUM_PATH, else the system Chromium.
+Node runtime: SwiftShader from LAB_SWIFTSHADER_DIR (default /usr/lib/chromium) unless
+VK_ICD_FILENAMES is set or --real-gpu; LAB_WEBGPU_BACKEND picks Dawn's backend (vulkan, metal, d3d12).`;
+
+export const RUNTIMES = ['browser', 'node'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+const isRuntime = (x: string): x is Runtime => (RUNTIMES as readonly string[]).includes(x);
 
 /** Wrong options: the message says what is wrong; the CLI prints it (with the usage) and exits 2. */
 export class LabUsageError extends Error {
@@ -27,11 +39,16 @@ export type LabArgs =
   | { kind: 'help' }
   | {
       kind: 'run';
+      runtime: Runtime;
       preset: PresetName;
       out: string | null;
       json: boolean;
       country: string | null;
       realGpu: boolean;
+      /** Record the machine's power sensor around the run (Node runtime). */
+      measurePower: boolean;
+      /** A sensor id chosen by hand, or null for the one that covers the adapter. */
+      powerSensor: string | null;
       timeoutS: number;
       /** Model fields for the custom preset, in the order given. */
       params: [string, string][];
@@ -43,11 +60,14 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
+        runtime: { type: 'string', default: 'browser' },
         preset: { type: 'string', default: 'ci' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         country: { type: 'string' },
         'real-gpu': { type: 'boolean', default: false },
+        'measure-power': { type: 'boolean', default: false },
+        'power-sensor': { type: 'string' },
         timeout: { type: 'string', default: '900' },
         param: { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
@@ -57,6 +77,14 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     throw new LabUsageError(e instanceof Error ? e.message : String(e));
   }
   if (values.help) return { kind: 'help' };
+  const runtime = values.runtime ?? 'browser';
+  if (!isRuntime(runtime)) throw new LabUsageError(`unknown runtime "${runtime}" (one of ${RUNTIMES.join(', ')})`);
+  const measurePower = values['measure-power'] ?? false;
+  // The page measures watts only when npm start serves it; the CLI's page is served without sensors.
+  if (measurePower && runtime === 'browser') throw new LabUsageError('--measure-power needs --runtime node (in a browser, open the page served by npm start on this machine)');
+  const powerSensor = values['power-sensor'] ?? null;
+  if (powerSensor !== null && !measurePower) throw new LabUsageError('--power-sensor goes with --measure-power');
+  if (powerSensor !== null && !/^[a-z]+:[A-Za-z0-9:._-]{1,64}$/.test(powerSensor)) throw new LabUsageError(`--power-sensor expects a sensor id such as nvidia:0 or rapl:intel-rapl:0, got "${powerSensor}"`);
   const preset = values.preset ?? 'ci';
   if (!isPresetName(preset)) throw new LabUsageError(`unknown preset "${preset}" (one of ${PRESET_NAMES.join(', ')})`);
   const timeoutS = Number(values.timeout);
@@ -73,7 +101,10 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     if (isPageParam(key)) throw new LabUsageError(`--param ${key}=…: "${key}" is a page parameter (${PAGE_PARAMS.join(', ')}), not a model field; use the matching option`);
     params.push([key, kv.slice(i + 1)]);
   }
-  return { kind: 'run', preset, out: values.out ?? null, json: values.json ?? false, country: values.country ?? null, realGpu: values['real-gpu'] ?? false, timeoutS, params };
+  return {
+    kind: 'run', runtime, preset, out: values.out ?? null, json: values.json ?? false, country: values.country ?? null,
+    realGpu: values['real-gpu'] ?? false, measurePower, powerSensor, timeoutS, params,
+  };
 }
 
 /** The address query the CLI opens: the preset, autorun, the country, then the model fields. */

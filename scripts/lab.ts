@@ -2,15 +2,25 @@
  * `npm run lab -- --preset ci --out result.json`: runs a preset headless in Chromium through the
  * real app and worker (the same code a visitor runs), writes one schema-v1 result document, and
  * exits non-zero with a clear message when no browser, no WebGPU adapter, or the run fails.
+ *
+ * `--runtime node` runs the same session, engine and kernels in this process through Dawn for
+ * Node instead (scripts/node/), with `--measure-power` reading the machine's sensor in-process.
  */
 import { ENERGY_LABEL_VERSION, type EnergyLabel } from '../src/shared/energy-label.ts';
 import type { EnergyProvenance, Provenance } from '../src/shared/provenance-types.ts';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, ChromiumNotFoundError, findChromium } from './chromium.ts';
 import { labQuery, LabUsageError, parseLabArgs, USAGE, type LabArgs } from './lab-args.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
+import type { MeasuredSection } from '../src/shared/power.ts';
+import { NodeWebGpuError, installWebGpu, restartedEnv, webgpuEnv } from './node/webgpu.ts';
+import { estimateWithProfile, loadProfile, profileDir, profileFromDocument, saveProfile, type MeasuredProfile } from './node/profiles.ts';
+
+type RunArgs = Extract<LabArgs, { kind: 'run' }>;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`lab: ${message}\n`);
@@ -32,7 +42,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const { preset, json, out, timeoutS } = args;
+  if (args.runtime === 'node') return runNode(args);
+  const { preset, json, timeoutS } = args;
   const log = (s: string) => (json ? process.stderr.write(`${s}\n`) : console.log(s));
 
   let executablePath: string;
@@ -66,13 +77,7 @@ async function main(): Promise<void> {
       }));
       if (state.available === 'false') fail(`no WebGPU adapter in this browser: ${state.unavailableText ?? ''}`, 4);
       if (state.error) fail(`the run failed: ${state.error.name}: ${state.error.message}`, 5);
-      if (state.result) {
-        const doc = state.result as ResultDocument;
-        if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
-        if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-        else printSummary(doc, out ?? undefined);
-        return;
-      }
+      if (state.result) return emit(state.result as ResultDocument, args);
       if (state.progress && state.progress !== lastLine && !json) {
         lastLine = state.progress;
         log(`  ${state.progress}`);
@@ -86,9 +91,97 @@ async function main(): Promise<void> {
   }
 }
 
+/** Writes the document where the options say, and the summary unless --json. */
+function emit(doc: ResultDocument, { out, json }: RunArgs): void {
+  if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  else printSummary(doc, out ?? undefined);
+}
+
+/**
+ * The Node runtime: restart once with SwiftShader's Vulkan loader on the library path when it
+ * is needed (the path is read at process start), then register the `?raw` loader the engine's
+ * WGSL imports need, and run the session in this process.
+ */
+async function runNode(args: RunArgs): Promise<void> {
+  const log = (s: string) => (args.json ? process.stderr.write(`${s}\n`) : console.log(s));
+  const setup = webgpuEnv(process.env, args.realGpu);
+  if (setup.restart) {
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: restartedEnv(setup.env) });
+    process.exit(child.status ?? 1);
+  }
+  Object.assign(process.env, setup.env);
+  let info: GPUAdapterInfo;
+  try {
+    info = await installWebGpu(setup.choice);
+  } catch (e) {
+    if (e instanceof NodeWebGpuError) fail(e.message, 4);
+    throw e;
+  }
+  log(`lab: running preset "${args.preset}" in Node ${process.version} through Dawn on ${info.vendor || '?'} / ${info.architecture || '?'} (${info.description || 'no description'})…`);
+  register(new URL('./node/raw-hook.ts', import.meta.url));
+  const { runInNode } = await import('./node/run.ts');
+  const timer = setTimeout(() => fail(`timed out after ${args.timeoutS} s`, 6), args.timeoutS * 1000);
+  timer.unref();
+  let doc: ResultDocument;
+  try {
+    doc = await runInNode({
+      preset: args.preset, country: args.country, params: args.params, log,
+      power: args.measurePower ? { sensorId: args.powerSensor, log } : null,
+    });
+  } catch (e) {
+    fail(`the run failed: ${(e as Error).name}: ${(e as Error).message}`, 5);
+  }
+  emit(doc, args);
+  keepProfile(doc, args, log);
+  // Dawn keeps handles open after the run; the document is written, so end here.
+  process.exit(0);
+}
+
+/**
+ * Measured profiles (scripts/node/profiles.ts): the estimate with the one kept for this adapter
+ * by an earlier run, then this run's measurement kept for the next.
+ */
+function keepProfile(doc: ResultDocument, args: RunArgs, log: (s: string) => void): void {
+  const dir = profileDir();
+  const kept = loadProfile(doc.environment.adapter, dir);
+  if (kept && doc.energy) printWithProfile(doc, kept, args.country, log);
+  if (!args.measurePower) return;
+  const made = profileFromDocument(doc);
+  if (made.ok) log(`Measured profile for this adapter kept in ${saveProfile(made.profile, dir)} (used by the next runs' summaries).`);
+  else log(`No measured profile kept: ${made.why}.`);
+}
+
+function printWithProfile(doc: ResultDocument, p: MeasuredProfile, country: string | null, log: (s: string) => void): void {
+  try {
+    const e = estimateWithProfile(doc, p, country);
+    log(`Estimate with the measured profile of this adapter (${p.sensor.kind}, ${p.sensor.coverage}, ${p.date}: ${p.idleW} W idle, +${p.deltaW.typ} W under load; not the document's):`);
+    for (const role of ['specialized', 'general'] as const) {
+      const j = e.perQuery[role].joules;
+      log(`  ${role.padEnd(11)} ${j.p50.toPrecision(3)} J/query (${j.p5.toPrecision(3)}–${j.p95.toPrecision(3)}), catalog ${doc.energy?.perQuery[role].joules.p50.toPrecision(3) ?? '?'}`);
+    }
+  } catch (e) {
+    log(`The measured profile in ${profileDir()} could not be used: ${(e as Error).message}`);
+  }
+}
+
+function printMeasured(m: MeasuredSection): void {
+  if (!m.available) {
+    console.log(`Measured: none (${m.reason}); the estimate stands alone.`);
+    return;
+  }
+  console.log(`Measured (${m.sensor.kind}, ${m.sensor.coverage}, ${m.samples} readings every ${m.sensor.periodMs} ms): idle ${m.idleW.toFixed(1)} W`);
+  for (const role of ['specialized', 'general'] as const) {
+    const r = m.perQuery[role];
+    if (!r) continue;
+    console.log(`  ${role.padEnd(11)} ${r.meanW.toFixed(1)} W over ${r.windowSeconds.toFixed(1)} s; ${r.joules.toPrecision(3)} J/query above idle, ${r.attributionalJoules.toPrecision(3)} J with it${r.estimateOverMeasured === null ? '' : `; estimate ÷ measured ${r.estimateOverMeasured.toPrecision(3)}`}`);
+  }
+}
+
 function printSummary(doc: ResultDocument, out: string | undefined): void {
   const a = doc.environment.adapter;
-  console.log(`\nAdapter: ${a.vendor || '?'} / ${a.architecture || '?'}${a.isFallbackAdapter ? ' (fallback)' : ''} · timing: ${doc.environment.timing}`);
+  const b = doc.environment.browser;
+  console.log(`\nAdapter: ${a.vendor || '?'} / ${a.architecture || '?'}${a.isFallbackAdapter ? ' (fallback)' : ''} · timing: ${doc.environment.timing} · runtime: ${b.name}${b.major === null ? '' : ` ${b.major}`}`);
   console.log(`Suite: preset ${doc.suite.preset}, version ${doc.suite.version} · app ${doc.app.version}`);
   for (const w of doc.workloads) {
     const rate = [w.gflops ? `${w.gflops.toPrecision(3)} GFLOP/s` : '', w.gbps ? `${w.gbps.toPrecision(3)} GB/s` : ''].filter(Boolean).join(', ');
@@ -108,6 +201,7 @@ function printSummary(doc: ResultDocument, out: string | undefined): void {
     console.log(`  label       specialized ${label(e.perQuery.specialized.label)}, general ${label(e.perQuery.general.label)} (${ENERGY_LABEL_VERSION})`);
     if (e.provenance) printProvenance(e.provenance);
   }
+  if (doc.measured) printMeasured(doc.measured);
   if (out) console.log(`Wrote ${out}`);
 }
 

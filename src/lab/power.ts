@@ -46,6 +46,53 @@ const isSummary = (x: unknown): x is RecordingSummary =>
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
+/**
+ * What a run needs from a power recording, wherever the sensor is read: through the local
+ * server's HTTP API (PowerRecording, on the page) or in-process (the Node runner).
+ */
+export interface RunRecorder {
+  /** Fed every progress event of the run; never throws. */
+  readonly onProgress: (p: Progress) => void;
+  /** Stops the recording (once) and returns its final summary, or why there is none. */
+  stop(): Promise<PowerOutcome>;
+}
+
+/**
+ * The marks a run's progress becomes: each model workload's start, the beginning of its timed
+ * queries (the `measure` phase: pre-heat and samples), its per-kernel profiling and its end.
+ * Micro workloads are not marked.
+ */
+export class ProgressMarks {
+  private readonly roles = new Map<string, Role>();
+
+  /** The mark this event calls for, or null. */
+  next(p: Progress): string | null {
+    switch (p.type) {
+      case 'workload-start':
+        if (p.kind === 'model' && p.role) {
+          this.roles.set(p.id, p.role);
+          return markName.start(p.role);
+        }
+        return null;
+      case 'phase': {
+        const role = this.roles.get(p.id);
+        if (role && p.phase === 'measure') return markName.load(role);
+        if (role && p.phase === 'profile') return markName.profile(role);
+        return null;
+      }
+      case 'workload-done': {
+        const role = this.roles.get(p.id);
+        return role ? markName.end(role) : null;
+      }
+      case 'device':
+      case 'step':
+      case 'sample':
+      case 'paused':
+        return null;
+    }
+  }
+}
+
 /** Why a recording could not be started, from the server's status (routes.ts). */
 function startRefusal(status: number): MeasuredReason {
   switch (status) {
@@ -58,12 +105,12 @@ function startRefusal(status: number): MeasuredReason {
   }
 }
 
-export class PowerRecording {
+export class PowerRecording implements RunRecorder {
   /** The first failure after the start (a mark refused, the recording lost); null while all is well. */
   private failure: MeasuredReason | null = null;
   /** Marks go out one after the other, so that they arrive (and are stamped) in order. */
   private queue: Promise<void> = Promise.resolve();
-  private readonly roles = new Map<string, Role>();
+  private readonly marks = new ProgressMarks();
   private stopped: Promise<PowerOutcome> | null = null;
 
   private constructor(
@@ -103,36 +150,12 @@ export class PowerRecording {
   }
 
   /**
-   * Feeds the run's progress: each model workload's start, the beginning of its timed queries
-   * (the `measure` phase: pre-heat and samples), its per-kernel profiling and its end become
-   * marks. Micro workloads are not marked. Synchronous; the marks go out in the background.
+   * Feeds the run's progress (see ProgressMarks). Synchronous; the marks go out in the background.
    */
   readonly onProgress = (p: Progress): void => {
     if (!('id' in this.state) || this.stopped) return;
-    switch (p.type) {
-      case 'workload-start':
-        if (p.kind === 'model' && p.role) {
-          this.roles.set(p.id, p.role);
-          this.mark(markName.start(p.role));
-        }
-        return;
-      case 'phase': {
-        const role = this.roles.get(p.id);
-        if (role && p.phase === 'measure') this.mark(markName.load(role));
-        if (role && p.phase === 'profile') this.mark(markName.profile(role));
-        return;
-      }
-      case 'workload-done': {
-        const role = this.roles.get(p.id);
-        if (role) this.mark(markName.end(role));
-        return;
-      }
-      case 'device':
-      case 'step':
-      case 'sample':
-      case 'paused':
-        return;
-    }
+    const name = this.marks.next(p);
+    if (name !== null) this.mark(name);
   };
 
   /** Stops the recording (once) and returns the server's final summary, or why there is none. */

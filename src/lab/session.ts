@@ -9,7 +9,8 @@ import { SCHEMA_VERSION } from '../shared/result.ts';
 import { Comlink, getLab } from './client.ts';
 import { browserFamily, osFamily } from './environment.ts';
 import { buildPlan } from './plan.ts';
-import { measuredFrom, PowerRecording, type PowerRecordingOptions } from './power.ts';
+import { measuredFrom, PowerRecording, type PowerRecordingOptions, type RunRecorder } from './power.ts';
+import type { LabApi } from './api.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
 import { cpuThreadsHere, defaultEnergyContext, detectBattery, measuredPeakGflops } from '../energy/index.ts';
 
@@ -46,10 +47,19 @@ export interface RunRequest {
   onPlan?: (plan: MeasurementPlan, notes: SuiteNote[]) => void;
   /** Measured watts through the local server (src/lab/power.ts): options, or false to skip. */
   power?: Omit<PowerRecordingOptions, 'adapterVendor'> | false;
+  /**
+   * Where the run goes and how watts are read, when not the page's worker and local server:
+   * the Node runner (scripts/node/) passes the worker's API object in-process and a recorder
+   * that reads the sensor itself.
+   */
+  host?: { lab: LabHost; startRecorder(adapterVendor: string): Promise<RunRecorder> };
 }
 
+/** The LabApi methods a run uses, remote (the worker) or in-process. */
+type LabHost = Pick<LabApi, 'capabilities' | 'run' | 'computeEnergy'>;
+
 /** The energy estimate for a document whose model workloads are both present (else null). */
-export async function estimateEnergy(doc: ResultDocument, country?: string | null): Promise<EnergySection | null> {
+export async function estimateEnergy(doc: ResultDocument, country?: string | null, lab: LabHost = getLab()): Promise<EnergySection | null> {
   const roles = new Set(doc.workloads.filter((w) => w.kind === 'model').map((w) => w.role));
   if (!roles.has('general') || !roles.has('specialized')) return null;
   const a = doc.environment.adapter;
@@ -63,11 +73,11 @@ export async function estimateEnergy(doc: ResultDocument, country?: string | nul
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     },
   );
-  return getLab().computeEnergy(doc, ctx);
+  return lab.computeEnergy(doc, ctx);
 }
 
 export async function runLab(req: RunRequest): Promise<ResultDocument> {
-  const lab = getLab();
+  const lab = req.host?.lab ?? getLab();
   const caps = await lab.capabilities();
   const limits = caps.available ? caps.adapter.limits : undefined;
   const { plan, notes } = buildPlan({
@@ -79,7 +89,8 @@ export async function runLab(req: RunRequest): Promise<ResultDocument> {
   });
   req.onPlan?.(plan, notes);
   // Started (with its idle baseline) before the run; inert when the page has no local server.
-  const power = req.power === false ? null : await PowerRecording.start({ ...req.power, adapterVendor: caps.available ? caps.adapter.vendor : '' });
+  const vendor = caps.available ? caps.adapter.vendor : '';
+  const power = req.power === false ? null : req.host ? await req.host.startRecorder(vendor) : await PowerRecording.start({ ...req.power, adapterVendor: vendor });
   let out: EngineRunOutput;
   try {
     out = await lab.run(plan, Comlink.proxy((p: Progress) => {
@@ -93,7 +104,7 @@ export async function runLab(req: RunRequest): Promise<ResultDocument> {
   const doc = buildDocument(out, plan);
   // The measurement stands on its own: an estimate that cannot be made must not lose it.
   try {
-    const energy = await estimateEnergy(doc, req.country);
+    const energy = await estimateEnergy(doc, req.country, lab);
     if (energy) doc.energy = energy;
   } catch (e) {
     console.warn('Energy estimate failed:', e);

@@ -39,11 +39,17 @@ function loadWindow(s: RecordingSummary, role: Role): Window | undefined {
 }
 
 /**
+ * Joules below this are the floating-point residue of a flat trace (idle and load the same
+ * power: the trapezoid sums differ by ~1e-14 J), not energy; no sensor resolves a nanojoule.
+ */
+const NOISE_J = 1e-9;
+
+/**
  * a ÷ b when both are positive and the quotient is one the schema keeps; null otherwise (a
  * marginal within the sensor's noise can be a hair above zero: its quotients mean nothing).
  */
 function quotient(a: number | undefined, b: number | undefined): number | null {
-  if (a === undefined || b === undefined || !(a > 0) || !(b > 0)) return null;
+  if (a === undefined || b === undefined || !(a > NOISE_J) || !(b > NOISE_J)) return null;
   const q = a / b;
   return Number.isFinite(q) && q <= LIMITS.maxRatio ? q : null;
 }

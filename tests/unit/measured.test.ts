@@ -35,6 +35,24 @@ describe('measuredSection', () => {
   // sampleResult: specialized wall median 48 ms per query, general 360 ms.
   const doc = sampleResult();
 
+  test('a flat trace: the floating-point residue of the sums is no energy, so no quotient of it', () => {
+    // 123.4 W throughout; the trapezoid sums give load means a hair above idle.
+    const flat = summary([
+      win('idle:start', 'idle:end', 123.4, 2),
+      win('idle:end', 'specialized:start', 123.4, 0.5),
+      win('specialized:start', 'specialized:load', 123.4, 0.5),
+      win('specialized:load', 'general:start', 123.40000000000002, 3),
+      win('general:start', 'general:load', 123.4, 0.5),
+      win('general:load', 'general:end', 123.40000000000003, 3),
+    ]);
+    const m = measuredSection(flat, doc);
+    if (!m.available) throw new Error(m.reason);
+    expect(m.perQuery.general!.joules).toBeGreaterThan(0);
+    expect(m.perQuery.general!.joules).toBeLessThan(1e-9);
+    expect(m.ratio).toBeNull();
+    expect(m.perQuery.general!.estimateOverMeasured).toBeNull();
+  });
+
   test('a known idle and load: joules per query marginal and attributional, the gap ratio, estimate ÷ measured', () => {
     const m = measuredSection(STEP, doc);
     if (!m.available) throw new Error(m.reason);
