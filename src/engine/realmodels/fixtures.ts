@@ -53,3 +53,11 @@ export function decoderFixture(seed = 7): RepoFiles {
     ['onnx/model_q4f16.onnx', decoderGraph({ ...s, io: 'float16' }, seed)],
   ]);
 }
+
+/** Both repositories under their model ids (`<id>/<path>`), as a models folder holds them. */
+export function fixtureTree(ids: { classifier: string; generator: string }): RepoFiles {
+  const out: RepoFiles = new Map();
+  for (const [path, bytes] of classifierFixture()) out.set(`${ids.classifier}/${path}`, bytes);
+  for (const [path, bytes] of decoderFixture()) out.set(`${ids.generator}/${path}`, bytes);
+  return out;
+}
