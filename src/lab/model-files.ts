@@ -85,3 +85,22 @@ export function fileUrl(ref: Pick<ModelRef, 'id' | 'revision'>, path: string, ba
 export function modelFileUrls(ref: ModelRef, base?: string, origin?: string): { path: string; url: URL }[] {
   return modelFiles(ref).map((path) => ({ path, url: fileUrl(ref, path, base, origin) }));
 }
+
+/** Every file of `refs` on the hub, once each (two variants of a model share their JSON files). */
+export function fetchList(refs: readonly ModelRef[]): { id: string; path: string; url: URL }[] {
+  const seen = new Set<string>();
+  const out: { id: string; path: string; url: URL }[] = [];
+  for (const ref of refs) {
+    for (const { path, url } of modelFileUrls(ref)) {
+      const key = `${ref.id}/${path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ id: ref.id, path, url });
+    }
+  }
+  return out;
+}
+
+export function isModelDtype(s: string): s is ModelDtype {
+  return (MODEL_DTYPES as readonly string[]).includes(s);
+}

@@ -157,7 +157,7 @@ describe('loading a model from the class server', () => {
     let broken = false;
     return async (input, init) => {
       const res = await fetch(input, init);
-      const url = input instanceof URL ? input.href : String(input);
+      const url = input instanceof URL ? input.href : typeof input === 'string' ? input : input.url;
       if (!url.endsWith('.onnx') || init?.method === 'HEAD') return res;
       requests.push(new Headers(init?.headers));
       if (broken) return res;
