@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { checkModelFits, checkSignature, ModelSignatureError } from '../../src/engine/realmodels/checks.ts';
+import { checkHalfPrecision, checkModelFits, checkSignature, HalfPrecisionUnavailableError, ModelSignatureError } from '../../src/engine/realmodels/checks.ts';
 import { argmax, ClassifierSession, type ClassifierFiles } from '../../src/engine/realmodels/classifier.ts';
 import { classifierFixture, decoderFixture, type RepoFiles } from '../../src/engine/realmodels/fixtures.ts';
 import { ChatTemplateError, GeneratorSession, renderChat, type GeneratorFiles } from '../../src/engine/realmodels/generator.ts';
@@ -86,6 +86,13 @@ describe('checks', () => {
       ['logits', 'present.0.key', 'present.0.value'])).toThrow(/present\.1\.key/);
   });
 
+  test('half precision on WebGPU needs shader-f16; WASM needs nothing', () => {
+    expect(() => checkHalfPrecision('qwen', 'float16', 'webgpu', new Set())).toThrow(HalfPrecisionUnavailableError);
+    expect(() => checkHalfPrecision('qwen', 'float16', 'webgpu', new Set(['shader-f16']))).not.toThrow();
+    expect(() => checkHalfPrecision('qwen', 'float16', 'wasm', new Set())).not.toThrow();
+    expect(() => checkHalfPrecision('qwen', 'float32', 'webgpu', new Set())).not.toThrow();
+  });
+
   test('not ONNX: OnnxLoadError; too large for the adapter: ModelTooLargeError naming the tensor', () => {
     expect(() => checkModelFits('m', new TextEncoder().encode('<!doctype html><title>404</title>'), { maxBufferSize: 1e9, maxStorageBufferBindingSize: 1e9 })).toThrow(OnnxLoadError);
     const bytes = decoderFixture().get('onnx/model.onnx')!;
@@ -122,7 +129,8 @@ describe('generator session', { timeout: 60_000 }, () => {
   });
 
   test.each(['onnx/model.onnx', 'onnx/model_q4f16.onnx'])('%s: the KV cache gives the same tokens as the whole sequence re-run; stops at max tokens, then at eos', async (model) => {
-    const s = await GeneratorSession.create(ort, generatorFiles(model), 'wasm');
+    const s = await GeneratorSession.create(ort, generatorFiles(model), 'wasm', { adapterFeatures: new Set() });
+    expect(s.ioType).toBe(model.includes('f16') ? 'float16' : 'float32');
     const cached = await s.generate(MESSAGES, { maxNewTokens: 8, eosTokenIds: [] });
     const full = await s.generate(MESSAGES, { maxNewTokens: 8, eosTokenIds: [], useCache: false });
     expect(cached.outputIds).toEqual(full.outputIds);

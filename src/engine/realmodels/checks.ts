@@ -70,3 +70,19 @@ export function checkModelFits(model: string, bytes: Uint8Array, limits: BufferL
   }
   return largest;
 }
+
+/** A half-precision export (fp16, q4f16) on a WebGPU adapter without `shader-f16`. */
+export class HalfPrecisionUnavailableError extends Error {
+  override name = 'HalfPrecisionUnavailableError';
+  constructor(readonly model: string) {
+    super(`${model} computes in half precision, which this GPU does not offer to WebGPU (no shader-f16): choose the fp32 or quantized variant, or the WASM (CPU) path.`);
+  }
+}
+
+/**
+ * A half-precision model needs `shader-f16` on the WebGPU EP (onnxruntime-web fails at the first
+ * run otherwise, on a Cast). `features` are the adapter's; the WASM EP needs nothing.
+ */
+export function checkHalfPrecision(model: string, ioType: 'float32' | 'float16', ep: 'webgpu' | 'wasm', features: ReadonlySet<string>): void {
+  if (ep === 'webgpu' && ioType === 'float16' && !features.has('shader-f16')) throw new HalfPrecisionUnavailableError(model);
+}

@@ -14,7 +14,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import type * as Ort from 'onnxruntime-web';
 import type { OnnxEp } from '../../shared/onnx.ts';
 import { createSession, type OrtModule } from '../onnx/ort.ts';
-import { checkSignature } from './checks.ts';
+import { checkHalfPrecision, checkSignature } from './checks.ts';
 import { argmax } from './classifier.ts';
 import { floatsOf } from './tensors.ts';
 
@@ -103,14 +103,24 @@ export class GeneratorSession {
     readonly ep: OnnxEp,
   ) {}
 
-  /** ModelSignatureError when the model lacks input_ids/attention_mask/past_key_values → logits/present. */
-  static async create(ort: OrtModule, files: GeneratorFiles, ep: OnnxEp): Promise<GeneratorSession> {
+  /** float16 for the half-precision exports (their KV cache and logits). */
+  get ioType(): 'float32' | 'float16' {
+    return this.kv.type;
+  }
+
+  /**
+   * ModelSignatureError when the model lacks input_ids/attention_mask/past_key_values →
+   * logits/present; HalfPrecisionUnavailableError for a half-precision model on WebGPU when
+   * `adapterFeatures` (the adapter's features, given on WebGPU) lack shader-f16.
+   */
+  static async create(ort: OrtModule, files: GeneratorFiles, ep: OnnxEp, opts: { name?: string; adapterFeatures?: ReadonlySet<string> } = {}): Promise<GeneratorSession> {
     const tokenizer = new Tokenizer(files.tokenizerJson, files.tokenizerConfig);
     // The cache stays on the GPU between steps; names are only known once a session exists, so
     // the first one (CPU outputs) reads them and, on WebGPU, a second one asks for GPU buffers.
     let session = await createSession(ort, files.model, ep);
     try {
       checkSignature('generator', session.inputNames, session.outputNames);
+      if (opts.adapterFeatures) checkHalfPrecision(opts.name ?? 'this model', kvLayout(session, files.config).type, ep, opts.adapterFeatures);
     } catch (e) {
       await session.release();
       throw e;
