@@ -28,7 +28,7 @@ function refs(task: ModelTask, id: string, list: string | undefined): ModelRef[]
   if (list === undefined) return FETCH_DEFAULT_MODELS.filter((r) => r.task === task);
   return list.split(',').map((d) => {
     if (!isModelDtype(d)) {
-      process.stderr.write(`unknown variant "${d}" (fp32, fp16, quantized, q4f16)\n`);
+      process.stderr.write(`unknown variant "${d}" (fp32, fp16, quantized, q4, q4f16)\n`);
       process.exit(2);
     }
     return { task, id, dtype: d };

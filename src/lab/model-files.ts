@@ -9,7 +9,7 @@
 export type ModelTask = 'classifier' | 'generator';
 
 /** The ONNX variants the race knows; each is one file under `onnx/`. */
-export const MODEL_DTYPES = ['fp32', 'fp16', 'quantized', 'q4f16'] as const;
+export const MODEL_DTYPES = ['fp32', 'fp16', 'quantized', 'q4', 'q4f16'] as const;
 export type ModelDtype = (typeof MODEL_DTYPES)[number];
 
 export interface ModelRef {
@@ -53,6 +53,7 @@ export function onnxPath(dtype: ModelDtype): string {
       return 'onnx/model.onnx';
     case 'fp16':
     case 'quantized':
+    case 'q4':
     case 'q4f16':
       return `onnx/model_${dtype}.onnx`;
   }

@@ -5,11 +5,11 @@
  * tests/server/models.test.ts.
  */
 import { describe, expect, test } from 'vitest';
-import { decoderFixture } from '../../src/engine/realmodels/fixtures.ts';
+import { classifierFixture, decoderFixture } from '../../src/engine/realmodels/fixtures.ts';
 import { cacheStorageModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts';
 import { downloadFile, onnxProblem } from '../../src/lab/model-download.ts';
 import {
-  checkModelId, DEFAULT_MODELS, FETCH_DEFAULT_MODELS, fetchList, fileUrl, modelFiles, modelFileUrls, ModelRefError, onnxPath,
+  checkModelId, DEFAULT_MODELS, MODEL_DTYPES, FETCH_DEFAULT_MODELS, fetchList, fileUrl, modelFiles, modelFileUrls, ModelRefError, onnxPath,
 } from '../../src/lab/model-files.ts';
 
 describe('model files and URLs', () => {
@@ -18,6 +18,7 @@ describe('model files and URLs', () => {
     expect(onnxPath('quantized')).toBe('onnx/model_quantized.onnx');
     expect(onnxPath('fp16')).toBe('onnx/model_fp16.onnx');
     expect(onnxPath('q4f16')).toBe('onnx/model_q4f16.onnx');
+    expect(onnxPath('q4')).toBe('onnx/model_q4.onnx');
     expect(modelFiles({ task: 'generator', dtype: 'q4f16' })).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'onnx/model_q4f16.onnx']);
     expect(modelFiles({ task: 'classifier', dtype: 'fp32' })).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
   });
@@ -48,8 +49,10 @@ describe('model files and URLs', () => {
   });
 
   test('the fixtures hold every file the loader asks for, under the same names', () => {
-    const fixture = decoderFixture();
-    for (const dtype of ['fp32', 'fp16', 'q4f16'] as const) for (const p of modelFiles({ task: 'generator', dtype })) expect(fixture.has(p), p).toBe(true);
+    const decoder = decoderFixture();
+    for (const dtype of MODEL_DTYPES) for (const p of modelFiles({ task: 'generator', dtype })) expect(decoder.has(p), p).toBe(true);
+    const classifier = classifierFixture();
+    for (const dtype of ['fp32', 'quantized'] as const) for (const p of modelFiles({ task: 'classifier', dtype })) expect(classifier.has(p), p).toBe(true);
   });
 });
 

@@ -37,9 +37,10 @@ export function classifierFixture(seed = 1): RepoFiles {
 }
 
 /**
- * The decoder's repository: `onnx/model.onnx` (float32 inputs and outputs), and
- * `onnx/model_fp16.onnx` and `onnx/model_q4f16.onnx` with a float16 KV cache and logits, as the
- * real half-precision exports have (same weights: only the input/output types differ).
+ * The decoder's repository: `onnx/model.onnx`, `model_q4.onnx` and `model_quantized.onnx`
+ * (float32 inputs and outputs), and `onnx/model_fp16.onnx` and `onnx/model_q4f16.onnx` with a
+ * float16 KV cache and logits, as the real half-precision exports have (same weights: only the
+ * input/output types differ).
  */
 export function decoderFixture(seed = 7): RepoFiles {
   const s = FIXTURE_DECODER_SHAPE;
@@ -49,6 +50,8 @@ export function decoderFixture(seed = 7): RepoFiles {
     ['tokenizer.json', json(bpeTokenizerJson())],
     ['tokenizer_config.json', json(bpeTokenizerConfig())],
     ['onnx/model.onnx', decoderGraph({ ...s, io: 'float32' }, seed)],
+    ['onnx/model_q4.onnx', decoderGraph({ ...s, io: 'float32' }, seed)],
+    ['onnx/model_quantized.onnx', decoderGraph({ ...s, io: 'float32' }, seed)],
     ['onnx/model_fp16.onnx', decoderGraph({ ...s, io: 'float16' }, seed)],
     ['onnx/model_q4f16.onnx', decoderGraph({ ...s, io: 'float16' }, seed)],
   ]);
