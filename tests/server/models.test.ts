@@ -18,7 +18,7 @@ import {
   DownloadCancelledError, DownloadHttpError, DownloadNetworkError, DownloadReadError, jsonFile, loadModelFiles, ModelFileError, modelSize,
   type ModelProgress,
 } from '../../src/lab/model-download.ts';
-import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, type ModelRef } from '../../src/lab/model-files.ts';
+import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, modelFiles, type ModelRef } from '../../src/lab/model-files.ts';
 import { tempDir } from './helpers.ts';
 
 ort.env.wasm.numThreads = 1;
@@ -97,7 +97,7 @@ describe('loading a model from the class server', () => {
   test('size before download, progress to the total, then a cache hit with no network at all', async () => {
     const cache = memoryModelCache();
     const size = await modelSize(generator, { base, cache });
-    const expected = [...tree].filter(([p]) => p.startsWith(`${DEFAULT_GENERATOR_ID}/`) && !p.includes('model.onnx') && !p.includes('model_fp16')).reduce((a, [, b]) => a + b.length, 0);
+    const expected = modelFiles(generator).reduce((a, p) => a + tree.get(`${DEFAULT_GENERATOR_ID}/${p}`)!.length, 0);
     expect(size).toMatchObject({ total: expected, toDownload: expected });
     expect(size.files.map((f) => f.path)).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'onnx/model_q4f16.onnx']);
 
