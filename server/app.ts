@@ -31,6 +31,7 @@ import type { RateLimitConfig } from './rate-limit.ts';
 import { staticHandlers } from './static.ts';
 import { BodyReadError, declaredLength, readBody, settleBody } from './body.ts';
 import { detectSensors, powerRoutes, type PowerOptions } from './power/routes.ts';
+import { modelsRoutes } from './models.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -45,6 +46,8 @@ export interface ServerOptions {
   power?: PowerOptions | false;
   /** Where daily snapshots are published and written once a day; none when absent. */
   snapshotDir?: string;
+  /** A local model folder served under /models/ (MODELS_DIR; see server/models.ts). */
+  modelsDir?: string;
 }
 
 export interface RunningServer {
@@ -87,7 +90,7 @@ function parseCursor(raw: string | undefined): number | null {
   return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 }
 
-export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable; snapshotDir: string | null; power?: Hono<{ Bindings: HttpBindings }> }) {
+export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable; snapshotDir: string | null; power?: Hono<{ Bindings: HttpBindings }>; modelsDir?: string }) {
   const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 
@@ -239,6 +242,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   if (opts.power) app.route('/api/power', opts.power);
 
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
+  if (opts.modelsDir) app.route('/models', modelsRoutes(opts.modelsDir));
 
   const staticFiles = staticHandlers(opts.staticDir);
   app.get(
@@ -289,6 +293,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     ...(power ? { power: power.app } : {}),
     db,
     snapshotDir: opts.snapshotDir ? resolve(opts.snapshotDir) : null,
+    ...(opts.modelsDir ? { modelsDir: resolve(opts.modelsDir) } : {}),
   });
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolveServer, reject) => {

@@ -2,7 +2,8 @@
  * `npm start`: serve the app and the results API. Environment: PORT (8787), HOST (127.0.0.1),
  * DATA_DIR (./data/db, PGlite), DATABASE_URL (PostgreSQL instead), RATE_LIMIT_PER_MINUTE,
  * RATE_LIMIT_BURST, RATE_LIMIT_PER_HOUR, SNAPSHOT_DIR (./data/snapshots; `off`: no daily snapshot,
- * none published), POWER (`off`: no power sensors are detected or served; see server/README.md).
+ * none published), POWER (`off`: no power sensors are detected or served; see server/README.md),
+ * MODELS_DIR (a local model folder served under /models/, see server/models.ts).
  */
 import { startServer } from './app.ts';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.ts';
@@ -30,6 +31,7 @@ const server = await startServer({
   ...(process.env.SNAPSHOT_DIR === 'off' ? {} : { snapshotDir: process.env.SNAPSHOT_DIR || './data/snapshots' }),
   log: process.env.LOG !== '0',
   ...(process.env.POWER === 'off' ? { power: false as const } : {}),
+  ...(process.env.MODELS_DIR ? { modelsDir: process.env.MODELS_DIR } : {}),
   // RATE_LIMIT_PER_MINUTE=0 disables the limit (load benchmark); RATE_LIMIT_PER_HOUR=0 drops the hourly cap.
   rateLimit: perMinute === 0 ? false : { burst: Math.max(burst, 1), perMinute, ...(perHour > 0 ? { perHour } : {}) },
 }).catch((err: unknown) => {

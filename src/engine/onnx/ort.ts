@@ -28,9 +28,12 @@ export function loadOrt(): Promise<OrtModule> {
   return ortPromise;
 }
 
-/** A session on one execution provider, with ort's full graph optimizations. */
-export function createSession(ort: OrtModule, bytes: Uint8Array, ep: OnnxEp): Promise<Ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+/**
+ * A session on one execution provider, with ort's full graph optimizations. `extra` adds
+ * options (the generator keeps its KV cache on the GPU with `preferredOutputLocation`).
+ */
+export function createSession(ort: OrtModule, bytes: Uint8Array, ep: OnnxEp, extra: Ort.InferenceSession.SessionOptions = {}): Promise<Ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', ...extra });
 }
 
 export const ortMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
