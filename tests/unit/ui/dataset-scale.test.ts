@@ -89,7 +89,9 @@ describe('dataset view at scale', () => {
     expect(root.querySelector('[data-testid="dataset-no-group"]')?.textContent).toBe(t('dataset.groups.none'));
     const select = root.querySelector('select[name="model"]') as HTMLSelectElement;
     select.value = '';
-    await act(() => select.dispatchEvent(new Event('change')));
+    await act(() => {
+      select.dispatchEvent(new Event('change'));
+    });
     expect(window.location.hash).toBe('#/dataset?vendor=amd&preset=quick&size=10');
     await until(() => rows('dataset-table').length > 0);
     // 30 amd groups, 10 per page: the first page, the results behind it counted.
@@ -105,7 +107,9 @@ describe('dataset view at scale', () => {
     expect(rows('dataset-results')).toHaveLength(23);
     const size = root.querySelector('[data-testid="results-size"]') as HTMLSelectElement;
     size.value = '10';
-    await act(() => size.dispatchEvent(new Event('change')));
+    await act(() => {
+      size.dispatchEvent(new Event('change'));
+    });
     expect(window.location.hash).toBe('#/dataset?size=10');
     await until(() => rows('dataset-results').length === 10);
     const firstIds = () => rows('dataset-results').map((r) => r.querySelector('code')?.textContent);
