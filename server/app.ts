@@ -23,8 +23,10 @@ import { csvHeader, csvLines, jsonlLine } from '../src/shared/export.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 import type { Queryable } from './queryable.ts';
-import { exportResponse, resultResponse, snapshotFileResponse, snapshotListResponse, statsResponse } from './dataset-reads.ts';
+import { exportResponse, listResponse, resultResponse, snapshotFileResponse, snapshotListResponse, statsResponse } from './dataset-reads.ts';
 import { scheduleSnapshots } from './snapshot.ts';
+import { corsPolicy } from './cors.ts';
+import { openApiDocument } from './openapi.ts';
 import { ResultStore } from './store.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts';
 import type { RateLimitConfig } from './rate-limit.ts';
@@ -83,13 +85,6 @@ function jsonError(c: Context<Env>, status: 400 | 403 | 404 | 413 | 415 | 422 | 
   return c.json(body, status);
 }
 
-const MAX_PAGE = 200;
-
-function parseCursor(raw: string | undefined): number | null {
-  if (raw === undefined || raw === '') return 0;
-  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-}
-
 export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable; snapshotDir: string | null; power?: Hono<{ Bindings: HttpBindings }>; modelsDir?: string }) {
   const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
@@ -127,20 +122,8 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     }),
   );
 
-  // CORP lets the read-only dataset be fetched from elsewhere. The dataset is open: anyone may
-  // read it from any origin. Writes get no CORS headers at all, so browsers refuse cross-origin
-  // uploads and withdrawals.
-  app.use('*', async (c, next) => {
-    await next();
-    // The power sensors are this machine's own business (server/power/routes.ts), not the dataset's.
-    const readOnlyApi = c.req.path.startsWith('/api/') && !c.req.path.startsWith('/api/power') && c.req.method === 'GET';
-    c.res.headers.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
-    if (readOnlyApi) {
-      c.res.headers.set('Access-Control-Allow-Origin', '*');
-      // A script elsewhere may revalidate with If-None-Match and name a download: let it read these.
-      c.res.headers.set('Access-Control-Expose-Headers', 'ETag, Content-Disposition');
-    }
-  });
+  // Any origin may read the dataset, none may write to it (cors.ts); every public read says its schema version.
+  app.use('*', corsPolicy());
 
   const writeLimit = async (c: Context<Env>, next: () => Promise<void>) => {
     if (limiter) {
@@ -196,14 +179,8 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     return outcome.duplicate ? c.json(outcome, 200) : c.json(outcome, 201);
   });
 
-  app.get('/api/results', async (c) => {
-    const after = parseCursor(c.req.query('after'));
-    const limitRaw = c.req.query('limit') ?? '50';
-    const limit = /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
-    if (after === null) return jsonError(c, 400, 'after must be a cursor returned by a previous page');
-    if (!(limit >= 1 && limit <= MAX_PAGE)) return jsonError(c, 400, `limit must be an integer between 1 and ${MAX_PAGE}`);
-    return c.json(await store.list(after, limit));
-  });
+  // The filtered, keyset-paginated listing (dataset-reads.ts: the exports' filter parser).
+  app.get('/api/results', (c) => listResponse(c.req, opts.db));
 
   app.get('/api/results/:id', async (c) => resultResponse(c.req, await store.get(c.req.param('id') ?? '')));
 
@@ -237,6 +214,11 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   });
   app.get('/api/snapshots', () => snapshotListResponse(opts.snapshotDir));
   app.get('/api/snapshots/:name', (c) => snapshotFileResponse(c.req, opts.snapshotDir, c.req.param('name')));
+  // The public read API described for other programs (openapi.ts).
+  app.get('/api/openapi.json', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.json(openApiDocument());
+  });
 
   // Measured watts: the sensors of the machine the server runs on (server/power/).
   if (opts.power) app.route('/api/power', opts.power);
@@ -277,6 +259,26 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   return app;
 }
 
+/**
+ * HEAD answered as the GET it stands for, headers kept and body dropped. Hono's own HEAD
+ * handling rebuilds the response from the GET one through the Node adapter's Response, which
+ * loses every header (ETag, CORS, the schema version) on the way.
+ */
+type FetchCallback = Parameters<typeof serve>[0]['fetch'];
+
+function withHead(app: Hono<Env>): FetchCallback {
+  // The adapter's own signature (HTTP/1 or HTTP/2 bindings); Hono's fetch accepts either.
+  const appFetch = app.fetch as (req: Request, env: Parameters<FetchCallback>[1]) => Promise<Response>;
+  return async (req, env) => {
+    if (req.method !== 'HEAD') return appFetch(req, env);
+    const res = await appFetch(new Request(req.url, { method: 'GET', headers: req.headers }), env);
+    // Headers and status first: the adapter's Response rebuilds them from its init once the body is touched.
+    const head = { status: res.status, headers: new Headers(res.headers) };
+    await res.body?.cancel();
+    return new Response(null, head);
+  };
+}
+
 /** Start the server; `port: 0` picks an ephemeral port (tests). */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const log: Logger = opts.log === false
@@ -299,7 +301,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const server = await new Promise<Server>((resolveServer, reject) => {
     // autoCleanupIncoming off: unread request bodies are settled by our middleware (body.ts),
     // whose bounds and Connection header agree, instead of the adapter's 500 ms drain.
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host, autoCleanupIncoming: false }, () => resolveServer(s as Server));
+    const s = serve({ fetch: withHead(app), port: opts.port ?? 8787, hostname: host, autoCleanupIncoming: false }, () => resolveServer(s as Server));
     (s as Server).once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

@@ -5,7 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type { ApiError, DatasetStats, ResultListItem } from '../src/shared/dataset.ts';
+import { LISTING_MAX_PAGE } from '../src/shared/dataset.ts';
+import type { ApiError, DatasetStats, ResultListItem, ResultPage, SnapshotList, Versioned } from '../src/shared/dataset.ts';
+import { SCHEMA_VERSION } from '../src/shared/result.ts';
 import type { Queryable } from './queryable.ts';
 import { exportBody, filteredPages, parseExportFilter } from './export-stream.ts';
 import { DATASET_CACHE_CONTROL, RESULT_CACHE_CONTROL, bodyTag, datasetVersion, exportTag, matchesIfNoneMatch, negotiateEncoding } from './http-cache.ts';
@@ -17,6 +19,9 @@ export interface ReadRequest {
   header(name: string): string | undefined;
   query(name: string): string | undefined;
 }
+
+/** Every JSON object answer of the public read API says which document schema it serves. */
+const versioned = <T extends object>(body: T): Versioned & T => ({ schemaVersion: SCHEMA_VERSION, ...body });
 
 const errorResponse = (status: 400 | 404, error: string): Response => {
   const body: ApiError = { error };
@@ -46,7 +51,7 @@ export async function statsResponse(req: ReadRequest, stats: Promise<DatasetStat
   let entry = statsText.get(stats);
   if (!entry) {
     entry = stats.then((s) => {
-      const text = JSON.stringify(s);
+      const text = JSON.stringify(versioned(s));
       return { text, tag: bodyTag(text) };
     });
     statsText.set(stats, entry);
@@ -57,7 +62,7 @@ export async function statsResponse(req: ReadRequest, stats: Promise<DatasetStat
 
 export function resultResponse(req: ReadRequest, item: ResultListItem | null): Response {
   if (!item) return errorResponse(404, 'no result with this id');
-  const text = JSON.stringify(item);
+  const text = JSON.stringify(versioned(item));
   return conditional(req, { 'Content-Type': 'application/json', 'Cache-Control': RESULT_CACHE_CONTROL, ETag: bodyTag(text) }, () => text);
 }
 
@@ -65,6 +70,26 @@ export function resultResponse(req: ReadRequest, item: ResultListItem | null): R
 function queryKey(url: string): string {
   const params = [...new URL(url).searchParams.entries()].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
   return JSON.stringify(params);
+}
+
+const CURSOR = /^\d{1,15}$/;
+
+/**
+ * The filtered listing: the export's filter parser and page reader (so a filter means the same
+ * in both), keyset-paginated on the upload order. `next` is the cursor of the following page;
+ * a 400 names the parameter, never repeats its value.
+ */
+export async function listResponse(req: ReadRequest, db: Queryable): Promise<Response> {
+  const parsed = parseExportFilter((name) => req.query(name));
+  if (!parsed.ok) return errorResponse(400, parsed.error);
+  const afterRaw = req.query('after') ?? '';
+  if (afterRaw !== '' && !CURSOR.test(afterRaw)) return errorResponse(400, 'after must be a cursor returned by a previous page');
+  const limitRaw = req.query('limit') ?? '50';
+  const limit = /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
+  if (!(limit >= 1 && limit <= LISTING_MAX_PAGE)) return errorResponse(400, `limit must be an integer between 1 and ${LISTING_MAX_PAGE}`);
+  const page = await filteredPages(db, parsed.filter)(afterRaw === '' ? 0 : Number(afterRaw), limit);
+  const body: Versioned & ResultPage = versioned({ items: page.items, next: page.items.length === limit && page.last !== null ? String(page.last) : null });
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
 }
 
 export interface ExportFormat {
@@ -98,7 +123,7 @@ export async function exportResponse(req: ReadRequest, db: Queryable, format: Ex
 
 export async function snapshotListResponse(dir: string | null): Promise<Response> {
   const snapshots = dir === null ? [] : await listSnapshots(dir);
-  const body = { snapshots: snapshots.map((s) => ({ ...s, url: `/api/snapshots/${s.file}`, sha256Url: `/api/snapshots/${s.file}.sha256` })) };
+  const body: Versioned & SnapshotList = versioned({ snapshots: snapshots.map((s) => ({ ...s, url: `/api/snapshots/${s.file}`, sha256Url: `/api/snapshots/${s.file}.sha256` })) });
   return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=60' } });
 }
 

@@ -8,17 +8,21 @@ import { constants as zlibConstants, createBrotliCompress, createGzip } from 'no
 import type { Transform } from 'node:stream';
 import { KNOWN_VENDORS } from '../src/shared/schema.ts';
 import { PRESET_NAMES } from '../src/shared/presets.ts';
-import { ARCHITECTURE_PATTERN } from '../src/shared/vocabulary.ts';
+import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../src/shared/vocabulary.ts';
 import type { ResultListItem } from '../src/shared/dataset.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { Queryable } from './queryable.ts';
 import type { ContentCoding } from './http-cache.ts';
 
-/** Absent fields do not filter. `since` is the first upload day (UTC) kept, inclusive. */
+/**
+ * Absent fields do not filter. `since` is the first upload day (UTC) kept, inclusive; `model`
+ * keeps the results with a workload of that model. The public listing reads the same filter.
+ */
 export interface ExportFilter {
   vendor?: string;
   architecture?: string;
   preset?: string;
+  model?: string;
   since?: string;
 }
 
@@ -50,6 +54,11 @@ export function parseExportFilter(query: (name: string) => string | undefined): 
   if (preset) {
     if (!(PRESET_NAMES as readonly string[]).includes(preset)) return { ok: false, parameter: 'preset', error: `preset must be one of ${PRESET_NAMES.join(', ')}` };
     filter.preset = preset;
+  }
+  const model = query('model');
+  if (model) {
+    if (!(MODEL_NAMES as readonly string[]).includes(model)) return { ok: false, parameter: 'model', error: `model must be one of ${MODEL_NAMES.join(', ')}` };
+    filter.model = model;
   }
   const since = query('since');
   if (since) {
@@ -85,6 +94,12 @@ export function filteredPages(db: Queryable, filter: ExportFilter): PageReader {
   add('architecture', filter.architecture);
   add('preset', filter.preset);
   add('received_day', filter.since, '::date');
+  if (filter.model !== undefined) {
+    // JSONB containment: any workload whose config names the model (no index; the seq order
+    // and the LIMIT bound each page's work to the rows scanned until the page is full).
+    params.push(JSON.stringify([{ config: { model: filter.model } }]));
+    where.push(`doc->'workloads' @> $${params.length + 2}::jsonb`);
+  }
   const sql = `SELECT seq, id, received_day::text AS received_day, doc FROM results WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $2`;
   return async (after, limit) => {
     const r = await db.query<PageRow>(sql, [after, limit, ...params]);

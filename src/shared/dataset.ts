@@ -2,7 +2,7 @@
  * Shapes of the open-dataset API answers, shared by the server that produces
  * them and the Dataset / Upload views that read them.
  */
-import type { ResultDocument } from './result.ts';
+import type { ResultDocument, SCHEMA_VERSION } from './result.ts';
 
 export const DATASET_LICENSE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/' } as const;
 
@@ -115,4 +115,35 @@ export interface DatasetStats {
   license: typeof DATASET_LICENSE;
   groups: GroupStats[];
   workloads: WorkloadStats[];
+}
+
+/**
+ * The public read API: every answer carries the schema version of the result documents it
+ * serves in this header, and every JSON object answer (listing, one result, stats, snapshot
+ * list) also as `schemaVersion` at its top level. Error bodies carry only the header.
+ */
+export const SCHEMA_VERSION_HEADER = 'X-Schema-Version';
+
+export interface Versioned {
+  schemaVersion: typeof SCHEMA_VERSION;
+}
+
+/** The listing's filters, shared by the API's query string and the dataset view's address. */
+export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model'] as const;
+export type ListingFilter = (typeof LISTING_FILTERS)[number];
+
+/** Largest page of `GET /api/results`. */
+export const LISTING_MAX_PAGE = 200;
+
+export interface SnapshotEntry {
+  day: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+  url: string;
+  sha256Url: string;
+}
+
+export interface SnapshotList {
+  snapshots: SnapshotEntry[];
 }

@@ -146,7 +146,7 @@ describe('only this machine may read or sample its sensors', () => {
   test('the open dataset is readable from anywhere; the power sensors are not', async () => {
     const stats = await fetch(`${s.url}/api/stats`);
     expect(stats.headers.get('access-control-allow-origin')).toBe('*');
-    expect(stats.headers.get('access-control-expose-headers')).toBe('ETag, Content-Disposition');
+    expect(stats.headers.get('access-control-expose-headers')).toBe('ETag, Content-Disposition, X-Schema-Version');
     const power = await fetch(`${s.url}/api/power`);
     expect(power.status).toBe(200);
     expect(power.headers.get('access-control-allow-origin')).toBeNull();

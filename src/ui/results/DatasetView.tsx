@@ -1,16 +1,19 @@
 /**
- * The open dataset (`#/dataset`): community aggregates per vendor/architecture and preset
- * (median energy per query of each model, the gap ratio, count), a chart, download links and
- * the licence.
+ * The open dataset (`#/dataset`): community aggregates per group (vendor/architecture, preset,
+ * model), with the number of results behind each figure, a distribution per group, the
+ * individual results page by page, download links and the licence. Filters live in the address
+ * (`#/dataset?vendor=nvidia&preset=quick`), so a link opens the same view; groups and results
+ * are paginated, so the view stays light however large the dataset grows.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type uPlot from 'uplot';
-import { fmt, t } from '../../i18n/index.ts';
-import { DATASET_LICENSE } from '../../shared/dataset.ts';
-import type { DatasetStats } from '../../shared/dataset.ts';
-import { datasetSeries, groupLabel } from '../../results/compare.ts';
-import { Chart, axisStyle, cssVar } from '../Chart.tsx';
-import { hrefFor } from '../router.ts';
+import { t } from '../../i18n/index.ts';
+import { DATASET_LICENSE, LISTING_FILTERS } from '../../shared/dataset.ts';
+import type { DatasetStats, ListingFilter } from '../../shared/dataset.ts';
+import { hrefFor, location, parseHash } from '../router.ts';
+import { DEFAULT_PAGE_SIZE, exportUrl, filterGroups, filterOptions, filterParams, pageSizeFrom, readFilters } from './dataset/filters.ts';
+import type { DatasetFilters } from './dataset/filters.ts';
+import { GroupsSection } from './dataset/GroupsSection.tsx';
+import { ResultsTable } from './dataset/ResultsTable.tsx';
 import './results.css';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; stats: DatasetStats } | { kind: 'offline' } | { kind: 'error'; status: number };
@@ -31,29 +34,44 @@ async function fetchStats(): Promise<Load> {
   }
 }
 
-function DatasetChart({ stats }: { stats: DatasetStats }) {
-  const s = useMemo(() => datasetSeries(stats.groups), [stats]);
-  const options = useMemo((): Omit<uPlot.Options, 'width'> => ({
-    height: 280,
-    scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { distr: 3 } },
-    axes: [
-      { ...axisStyle(), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? (s.labels[v] ?? '') : '')) },
-      { ...axisStyle(), label: t('results.dataset.axisJ') },
-    ],
-    series: [
-      { label: t('results.dataset.group') },
-      { label: t('results.dataset.specialized'), stroke: cssVar('--accent', '#1f7a4d'), width: 0, points: { show: true, size: 11, fill: cssVar('--accent', '#1f7a4d') } },
-      { label: t('results.dataset.general'), stroke: cssVar('--accent-2', '#b4541b'), width: 0, points: { show: true, size: 11, fill: cssVar('--accent-2', '#b4541b') } },
-    ],
-  }), [s]);
-  const data = useMemo(() => [s.x, s.specialized, s.general] as uPlot.AlignedData, [s]);
+/** Write the filters and page size into the address, so the link opens this same view. */
+function navigate(filters: DatasetFilters, size: number): void {
+  const params = filterParams(filters);
+  if (size !== DEFAULT_PAGE_SIZE) params.size = String(size);
+  const hash = hrefFor('dataset', params);
+  history.replaceState(history.state, '', hash);
+  location.value = parseHash(hash);
+}
+
+function FilterBar({ stats, filters, size }: { stats: DatasetStats; filters: DatasetFilters; size: number }) {
+  const options = filterOptions(stats.groups, filters);
+  const set = (name: ListingFilter, value: string) => {
+    const next: DatasetFilters = { ...filters, [name]: value || undefined };
+    // An architecture belongs to a vendor: a new vendor drops it.
+    if (name === 'vendor') delete next.architecture;
+    navigate(next, size);
+  };
   return (
-    <figure>
-      <Chart options={options} data={data} label={t('results.dataset.chartLabel')} />
-      <figcaption class="small muted">{t('results.dataset.chartCaption')}</figcaption>
-    </figure>
+    <form class="filter-bar" aria-label={t('dataset.filters.label')} data-testid="dataset-filters" onSubmit={(e) => e.preventDefault()}>
+      {LISTING_FILTERS.map((name) => (
+        <label key={name}>
+          {t(FILTER_LABEL[name])}{' '}
+          <select name={name} value={filters[name] ?? ''} onChange={(e) => set(name, (e.target as HTMLSelectElement).value)}>
+            <option value="">{t('dataset.filters.any')}</option>
+            {options[name].map((o) => <option key={o} value={o}>{o}</option>)}
+          </select>
+        </label>
+      ))}
+    </form>
   );
 }
+
+const FILTER_LABEL: Record<ListingFilter, string> = {
+  vendor: 'dataset.filters.vendor',
+  architecture: 'dataset.filters.architecture',
+  preset: 'dataset.filters.preset',
+  model: 'dataset.filters.model',
+};
 
 export function DatasetView() {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
@@ -62,6 +80,10 @@ export function DatasetView() {
     void fetchStats().then(setLoad);
   };
   useEffect(refresh, []);
+  const params = location.value.params;
+  const filters = useMemo(() => readFilters(params), [params]);
+  const size = pageSizeFrom(params);
+  const groups = useMemo(() => (load.kind === 'ready' ? filterGroups(load.stats.groups, filters) : []), [load, filters]);
 
   const license = (
     <a href={DATASET_LICENSE.url} target="_blank" rel="noreferrer noopener">{DATASET_LICENSE.name}</a>
@@ -76,9 +98,11 @@ export function DatasetView() {
         <p class="license-note" data-testid="dataset-license">{before}{license}{after}</p>
         <p>
           {t('results.dataset.download')}{' '}
-          <a href="/api/export.csv" download>{t('results.dataset.csv')}</a> ·{' '}
-          <a href="/api/export.jsonl" download>{t('results.dataset.jsonl')}</a>
+          <a href={exportUrl('csv', filters)} download>{t('results.dataset.csv')}</a> ·{' '}
+          <a href={exportUrl('jsonl', filters)} download>{t('results.dataset.jsonl')}</a>
+          {Object.keys(filterParams(filters)).length > 0 ? <span class="small muted"> {t('dataset.filters.exportNote')}</span> : null}
         </p>
+        <p class="small"><a href="/api/openapi.json" data-testid="dataset-openapi">{t('dataset.api.link')}</a> {t('dataset.api.note')}</p>
         <p><a href={hrefFor('dictionary')} data-testid="dataset-dictionary">{t('results.dictionary.link')}</a></p>
         <div aria-live="polite">
           {load.kind === 'loading' ? <p>{t('results.dataset.loading')}</p> : null}
@@ -90,35 +114,14 @@ export function DatasetView() {
       </section>
       {load.kind === 'ready' && load.stats.groups.length === 0 ? <p class="card">{t('results.dataset.empty')}</p> : null}
       {load.kind === 'ready' && load.stats.groups.length > 0 ? (
-        <section class="card" data-testid="dataset-table">
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('results.dataset.group')}</th>
-                  <th scope="col">{t('results.dataset.preset')}</th>
-                  <th scope="col" class="num">{t('results.dataset.count')}</th>
-                  <th scope="col" class="num">{t('results.dataset.specializedJ')}</th>
-                  <th scope="col" class="num">{t('results.dataset.generalJ')}</th>
-                  <th scope="col" class="num">{t('results.dataset.ratio')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {load.stats.groups.map((g) => (
-                  <tr key={`${groupLabel(g)} ${g.suiteVersion}`}>
-                    <td>{g.vendor || '?'} / {g.architecture || '?'}</td>
-                    <td>{g.preset} <span class="small muted">({g.suiteVersion})</span></td>
-                    <td class="num">{g.count}</td>
-                    <td class="num">{fmt(g.medianSpecializedJ, 3)}</td>
-                    <td class="num">{fmt(g.medianGeneralJ, 3)}</td>
-                    <td class="num">{g.medianRatio === null ? '—' : `${fmt(g.medianRatio, 2)}×`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <DatasetChart stats={load.stats} />
-        </section>
+        <>
+          <section class="card">
+            <FilterBar stats={load.stats} filters={filters} size={size} />
+            {groups.length === 0 ? <p data-testid="dataset-no-group">{t('dataset.groups.none')}</p> : null}
+          </section>
+          {groups.length > 0 ? <GroupsSection key={JSON.stringify(filters)} groups={groups} pageSize={size} /> : null}
+          <ResultsTable filters={filters} pageSize={size} onPageSize={(n) => navigate(filters, n)} />
+        </>
       ) : null}
     </div>
   );

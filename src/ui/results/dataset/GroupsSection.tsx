@@ -1,0 +1,96 @@
+/**
+ * The aggregates of the groups the filters keep, one page of groups at a time (the dataset may
+ * hold thousands): the table of medians with the number of results behind each, the medians
+ * chart, and each group's distribution from its quantile sketches.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { fmt, t } from '../../../i18n/index.ts';
+import type { GroupStats } from '../../../shared/dataset.ts';
+import { datasetSeries, groupLabel } from '../../../results/compare.ts';
+import { Chart, axisStyle, cssVar } from '../../Chart.tsx';
+import { GroupDistribution, sharedScales } from './Distribution.tsx';
+
+function MediansChart({ groups }: { groups: GroupStats[] }) {
+  const s = useMemo(() => datasetSeries(groups), [groups]);
+  const options = useMemo((): Omit<uPlot.Options, 'width'> => ({
+    height: 280,
+    scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { distr: 3 } },
+    axes: [
+      { ...axisStyle(), values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? (s.labels[v] ?? '') : '')) },
+      { ...axisStyle(), label: t('results.dataset.axisJ') },
+    ],
+    series: [
+      { label: t('results.dataset.group') },
+      { label: t('results.dataset.specialized'), stroke: cssVar('--accent', '#1f7a4d'), width: 0, points: { show: true, size: 11, fill: cssVar('--accent', '#1f7a4d') } },
+      { label: t('results.dataset.general'), stroke: cssVar('--accent-2', '#b4541b'), width: 0, points: { show: true, size: 11, fill: cssVar('--accent-2', '#b4541b') } },
+    ],
+  }), [s]);
+  const data = useMemo(() => [s.x, s.specialized, s.general] as uPlot.AlignedData, [s]);
+  return (
+    <figure>
+      <Chart options={options} data={data} label={t('results.dataset.chartLabel')} />
+      <figcaption class="small muted">{t('results.dataset.chartCaption')} {t('dataset.groups.chartCount')}</figcaption>
+    </figure>
+  );
+}
+
+const groupTitle = (g: GroupStats) => `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.dtype ? ` ${g.dtype}` : ''}` : ''}`;
+
+export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; pageSize: number }) {
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(groups.length / pageSize));
+  // Fewer groups after a filter: stay on the last page that exists.
+  const current = Math.min(page, pages - 1);
+  const shown = useMemo(() => groups.slice(current * pageSize, (current + 1) * pageSize), [groups, current, pageSize]);
+  const scales = useMemo(() => sharedScales(shown), [shown]);
+  const results = shown.reduce((n, g) => n + g.count, 0);
+  return (
+    <>
+      <section class="card" data-testid="dataset-table">
+        <p class="small" data-testid="dataset-groups-range">{t('dataset.groups.range', { first: current * pageSize + 1, last: current * pageSize + shown.length, total: groups.length, results })}</p>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('results.dataset.group')}</th>
+                <th scope="col">{t('results.dataset.preset')}</th>
+                <th scope="col" class="num">{t('results.dataset.count')}</th>
+                <th scope="col" class="num">{t('results.dataset.specializedJ')}</th>
+                <th scope="col" class="num">{t('results.dataset.generalJ')}</th>
+                <th scope="col" class="num">{t('results.dataset.ratio')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((g) => (
+                <tr key={`${groupLabel(g)} ${g.suiteVersion} ${g.model ?? ''} ${g.dtype ?? ''}`}>
+                  <td>{g.vendor || '?'} / {g.architecture || '?'}{g.model ? <span class="small muted"> · {g.model}</span> : null}</td>
+                  <td>{g.preset} <span class="small muted">({g.suiteVersion})</span></td>
+                  <td class="num">{g.count}</td>
+                  <td class="num">{fmt(g.medianSpecializedJ, 3)}</td>
+                  <td class="num">{fmt(g.medianGeneralJ, 3)}</td>
+                  <td class="num">{g.medianRatio === null ? '—' : `${fmt(g.medianRatio, 2)}×`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {pages > 1 ? (
+          <nav class="pager" aria-label={t('dataset.groups.pager')}>
+            <button type="button" data-testid="groups-prev" disabled={current === 0} onClick={() => setPage(current - 1)}>{t('dataset.previous')}</button>
+            <span class="small">{t('dataset.groups.page', { page: current + 1, pages })}</span>
+            <button type="button" data-testid="groups-next" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>{t('dataset.next')}</button>
+          </nav>
+        ) : null}
+        <MediansChart groups={shown} />
+      </section>
+      <section class="card" aria-labelledby="dataset-dist-title" data-testid="dataset-distributions">
+        <h3 id="dataset-dist-title">{t('dataset.dist.title')}</h3>
+        <p class="small muted">{t('dataset.dist.intro')}</p>
+        <div class="dist-grid">
+          {shown.map((g) => <GroupDistribution key={groupTitle(g)} group={g} scales={scales} title={groupTitle(g)} />)}
+        </div>
+      </section>
+    </>
+  );
+}
