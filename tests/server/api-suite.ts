@@ -56,7 +56,11 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       expect(stats.total).toBe(1);
       expect(stats.license.name).toBe('CC BY 4.0');
       expect(stats.groups).toEqual([
-        { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', count: 1, medianGeneralJ: doc.energy!.perQuery.general.joules.p50, medianSpecializedJ: doc.energy!.perQuery.specialized.joules.p50, medianRatio: doc.energy!.ratio.p50 },
+        {
+          vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 1,
+          medianSource: 'exact', distributions: expect.any(Array),
+          medianGeneralJ: doc.energy!.perQuery.general.joules.p50, medianSpecializedJ: doc.energy!.perQuery.specialized.joules.p50, medianRatio: doc.energy!.ratio.p50,
+        },
       ]);
       expect(stats.workloads.find((w) => w.workload === 'gemm')?.medianMs).toBe(2);
 
