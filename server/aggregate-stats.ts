@@ -77,7 +77,7 @@ export async function readAggregateStats(q: Queryable): Promise<DatasetStats> {
   for (const r of (await q.query('SELECT vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, count FROM aggregate_bins')).rows) {
     const gk = fullKey(rowGroup(r));
     let metrics = bins.get(gk);
-    if (!metrics) bins.set(gk, (metrics = new Map()));
+    if (!metrics) bins.set(gk, (metrics = new Map<string, Bin[]>()));
     const metric = String(r['metric']);
     let list = metrics.get(metric);
     if (!list) metrics.set(metric, (list = []));
