@@ -162,12 +162,13 @@ export class AggregateSet {
   readonly groups = new Map<string, { group: GroupKey; count: number }>();
   readonly bins = new Map<string, { group: GroupKey; bin: BinRow }>();
 
-  add(f: ResultFigures): void {
+  /** Add one result's figures, `times` times (the benchmark seeds identical figures in bulk). */
+  add(f: ResultFigures, times = 1): void {
     const gk = groupParams(f.group).join('\u0000');
     const g = this.groups.get(gk);
-    if (g) g.count++;
-    else this.groups.set(gk, { group: f.group, count: 1 });
-    for (const b of binsOf(f, 1)) this.addBin(f.group, b);
+    if (g) g.count += times;
+    else this.groups.set(gk, { group: f.group, count: times });
+    for (const b of binsOf(f, times)) this.addBin(f.group, b);
   }
 
   addBin(group: GroupKey, b: BinRow): void {
