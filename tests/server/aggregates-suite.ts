@@ -124,9 +124,8 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
       // Back to a database before migration 5: no aggregate tables, rows present.
       await db.exec('DROP TABLE aggregate_bins; DROP TABLE aggregate_groups;');
       await db.query('DELETE FROM schema_migrations WHERE version = 5');
-      const logs: Record<string, unknown>[] = [];
-      expect(await migrate(db, (e) => logs.push(e))).toEqual([5]);
-      expect(logs.find((e) => e['version'] === 5)?.['groups']).toBe(statsBefore.groups.length);
+      expect(await migrate(db, () => undefined)).toEqual([5]);
+      expect((await storedAggregates(db)).groups.size).toBe(statsBefore.groups.length);
       expect((await storedAggregates(db)).lines()).toEqual(expected);
       expect(await new ResultStore(db).stats()).toEqual(statsBefore);
     });
