@@ -7,12 +7,18 @@
  * and finally checks that every acknowledged write is listed (zero lost writes).
  *
  * Options: --duration S (10), --connections N (10), --pg (use DATABASE_URL), --out FILE.json
+ *
+ * Scale mode, `--rows N [--mixed]`: seeds N synthetic, schema-valid results by bulk SQL and
+ * measures stats after a write, listing, export and memory at 10,000 and at N rows, under a
+ * steady upload stream with --mixed (`--write-rate W`/s, 10); see scripts/bench-server-scale.ts.
+ * Also `--stats-samples K` (50) and `--export-seconds S` (10). With --pg, DATABASE_URL must name an
+ * empty, throwaway database.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleResult } from '../src/shared/sample-result.ts';
+import { runScaleBench, spawnServer } from './bench-server-scale.ts';
 
 interface Histogram { average: number; p50: number; p99: number; max: number; total: number }
 interface AutocannonResult {
@@ -41,6 +47,22 @@ const duration = Number(arg('duration', '10'));
 const connections = Number(arg('connections', '10'));
 const usePg = process.argv.includes('--pg');
 const out = arg('out', '');
+const rows = Number(arg('rows', '0'));
+
+async function scale(): Promise<void> {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer');
+  if (usePg && !process.env.DATABASE_URL) throw new Error('--pg needs DATABASE_URL (source .ci/postgres.sh)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'fal-bench-scale-'));
+  try {
+    const report = await runScaleBench(
+      { rows, mixed: process.argv.includes('--mixed'), writeRate: Number(arg('write-rate', '10')), statsSamples: Number(arg('stats-samples', '50')), exportSeconds: Number(arg('export-seconds', '10')) },
+      { dataDir, databaseUrl: usePg ? process.env.DATABASE_URL! : null },
+    );
+    if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<void> {
   // No @types for autocannon: load it through a computed specifier (so TypeScript does not look
@@ -49,21 +71,9 @@ async function main(): Promise<void> {
   const autocannon = ((await import(specifier)) as { default: Autocannon }).default;
   if (usePg && !process.env.DATABASE_URL) throw new Error('--pg needs DATABASE_URL (source .ci/postgres.sh)');
   const dataDir = mkdtempSync(join(tmpdir(), 'fal-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', LOG: '0', DATABASE_URL: usePg ? process.env.DATABASE_URL : '', SNAPSHOT_DIR: 'off' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await spawnServer(dataDir, usePg ? process.env.DATABASE_URL! : null);
+  const url = server.url;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const m = buf.match(/listening on (http:\/\/\S+)/);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
-    });
-
     let n = 0;
     const acked: string[] = [];
     const base = sampleResult();
@@ -113,13 +123,12 @@ async function main(): Promise<void> {
     if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     if (lost > 0 || report.post.errors > 0 || report.post.non2xx > 0 || report.stats.errors > 0 || report.stats.non2xx > 0) process.exitCode = 1;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-main().catch((e: unknown) => {
+(rows > 0 ? scale() : main()).catch((e: unknown) => {
   process.stderr.write(`bench:server failed: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

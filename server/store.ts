@@ -5,8 +5,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { utcDay } from '../src/shared/schema.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
-import type { DatasetStats, GroupStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, UploadReplayed, WorkloadStats } from '../src/shared/dataset.ts';
-import { DATASET_LICENSE } from '../src/shared/dataset.ts';
+import type { DatasetStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, UploadReplayed } from '../src/shared/dataset.ts';
+import { readAggregateStats } from './aggregate-stats.ts';
+import { applyFigures, FIGURES_SELECT, figuresOfDoc, figuresOfRow } from './aggregates.ts';
 import type { Db } from './db.ts';
 import { contentHash, derivedColumns, sha256 } from './result-row.ts';
 
@@ -34,8 +35,6 @@ function sameHash(aHex: string, bHex: string): boolean {
   const b = Buffer.from(bHex, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-const num = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
 /**
  * How long a process may serve cached aggregates. Its own writes invalidate the cache at once,
@@ -82,15 +81,21 @@ export class ResultStore {
     const token = randomBytes(32).toString('base64url');
     const keyHash = opts.idempotencyKey ? sha256(opts.idempotencyKey) : null;
     const c = derivedColumns(doc);
-    const inserted = await this.db.query<{ id: string }>(
-      `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
-                            general_j_p50, specialized_j_p50, ratio_p50, doc, idempotency_key_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
-      [id, hash, sha256(token), utcDay(opts.now ?? new Date()), c.preset, c.suite_version, c.vendor, c.architecture,
-        c.general_j_p50, c.specialized_j_p50, c.ratio_p50, JSON.stringify(doc), keyHash],
-    );
-    if (inserted.rows.length === 1) {
+    // The row and its contribution to the aggregates commit together, or neither does.
+    const inserted = await this.db.transaction(async (tx) => {
+      const r = await tx.query<{ id: string }>(
+        `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
+                              general_j_p50, specialized_j_p50, ratio_p50, doc, idempotency_key_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
+        [id, hash, sha256(token), utcDay(opts.now ?? new Date()), c.preset, c.suite_version, c.vendor, c.architecture,
+          c.general_j_p50, c.specialized_j_p50, c.ratio_p50, JSON.stringify(doc), keyHash],
+      );
+      // A duplicate adds no row, so nothing to the aggregates.
+      if (r.rows.length === 1) await applyFigures(tx, figuresOfDoc(doc), 1);
+      return r.rows.length === 1;
+    });
+    if (inserted) {
       this.invalidate();
       return { id, token, duplicate: false };
     }
@@ -135,8 +140,9 @@ export class ResultStore {
     return { items: p.items, next: p.items.length === limit && p.last !== null ? String(p.last) : null };
   }
 
+  /** The number of results, from the maintained group counts (no scan of the rows: /healthz calls it). */
   async count(): Promise<number> {
-    const r = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM results');
+    const r = await this.db.query<{ n: unknown }>('SELECT COALESCE(sum(count), 0)::bigint AS n FROM aggregate_groups');
     return Number(r.rows[0]?.n ?? 0);
   }
 
@@ -156,7 +162,10 @@ export class ResultStore {
       // Every hash is compared (no early exit), so the time does not tell which one matched.
       const matches = [row.token_hash, ...(row.extra_token_hashes ?? [])].map((h) => sameHash(given, h));
       if (!matches.includes(true)) return 'forbidden';
+      // Subtract exactly what the insert added, read from the row itself (the row is locked).
+      const figures = (await tx.query(`SELECT ${FIGURES_SELECT} FROM results WHERE seq = $1`, [row.seq])).rows[0];
       await tx.query('DELETE FROM results WHERE seq = $1', [row.seq]);
+      if (figures) await applyFigures(tx, figuresOfRow(figures), -1);
       return 'deleted' as const;
     });
     // After COMMIT: a computation started before this point must not be served afterwards.
@@ -177,36 +186,14 @@ export class ResultStore {
     return this.statsCache.promise;
   }
 
-  private async computeStats(): Promise<DatasetStats> {
-    const groups = await this.db.query(
-      `SELECT vendor, architecture, preset, suite_version, count(*)::int AS count,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY general_j_p50) AS general_j,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY specialized_j_p50) AS specialized_j,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio_p50) AS ratio
-         FROM results GROUP BY vendor, architecture, preset, suite_version
-         ORDER BY count(*) DESC, vendor, architecture, preset, suite_version LIMIT 1000`,
-    );
-    const workloads = await this.db.query(
-      `SELECT r.vendor, r.architecture, r.preset, r.suite_version, w->>'id' AS workload, count(*)::int AS count,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY (w->'timing'->>'medianMs')::double precision) AS median_ms
-         FROM results r, jsonb_array_elements(r.doc->'workloads') AS w
-        GROUP BY r.vendor, r.architecture, r.preset, r.suite_version, w->>'id'
-        ORDER BY r.vendor, r.architecture, r.preset, r.suite_version, w->>'id' LIMIT 5000`,
-    );
-    return {
-      total: await this.count(),
-      license: DATASET_LICENSE,
-      groups: groups.rows.map((g): GroupStats => ({
-        vendor: String(g.vendor), architecture: String(g.architecture), preset: String(g.preset),
-        suiteVersion: String(g.suite_version), model: null, dtype: null, count: Number(g.count),
-        medianSource: 'exact', distributions: [], medianGeneralJ: num(g.general_j),
-        medianSpecializedJ: num(g.specialized_j), medianRatio: num(g.ratio),
-      })),
-      workloads: workloads.rows.map((w): WorkloadStats => ({
-        vendor: String(w.vendor), architecture: String(w.architecture), preset: String(w.preset),
-        suiteVersion: String(w.suite_version), workload: String(w.workload), count: Number(w.count),
-        medianMs: Number(w.median_ms),
-      })),
-    };
+  /**
+   * Read from the maintained aggregates (server/aggregate-stats.ts), in one snapshot: the group
+   * rows, bins and exact small-group medians agree with each other.
+   */
+  private computeStats(): Promise<DatasetStats> {
+    return this.db.transaction(async (tx) => {
+      if (this.db.kind === 'postgres') await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return readAggregateStats(tx);
+    });
   }
 }

@@ -55,8 +55,15 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       const stats = (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
       expect(stats.total).toBe(1);
       expect(stats.license.name).toBe('CC BY 4.0');
+      // One result per figure in each distribution, read from the sketch (19 quantiles).
+      const distributions = stats.groups[0]?.distributions;
+      expect(distributions?.map((d) => [d.metric, d.count, d.quantiles.length])).toEqual([['ratio', 1, 19], ['generalJ', 1, 19], ['specializedJ', 1, 19]]);
       expect(stats.groups).toEqual([
-        { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', count: 1, medianGeneralJ: doc.energy!.perQuery.general.joules.p50, medianSpecializedJ: doc.energy!.perQuery.specialized.joules.p50, medianRatio: doc.energy!.ratio.p50 },
+        {
+          vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 1,
+          medianSource: 'exact', distributions,
+          medianGeneralJ: doc.energy!.perQuery.general.joules.p50, medianSpecializedJ: doc.energy!.perQuery.specialized.joules.p50, medianRatio: doc.energy!.ratio.p50,
+        },
       ]);
       expect(stats.workloads.find((w) => w.workload === 'gemm')?.medianMs).toBe(2);
 

@@ -1,0 +1,133 @@
+/**
+ * The maintained aggregates on a real database (`aggregates.pglite.test.ts`,
+ * `aggregates.postgres.test.ts`): a withdrawal brings /api/stats back to exactly what it was,
+ * the stored bins equal a rebuild from the rows after inserts, duplicates, replays and
+ * withdrawals (including one through a merged upload's id), a large group's medians come from
+ * its sketch within the stated accuracy, and migration 5 builds the aggregates of rows already
+ * stored.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { migrate, type Db } from '../../server/db.ts';
+import { ResultStore } from '../../server/store.ts';
+import { aggregatesFromRows, rebuildAggregates, storedAggregates } from '../../server/aggregates.ts';
+import { EXACT_MEDIAN_MAX } from '../../server/aggregate-stats.ts';
+import { RELATIVE_ACCURACY } from '../../server/sketch.ts';
+import { sha256 } from '../../server/result-row.ts';
+import type { ResultDocument } from '../../src/shared/result.ts';
+import type { UploadAccepted } from '../../src/shared/dataset.ts';
+import { uniqueResult } from './helpers.ts';
+
+/** A unique document in the given group with the given per-result figures (the store does not recompute energy). */
+function doc(n: number, vendor: string, f: { ratio: number; generalJ: number; specializedJ: number } | null): ResultDocument {
+  const d = structuredClone(uniqueResult(n));
+  d.environment.adapter.vendor = vendor;
+  d.workloads[0]!.timing.medianMs = 1 + (n % 7);
+  if (f === null) delete d.energy;
+  else {
+    d.energy!.ratio.p50 = f.ratio;
+    d.energy!.perQuery.general.joules.p50 = f.generalJ;
+    d.energy!.perQuery.specialized.joules.p50 = f.specializedJ;
+  }
+  return d;
+}
+
+const figures = (n: number) => ({ ratio: 2 + (n % 13) * 0.7, generalJ: 0.01 * (1 + n), specializedJ: 1e-4 * (1 + (n % 31)) });
+
+async function expectMaintainedEqualsRebuilt(db: Db): Promise<void> {
+  const stored = (await storedAggregates(db)).lines();
+  expect(stored.length).toBeGreaterThan(0);
+  expect(stored).toEqual((await aggregatesFromRows(db)).lines());
+}
+
+export function aggregatesSuite(name: string, open: () => Promise<Db>) {
+  describe(`maintained aggregates (${name})`, () => {
+    let db: Db;
+    let store: ResultStore;
+    let n = 0;
+    beforeAll(async () => {
+      db = await open();
+      store = new ResultStore(db, { statsTtlMs: 0 });
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    test('upload, read stats, withdraw: stats back to exactly before', async () => {
+      await store.insert(doc(++n, 'nvidia', figures(n)));
+      await store.insert(doc(++n, 'amd', null));
+      const before = await store.stats();
+      const up = (await store.insert(doc(++n, 'nvidia', figures(n)))) as UploadAccepted;
+      const during = await store.stats();
+      expect(during.total).toBe(before.total + 1);
+      expect(during.groups.find((g) => g.vendor === 'nvidia')?.count).toBe(2);
+      expect(await store.remove(up.id, up.token)).toBe('deleted');
+      expect(await store.stats()).toEqual(before);
+      // A group whose last result is withdrawn disappears with its bins.
+      const lone = (await store.insert(doc(++n, 'qualcomm', figures(n)))) as UploadAccepted;
+      expect((await store.stats()).groups.some((g) => g.vendor === 'qualcomm')).toBe(true);
+      expect(await store.remove(lone.id, lone.token)).toBe('deleted');
+      expect(await store.stats()).toEqual(before);
+    });
+
+    test('stored bins equal a rebuild from the rows after inserts, duplicates, replays and withdrawals', async () => {
+      const kept: UploadAccepted[] = [];
+      for (let i = 0; i < 12; i++) {
+        const d = doc(++n, i % 3 === 0 ? 'intel' : 'apple', i % 4 === 0 ? null : figures(n));
+        const up = (await store.insert(d, { idempotencyKey: `key-of-upload-number-${n}` })) as UploadAccepted;
+        kept.push(up);
+        // Same content again, with and without the key: no new row, nothing added.
+        expect((await store.insert(d)).duplicate).toBe(true);
+        expect((await store.insert(d, { idempotencyKey: `key-of-upload-number-${n}` })).duplicate).toBe(true);
+      }
+      // A replay replaced the token of the first answer: withdraw with a fresh one is tested in
+      // the API suite; here the rows, not tokens, matter. Withdraw through a merged upload's id.
+      const [a, b] = kept;
+      await db.query('UPDATE results SET token_hash = $1, merged_ids = ARRAY[$2], extra_token_hashes = ARRAY[$3] WHERE id = $4', [sha256('t-own'), 'mergedUpload0001', sha256('t-merged'), a!.id]);
+      expect(await store.remove('mergedUpload0001', 't-merged')).toBe('deleted');
+      await db.query('UPDATE results SET token_hash = $1 WHERE id = $2', [sha256('t-b'), b!.id]);
+      expect(await store.remove(b!.id, 'wrong')).toBe('forbidden');
+      expect(await store.remove(b!.id, 't-b')).toBe('deleted');
+      await expectMaintainedEqualsRebuilt(db);
+      expect((await store.stats()).total).toBe(Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM results')).rows[0]!.n));
+      const report = await db.transaction((tx) => rebuildAggregates(tx));
+      expect(report.differing).toBe(0);
+    });
+
+    test(`a group above ${EXACT_MEDIAN_MAX} results reads its medians from the sketch, within ${RELATIVE_ACCURACY * 100} %`, async () => {
+      const ratios: number[] = [];
+      for (let i = 0; i <= EXACT_MEDIAN_MAX; i++) {
+        const f = figures(++n);
+        ratios.push(f.ratio);
+        await store.insert(doc(n, 'arm', f));
+      }
+      const g = (await store.stats()).groups.find((x) => x.vendor === 'arm')!;
+      expect(g.count).toBe(EXACT_MEDIAN_MAX + 1);
+      expect(g.medianSource).toBe('sketch');
+      const sorted = [...ratios].sort((x, y) => x - y);
+      const exactMedian = sorted[Math.floor(0.5 * (sorted.length - 1))]!;
+      expect(Math.abs(g.medianRatio! - exactMedian)).toBeLessThanOrEqual(RELATIVE_ACCURACY * exactMedian);
+      const dist = g.distributions.find((d) => d.metric === 'ratio')!;
+      expect(dist.count).toBe(EXACT_MEDIAN_MAX + 1);
+      expect(dist.quantiles.map((p) => p.q)).toEqual([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]);
+      for (const p of dist.quantiles) {
+        const exact = sorted[Math.floor(p.q * (sorted.length - 1))]!;
+        expect(Math.abs(p.value - exact)).toBeLessThanOrEqual(RELATIVE_ACCURACY * exact);
+      }
+      // Smaller groups stay exact.
+      expect((await store.stats()).groups.filter((x) => x.vendor !== 'arm').every((x) => x.medianSource === 'exact')).toBe(true);
+      await expectMaintainedEqualsRebuilt(db);
+    });
+
+    test('migration 5 builds the aggregates of rows already stored', async () => {
+      const expected = (await aggregatesFromRows(db)).lines();
+      const statsBefore = await store.stats();
+      // Back to a database before migration 5: no aggregate tables, rows present.
+      await db.exec('DROP TABLE aggregate_bins; DROP TABLE aggregate_groups;');
+      await db.query('DELETE FROM schema_migrations WHERE version = 5');
+      expect(await migrate(db, () => undefined)).toEqual([5]);
+      expect((await storedAggregates(db)).groups.size).toBe(statsBefore.groups.length);
+      expect((await storedAggregates(db)).lines()).toEqual(expected);
+      expect(await new ResultStore(db).stats()).toEqual(statsBefore);
+    });
+  });
+}
