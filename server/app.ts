@@ -31,6 +31,7 @@ import type { RateLimitConfig } from './rate-limit.ts';
 import { staticHandlers } from './static.ts';
 import { BodyReadError, declaredLength, readBody, settleBody } from './body.ts';
 import { detectSensors, powerRoutes, type PowerOptions } from './power/routes.ts';
+import { classRoutes } from './classes.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -130,7 +131,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   app.use('*', async (c, next) => {
     await next();
     // The power sensors are this machine's own business (server/power/routes.ts), not the dataset's.
-    const readOnlyApi = c.req.path.startsWith('/api/') && !c.req.path.startsWith('/api/power') && c.req.method === 'GET';
+    const readOnlyApi = c.req.path.startsWith('/api/') && !c.req.path.startsWith('/api/power') && !c.req.path.startsWith('/api/classes') && c.req.method === 'GET';
     c.res.headers.set('Cross-Origin-Resource-Policy', readOnlyApi ? 'cross-origin' : 'same-origin');
     if (readOnlyApi) {
       c.res.headers.set('Access-Control-Allow-Origin', '*');
@@ -238,6 +239,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   // Measured watts: the sensors of the machine the server runs on (server/power/).
   if (opts.power) app.route('/api/power', opts.power);
 
+  app.route('/api/classes', classRoutes({ db: opts.db, rateLimit: opts.rateLimit }));
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
 
   const staticFiles = staticHandlers(opts.staticDir);
