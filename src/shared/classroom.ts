@@ -63,12 +63,10 @@ export const ClassEntrySchema = v.object(
     specializedJ: positiveNumber(LIMITS.maxJoulesPerQuery, 'joules per query'),
     ratio: positiveNumber(LIMITS.maxRatio, 'ratio'),
   },
-  'must be an object',
 );
 
 export const ClassCreateSchema = v.object(
   { preset: v.picklist(PRESET_NAMES, `must be a known preset (${PRESET_NAMES.join(', ')})`) },
-  'must be an object',
 );
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: string[] };
@@ -164,10 +162,13 @@ export function logHistogram(sorted: readonly number[], bins = HISTOGRAM_BINS): 
   if (!(hi > lo)) return { edges: [lo, hi], counts: [n] };
   const a = Math.log(lo);
   const step = (Math.log(hi) - a) / bins;
+  // Values too close for their logarithms to differ are one value as far as bins go.
+  if (!(step > 0)) return { edges: [lo, hi], counts: [n] };
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === 0 ? lo : i === bins ? hi : Math.exp(a + step * i)));
   const counts = new Array<number>(bins).fill(0);
   for (const x of sorted) {
-    const i = Math.min(bins - 1, Math.max(0, Math.floor((Math.log(x) - a) / step)));
+    // A value on an inner edge opens the bin above it, whatever the rounding of its logarithm.
+    const i = Math.min(bins - 1, Math.max(0, Math.floor((Math.log(x) - a) / step + 1e-9)));
     counts[i] = (counts[i] as number) + 1;
   }
   return { edges, counts };
