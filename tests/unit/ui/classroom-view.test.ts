@@ -82,7 +82,7 @@ describe("a pupil's opt-in", () => {
     const bodies: unknown[] = [];
     vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
       expect(url).toBe('/api/classes/ABC234/entries');
-      bodies.push(JSON.parse(String(init?.body)));
+      bodies.push(JSON.parse(init?.body as string));
       return new Response('{}', { status: bodies.length === 1 ? 201 : 410 });
     });
     const doc = sampleResult();
