@@ -149,7 +149,7 @@ export function App() {
           </label>
           <label>
             <span class="sr-only">{t('nav.theme')}</span>
-            <select value={theme.value} onChange={(e) => (theme.value = (e.target as HTMLSelectElement).value as Theme)}>
+            <select value={theme.value} onChange={(e) => (theme.value = (e.target as HTMLSelectElement).value as Theme)} data-testid="theme">
               {THEMES.map((th) => (
                 <option value={th} key={th}>
                   {t(`theme.${th}`)}

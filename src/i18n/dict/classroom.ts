@@ -35,6 +35,7 @@ const en: Record<string, string> = {
   'classroom.live.running': 'Measuring: {done} of {total} workloads done.',
   'classroom.live.done': 'Run finished: the results are shown.',
   'classroom.live.error': 'The run stopped with an error.',
+  'classroom.chart.table': 'Data as a table',
 };
 
 const fr: Record<string, string> = {
@@ -70,6 +71,7 @@ const fr: Record<string, string> = {
   'classroom.live.running': 'Mesure en cours : {done} charges sur {total} terminées.',
   'classroom.live.done': 'Mesure terminée : les résultats sont affichés.',
   'classroom.live.error': 'La mesure s’est arrêtée sur une erreur.',
+  'classroom.chart.table': 'Données sous forme de tableau',
 };
 
 export const classroom = { en, fr };
