@@ -182,8 +182,9 @@ export function DemoView() {
             </button>
           ) : null}
           <CopyLink href={href} />
-          <button onClick={() => setClassOpen(true)} aria-haspopup="dialog" data-testid="class-open">
-            {t('classroom.button')}
+          {/* Short on purpose: the controls must stay on one line at 1280 px, in French too; the key is on the button. */}
+          <button onClick={() => setClassOpen(true)} aria-haspopup="dialog" title={t('classroom.button')} data-testid="class-open">
+            QR <span class="sr-only">{t('classroom.button')}</span> (Q)
           </button>
         </div>
       </div>
@@ -213,7 +214,6 @@ export function DemoView() {
       ) : null}
       <p class="demo-keys small muted" data-testid="demo-keys">
         {t('demo.keys')}
-        {` · ${t('classroom.keys')}`}
         {stepMode ? ` · ${t('demo.keys.steps')}` : ''}
       </p>
       {classOpen ? <ClassDialog settings={{ ...settings, lang: lang.value }} onClose={() => setClassOpen(false)} /> : null}

@@ -44,11 +44,14 @@ async function violations(page: Page, where: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
   const found = await page.evaluate(async () => {
     const r = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
+    const list = r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.map(String).join(' > ')}`));
+    return { passes: r.passes.length, list };
   });
-  return found.map((f) => {
+  // Proof that axe looked at the page: an empty list from a run that checked nothing proves nothing.
+  expect(found.passes).toBeGreaterThan(10);
+  return found.list.map((f) => {
     const [rule, ...sel] = f.split(' ');
     return `${rule} ${where} ${sel.join(' ')}`;
   });

@@ -4,7 +4,6 @@
  */
 const en: Record<string, string> = {
   'classroom.button': 'On your own device',
-  'classroom.keys': 'Q your own device',
   'classroom.title': 'Run it on your own device',
   'classroom.closeDialog': 'Close (Esc)',
   'classroom.intro': 'Scan the code or type the link: the same race runs on your phone or laptop, with its own GPU.',
@@ -40,7 +39,6 @@ const en: Record<string, string> = {
 
 const fr: Record<string, string> = {
   'classroom.button': 'Sur votre appareil',
-  'classroom.keys': 'Q votre appareil',
   'classroom.title': 'Lancez-la sur votre appareil',
   'classroom.closeDialog': 'Fermer (Échap)',
   'classroom.intro': 'Scannez le code ou tapez le lien : la même course tourne sur votre téléphone ou votre portable, avec son propre GPU.',

@@ -57,7 +57,7 @@ describe('the "your own device" dialog', () => {
     });
     location.value = parseHash('#/demo?preset=ci&lang=fr&country=FRA');
     await act(() => render(h(DemoView, {}), root));
-    expect(q('[data-testid="demo-keys"]')!.textContent).toContain('Q');
+    expect(q('[data-testid="class-open"]')!.textContent).toContain('(Q)');
     await press('q');
     expect(q('[data-testid="class-dialog"] [role="dialog"]')).not.toBeNull();
     expect(q('[data-testid="class-qr"]')!.getAttribute('data-version')).toMatch(/^\d+$/);
