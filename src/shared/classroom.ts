@@ -53,7 +53,7 @@ export interface ClassEntry {
 const positiveNumber = (max: number, what: string) =>
   v.pipe(v.number(`must be a number (${what})`), v.finite('must be finite'), v.gtValue(0, 'must be > 0'), v.maxValue(max, `must be ≤ ${max}`));
 
-export const ClassEntrySchema = v.object(
+const ClassEntrySchema = v.object(
   {
     device: v.pipe(v.string('must be a string'), v.regex(DEVICE_KEY_PATTERN, 'must be 22 characters among A-Z a-z 0-9 _ -')),
     preset: v.picklist(PRESET_NAMES, `must be a known preset (${PRESET_NAMES.join(', ')})`),
@@ -65,7 +65,7 @@ export const ClassEntrySchema = v.object(
   },
 );
 
-export const ClassCreateSchema = v.object(
+const ClassCreateSchema = v.object(
   { preset: v.picklist(PRESET_NAMES, `must be a known preset (${PRESET_NAMES.join(', ')})`) },
 );
 
@@ -147,7 +147,7 @@ export interface ClassDistribution {
   vendors: { vendor: string; count: number }[];
 }
 
-export const HISTOGRAM_BINS = 8;
+const HISTOGRAM_BINS = 8;
 
 /**
  * Counts of `sorted` (ascending, > 0) in `bins` log-spaced bins from its min to its max, the last

@@ -125,6 +125,8 @@ export function App() {
       >
         {t('nav.skip')}
       </a>
+      {/* First in the page: at the end, its static position would lengthen a page that must fit the screen (the demo). */}
+      <LiveAnnouncer />
       <header class="app-header">
         <a class="brand" href={hrefFor('run')}>
           {t('app.title')}
@@ -163,7 +165,6 @@ export function App() {
         <View route={loc.route} />
         <ClassOptIn route={loc.route} params={loc.params} />
       </main>
-      <LiveAnnouncer />
       <footer class="app-footer small muted">
         <p>{t('footer.text')}</p>
       </footer>
