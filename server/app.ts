@@ -34,6 +34,7 @@ import { staticHandlers } from './static.ts';
 import { BodyReadError, declaredLength, readBody, settleBody } from './body.ts';
 import { detectSensors, powerRoutes, type PowerOptions } from './power/routes.ts';
 import { modelsRoutes } from './models.ts';
+import { classRoutes } from './classes.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -223,6 +224,7 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   // Measured watts: the sensors of the machine the server runs on (server/power/).
   if (opts.power) app.route('/api/power', opts.power);
 
+  app.route('/api/classes', classRoutes({ db: opts.db, rateLimit: opts.rateLimit }));
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
   if (opts.modelsDir) app.route('/models', modelsRoutes(opts.modelsDir));
 

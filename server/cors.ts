@@ -2,8 +2,8 @@
  * Who may read the API from another site: the open dataset is readable from any origin (GET and
  * HEAD, and the preflight a browser sends before a conditional GET), never writable from one.
  * Writes get no CORS headers and their preflight is refused, so a browser on another site can
- * neither upload nor withdraw. The power sensors are this machine's business: same-origin only
- * (server/power/routes.ts also checks the peer).
+ * neither upload nor withdraw. The power sensors are this machine's business and the classes one
+ * lesson's: same-origin only (server/power/routes.ts also checks the peer).
  */
 import type { MiddlewareHandler } from 'hono';
 import { SCHEMA_VERSION_HEADER } from '../src/shared/dataset.ts';
@@ -17,8 +17,14 @@ const READ_REQUEST_HEADERS = 'If-None-Match';
 const EXPOSED_HEADERS = `ETag, Content-Disposition, ${SCHEMA_VERSION_HEADER}`;
 const PREFLIGHT_MAX_AGE_S = '86400';
 
-/** The dataset's read API, as opposed to the SPA's files, the power sensors and health. */
-export const isPublicApiPath = (path: string): boolean => path.startsWith('/api/') && path !== '/api/power' && !path.startsWith('/api/power/');
+const PRIVATE_PREFIXES = ['/api/power', '/api/classes'] as const;
+
+/**
+ * The dataset's read API, as opposed to the SPA's files, health, the power sensors (this
+ * machine's) and the classes (one lesson's pooled figures, for the teacher's own page).
+ */
+export const isPublicApiPath = (path: string): boolean =>
+  path.startsWith('/api/') && !PRIVATE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 
 const isReadMethod = (m: string): boolean => (READ_METHODS as readonly string[]).includes(m.toUpperCase());
 

@@ -78,4 +78,33 @@ export const MIGRATIONS: readonly Migration[] = [
       await rebuildAggregates(tx);
     },
   },
+  {
+    kind: 'sql',
+    version: 6,
+    name: 'classes',
+    // A class pools its pupils' figures on the projector for a lesson (server/classes.ts). The
+    // teacher's token and each device's key are stored as SHA-256; an entry holds a vendor, an
+    // architecture and three numbers: no text, no address, no time. `expires_ms` (epoch ms) is the
+    // class's, not a pupil's: entries are deleted once it passes, and the class row a day later.
+    sql: `
+      CREATE TABLE IF NOT EXISTS classes (
+        code TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL,
+        preset TEXT NOT NULL,
+        expires_ms BIGINT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS classes_expiry_idx ON classes (expires_ms);
+      CREATE TABLE IF NOT EXISTS class_entries (
+        seq BIGSERIAL PRIMARY KEY,
+        class_code TEXT NOT NULL REFERENCES classes (code) ON DELETE CASCADE,
+        device_hash TEXT NOT NULL,
+        vendor TEXT NOT NULL,
+        architecture TEXT NOT NULL,
+        general_j DOUBLE PRECISION NOT NULL,
+        specialized_j DOUBLE PRECISION NOT NULL,
+        ratio DOUBLE PRECISION NOT NULL,
+        UNIQUE (class_code, device_hash)
+      );
+    `,
+  },
 ];

@@ -4,6 +4,9 @@ import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
 import { FirstVisit } from './FirstVisit.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
 import { hrefFor, location, ROUTES, type Route } from './router.ts';
+import { ClassContribution } from './demo/ClassContribution.tsx';
+import { classCodeOf } from './demo/pupil-link.ts';
+import './a11y.css';
 
 /**
  * The header's links: every view but the data dictionary, which the dataset view and the upload
@@ -12,7 +15,7 @@ import { hrefFor, location, ROUTES, type Route } from './router.ts';
 const HEADER_ROUTES = ROUTES.filter((r) => r !== 'dictionary');
 import { RunView } from './RunView.tsx';
 import { lazyView } from './lazy.tsx';
-import { lastDoc, lastLocalId } from './state.ts';
+import { lastDoc, lastLocalId, progress, runState } from './state.ts';
 import { theme, THEMES, type Theme } from './theme.ts';
 
 // Loaded on first visit of their route (see lazy.tsx): only #/ and #/results ship in the entry.
@@ -34,6 +37,48 @@ function ResultsRoute() {
     );
   }
   return <ResultsPanel doc={doc} localId={lastLocalId.value} />;
+}
+
+/**
+ * One polite live region for the whole app: a short sentence when a run starts, each time a
+ * workload finishes, and when the run ends; not every progress tick (that would drown the page).
+ */
+function LiveAnnouncer() {
+  const s = runState.value;
+  let text = '';
+  switch (s.kind) {
+    case 'running': {
+      const list = progress.value;
+      text = list.length ? t('classroom.live.running', { done: list.filter((w) => w.status === 'done').length, total: list.length }) : '';
+      break;
+    }
+    case 'done':
+      text = t('classroom.live.done');
+      break;
+    case 'error':
+      text = t('classroom.live.error');
+      break;
+    case 'idle':
+    case 'cancelled':
+      break;
+    default: {
+      const never: never = s;
+      text = String(never);
+    }
+  }
+  return (
+    <p class="sr-only" role="status" aria-live="polite" data-testid="live-announcer">
+      {text}
+    </p>
+  );
+}
+
+/** On a pupil's device opened from a class's link, the opt-in to add this run to the class. */
+function ClassOptIn({ route, params }: { route: Route; params: URLSearchParams }) {
+  const code = classCodeOf(params);
+  const s = runState.value;
+  if (!code || (route !== 'run' && route !== 'results') || s.kind !== 'done') return null;
+  return <ClassContribution code={code} doc={s.doc} />;
 }
 
 function View({ route }: { route: Route }) {
@@ -73,9 +118,19 @@ export function App() {
   }, [lang.value]);
   return (
     <>
-      <a class="sr-only" href="#main">
+      {/* The routes live in the hash, so following "#main" would leave the view: focus it instead. */}
+      <a
+        class="sr-only skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {t('nav.skip')}
       </a>
+      {/* First in the page: at the end, its static position would lengthen a page that must fit the screen (the demo). */}
+      <LiveAnnouncer />
       <header class="app-header">
         <a class="brand" href={hrefFor('run')}>
           {t('app.title')}
@@ -100,7 +155,7 @@ export function App() {
           </label>
           <label>
             <span class="sr-only">{t('nav.theme')}</span>
-            <select value={theme.value} onChange={(e) => (theme.value = (e.target as HTMLSelectElement).value as Theme)}>
+            <select value={theme.value} onChange={(e) => (theme.value = (e.target as HTMLSelectElement).value as Theme)} data-testid="theme">
               {THEMES.map((th) => (
                 <option value={th} key={th}>
                   {t(`theme.${th}`)}
@@ -112,6 +167,7 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <View route={loc.route} />
+        <ClassOptIn route={loc.route} params={loc.params} />
       </main>
       <footer class="app-footer small muted">
         <p>{t('footer.text')}</p>

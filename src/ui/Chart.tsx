@@ -2,9 +2,10 @@
  * A thin Preact wrapper over uPlot: created once per options object, data pushed with setData,
  * width follows the container. Colours come from the CSS custom properties of the theme.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { fmt, t } from '../i18n/index.ts';
 
 export function cssVar(name: string, fallback: string): string {
   if (typeof document === 'undefined') return fallback;
@@ -46,7 +47,59 @@ export function Chart({ options, data, label, class: cls }: ChartProps) {
     plot.current?.setData(data);
   }, [data]);
 
-  return <div ref={host} class={`chart ${cls ?? ''}`} role="img" aria-label={label} />;
+  return (
+    <div class="chart-wrap">
+      <div ref={host} class={`chart ${cls ?? ''}`} role="img" aria-label={label} />
+      <ChartTable options={options} data={data} label={label} />
+    </div>
+  );
+}
+
+/** Rows a chart's table shows at most: beyond, a screen-reader user is better served by the export. */
+const MAX_TABLE_ROWS = 200;
+
+function seriesLabel(s: uPlot.Series | undefined, i: number): string {
+  const l = s?.label;
+  return typeof l === 'string' && l ? l : `#${i}`;
+}
+
+/**
+ * The chart's data as a table, for screen readers and anyone who wants the numbers: closed by
+ * default and built only when opened (a live chart changes at every progress event).
+ */
+function ChartTable({ options, data, label }: Pick<ChartProps, 'options' | 'data' | 'label'>) {
+  const [open, setOpen] = useState(false);
+  const x = data[0] ?? [];
+  const rows = Math.min(x.length, MAX_TABLE_ROWS);
+  return (
+    <details class="chart-table small" onToggle={(e) => setOpen((e.currentTarget).open)}>
+      <summary>{t('classroom.chart.table')}</summary>
+      {open ? (
+        <table>
+          <caption class="sr-only">{label}</caption>
+          <thead>
+            <tr>
+              {data.map((_, i) => (
+                <th key={i} scope="col">
+                  {seriesLabel(options.series[i], i)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: rows }, (_, r) => (
+              <tr key={r}>
+                {data.map((col, i) => {
+                  const v = col[r];
+                  return <td key={i}>{typeof v === 'number' ? fmt(v, 3) : '—'}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </details>
+  );
 }
 
 export function axisStyle(): Partial<uPlot.Axis> {

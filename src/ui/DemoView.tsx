@@ -10,6 +10,7 @@ import { errorHintKey } from './errors.ts';
 import { location, parseHash } from './router.ts';
 import { cancelRun, capsState, lastDoc, progress, runState, startRun } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
+import { ClassDialog } from './demo/ClassDialog.tsx';
 import { CopyLink } from './demo/CopyLink.tsx';
 import { fullscreenSupported, isFullscreen, setFullscreen } from './demo/fullscreen.ts';
 import { demoKeyAction, type DemoAction } from './demo/keys.ts';
@@ -74,6 +75,7 @@ export function DemoView() {
   const [stepMode, setStepMode] = useState(false);
   const [stepIndex, setStepIndex] = useState(0);
   const [fullscreen, setFullscreenState] = useState(isFullscreen());
+  const [classOpen, setClassOpen] = useState(false);
   const restartPending = useRef(false);
   const steps = doc ? demoSteps(doc.workloads) : [];
 
@@ -100,7 +102,15 @@ export function DemoView() {
   }, []);
 
   const act = (a: DemoAction) => {
+    // With the "your own device" dialog open, the keys are its own: Q or Esc close it, the rest waits.
+    if (classOpen) {
+      if (a === 'class-dialog' || a === 'leave-fullscreen') setClassOpen(false);
+      return;
+    }
     switch (a) {
+      case 'class-dialog':
+        setClassOpen(true);
+        break;
       case 'start-stop':
         // The lab cannot pause a measurement: stopping cancels the race cleanly.
         if (runState.value.kind === 'running') cancelRun();
@@ -172,6 +182,10 @@ export function DemoView() {
             </button>
           ) : null}
           <CopyLink href={href} />
+          {/* Short on purpose: the controls must stay on one line at 1280 px, in French too; the key is on the button. */}
+          <button onClick={() => setClassOpen(true)} aria-haspopup="dialog" title={t('classroom.button')} data-testid="class-open">
+            QR <span class="sr-only">{t('classroom.button')}</span> (Q)
+          </button>
         </div>
       </div>
       <p class="demo-task">{t('demo.task')}</p>
@@ -202,6 +216,7 @@ export function DemoView() {
         {t('demo.keys')}
         {stepMode ? ` · ${t('demo.keys.steps')}` : ''}
       </p>
+      {classOpen ? <ClassDialog settings={{ ...settings, lang: lang.value }} onClose={() => setClassOpen(false)} /> : null}
     </div>
   );
 }

@@ -1,8 +1,75 @@
 /**
- * Messages of pooling a class's results (QR code, class code, distribution on the projector). Keys are prefixed with "classroom.".
+ * Messages of pooling a class's results (QR code, class code, distribution on the projector), and
+ * of the page's live announcements. Keys are prefixed with "classroom.".
  */
-const en: Record<string, string> = {};
+const en: Record<string, string> = {
+  'classroom.button': 'On your own device',
+  'classroom.title': 'Run it on your own device',
+  'classroom.closeDialog': 'Close (Esc)',
+  'classroom.intro': 'Scan the code or type the link: the same race runs on your phone or laptop, with its own GPU.',
+  'classroom.qr.alt': 'QR code of the link to run the same race on your own device',
+  'classroom.pool.explain': "Pool the class's results: a class code is added to the link, and the devices whose owners agree add their two energies, the ratio and the kind of GPU, nothing else. The code ends after three hours and its results are deleted.",
+  'classroom.start': "Pool the class's results",
+  'classroom.start.failed': 'The class could not be created (is the results server reachable?).',
+  'classroom.code': 'Class code {code} · open until {until}',
+  'classroom.end': 'End the class now (deletes its results)',
+  'classroom.ended': "The class has ended: its results are deleted.",
+  'classroom.pool.count.one': '1 device so far',
+  'classroom.pool.count.other': '{n} devices so far',
+  'classroom.pool.ratio': 'Energy gap (general ÷ specialized)',
+  'classroom.pool.specialized': 'Specialized model, energy per answer',
+  'classroom.pool.general': 'General model, energy per answer',
+  'classroom.pool.summary': 'median {median} · half of the devices between {p25} and {p75} · from {min} to {max}',
+  'classroom.contribute.title': 'Add your result to class {code}',
+  'classroom.contribute.optin': "Yes, add my device's figures to the class's results on the projector",
+  'classroom.contribute.gpu': 'Kind of GPU',
+  'classroom.contribute.privacy': 'Only these figures are sent, with no name, address or time; they are deleted when the class ends.',
+  'classroom.contribute.send': 'Send to the class',
+  'classroom.sent': 'Added: look at the projector.',
+  'classroom.send.ended': 'This class has ended: it takes no more results.',
+  'classroom.send.unknown': 'No class has this code: check the link.',
+  'classroom.send.refused': 'The class could not take this result.',
+  'classroom.send.busy': 'Too many devices at once: try again in a minute.',
+  'classroom.send.failed': 'Not sent: the results server could not be reached.',
+  'classroom.live.running': 'Measuring: {done} of {total} workloads done.',
+  'classroom.live.done': 'Run finished: the results are shown.',
+  'classroom.live.error': 'The run stopped with an error.',
+  'classroom.chart.table': 'Data as a table',
+};
 
-const fr: Record<string, string> = {};
+const fr: Record<string, string> = {
+  'classroom.button': 'Sur votre appareil',
+  'classroom.title': 'Lancez-la sur votre appareil',
+  'classroom.closeDialog': 'Fermer (Échap)',
+  'classroom.intro': 'Scannez le code ou tapez le lien : la même course tourne sur votre téléphone ou votre portable, avec son propre GPU.',
+  'classroom.qr.alt': 'Code QR du lien pour lancer la même course sur votre appareil',
+  'classroom.pool.explain': 'Réunir les résultats de la classe : un code de classe est ajouté au lien, et les appareils dont le propriétaire accepte envoient leurs deux énergies, le rapport et le type de GPU, rien d’autre. Le code expire au bout de trois heures et ses résultats sont effacés.',
+  'classroom.start': 'Réunir les résultats de la classe',
+  'classroom.start.failed': 'La classe n’a pas pu être créée (le serveur de résultats est-il joignable ?).',
+  'classroom.code': 'Code de classe {code} · ouvert jusqu’à {until}',
+  'classroom.end': 'Terminer la classe maintenant (efface ses résultats)',
+  'classroom.ended': 'La classe est terminée : ses résultats sont effacés.',
+  'classroom.pool.count.one': '1 appareil pour l’instant',
+  'classroom.pool.count.other': '{n} appareils pour l’instant',
+  'classroom.pool.ratio': 'Écart d’énergie (généraliste ÷ spécialisé)',
+  'classroom.pool.specialized': 'Modèle spécialisé, énergie par réponse',
+  'classroom.pool.general': 'Modèle généraliste, énergie par réponse',
+  'classroom.pool.summary': 'médiane {median} · la moitié des appareils entre {p25} et {p75} · de {min} à {max}',
+  'classroom.contribute.title': 'Ajouter votre résultat à la classe {code}',
+  'classroom.contribute.optin': 'Oui, ajouter les chiffres de mon appareil aux résultats de la classe projetés',
+  'classroom.contribute.gpu': 'Type de GPU',
+  'classroom.contribute.privacy': 'Seuls ces chiffres sont envoyés, sans nom, adresse ni heure ; ils sont effacés à la fin de la classe.',
+  'classroom.contribute.send': 'Envoyer à la classe',
+  'classroom.sent': 'Ajouté : regardez le projecteur.',
+  'classroom.send.ended': 'Cette classe est terminée : elle ne prend plus de résultats.',
+  'classroom.send.unknown': 'Aucune classe n’a ce code : vérifiez le lien.',
+  'classroom.send.refused': 'La classe n’a pas pu prendre ce résultat.',
+  'classroom.send.busy': 'Trop d’appareils à la fois : réessayez dans une minute.',
+  'classroom.send.failed': 'Non envoyé : le serveur de résultats est injoignable.',
+  'classroom.live.running': 'Mesure en cours : {done} charges sur {total} terminées.',
+  'classroom.live.done': 'Mesure terminée : les résultats sont affichés.',
+  'classroom.live.error': 'La mesure s’est arrêtée sur une erreur.',
+  'classroom.chart.table': 'Données sous forme de tableau',
+};
 
 export const classroom = { en, fr };

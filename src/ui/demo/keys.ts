@@ -5,7 +5,7 @@
  * key's auto-repeat is ignored: holding Space would start then cancel the race, holding L or F
  * would flip the language or full screen back and forth.
  */
-export type DemoAction = 'start-stop' | 'restart' | 'fullscreen' | 'language' | 'leave-fullscreen' | 'next-step' | 'previous-step';
+export type DemoAction = 'start-stop' | 'restart' | 'fullscreen' | 'language' | 'leave-fullscreen' | 'next-step' | 'previous-step' | 'class-dialog';
 
 function isFormField(el: EventTarget | null): boolean {
   if (!(el instanceof Element)) return false;
@@ -32,6 +32,9 @@ export function demoKeyAction(e: Pick<KeyboardEvent, 'key' | 'target' | 'ctrlKey
     case 'l':
     case 'L':
       return 'language';
+    case 'q':
+    case 'Q':
+      return 'class-dialog';
     case 'Escape':
       return 'leave-fullscreen';
     case 'ArrowRight':

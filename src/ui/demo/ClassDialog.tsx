@@ -1,0 +1,163 @@
+/**
+ * "Run it on your own device": a dialog over the demo (so the race still fits the screen) with a
+ * QR code and the short link that opens the same preset, language and country on the pupils'
+ * devices. The teacher may also pool the class's results: a class code (three hours, closable
+ * early with the token kept in this tab), added to the link; the pupils who opt in after their
+ * run appear in the distribution, polled every few seconds (a 304 when nothing changed).
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../../i18n/index.ts';
+import type { ClassCreated, ClassView } from '../../shared/classroom.ts';
+import { closeClass, createClass, pollClass } from './class-api.ts';
+import { ClassPool } from './ClassPool.tsx';
+import { absoluteUrl, pupilHref } from './pupil-link.ts';
+import { qrMatrix, qrPath } from './qr.ts';
+import type { DemoSettings } from './settings.ts';
+import './classroom.css';
+
+const POLL_MS = 3000;
+const STORAGE_KEY = 'fal.class';
+
+/** The open class of this tab (code, token, expiry), so a reload keeps the token to close it. */
+function storedClass(): ClassCreated | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const c = JSON.parse(raw) as ClassCreated;
+    return Date.parse(c.expiresAt) > Date.now() ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepClass(c: ClassCreated | null): void {
+  try {
+    if (c) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(c));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    /* storage refused: the class lives until the tab closes */
+  }
+}
+
+type PoolState = { kind: 'none' } | { kind: 'creating' } | { kind: 'open'; cls: ClassCreated } | { kind: 'failed' } | { kind: 'ended' };
+
+function QrCode({ text }: { text: string }) {
+  const m = qrMatrix(text);
+  return (
+    <svg class="qr" viewBox={`0 0 ${m.size} ${m.size}`} role="img" aria-label={t('classroom.qr.alt')} data-testid="class-qr" data-version={m.version} shape-rendering="crispEdges">
+      <rect width={m.size} height={m.size} fill="#fff" />
+      <path d={qrPath(m)} fill="#000" />
+    </svg>
+  );
+}
+
+export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings, 'preset' | 'lang' | 'country'>; onClose: () => void }) {
+  const [pool, setPool] = useState<PoolState>(() => {
+    const c = storedClass();
+    return c && c.preset === settings.preset ? { kind: 'open', cls: c } : { kind: 'none' };
+  });
+  const [view, setView] = useState<ClassView | null>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const code = pool.kind === 'open' ? pool.cls.code : null;
+  const url = absoluteUrl(pupilHref(settings, code));
+
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeButton.current?.focus();
+    return () => before?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (!code) return undefined;
+    let etag: string | null = null;
+    let stopped = false;
+    const tick = async () => {
+      const r = await pollClass(code, etag);
+      if (stopped) return;
+      switch (r.kind) {
+        case 'view':
+          etag = r.etag;
+          setView(r.view);
+          break;
+        case 'ended':
+        case 'unknown':
+          keepClass(null);
+          setView(null);
+          setPool({ kind: 'ended' });
+          return;
+        case 'unchanged':
+        case 'failed':
+          break;
+        default: {
+          const never: never = r;
+          throw new Error(`unknown poll outcome ${String(never)}`);
+        }
+      }
+      timer = setTimeout(() => void tick(), POLL_MS);
+    };
+    let timer = setTimeout(() => void tick(), 0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [code]);
+
+  const start = async () => {
+    setPool({ kind: 'creating' });
+    const r = await createClass(settings.preset);
+    if (r.kind === 'created') {
+      keepClass(r.created);
+      setPool({ kind: 'open', cls: r.created });
+    } else setPool({ kind: 'failed' });
+  };
+  const end = async () => {
+    if (pool.kind !== 'open') return;
+    await closeClass(pool.cls.code, pool.cls.token);
+    keepClass(null);
+    setView(null);
+    setPool({ kind: 'ended' });
+  };
+  const until = pool.kind === 'open' ? new Date(pool.cls.expiresAt).toLocaleTimeString(settings.lang === 'fr' ? 'fr-FR' : undefined, { hour: '2-digit', minute: '2-digit' }) : '';
+
+  return (
+    <div class="class-overlay" data-testid="class-dialog" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div class="class-dialog card" role="dialog" aria-modal="true" aria-labelledby="class-dialog-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+        <div class="class-head">
+          <h2 id="class-dialog-title">{t('classroom.title')}</h2>
+          <button ref={closeButton} onClick={onClose} data-testid="class-close-dialog">
+            {t('classroom.closeDialog')}
+          </button>
+        </div>
+        <div class="class-body">
+          <div class="class-qr">
+            <QrCode text={url} />
+            <p class="class-url" data-testid="class-url">{url}</p>
+          </div>
+          <div class="class-side">
+            <p>{t('classroom.intro')}</p>
+            {pool.kind === 'open' ? (
+              <>
+                <p class="class-code" data-testid="class-code">
+                  {t('classroom.code', { code: pool.cls.code, until })}
+                </p>
+                {view ? <ClassPool d={view.distribution} /> : null}
+                <button class="danger" onClick={() => void end()} data-testid="class-end">
+                  {t('classroom.end')}
+                </button>
+              </>
+            ) : (
+              <>
+                <p class="small">{t('classroom.pool.explain')}</p>
+                <button class="primary" disabled={pool.kind === 'creating'} onClick={() => void start()} data-testid="class-start">
+                  {t('classroom.start')}
+                </button>
+                {pool.kind === 'failed' ? <p role="alert">{t('classroom.start.failed')}</p> : null}
+                {pool.kind === 'ended' ? <p role="status">{t('classroom.ended')}</p> : null}
+              </>
+            )}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
