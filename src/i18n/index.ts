@@ -3,7 +3,7 @@
  * Each feature area owns one dictionary file in `dict/` exporting `{ en, fr }` with the same
  * keys (a unit test checks both languages have every key).
  */
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { core } from './dict/core.ts';
 import { energy } from './dict/energy.ts';
 import { results } from './dict/results.ts';
@@ -25,12 +25,35 @@ export const dictionaries: Record<Lang, Dict> = {
     ...dataset.fr, ...guide.fr, ...classroom.fr, ...realmodels.fr, ...calibration.fr },
 };
 
-function initialLang(): Lang {
-  const nav = typeof navigator !== 'undefined' ? navigator.language : 'en';
+/** Where the visitor's last choice of language is kept, so the next visit opens in it. */
+export const LANG_KEY = 'fal.lang';
+
+/** localStorage when there is one that works (not in Node, not when storage is blocked). */
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The remembered choice first, then the browser's language, then English. */
+export function initialLang(stored: string | null = storage()?.getItem(LANG_KEY) ?? null, nav = typeof navigator !== 'undefined' ? navigator.language : 'en'): Lang {
+  if (stored === 'en' || stored === 'fr') return stored;
   return nav.toLowerCase().startsWith('fr') ? 'fr' : 'en';
 }
 
 export const lang = signal<Lang>(initialLang());
+
+// Every switch (the header's menu, the demo's L key, a link's ?lang=) is remembered.
+effect(() => {
+  const l = lang.value;
+  try {
+    storage()?.setItem(LANG_KEY, l);
+  } catch {
+    // A full or blocked storage only loses the memory of the choice, never the choice.
+  }
+});
 
 /** Translate `key` in the current language; unknown keys fall back to English, then the key. */
 export function t(key: string, params?: Record<string, string | number>, l: Lang = lang.value): string {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { dictionaries, t } from '../../src/i18n/index.ts';
+import { dictionaries, initialLang, lang, LANG_KEY, t } from '../../src/i18n/index.ts';
 
 describe('i18n', () => {
   test('French and English have exactly the same keys', () => {
@@ -40,5 +40,35 @@ describe('plurals and dates through Intl', () => {
     expect(fmtDate('2025-03-14', 'en')).toBe('March 14, 2025');
     expect(fmtDate('2025-03-14', 'fr')).toBe('14 mars 2025');
     expect(fmtDate('not a date', 'en')).toBe('not a date');
+  });
+});
+
+describe('the language is remembered', () => {
+  test('a remembered choice wins over the browser language; anything else falls back to it', () => {
+    expect(initialLang('fr', 'en-US')).toBe('fr');
+    expect(initialLang('en', 'fr-FR')).toBe('en');
+    expect(initialLang(null, 'fr-CA')).toBe('fr');
+    expect(initialLang('de', 'en-GB')).toBe('en');
+  });
+
+  test('every switch is stored; a storage that throws loses only the memory', () => {
+    const store = new Map<string, string>();
+    const fake = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    Object.defineProperty(globalThis, 'localStorage', { value: fake, configurable: true });
+    try {
+      lang.value = 'fr';
+      expect(store.get(LANG_KEY)).toBe('fr');
+      lang.value = 'en';
+      expect(store.get(LANG_KEY)).toBe('en');
+      fake.setItem = () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      };
+      lang.value = 'fr';
+      expect(lang.value).toBe('fr');
+      expect(store.get(LANG_KEY)).toBe('en');
+    } finally {
+      lang.value = 'en';
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    }
   });
 });
