@@ -3,6 +3,7 @@
  * and says clearly why it failed (the network or a CORS refusal, which fetch cannot tell apart,
  * versus an HTTP status).
  */
+import { concatBytes } from '../shared/bytes.ts';
 
 export interface DownloadProgress {
   received: number;
@@ -73,12 +74,5 @@ export async function download(
     signal?.throwIfAborted();
     throw new DownloadReadError(e instanceof Error ? e.message : String(e));
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(received);
-  let o = 0;
-  for (const c of chunks) {
-    bytes.set(c, o);
-    o += c.length;
-  }
-  return bytes;
+  return concatBytes(chunks, received);
 }

@@ -7,6 +7,7 @@
  * DownloadCancelledError, DownloadReadError (connection lost; resumable), ModelFileError (not ONNX),
  * ModelQuotaError (from the cache).
  */
+import { concatBytes } from '../shared/bytes.ts';
 import { DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 import type { ModelCache } from './model-cache.ts';
 import { modelFileUrls, type ModelRef } from './model-files.ts';
@@ -121,16 +122,6 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
   return { files, total: sum(files), toDownload: sum(files.filter((f) => !f.cached)) };
 }
 
-const join = (chunks: readonly Uint8Array[], length: number): Uint8Array => {
-  if (chunks.length === 1 && chunks[0]!.length === length) return chunks[0]!;
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-};
 
 /**
  * One file, resumed from `partials` with a Range request when bytes were kept (a 206 appends; a
@@ -183,7 +174,7 @@ export async function downloadFile(
   if (total !== null && received !== total) {
     throw new DownloadReadError(`${url.href}: ${received} bytes arrived, ${total} were announced.`);
   }
-  return join(chunks, received);
+  return concatBytes(chunks, received);
 }
 
 /**

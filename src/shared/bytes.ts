@@ -21,3 +21,15 @@ export function bytesText(n: number): string {
   const { value, unit } = scaleBytes(n);
   return `${unit === 'B' ? value : value.toFixed(1)} ${unit}`;
 }
+
+/** The chunks of a download as one array of `length` bytes (the single chunk itself when it is all). */
+export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]!.length === length) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}

@@ -1,33 +1,5 @@
-/**
- * The public read API suite against a real PostgreSQL server (DATABASE_URL; `.ci/postgres.sh`
- * starts one). Like api.postgres.test.ts: a failure in CI when it is missing, skipped elsewhere.
- */
-import { beforeAll, describe, test } from 'vitest';
-import pg from 'pg';
+/** The public read API suite against a real PostgreSQL server (see postgres-harness.ts). */
 import { publicApiSuite } from './public-api-suite.ts';
+import { describePostgres } from './postgres-harness.ts';
 
-class PostgresUnavailableError extends Error {
-  override name = 'PostgresUnavailableError';
-}
-
-const url = process.env.DATABASE_URL;
-const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
-
-if (!url && ci) {
-  describe('PostgreSQL backend (public read API)', () => {
-    test('is available in CI', () => {
-      throw new PostgresUnavailableError('DATABASE_URL is not set, so the PostgreSQL public read API suite cannot run; in CI this fails rather than skips');
-    });
-  });
-} else {
-  describe.skipIf(!url)(url ? 'PostgreSQL backend (public read API)' : 'PostgreSQL backend (public read API): skipped because DATABASE_URL is not set (source .ci/postgres.sh)', () => {
-    // Start from an empty schema: the suite asserts exact rows.
-    beforeAll(async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query('DROP TABLE IF EXISTS results, schema_migrations');
-      await client.end();
-    });
-    publicApiSuite('postgres', () => ({ databaseUrl: url! }));
-  });
-}
+describePostgres('public read API', (url) => publicApiSuite('postgres', () => ({ databaseUrl: url })), { emptySchema: true });
