@@ -4,15 +4,12 @@
  * or critical violation fails the test, unless it is listed in `KNOWN_VIOLATIONS` below; a listed
  * one that is no longer found fails it too, so the list cannot outlive the fixes.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureBuilt } from '../../scripts/serve-dist.ts';
-import { startServer, type RunningServer } from '../../server/app.ts';
+import type { Page } from 'playwright-core';
+import { useBuiltApp } from './harness.ts';
+
+const app = useBuiltApp('a11y');
 
 /**
  * Violations in views whose files are another area's, to be fixed there: rule id, the view (and
@@ -23,21 +20,8 @@ const KNOWN_VIOLATIONS: readonly string[] = [];
 const VIEWS = ['#/?preset=ci&class=ABC234', '#/results', '#/demo', '#/model', '#/history', '#/dataset', '#/methodology'] as const;
 const THEMES = ['light', 'dark'] as const;
 
-let server: RunningServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'fal-e2e-a11y-'));
 
-beforeAll(async () => {
-  await ensureBuilt(true);
-  server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
-  browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
-});
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** Serious and critical violations on the page as it stands, one line each: "rule view selector". */
 async function violations(page: Page, where: string): Promise<string[]> {
@@ -68,11 +52,11 @@ async function show(page: Page, hash: string): Promise<void> {
 describe('accessibility (axe-core)', () => {
   test('no serious or critical violation on any view, in either theme, beyond the known list', async () => {
     // The app's CSP refuses inline scripts; axe is injected by the test, not the app.
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/${VIEWS[0]}`);
+    await page.goto(`${app.url}/${VIEWS[0]}`);
     await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
     // A fresh browser sees the first-visit explanation over #/: checked too, then closed with Esc.
     await page.locator('[data-testid="guide"]').waitFor();

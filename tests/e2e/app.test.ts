@@ -1,32 +1,16 @@
 /**
  * End to end: the built app in headless Chromium (WebGPU on SwiftShader), driven like a visitor.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureBuilt } from '../../scripts/serve-dist.ts';
-import { startServer, type RunningServer } from '../../server/app.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
+import { useBuiltApp } from './harness.ts';
 
-// The production path: the same server `npm start` runs (CSP, isolation headers, PGlite).
-let server: RunningServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'fal-e2e-'));
+const app = useBuiltApp('app');
 
-beforeAll(async () => {
-  await ensureBuilt(true);
-  server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
-  browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
-});
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+
 
 async function openRun(page: Page, preset = 'ci', extra = ''): Promise<void> {
   // Count main-thread WebGPU use: all GPU work must happen in the worker.
@@ -44,13 +28,13 @@ async function openRun(page: Page, preset = 'ci', extra = ''): Promise<void> {
       };
     }
   });
-  await page.goto(`${server.url}/#/?preset=${preset}${extra}`);
+  await page.goto(`${app.url}/#/?preset=${preset}${extra}`);
   await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
 }
 
 describe('the lab in a real browser', () => {
   test('runs the ci preset from the Run button and shows verified results', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // The sections this test reads open from the address, as a shared link would open them.
@@ -97,13 +81,13 @@ describe('the lab in a real browser', () => {
     await page.locator('[data-testid="upload-consent"]').check();
     await page.locator('[data-testid="upload-send"]').click();
     await page.locator('[data-testid="upload-token"]').waitFor({ timeout: 30_000 });
-    const listed = (await (await fetch(`${server.url}/api/results`)).json()) as { items: { doc: ResultDocument }[] };
+    const listed = (await (await fetch(`${app.url}/api/results`)).json()) as { items: { doc: ResultDocument }[] };
     expect(listed.items).toHaveLength(1);
     expect(listed.items[0]!.doc.workloads.map((w) => w.id)).toEqual(doc.workloads.map((w) => w.id));
     expect(listed.items[0]!.doc.energy?.ratio.p50).toBeCloseTo(doc.energy!.ratio.p50, 9);
 
     // The run is in the local history, marked as shared.
-    await page.goto(`${server.url}/#/history`);
+    await page.goto(`${app.url}/#/history`);
     await page.locator('[data-testid="history-row"]').first().waitFor({ timeout: 30_000 });
     // The GPU-reset hook exists only in debug mode.
     expect(await page.evaluate(() => typeof window.__labDebug)).toBe('undefined');
@@ -112,7 +96,7 @@ describe('the lab in a real browser', () => {
   });
 
   test('a lost device ends the run with a message, and the page can run again', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     await openRun(page, 'ci', '&debug=1');
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="progress"] li[data-status="running"]').first().waitFor({ timeout: 30_000 });
@@ -129,7 +113,7 @@ describe('the lab in a real browser', () => {
   });
 
   test('cancel stops a run and the page stays usable', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     await openRun(page);
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="progress"] li[data-status="running"]').first().waitFor({ timeout: 30_000 });
@@ -142,9 +126,9 @@ describe('the lab in a real browser', () => {
 
 describe('offline', () => {
   test('the history opens without a network once the app has been visited', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/#/history`);
+    await page.goto(`${app.url}/#/history`);
     // Wait until the service worker controls the page, then load once more so it caches the files.
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
     await page.reload();
@@ -168,7 +152,7 @@ describe('without WebGPU', () => {
       const page = await noGpu.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${server.url}/#/`);
+      await page.goto(`${app.url}/#/`);
       const card = page.locator('[data-testid="webgpu-status"][data-available="false"]');
       await card.waitFor({ timeout: 60_000 });
       const text = (await card.textContent()) ?? '';

@@ -2,30 +2,14 @@
  * End to end: the classroom demo in the built app (headless Chromium, WebGPU on SwiftShader),
  * driven from the keyboard as a teacher would, on a 1280×720 projector without scrolling.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureBuilt } from '../../scripts/serve-dist.ts';
-import { startServer, type RunningServer } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBuiltApp } from './harness.ts';
 
-let server: RunningServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'fal-e2e-demo-'));
+const app = useBuiltApp('demo');
 
-beforeAll(async () => {
-  await ensureBuilt(true);
-  server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
-  browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
-});
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+
 
 /** Whether the page fits the viewport: the teacher never scrolls in front of the class. */
 const fits = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollHeight <= window.innerHeight && document.scrollingElement!.scrollWidth <= window.innerWidth);
@@ -33,7 +17,7 @@ const fits = (page: Page) => page.evaluate(() => document.scrollingElement!.scro
 async function race(page: Page, lang: 'fr' | 'en'): Promise<string> {
   // A fresh load each time: a hash change alone would keep the previous race on screen.
   await page.goto('about:blank');
-  await page.goto(`${server.url}/#/demo?preset=ci&lang=${lang}`);
+  await page.goto(`${app.url}/#/demo?preset=ci&lang=${lang}`);
   const start = page.locator('[data-testid="demo-start"]');
   await expect.poll(() => start.isEnabled(), { timeout: 60_000 }).toBe(true);
   expect(await fits(page)).toBe(true);
@@ -47,7 +31,7 @@ async function race(page: Page, lang: 'fr' | 'en'): Promise<string> {
 
 describe('the classroom demo', () => {
   test('French then English: Space races both lanes to the ratio, on one 1280×720 screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 720 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 

@@ -2,34 +2,19 @@
  * End to end: a finished run answers the question in the first screen at 1280×800, and a link
  * that names open sections opens them.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureBuilt } from '../../scripts/serve-dist.ts';
-import { startServer, type RunningServer } from '../../server/app.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBuiltApp } from './harness.ts';
 
-let server: RunningServer;
-let browser: Browser;
+const app = useBuiltApp('results');
+
 let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'fal-e2e-results-'));
 const VIEWPORT = { width: 1280, height: 800 };
 
 beforeAll(async () => {
-  await ensureBuilt(true);
-  server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
-  browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
-  page = await browser.newPage({ viewport: VIEWPORT });
+  page = await app.browser.newPage({ viewport: VIEWPORT });
   // A returning visitor: the first-visit explanation was closed on an earlier visit.
   await page.addInitScript(() => localStorage.setItem('fal.guideSeen', '1'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The element lies wholly inside the first screen (the page is not scrolled). */
@@ -43,7 +28,7 @@ async function inFirstScreen(testId: string): Promise<void> {
 
 describe('results first', () => {
   test('after a ci run, the ratio and both per-query energies are in the first screen at 1280×800', async () => {
-    await page.goto(`${server.url}/#/?preset=ci`);
+    await page.goto(`${app.url}/#/?preset=ci`);
     await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="summary-ratio"]').waitFor({ timeout: 200_000 });
@@ -58,7 +43,7 @@ describe('results first', () => {
   });
 
   test('a link with open= opens those sections; opening another one updates the address', async () => {
-    await page.goto(`${server.url}/#/results?open=energy,kernels,bogus`);
+    await page.goto(`${app.url}/#/results?open=energy,kernels,bogus`);
     await page.locator('[data-testid="energy-table"]').waitFor({ timeout: 30_000 });
     for (const id of ['energy', 'kernels']) {
       await expect(page.locator(`[data-testid="toggle-${id}"]`).getAttribute('aria-expanded')).resolves.toBe('true');

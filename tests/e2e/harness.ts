@@ -1,0 +1,47 @@
+/**
+ * What every end-to-end file starts with: the production path (the built app behind the same
+ * server `npm start` runs: CSP, isolation headers, PGlite in a throwaway folder) and one headless
+ * Chromium with WebGPU on SwiftShader. Call at the top of a test file; read `url` and `browser`
+ * inside tests and hooks registered after it.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
+import { ensureBuilt } from '../../scripts/serve-dist.ts';
+import { startServer, type RunningServer } from '../../server/app.ts';
+
+export interface E2eApp {
+  readonly url: string;
+  readonly browser: Browser;
+}
+
+export function useBuiltApp(name: string): E2eApp {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), `fal-e2e-${name}-`));
+  beforeAll(async () => {
+    await ensureBuilt(true);
+    server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
+    browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const started = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`e2e harness: ${what} is not started yet (read it inside a test or a later hook)`);
+    return v;
+  };
+  return {
+    get url() {
+      return started(server, 'the server').url;
+    },
+    get browser() {
+      return started(browser, 'the browser');
+    },
+  };
+}
