@@ -10,9 +10,10 @@ import { ClassifierSession, type Classification, type ClassifierFiles } from '..
 import { classifierFixture, decoderFixture, type RepoFiles } from '../../src/engine/realmodels/fixtures.ts';
 import { GeneratorSession, type GenerateResult, type GeneratorFiles } from '../../src/engine/realmodels/generator.ts';
 import {
-  agreementRun, answerOne, DEFAULT_MAX_NEW_TOKENS, runRealRace, scoredAnswers, type RaceClassifier, type RaceGenerator, type RaceProgress,
+  agreementRun, answerOne, DEFAULT_MAX_NEW_TOKENS, raceRecordFields, runRealRace, scoredAnswers, type RaceClassifier, type RaceGenerator, type RaceProgress,
 } from '../../src/engine/realmodels/race.ts';
 import { RunCancelledError } from '../../src/engine/errors.ts';
+import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
 import { sentimentMessages } from '../../src/shared/realmodels/prompt.ts';
 import { accuracy, tokenSummary, wilson, type ScoredAnswer } from '../../src/shared/realmodels/scoring.ts';
 import type { TaskItem, TaskSet } from '../../src/shared/realmodels/task-set.ts';
@@ -92,6 +93,14 @@ describe('the whole race on the fixtures (WASM)', { timeout: 120_000 }, () => {
       const shape = events.map((e) => `${e.role}:${e.phase}:${e.index}/${e.of}`);
       const expected = (role: string) => [`${role}:warmup:1/1`, ...ITEMS.map((_, i) => `${role}:measure:${i + 1}/${ITEMS.length}`)];
       expect(shape).toEqual([...expected('specialized'), ...expected('general')]);
+
+      // What the document stores passes the proposed schema (the caller adds the model's identity).
+      const identity = { revision: null, sha256: null, dtype: 'fp32', taskSet: { id: 'sentiment-en', version: SET.version, language: 'en' } } as const;
+      for (const [model, run, promptVersion] of [['distilbert-sst2', r.specialized, null], ['qwen2.5-0.5b-instruct', r.general, r.promptVersion]] as const) {
+        expect(parseRealModelRecord({ ...identity, model, promptVersion, ...raceRecordFields(run) })).toMatchObject({ ok: true });
+      }
+      // A reply that is only end-of-sequence decodes to '' (the tokenizer refuses an empty list).
+      expect(generator.decode([])).toBe('');
 
       // The live box: both answers for one sentence, the same as in the race (deterministic models).
       const one = await answerOne({ classifier, generator }, ITEMS[0]!.text, 'en', maxNewTokens);
@@ -183,6 +192,8 @@ describe('the race with fakes', () => {
     );
     expect(gpu.specialized.agreement).toEqual({ measured: true, agree: 9, n: 10, rate: 0.9, disagreements: ['en-009'] });
     expect(gpu.general.agreement).toEqual({ measured: true, agree: 9, n: 10, rate: 0.9, disagreements: ['en-002'] });
+    expect(raceRecordFields(gpu.general)).toMatchObject({ executionProvider: 'webgpu', answer: 'generation', parseFailures: 3, agreement: { measured: true, agree: 9, n: 10 } });
+    expect(raceRecordFields(reference.specialized).agreement).toEqual({ measured: false, reason: 'is-reference' });
     const alone = await runRealRace({ classifier: fakeClassifier(new Set(), 'webgpu'), generator: fakeGenerator(REPLIES, 'webgpu') }, ITEMS, { language: 'en', warmup: 0 });
     expect(alone.general.agreement).toEqual({ measured: false, reason: 'reference-not-run' });
   });
