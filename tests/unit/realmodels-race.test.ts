@@ -242,9 +242,10 @@ describe('the race with fakes', () => {
   });
 
   test('tab hidden during a query is flagged', async () => {
-    let hidden = false;
+    // Hidden during the specialized model's warm-up only (not flagged), then during a measured query of the general model.
+    let hidden = true;
     const r = await runRealRace({ classifier: fakeClassifier(), generator: fakeGenerator(REPLIES) }, ITEMS, {
-      language: 'en', warmup: 0, hidden: () => hidden, onProgress: (p) => { hidden = p.role === 'general' && p.index === 2; },
+      language: 'en', warmup: 1, hidden: () => hidden, onProgress: (p) => { hidden = p.role === 'general' && p.phase === 'measure' && p.index === 2; },
     });
     expect(r.specialized.timing.flags).not.toContain('tab-hidden');
     expect(r.general.timing.flags).toContain('tab-hidden');

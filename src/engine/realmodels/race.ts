@@ -25,7 +25,8 @@ import {
 import type { Difficulty, TaskItem, TaskLanguage } from '../../shared/realmodels/task-set.ts';
 import type { TimingRecord } from '../../shared/result.ts';
 import { RunCancelledError } from '../errors.ts';
-import { cleanDeltas, summarize, timingRecord } from '../stats.ts';
+import { wallClockTiming } from '../onnx/measure.ts';
+import { summarize } from '../stats.ts';
 import type { Classification, ClassifierSession } from './classifier.ts';
 import type { GenerateOptions, GenerateResult, GeneratorSession } from './generator.ts';
 
@@ -47,7 +48,7 @@ export type RacePhase = 'warmup' | 'measure';
 export interface RaceProgress {
   role: RaceRole;
   phase: RacePhase;
-  /** 1-based: warm-up query i of `of`, or item i of the items. */
+  /** 1-based: warm-up query i of `of` (during a pre-heat `of` grows with i: its count is not known ahead), or item i of the items. */
   index: number;
   of: number;
   /** The item's id (measure phase only). */
@@ -211,6 +212,8 @@ async function measureModel<I extends ClassifierItem | GeneratorItem>(role: Race
     progress({ role, phase: 'warmup', index: warmup, of: Math.max(opts.warmup, warmup), ms });
   }
   const warmedMs = performance.now() - start;
+  // Only the measured queries' visibility matters to the record.
+  hiddenSeen = false;
 
   const out: I[] = [];
   for (const [i, item] of items.entries()) {
@@ -220,10 +223,8 @@ async function measureModel<I extends ClassifierItem | GeneratorItem>(role: Race
     progress({ role, phase: 'measure', index: i + 1, of: items.length, id: item.id, ms });
   }
   checkCancelled(opts.signal);
-  const { kept, dropped } = cleanDeltas(out.map((it) => it.ms));
-  const record = timingRecord(kept, {
-    source: 'wall-clock', warmup, batch: 1, dropped, wallMedianMs: summarize(kept).median, flags: hiddenSeen ? ['tab-hidden'] : [],
-  });
+  // Assembled as `#/model`'s onnxruntime-web timings are: invalid samples dropped and counted.
+  const record = wallClockTiming(out.map((it) => it.ms), warmup, hiddenSeen ? ['tab-hidden'] : []);
   return { items: out, timing: { ...record, ...(preheatMs > 0 ? { preheatMs: warmedMs } : {}) } };
 }
 
