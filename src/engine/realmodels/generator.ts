@@ -139,7 +139,9 @@ export class GeneratorSession {
     return this.tokenizer.encode(renderChat(this.tokenizerConfig, messages), { add_special_tokens: false }).ids;
   }
 
+  /** '' for no ids: the tokenizer refuses an empty list, and a reply that is only end-of-sequence is empty. */
   decode(ids: readonly number[]): string {
+    if (ids.length === 0) return '';
     return this.tokenizer.decode([...ids], { skip_special_tokens: true });
   }
 
