@@ -4,7 +4,7 @@
  * magnitude). Each histogram has its text alternative: median, quartiles and range, read by a
  * screen reader and shown in small type under it.
  */
-import { fmt, t } from '../../i18n/index.ts';
+import { fmt, t, tp } from '../../i18n/index.ts';
 import type { ClassDistribution, PooledFigure } from '../../shared/classroom.ts';
 
 /** Joules per answer in the unit that keeps 1–3 digits before the point (µJ, mJ, J, kJ). */
@@ -59,7 +59,7 @@ export function ClassPool({ d }: { d: ClassDistribution }) {
   return (
     <div class="class-pool" data-testid="class-pool">
       <p class="pool-count" data-testid="pool-count">
-        {d.count === 1 ? t('classroom.pool.count.one') : t('classroom.pool.count.other', { n: d.count })}
+        {tp('classroom.pool.count', d.count)}
       </p>
       {d.ratio ? <Histogram id="ratio" f={d.ratio} /> : null}
       {d.specializedJ ? <Histogram id="specializedJ" f={d.specializedJ} /> : null}

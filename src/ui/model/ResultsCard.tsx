@@ -1,5 +1,5 @@
 /** The measured runs: one row per execution provider, their ratio, the samples and the energy. */
-import { fmt, t } from '../../i18n/index.ts';
+import { fmt, t, tp } from '../../i18n/index.ts';
 import { results, status, type OnnxEp } from '../../lab/onnx-session.ts';
 import type { Workload } from '../../shared/result.ts';
 import { EnergyCard } from './EnergyCard.tsx';
@@ -61,7 +61,7 @@ export function ResultsCard() {
                   <tr key={ep} data-ep={ep}>
                     <th scope="row">
                       {t(`model.onnx.ep.${ep}`)}
-                      {typeof w.config['threads'] === 'number' ? <span class="small muted"> · {t('model.onnx.threads', { n: w.config['threads'] })}</span> : null}
+                      {typeof w.config['threads'] === 'number' ? <span class="small muted"> · {tp('model.onnx.threads', w.config['threads'])}</span> : null}
                     </th>
                     <td class="num" data-testid={`onnx-median-${ep}`}>{t('model.onnx.ms', { n: fmt(w.timing.medianMs, 3) })}</td>
                     <td class="num">

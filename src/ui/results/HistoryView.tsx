@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { fmt, fmtDate, t } from '../../i18n/index.ts';
+import { fmt, fmtDate, t, tp } from '../../i18n/index.ts';
 import { clearUpload, deleteRun, historyRevision, readHistory, type HistoryRecord, type SkippedRecord } from '../../results/history.ts';
 import { compareRuns, formatEstimate } from '../../results/compare.ts';
 import type { Comparison } from '../../results/compare.ts';
@@ -153,7 +153,7 @@ export function HistoryView() {
           {load.kind === 'error' ? <p class="message-error">{t('results.history.error', { message: load.message })}</p> : null}
           {load.kind === 'ready' && load.skipped.length ? (
             <p class="message-error" data-testid="history-skipped">
-              {t('results.history.skipped', { n: load.skipped.length, reasons: [...new Set(load.skipped.map((s) => s.reason))].join('; ') })}
+              {tp('results.history.skipped', load.skipped.length, { reasons: [...new Set(load.skipped.map((s) => s.reason))].join('; ') })}
             </p>
           ) : null}
           {notice ? <p class={notice.cls}>{notice.text}</p> : null}

@@ -87,7 +87,7 @@ describe('HistoryView', () => {
       });
     }
     const skipped = root.querySelector('[data-testid="history-skipped"]')?.textContent ?? '';
-    expect(skipped).toMatch(/^1 saved run\(s\) could not be read and are not listed: .*version/);
+    expect(skipped).toMatch(/^1 saved run could not be read and is not listed: .*version/);
     expect(root.querySelectorAll('tbody tr').length).toBe(1);
   });
 });
