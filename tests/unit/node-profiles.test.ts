@@ -57,7 +57,7 @@ describe('measured profiles of the Node runner', () => {
     // A power sensor's profile (source `sensor`), no longer a wall meter's kind: how it was measured is said.
     expect(e.profile).toMatchObject({ id: 'sensor-measured', source: 'sensor', idleW: 20, deltaW: { typ: 55 }, hostIncluded: false, confidence: 'calibrated' });
     expect(e.profile.label).toMatch(/^Measured on this device \(\d{4}-\d{2}-\d{2}, nvidia-smi\)/);
-    expect(e.provenance.deltaW).toEqual({ kind: 'measured', method: 'sensor:nvidia-smi' });
+    expect(e.provenance?.deltaW).toEqual({ kind: 'measured', method: 'sensor:nvidia-smi' });
     // More watts, more joules: the same run with twice the power above idle costs more.
     const doubled = estimateWithProfile(doc, { ...made.profile, deltaW: { low: 100, typ: 110, high: 120 } }, 'FRA');
     expect(doubled.perQuery.general.joules.p50).toBeGreaterThan(e.perQuery.general.joules.p50);
