@@ -166,3 +166,21 @@ export function sensorProfileIssues(doc: Pick<ResultDocument, 'energy' | 'enviro
   }
   return issues;
 }
+
+/** One group of GET /api/profiles/measured: results estimated with a sensor profile, per adapter and sensor. */
+export interface MeasuredProfileGroup {
+  vendor: string;
+  architecture: string;
+  sensor: SensorKind;
+  coverage: Coverage;
+  /** Results behind the medians. */
+  count: number;
+  medianIdleW: number;
+  medianDeltaW: number;
+}
+
+/** The body of GET /api/profiles/measured (server/measured-profiles.ts). */
+export interface MeasuredProfilesListing {
+  schemaVersion: 1;
+  groups: MeasuredProfileGroup[];
+}

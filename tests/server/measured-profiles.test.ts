@@ -27,7 +27,7 @@ describe('measured profiles in the dataset (pglite)', () => {
   let server: RunningServer;
   const data = tempDir('fal-measured-');
   beforeAll(async () => {
-    server = await startServer({ port: 0, log: false, rateLimit: false, power: false, staticDir: '/nonexistent-dist', snapshotDir: null, dataDir: data.path });
+    server = await startServer({ port: 0, log: false, rateLimit: false, power: false, staticDir: '/nonexistent-dist', dataDir: data.path });
   });
   afterAll(async () => {
     await server?.close();
