@@ -6,7 +6,17 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { fmt, t } from '../../../i18n/index.ts';
+import { SENSOR_COVERAGES, SENSOR_KINDS } from '../../../shared/power.ts';
 import type { MeasuredProfileGroup, MeasuredProfilesListing } from '../../../shared/sensor-profile.ts';
+
+/** A group this version can show (an older or newer server may answer something else). */
+function isGroup(g: Partial<MeasuredProfileGroup> | null): g is MeasuredProfileGroup {
+  return (
+    typeof g === 'object' && g !== null && typeof g.vendor === 'string' && typeof g.architecture === 'string'
+    && (SENSOR_KINDS as readonly unknown[]).includes(g.sensor) && (SENSOR_COVERAGES as readonly unknown[]).includes(g.coverage)
+    && typeof g.count === 'number' && typeof g.medianIdleW === 'number' && typeof g.medianDeltaW === 'number'
+  );
+}
 
 type Load = { kind: 'loading' } | { kind: 'ready'; groups: MeasuredProfileGroup[] } | { kind: 'error' };
 
@@ -15,7 +25,7 @@ async function fetchMeasured(): Promise<Load> {
     const res = await fetch('/api/profiles/measured', { headers: { accept: 'application/json' } });
     if (!res.ok) return { kind: 'error' };
     const body = (await res.json()) as MeasuredProfilesListing;
-    return { kind: 'ready', groups: Array.isArray(body.groups) ? body.groups : [] };
+    return { kind: 'ready', groups: Array.isArray(body.groups) ? body.groups.filter(isGroup) : [] };
   } catch {
     return { kind: 'error' };
   }
