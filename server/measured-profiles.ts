@@ -8,20 +8,12 @@
 import * as v from 'valibot';
 import { SCHEMA_VERSION } from '../src/shared/result.ts';
 import { SENSOR_COVERAGES, SENSOR_KINDS, type Coverage, type SensorKind } from '../src/shared/power.ts';
+import type { MeasuredProfileGroup, MeasuredProfilesListing } from '../src/shared/sensor-profile.ts';
 import type { Queryable } from './queryable.ts';
 
 export const MEASURED_PROFILES_TTL_MS = 60_000;
 const MAX_GROUPS = 500;
 
-export interface MeasuredProfileGroup {
-  vendor: string;
-  architecture: string;
-  sensor: SensorKind;
-  coverage: Coverage;
-  count: number;
-  medianIdleW: number;
-  medianDeltaW: number;
-}
 
 export const MeasuredProfileGroupSchema = v.object({
   vendor: v.string(),
@@ -33,7 +25,10 @@ export const MeasuredProfileGroupSchema = v.object({
   medianDeltaW: v.number(),
 });
 export const MeasuredProfilesSchema = v.object({ schemaVersion: v.literal(SCHEMA_VERSION), groups: v.array(MeasuredProfileGroupSchema) });
-export type MeasuredProfiles = v.InferOutput<typeof MeasuredProfilesSchema>;
+type MeasuredProfiles = MeasuredProfilesListing;
+// Compile-time proof that the documented schema's output is the shared listing type.
+const _sameShape = (x: v.InferOutput<typeof MeasuredProfilesSchema>): MeasuredProfiles => x;
+void _sameShape;
 
 const SQL = `
   SELECT vendor, architecture,

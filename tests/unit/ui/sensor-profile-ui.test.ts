@@ -72,7 +72,7 @@ describe('the profile picker', () => {
     const option = [...select.options].find((o) => o.value === 'sensor');
     expect(option?.textContent).toBe('Measured on this device (2026-02-01, nvidia-smi)');
     select.value = 'sensor';
-    await act(() => select.dispatchEvent(new Event('change')));
+    await act(() => { select.dispatchEvent(new Event('change')); });
     const chosen = onChange.mock.calls.at(-1)?.[0];
     expect(chosen).toMatchObject({ id: 'sensor-measured', source: 'sensor', idleW: 20, deltaW: { typ: 55 }, sensor: { kind: 'nvidia-smi', date: '2026-02-01' } });
     // Shown as the current profile, labelled as measured, with its note.
