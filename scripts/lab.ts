@@ -18,7 +18,7 @@ import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MeasuredSection } from '../src/shared/power.ts';
 import { NodeWebGpuError, installWebGpu, restartedEnv, webgpuEnv } from './node/webgpu.ts';
-import { estimateWithProfile, loadProfile, profileDir, profileFromDocument, saveProfile, type MeasuredProfile } from './node/profiles.ts';
+import { loadProfile, profileDir, profileFromDocument, saveProfile, withSensorProfile } from './node/profiles.ts';
 
 type RunArgs = Extract<LabArgs, { kind: 'run' }>;
 
@@ -132,37 +132,36 @@ async function runNode(args: RunArgs): Promise<void> {
   } catch (e) {
     fail(`the run failed: ${(e as Error).name}: ${(e as Error).message}`, 5);
   }
-  emit(doc, args);
-  keepProfile(doc, args, log);
+  const dir = profileDir();
+  emit(useKeptProfile(doc, dir, args.country, log), args);
+  keepProfile(doc, args, dir, log);
   // Dawn keeps handles open after the run; the document is written, so end here.
   process.exit(0);
 }
 
 /**
- * Measured profiles (scripts/node/profiles.ts): the estimate with the one kept for this adapter
- * by an earlier run, then this run's measurement kept for the next.
+ * Measured profiles (scripts/node/profiles.ts): the estimate of the document is computed with the
+ * sensor profile an earlier run kept for this adapter (profile source `sensor`, in the document).
  */
-function keepProfile(doc: ResultDocument, args: RunArgs, log: (s: string) => void): void {
-  const dir = profileDir();
+function useKeptProfile(doc: ResultDocument, dir: string, country: string | null, log: (s: string) => void): ResultDocument {
   const kept = loadProfile(doc.environment.adapter, dir);
-  if (kept && doc.energy) printWithProfile(doc, kept, args.country, log);
-  if (!args.measurePower) return;
-  const made = profileFromDocument(doc);
-  if (made.ok) log(`Measured profile for this adapter kept in ${saveProfile(made.profile, dir)} (used by the next runs' summaries).`);
-  else log(`No measured profile kept: ${made.why}.`);
+  if (!kept || !doc.energy) return doc;
+  try {
+    const out = withSensorProfile(doc, kept, country);
+    if (out !== doc) log(`Estimate with the measured profile of this adapter (${kept.sensor.kind}, ${kept.sensor.coverage}, ${kept.date}: ${kept.idleW} W idle, +${kept.deltaW.typ} W under load), kept in ${dir}.`);
+    return out;
+  } catch (e) {
+    log(`The measured profile in ${dir} could not be used (catalog estimate kept): ${(e as Error).message}`);
+    return doc;
+  }
 }
 
-function printWithProfile(doc: ResultDocument, p: MeasuredProfile, country: string | null, log: (s: string) => void): void {
-  try {
-    const e = estimateWithProfile(doc, p, country);
-    log(`Estimate with the measured profile of this adapter (${p.sensor.kind}, ${p.sensor.coverage}, ${p.date}: ${p.idleW} W idle, +${p.deltaW.typ} W under load; not the document's):`);
-    for (const role of ['specialized', 'general'] as const) {
-      const j = e.perQuery[role].joules;
-      log(`  ${role.padEnd(11)} ${j.p50.toPrecision(3)} J/query (${j.p5.toPrecision(3)}–${j.p95.toPrecision(3)}), catalog ${doc.energy?.perQuery[role].joules.p50.toPrecision(3) ?? '?'}`);
-    }
-  } catch (e) {
-    log(`The measured profile in ${profileDir()} could not be used: ${(e as Error).message}`);
-  }
+/** This run's measurement kept for the next runs on this adapter. */
+function keepProfile(doc: ResultDocument, args: RunArgs, dir: string, log: (s: string) => void): void {
+  if (!args.measurePower) return;
+  const made = profileFromDocument(doc);
+  if (made.ok) log(`Measured profile for this adapter kept in ${saveProfile(made.profile, dir)} (used by the next runs' estimates).`);
+  else log(`No measured profile kept: ${made.why}.`);
 }
 
 function printMeasured(m: MeasuredSection): void {

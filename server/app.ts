@@ -23,6 +23,7 @@ import { csvHeader, csvLines, jsonlLine } from '../src/shared/export.ts';
 import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 import type { Queryable } from './queryable.ts';
+import { measuredProfilesReader } from './measured-profiles.ts';
 import { exportResponse, listResponse, resultResponse, snapshotFileResponse, snapshotListResponse, statsResponse } from './dataset-reads.ts';
 import { scheduleSnapshots } from './snapshot.ts';
 import { corsPolicy } from './cors.ts';
@@ -212,6 +213,12 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   app.get('/api/export.jsonl', (c) => {
     const lang = c.req.query('lang') === 'fr' ? 'fr' : 'en';
     return exportResponse(c.req, opts.db, { name: 'jsonl', contentType: 'application/x-ndjson; charset=utf-8', head: '', line: (e) => jsonlLine(e, lang) });
+  });
+  // Sensor power profiles per adapter (measured-profiles.ts): cached a minute, one grouped read.
+  const measuredProfiles = measuredProfilesReader(opts.db);
+  app.get('/api/profiles/measured', async (c) => {
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json(await measuredProfiles());
   });
   app.get('/api/snapshots', () => snapshotListResponse(opts.snapshotDir));
   app.get('/api/snapshots/:name', (c) => snapshotFileResponse(c.req, opts.snapshotDir, c.req.param('name')));

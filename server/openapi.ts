@@ -6,6 +6,7 @@
  * Checks the JSON Schema dialect cannot express (a workload id appears once, p10 ≤ median ≤ p90)
  * are left out of the document; the server enforces them on upload.
  */
+import { MeasuredProfileGroupSchema, MeasuredProfilesSchema } from './measured-profiles.ts';
 import { toJsonSchemaDefs } from '@valibot/to-json-schema';
 import type { JsonSchema } from '@valibot/to-json-schema';
 import { KNOWN_VENDORS, ResultDocumentSchema } from '../src/shared/schema.ts';
@@ -27,6 +28,7 @@ function componentSchemas(): Record<string, Json> {
       ResultDocument: ResultDocumentSchema, ResultItem: ResultItemSchema, Result: ResultSchema, ResultPage: ResultPageSchema,
       SketchDistribution: SketchDistributionSchema, GroupStats: GroupStatsSchema, WorkloadStats: WorkloadStatsSchema,
       DatasetStats: DatasetStatsSchema, SnapshotList: SnapshotListSchema, ApiError: ApiErrorSchema, Health: HealthSchema,
+      MeasuredProfiles: MeasuredProfilesSchema, MeasuredProfileGroup: MeasuredProfileGroupSchema,
     },
     // Checks, transforms and `custom` schemas have no JSON Schema form: they are left out (see above).
     { target: 'draft-2020-12', errorMode: 'ignore', typeMode: 'output' },
@@ -124,6 +126,14 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'Counts, medians and quantile distributions per group; at most a few seconds old. `ETag` over the body.',
           parameters: [paramRef('ifNoneMatch')],
           responses: { 200: { description: 'The aggregates.', headers: cachedHeaders, content: jsonContent(ref('DatasetStats')) }, 304: notModified },
+        },
+      },
+      '/api/profiles/measured': {
+        get: {
+          operationId: 'getMeasuredProfiles',
+          summary: 'Sensor power profiles per adapter and sensor',
+          description: 'Results whose estimate used a power profile measured by a sensor of the machine (profile source `sensor`): count and medians of idle power and ΔP per adapter, sensor and coverage. At most a minute old.',
+          responses: { 200: { description: 'The groups, most results first.', headers: versionHeaders, content: jsonContent(ref('MeasuredProfiles')) } },
         },
       },
       '/api/export.csv': exportPath('csv'),

@@ -4,7 +4,8 @@
  */
 import catalogJson from '../../data/power-profiles.json';
 import { spanTriangles } from '../shared/catalog-watts.ts';
-import { BATTERY_LABEL, CATALOG_LABEL, MEASURED_LABEL, joinLabels } from '../shared/catalog-text.ts';
+import { BATTERY_LABEL, CATALOG_LABEL, MEASURED_LABEL, SENSOR_LABEL, joinLabels, profileLabel, profileReason } from '../shared/catalog-text.ts';
+import { SENSOR_PROFILE_ID, profileHostIncluded, sensorRecord, sensorWatts, type SensorMeasurement } from '../shared/sensor-profile.ts';
 import type { EnergyProfileRecord } from '../shared/result.ts';
 import type { Triangular } from './random.ts';
 import { InvalidEnergyInputError, UnknownProfileError } from './errors.ts';
@@ -309,6 +310,35 @@ export function profileFromMeasuredWatts(
   };
 }
 
+/**
+ * A profile from a power sensor of this machine (a measured run's idle and load watts, kept for
+ * its adapter): what the sensor covers decides whether the host is inside (whole system) or
+ * added by the model (GPU board, CPU package). Embodied classes are the device's, which a sensor
+ * does not tell: the caller passes the automatic profile's.
+ */
+export function profileFromSensor(m: SensorMeasurement, embodiedClasses: string[]): ProfileChoice {
+  const w = sensorWatts(m);
+  const record = sensorRecord(m);
+  const text = { id: SENSOR_PROFILE_ID, source: 'sensor' as const, deltaW: w.deltaW, idleW: w.idleW, sensor: record, basis: { kind: 'measured' as const, form: null } };
+  return {
+    id: SENSOR_PROFILE_ID,
+    source: 'sensor',
+    idleW: w.idleW,
+    idleRangeW: w.idleRangeW,
+    deltaW: w.deltaW,
+    hostIncluded: w.hostIncluded,
+    confidence: 'calibrated',
+    label: profileLabel(text, 'en'),
+    labelFr: profileLabel(text, 'fr'),
+    reason: profileReason(text, m.adapter, 'en'),
+    basis: { kind: 'measured', who: '', form: null },
+    sources: [`${m.sensor.kind} (${m.sensor.coverage}), ${m.samples} readings, ${m.date}`],
+    embodiedClasses: [...embodiedClasses],
+    flags: [],
+    sensor: record,
+  };
+}
+
 /** Label, reason and basis for a stored profile that is not a catalog entry. */
 function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileChoice, 'label' | 'labelFr' | 'reason' | 'basis'> {
   switch (source) {
@@ -316,6 +346,8 @@ function restoredWording(source: EnergyProfileRecord['source']): Pick<ProfileCho
       return { label: MEASURED_LABEL.en, labelFr: MEASURED_LABEL.fr, reason: 'Measured at the wall', basis: { kind: 'measured', who: '', form: null } };
     case 'battery':
       return { label: BATTERY_LABEL.en, labelFr: BATTERY_LABEL.fr, reason: 'Battery drain', basis: { kind: 'battery', who: '', form: null } };
+    case 'sensor':
+      return { label: SENSOR_LABEL.en, labelFr: SENSOR_LABEL.fr, reason: 'Power sensor', basis: { kind: 'measured', who: '', form: null } };
     case 'catalog':
       return { label: CATALOG_LABEL.en, labelFr: CATALOG_LABEL.fr, reason: 'Stored catalog profile', basis: { kind: 'chosen', who: '', form: null } };
     default: {
@@ -349,6 +381,11 @@ export function restoreProfile(record: EnergyProfileRecord, fallback: ProfileCho
   const base: ProfileChoice = entry
     ? choiceFromEntry(entry, record.reason ?? '', storedBasis ?? { kind: 'chosen', who: '', form: null })
     : { ...fallback, ...restoredWording(record.source), flags: [...fallback.flags] };
+  if (record.source === 'sensor') {
+    // The name carries the measuring run's day and sensor, rebuilt from the stored ids.
+    base.label = profileLabel(record, 'en');
+    base.labelFr = profileLabel(record, 'fr');
+  }
   return {
     ...base,
     id: record.id,
@@ -358,7 +395,8 @@ export function restoreProfile(record: EnergyProfileRecord, fallback: ProfileCho
     label: record.label ?? base.label,
     reason: record.reason ?? base.reason,
     idleRangeW: full.idleRangeW !== undefined ? full.idleRangeW : record.idleW === null ? null : (entry ? base.idleRangeW : { low: record.idleW, high: record.idleW }),
-    hostIncluded: full.hostIncluded ?? (record.source !== 'catalog'),
+    hostIncluded: profileHostIncluded(record),
+    ...(record.sensor ? { sensor: { ...record.sensor, adapter: { ...record.sensor.adapter } } } : {}),
     confidence: full.confidence ?? (record.source === 'catalog' ? base.confidence : 'calibrated'),
     sources: full.sources ?? base.sources,
     embodiedClasses: full.embodiedClasses ?? base.embodiedClasses,

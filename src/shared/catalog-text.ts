@@ -20,7 +20,7 @@ const ENTRIES = profilesJson.profiles as CatalogEntryText[];
 const G = constants.grid;
 
 /** The profile fields the texts depend on. */
-export type ProfileForText = Pick<EnergyProfileRecord, 'id' | 'source' | 'deltaW' | 'basis'>;
+export type ProfileForText = Pick<EnergyProfileRecord, 'id' | 'source' | 'deltaW' | 'basis'> & Partial<Pick<EnergyProfileRecord, 'idleW' | 'sensor'>>;
 /** The adapter fields the texts depend on (the device's name). */
 export interface AdapterForText { vendor: string; architecture: string }
 
@@ -44,6 +44,20 @@ function wattRange(d: { low: number; high: number }, lang: TextLang): string {
 export const MEASURED_LABEL = { en: 'Measured by you (wall meter)', fr: 'Mesuré par vous (wattmètre)' } as const;
 export const BATTERY_LABEL = { en: 'Battery-drain calibration (coarse)', fr: 'Étalonnage par décharge de la batterie (grossier)' } as const;
 export const CATALOG_LABEL = { en: 'Catalog profile', fr: 'Profil du catalogue' } as const;
+export const SENSOR_LABEL = { en: 'Measured on this device', fr: 'Mesuré sur cet appareil' } as const;
+
+/** "Measured on this device (2026-11-28, nvidia-smi)": the sensor profile's name, from its ids. */
+function sensorLabel(sensor: EnergyProfileRecord['sensor'], lang: TextLang): string {
+  return sensor ? `${SENSOR_LABEL[lang]} (${sensor.date}, ${sensor.kind})` : SENSOR_LABEL[lang];
+}
+
+/** "nvidia-smi (gpu-board): 32 W idle, +210 W under load": how a sensor profile was measured. */
+function sensorReason(profile: ProfileForText, lang: TextLang): string {
+  const s = profile.sensor;
+  const what = s ? `${s.kind} (${s.coverage})` : lang === 'fr' ? 'capteur' : 'sensor';
+  const idle = profile.idleW === null || profile.idleW === undefined ? '' : lang === 'fr' ? `${profile.idleW} W au repos, ` : `${profile.idleW} W idle, `;
+  return lang === 'fr' ? `${what} : ${idle}+${profile.deltaW.typ} W en charge` : `${what}: ${idle}+${profile.deltaW.typ} W under load`;
+}
 
 /** "x86 integrated GPU (Intel …)" → "x86 integrated GPU": merged labels stay short. */
 function shortLabel(label: string): string {
@@ -67,8 +81,10 @@ function catalogLabel(id: string, lang: TextLang): string | null {
 }
 
 /** The profile's name: a catalog class, a merged band ("a / b"), or a measured profile. */
-export function profileLabel(profile: Pick<EnergyProfileRecord, 'id' | 'source'>, lang: TextLang = 'en'): string {
+export function profileLabel(profile: Pick<EnergyProfileRecord, 'id' | 'source' | 'sensor'>, lang: TextLang = 'en'): string {
   switch (profile.source) {
+    case 'sensor':
+      return sensorLabel(profile.sensor, lang);
     case 'user':
       return MEASURED_LABEL[lang];
     case 'battery':
@@ -134,6 +150,8 @@ export function profileReason(profile: ProfileForText, adapter: AdapterForText, 
         return fr ? 'Mesuré à la prise' : 'Measured at the wall';
       case 'battery':
         return fr ? 'Décharge de la batterie' : 'Battery drain';
+      case 'sensor':
+        return sensorReason(profile, lang);
       case 'catalog':
         return fr ? 'Profil du catalogue enregistré' : 'Stored catalog profile';
       default: {
@@ -160,6 +178,7 @@ export function profileReason(profile: ProfileForText, adapter: AdapterForText, 
     case 'chosen':
       return fr ? `Choisi par vous : ${profileLabel(profile, lang)} : ${range}` : `Chosen by you: ${profileLabel(profile, lang)}: ${range}`;
     case 'measured':
+      if (profile.source === 'sensor') return sensorReason(profile, lang);
       return fr ? 'Mesuré à la prise' : 'Measured at the wall';
     case 'battery':
       return fr ? 'Décharge de la batterie' : 'Battery drain';

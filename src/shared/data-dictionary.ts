@@ -153,8 +153,8 @@ const WORKLOADS: DictionaryField[] = [
 
 const PROFILE: DictionaryField[] = [
   field('energy.profile.id', 'string', null, `a catalog id (${oneOf(CATALOG_PROFILE_IDS)}), several joined by "+" (a band over classes), or ${MEASURED_PROFILE_IDS.join(', ')}`, 'identifier', 'Power profile the energy was computed with (data/power-profiles.json); its label and reason are rendered from the catalog', 'Profil de puissance utilisé pour l’énergie (data/power-profiles.json) ; son libellé et sa justification sont rendus depuis le catalogue'),
-  field('energy.profile.source', 'string', null, 'catalog, user, battery', 'identifier', 'Catalog class, wall-meter reading, or battery-drain calibration', 'Classe du catalogue, relevé au wattmètre ou étalonnage par décharge de batterie'),
-  field('energy.profile.idleW', 'number', 'W', null, 'sourced', 'Typical idle power of the device (mode of the idle triangle)', 'Puissance typique au repos de l’appareil (mode du triangle de repos)', true),
+  field('energy.profile.source', 'string', null, 'catalog, user, battery, sensor', 'identifier', 'Catalog class, wall-meter reading, battery-drain calibration, or a power sensor of the machine (a measured run on the same adapter)', 'Classe du catalogue, relevé au wattmètre, étalonnage par décharge de batterie, ou capteur de puissance de la machine (une exécution mesurée sur le même adaptateur)'),
+  field('energy.profile.idleW', 'number', 'W', null, 'sourced', 'Typical idle power of the device (mode of the idle triangle); measured for wall-meter, battery and sensor profiles', 'Puissance typique au repos de l’appareil (mode du triangle de repos) ; mesurée pour les profils wattmètre, batterie et capteur', true),
   ...triangle('energy.profile.deltaW', 'W', 'sourced', 'Extra GPU power under load', 'Puissance GPU supplémentaire en charge'),
   ...triangle('energy.profile.idleRangeW', 'W', 'sourced', 'Idle power range', 'Plage de puissance au repos', ['low', 'high']),
   field('energy.profile.hostIncluded', 'boolean', null, null, 'identifier', 'The watts already include the host (wall meter, battery drain)', 'Les watts incluent déjà l’hôte (wattmètre, décharge de batterie)'),
@@ -168,6 +168,13 @@ const PROFILE: DictionaryField[] = [
   field('energy.profile.basis.appleTier.peakUsed', 'boolean', null, null, 'identifier', 'The measured peak throughput narrowed the tiers', 'Le débit de crête mesuré a restreint les gammes'),
   field('energy.profile.basis.appleTier.batteryUsed', 'boolean', null, null, 'identifier', 'The battery ruled out the desktop-only tier', 'La batterie a exclu la gamme réservée aux ordinateurs de bureau'),
   field('energy.profile.flags', 'string[]', null, oneOf(PROFILE_FLAGS), 'identifier', 'Flags of the profile choice', 'Drapeaux du choix de profil'),
+  field('energy.profile.sensor.kind', 'string', null, oneOf(SENSOR_KINDS), 'identifier', 'Sensor profiles only: the instrument that measured the watts', 'Profils capteur seulement : l’instrument qui a mesuré les watts'),
+  field('energy.profile.sensor.coverage', 'string', null, oneOf(SENSOR_COVERAGES), 'identifier', 'What the sensor’s watts include (whole-system: the host too)', 'Ce que couvrent les watts du capteur (whole-system : l’hôte aussi)'),
+  field('energy.profile.sensor.samples', 'integer', 'readings', null, 'measured', 'Readings of the run that measured the profile', 'Relevés de l’exécution qui a mesuré le profil'),
+  field('energy.profile.sensor.date', 'string', null, 'YYYY-MM-DD', 'identifier', 'Day of the run that measured the profile (on or before this run’s)', 'Jour de l’exécution qui a mesuré le profil (au plus tard celui de cette exécution)'),
+  field('energy.profile.sensor.adapter.vendor', 'string', null, oneOf(KNOWN_VENDORS), 'identifier', 'Adapter the profile was measured on: always this document’s', 'Adaptateur sur lequel le profil a été mesuré : toujours celui de ce document'),
+  field('energy.profile.sensor.adapter.architecture', 'string', null, pattern(ARCHITECTURE_PATTERN), 'identifier', 'Its architecture', 'Son architecture'),
+  field('energy.profile.sensor.adapter.isFallbackAdapter', 'boolean', null, null, 'identifier', 'Whether it was a fallback (software) adapter', 'S’il s’agissait d’un adaptateur de secours (logiciel)'),
   field('energy.profile.embodiedClasses', 'string[]', null, oneOf(EMBODIED_CLASSES), 'identifier', 'Embodied-carbon classes of the device (data/embodied.json)', 'Classes de carbone intrinsèque de l’appareil (data/embodied.json)'),
 ];
 

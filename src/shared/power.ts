@@ -92,6 +92,21 @@ export function chooseSensor(sensors: readonly SensorInfo[], adapterVendor: stri
   );
 }
 
+/**
+ * What a document records about the sensor behind a sensor power profile (sensor-profile.ts):
+ * ids, a count and a day only.
+ */
+export interface SensorProfileRecord {
+  kind: SensorKind;
+  coverage: Coverage;
+  /** Readings of the measuring run. */
+  samples: number;
+  /** Day of the measuring run (YYYY-MM-DD). */
+  date: string;
+  /** The adapter it was measured on: a sensor profile belongs to that adapter only. */
+  adapter: { vendor: string; architecture: string; isFallbackAdapter: boolean };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The document's `measured` block
 

@@ -5,7 +5,11 @@
 export type ProvenanceKind = 'measured' | 'sourced' | 'modeled';
 
 /** How a measured input was measured. */
-export const MEASURED_METHODS = ['gpu-timestamp', 'wall-clock', 'wall-meter', 'battery-drain'] as const;
+export const MEASURED_METHODS = [
+  'gpu-timestamp', 'wall-clock', 'wall-meter', 'battery-drain',
+  // A power sensor of the machine, one per SENSOR_KINDS (power.ts; provenance.ts ties the two).
+  'sensor:nvidia-smi', 'sensor:hwmon', 'sensor:rapl', 'sensor:powermetrics',
+] as const;
 export type MeasuredMethod = (typeof MEASURED_METHODS)[number];
 
 /** Why a modeled input has the value it has (rendered from the i18n catalog, `provenance.basis.*`). */

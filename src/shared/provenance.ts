@@ -8,8 +8,10 @@
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
 import constants from '../../data/constants.json';
-import type { ResultDocument, Role } from './result.ts';
-import type { EnergyProvenance, Provenance } from './provenance-types.ts';
+import type { EnergyProfileRecord, ResultDocument, Role } from './result.ts';
+import type { SensorKind } from './power.ts';
+import { profileHostIncluded } from './sensor-profile.ts';
+import type { EnergyProvenance, MeasuredMethod, Provenance } from './provenance-types.ts';
 
 export * from './provenance-types.ts';
 
@@ -60,8 +62,14 @@ function profileEntries(id: string): ProfileEntryLite[] | null {
 }
 
 /** Provenance of the profile's watts (ΔP, and idle when known). */
-function profileProvenance(profile: { id: string; source: 'catalog' | 'user' | 'battery' }): Provenance {
+function profileProvenance(profile: Pick<EnergyProfileRecord, 'id' | 'source' | 'sensor'>): Provenance {
   switch (profile.source) {
+    case 'sensor': {
+      // A sensor profile without its sensor never passes the schema; the tag says so rather than guess.
+      if (!profile.sensor) return { kind: 'modeled', basis: 'catalog-modeled', sources: [] };
+      const method: `sensor:${SensorKind}` & MeasuredMethod = `sensor:${profile.sensor.kind}`;
+      return { kind: 'measured', method };
+    }
     case 'user':
       return { kind: 'measured', method: 'wall-meter' };
     case 'battery':
@@ -105,9 +113,9 @@ export function provenanceOf(doc: ResultDocument): EnergyProvenance | null {
   const gen = timingProvenance(doc, 'general');
   const spec = timingProvenance(doc, 'specialized');
   const watts = profileProvenance(e.profile);
-  const hostIncluded = e.profile.hostIncluded ?? e.profile.source !== 'catalog';
+  const hostIncluded = profileHostIncluded(e.profile);
   const hostW: Provenance = hostIncluded
-    // Inside the wall-meter or battery reading: measured along with ΔP.
+    // Inside the wall-meter, battery or whole-system sensor reading: measured along with ΔP.
     ? watts
     : { kind: 'modeled', basis: 'assumption', sources: ['assumption:hostW'] };
   const country = e.grid.country.toUpperCase();

@@ -21,6 +21,7 @@ import { provenanceOf } from './provenance.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
 import type { EnergySection, EnergyTimingInputs, ResultDocument, Role } from './result.ts';
 import { canonicalJson } from './schema.ts';
+import { profileHostIncluded, sensorProfileIssues } from './sensor-profile.ts';
 import { FORMULAS_VERSIONS } from './vocabulary.ts';
 
 /**
@@ -141,10 +142,11 @@ const FLAG_FITS: Record<string, (id: string, source: string) => boolean> = {
   coarse: (_id, source) => source === 'battery',
   'battery-calibration': (_id, source) => source === 'battery',
 };
-const BASIS_KINDS: Record<'catalog' | 'user' | 'battery', readonly string[]> = {
+const BASIS_KINDS: Record<EnergySection['profile']['source'], readonly string[]> = {
   catalog: ['adapter', 'fallback', 'unidentified', 'uncatalogued', 'chosen'],
   user: ['measured'],
   battery: ['battery'],
+  sensor: ['measured'],
 };
 
 /** What the profile claims about itself (basis, flags, confidence, embodied classes) must follow from its id and source. */
@@ -179,9 +181,9 @@ function checkInputs(e: EnergySection, issues: string[]): void {
   compareNumbers('energy.method.dataYears.gridSpan', m.dataYears.gridSpan, constants.grid.dataYearsSpan, issues, "is not this version's grid data span");
   const catalog = e.profile.source === 'catalog' ? catalogNumbers(e.profile.id) : null;
   if (e.profile.source === 'catalog' && catalog === null) issues.push(`energy.profile.id: ${e.profile.id.slice(0, 60)} is not in this version's catalog`);
-  const hostIncluded = e.profile.hostIncluded ?? e.profile.source !== 'catalog';
+  const hostIncluded = profileHostIncluded(e.profile);
   if (catalog && hostIncluded !== catalog.hostIncluded) issues.push(`energy.profile.hostIncluded: the catalog's ${e.profile.id} says ${String(catalog.hostIncluded)}`);
-  if (e.profile.source !== 'catalog' && !hostIncluded) issues.push('energy.profile.hostIncluded: a wall-meter or battery measurement includes the host');
+  if ((e.profile.source === 'user' || e.profile.source === 'battery') && !hostIncluded) issues.push('energy.profile.hostIncluded: a wall-meter or battery measurement includes the host');
   const hostW = hostIncluded ? { low: 0, typ: 0, high: 0 } : { low: a.hostW.low, typ: a.hostW.typ, high: a.hostW.high };
   compareNumbers('energy.method.assumptions.hostW', m.assumptions.hostW, hostW, issues, `is not this version's host assumption${hostIncluded ? ' (zero: the profile includes the host)' : ''}`);
   compareNumbers('energy.method.assumptions.eta', m.assumptions.eta, { low: a.eta.low, high: a.eta.high }, issues, "is not this version's η assumption");
@@ -217,6 +219,7 @@ export function verifyEnergy(doc: ResultDocument): string[] {
   }
   const issues: string[] = [];
   checkInputs(e, issues);
+  issues.push(...sensorProfileIssues(doc));
   for (const role of ['general', 'specialized'] as const) {
     const stored = e.perQuery[role];
     const f = r.figures[role];

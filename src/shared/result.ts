@@ -7,7 +7,7 @@
 import type { PresetName } from './presets.ts';
 import type { EnergyLabel } from './energy-label.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
-import type { MeasuredSection } from './power.ts';
+import type { MeasuredSection, SensorProfileRecord } from './power.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -125,7 +125,7 @@ export interface StoredProfileBasis {
  */
 export interface EnergyProfileRecord {
   id: string;
-  source: 'catalog' | 'user' | 'battery';
+  source: 'catalog' | 'user' | 'battery' | 'sensor';
   idleW: number | null;
   deltaW: { low: number; typ: number; high: number };
   /** Ends of the idle triangle whose mode is idleW; null when idle power is unknown. */
@@ -140,6 +140,8 @@ export interface EnergyProfileRecord {
   embodiedClasses?: string[];
   label?: string;
   reason?: string;
+  /** Source `sensor` only: the sensor, readings, day and adapter of the run that measured the watts. */
+  sensor?: SensorProfileRecord;
 }
 
 /** Grid intensity an energy figure was computed with. `source` is the app's rendering (not stored). */

@@ -11,8 +11,10 @@ import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
 import { MEASURED_METHODS, MODEL_BASES, knownSourceIds } from './provenance.ts';
 import { MEASURED_REASONS, SENSOR_COVERAGES, SENSOR_KINDS } from './power.ts';
 import {
-  APPLE_TIERS, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, MODEL_WORKLOAD_IDS, PROFILE_FLAGS, isKnownProfileId,
+  APPLE_TIERS, ARCHITECTURE_PATTERN, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, MEASURED_PROFILE_IDS, MODEL_WORKLOAD_IDS, PROFILE_FLAGS,
+  isKnownProfileId,
 } from './vocabulary.ts';
+import { SENSOR_PROFILE_ID } from './sensor-profile.ts';
 
 export const LIMITS = {
   workloads: 200,
@@ -155,10 +157,24 @@ const basis = v.object({
   })),
 });
 
+/** The sensor behind a `sensor` profile (power.ts SensorProfileRecord): ids, a count, a day. */
+const sensorRecord = v.object({
+  kind: v.picklist(SENSOR_KINDS, `must be one of ${SENSOR_KINDS.join(', ')}`),
+  coverage: v.picklist(SENSOR_COVERAGES, `must be one of ${SENSOR_COVERAGES.join(', ')}`),
+  samples: count(1e6),
+  date: v.pipe(v.string('must be a string'), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)')),
+  adapter: v.object({
+    // An id pattern here; schema.ts requires the whole adapter to be the document's (a known vendor).
+    vendor: v.pipe(v.string('must be a string'), v.regex(ARCHITECTURE_PATTERN, 'must be a lower-case adapter vendor id')),
+    architecture: v.pipe(v.string('must be a string'), v.regex(ARCHITECTURE_PATTERN, 'must be a lower-case WebGPU architecture name')),
+    isFallbackAdapter: v.boolean('must be a boolean'),
+  }),
+});
+
 const profile = v.pipe(
   v.object({
-    id: v.pipe(v.string('must be a string'), v.maxLength(LIMITS.longString, 'is too long'), v.check(isKnownProfileId, 'must be a power-profile id of the catalog (or several joined by "+"), user-measured or battery-calibrated')),
-    source: v.picklist(['catalog', 'user', 'battery'], 'must be "catalog", "user" or "battery"'),
+    id: v.pipe(v.string('must be a string'), v.maxLength(LIMITS.longString, 'is too long'), v.check(isKnownProfileId, 'must be a power-profile id of the catalog (or several joined by "+"), user-measured, battery-calibrated or sensor-measured')),
+    source: v.picklist(['catalog', 'user', 'battery', 'sensor'], 'must be "catalog", "user", "battery" or "sensor"'),
     idleW: v.nullable(finite(0, LIMITS.maxWatts)),
     deltaW: triangle(LIMITS.maxWatts),
     idleRangeW: v.optional(v.nullable(lowHigh(LIMITS.maxWatts))),
@@ -167,8 +183,11 @@ const profile = v.pipe(
     basis: v.optional(basis),
     flags: v.optional(knownOnly(PROFILE_FLAGS, LIMITS.flags)),
     embodiedClasses: v.optional(list(oneOf(EMBODIED_CLASSES, 'embodied class'), 8)),
+    sensor: v.optional(sensorRecord),
   }),
-  v.check((p) => (p.source === 'catalog') === !['user-measured', 'battery-calibrated'].includes(p.id), 'id and source disagree (measured profiles have source "user" or "battery")'),
+  v.check((p) => (p.source === 'catalog') === !(MEASURED_PROFILE_IDS as readonly string[]).includes(p.id), 'id and source disagree (measured profiles have source "user", "battery" or "sensor")'),
+  v.check((p) => (p.id === SENSOR_PROFILE_ID) === (p.source === 'sensor'), `id and source disagree (a sensor profile is ${SENSOR_PROFILE_ID})`),
+  v.check((p) => (p.sensor !== undefined) === (p.source === 'sensor'), 'sensor: is recorded for a sensor profile, and only for one'),
 );
 
 const grid = v.pipe(

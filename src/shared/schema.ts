@@ -197,6 +197,12 @@ export const ResultDocumentSchema = v.pipe(
   }),
   v.check((d) => new Set(d.workloads.map((w) => w.id)).size === d.workloads.length, 'workload ids must be unique'),
   v.check((d) => d.suite.version.startsWith(`${d.suite.preset}-`), 'suite.version must belong to suite.preset'),
+  // A sensor profile belongs to the adapter it was measured on (so its vendor is a known one too).
+  v.check((d) => {
+    const s = d.energy?.profile.sensor;
+    const a = d.environment.adapter;
+    return !s || (s.adapter.vendor === a.vendor && s.adapter.architecture === a.architecture && s.adapter.isFallbackAdapter === a.isFallbackAdapter);
+  }, "energy.profile.sensor.adapter must be the document's adapter"),
 );
 
 export type ParsedResult = v.InferOutput<typeof ResultDocumentSchema>;

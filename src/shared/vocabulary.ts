@@ -94,8 +94,8 @@ export const PROFILE_FLAGS = [
 
 /** Power-profile ids of the catalog. */
 export const CATALOG_PROFILE_IDS: readonly string[] = profilesJson.profiles.map((p) => p.id);
-/** Profiles measured by the visitor rather than taken from the catalog. */
-export const MEASURED_PROFILE_IDS = ['user-measured', 'battery-calibrated'] as const;
+/** Profiles measured by the visitor rather than taken from the catalog (wall meter, battery drain, power sensor). */
+export const MEASURED_PROFILE_IDS = ['user-measured', 'battery-calibrated', 'sensor-measured'] as const;
 /** A merged band (device class uncertain) joins at most this many catalog ids with "+". */
 const MAX_MERGED = 6;
 

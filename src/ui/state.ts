@@ -9,6 +9,7 @@ import { saveRun } from '../results/history.ts';
 import { t } from '../i18n/index.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
 import { errorName } from '../shared/errors.ts';
+import { rememberSensorProfile } from './energy/sensor-store.ts';
 
 export type CapsState = { status: 'loading' } | { status: 'ready'; caps: Capabilities } | { status: 'error'; message: string };
 
@@ -147,6 +148,8 @@ export async function startRun(opts: { preset: PresetName; custom?: URLSearchPar
       },
       onProgress,
     });
+    // A run that measured watts leaves this adapter a sensor profile for later estimates.
+    rememberSensorProfile(doc);
     lastDoc.value = doc;
     runState.value = { kind: 'done', doc };
     await keep(doc);

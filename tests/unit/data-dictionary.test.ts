@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { DATA_DICTIONARY, dictionaryMarkdown } from '../../src/shared/data-dictionary.ts';
 import { parseResult } from '../../src/shared/schema.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
-import { profileFromCatalog, selectProfile } from '../../src/energy/index.ts';
+import { profileFromCatalog, profileFromSensor, selectProfile } from '../../src/energy/index.ts';
 
 /** Leaf paths of a document: `[]` for the items of a list of objects; a list of scalars is one leaf. */
 function leafPaths(x: unknown, path = '', out = new Set<string>()): Set<string> {
@@ -41,6 +41,8 @@ describe('data dictionary', () => {
       { ...sample, flags: ['tab-hidden'], energy: { ...sample.energy!, profile: apple } },
       { ...sample, energy: { ...sample.energy!, profile: amd } },
       { ...sample, energy: { ...sample.energy!, profile: profileFromCatalog('laptop-discrete') } },
+      // A sensor profile (its `sensor` record): the watts a measured run left for this adapter.
+      { ...sample, energy: { ...sample.energy!, profile: profileFromSensor({ version: 1, adapter: { ...sample.environment.adapter }, sensor: { kind: 'rapl', coverage: 'cpu-package' }, date: '2026-01-01', idleW: 10, deltaW: { low: 20, typ: 25, high: 30 }, samples: 40 }, []) } },
       { ...sample, workloads: sample.workloads.map((w) => ({ ...w, timing: { ...w.timing, ciMedianMs: { low: w.timing.medianMs, high: w.timing.medianMs }, flags: ['high-variability'], preheatMs: 1000, targetBatchMs: 10, wallBaselineMs: 0.1 } })) },
     ];
     const missing = new Set<string>();

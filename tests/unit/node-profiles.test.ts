@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { estimateWithProfile, loadProfile, profileDir, profileFromDocument, profilePath, saveProfile } from '../../scripts/node/profiles.ts';
+import { estimateWithProfile, loadProfile, profileDir, profileFromDocument, profilePath, saveProfile, withSensorProfile } from '../../scripts/node/profiles.ts';
+import { verifyEnergy } from '../../src/shared/recompute.ts';
+import { anonymize, parseResult } from '../../src/shared/schema.ts';
 import type { MeasuredRole } from '../../src/shared/power.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
@@ -52,10 +54,29 @@ describe('measured profiles of the Node runner', () => {
     if (!made.ok) throw new Error(made.why);
     const doc = sampleResult();
     const e = estimateWithProfile(doc, made.profile, 'FRA');
-    expect(e.profile).toMatchObject({ id: 'measured-here', idleW: 20, deltaW: { typ: 55 }, hostIncluded: false, confidence: 'calibrated' });
-    expect(e.profile.label).toMatch(/^Measured on this machine \(nvidia-smi/);
+    // A power sensor's profile (source `sensor`), no longer a wall meter's kind: how it was measured is said.
+    expect(e.profile).toMatchObject({ id: 'sensor-measured', source: 'sensor', idleW: 20, deltaW: { typ: 55 }, hostIncluded: false, confidence: 'calibrated' });
+    expect(e.profile.label).toMatch(/^Measured on this device \(\d{4}-\d{2}-\d{2}, nvidia-smi\)/);
+    expect(e.provenance?.deltaW).toEqual({ kind: 'measured', method: 'sensor:nvidia-smi' });
     // More watts, more joules: the same run with twice the power above idle costs more.
     const doubled = estimateWithProfile(doc, { ...made.profile, deltaW: { low: 100, typ: 110, high: 120 } }, 'FRA');
     expect(doubled.perQuery.general.joules.p50).toBeGreaterThan(e.perQuery.general.joules.p50);
+  });
+
+  test('a later run records the sensor profile in its document, which the server accepts', () => {
+    const made = profileFromDocument(measured(80, 70));
+    if (!made.ok) throw new Error(made.why);
+    const later = measured(90, 75);
+    const out = withSensorProfile(later, made.profile, 'FRA');
+    expect(out.energy?.profile).toMatchObject({ source: 'sensor', sensor: { kind: 'nvidia-smi', coverage: 'gpu-board', samples: 80, adapter: { vendor: later.environment.adapter.vendor } } });
+    // The measured block's estimate ÷ measured follows the new estimate.
+    expect(out.measured).toMatchObject({ available: true });
+    const parsed = parseResult(anonymize(out));
+    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
+    expect(parsed.value.energy?.profile.sensor?.date).toBe(made.profile.date);
+    expect(verifyEnergy(parsed.value)).toEqual([]);
+    // Another adapter's profile is not used.
+    const other = { ...made.profile, adapter: { ...made.profile.adapter, architecture: 'other' } };
+    expect(withSensorProfile(later, other, 'FRA')).toBe(later);
   });
 });

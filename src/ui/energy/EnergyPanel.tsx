@@ -93,7 +93,7 @@ export function EnergySections({ doc, est, section }: { doc: ResultDocument; est
       {energy && doc.suite.preset === LITERATURE.replica.preset ? section('literature', <Literature e={energy} />) : null}
       {energy ? section('whatif', <WhatIf e={energy} />) : null}
       {energy ? section('budget', <Budget e={energy} />) : null}
-      {section('profile', <ProfilePicker auto={auto} current={profile} onChange={est.setProfile} />)}
+      {section('profile', <ProfilePicker auto={auto} current={profile} onChange={est.setProfile} adapter={doc.environment.adapter} />)}
       {section('grid', <GridPicker grid={grid} zone={zone} onChange={est.setGrid} />)}
       {section('embodied', <Embodied e={energy} ctx={ctx} />)}
     </div>

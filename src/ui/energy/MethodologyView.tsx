@@ -8,6 +8,7 @@ import constants from '../../../data/constants.json';
 import { FORMULAS_VERSION } from '../../energy/index.ts';
 import { MIN_BATCH_MS, MIN_WALL_BATCH_MS } from '../../shared/batch-targets.ts';
 import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from '../../shared/energy-label.ts';
+import { MAX_SENSOR_DELTA_W, MAX_SENSOR_IDLE_W, SENSOR_SPREAD } from '../../shared/sensor-profile.ts';
 import { EnergyLabelBadge, classRangeText } from './EnergyLabelBadge.tsx';
 import './energy.css';
 
@@ -147,6 +148,12 @@ export function MethodologyView() {
         <p>{t('energy.method.calibrate.meter')}</p>
         <p>{t('energy.method.calibrate.battery')}</p>
         <p>{t('energy.method.calibrate.maintainers')}</p>
+      </section>
+
+      <section data-testid="methodology-measured-profiles">
+        <h2>{t('calibration.method.h')}</h2>
+        <p>{t('calibration.method.body', { spread: SENSOR_SPREAD * 100, idleMax: MAX_SENSOR_IDLE_W, deltaMax: MAX_SENSOR_DELTA_W })}</p>
+        <p>{t('calibration.method.limits')}</p>
       </section>
     </article>
   );

@@ -1,5 +1,6 @@
 /**
- * Power profile: what is used and why, with three overrides: another catalog class, a
+ * Power profile: what is used and why, with four overrides: the profile a power sensor measured
+ * on this adapter (kept in this browser, with a "forget" control), another catalog class, a
  * wall-meter reading, or a battery-drain calibration (coarse, cancellable, absent gracefully).
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
@@ -12,25 +13,45 @@ import {
   profileFromBattery,
   profileFromCatalog,
   profileFromMeasuredWatts,
+  profileFromSensor,
   runBatteryCalibration,
   type CalibrationPhase,
   type ProfileChoice,
 } from '../../energy/index.ts';
 import { runGpuLoad } from '../../lab/gpu-load.ts';
 import { errorName } from '../../shared/errors.ts';
+import { profileLabel as sharedProfileLabel, profileReason as sharedProfileReason } from '../../shared/catalog-text.ts';
+import type { AdapterSummary } from '../../shared/result.ts';
 import { profileLabel, profileReason } from './format.ts';
+import { forgetSensorProfile, loadSensorProfile } from './sensor-store.ts';
 
 function hasBatteryApi(): boolean {
   return typeof navigator !== 'undefined' && typeof (navigator as { getBattery?: unknown }).getBattery === 'function';
 }
 
-export function ProfilePicker({ auto, current, onChange }: { auto: ProfileChoice; current: ProfileChoice; onChange: (p: ProfileChoice | null) => void }) {
+const SENSOR_OPTION = 'sensor';
+
+export function ProfilePicker({ auto, current, onChange, adapter }: {
+  auto: ProfileChoice;
+  current: ProfileChoice;
+  onChange: (p: ProfileChoice | null) => void;
+  /** The document's adapter: its sensor profile kept in this browser is offered. */
+  adapter?: Pick<AdapterSummary, 'vendor' | 'architecture' | 'isFallbackAdapter'>;
+}) {
   const id = useId();
   const l = lang.value;
   const [loadW, setLoadW] = useState('');
   const [idleW, setIdleW] = useState('');
   const [invalid, setInvalid] = useState(false);
-  const selected = current.source === 'catalog' && current.id !== auto.id ? current.id : '';
+  const [kept, setKept] = useState(() => (adapter ? loadSensorProfile(adapter) : null));
+  const selected = current.source === 'sensor' ? SENSOR_OPTION : current.source === 'catalog' && current.id !== auto.id ? current.id : '';
+  const isSensor = current.source === 'sensor';
+  const forget = () => {
+    if (!adapter) return;
+    forgetSensorProfile(adapter);
+    setKept(null);
+    if (isSensor) onChange(null);
+  };
 
   const applyMeasured = (e: Event) => {
     e.preventDefault();
@@ -50,7 +71,8 @@ export function ProfilePicker({ auto, current, onChange }: { auto: ProfileChoice
       <p data-testid="profile-current">
         {t('energy.profile.current', { label: profileLabel(current, l), low: fmt(current.deltaW.low, 2), high: fmt(current.deltaW.high, 2), typ: fmt(current.deltaW.typ, 2) })}
       </p>
-      <p class="small">{t('energy.profile.reason', { reason: profileReason(current, l) })}</p>
+      <p class="small">{t('energy.profile.reason', { reason: isSensor ? sharedProfileReason(current, adapter ?? { vendor: '', architecture: '' }, l) : profileReason(current, l) })}</p>
+      {isSensor ? <p class="small" data-testid="profile-sensor-note">{t('calibration.picker.note')}</p> : null}
       <p class="small">
         {t('energy.profile.confidence', { level: t(`energy.confidence.${current.confidence}`) })}
         {current.flags.includes('coarse') ? <span class="badge warn">{t('energy.flag.coarse')}</span> : null}
@@ -70,16 +92,26 @@ export function ProfilePicker({ auto, current, onChange }: { auto: ProfileChoice
           value={selected}
           onChange={(e) => {
             const v = (e.target as HTMLSelectElement).value;
-            onChange(v ? profileFromCatalog(v) : null);
+            onChange(v === SENSOR_OPTION && kept ? profileFromSensor(kept, auto.embodiedClasses) : v && v !== SENSOR_OPTION ? profileFromCatalog(v) : null);
           }}
         >
           <option value="">{t('energy.profile.automatic')} — {profileLabel(auto, l)}</option>
+          {kept || isSensor ? (
+            <option value={SENSOR_OPTION}>
+              {sharedProfileLabel(kept ? { id: 'sensor-measured', source: 'sensor', sensor: { kind: kept.sensor.kind, coverage: kept.sensor.coverage, samples: kept.samples, date: kept.date, adapter: kept.adapter } } : current, l)}
+            </option>
+          ) : null}
           {POWER_PROFILES.profiles.map((p) => (
             <option key={p.id} value={p.id}>
               {profileLabel(p, l)}: {fmt(p.deltaW.low, 2)}–{fmt(p.deltaW.high, 2)} W
             </option>
           ))}
         </select>
+        {kept ? (
+          <button type="button" class="small" data-testid="profile-sensor-forget" onClick={forget}>
+            {t('calibration.picker.forget')}
+          </button>
+        ) : null}
       </div>
       <form class="energy-measured" onSubmit={applyMeasured}>
         <fieldset>

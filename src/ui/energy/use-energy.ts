@@ -15,6 +15,7 @@ import {
   embodiedFor,
   gridFromTimeZone,
   measuredPeakGflops,
+  profileFromSensor,
   restoreGrid,
   restoreProfile,
   selectProfile,
@@ -22,6 +23,7 @@ import {
   type GridChoice,
   type ProfileChoice,
 } from '../../energy/index.ts';
+import { defaultSensorProfile } from './sensor-store.ts';
 
 export type ComputeEnergy = (doc: ResultDocument, ctx: EnergyContext) => Promise<EnergySection>;
 
@@ -60,11 +62,15 @@ function initialGrid(doc: ResultDocument, zone: string | null): GridChoice {
   return gridFromTimeZone(zone);
 }
 
-/** A stored profile that differs from the automatic one is kept as the override. */
+/**
+ * A stored profile that differs from the automatic one is kept as the override; an automatic
+ * one gives way to the sensor profile measured on this adapter by an earlier run (sensor-store.ts).
+ */
 function initialOverride(doc: ResultDocument, auto: ProfileChoice): ProfileChoice | null {
   const p = doc.energy?.profile;
-  if (!p || (p.source === 'catalog' && p.id === auto.id)) return null;
-  return restoreProfile(p, auto, doc.environment.adapter);
+  if (p && !(p.source === 'catalog' && p.id === auto.id)) return restoreProfile(p, auto, doc.environment.adapter);
+  const kept = defaultSensorProfile(doc);
+  return kept ? profileFromSensor(kept, auto.embodiedClasses) : null;
 }
 
 export function useEnergyEstimate(doc: ResultDocument, compute?: ComputeEnergy, onEnergy?: (e: EnergySection) => void): EnergyEstimate {

@@ -13,6 +13,7 @@ import { hrefFor, location, parseHash } from '../router.ts';
 import { DEFAULT_PAGE_SIZE, exportUrl, filterGroups, filterOptions, filterParams, pageSizeFrom, readFilters } from './dataset/filters.ts';
 import type { DatasetFilters } from './dataset/filters.ts';
 import { GroupsSection } from './dataset/GroupsSection.tsx';
+import { MeasuredProfilesSection } from './dataset/MeasuredProfilesSection.tsx';
 import { ResultsTable } from './dataset/ResultsTable.tsx';
 import './results.css';
 
@@ -121,6 +122,7 @@ export function DatasetView() {
           </section>
           {groups.length > 0 ? <GroupsSection key={JSON.stringify(filters)} groups={groups} pageSize={size} /> : null}
           <ResultsTable filters={filters} pageSize={size} onPageSize={(n) => navigate(filters, n)} />
+          <MeasuredProfilesSection />
         </>
       ) : null}
     </div>
