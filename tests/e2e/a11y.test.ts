@@ -62,7 +62,7 @@ describe('accessibility (axe-core)', () => {
     await page.locator('[data-testid="guide"]').waitFor();
     const guideViolations = await violations(page, '#/+guide light');
     await page.keyboard.press('Escape');
-    await page.locator('[data-testid="guide"]').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="guide"]').waitFor({ state: 'hidden' });
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="results"]').waitFor({ timeout: 200_000 });
     await page.locator('[data-testid="class-contribution"]').waitFor();
