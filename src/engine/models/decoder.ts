@@ -10,7 +10,7 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createAttention } from '../ops/attention.ts';
-import { createResidual, createSwiglu } from '../ops/elementwise.ts';
+import { createSwiglu } from '../ops/elementwise.ts';
 import { createRmsNorm } from '../ops/norms.ts';
 import { createRope } from '../ops/rope.ts';
 import { createArgmax, createEmbedding } from '../ops/tokens.ts';
@@ -59,7 +59,7 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     const list: Dispatch[] = [];
     const lbl = (s: string): string => `${own}.${tag}.${s}`;
     const common = { resources, phase };
-    const linear = (label: string, x: GPUBuffer, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; yOffset?: number } = {}): void => {
+    const linear = (label: string, x: GPUBuffer, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; yOffset?: number; residual?: GPUBuffer } = {}): void => {
       list.push(...createLinear(device, cache, { x, blocks: W(weight), y, m, k, n: nOut, label: lbl(label), ...common, ...extra }));
     };
     list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, weights: bufs.tensor('embed.tokens').storage, label: lbl('embed'), ...common }));
@@ -78,14 +78,15 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
           label: lbl(`${p}.attention`), ...common,
         }),
       );
-      linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d);
-      list.push(createResidual(device, cache, { x: h, y: tmp, count: m * d, label: lbl(`${p}.attn.residual`), ...common }));
-      list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
+      // The residual adds run in the epilogue of the projection before them, ping-ponging the
+      // residual stream h → tmp → h within a layer (an epilogue cannot write the buffer it reads
+      // as residual). h + x·W equals the separate add's x·W + h bit for bit.
+      linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d, { residual: h });
+      list.push(createRmsNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
       linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, gate, d, c.ffn);
       linear(`${p}.up`, n, `${p}.ffn.up.weight`, up, d, c.ffn);
       list.push(createSwiglu(device, cache, { gate, up, count: m * c.ffn, label: lbl(`${p}.swiglu`), ...common }));
-      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, tmp, c.ffn, d);
-      list.push(createResidual(device, cache, { x: h, y: tmp, count: m * d, label: lbl(`${p}.ffn.residual`), ...common }));
+      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, h, c.ffn, d, { residual: tmp });
     }
     // Only the last row's logits are used: final norm, LM head and argmax on that row.
     list.push(createRmsNorm(device, cache, { x: h, gamma: B('final.norm.gamma'), y: n, rows: 1, dim: d, eps: c.normEps, rowOffset: m - 1, label: lbl('final.norm'), ...common }));

@@ -6,7 +6,6 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createAttention } from '../ops/attention.ts';
-import { createGelu, createResidual } from '../ops/elementwise.ts';
 import { createLayerNorm } from '../ops/norms.ts';
 import { createEmbedding } from '../ops/tokens.ts';
 import { createLinear } from '../ops/linear.ts';
@@ -39,8 +38,8 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   const list: Dispatch[] = [];
   const W = (name: string) => bufs.tensor(name).parts;
   const B = (name: string) => bufs.buffer(name);
-  const linear = (label: string, x: GPUBuffer, weight: string, bias: string, y: GPUBuffer, k_: number, n: number): void => {
-    list.push(...createLinear(device, cache, { x, blocks: W(weight), bias: B(bias), y, m: T, k: k_, n, label: `${own}.${label}`, resources, phase }));
+  const linear = (label: string, x: GPUBuffer, weight: string, bias: string, y: GPUBuffer, k_: number, n: number, epilogue: { activation?: 'gelu'; residual?: GPUBuffer } = {}): void => {
+    list.push(...createLinear(device, cache, { x, blocks: W(weight), bias: B(bias), y, m: T, k: k_, n, label: `${own}.${label}`, resources, phase, ...epilogue }));
   };
 
   list.push(
@@ -63,13 +62,12 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
         label: `${own}.${p}.attention`, resources, phase,
       }),
     );
-    linear(`${p}.o`, att, `${p}.attn.o.weight`, `${p}.attn.o.bias`, tmp, qd, d);
-    list.push(createResidual(device, cache, { x: tmp, y: h, count: T * d, label: `${own}.${p}.attn.residual`, resources, phase }));
+    // Residual adds and the FFN's GELU run in the epilogue of the product before them (see
+    // kernels/gemm/gemm.wgsl): tmp = x·W + b + h, then the norm; bit-identical to separate kernels.
+    linear(`${p}.o`, att, `${p}.attn.o.weight`, `${p}.attn.o.bias`, tmp, qd, d, { residual: h });
     list.push(createLayerNorm(device, cache, { x: tmp, gamma: B(`${p}.attn.norm.gamma`), beta: B(`${p}.attn.norm.beta`), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.${p}.attn.norm`, resources, phase }));
-    linear(`${p}.ffn.up`, h, `${p}.ffn.up.weight`, `${p}.ffn.up.bias`, ffn, d, c.ffn);
-    list.push(createGelu(device, cache, { x: ffn, count: T * c.ffn, label: `${own}.${p}.gelu`, resources, phase }));
-    linear(`${p}.ffn.down`, ffn, `${p}.ffn.down.weight`, `${p}.ffn.down.bias`, tmp, c.ffn, d);
-    list.push(createResidual(device, cache, { x: tmp, y: h, count: T * d, label: `${own}.${p}.ffn.residual`, resources, phase }));
+    linear(`${p}.ffn.up`, h, `${p}.ffn.up.weight`, `${p}.ffn.up.bias`, ffn, d, c.ffn, { activation: 'gelu' });
+    linear(`${p}.ffn.down`, ffn, `${p}.ffn.down.weight`, `${p}.ffn.down.bias`, tmp, c.ffn, d, { residual: h });
     list.push(createLayerNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), beta: B(`${p}.ffn.norm.beta`), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.${p}.ffn.norm`, resources, phase }));
   }
 
