@@ -11,7 +11,8 @@
 // so every element loaded from global memory is reused 32 times.
 //
 // Two entry points share the tiling:
-//  - `main_vec4` reads A, B and writes C as vec4 (requires K % 4 == 0 and N % 4 == 0);
+//  - `main_vec4` reads A, B and writes C as vec4 (requires K % 4 == 0 and N % 4 == 0, and every
+//    output segment's columns and base a multiple of 4);
 //  - `main_scalar` reads f32 and handles any M, N, K (odd shapes, classifier heads with N = 2).
 // Both bounds-check every load and store, so M need not be a multiple of the tile.
 // Globals bound at the same slots are allowed because no entry point uses both declarations.
@@ -21,7 +22,11 @@ override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 3 = gelu (codes shared with gemv; 2 = tanh is gemv only)
 override HAS_RESIDUAL: bool = false;
 
-struct Dims { m: u32, n: u32, k: u32, pad: u32 }
+// Output segments: C's columns [0, n0) are stored at base0 + row·n0 + col, [n0, n0 + n1) at
+// base1 + row·n1 + (col − n0), the rest at base2 + row·n2 + (col − n0 − n1). One segment
+// (n0 = n, base0 = 0) is the plain row-major C. Three are a fused Q/K/V projection writing Q, K
+// and V as three row-major blocks of one buffer, each where attention reads it.
+struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, base2: u32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
@@ -83,6 +88,13 @@ fn epilogue(v: vec4<f32>, row: u32, col0: u32) -> vec4<f32> {
   return r;
 }
 
+fn outIndex(row: u32, col: u32) -> u32 {
+  let n0 = dims.n0; let n1 = dims.n1;
+  if (col < n0) { return dims.base0 + row * n0 + col; }
+  if (col < n0 + n1) { return dims.base1 + row * n1 + (col - n0); }
+  return dims.base2 + row * (dims.n - n0 - n1) + (col - n0 - n1);
+}
+
 // Multiply the staged tiles into the 4×4 register block of thread (tx, ty).
 fn accumulate(acc: ptr<function, array<vec4<f32>, 4>>, tx: u32, ty: u32) {
   let kv = TILE_K / 4u;
@@ -125,7 +137,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   let gc = col04 + lid.x;
   for (var r = 0u; r < 4u; r++) {
     let gr = row0 + lid.y * 4u + r;
-    if (gr < M && gc < N4) { c4[gr * N4 + gc] = epilogue(acc[r], gr, gc * 4u); }
+    if (gr < M && gc < N4) { c4[outIndex(gr, gc * 4u) / 4u] = epilogue(acc[r], gr, gc * 4u); }
   }
 }
 
@@ -166,7 +178,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
     let gr = row0 + lid.y * 4u + r;
     if (gr < M) {
       let v = epilogue(acc[r], gr, gc);
-      for (var j = 0u; j < 4u; j++) { if (gc + j < N) { c1[gr * N + gc + j] = v[j]; } }
+      for (var j = 0u; j < 4u; j++) { if (gc + j < N) { c1[outIndex(gr, gc + j)] = v[j]; } }
     }
   }
 }

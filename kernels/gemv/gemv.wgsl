@@ -18,7 +18,11 @@ override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 2 = tanh, 3 = gelu
 // the projection's output is never written and re-read by a separate add).
 override HAS_RESIDUAL: bool = false;
 
-struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32 }
+// Output segments: y's columns [0, n0) go to yOffset + col, [n0, n0 + n1) to y1 + (col − n0), the
+// rest to y2 + (col − n0 − n1). One segment (n0 = n) is the plain case; three are a fused Q/K/V
+// projection writing Q, K and V where attention reads them (K and V at the cache row of the
+// position being decoded).
+struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: u32, y2: u32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -56,12 +60,18 @@ fn activate(v: f32) -> f32 {
   }
 }
 
+fn outIndex(col: u32) -> u32 {
+  if (col < dims.n0) { return dims.yOffset + col; }
+  if (col < dims.n0 + dims.n1) { return dims.y1 + (col - dims.n0); }
+  return dims.y2 + (col - dims.n0 - dims.n1);
+}
+
 fn finish(col: u32, v: f32) {
   var r = v;
   if (HAS_BIAS) { r += bias[col]; }
   r = activate(r);
   if (HAS_RESIDUAL) { r += residual[dims.yOffset + col]; }
-  y[dims.yOffset + col] = r;
+  y[outIndex(col)] = r;
 }
 
 @compute @workgroup_size(COLS, KSPLIT, 1)

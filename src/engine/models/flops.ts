@@ -20,6 +20,8 @@
  * - Fused epilogues: the residual adds and the encoder's GELU run inside the product before them
  *   (one dispatch, reported as gemm/gemv). Their FLOPs above still count; their bytes are the
  *   epilogue's reads only (the intermediate tensor is not written and read back).
+ * - Fused Q/K/V: the three projections are one product against a [hidden, q + k + v] weight:
+ *   the same FLOPs, one dispatch, and the input row read once instead of three times.
  * - Bytes: weights read (once per dispatch: each decode step reads every weight again),
  *   activations read and written, KV cache read and written (attention writes the K, V entries
  *   of the positions it processes and reads the cache), token ids as u32. Elements are 4 bytes
@@ -180,9 +182,7 @@ function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
   t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * T * d + ACT_BYTES * T * d + ACT_BYTES * T * d);
   t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
   for (let l = 0; l < c.layers; l++) {
-    t.matmul_(T, d, q, true);
-    t.matmul_(T, d, kv, true);
-    t.matmul_(T, d, kv, true);
+    t.matmul_(T, d, q + 2 * kv, true); // fused Q/K/V projection
     t.attention(c.heads, c.kvHeads, c.headDim, T, T, T * T); // bidirectional: every query sees T keys
     t.matmul_(T, q, d, true, { residual: true });
     t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
@@ -221,9 +221,7 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
     const pairs = m * before + (m * (m + 1)) / 2;
     for (let l = 0; l < c.layers; l++) {
       t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
-      t.matmul_(m, d, q, c.qkvBias);
-      t.matmul_(m, d, kv, c.qkvBias);
-      t.matmul_(m, d, kv, c.qkvBias);
+      t.matmul_(m, d, q + 2 * kv, c.qkvBias); // fused Q/K/V projection
       t.elementwise('rope', m * (q + kv), E.rope, 1);
       t.attention(c.heads, c.kvHeads, c.headDim, m, keys, pairs);
       t.matmul_(m, q, d, false, { residual: true });

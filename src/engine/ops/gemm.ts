@@ -5,7 +5,7 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemmCode from '../../../kernels/gemm/gemm.wgsl?raw';
 import { gemmMeta, gemmUsesVec4 } from '../../../kernels/gemm/gemm.meta.ts';
-import { bindGroup, dummyBuffer, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
+import { bindGroup, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpResources, type OutputSegment } from './common.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
@@ -21,6 +21,8 @@ export interface GemmArgs {
   relu?: boolean;
   /** Fuse GELU (erf form, the encoder's FFN) into the epilogue; exclusive with `relu`. */
   gelu?: boolean;
+  /** Where C's columns go (default: one [m, n] row-major block at element 0); see OutputSegment. */
+  segments?: readonly OutputSegment[];
   /** C = act(A·B + bias) + residual: a [m, n] residual added in the epilogue (must not alias C). */
   residual?: BufferRef;
   /** Storage of B (the weights); A and C are f32 activations. */
@@ -47,12 +49,16 @@ function gemmEpilogueFlops(args: GemmArgs): number {
 export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmArgs): Dispatch {
   const shape = { m: args.m, n: args.n, k: args.k };
   const label = args.label ?? 'Gemm';
-  const vec4 = gemmUsesVec4(shape);
+  const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
+  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
+  const words = segmentWords(label, args.n, segments);
+  // The vec4 store needs every segment's rows to start on a vec4.
+  const vec4 = gemmUsesVec4(shape) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
   if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
   const activation = args.relu ? 1 : args.gelu ? 3 : 0;
   const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: activation, HAS_RESIDUAL: args.residual ? 1 : 0 };
   const pipeline = cache.get('gemm', withWeights(gemmCode, args.weights), constants, vec4 ? 'main_vec4' : 'main_scalar');
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, 0]), args.resources);
+  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, ...words]), args.resources);
   const entries: [number, BufferRef][] = [
     [0, dims],
     [1, args.a],

@@ -4,7 +4,7 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemvCode from '../../../kernels/gemv/gemv.wgsl?raw';
 import { GEMV_COLS, GEMV_KSPLIT, gemvMeta, gemvUsesVec4, type GemvShape } from '../../../kernels/gemv/gemv.meta.ts';
-import { bindGroup, dispatch, dummyBuffer, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
+import { bindGroup, dispatch, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpCommon, type OutputSegment } from './common.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
@@ -25,6 +25,11 @@ export interface GemvArgs extends OpCommon {
   yOffset?: number;
   /** Reported kernel name (the classifier head runs on gemv but is reported as 'classifier'). */
   kernelName?: string;
+  /**
+   * Where y's columns go when not one block at yOffset: see OutputSegment (the first segment's
+   * offset replaces yOffset). A fused Q/K/V projection of one row.
+   */
+  segments?: readonly OutputSegment[];
   /** y = act(x·W + bias) + residual[yOffset + col]: a residual fused into the epilogue (must not alias y). */
   residual?: BufferRef;
   /** Storage of W; x and y are f32. */
@@ -42,7 +47,10 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
   // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
   const shapeConstants: Record<string, number> = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
   const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, ...shapeConstants }, entry);
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, args.yOffset ?? 0]), args.resources);
+  const segments = args.segments ?? [{ cols: args.n, offset: args.yOffset ?? 0 }];
+  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
+  const [n0, n1, y0, y1, y2] = segmentWords(label, args.n, segments);
+  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
     [0, dims],
     [1, args.x],

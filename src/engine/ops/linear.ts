@@ -8,7 +8,7 @@ import { KernelLimitError } from '../errors.ts';
 import { createGemm } from './gemm.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
 import type { WeightStorage } from './weight-storage.ts';
-import type { BufferRef, OpResources } from './common.ts';
+import type { BufferRef, OpResources, OutputSegment } from './common.ts';
 
 /** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */
 export interface WeightBlock {
@@ -34,6 +34,8 @@ export interface LinearArgs {
   activation?: GemvActivation;
   /** y = act(x·W + b) + residual, fused into the product's epilogue (same layout as y, must not alias it). */
   residual?: GPUBuffer;
+  /** Where y's columns go (one unsplit weight only): a fused Q/K/V projection; see OutputSegment. */
+  segments?: readonly OutputSegment[];
   /** Element offsets (gemv only): which row of x, where y starts. */
   xOffset?: number;
   yOffset?: number;
@@ -47,7 +49,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
   const layout = args.layout ?? 'kn';
   const common = { label: args.label, resources: args.resources, phase: args.phase };
   if (args.m === 1) {
-    if (args.blocks.length > 1 && (args.bias || args.residual)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
+    if (args.blocks.length > 1 && (args.bias || args.residual || args.segments)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
     return args.blocks.map((b, i) => {
       const n = layout === 'kn' ? b.colCount : b.rowCount;
       const start = layout === 'kn' ? b.colStart : b.rowStart;
@@ -66,6 +68,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
         yOffset: (args.yOffset ?? 0) + start,
         ...(args.bias ? { bias: args.bias } : {}),
         ...(args.residual ? { residual: args.residual } : {}),
+        ...(args.segments ? { segments: args.segments } : {}),
         ...(args.kernelName ? { kernelName: args.kernelName } : {}),
       });
     });
@@ -88,6 +91,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
       gelu: args.activation === 'gelu',
       ...(args.bias ? { bias: args.bias } : {}),
       ...(args.residual ? { residual: args.residual } : {}),
+      ...(args.segments ? { segments: args.segments } : {}),
     }),
   ];
 }
