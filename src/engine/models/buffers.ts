@@ -59,6 +59,8 @@ export interface FusedTensor {
 export interface FusionGroup {
   name: string;
   members: string[];
+  /** Fused only if this other group is (a bias goes with its weight: the product needs both or neither). */
+  with?: string;
 }
 
 /** The groups a model fuses: per layer, Q/K/V weights → `layers.N.attn.qkv.weight`, and biases → `.qkv.bias`. */
@@ -69,7 +71,7 @@ export function fusionGroups(specs: readonly TensorSpec[]): FusionGroup[] {
     const m = /^layers\.(\d+)\.attn\.q\.(weight|bias)$/.exec(s.name);
     if (!m) continue;
     const members = ['q', 'k', 'v'].map((x) => `layers.${m[1]}.attn.${x}.${m[2]}`);
-    if (members.every((n) => names.has(n))) groups.push({ name: `layers.${m[1]}.attn.qkv.${m[2]}`, members });
+    if (members.every((n) => names.has(n))) groups.push({ name: `layers.${m[1]}.attn.qkv.${m[2]}`, members, ...(m[2] === 'bias' ? { with: `layers.${m[1]}.attn.qkv.weight` } : {}) });
   }
   return groups;
 }
@@ -193,7 +195,10 @@ export class ModelBuffers {
     const byName = new Map(specs.map((s) => [s.name, s]));
     const fused: { group: FusionGroup; rows: number; cols: number; storage: WeightStorage; members: { spec: TensorSpec; colStart: number; cols: number }[] }[] = [];
     const inFused = new Set<string>();
-    for (const group of groups) {
+    const done = new Set<string>();
+    // Groups that depend on another come after it.
+    for (const group of [...groups.filter((g) => !g.with), ...groups.filter((g) => g.with)]) {
+      if (group.with !== undefined && !done.has(group.with)) continue;
       const members = group.members.map((n) => byName.get(n)).filter((s): s is TensorSpec => s !== undefined);
       if (members.length !== group.members.length || members.length === 0) continue;
       const storage = storageOf(members[0]!);
@@ -210,6 +215,7 @@ export class ModelBuffers {
       const fits = (storage === 'f16' ? 2 : 4) * rows * colStart <= limit.bytes;
       if (!sameKind || !packable || !fits) continue;
       fused.push({ group, rows, cols: colStart, storage, members: placed });
+      done.add(group.name);
       for (const m of members) inFused.add(m.name);
     }
     const planned = specs.filter((spec) => !inFused.has(spec.name)).map((spec) => {
