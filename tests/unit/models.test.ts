@@ -115,8 +115,8 @@ describe('countQuery: tiny-decoder, prompt 24, 4 output tokens (hand count)', ()
   });
   test('decode steps read every weight again (gemv), and the total is the sum of phases', () => {
     const gemv = q.kernels.find((k) => k.name === 'gemv');
-    // per step: 2 layers × 5 products (fused Q/K/V, O, gate, up, down) + LM head = 11; plus the prefill LM head = 1
-    expect(gemv?.count).toBe(3 * 11 + 1);
+    // per step: 2 layers × 4 products (fused Q/K/V, O, fused gate/up, down) + LM head = 9; plus the prefill LM head = 1
+    expect(gemv?.count).toBe(3 * 9 + 1);
     expect(q.flops).toBe(q.phases.prefill.flops + (q.phases.decode?.flops ?? 0));
     expect(q.kernels.reduce((s, k) => s + k.bytes, 0)).toBe(q.bytes);
   });

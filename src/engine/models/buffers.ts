@@ -63,7 +63,10 @@ export interface FusionGroup {
   with?: string;
 }
 
-/** The groups a model fuses: per layer, Q/K/V weights → `layers.N.attn.qkv.weight`, and biases → `.qkv.bias`. */
+/**
+ * The groups a model fuses: per layer, Q/K/V weights → `layers.N.attn.qkv.weight` (biases →
+ * `.qkv.bias`), and a gated FFN's gate and up weights → `layers.N.ffn.gateUp.weight`.
+ */
 export function fusionGroups(specs: readonly TensorSpec[]): FusionGroup[] {
   const names = new Set(specs.map((s) => s.name));
   const groups: FusionGroup[] = [];
@@ -72,6 +75,11 @@ export function fusionGroups(specs: readonly TensorSpec[]): FusionGroup[] {
     if (!m) continue;
     const members = ['q', 'k', 'v'].map((x) => `layers.${m[1]}.attn.${x}.${m[2]}`);
     if (members.every((n) => names.has(n))) groups.push({ name: `layers.${m[1]}.attn.qkv.${m[2]}`, members, ...(m[2] === 'bias' ? { with: `layers.${m[1]}.attn.qkv.weight` } : {}) });
+  }
+  for (const s of specs) {
+    const m = /^layers\.(\d+)\.ffn\.gate\.weight$/.exec(s.name);
+    const up = m && `layers.${m[1]}.ffn.up.weight`;
+    if (m && up && names.has(up)) groups.push({ name: `layers.${m[1]}.ffn.gateUp.weight`, members: [s.name, up] });
   }
   return groups;
 }

@@ -43,8 +43,14 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   const qkv = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.qkvCache`, 4 * qkvLayout.elements));
   const slice = (buffer: GPUBuffer, at: { offset: number; elements: number }): BufferRef => ({ buffer, offset: 4 * at.offset, size: 4 * at.elements });
   const att = bufs.storage('attention', 4 * P * qd);
-  const gate = bufs.storage('ffn.gate', 4 * P * c.ffn);
-  const up = bufs.storage('ffn.up', 4 * P * c.ffn);
+  // gate and up as two blocks of one buffer (the fused gate/up product writes both; SwiGLU binds
+  // them as slices), each block on a binding-offset boundary.
+  const ffnLayout = qkvBlocks(device, P, c.ffn, 0);
+  const ffnBuf = bufs.storage('ffn.gateUp', 4 * (ffnLayout.k.offset + P * c.ffn));
+  const gateAt = ffnLayout.q.offset;
+  const upAt = ffnLayout.k.offset;
+  const gate: BufferRef = { buffer: ffnBuf, offset: 4 * gateAt, size: 4 * P * c.ffn };
+  const up: BufferRef = { buffer: ffnBuf, offset: 4 * upAt, size: 4 * P * c.ffn };
   const logits = bufs.storage('logits', 4 * c.vocab);
   const tables = ropeTables(seq, c.headDim, c.ropeTheta);
   const cos = bufs.storage('rope.cos', tables.cos.byteLength);
@@ -62,7 +68,7 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     const list: Dispatch[] = [];
     const lbl = (s: string): string => `${own}.${tag}.${s}`;
     const common = { resources, phase };
-    const linear = (label: string, x: GPUBuffer, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; residual?: GPUBuffer; segments?: readonly OutputSegment[] } = {}): void => {
+    const linear = (label: string, x: BufferRef, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; residual?: GPUBuffer; segments?: readonly OutputSegment[] } = {}): void => {
       list.push(...createLinear(device, cache, { x, blocks: W(weight), y, m, k, n: nOut, label: lbl(label), ...common, ...extra }));
     };
     list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, weights: bufs.tensor('embed.tokens').storage, label: lbl('embed'), ...common }));
@@ -95,8 +101,14 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
       // as residual). h + x·W equals the separate add's x·W + h bit for bit.
       linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d, { residual: h });
       list.push(createRmsNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
-      linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, gate, d, c.ffn);
-      linear(`${p}.up`, n, `${p}.ffn.up.weight`, up, d, c.ffn);
+      const gu = bufs.fused(`${p}.ffn.gateUp.weight`);
+      if (gu) {
+        const segments = [{ cols: c.ffn, offset: gateAt }, { cols: c.ffn, offset: upAt }];
+        list.push(...createLinear(device, cache, { x: n, blocks: [gu.block], y: ffnBuf, m, k: d, n: gu.cols, segments, label: lbl(`${p}.gateUp`), ...common }));
+      } else {
+        linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, ffnBuf, d, c.ffn, { segments: [{ cols: c.ffn, offset: gateAt }] });
+        linear(`${p}.up`, n, `${p}.ffn.up.weight`, ffnBuf, d, c.ffn, { segments: [{ cols: c.ffn, offset: upAt }] });
+      }
       list.push(createSwiglu(device, cache, { gate, up, count: m * c.ffn, label: lbl(`${p}.swiglu`), ...common }));
       linear(`${p}.down`, gate, `${p}.ffn.down.weight`, h, c.ffn, d, { residual: tmp });
     }

@@ -21,7 +21,8 @@
  *   (one dispatch, reported as gemm/gemv). Their FLOPs above still count; their bytes are the
  *   epilogue's reads only (the intermediate tensor is not written and read back).
  * - Fused Q/K/V: the three projections are one product against a [hidden, q + k + v] weight:
- *   the same FLOPs, one dispatch, and the input row read once instead of three times.
+ *   the same FLOPs, one dispatch, and the input row read once instead of three times. Likewise
+ *   the decoder FFN's gate and up projections: one product against [hidden, 2·ffn].
  * - Bytes: weights read (once per dispatch: each decode step reads every weight again),
  *   activations read and written, KV cache read and written (attention writes the K, V entries
  *   of the positions it processes and reads the cache), token ids as u32. Elements are 4 bytes
@@ -226,8 +227,7 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
       t.attention(c.heads, c.kvHeads, c.headDim, m, keys, pairs);
       t.matmul_(m, q, d, false, { residual: true });
       t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
-      t.matmul_(m, d, c.ffn, false);
-      t.matmul_(m, d, c.ffn, false);
+      t.matmul_(m, d, 2 * c.ffn, false); // fused gate/up projection
       t.elementwise('swiglu', m * c.ffn, E.swiglu, 2);
       t.matmul_(m, c.ffn, d, false, { residual: true });
     }
