@@ -21,6 +21,7 @@ export const gemmMeta: KernelMeta<GemmShape> = {
     { binding: 2, name: 'b', kind: 'read-only-storage' },
     { binding: 3, name: 'c', kind: 'storage' },
     { binding: 4, name: 'bias', kind: 'read-only-storage' },
+    { binding: 5, name: 'residual', kind: 'read-only-storage' },
   ],
   workgroupSize: [8, 8, 1],
   requiredFeatures: [],

@@ -1,23 +1,37 @@
-// C[M,N] = act(A[M,K] · B[K,N] + bias[N]), row-major, fp32.
+// C[M,N] = act(A[M,K] · B[K,N] + bias[N]) + R[M,N], row-major, fp32.
+//
+// The epilogue (bias, activation, residual) runs on the accumulator in registers, so a model
+// needs no separate bias, GELU or residual-add dispatch after a projection: the intermediate
+// tensor is never written to memory and read back. Each step is the same f32 operation the
+// separate kernels perform (gelu.wgsl's formula, residual.wgsl's add), in the same order, so the
+// fused result is bit-identical to the unfused chain.
 //
 // Each workgroup computes a 32×32 tile of C; each of its 8×8 threads owns a 4×4 register block
 // (4 rows × one vec4 of columns). A and B tiles of depth TILE_K are staged in workgroup memory
 // so every element loaded from global memory is reused 32 times.
 //
 // Two entry points share the tiling:
-//  - `main_vec4` reads A, B and writes C as vec4 (requires K % 4 == 0 and N % 4 == 0);
+//  - `main_vec4` reads A, B and writes C as vec4 (requires K % 4 == 0 and N % 4 == 0, and every
+//    output segment's columns and base a multiple of 4);
 //  - `main_scalar` reads f32 and handles any M, N, K (odd shapes, classifier heads with N = 2).
 // Both bounds-check every load and store, so M need not be a multiple of the tile.
 // Globals bound at the same slots are allowed because no entry point uses both declarations.
 
 override TILE_K: u32 = 16u;   // depth of a K step (multiple of 4)
 override HAS_BIAS: bool = false;
-override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu
+override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 3 = gelu (codes shared with gemv; 2 = tanh is gemv only)
+override HAS_RESIDUAL: bool = false;
 
-struct Dims { m: u32, n: u32, k: u32, pad: u32 }
+// Output segments: C's columns [0, n0) are stored at base0 + row·n0 + col, [n0, n0 + n1) at
+// base1 + row·n1 + (col − n0), the rest at base2 + row·n2 + (col − n0 − n1). One segment
+// (n0 = n, base0 = 0) is the plain row-major C. Three are a fused Q/K/V projection writing Q, K
+// and V as three row-major blocks of one buffer, each where attention reads it.
+struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, base2: u32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
+// R, added after the activation (a residual connection): same [M, N] layout as C.
+@group(0) @binding(5) var<storage, read> residual: array<f32>;
 
 @group(0) @binding(1) var<storage, read> a4: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> c4: array<vec4<f32>>;
@@ -36,10 +50,24 @@ const MAX_TILE_K: u32 = 32u;
 var<workgroup> tileA: array<vec4<f32>, 256>; // TILE_M * MAX_TILE_K / 4
 var<workgroup> tileB: array<vec4<f32>, 256>; // MAX_TILE_K * TILE_N / 4
 
-fn epilogue(v: vec4<f32>, col0: u32) -> vec4<f32> {
+// GELU, exact (erf) form: the same expression as kernels/gelu/gelu.wgsl, so fusing it changes no bit.
+fn erf_approx(z: f32) -> f32 {
+  let a = abs(z);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  let r = 1.0 - poly * exp(-a * a);
+  return select(-r, r, z >= 0.0);
+}
+
+fn gelu(v: f32) -> f32 {
+  return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476));
+}
+
+// Lanes at or past column n are computed but never stored.
+fn epilogue(v: vec4<f32>, row: u32, col0: u32) -> vec4<f32> {
+  let n = dims.n;
   var r = v;
   if (HAS_BIAS) {
-    let n = dims.n;
     r += vec4<f32>(
       select(0.0, bias[min(col0, n - 1u)], col0 < n),
       select(0.0, bias[min(col0 + 1u, n - 1u)], col0 + 1u < n),
@@ -47,7 +75,24 @@ fn epilogue(v: vec4<f32>, col0: u32) -> vec4<f32> {
       select(0.0, bias[min(col0 + 3u, n - 1u)], col0 + 3u < n));
   }
   if (ACTIVATION == 1u) { r = max(r, vec4<f32>(0.0)); }
+  if (ACTIVATION == 3u) { r = vec4<f32>(gelu(r.x), gelu(r.y), gelu(r.z), gelu(r.w)); }
+  if (HAS_RESIDUAL) {
+    let last = arrayLength(&residual) - 1u;
+    let base = row * n + col0;
+    r += vec4<f32>(
+      select(0.0, residual[min(base, last)], col0 < n),
+      select(0.0, residual[min(base + 1u, last)], col0 + 1u < n),
+      select(0.0, residual[min(base + 2u, last)], col0 + 2u < n),
+      select(0.0, residual[min(base + 3u, last)], col0 + 3u < n));
+  }
   return r;
+}
+
+fn outIndex(row: u32, col: u32) -> u32 {
+  let n0 = dims.n0; let n1 = dims.n1;
+  if (col < n0) { return dims.base0 + row * n0 + col; }
+  if (col < n0 + n1) { return dims.base1 + row * n1 + (col - n0); }
+  return dims.base2 + row * (dims.n - n0 - n1) + (col - n0 - n1);
 }
 
 // Multiply the staged tiles into the 4×4 register block of thread (tx, ty).
@@ -92,7 +137,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   let gc = col04 + lid.x;
   for (var r = 0u; r < 4u; r++) {
     let gr = row0 + lid.y * 4u + r;
-    if (gr < M && gc < N4) { c4[gr * N4 + gc] = epilogue(acc[r], gc * 4u); }
+    if (gr < M && gc < N4) { c4[outIndex(gr, gc * 4u) / 4u] = epilogue(acc[r], gr, gc * 4u); }
   }
 }
 
@@ -132,8 +177,8 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   for (var r = 0u; r < 4u; r++) {
     let gr = row0 + lid.y * 4u + r;
     if (gr < M) {
-      let v = epilogue(acc[r], gc);
-      for (var j = 0u; j < 4u; j++) { if (gc + j < N) { c1[gr * N + gc + j] = v[j]; } }
+      let v = epilogue(acc[r], gr, gc);
+      for (var j = 0u; j < 4u; j++) { if (gc + j < N) { c1[outIndex(gr, gc + j)] = v[j]; } }
     }
   }
 }

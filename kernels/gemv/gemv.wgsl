@@ -13,14 +13,22 @@
 // outputs go), so no binding offset alignment is needed.
 
 override HAS_BIAS: bool = false;
-override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 2 = tanh
+override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 2 = tanh, 3 = gelu
+// Add R[yOffset + col] after the activation (a residual connection fused into the projection:
+// the projection's output is never written and re-read by a separate add).
+override HAS_RESIDUAL: bool = false;
 
-struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32 }
+// Output segments: y's columns [0, n0) go to yOffset + col, [n0, n0 + n1) to y1 + (col − n0), the
+// rest to y2 + (col − n0 − n1). One segment (n0 = n) is the plain case; three are a fused Q/K/V
+// projection writing Q, K and V where attention reads them (K and V at the cache row of the
+// position being decoded).
+struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: u32, y2: u32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read> residual: array<f32>;
 
 // W (binding 2) is read through loadW4 / loadW1, defined by the storage snippet appended at
 // pipeline creation (kernels/weights/weights-f32.wgsl or weights-f16.wgsl).
@@ -34,18 +42,36 @@ override KSPLIT: u32 = 16u;
 var<workgroup> partial4: array<vec4<f32>, 256>; // COLS * KSPLIT
 var<workgroup> partial1: array<f32, 256>;
 
+// GELU, exact (erf) form: the same expression as kernels/gelu/gelu.wgsl, so fusing it changes no bit.
+fn erf_approx(z: f32) -> f32 {
+  let a = abs(z);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  let r = 1.0 - poly * exp(-a * a);
+  return select(-r, r, z >= 0.0);
+}
+
 fn activate(v: f32) -> f32 {
   switch (ACTIVATION) {
     case 1u: { return max(v, 0.0); }
     case 2u: { return tanh(v); }
+    case 3u: { return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476)); }
     default: { return v; }
   }
+}
+
+fn outIndex(col: u32) -> u32 {
+  if (col < dims.n0) { return dims.yOffset + col; }
+  if (col < dims.n0 + dims.n1) { return dims.y1 + (col - dims.n0); }
+  return dims.y2 + (col - dims.n0 - dims.n1);
 }
 
 fn finish(col: u32, v: f32) {
   var r = v;
   if (HAS_BIAS) { r += bias[col]; }
-  y[dims.yOffset + col] = activate(r);
+  r = activate(r);
+  if (HAS_RESIDUAL) { r += residual[dims.yOffset + col]; }
+  y[outIndex(col)] = r;
 }
 
 @compute @workgroup_size(COLS, KSPLIT, 1)

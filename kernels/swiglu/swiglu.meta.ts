@@ -9,7 +9,8 @@ export const swigluMeta: KernelMeta<ElementwiseShape> = {
   bindings: [
     { binding: 0, name: 'params', kind: 'uniform' },
     { binding: 1, name: 'gate', kind: 'storage' },
-    { binding: 2, name: 'up', kind: 'read-only-storage' },
+    // read_write only so it may be a slice of the gate's buffer (see swiglu.wgsl); never written.
+    { binding: 2, name: 'up', kind: 'storage' },
   ],
   workgroupSize: [WORKGROUP, 1, 1],
   requiredFeatures: [],

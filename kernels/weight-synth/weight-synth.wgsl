@@ -12,11 +12,18 @@
 struct Params {
   seed: u32, tensorId: u32, baseIndex: u32, count: u32,
   chunkCols: u32, fullCols: u32, mode: u32, scale: f32,
+  outCols: u32, outCol0: u32, pad0: u32, pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 // f16 storage: two consecutive elements per u32 (low half first, as unpack2x16float reads them).
+//
+// The block's rows may land in a wider matrix: element i is written at
+// (i / chunkCols) · outCols + outCol0 + i % chunkCols (outCols = chunkCols, outCol0 = 0 by
+// default). Fused projections use it to place the Q, K and V weights side by side in one
+// [hidden, q + k + v] buffer with the same values as three separate tensors. In f16, chunkCols,
+// outCols and outCol0 must be even so that a u32 never holds halves of two rows.
 @group(0) @binding(1) var<storage, read_write> outPairs: array<u32>;
 
 fn hash32(v: u32) -> u32 {
@@ -38,11 +45,15 @@ fn synth(i: u32) -> f32 {
   return unit * params.scale;
 }
 
+fn outIndex(i: u32) -> u32 {
+  return (i / params.chunkCols) * params.outCols + params.outCol0 + i % params.chunkCols;
+}
+
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.y * nwg.x * 256u + gid.x;
   if (i >= params.count) { return; }
-  out[i] = synth(i);
+  out[outIndex(i)] = synth(i);
 }
 
 // One thread per pair of elements; the f32 value is rounded to f16 by pack2x16float (WGSL
@@ -53,5 +64,5 @@ fn main_f16(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let i = 2u * w;
   if (i >= params.count) { return; }
   let hi = select(0.0, synth(i + 1u), i + 1u < params.count);
-  outPairs[w] = pack2x16float(vec2<f32>(synth(i), hi));
+  outPairs[outIndex(i) / 2u] = pack2x16float(vec2<f32>(synth(i), hi));
 }

@@ -11,6 +11,7 @@ import { parseCases } from '../../kernels/cases-schema.ts';
 import { gemmRef } from '../../kernels/gemm/gemm.ref.ts';
 import { compareClose, seededValues } from '../../kernels/testing.ts';
 import { createGemm } from '../../src/engine/ops/gemm.ts';
+import { createGelu, createResidual } from '../../src/engine/ops/elementwise.ts';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
 
@@ -44,4 +45,74 @@ describe('gemm kernel vs CPU reference', () => {
       expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
     });
   }
+});
+
+/**
+ * The fused epilogues and output segments against the unfused chain they replace, bit for bit:
+ * gemm + bias, then the gelu kernel, then the residual kernel (a model's FFN and residual path),
+ * and three products into three blocks vs one product against the concatenated weight.
+ */
+describe('gemm fused epilogue and output segments', () => {
+  const bits = (x: ArrayBuffer): number[] => Array.from(new Uint32Array(x));
+  for (const [m, n, k] of [[9, 64, 32], [5, 6, 7]] as const) {
+    test(`${m}×${n}×${k}: act(A·B + bias) + R equals gemm, gelu, residual`, async () => {
+      const a = seededValues(1, m * k);
+      const b = seededValues(2, k * n);
+      const bias = seededValues(3, n);
+      const r = seededValues(4, m * n);
+      const [fused, chain] = await withDevice(async ({ device, buffer, read, track }) => {
+        const cache = new PipelineCache(device);
+        const resources: GPUBuffer[] = [];
+        const [ab, bb, biasb, rb] = [buffer(a), buffer(b), buffer(bias), buffer(r)];
+        const out = buffer(m * n * 4);
+        const tmp = buffer(m * n * 4);
+        const d = createGemm(device, cache, { a: ab, b: bb, c: out, m, n, k, bias: biasb, gelu: true, residual: rb, resources });
+        submitDispatches(device, [
+          d,
+          createGemm(device, cache, { a: ab, b: bb, c: tmp, m, n, k, bias: biasb, resources }),
+          createGelu(device, cache, { x: tmp, count: m * n, resources }),
+          createResidual(device, cache, { x: tmp, y: rb, count: m * n, resources }),
+        ]);
+        // FLOPs as the three kernels declared them: product, bias, GELU 8 and residual 1 per element.
+        expect(d.flops).toBe(2 * m * n * k + m * n + 8 * m * n + m * n);
+        const result = [await read(out), await read(tmp)];
+        resources.forEach(track);
+        return result;
+      });
+      expect(bits(fused!)).toEqual(bits(chain!));
+    });
+  }
+
+  test('one product into three segments equals three products', async () => {
+    const [m, k, cols] = [9, 32, [16, 8, 8]] as const;
+    const n = cols[0] + cols[1] + cols[2];
+    const a = seededValues(5, m * k);
+    const parts = cols.map((c, i) => seededValues(6 + i, k * c));
+    // [k, n] with the three weights side by side.
+    const cat = new Float32Array(k * n);
+    for (let row = 0; row < k; row++) {
+      let col0 = 0;
+      parts.forEach((p, i) => {
+        cat.set(p.subarray(row * cols[i]!, (row + 1) * cols[i]!), row * n + col0);
+        col0 += cols[i]!;
+      });
+    }
+    const offsets = [0, 256, 512];
+    const [fused, separate] = await withDevice(async ({ device, buffer, read, track }) => {
+      const cache = new PipelineCache(device);
+      const resources: GPUBuffer[] = [];
+      const ab = buffer(a);
+      const one = buffer(4 * (offsets[2]! + m * cols[2]));
+      const three = buffer(4 * (offsets[2]! + m * cols[2]));
+      const segments = cols.map((c, i) => ({ cols: c, offset: offsets[i]! }));
+      submitDispatches(device, [
+        createGemm(device, cache, { a: ab, b: buffer(cat), c: one, m, n, k, segments, resources }),
+        ...parts.map((p, i) => createGemm(device, cache, { a: ab, b: buffer(p), c: three, m, n: cols[i]!, k, segments: [segments[i]!], resources })),
+      ]);
+      const result = [await read(one), await read(three)];
+      resources.forEach(track);
+      return result;
+    });
+    expect(bits(fused!)).toEqual(bits(separate!));
+  });
 });

@@ -72,9 +72,14 @@ describe('model runners vs CPU reference', () => {
     expect(gpu.first.tokens).toEqual(ref.tokens);
     expect(Array.from(gpu.second.logits)).toEqual(Array.from(gpu.first.logits));
     expect(gpu.steps).toEqual([{ label: 'encode', phase: 'encode', n: expect.any(Number) as unknown, token: undefined }]);
-    expect(gpu.kernels).toEqual(['attention', 'classifier', 'embedding', 'gelu', 'gemm', 'layernorm', 'residual']);
+    // GELU and the residual adds run in the gemm epilogue (no 'gelu' or 'residual' dispatch).
+    expect(gpu.kernels).toEqual(['attention', 'classifier', 'embedding', 'gemm', 'layernorm']);
     expect(gpu.flops).toBe(countQuery(encoderSpec).flops);
     expect(gpu.dtype).toBe('f32');
+    // Fused graph: 2 layers × 7 + embedding, its norm and the head's two gemv (countQuery books
+    // the head as one 'classifier' entry) = 18; tests/unit/models-dispatches.test.ts pins the presets.
+    expect(gpu.steps[0]?.n).toBe(18);
+    expect(gpu.steps[0]?.n).toBe(countQuery(encoderSpec).phases.prefill.dispatches + 1);
   });
 
   const decoderCases: { name: string; spec: DecoderWorkloadSpec; limit?: number }[] = [
@@ -96,6 +101,12 @@ describe('model runners vs CPU reference', () => {
       expect(gpu.steps.map((s) => s.label)).toEqual(['prefill', 'token 2/4', 'token 3/4', 'token 4/4']);
       expect(gpu.steps.map((s) => [s.phase, s.token?.index, s.token?.total])).toEqual([['prefill', 1, 4], ['decode', 2, 4], ['decode', 3, 4], ['decode', 4, 4]]);
       expect(gpu.flops).toBe(countQuery(c.spec).flops);
+      if (c.limit === undefined) {
+        // Unsplit tensors: the runner records exactly the dispatches countQuery counts (2 layers × 9 + 4 per pass).
+        const count = countQuery(c.spec);
+        expect(gpu.steps.map((s) => s.n)).toEqual([22, 22, 22, 22]);
+        expect(gpu.steps.reduce((a, s) => a + s.n, 0)).toBe(count.phases.prefill.dispatches + (count.phases.decode?.dispatches ?? 0));
+      }
     });
   }
 

@@ -50,7 +50,10 @@ describe('countQuery: bert-tiny, 16 tokens (hand count)', () => {
     expect(q.kernels.reduce((s, k) => s + k.flops, 0)).toBe(q.flops);
     expect(q.kernels.reduce((s, k) => s + k.bytes, 0)).toBe(q.bytes);
     const byName = Object.fromEntries(q.kernels.map((k) => [k.name, k]));
-    expect(byName.gemm?.count).toBe(2 * 6);
+    // per layer: fused Q/K/V, O (+ residual), FFN up (+ GELU), FFN down (+ residual).
+    expect(byName.gemm?.count).toBe(2 * 4);
+    expect(byName.gelu).toBeUndefined();
+    expect(byName.residual).toBeUndefined();
     expect(byName.attention?.count).toBe(2);
     expect(byName.layernorm?.count).toBe(5);
     expect(byName.classifier?.count).toBe(1);
@@ -112,8 +115,8 @@ describe('countQuery: tiny-decoder, prompt 24, 4 output tokens (hand count)', ()
   });
   test('decode steps read every weight again (gemv), and the total is the sum of phases', () => {
     const gemv = q.kernels.find((k) => k.name === 'gemv');
-    // per step: 2 layers × 7 projections + LM head = 15; plus the prefill LM head = 1
-    expect(gemv?.count).toBe(3 * 15 + 1);
+    // per step: 2 layers × 4 products (fused Q/K/V, O, fused gate/up, down) + LM head = 9; plus the prefill LM head = 1
+    expect(gemv?.count).toBe(3 * 9 + 1);
     expect(q.flops).toBe(q.phases.prefill.flops + (q.phases.decode?.flops ?? 0));
     expect(q.kernels.reduce((s, k) => s + k.bytes, 0)).toBe(q.bytes);
   });

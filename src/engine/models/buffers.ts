@@ -8,6 +8,12 @@
  * (the embedding gather and the tied LM head visit each range), an untied LM head [hidden,
  * vocab] by column blocks (each block is its own [hidden, cols] matrix; the gemv of a block
  * writes its slice of the logits). Any other tensor over the limit is an error.
+ *
+ * Fused tensors: each layer's Q, K and V weights (and biases) are written side by side into one
+ * [hidden, q + k + v] buffer, so the three projections run as one product (one dispatch instead
+ * of three). The values are the per-tensor synthesized ones (kernels/weight-synth places each
+ * block at its column offset), so results do not change. A group that would not fit one binding,
+ * or that f16 packing cannot place (odd column counts), stays as separate tensors.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createWeightSynth } from '../ops/weight-synth.ts';
@@ -38,6 +44,57 @@ export interface GpuTensor {
   cols: number;
   storage: WeightStorage;
   parts: TensorPart[];
+}
+
+/** Tensors stored side by side in one [rows, Σ cols] buffer, run as one product. */
+export interface FusedTensor {
+  name: string;
+  rows: number;
+  cols: number;
+  storage: WeightStorage;
+  buffer: GPUBuffer;
+  members: { spec: TensorSpec; colStart: number; cols: number }[];
+}
+
+export interface FusionGroup {
+  name: string;
+  members: string[];
+  /** Fused only if this other group is (a bias goes with its weight: the product needs both or neither). */
+  with?: string;
+}
+
+/**
+ * The groups a model fuses: per layer, Q/K/V weights → `layers.N.attn.qkv.weight` (biases →
+ * `.qkv.bias`), and a gated FFN's gate and up weights → `layers.N.ffn.gateUp.weight`.
+ */
+export function fusionGroups(specs: readonly TensorSpec[]): FusionGroup[] {
+  const names = new Set(specs.map((s) => s.name));
+  const groups: FusionGroup[] = [];
+  for (const s of specs) {
+    const m = /^layers\.(\d+)\.attn\.q\.(weight|bias)$/.exec(s.name);
+    if (!m) continue;
+    const members = ['q', 'k', 'v'].map((x) => `layers.${m[1]}.attn.${x}.${m[2]}`);
+    if (members.every((n) => names.has(n))) groups.push({ name: `layers.${m[1]}.attn.qkv.${m[2]}`, members, ...(m[2] === 'bias' ? { with: `layers.${m[1]}.attn.qkv.weight` } : {}) });
+  }
+  for (const s of specs) {
+    const m = /^layers\.(\d+)\.ffn\.gate\.weight$/.exec(s.name);
+    const up = m && `layers.${m[1]}.ffn.up.weight`;
+    if (m && up && names.has(up)) groups.push({ name: `layers.${m[1]}.ffn.gateUp.weight`, members: [s.name, up] });
+  }
+  return groups;
+}
+
+/**
+ * Element offsets of Q [rows, qd], K [kvRows, kvd] and V [kvRows, kvd] in one buffer, each block
+ * starting on the device's storage binding-offset alignment (so each can be bound as a slice).
+ */
+export function qkvBlocks(device: GPUDevice, rows: number, qd: number, kvd: number, kvRows = rows): { q: { offset: number; elements: number }; k: { offset: number; elements: number }; v: { offset: number; elements: number }; elements: number } {
+  const align = Math.max(4, device.limits.minStorageBufferOffsetAlignment / 4);
+  const up = (x: number): number => Math.ceil(x / align) * align;
+  const q = { offset: 0, elements: rows * qd };
+  const k = { offset: up(q.elements), elements: kvRows * kvd };
+  const v = { offset: k.offset + up(k.elements), elements: kvRows * kvd };
+  return { q, k, v, elements: v.offset + v.elements };
 }
 
 /** Largest buffer that can also be bound whole as storage. */
@@ -97,6 +154,7 @@ export class ModelBuffers {
   /** Uniform buffers created by the ops, shared when identical; destroyed with the model. */
   readonly resources = new UniformPool();
   readonly tensors = new Map<string, GpuTensor>();
+  readonly fusedTensors = new Map<string, FusedTensor>();
   private allocatedBytes = 0;
 
   constructor(
@@ -127,12 +185,49 @@ export class ModelBuffers {
     return buffer;
   }
 
-  /** Plan every tensor first (throws before allocating anything), then allocate. */
-  allocateWeights(specs: readonly TensorSpec[], splitAxis: (spec: TensorSpec) => SplitAxis, storageOf: (spec: TensorSpec) => WeightStorage = () => 'f32'): void {
+  /**
+   * Plan every tensor first (throws before allocating anything), then allocate. Members of a
+   * fusion group that fits one binding share one buffer (see FusedTensor); the others get their own.
+   */
+  allocateWeights(
+    specs: readonly TensorSpec[],
+    splitAxis: (spec: TensorSpec) => SplitAxis,
+    storageOf: (spec: TensorSpec) => WeightStorage = () => 'f32',
+    groups: readonly FusionGroup[] = fusionGroups(specs),
+  ): void {
     const limit = this.limit;
-    const planned = specs.map((spec) => {
+    const shape = (spec: TensorSpec) => {
       const rows = spec.shape.length >= 2 ? spec.shape[0]! : 1;
-      const cols = spec.shape.length >= 2 ? tensorElements(spec) / rows : tensorElements(spec);
+      return { rows, cols: spec.shape.length >= 2 ? tensorElements(spec) / rows : tensorElements(spec) };
+    };
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    const fused: { group: FusionGroup; rows: number; cols: number; storage: WeightStorage; members: { spec: TensorSpec; colStart: number; cols: number }[] }[] = [];
+    const inFused = new Set<string>();
+    const done = new Set<string>();
+    // Groups that depend on another come after it.
+    for (const group of [...groups.filter((g) => !g.with), ...groups.filter((g) => g.with)]) {
+      if (group.with !== undefined && !done.has(group.with)) continue;
+      const members = group.members.map((n) => byName.get(n)).filter((s): s is TensorSpec => s !== undefined);
+      if (members.length !== group.members.length || members.length === 0) continue;
+      const storage = storageOf(members[0]!);
+      const rows = shape(members[0]!).rows;
+      let colStart = 0;
+      const placed = members.map((spec) => {
+        const p = { spec, colStart, cols: shape(spec).cols };
+        colStart += p.cols;
+        return p;
+      });
+      const sameKind = members.every((m) => storageOf(m) === storage && shape(m).rows === rows);
+      // f16 packs two halves per u32: every block must start and end on a word.
+      const packable = storage === 'f32' || placed.every((p) => p.cols % 2 === 0);
+      const fits = (storage === 'f16' ? 2 : 4) * rows * colStart <= limit.bytes;
+      if (!sameKind || !packable || !fits) continue;
+      fused.push({ group, rows, cols: colStart, storage, members: placed });
+      done.add(group.name);
+      for (const m of members) inFused.add(m.name);
+    }
+    const planned = specs.filter((spec) => !inFused.has(spec.name)).map((spec) => {
+      const { rows, cols } = shape(spec);
       const storage = storageOf(spec);
       const e = storage === 'f16' ? 2 : 4;
       return { spec, rows, cols, storage, e, plans: planParts(this.model, spec.name, rows, cols, splitAxis(spec), limit, e) };
@@ -145,6 +240,16 @@ export class ModelBuffers {
       }));
       this.tensors.set(spec.name, { spec, rows, cols, storage, parts });
     }
+    for (const f of fused) {
+      const buffer = this.storage(f.group.name, (f.storage === 'f16' ? 2 : 4) * f.rows * f.cols);
+      this.fusedTensors.set(f.group.name, { name: f.group.name, rows: f.rows, cols: f.cols, storage: f.storage, buffer, members: f.members });
+    }
+  }
+
+  /** A fused tensor as one unsplit weight block, or undefined when the group was not fused. */
+  fused(name: string): { block: { buffer: GPUBuffer; rowStart: number; rowCount: number; colStart: number; colCount: number; storage: WeightStorage }; cols: number } | undefined {
+    const f = this.fusedTensors.get(name);
+    return f && { block: { buffer: f.buffer, rowStart: 0, rowCount: f.rows, colStart: 0, colCount: f.cols, storage: f.storage }, cols: f.cols };
   }
 
   /** Weight-synthesis dispatches for every allocated tensor (one per part). */
@@ -169,6 +274,27 @@ export class ModelBuffers {
           }),
         );
       });
+    }
+    for (const f of this.fusedTensors.values()) {
+      for (const m of f.members) {
+        list.push(
+          createWeightSynth(this.device, cache, {
+            out: f.buffer,
+            count: f.rows * m.cols,
+            seed,
+            tensorId: m.spec.id,
+            init: m.spec.init,
+            scale: m.spec.scale,
+            chunkCols: m.cols,
+            fullCols: m.cols,
+            outCols: f.cols,
+            outCol0: m.colStart,
+            storage: f.storage,
+            label: `Model(${this.model}).synth.${m.spec.name}`,
+            resources: this.resources,
+          }),
+        );
+      }
     }
     return list;
   }
@@ -201,5 +327,6 @@ export class ModelBuffers {
     this.resources.destroy();
     this.owned.length = 0;
     this.tensors.clear();
+    this.fusedTensors.clear();
   }
 }

@@ -5,19 +5,22 @@
  * used (as counted in flops.ts). Argmax writes each token id into the ids buffer that the next step's
  * embedding gather reads, so the whole query (prefill + every step) is one submission.
  *
- * Layout: K/V projections write straight into the per-layer caches ([seq, kvHeads·headDim]) at
- * the rows of the positions they process; RoPE then rotates those K rows in place.
+ * Layout: each layer has one buffer holding Q [promptTokens, heads·headDim] and its K and V caches
+ * ([seq, kvHeads·headDim] each) as three blocks (qkvBlocks). The Q/K/V projection — one product
+ * against the fused [hidden, q + k + v] weight — writes Q, and K and V straight into the cache
+ * rows of the positions it processes; RoPE then rotates those Q and K rows in place.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createAttention } from '../ops/attention.ts';
-import { createResidual, createSwiglu } from '../ops/elementwise.ts';
+import { createSwiglu } from '../ops/elementwise.ts';
 import { createRmsNorm } from '../ops/norms.ts';
 import { createRope } from '../ops/rope.ts';
 import { createArgmax, createEmbedding } from '../ops/tokens.ts';
 import { createLinear, type WeightBlock } from '../ops/linear.ts';
 import { ropeTables } from '../../../kernels/rope/rope.meta.ts';
 import { sequenceLength, type DecoderWorkloadSpec } from './config.ts';
-import type { ModelBuffers } from './buffers.ts';
+import { qkvBlocks, type ModelBuffers } from './buffers.ts';
+import type { BufferRef, OutputSegment } from '../ops/common.ts';
 import type { ModelGraph, ModelStep } from './graph.ts';
 
 export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): ModelGraph {
@@ -36,13 +39,19 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   const h = bufs.storage('hidden', 4 * P * d);
   const n = bufs.storage('normed', 4 * P * d);
   const tmp = bufs.storage('sublayerOut', 4 * P * d);
-  const q = bufs.storage('q', 4 * P * qd);
+  const qkvLayout = qkvBlocks(device, P, qd, kvd, seq);
+  const qkv = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.qkvCache`, 4 * qkvLayout.elements));
+  const slice = (buffer: GPUBuffer, at: { offset: number; elements: number }): BufferRef => ({ buffer, offset: 4 * at.offset, size: 4 * at.elements });
   const att = bufs.storage('attention', 4 * P * qd);
-  const gate = bufs.storage('ffn.gate', 4 * P * c.ffn);
-  const up = bufs.storage('ffn.up', 4 * P * c.ffn);
+  // gate and up as two blocks of one buffer (the fused gate/up product writes both; SwiGLU binds
+  // them as slices), each block on a binding-offset boundary.
+  const ffnLayout = qkvBlocks(device, P, c.ffn, 0);
+  const ffnBuf = bufs.storage('ffn.gateUp', 4 * (ffnLayout.k.offset + P * c.ffn));
+  const gateAt = ffnLayout.q.offset;
+  const upAt = ffnLayout.k.offset;
+  const gate: BufferRef = { buffer: ffnBuf, offset: 4 * gateAt, size: 4 * P * c.ffn };
+  const up: BufferRef = { buffer: ffnBuf, offset: 4 * upAt, size: 4 * P * c.ffn };
   const logits = bufs.storage('logits', 4 * c.vocab);
-  const kCache = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.kCache`, 4 * seq * kvd));
-  const vCache = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.vCache`, 4 * seq * kvd));
   const tables = ropeTables(seq, c.headDim, c.ropeTheta);
   const cos = bufs.storage('rope.cos', tables.cos.byteLength);
   const sin = bufs.storage('rope.sin', tables.sin.byteLength);
@@ -59,33 +68,49 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     const list: Dispatch[] = [];
     const lbl = (s: string): string => `${own}.${tag}.${s}`;
     const common = { resources, phase };
-    const linear = (label: string, x: GPUBuffer, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; yOffset?: number } = {}): void => {
+    const linear = (label: string, x: BufferRef, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; residual?: GPUBuffer; segments?: readonly OutputSegment[] } = {}): void => {
       list.push(...createLinear(device, cache, { x, blocks: W(weight), y, m, k, n: nOut, label: lbl(label), ...common, ...extra }));
     };
     list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, weights: bufs.tensor('embed.tokens').storage, label: lbl('embed'), ...common }));
     for (let l = 0; l < c.layers; l++) {
       const p = `layers.${l}`;
       list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.attn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.attn.norm`), ...common }));
-      linear(`${p}.q`, n, `${p}.attn.q.weight`, q, d, qd, bias(`${p}.attn.q.bias`));
-      // K and V land in the cache rows pos0.. (gemm writes rows 0..m−1 = pos0.. in prefill).
-      linear(`${p}.k`, n, `${p}.attn.k.weight`, kCache[l]!, d, kvd, { ...bias(`${p}.attn.k.bias`), ...(m === 1 ? { yOffset: pos0 * kvd } : {}) });
-      linear(`${p}.v`, n, `${p}.attn.v.weight`, vCache[l]!, d, kvd, { ...bias(`${p}.attn.v.bias`), ...(m === 1 ? { yOffset: pos0 * kvd } : {}) });
-      list.push(createRope(device, cache, { q, k: kCache[l]!, cos, sin, tokens: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, pos0, kRow0: pos0, label: lbl(`${p}.rope`), ...common }));
+      const [q, kCache, vCache] = [slice(qkv[l]!, qkvLayout.q), slice(qkv[l]!, qkvLayout.k), slice(qkv[l]!, qkvLayout.v)];
+      // Q at row 0.., K and V at the cache rows pos0.. (prefill: pos0 = 0).
+      const at = { q: qkvLayout.q.offset, k: qkvLayout.k.offset + pos0 * kvd, v: qkvLayout.v.offset + pos0 * kvd };
+      const fw = bufs.fused(`${p}.attn.qkv.weight`);
+      const fb = c.qkvBias ? bufs.fused(`${p}.attn.qkv.bias`) : undefined;
+      if (fw && (!c.qkvBias || fb)) {
+        const segments = [{ cols: qd, offset: at.q }, { cols: kvd, offset: at.k }, { cols: kvd, offset: at.v }];
+        list.push(...createLinear(device, cache, { x: n, blocks: [fw.block], y: qkv[l]!, m, k: d, n: fw.cols, segments, label: lbl(`${p}.qkv`), ...common, ...(fb ? { bias: fb.block.buffer } : {}) }));
+      } else {
+        for (const [name, offset, cols] of [['q', at.q, qd], ['k', at.k, kvd], ['v', at.v, kvd]] as const) {
+          linear(`${p}.${name}`, n, `${p}.attn.${name}.weight`, qkv[l]!, d, cols, { ...bias(`${p}.attn.${name}.bias`), segments: [{ cols, offset }] });
+        }
+      }
+      list.push(createRope(device, cache, { q, k: kCache, cos, sin, tokens: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, pos0, kRow0: pos0, label: lbl(`${p}.rope`), ...common }));
       list.push(
         createAttention(device, cache, {
-          q, k: kCache[l]!, v: vCache[l]!, o: att,
+          q, k: kCache, v: vCache, o: att,
           shape: { queries: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: pos0, kvLen: pos0 + m, causal: true },
           label: lbl(`${p}.attention`), ...common,
         }),
       );
-      linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d);
-      list.push(createResidual(device, cache, { x: h, y: tmp, count: m * d, label: lbl(`${p}.attn.residual`), ...common }));
-      list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
-      linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, gate, d, c.ffn);
-      linear(`${p}.up`, n, `${p}.ffn.up.weight`, up, d, c.ffn);
+      // The residual adds run in the epilogue of the projection before them, ping-ponging the
+      // residual stream h → tmp → h within a layer (an epilogue cannot write the buffer it reads
+      // as residual). h + x·W equals the separate add's x·W + h bit for bit.
+      linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d, { residual: h });
+      list.push(createRmsNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
+      const gu = bufs.fused(`${p}.ffn.gateUp.weight`);
+      if (gu) {
+        const segments = [{ cols: c.ffn, offset: gateAt }, { cols: c.ffn, offset: upAt }];
+        list.push(...createLinear(device, cache, { x: n, blocks: [gu.block], y: ffnBuf, m, k: d, n: gu.cols, segments, label: lbl(`${p}.gateUp`), ...common }));
+      } else {
+        linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, ffnBuf, d, c.ffn, { segments: [{ cols: c.ffn, offset: gateAt }] });
+        linear(`${p}.up`, n, `${p}.ffn.up.weight`, ffnBuf, d, c.ffn, { segments: [{ cols: c.ffn, offset: upAt }] });
+      }
       list.push(createSwiglu(device, cache, { gate, up, count: m * c.ffn, label: lbl(`${p}.swiglu`), ...common }));
-      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, tmp, c.ffn, d);
-      list.push(createResidual(device, cache, { x: h, y: tmp, count: m * d, label: lbl(`${p}.ffn.residual`), ...common }));
+      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, h, c.ffn, d, { residual: tmp });
     }
     // Only the last row's logits are used: final norm, LM head and argmax on that row.
     list.push(createRmsNorm(device, cache, { x: h, gamma: B('final.norm.gamma'), y: n, rows: 1, dim: d, eps: c.normEps, rowOffset: m - 1, label: lbl('final.norm'), ...common }));

@@ -6,13 +6,13 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createAttention } from '../ops/attention.ts';
-import { createGelu, createResidual } from '../ops/elementwise.ts';
 import { createLayerNorm } from '../ops/norms.ts';
 import { createEmbedding } from '../ops/tokens.ts';
 import { createLinear } from '../ops/linear.ts';
 import type { EncoderWorkloadSpec } from './config.ts';
-import type { ModelBuffers } from './buffers.ts';
+import { qkvBlocks, type ModelBuffers } from './buffers.ts';
 import type { ModelGraph } from './graph.ts';
+import type { BufferRef } from '../ops/common.ts';
 
 export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: EncoderWorkloadSpec, inputIds: Uint32Array): ModelGraph {
   const c = spec.model;
@@ -28,9 +28,12 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   device.queue.writeBuffer(ids, 0, new Uint32Array(inputIds));
   const h = bufs.storage('hidden', 4 * T * d);
   const tmp = bufs.storage('residual', 4 * T * d);
-  const q = bufs.storage('q', 4 * T * qd);
-  const k = bufs.storage('k', 4 * T * kvd);
-  const v = bufs.storage('v', 4 * T * kvd);
+  // Q, K and V as three row-major blocks of one buffer, each starting on a binding-offset
+  // boundary so attention binds them as slices; the fused projection writes all three.
+  const qkvLayout = qkvBlocks(device, T, qd, kvd);
+  const qkv = bufs.storage('qkv', 4 * qkvLayout.elements);
+  const slice = (at: { offset: number; elements: number }): BufferRef => ({ buffer: qkv, offset: 4 * at.offset, size: 4 * at.elements });
+  const [q, k, v] = [slice(qkvLayout.q), slice(qkvLayout.k), slice(qkvLayout.v)];
   const att = bufs.storage('attention', 4 * T * qd);
   const ffn = bufs.storage('ffn', 4 * T * c.ffn);
   const pre = bufs.storage('preClassifier', 4 * d);
@@ -39,8 +42,8 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   const list: Dispatch[] = [];
   const W = (name: string) => bufs.tensor(name).parts;
   const B = (name: string) => bufs.buffer(name);
-  const linear = (label: string, x: GPUBuffer, weight: string, bias: string, y: GPUBuffer, k_: number, n: number): void => {
-    list.push(...createLinear(device, cache, { x, blocks: W(weight), bias: B(bias), y, m: T, k: k_, n, label: `${own}.${label}`, resources, phase }));
+  const linear = (label: string, x: GPUBuffer, weight: string, bias: string, y: GPUBuffer, k_: number, n: number, epilogue: { activation?: 'gelu'; residual?: GPUBuffer } = {}): void => {
+    list.push(...createLinear(device, cache, { x, blocks: W(weight), bias: B(bias), y, m: T, k: k_, n, label: `${own}.${label}`, resources, phase, ...epilogue }));
   };
 
   list.push(
@@ -53,9 +56,17 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
 
   for (let l = 0; l < c.layers; l++) {
     const p = `layers.${l}`;
-    linear(`${p}.q`, h, `${p}.attn.q.weight`, `${p}.attn.q.bias`, q, d, qd);
-    linear(`${p}.k`, h, `${p}.attn.k.weight`, `${p}.attn.k.bias`, k, d, kvd);
-    linear(`${p}.v`, h, `${p}.attn.v.weight`, `${p}.attn.v.bias`, v, d, kvd);
+    const fw = bufs.fused(`${p}.attn.qkv.weight`);
+    const fb = bufs.fused(`${p}.attn.qkv.bias`);
+    if (fw && fb) {
+      // One product against the [d, q + k + v] weight, its output split into the three blocks.
+      const segments = [{ cols: qd, offset: qkvLayout.q.offset }, { cols: kvd, offset: qkvLayout.k.offset }, { cols: kvd, offset: qkvLayout.v.offset }];
+      list.push(...createLinear(device, cache, { x: h, blocks: [fw.block], bias: fb.block.buffer, y: qkv, m: T, k: d, n: fw.cols, segments, label: `${own}.${p}.qkv`, resources, phase }));
+    } else {
+      for (const [name, at, n] of [['q', qkvLayout.q, qd], ['k', qkvLayout.k, kvd], ['v', qkvLayout.v, kvd]] as const) {
+        list.push(...createLinear(device, cache, { x: h, blocks: W(`${p}.attn.${name}.weight`), bias: B(`${p}.attn.${name}.bias`), y: qkv, m: T, k: d, n, segments: [{ cols: n, offset: at.offset }], label: `${own}.${p}.${name}`, resources, phase }));
+      }
+    }
     list.push(
       createAttention(device, cache, {
         q, k, v, o: att,
@@ -63,13 +74,12 @@ export function buildEncoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
         label: `${own}.${p}.attention`, resources, phase,
       }),
     );
-    linear(`${p}.o`, att, `${p}.attn.o.weight`, `${p}.attn.o.bias`, tmp, qd, d);
-    list.push(createResidual(device, cache, { x: tmp, y: h, count: T * d, label: `${own}.${p}.attn.residual`, resources, phase }));
+    // Residual adds and the FFN's GELU run in the epilogue of the product before them (see
+    // kernels/gemm/gemm.wgsl): tmp = x·W + b + h, then the norm; bit-identical to separate kernels.
+    linear(`${p}.o`, att, `${p}.attn.o.weight`, `${p}.attn.o.bias`, tmp, qd, d, { residual: h });
     list.push(createLayerNorm(device, cache, { x: tmp, gamma: B(`${p}.attn.norm.gamma`), beta: B(`${p}.attn.norm.beta`), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.${p}.attn.norm`, resources, phase }));
-    linear(`${p}.ffn.up`, h, `${p}.ffn.up.weight`, `${p}.ffn.up.bias`, ffn, d, c.ffn);
-    list.push(createGelu(device, cache, { x: ffn, count: T * c.ffn, label: `${own}.${p}.gelu`, resources, phase }));
-    linear(`${p}.ffn.down`, ffn, `${p}.ffn.down.weight`, `${p}.ffn.down.bias`, tmp, c.ffn, d);
-    list.push(createResidual(device, cache, { x: tmp, y: h, count: T * d, label: `${own}.${p}.ffn.residual`, resources, phase }));
+    linear(`${p}.ffn.up`, h, `${p}.ffn.up.weight`, `${p}.ffn.up.bias`, ffn, d, c.ffn, { activation: 'gelu' });
+    linear(`${p}.ffn.down`, ffn, `${p}.ffn.down.weight`, `${p}.ffn.down.bias`, tmp, c.ffn, d, { residual: h });
     list.push(createLayerNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), beta: B(`${p}.ffn.norm.beta`), y: h, rows: T, dim: d, eps: c.normEps, label: `${own}.${p}.ffn.norm`, resources, phase }));
   }
 

@@ -17,6 +17,12 @@
  *   rmsnorm 4 (square, sum, scale, gain), GELU 8, SwiGLU 6 (silu 4, ·gate, ·up), RoPE 3 (two
  *   products and a sum per output), residual 1, position-embedding add 1, argmax 1 (a compare).
  *   Small beside the products, counted so that nothing is silently free.
+ * - Fused epilogues: the residual adds and the encoder's GELU run inside the product before them
+ *   (one dispatch, reported as gemm/gemv). Their FLOPs above still count; their bytes are the
+ *   epilogue's reads only (the intermediate tensor is not written and read back).
+ * - Fused Q/K/V: the three projections are one product against a [hidden, q + k + v] weight:
+ *   the same FLOPs, one dispatch, and the input row read once instead of three times. Likewise
+ *   the decoder FFN's gate and up projections: one product against [hidden, 2·ffn].
  * - Bytes: weights read (once per dispatch: each decode step reads every weight again),
  *   activations read and written, KV cache read and written (attention writes the K, V entries
  *   of the positions it processes and reads the cache), token ids as u32. Elements are 4 bytes
@@ -120,13 +126,19 @@ class Tally {
     this.phase.dispatches += 1;
   }
 
-  /** y[m×n] = x[m×k]·W[k×n] (+ b). */
-  matmul_(m: number, k: number, n: number, bias: boolean, name?: KernelName): void {
+  /**
+   * y[m×n] = act(x[m×k]·W[k×n] (+ b)) (+ r): the GELU and residual add run in the product's
+   * epilogue (one dispatch). Their FLOPs are counted as the separate kernels counted them; their
+   * bytes are not: the epilogue reads r once, and y is written once instead of written, read and
+   * rewritten by an element-wise kernel.
+   */
+  matmul_(m: number, k: number, n: number, bias: boolean, epilogue: { gelu?: boolean; residual?: boolean } = {}): void {
     const mm = 2 * m * n * k;
     this.matmul += mm;
-    const flops = mm + (bias ? m * n : 0);
-    const bytes = this.b * (m * k + m * n) + this.wb * (k * n + (bias ? n : 0));
-    this.add(name ?? (m === 1 ? 'gemv' : 'gemm'), flops, bytes);
+    const E = ELEMENTWISE_FLOPS;
+    const flops = mm + (bias ? m * n : 0) + (epilogue.gelu ? E.gelu * m * n : 0) + (epilogue.residual ? E.residual * m * n : 0);
+    const bytes = this.b * (m * k + m * n + (epilogue.residual ? m * n : 0)) + this.wb * (k * n + (bias ? n : 0));
+    this.add(m === 1 ? 'gemv' : 'gemm', flops, bytes);
   }
 
   /** Element-wise kernel reading `reads` tensors of `elements` and writing one. */
@@ -171,17 +183,12 @@ function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
   t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * T * d + ACT_BYTES * T * d + ACT_BYTES * T * d);
   t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
   for (let l = 0; l < c.layers; l++) {
-    t.matmul_(T, d, q, true);
-    t.matmul_(T, d, kv, true);
-    t.matmul_(T, d, kv, true);
+    t.matmul_(T, d, q + 2 * kv, true); // fused Q/K/V projection
     t.attention(c.heads, c.kvHeads, c.headDim, T, T, T * T); // bidirectional: every query sees T keys
-    t.matmul_(T, q, d, true);
-    t.elementwise('residual', T * d, E.residual, 2);
+    t.matmul_(T, q, d, true, { residual: true });
     t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
-    t.matmul_(T, d, c.ffn, true);
-    t.elementwise('gelu', T * c.ffn, E.gelu, 1);
-    t.matmul_(T, c.ffn, d, true);
-    t.elementwise('residual', T * d, E.residual, 2);
+    t.matmul_(T, d, c.ffn, true, { gelu: true });
+    t.matmul_(T, c.ffn, d, true, { residual: true });
     t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
   }
   // Classifier head on the first token: pre (d→d, + activation), classifier (d→labels).
@@ -215,19 +222,14 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
     const pairs = m * before + (m * (m + 1)) / 2;
     for (let l = 0; l < c.layers; l++) {
       t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
-      t.matmul_(m, d, q, c.qkvBias);
-      t.matmul_(m, d, kv, c.qkvBias);
-      t.matmul_(m, d, kv, c.qkvBias);
+      t.matmul_(m, d, q + 2 * kv, c.qkvBias); // fused Q/K/V projection
       t.elementwise('rope', m * (q + kv), E.rope, 1);
       t.attention(c.heads, c.kvHeads, c.headDim, m, keys, pairs);
-      t.matmul_(m, q, d, false);
-      t.elementwise('residual', m * d, E.residual, 2);
+      t.matmul_(m, q, d, false, { residual: true });
       t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
-      t.matmul_(m, d, c.ffn, false);
-      t.matmul_(m, d, c.ffn, false);
+      t.matmul_(m, d, 2 * c.ffn, false); // fused gate/up projection
       t.elementwise('swiglu', m * c.ffn, E.swiglu, 2);
-      t.matmul_(m, c.ffn, d, false);
-      t.elementwise('residual', m * d, E.residual, 2);
+      t.matmul_(m, c.ffn, d, false, { residual: true });
     }
     // Only the last position's logits are used: final norm, LM head, argmax on one row.
     t.elementwise('rmsnorm', d, E.rmsnorm, 1, d);

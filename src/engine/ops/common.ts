@@ -67,6 +67,24 @@ function createUniform(device: GPUDevice, label: string, bytes: Uint8Array): GPU
   return buf;
 }
 
+/**
+ * Where the columns of a product's output go: consecutive column ranges (`cols` each, Σ = n),
+ * each stored row-major from element `offset` of the output buffer. A fused Q/K/V projection
+ * writes its three blocks this way; one segment at offset 0 is the plain output. At most three.
+ */
+export interface OutputSegment {
+  cols: number;
+  offset: number;
+}
+
+/** Checks segments against n and returns the uniform words [n0, n1, base0, base1, base2]. */
+export function segmentWords(label: string, n: number, segments: readonly OutputSegment[]): [number, number, number, number, number] {
+  if (segments.length < 1 || segments.length > 3) throw new RangeError(`${label}: 1 to 3 output segments, got ${segments.length}`);
+  if (segments.reduce((s, x) => s + x.cols, 0) !== n) throw new RangeError(`${label}: output segments must cover the ${n} columns`);
+  const [a, b, c] = segments;
+  return [a!.cols, b?.cols ?? 0, a!.offset, b?.offset ?? 0, c?.offset ?? 0];
+}
+
 /** Uniform words mixing u32 and f32 fields (WGSL structs of 4-byte scalars). */
 export function packWords(fields: readonly { u?: number; f?: number }[]): ArrayBuffer {
   const ab = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));

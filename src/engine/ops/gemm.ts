@@ -5,7 +5,8 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemmCode from '../../../kernels/gemm/gemm.wgsl?raw';
 import { gemmMeta, gemmUsesVec4 } from '../../../kernels/gemm/gemm.meta.ts';
-import { bindGroup, dummyBuffer, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
+import { bindGroup, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpResources, type OutputSegment } from './common.ts';
+import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
 export interface GemmArgs {
@@ -18,6 +19,12 @@ export interface GemmArgs {
   bias?: GPUBuffer;
   /** Fuse a ReLU into the epilogue (pre-classifier of DistilBERT). */
   relu?: boolean;
+  /** Fuse GELU (erf form, the encoder's FFN) into the epilogue; exclusive with `relu`. */
+  gelu?: boolean;
+  /** Where C's columns go (default: one [m, n] row-major block at element 0); see OutputSegment. */
+  segments?: readonly OutputSegment[];
+  /** C = act(A·B + bias) + residual: a [m, n] residual added in the epilogue (must not alias C). */
+  residual?: BufferRef;
   /** Storage of B (the weights); A and C are f32 activations. */
   weights?: WeightStorage;
   label?: string;
@@ -26,28 +33,47 @@ export interface GemmArgs {
   phase?: string;
 }
 
-/** C[m,n] = A[m,k]·B[k,n] (+bias) (relu); vec4 path when k and n are multiples of 4. */
+/**
+ * FLOPs of the fused epilogue, by the convention of models/flops.ts: the bias add m·n, GELU 8 per
+ * element, the residual add 1 per element (the same counts the separate kernels declared: fusing
+ * removes a dispatch, not work). The ReLU is not counted by that convention.
+ * Bytes, by contrast, drop: a fused GELU or residual reads the residual once (4·m·n, above) but
+ * the projection's output is no longer written, read back and rewritten by a second kernel.
+ */
+function gemmEpilogueFlops(args: GemmArgs): number {
+  const mn = args.m * args.n;
+  return (args.bias ? mn : 0) + (args.gelu ? ELEMENTWISE_FLOPS.gelu * mn : 0) + (args.residual ? ELEMENTWISE_FLOPS.residual * mn : 0);
+}
+
+/** C[m,n] = act(A[m,k]·B[k,n] + bias) + residual; vec4 path when k and n are multiples of 4. */
 export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmArgs): Dispatch {
   const shape = { m: args.m, n: args.n, k: args.k };
   const label = args.label ?? 'Gemm';
-  const vec4 = gemmUsesVec4(shape);
-  const pipeline = cache.get('gemm', withWeights(gemmCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: args.relu ? 1 : 0 }, vec4 ? 'main_vec4' : 'main_scalar');
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, 0]), args.resources);
+  const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
+  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
+  const words = segmentWords(label, args.n, segments);
+  // The vec4 store needs every segment's rows to start on a vec4.
+  const vec4 = gemmUsesVec4(shape) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
+  if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
+  const activation = args.relu ? 1 : args.gelu ? 3 : 0;
+  const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: activation, HAS_RESIDUAL: args.residual ? 1 : 0 };
+  const pipeline = cache.get('gemm', withWeights(gemmCode, args.weights), constants, vec4 ? 'main_vec4' : 'main_scalar');
+  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, ...words]), args.resources);
   const entries: [number, BufferRef][] = [
     [0, dims],
     [1, args.a],
     [2, args.b],
     [3, args.c],
     [4, args.bias ?? dummyBuffer(device)],
+    [5, args.residual ?? dummyBuffer(device)],
   ];
   return {
     kernel: 'gemm',
     pipeline,
     bindGroups: [bindGroup(device, pipeline, `${label}.bindGroup`, entries)],
     workgroups: gemmMeta.workgroups(shape),
-    // The bias add counts m·n (models/flops.ts), the ReLU is not counted by that convention.
-    flops: gemmMeta.flops(shape) + (args.bias ? args.m * args.n : 0),
-    bytes: gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0),
+    flops: gemmMeta.flops(shape) + gemmEpilogueFlops(args),
+    bytes: gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.m * args.n : 0),
     ...(args.phase !== undefined ? { phase: args.phase } : {}),
   };
 }

@@ -4,10 +4,11 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemvCode from '../../../kernels/gemv/gemv.wgsl?raw';
 import { GEMV_COLS, GEMV_KSPLIT, gemvMeta, gemvUsesVec4, type GemvShape } from '../../../kernels/gemv/gemv.meta.ts';
-import { bindGroup, dispatch, dummyBuffer, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
+import { bindGroup, dispatch, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpCommon, type OutputSegment } from './common.ts';
+import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
-export type GemvActivation = 'none' | 'relu' | 'tanh';
+export type GemvActivation = 'none' | 'relu' | 'tanh' | 'gelu';
 
 export interface GemvArgs extends OpCommon {
   x: BufferRef;
@@ -24,11 +25,18 @@ export interface GemvArgs extends OpCommon {
   yOffset?: number;
   /** Reported kernel name (the classifier head runs on gemv but is reported as 'classifier'). */
   kernelName?: string;
+  /**
+   * Where y's columns go when not one block at yOffset: see OutputSegment (the first segment's
+   * offset replaces yOffset). A fused Q/K/V projection of one row.
+   */
+  segments?: readonly OutputSegment[];
+  /** y = act(x·W + bias) + residual[yOffset + col]: a residual fused into the epilogue (must not alias y). */
+  residual?: BufferRef;
   /** Storage of W; x and y are f32. */
   weights?: WeightStorage;
 }
 
-const ACTIVATION_CODE: Record<GemvActivation, number> = { none: 0, relu: 1, tanh: 2 };
+const ACTIVATION_CODE: Record<GemvActivation, number> = { none: 0, relu: 1, tanh: 2, gelu: 3 };
 
 /** y = act(x·W + bias) for one row (decode projections, LM head, classifier head). */
 export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvArgs): Dispatch {
@@ -38,15 +46,24 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
   const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
   // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
   const shapeConstants: Record<string, number> = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
-  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], ...shapeConstants }, entry);
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, args.yOffset ?? 0]), args.resources);
+  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, ...shapeConstants }, entry);
+  const segments = args.segments ?? [{ cols: args.n, offset: args.yOffset ?? 0 }];
+  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
+  const [n0, n1, y0, y1, y2] = segmentWords(label, args.n, segments);
+  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
     [0, dims],
     [1, args.x],
     [2, args.w],
     [3, args.y],
     [4, args.bias ?? dummyBuffer(device)],
+    [5, args.residual ?? dummyBuffer(device)],
   ]);
-  const extraFlops = (args.bias ? args.n : 0) + (activation !== 'none' ? args.n : 0);
-  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extraFlops, gemvMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0), args.phase);
+  // Epilogue FLOPs as the separate kernels counted them (models/flops.ts): bias 1, tanh/relu 1
+  // (the classifier head's convention), GELU 8, residual 1 per output. Bytes: the residual is
+  // read once; the unfused output write + re-read + rewrite is gone.
+  const activationFlops = activation === 'gelu' ? ELEMENTWISE_FLOPS.gelu : activation !== 'none' ? 1 : 0;
+  const extraFlops = (args.bias ? args.n : 0) + activationFlops * args.n + (args.residual ? ELEMENTWISE_FLOPS.residual * args.n : 0);
+  const bytes = gemvMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.n : 0);
+  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extraFlops, bytes, args.phase);
 }

@@ -8,7 +8,7 @@ import { KernelLimitError } from '../errors.ts';
 import { createGemm } from './gemm.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
 import type { WeightStorage } from './weight-storage.ts';
-import type { BufferRef, OpResources } from './common.ts';
+import type { BufferRef, OpResources, OutputSegment } from './common.ts';
 
 /** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */
 export interface WeightBlock {
@@ -32,6 +32,10 @@ export interface LinearArgs {
   n: number;
   bias?: GPUBuffer;
   activation?: GemvActivation;
+  /** y = act(x·W + b) + residual, fused into the product's epilogue (same layout as y, must not alias it). */
+  residual?: GPUBuffer;
+  /** Where y's columns go (one unsplit weight only): a fused Q/K/V projection; see OutputSegment. */
+  segments?: readonly OutputSegment[];
   /** Element offsets (gemv only): which row of x, where y starts. */
   xOffset?: number;
   yOffset?: number;
@@ -45,7 +49,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
   const layout = args.layout ?? 'kn';
   const common = { label: args.label, resources: args.resources, phase: args.phase };
   if (args.m === 1) {
-    if (args.blocks.length > 1 && args.bias) throw new KernelLimitError(`${args.label}: a split weight with a bias is not supported`);
+    if (args.blocks.length > 1 && (args.bias || args.residual || args.segments)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
     return args.blocks.map((b, i) => {
       const n = layout === 'kn' ? b.colCount : b.rowCount;
       const start = layout === 'kn' ? b.colStart : b.rowStart;
@@ -63,6 +67,8 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
         xOffset: args.xOffset ?? 0,
         yOffset: (args.yOffset ?? 0) + start,
         ...(args.bias ? { bias: args.bias } : {}),
+        ...(args.residual ? { residual: args.residual } : {}),
+        ...(args.segments ? { segments: args.segments } : {}),
         ...(args.kernelName ? { kernelName: args.kernelName } : {}),
       });
     });
@@ -82,7 +88,10 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
       n: args.n,
       k: args.k,
       relu: args.activation === 'relu',
+      gelu: args.activation === 'gelu',
       ...(args.bias ? { bias: args.bias } : {}),
+      ...(args.residual ? { residual: args.residual } : {}),
+      ...(args.segments ? { segments: args.segments } : {}),
     }),
   ];
 }

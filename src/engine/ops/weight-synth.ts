@@ -19,6 +19,9 @@ export interface WeightSynthArgs extends OpCommon {
   baseIndex?: number;
   chunkCols?: number;
   fullCols?: number;
+  /** Row stride of the output and column where the block starts in it (a block of a wider, fused matrix). */
+  outCols?: number;
+  outCol0?: number;
   /** Write f16 halves packed in u32 (the buffer holds ceil(count/2) words). */
   storage?: WeightStorage;
 }
@@ -35,6 +38,7 @@ export function createWeightSynth(device: GPUDevice, cache: PipelineCache, args:
     packWords([
       { u: args.seed }, { u: args.tensorId }, { u: args.baseIndex ?? 0 }, { u: args.count },
       { u: cols }, { u: args.fullCols ?? cols }, { u: args.init === 'synth' ? 0 : 1 }, { f: args.init === 'synth' ? Math.fround(args.scale) : constant },
+      { u: args.outCols ?? cols }, { u: args.outCol0 ?? 0 }, { u: 0 }, { u: 0 },
     ]),
     args.resources,
   );
