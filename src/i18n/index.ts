@@ -45,9 +45,15 @@ export function initialLang(stored: string | null = storage()?.getItem(LANG_KEY)
 
 export const lang = signal<Lang>(initialLang());
 
-// Every switch (the header's menu, the demo's L key, a link's ?lang=) is remembered.
+// Every switch (the header's menu, the demo's L key, a link's ?lang=) is remembered; the first
+// run only reads the signal, so a language taken from the browser is never stored as a choice.
+let firstRun = true;
 effect(() => {
   const l = lang.value;
+  if (firstRun) {
+    firstRun = false;
+    return;
+  }
   try {
     storage()?.setItem(LANG_KEY, l);
   } catch {

@@ -157,12 +157,22 @@ const basis = v.object({
   })),
 });
 
+/** A real calendar day (YYYY-MM-DD, 2020–2100): the pattern alone would accept 2099-13-45. */
+export const isoDay = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD'),
+  v.check((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 2020 && d.getUTCFullYear() <= 2100;
+  }, 'must be a real calendar day between 2020 and 2100'),
+);
+
 /** The sensor behind a `sensor` profile (power.ts SensorProfileRecord): ids, a count, a day. */
 const sensorRecord = v.object({
   kind: v.picklist(SENSOR_KINDS, `must be one of ${SENSOR_KINDS.join(', ')}`),
   coverage: v.picklist(SENSOR_COVERAGES, `must be one of ${SENSOR_COVERAGES.join(', ')}`),
   samples: count(1e6),
-  date: v.pipe(v.string('must be a string'), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)')),
+  date: isoDay,
   adapter: v.object({
     // An id pattern here; schema.ts requires the whole adapter to be the document's (a known vendor).
     vendor: v.pipe(v.string('must be a string'), v.regex(ARCHITECTURE_PATTERN, 'must be a lower-case adapter vendor id')),

@@ -16,7 +16,7 @@
 import * as v from 'valibot';
 import { PRESET_NAMES } from './presets.ts';
 import type { ResultDocument } from './result.ts';
-import { LIMITS, count, energySection, finite, knownOnly, list, measuredSection, oneOf, positive, timingSource } from './schema-parts.ts';
+import { LIMITS, count, energySection, finite, isoDay, knownOnly, list, measuredSection, oneOf, positive, timingSource } from './schema-parts.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
   MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
@@ -82,15 +82,6 @@ const adapterLimits = v.pipe(
     for (const [k, n] of Object.entries(x)) if ((RECORDED_LIMIT_NAMES as readonly string[]).includes(k)) out[k] = n;
     return out;
   }),
-);
-
-const isoDay = v.pipe(
-  v.string('must be a string'),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD'),
-  v.check((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 2020 && d.getUTCFullYear() <= 2100;
-  }, 'must be a real calendar day between 2020 and 2100'),
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
 import {
-  REAL_WORKLOAD_IDS, parseRealModelRecord, perCorrectEnergy, perCorrectEnergyRecord, perCorrectMismatch, realWorkloadId, type RealModelRecord,
+  REAL_WORKLOAD_IDS, parseRealModelRecord, perCorrectEnergy, realAccuracy, perCorrectEnergyRecord, perCorrectMismatch, realWorkloadId, type RealModelRecord,
 } from '../../src/shared/realmodels-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 
@@ -75,6 +75,10 @@ describe('realModelRecord', () => {
     expect(issues({ ...g, accuracy: { ...g.accuracy, low: 0.5 } })).toEqual(['accuracy: low and high must be the 95 % Wilson interval of correct/n']);
     expect(issues({ ...g, accuracy: { ...g.accuracy, correct: 241 } })[0]).toMatch(/^accuracy: correct must be ≤ n/);
     expect(issues({ ...g, accuracy: { ...g.accuracy, n: 0 } })[0]).toMatch(/^accuracy\.n: /);
+    // Every check runs (no early abort): correct > n is reported, never thrown by the Wilson check.
+    const all = v.safeParse(realAccuracy, { correct: 5, n: 3, low: 0.1, high: 0.9 });
+    expect(all.success).toBe(false);
+    expect(all.issues?.map((i) => i.message)).toEqual(['correct must be ≤ n']);
     expect(issues({ ...g, parseFailures: 70 })).toEqual(['(record): parse failures are wrong answers: at most n − correct']);
   });
 

@@ -73,6 +73,8 @@ describe('sensor profiles', () => {
     expect(bad((x) => { x.energy!.profile.source = 'user'; })).toMatch(/id and source disagree/);
     expect(bad((x) => { x.energy!.profile.sensor!.adapter.architecture = 'other-arch'; })).toMatch(/sensor\.adapter must be the document's adapter/);
     expect(bad((x) => { (x.energy!.profile.sensor as { kind: string }).kind = 'multimeter'; })).toMatch(/kind/);
+    // A day the calendar does not have is refused, not only a wrong pattern.
+    expect(bad((x) => { x.energy!.profile.sensor!.date = '2099-13-45'; })).toMatch(/sensor\.date.*real calendar day/s);
     expect(bad((x) => { x.energy!.profile = { ...sampleResult().energy!.profile, sensor: d.energy!.profile.sensor! }; })).toMatch(/sensor: is recorded for a sensor profile, and only for one/);
     // Older documents (no sensor field anywhere) still validate.
     expect(parseResult(sampleResult()).ok).toBe(true);

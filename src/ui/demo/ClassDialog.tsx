@@ -102,6 +102,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
     };
   }, [code]);
 
+  const [endFailed, setEndFailed] = useState(false);
   const start = async () => {
     setPool({ kind: 'creating' });
     const r = await createClass(settings.preset);
@@ -112,7 +113,12 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
   };
   const end = async () => {
     if (pool.kind !== 'open') return;
-    await closeClass(pool.cls.code, pool.cls.token);
+    // Keep the token unless the server confirmed: a class it could not close stays closable.
+    if (!(await closeClass(pool.cls.code, pool.cls.token))) {
+      setEndFailed(true);
+      return;
+    }
+    setEndFailed(false);
     keepClass(null);
     setView(null);
     setPool({ kind: 'ended' });
@@ -144,6 +150,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
                 <button class="danger" onClick={() => void end()} data-testid="class-end">
                   {t('classroom.end')}
                 </button>
+                {endFailed ? <p role="alert">{t('classroom.end.failed')}</p> : null}
               </>
             ) : (
               <>

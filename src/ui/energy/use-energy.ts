@@ -123,6 +123,8 @@ export function useEnergyEstimate(doc: ResultDocument, compute?: ComputeEnergy, 
       },
       (e: unknown) => {
         if (mine !== request.current) return;
+        // The previous estimate was for another profile or grid: never show it beside this choice.
+        setEnergy(null);
         setError(errorName(e) === 'MissingModelRoleError' ? t('energy.missingRole') : t('energy.error', { message: (e as Error).message }));
       },
     );

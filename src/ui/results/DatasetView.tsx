@@ -37,7 +37,10 @@ async function fetchStats(): Promise<Load> {
 
 /** Write the filters and page size into the address, so the link opens this same view. */
 function navigate(filters: DatasetFilters, size: number): void {
-  const params = filterParams(filters);
+  // Parameters that are not the view's own (lang=…) stay in the address.
+  const own = new Set<string>([...LISTING_FILTERS, 'size']);
+  const kept = Object.fromEntries([...location.value.params].filter(([k]) => !own.has(k)));
+  const params: Record<string, string> = { ...kept, ...filterParams(filters) };
   if (size !== DEFAULT_PAGE_SIZE) params.size = String(size);
   const hash = hrefFor('dataset', params);
   history.replaceState(history.state, '', hash);
