@@ -4,11 +4,12 @@
  * `MODELS_DIR=DIR npm start` serves under /models/ (so a class downloads once, from the
  * teacher's machine). By default the classifier in fp32 and quantized, the chat model in q4f16;
  * `--classifier fp32,quantized --generator q4f16,fp16` chooses variants. Files already complete
- * are skipped; an interrupted file resumes from its `.part` with a Range request. Never run in
+ * are skipped; an interrupted file resumes from its `.part` with a Range request (see
+ * models-fetch-part.ts for when the `.part` is dropped instead). Never run in
  * tests (the file list and URLs are unit-tested instead).
  */
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, FETCH_DEFAULT_MODELS, fetchList, isModelDtype, type ModelRef, type ModelTask,
 } from '../src/lab/model-files.ts';
+import { partRange, partStep } from './models-fetch-part.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, classifier: { type: 'string' }, generator: { type: 'string' } } });
 if (!values.out) {
@@ -50,12 +52,36 @@ for (const { id, path, url } of files) {
   }
   await mkdir(dirname(file), { recursive: true });
   const part = `${file}.part`;
-  const have = existsSync(part) ? statSync(part).size : 0;
-  const res = await fetch(url, have > 0 ? { headers: { Range: `bytes=${have}-` } } : {});
-  if (!res.ok || !res.body) throw new Error(`${url.href}: ${res.status} ${res.statusText}`);
-  const append = res.status === 206;
-  process.stdout.write(`get  ${id}/${path}${size ? ` (${mb(size)})` : ''}${append ? `, resuming at ${mb(have)}` : ''}\n`);
-  await pipeline(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>), createWriteStream(part, { flags: append ? 'a' : 'w' }));
+  let have = existsSync(part) ? statSync(part).size : 0;
+  // A .part that already reaches the remote size would get a 416 on every run: drop it.
+  if (have > 0 && partRange(have, size) === null) {
+    await rm(part, { force: true });
+    have = 0;
+  }
+  for (;;) {
+    const range = partRange(have, size);
+    const res = await fetch(url, range ? { headers: { Range: range } } : {});
+    const step = partStep(res.status, have, res.headers.get('content-range'));
+    switch (step.kind) {
+      case 'restart':
+        await res.body?.cancel();
+        await rm(part, { force: true });
+        process.stdout.write(`     ${id}/${path}: ${step.why}; starting again\n`);
+        have = 0;
+        continue;
+      case 'fail':
+        throw new Error(`${url.href}: ${step.why} ${res.statusText}`);
+      case 'append':
+      case 'write': {
+        if (!res.body) throw new Error(`${url.href}: ${res.status} with no body`);
+        const append = step.kind === 'append';
+        process.stdout.write(`get  ${id}/${path}${size ? ` (${mb(size)})` : ''}${append ? `, resuming at ${mb(have)}` : ''}\n`);
+        await pipeline(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>), createWriteStream(part, { flags: append ? 'a' : 'w' }));
+        break;
+      }
+    }
+    break;
+  }
   if (size !== null && statSync(part).size !== size) throw new Error(`${id}/${path}: ${statSync(part).size} bytes, ${size} announced; run again to resume`);
   await rename(part, file);
 }

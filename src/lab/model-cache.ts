@@ -2,7 +2,8 @@
  * Where downloaded model files are kept between visits: Cache Storage in the browser (keyed by
  * URL, so a hub file and the same file from the class server are two entries), or any other
  * implementation of `ModelCache` (tests use the in-memory one; Node has no Cache Storage).
- * The page lists what is kept, with sizes, and can forget it all.
+ * The page lists what is kept, with sizes, and can forget it all: the finished files and the
+ * bytes of interrupted downloads (kept in memory so a retry resumes).
  */
 
 export interface CachedFile {
@@ -15,9 +16,24 @@ export interface ModelCache {
   /** ModelQuotaError when the storage is full. */
   put(url: URL, bytes: Uint8Array): Promise<void>;
   list(): Promise<CachedFile[]>;
-  /** Forget every downloaded model file. */
+  /** Forget every downloaded model file, and the bytes of interrupted downloads. */
   clear(): Promise<void>;
 }
+
+/**
+ * The bytes received before a cancel or a broken connection, with what identifies the version
+ * of the file they came from, so a resume never stitches two versions together.
+ */
+export interface PartialDownload {
+  chunks: Uint8Array[];
+  /** The response's ETag, else its Last-Modified (sent back as If-Range); null when neither. */
+  validator: string | null;
+  /** The whole file's size as the first response gave it; null when unknown. */
+  total: number | null;
+}
+
+/** Interrupted downloads by URL, module-wide unless a caller brings its own map. */
+export const DOWNLOAD_PARTIALS = new Map<string, PartialDownload>();
 
 /** The browser (or the disk) has no room left for the file. */
 export class ModelQuotaError extends Error {
@@ -30,7 +46,7 @@ export class ModelQuotaError extends Error {
 export const isQuotaError = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && 'name' in e && (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED');
 
-export function memoryModelCache(opts: { quotaBytes?: number } = {}): ModelCache {
+export function memoryModelCache(opts: { quotaBytes?: number; partials?: Map<string, PartialDownload> } = {}): ModelCache {
   const files = new Map<string, Uint8Array>();
   const used = (): number => [...files.values()].reduce((a, b) => a + b.length, 0);
   return {
@@ -46,6 +62,7 @@ export function memoryModelCache(opts: { quotaBytes?: number } = {}): ModelCache
     },
     async clear() {
       files.clear();
+      (opts.partials ?? DOWNLOAD_PARTIALS).clear();
     },
   };
 }
@@ -53,7 +70,11 @@ export function memoryModelCache(opts: { quotaBytes?: number } = {}): ModelCache
 export const MODEL_CACHE_NAME = 'frugal-ai-lab-models-v1';
 
 /** Cache Storage (page or worker). Reading a 500 MB entry back costs one copy into memory. */
-export function cacheStorageModelCache(storage: CacheStorage = caches, name = MODEL_CACHE_NAME): ModelCache {
+export function cacheStorageModelCache(
+  storage: CacheStorage = caches,
+  name = MODEL_CACHE_NAME,
+  partials: Map<string, PartialDownload> = DOWNLOAD_PARTIALS,
+): ModelCache {
   const open = (): Promise<Cache> => storage.open(name);
   return {
     async get(url) {
@@ -80,6 +101,7 @@ export function cacheStorageModelCache(storage: CacheStorage = caches, name = MO
       return out;
     },
     async clear() {
+      partials.clear();
       await storage.delete(name);
     },
   };

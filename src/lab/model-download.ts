@@ -2,14 +2,16 @@
  * Downloading a real model's files with what a person needs to live with 500 MB: the size before
  * anything is fetched (HEAD, or the cache), progress with rate and time left, cancel, resume
  * with an HTTP Range request where the host allows it (the bytes received before a cancel or a
- * broken connection are kept in memory), and a cache so the second visit downloads nothing.
+ * broken connection are kept in memory with the file's ETag, sent back as If-Range so two versions
+ * are never stitched together), and a cache so the second visit downloads nothing; when the cache
+ * is full the files still load, and the result says which were not kept.
  * Errors are named: DownloadHttpError (404 …), DownloadNetworkError (offline, CORS refusal),
  * DownloadCancelledError, DownloadReadError (connection lost; resumable), ModelFileError (not ONNX),
- * ModelQuotaError (from the cache).
+ * ModelQuotaError (from the cache; the loader reports it as `notCached` instead of failing).
  */
 import { concatBytes } from '../shared/bytes.ts';
 import { DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
-import type { ModelCache } from './model-cache.ts';
+import { DOWNLOAD_PARTIALS, isQuotaError, ModelQuotaError, type ModelCache, type PartialDownload } from './model-cache.ts';
 import { modelFileUrls, type ModelRef } from './model-files.ts';
 
 export { DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
@@ -50,6 +52,8 @@ export interface ModelProgress {
   rate: number | null;
   /** Seconds left at that rate; null when the total or the rate is unknown. */
   etaS: number | null;
+  /** Files downloaded but not kept because the storage is full: the next visit downloads them again. */
+  notCached: string[];
 }
 
 export interface FileSize {
@@ -75,8 +79,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (p: ModelProgress) => void;
   fetchImpl?: typeof fetch;
-  /** Bytes kept from interrupted downloads, by URL (module-wide by default). */
-  partials?: Map<string, Uint8Array[]>;
+  /** Bytes kept from interrupted downloads, by URL (module-wide by default, see model-cache.ts). */
+  partials?: Map<string, PartialDownload>;
   now?: () => number;
 }
 
@@ -88,15 +92,15 @@ export interface LoadedModel {
   fromCache: string[];
   /** Bytes fetched over the network in this load. */
   downloadedBytes: number;
+  /** Paths downloaded but not kept because the storage is full (their bytes are in `files`). */
+  notCached: string[];
 }
 
-const PARTIALS = new Map<string, Uint8Array[]>();
-
-async function doFetch(url: URL, init: RequestInit, opts: LoadOptions): Promise<Response> {
+async function doFetch(url: URL, init: RequestInit, opts: LoadOptions, received = 0): Promise<Response> {
   try {
     return await (opts.fetchImpl ?? fetch)(url, { mode: 'cors', ...init, ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (e) {
-    if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, 0);
+    if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
     // fetch gives no detail on purpose: a CORS refusal and being offline look the same.
     throw new DownloadNetworkError(url.host, e instanceof Error ? e.message : String(e));
   }
@@ -115,6 +119,7 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
   const cachedSizes = new Map((await opts.cache?.list())?.map((f) => [f.url, f.bytes]) ?? []);
   const files: FileSize[] = [];
   for (const { path, url } of modelFileUrls(ref, opts.base, opts.origin)) {
+    if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, 0);
     const cached = cachedSizes.get(url.href);
     files.push({ path, url: url.href, bytes: cached ?? (await headSize(url, opts)), cached: cached !== undefined });
   }
@@ -123,32 +128,71 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
 }
 
 
+/** `bytes N-M/T` → N and T (null for `*`); null when absent or malformed. */
+export function parseContentRange(header: string | null): { start: number; total: number | null } | null {
+  const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header?.trim() ?? '');
+  return m ? { start: Number(m[1]), total: m[2] === '*' ? null : Number(m[2]) } : null;
+}
+
+/** What identifies a version of the file: the ETag, else Last-Modified. */
+const validatorOf = (res: Response): string | null => res.headers.get('etag') ?? res.headers.get('last-modified');
+
 /**
- * One file, resumed from `partials` with a Range request when bytes were kept (a 206 appends; a
- * 200 means the host ignores ranges: start again). `onChunk(received, total)` after each chunk.
+ * One file, resumed from `partials` with a Range request (and If-Range with the kept validator)
+ * when bytes were kept. A 206 appends only when it continues exactly where the kept bytes stop,
+ * from the same version of the file; anything else (a 200, a 416, a 206 from elsewhere) starts
+ * again from zero. `onChunk(received, total)` after each chunk.
  */
 export async function downloadFile(
   url: URL,
   opts: LoadOptions,
   onChunk: (received: number, total: number | null, resumed: number) => void,
 ): Promise<Uint8Array> {
-  const partials = opts.partials ?? PARTIALS;
-  let chunks = partials.get(url.href) ?? [];
+  const partials = opts.partials ?? DOWNLOAD_PARTIALS;
+  const kept = partials.get(url.href);
+  let chunks = kept?.chunks ?? [];
   let received = chunks.reduce((a, c) => a + c.length, 0);
-  const res = await doFetch(url, received > 0 ? { headers: { Range: `bytes=${received}-` } } : {}, opts);
-  if (res.status === 416 && received > 0) {
-    // Nothing after what we have (the file was complete) or the file changed: start over.
+  const headers: Record<string, string> = {};
+  if (received > 0) {
+    headers['Range'] = `bytes=${received}-`;
+    // Without If-Range a host whose file changed since would send the new file's tail.
+    if (kept?.validator) headers['If-Range'] = kept.validator;
+  }
+  const res = await doFetch(url, received > 0 ? { headers } : {}, opts, received);
+  const restart = (): Promise<Uint8Array> => {
     partials.delete(url.href);
     return downloadFile(url, opts, onChunk);
+  };
+  if (res.status === 416 && received > 0) {
+    // Nothing after what we have (the file was complete) or the file changed: start over.
+    return restart();
   }
   if (!res.ok) throw new DownloadHttpError(res.status, res.statusText);
-  if (res.status !== 206) {
+  let validator = validatorOf(res);
+  if (res.status === 206) {
+    const range = parseContentRange(res.headers.get('content-range'));
+    const same =
+      range !== null &&
+      range.start === received &&
+      (kept?.total == null || range.total === null || range.total === kept.total) &&
+      (kept?.validator == null || validator === null || validator === kept.validator);
+    if (!same) {
+      // Bytes from another offset or another version of the file: never stitch them on.
+      await res.body?.cancel().catch(() => undefined);
+      if (received > 0) return restart();
+      throw new DownloadHttpError(res.status, 'partial content that was not asked for');
+    }
+    validator = kept?.validator ?? validator;
+  } else {
     chunks = [];
     received = 0;
   }
   const resumed = received;
   const length = Number(res.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? received + length : null;
+  const keep = (): void => {
+    if (received > 0) partials.set(url.href, { chunks, validator, total });
+  };
   const reader = res.body?.getReader();
   try {
     if (!reader) {
@@ -166,9 +210,15 @@ export async function downloadFile(
       }
     }
   } catch (e) {
-    partials.set(url.href, chunks);
+    keep();
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
     throw new DownloadReadError(`${url.href}: the connection was lost after ${received} bytes (${e instanceof Error ? e.message : String(e)}); downloading again resumes.`);
+  }
+  if (total !== null && received < total) {
+    // The body ended early without an error: what arrived is good, keep it for the resume.
+    keep();
+    if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
+    throw new DownloadReadError(`${url.href}: the response ended after ${received} of ${total} bytes; downloading again resumes.`);
   }
   partials.delete(url.href);
   if (total !== null && received !== total) {
@@ -228,6 +278,7 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
   const urls = modelFileUrls(ref, opts.base, opts.origin);
   const files = new Map<string, Uint8Array>();
   const fromCache: string[] = [];
+  const notCached: string[] = [];
   const pending: { path: string; url: URL }[] = [];
   for (const f of urls) {
     const hit = await opts.cache?.get(f.url);
@@ -244,8 +295,12 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
     total = (await modelSize(ref, opts).catch(() => null))?.total ?? null;
   }
   const started = now();
+  const partials = opts.partials ?? DOWNLOAD_PARTIALS;
   for (const { path, url } of pending) {
-    opts.signal?.throwIfAborted();
+    // Cancelled between files (or while the sizes were asked, whose errors are swallowed above).
+    if (opts.signal?.aborted) {
+      throw new DownloadCancelledError(url.href, partials.get(url.href)?.chunks.reduce((a, c) => a + c.length, 0) ?? 0);
+    }
     let fileFetched = 0;
     const bytes = await downloadFile(url, opts, (received, fileTotal, resumed) => {
       fileFetched = received - resumed;
@@ -254,16 +309,24 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
       const rate = elapsed >= 0.2 ? fetched / elapsed : null;
       const overall = done + received;
       const etaS = rate && total !== null ? Math.max(0, (total - overall) / rate) : null;
-      opts.onProgress?.({ file: { path, received, total: fileTotal }, received: overall, total, rate, etaS });
+      opts.onProgress?.({ file: { path, received, total: fileTotal }, received: overall, total, rate, etaS, notCached: [...notCached] });
     });
     checkFile(path, url, bytes);
-    await opts.cache?.put(url, bytes);
+    try {
+      await opts.cache?.put(url, bytes);
+    } catch (e) {
+      if (!(e instanceof ModelQuotaError || isQuotaError(e))) throw e;
+      // The storage is full: the bytes are good, so this load uses them rather than losing them
+      // (and failing the same way on every retry); only the next visit downloads this file again.
+      notCached.push(path);
+      opts.onProgress?.({ file: { path, received: bytes.length, total: bytes.length }, received: done + bytes.length, total, rate: null, etaS: null, notCached: [...notCached] });
+    }
     files.set(path, bytes);
     done += bytes.length;
     downloadedBytes += fileFetched;
   }
-  if (pending.length === 0) opts.onProgress?.({ file: { path: urls.at(-1)?.path ?? '', received: done, total: done }, received: done, total: done, rate: null, etaS: 0 });
-  return { ref, files, fromCache, downloadedBytes };
+  if (pending.length === 0) opts.onProgress?.({ file: { path: urls.at(-1)?.path ?? '', received: done, total: done }, received: done, total: done, rate: null, etaS: 0, notCached: [] });
+  return { ref, files, fromCache, downloadedBytes, notCached };
 }
 
 function checkFile(path: string, url: URL, bytes: Uint8Array): void {

@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../server/app.ts';
 import { modelFilePath, parseRange } from '../../server/models.ts';
 import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
 import { ClassifierSession } from '../../src/engine/realmodels/classifier.ts';
-import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts';
+import { memoryModelCache, ModelQuotaError, type PartialDownload } from '../../src/lab/model-cache.ts';
 import {
   DownloadCancelledError, DownloadHttpError, DownloadNetworkError, DownloadReadError, jsonFile, loadModelFiles, ModelFileError, modelSize,
   type ModelProgress,
@@ -148,8 +148,12 @@ describe('loading a model from the class server', () => {
     expect((await cache.list()).some((f) => f.url.endsWith('.onnx'))).toBe(false);
   });
 
-  test('a full quota is a ModelQuotaError', async () => {
-    await expect(loadModelFiles(generator, { base, cache: memoryModelCache({ quotaBytes: 20_000 }) })).rejects.toBeInstanceOf(ModelQuotaError);
+  test('a full quota (ModelQuotaError from the cache) still loads the model, and says which files were not kept', async () => {
+    const cache = memoryModelCache({ quotaBytes: 20_000 });
+    await expect(cache.put(new URL('https://h/a/b/x.onnx'), new Uint8Array(20_001))).rejects.toBeInstanceOf(ModelQuotaError);
+    const m = await loadModelFiles(generator, { base, cache });
+    expect(m.files.get('onnx/model_q4f16.onnx')).toEqual(onnxBytes);
+    expect(m.notCached).toContain('onnx/model_q4f16.onnx');
   });
 
   /** fetch whose ONNX bodies deliver `cut` bytes, then fail (or wait for the abort). */
@@ -180,7 +184,7 @@ describe('loading a model from the class server', () => {
   }
 
   test('a lost connection resumes with a Range request from the byte it stopped at', async () => {
-    const partials = new Map<string, Uint8Array[]>();
+    const partials = new Map<string, PartialDownload>();
     const requests: Headers[] = [];
     const fetchImpl = flaky(5000, 'reset', requests);
     const err = await loadModelFiles(generator, { base, partials, fetchImpl }).catch((e: unknown) => e);
@@ -192,7 +196,7 @@ describe('loading a model from the class server', () => {
   });
 
   test('cancel in the middle: DownloadCancelledError with the bytes received, and the next load resumes', async () => {
-    const partials = new Map<string, Uint8Array[]>();
+    const partials = new Map<string, PartialDownload>();
     const requests: Headers[] = [];
     const fetchImpl = flaky(3000, 'hang', requests);
     const ctrl = new AbortController();

@@ -70,7 +70,7 @@ describe('the quick ONNX check', () => {
 describe('downloadFile', () => {
   test('a host that ignores Range (200) starts again from zero', async () => {
     const url = new URL('https://models.example/a/b/onnx/model.onnx');
-    const partials = new Map([[url.href, [Uint8Array.from([9, 9, 9])]]]);
+    const partials = new Map([[url.href, { chunks: [Uint8Array.from([9, 9, 9])], validator: null, total: null }]]);
     const sent: (string | null)[] = [];
     const fetchImpl: typeof fetch = async (_u, init) => {
       sent.push(new Headers(init?.headers).get('range'));
