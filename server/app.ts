@@ -231,7 +231,8 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
   // Measured watts: the sensors of the machine the server runs on (server/power/).
   if (opts.power) app.route('/api/power', opts.power);
 
-  app.route('/api/classes', classRoutes({ db: opts.db, rateLimit: opts.rateLimit }));
+  // Class writes draw on the same per-client budget as uploads.
+  app.route('/api/classes', classRoutes({ db: opts.db, limiter }));
   app.all('/api/*', (c) => jsonError(c, 404, 'unknown API endpoint'));
   if (opts.modelsDir) app.route('/models', modelsRoutes(opts.modelsDir));
 

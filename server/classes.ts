@@ -11,7 +11,8 @@
  * answers 410, and its entries are deleted (on the first request that finds it expired, and by the
  * sweep each new class runs). The class row itself, which holds no pupil's data, goes a day later;
  * its code is then unknown (404). Same-origin only: no CORS headers (app.ts leaves these routes
- * out of the open dataset's). Writes share one rate limit per client (rate-limit.ts).
+ * out of the open dataset's). Writes draw on the app's one rate limit per client (rate-limit.ts): the
+same budget as uploads, not a second one beside it.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
@@ -27,7 +28,7 @@ import { isPresetName, type PresetName } from '../src/shared/presets.ts';
 import { readBody } from './body.ts';
 import { bodyTag, matchesIfNoneMatch } from './http-cache.ts';
 import type { Queryable } from './queryable.ts';
-import { RateLimiter, type RateLimitConfig } from './rate-limit.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
 type Env = { Bindings: HttpBindings };
 
@@ -38,7 +39,10 @@ const CLASS_ROW_GRACE_MS = 24 * 3600_000;
 
 export interface ClassRoutesOptions {
   db: Queryable;
-  rateLimit: RateLimitConfig | false;
+  /** The app's limiter, shared with uploads; null when rate limiting is off. */
+  limiter: RateLimiter | null;
+  /** Devices a class takes (tests pass a small one). */
+  maxEntries?: number;
   /** Milliseconds clock (tests pass a fake one to expire classes). */
   now?: () => number;
 }
@@ -77,7 +81,8 @@ function jsonError(c: Context<Env>, status: Status, error: string, issues?: stri
 export function classRoutes(opts: ClassRoutesOptions): Hono<Env> {
   const app = new Hono<Env>();
   const now = opts.now ?? Date.now;
-  const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit, now) : null;
+  const limiter = opts.limiter;
+  const maxEntries = opts.maxEntries ?? MAX_CLASS_ENTRIES;
   const db = opts.db;
 
   const writeLimit = async (c: Context<Env>, next: () => Promise<void>) => {
@@ -174,20 +179,43 @@ export function classRoutes(opts: ClassRoutesOptions): Hono<Env> {
     if (e.preset !== found.row.preset) return jsonError(c, 422, 'invalid class entry', [`preset: must be this class's preset (${found.row.preset})`]);
     const code = found.row.code;
     const deviceHash = sha256(e.device);
-    const existing = await db.query<{ n: number; mine: number }>(
-      'SELECT count(*)::int AS n, count(*) FILTER (WHERE device_hash = $2)::int AS mine FROM class_entries WHERE class_code = $1',
-      [code, deviceHash],
-    );
-    const n = Number(existing.rows[0]?.n ?? 0);
-    const mine = Number(existing.rows[0]?.mine ?? 0) > 0;
-    if (!mine && n >= MAX_CLASS_ENTRIES) return jsonError(c, 409, `this class is full (${MAX_CLASS_ENTRIES} devices)`);
-    await db.query(
-      `INSERT INTO class_entries (class_code, device_hash, vendor, architecture, general_j, specialized_j, ratio)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+    // One conditional statement: the class still open and not full (or this device already in
+    // it) are checked by the INSERT itself, so a close landing after the read above cannot slip
+    // an entry into a closed class. The class row is locked (FOR UPDATE): the teacher's close, an
+    // UPDATE of that row, and this entry run one after the other, and a statement that waited
+    // for the lock re-checks the expiry on the row as the close left it. The count is read in
+    // the statement's snapshot: entries of one class landing at the very same instant can still
+    // pass it together, overshooting the cap by at most that many (no longer unboundedly).
+    const written = await db.query<{ inserted: boolean }>(
+      `WITH open_class AS (SELECT code FROM classes WHERE code = $1 AND expires_ms > $8 FOR UPDATE)
+       INSERT INTO class_entries (class_code, device_hash, vendor, architecture, general_j, specialized_j, ratio)
+       SELECT code, $2, $3, $4, $5, $6, $7 FROM open_class
+       WHERE (SELECT count(*) FROM class_entries WHERE class_code = $1) < $9
+          OR EXISTS (SELECT 1 FROM class_entries WHERE class_code = $1 AND device_hash = $2)
        ON CONFLICT (class_code, device_hash) DO UPDATE SET vendor = EXCLUDED.vendor, architecture = EXCLUDED.architecture,
-         general_j = EXCLUDED.general_j, specialized_j = EXCLUDED.specialized_j, ratio = EXCLUDED.ratio`,
-      [code, deviceHash, e.vendor, e.architecture, e.generalJ, e.specializedJ, e.ratio],
+         general_j = EXCLUDED.general_j, specialized_j = EXCLUDED.specialized_j, ratio = EXCLUDED.ratio
+       RETURNING (xmax = 0) AS inserted`,
+      [code, deviceHash, e.vendor, e.architecture, e.generalJ, e.specializedJ, e.ratio, now(), maxEntries],
     );
+    const row = written.rows[0];
+    if (!row) {
+      // Nothing written: read the class again to say why (ended, gone, or full).
+      const again = await find(code);
+      switch (again.kind) {
+        case 'unknown':
+          return unknown(c);
+        case 'expired':
+          return expired(c);
+        case 'open':
+          return jsonError(c, 409, `this class is full (${maxEntries} devices)`);
+        default: {
+          const never: never = again;
+          throw new Error(`unexpected class state ${String(never)}`);
+        }
+      }
+    }
+    // xmax is 0 on a freshly inserted row, set on one the ON CONFLICT branch updated.
+    const mine = row.inserted !== true;
     return c.json({ code, replaced: mine }, mine ? 200 : 201);
   });
 

@@ -9,7 +9,7 @@ import { LISTING_MAX_PAGE } from '../src/shared/dataset.ts';
 import type { ApiError, DatasetStats, ResultListItem, ResultPage, SnapshotList, Versioned } from '../src/shared/dataset.ts';
 import { SCHEMA_VERSION } from '../src/shared/result.ts';
 import type { Queryable } from './queryable.ts';
-import { exportBody, filteredPages, parseExportFilter } from './export-stream.ts';
+import { LISTING_SCAN_WINDOW, exportBody, filteredPages, parseExportFilter } from './export-stream.ts';
 import { DATASET_CACHE_CONTROL, RESULT_CACHE_CONTROL, bodyTag, datasetVersion, exportTag, matchesIfNoneMatch, negotiateEncoding } from './http-cache.ts';
 import { listSnapshots, snapshotFile } from './snapshot.ts';
 
@@ -77,9 +77,12 @@ const CURSOR = /^\d{1,15}$/;
 /**
  * The filtered listing: the export's filter parser and page reader (so a filter means the same
  * in both), keyset-paginated on the upload order. `next` is the cursor of the following page;
- * a 400 names the parameter, never repeats its value.
+ * a 400 names the parameter, never repeats its value. Each request scans at most `window`
+ * rows (export-stream.ts, LISTING_SCAN_WINDOW): a page may then be short or empty and still
+ * carry a `next`; only `next: null` says the listing is over. `window` is a parameter so tests
+ * can use a small one.
  */
-export async function listResponse(req: ReadRequest, db: Queryable): Promise<Response> {
+export async function listResponse(req: ReadRequest, db: Queryable, window: number = LISTING_SCAN_WINDOW): Promise<Response> {
   const parsed = parseExportFilter((name) => req.query(name));
   if (!parsed.ok) return errorResponse(400, parsed.error);
   const afterRaw = req.query('after') ?? '';
@@ -87,8 +90,9 @@ export async function listResponse(req: ReadRequest, db: Queryable): Promise<Res
   const limitRaw = req.query('limit') ?? '50';
   const limit = /^\d{1,4}$/.test(limitRaw) ? Number(limitRaw) : NaN;
   if (!(limit >= 1 && limit <= LISTING_MAX_PAGE)) return errorResponse(400, `limit must be an integer between 1 and ${LISTING_MAX_PAGE}`);
-  const page = await filteredPages(db, parsed.filter)(afterRaw === '' ? 0 : Number(afterRaw), limit);
-  const body: Versioned & ResultPage = versioned({ items: page.items, next: page.items.length === limit && page.last !== null ? String(page.last) : null });
+  const page = await filteredPages(db, parsed.filter, window)(afterRaw === '' ? 0 : Number(afterRaw), limit);
+  const next = page.items.length === limit && page.last !== null ? page.last : page.scannedTo;
+  const body: Versioned & ResultPage = versioned({ items: page.items, next: next === null ? null : String(next) });
   return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
 }
 

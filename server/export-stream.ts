@@ -68,7 +68,19 @@ export function parseExportFilter(query: (name: string) => string | undefined): 
   return { ok: true, filter };
 }
 
-export type PageReader = (after: number, limit: number) => Promise<{ items: ResultListItem[]; last: number | null }>;
+/**
+ * One page: the rows found and the `seq` of the last; `scannedTo` is where the scan stopped when
+ * it was bounded by a window and rows remain beyond it (the caller continues from there), else null.
+ */
+export type PageReader = (after: number, limit: number) => Promise<{ items: ResultListItem[]; last: number | null; scannedTo: number | null }>;
+
+/**
+ * The most `seq` values one listing request scans. The filters other than the indexed group
+ * columns (a model, an upload day) have no index, so an unbounded `ORDER BY seq LIMIT n` with a
+ * filter matching nothing would read the whole table on every request. Bounded, a page may come
+ * back short, even empty, with a cursor to go on from.
+ */
+export const LISTING_SCAN_WINDOW = 20_000;
 
 interface PageRow {
   seq: string | number;
@@ -80,36 +92,49 @@ interface PageRow {
 
 /**
  * Filtered rows in `seq` order after a cursor, the same columns as the store's page. The
- * columns filtered on are the indexed group columns and the upload day.
+ * columns filtered on are the indexed group columns and the upload day. With a `window`, a page
+ * reads only `seq` in (after, after + window] (the listing); without, it scans until the page is
+ * full (the exports, which read everything anyway).
  */
-export function filteredPages(db: Queryable, filter: ExportFilter): PageReader {
-  const where: string[] = ['seq > $1'];
+export function filteredPages(db: Queryable, filter: ExportFilter, window: number | null = null): PageReader {
+  // $1 after, $2 limit, $3 the window's end (unbounded for the exports), then the filter values.
+  const where: string[] = ['seq > $1', 'seq <= $3'];
   const params: unknown[] = [];
   const add = (column: string, value: string | undefined, cast = '') => {
     if (value === undefined) return;
     params.push(value);
-    where.push(`${column} ${column === 'received_day' ? '>=' : '='} $${params.length + 2}${cast}`);
+    where.push(`${column} ${column === 'received_day' ? '>=' : '='} $${params.length + 3}${cast}`);
   };
   add('vendor', filter.vendor);
   add('architecture', filter.architecture);
   add('preset', filter.preset);
   add('received_day', filter.since, '::date');
   if (filter.model !== undefined) {
-    // JSONB containment: any workload whose config names the model (no index; the seq order
-    // and the LIMIT bound each page's work to the rows scanned until the page is full).
+    // JSONB containment: any workload whose config names the model (no index: the listing's
+    // window bounds each request's work; the exports scan until their page is full).
     params.push(JSON.stringify([{ config: { model: filter.model } }]));
-    where.push(`doc->'workloads' @> $${params.length + 2}::jsonb`);
+    where.push(`doc->'workloads' @> $${params.length + 3}::jsonb`);
   }
   const sql = `SELECT seq, id, received_day::text AS received_day, doc FROM results WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $2`;
   return async (after, limit) => {
-    const r = await db.query<PageRow>(sql, [after, limit, ...params]);
+    // A cursor is at most 15 digits, so the end stays far inside bigint and a double's exact range.
+    const end = window === null ? Number.MAX_SAFE_INTEGER : after + window;
+    const r = await db.query<PageRow>(sql, [after, limit, end, ...params]);
     const items = r.rows.map((row) => ({
       id: row.id,
       receivedDay: typeof row.received_day === 'string' ? row.received_day.slice(0, 10) : row.received_day.toISOString().slice(0, 10),
       doc: row.doc,
     }));
     const lastRow = r.rows[r.rows.length - 1];
-    return { items, last: lastRow ? Number(lastRow.seq) : null };
+    const last = lastRow ? Number(lastRow.seq) : null;
+    let scannedTo: number | null = null;
+    if (window !== null && r.rows.length < limit) {
+      // A short page: the window is exhausted. Go on from its end only if rows lie beyond it
+      // (one probe of the primary key, whatever the filter).
+      const beyond = await db.query<{ more: boolean }>('SELECT EXISTS (SELECT 1 FROM results WHERE seq > $1) AS more', [end]);
+      if (beyond.rows[0]?.more === true) scannedTo = end;
+    }
+    return { items, last, scannedTo };
   };
 }
 

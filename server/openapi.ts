@@ -14,6 +14,7 @@ import { PRESET_NAMES } from '../src/shared/presets.ts';
 import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../src/shared/vocabulary.ts';
 import { SCHEMA_VERSION } from '../src/shared/result.ts';
 import { DATASET_LICENSE, LISTING_MAX_PAGE, SCHEMA_VERSION_HEADER } from '../src/shared/dataset.ts';
+import { LISTING_SCAN_WINDOW } from './export-stream.ts';
 import { ApiErrorSchema, DatasetStatsSchema, GroupStatsSchema, HealthSchema, ResultItemSchema, ResultPageSchema, ResultSchema, SketchDistributionSchema, SnapshotListSchema, WorkloadStatsSchema } from './api-schemas.ts';
 
 type Json = JsonSchema | Record<string, unknown>;
@@ -97,7 +98,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'listResults',
           summary: 'Results in upload order, filtered, one page at a time',
-          description: `Keyset pagination: pass the \`next\` of a page as \`after\` to get the following one (null on the last page). The filters mean the same as on the exports.`,
+          description: `Keyset pagination: pass the \`next\` of a page as \`after\` to get the following one; \`next\` is null only on the last page. Each request scans a bounded stretch of the upload order (${LISTING_SCAN_WINDOW} rows), so a page may hold fewer items than \`limit\`, or none, and still carry a \`next\`: keep following it until it is null. The filters mean the same as on the exports.`,
           parameters: [
             ...FILTER_PARAMS,
             { name: 'after', in: 'query', required: false, description: 'Cursor from a previous page (`next`).', schema: { type: 'string', pattern: '^\\d{1,15}$' } },

@@ -12,7 +12,9 @@ import { serve, type HttpBindings } from '@hono/node-server';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import { classRoutes } from '../../server/classes.ts';
 import { openDb, type Db, type DbConfig } from '../../server/db.ts';
-import type { RateLimitConfig } from '../../server/rate-limit.ts';
+import { RateLimiter, type RateLimitConfig } from '../../server/rate-limit.ts';
+import type { Queryable } from '../../server/queryable.ts';
+import { postJson, uniqueResult } from './helpers.ts';
 import { CLASS_CODE_PATTERN, CLASS_LIFETIME_MS, type ClassCreated, type ClassEntry, type ClassView } from '../../src/shared/classroom.ts';
 
 export interface ClassesBackend {
@@ -25,9 +27,9 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function harness(db: Db, now: () => number, rateLimit: RateLimitConfig | false): Promise<Harness> {
+async function harness(db: Queryable, now: () => number, rateLimit: RateLimitConfig | false, maxEntries?: number): Promise<Harness> {
   const app = new Hono<{ Bindings: HttpBindings }>();
-  app.route('/api/classes', classRoutes({ db, rateLimit, now }));
+  app.route('/api/classes', classRoutes({ db, limiter: rateLimit ? new RateLimiter(rateLimit, now) : null, now, ...(maxEntries === undefined ? {} : { maxEntries }) }));
   const server = await new Promise<Server>((done) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(s as Server));
   });
@@ -194,6 +196,51 @@ export function classesSuite(name: string, backend: ClassesBackend) {
       expect((await send(h.base, 'POST', `${path}/entries`, entry(11))).status).toBe(410);
     });
 
+    test('a class is full at its cap: a new device is refused with 409 and not stored; one already in it may still replace its figures', async () => {
+      const capped = await harness(db, now, false, 2);
+      try {
+        const r = await send(capped.base, 'POST', '/api/classes', { preset: 'ci' });
+        const path = `/api/classes/${String(r.json.code)}/entries`;
+        expect((await send(capped.base, 'POST', path, entry(1))).status).toBe(201);
+        expect((await send(capped.base, 'POST', path, entry(2))).status).toBe(201);
+        const full = await send(capped.base, 'POST', path, entry(3));
+        expect(full.status).toBe(409);
+        expect(full.json.error).toContain('full (2 devices)');
+        expect((await send(capped.base, 'POST', path, entry(1, { ratio: 99 }))).status).toBe(200);
+        expect(await entriesLeft(String(r.json.code))).toBe(2);
+      } finally {
+        await capped.close();
+      }
+    });
+
+    test('a close landing between the entry\'s read of the class and its write: 410, nothing stored', async () => {
+      let closeNext: string | null = null;
+      // The teacher's close runs right after the route has read the class as open.
+      const racing: Queryable = {
+        async query(sql, params) {
+          const r = await db.query(sql, params);
+          if (closeNext !== null && sql.startsWith('SELECT code, token_hash, preset') && params?.[0] === closeNext) {
+            const code = closeNext;
+            closeNext = null;
+            await db.query('UPDATE classes SET expires_ms = LEAST(expires_ms, $2) WHERE code = $1', [code, now()]);
+            await db.query('DELETE FROM class_entries WHERE class_code = $1', [code]);
+          }
+          return r as never;
+        },
+        exec: (sql) => db.exec(sql),
+      };
+      const raced = await harness(racing, now, false);
+      try {
+        const c = await create();
+        closeNext = c.code;
+        expect((await send(raced.base, 'POST', `/api/classes/${c.code}/entries`, entry(5))).status).toBe(410);
+        expect(closeNext).toBeNull();
+        expect(await entriesLeft(c.code)).toBe(0);
+      } finally {
+        await raced.close();
+      }
+    });
+
     test('writes are rate limited per client (429 with Retry-After); reads are not', async () => {
       const limited = await harness(db, now, { burst: 3, perMinute: 1 });
       try {
@@ -227,6 +274,29 @@ export function classesSuite(name: string, backend: ClassesBackend) {
       expect(read.status).toBe(200);
       expect(read.headers.get('access-control-allow-origin')).toBeNull();
       expect(read.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    });
+  });
+
+  describe(`classes share the app's write budget (${name})`, () => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      const cfg = backend.config();
+      server = await startServer({
+        port: 0, log: false, staticDir: '/nonexistent-dist', power: false, rateLimit: { burst: 2, perMinute: 1 },
+        ...(cfg.kind === 'pglite' ? { dataDir: cfg.dataDir } : { databaseUrl: cfg.url }),
+      });
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    test('a client that spent its budget on an upload and a class is refused on both (429)', async () => {
+      expect((await postJson(server.url, uniqueResult(7001))).status).toBe(201);
+      expect((await send(server.url, 'POST', '/api/classes', { preset: 'quick' })).status).toBe(201);
+      const classRefused = await send(server.url, 'POST', '/api/classes', { preset: 'quick' });
+      expect(classRefused.status).toBe(429);
+      expect(Number(classRefused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await postJson(server.url, uniqueResult(7002))).status).toBe(429);
     });
   });
 }
