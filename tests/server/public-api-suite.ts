@@ -4,6 +4,7 @@
  * the client's text, the schema version on every read, CORS (any origin reads, none writes),
  * and the OpenAPI document: every public GET route is in it and real answers validate against it.
  */
+import { isPublicApiPath } from '../../server/cors.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Hono } from 'hono';
 import { createApp, startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
@@ -18,13 +19,13 @@ type Doc = Record<string, unknown> & { paths: Record<string, Record<string, { re
 
 const HOSTILE = '<script>alert(1)</script>';
 
-/** The public GET routes of the app, in OpenAPI's path syntax (power sensors are local-only). */
+/** The public GET routes of the app, in OpenAPI's path syntax (power sensors and classes are same-origin, not public: cors.ts). */
 function publicGetRoutes(): string[] {
   const app = createApp({} as unknown as ResultStore, {
     staticDir: '/nonexistent-dist', rateLimit: false, log: () => undefined, dbKind: 'pglite', db: {} as unknown as Queryable, snapshotDir: null, power: new Hono(),
   });
   const paths = app.routes
-    .filter((r) => r.method === 'GET' && (r.path.startsWith('/api/') || r.path === '/healthz') && !r.path.startsWith('/api/power') && !r.path.endsWith('*'))
+    .filter((r) => r.method === 'GET' && (isPublicApiPath(r.path) || r.path === '/healthz') && !r.path.endsWith('*'))
     .map((r) => r.path.replace(/:([A-Za-z]+)/g, '{$1}'));
   return [...new Set(paths)].sort();
 }
