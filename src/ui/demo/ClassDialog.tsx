@@ -10,6 +10,7 @@ import { t } from '../../i18n/index.ts';
 import type { ClassCreated, ClassView } from '../../shared/classroom.ts';
 import { closeClass, createClass, pollClass } from './class-api.ts';
 import { ClassPool } from './ClassPool.tsx';
+import { trapTab } from './focus-trap.ts';
 import { absoluteUrl, pupilHref } from './pupil-link.ts';
 import { qrMatrix, qrPath } from './qr.ts';
 import type { DemoSettings } from './settings.ts';
@@ -127,7 +128,16 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
 
   return (
     <div class="class-overlay" data-testid="class-dialog" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div class="class-dialog card" role="dialog" aria-modal="true" aria-labelledby="class-dialog-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div
+        class="class-dialog card"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="class-dialog-title"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onClose();
+          else trapTab(e, e.currentTarget);
+        }}
+      >
         <div class="class-head">
           <h2 id="class-dialog-title">{t('classroom.title')}</h2>
           <button ref={closeButton} onClick={onClose} data-testid="class-close-dialog">
