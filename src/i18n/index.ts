@@ -73,13 +73,21 @@ export function locale(l: Lang = lang.value): string {
   return l === 'fr' ? 'fr-FR' : 'en-US';
 }
 
+// One PluralRules per language: tp() runs on every render of a count.
+const PLURAL_RULES = new Map<Lang, Intl.PluralRules>();
+function pluralRules(l: Lang): Intl.PluralRules {
+  let rules = PLURAL_RULES.get(l);
+  if (!rules) PLURAL_RULES.set(l, (rules = new Intl.PluralRules(locale(l))));
+  return rules;
+}
+
 /**
  * Plural forms of a message: `key.one`, `key.other` (and any other CLDR category a language
  * needs) chosen by `Intl.PluralRules`; a missing category falls back to `key.other`. `{n}` is the
  * count, formatted for the language ("1 000" in French), unless `params` gives its own.
  */
 export function tp(key: string, count: number, params?: Record<string, string | number>, l: Lang = lang.value): string {
-  const category = new Intl.PluralRules(locale(l)).select(count);
+  const category = pluralRules(l).select(count);
   const form = `${key}.${category}`;
   const chosen = dictionaries[l][form] !== undefined || dictionaries.en[form] !== undefined ? form : `${key}.other`;
   return t(chosen, { n: new Intl.NumberFormat(locale(l)).format(count), ...params }, l);

@@ -5,6 +5,20 @@
  */
 import { concatBytes } from '../shared/bytes.ts';
 
+/** A response's body chunk by chunk (all at once where the body is not a stream). */
+export async function* bodyChunks(res: Response): AsyncGenerator<Uint8Array> {
+  const reader = res.body?.getReader();
+  if (!reader) {
+    yield new Uint8Array(await res.arrayBuffer());
+    return;
+  }
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
 export interface DownloadProgress {
   received: number;
   /** From Content-Length; null when the server does not say (or compresses on the fly). */
@@ -55,20 +69,10 @@ export async function download(
   const chunks: Uint8Array[] = [];
   let received = 0;
   try {
-    const reader = res.body?.getReader();
-    if (!reader) {
-      const all = new Uint8Array(await res.arrayBuffer());
-      chunks.push(all);
-      received = all.length;
+    for await (const chunk of bodyChunks(res)) {
+      chunks.push(chunk);
+      received += chunk.length;
       onProgress?.({ received, total });
-    } else {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.length;
-        onProgress?.({ received, total });
-      }
     }
   } catch (e) {
     signal?.throwIfAborted();

@@ -10,7 +10,7 @@
  * ModelQuotaError (from the cache; the loader reports it as `notCached` instead of failing).
  */
 import { concatBytes } from '../shared/bytes.ts';
-import { DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
+import { bodyChunks, DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 import { DOWNLOAD_PARTIALS, isQuotaError, ModelQuotaError, type ModelCache, type PartialDownload } from './model-cache.ts';
 import { modelFileUrls, type ModelRef } from './model-files.ts';
 
@@ -193,21 +193,11 @@ export async function downloadFile(
   const keep = (): void => {
     if (received > 0) partials.set(url.href, { chunks, validator, total });
   };
-  const reader = res.body?.getReader();
   try {
-    if (!reader) {
-      const all = new Uint8Array(await res.arrayBuffer());
-      chunks.push(all);
-      received += all.length;
+    for await (const chunk of bodyChunks(res)) {
+      chunks.push(chunk);
+      received += chunk.length;
       onChunk(received, total, resumed);
-    } else {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.length;
-        onChunk(received, total, resumed);
-      }
     }
   } catch (e) {
     keep();
