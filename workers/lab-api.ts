@@ -87,6 +87,13 @@ export function createLabApi(engine: LabEngine): LabApi {
       // startGpuLoad's `finally` frees the worker then, so a run cannot start on a busy GPU.
       load?.abort();
     },
+    // Wired by the real-models worker (in progress): refused until then, never a silent no-op.
+    async runRealModels() {
+      throw new Error('runRealModels is not available in this build');
+    },
+    async answerSentence() {
+      throw new Error('answerSentence is not available in this build');
+    },
     async loseDevice() {
       if (!current) return false;
       current.device.destroy();

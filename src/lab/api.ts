@@ -7,6 +7,8 @@ import type { EngineRunOutput, MeasurementPlan, Progress } from '../engine/run-p
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
 import type { OnnxGraphInfo, OnnxMeasureOptions, OnnxProgress } from '../shared/onnx.ts';
 import type { EnergyContext, WorkloadEnergy } from '../energy/index.ts';
+import type { TaskLanguage } from '../shared/realmodels/task-set.ts';
+import type { OwnSentenceAnswers, RealRaceOutput, RealRaceProgress, RealRaceRequest } from './realmodels-api.ts';
 
 export type { Capabilities, EngineRunOutput, MeasurementPlan, Progress };
 
@@ -38,6 +40,14 @@ export interface LabApi {
   startGpuLoad(): Promise<void>;
   /** Stops the load started by `startGpuLoad()` (no-op when none runs). */
   stopGpuLoad(): void;
+  /**
+   * The real-models race (src/lab/realmodels-api.ts): loads the pair (cache or network, with
+   * progress), runs it on WebGPU, the WASM reference and the synthetic replicas as asked. The
+   * sessions stay loaded for `answerSentence`; `cancel()` stops it between queries or downloads.
+   */
+  runRealModels(req: RealRaceRequest, onProgress: (p: RealRaceProgress) => void): Promise<RealRaceOutput>;
+  /** "Type your own sentence": both models of the last race answer one text (rejects when none is loaded). */
+  answerSentence(text: string, language: TaskLanguage): Promise<OwnSentenceAnswers>;
   /** Test and demo hook: destroys the current device as a driver reset would. */
   loseDevice(): Promise<boolean>;
 }

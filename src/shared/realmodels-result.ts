@@ -1,8 +1,9 @@
 /**
- * PROPOSAL — the result-document part of a real-model workload (a downloaded DistilBERT-SST2 or
- * Qwen2.5-0.5B-Instruct answering the sentiment task), for schema.ts and result.ts to wire in.
+ * The schema of the result-document part of a real-model workload (a downloaded DistilBERT-SST2
+ * or Qwen2.5-0.5B-Instruct answering the sentiment task); its types and vocabulary are in
+ * realmodels/record.ts.
  *
- * Suggested wiring: a workload of kind `real-model` keeps the fields every workload has (id,
+ * Wiring: a workload of kind `real-model` keeps the fields every workload has (id,
  * role, config, flops, bytes, timing record with raw samples, tokensPerSecond) and one more
  * block, `real: RealModelRecord`, validated by `realModelRecord` below; schema.ts adds
  * `real: v.optional(realModelRecord)` to its workload object and the check
@@ -18,68 +19,14 @@
  * the energy figures are checked against their recomputation.
  */
 import * as v from 'valibot';
-import { LIMITS, count, oneOf, range3 } from './schema-parts.ts';
-import { PROMPT_VERSIONS, type PromptVersion } from './realmodels/prompt.ts';
-import { AGREEMENT_ITEMS, perCorrect, wilson, type PerCorrect, type Range3, type TokenSummary } from './realmodels/scoring.ts';
-import { TASK_LANGUAGES, TASK_SET_IDS, type TaskLanguage, type TaskSetId } from './realmodels/task-set.ts';
-
-/**
- * Real models the lab knows, by the key a result stores, with the repository they come from
- * (the page and `models:fetch` read `hubId`; the dataset keeps only the key).
- */
-export const REAL_MODELS = {
-  'distilbert-sst2': { hubId: 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', answer: 'logits' },
-  'qwen2.5-0.5b-instruct': { hubId: 'onnx-community/Qwen2.5-0.5B-Instruct', answer: 'generation' },
-} as const;
-/** `custom`: a model id or base URL the visitor typed; stored as `custom` with its file's SHA-256 only. */
-export const REAL_MODEL_KEYS = [...(Object.keys(REAL_MODELS) as Array<keyof typeof REAL_MODELS>), 'custom'] as const;
-export type RealModelKey = (typeof REAL_MODEL_KEYS)[number];
-
-/** ONNX weight variants as Hugging Face exports name them (model_fp16.onnx, model_q4f16.onnx, …). */
-export const REAL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
-export type RealDtype = (typeof REAL_DTYPES)[number];
-
-export const EXECUTION_PROVIDERS = ['webgpu', 'wasm'] as const;
-export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
-
-/** How the model answers: the argmax of a classifier head, or a generated reply that is parsed. */
-export const ANSWER_KINDS = ['logits', 'generation'] as const;
-export type AnswerKind = (typeof ANSWER_KINDS)[number];
-
-/** Why there is no agreement figure. */
-export const AGREEMENT_REASONS = ['reference-not-run', 'is-reference'] as const;
-export type AgreementReason = (typeof AGREEMENT_REASONS)[number];
-
-/** Workload ids of real models: `ROLE:MODEL:EP`. */
-export const REAL_WORKLOAD_IDS: readonly string[] = (['general', 'specialized'] as const).flatMap((role) =>
-  REAL_MODEL_KEYS.flatMap((m) => EXECUTION_PROVIDERS.map((ep) => `${role}:${m}:${ep}`)),
-);
-
-export function realWorkloadId(role: 'general' | 'specialized', model: RealModelKey, ep: ExecutionProvider): string {
-  return `${role}:${model}:${ep}`;
-}
-
-export interface RealModelRecord {
-  model: RealModelKey;
-  /** The repository commit the files came from (40 hex digits), when the host says. */
-  revision: string | null;
-  /** SHA-256 of the ONNX file run (64 hex digits); required for a custom model. */
-  sha256: string | null;
-  dtype: RealDtype;
-  executionProvider: ExecutionProvider;
-  answer: AnswerKind;
-  /** The prompt the general model answered (realmodels/prompt.ts); null for a classifier. */
-  promptVersion: PromptVersion | null;
-  taskSet: { id: TaskSetId; version: number; language: TaskLanguage };
-  /** Tokens per query over the items run: the input (the rendered prompt, or the review for a classifier) and the reply (0 for a classifier). */
-  tokens: TokenSummary;
-  /** Correct answers of n, and the 95 % Wilson interval of the rate. */
-  accuracy: { correct: number; n: number; low: number; high: number };
-  /** Replies that named no label (included in n, counted wrong). */
-  parseFailures: number;
-  /** This provider's answers against the WASM reference's, on the first items. */
-  agreement: { measured: true; agree: number; n: number } | { measured: false; reason: AgreementReason };
-}
+import { LIMITS, count, oneOf, positive, range3 } from './schema-parts.ts';
+import { PROMPT_VERSIONS } from './realmodels/prompt.ts';
+import {
+  AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, NO_FIGURE_REASONS, REAL_DTYPES, REAL_MODEL_KEYS, REAL_MODELS,
+  type PerCorrectEnergyRecord, type RealModelRecord,
+} from './realmodels/record.ts';
+import { AGREEMENT_ITEMS, perCorrect, wilson, type PerCorrect, type Range3 } from './realmodels/scoring.ts';
+import { TASK_LANGUAGES, TASK_SET_IDS } from './realmodels/task-set.ts';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -135,6 +82,7 @@ export const realModelRecord = v.pipe(
     accuracy: realAccuracy,
     parseFailures: count(MAX_ITEMS),
     agreement: v.pipe(agreement, v.check((a) => !a.measured || a.agree <= a.n, 'agree must be ≤ n')),
+    sessionMedianMs: positive(LIMITS.maxMs),
   }),
   v.check((r) => r.model !== 'custom' || r.sha256 !== null, 'a custom model must record its file SHA-256'),
   v.check((r) => r.model === 'custom' || REAL_MODELS[r.model].answer === r.answer, 'answer must be how this model answers'),
@@ -164,7 +112,6 @@ export function parseRealModelRecord(input: unknown): RealModelParse {
 // division, and checked like every energy figure: it must equal the per-query joules ÷ the role's
 // accuracy (realmodels/scoring.ts `perCorrect`, whose comment gives the range method).
 
-const NO_FIGURE_REASONS = ['no-correct-answers'] as const;
 
 export const perCorrectEnergy = v.variant('available', [
   v.object({
@@ -174,10 +121,6 @@ export const perCorrectEnergy = v.variant('available', [
   }),
   v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
 ], 'must be { available: true, joules, method } or { available: false, reason }');
-
-export type PerCorrectEnergyRecord =
-  | { available: true; joules: Range3; method: 'interval-envelope' }
-  | { available: false; reason: (typeof NO_FIGURE_REASONS)[number] };
 
 /** The stored form of `perCorrect(joules per query, accuracy)`. */
 export function perCorrectEnergyRecord(perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): PerCorrectEnergyRecord {

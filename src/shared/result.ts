@@ -8,6 +8,7 @@ import type { PresetName } from './presets.ts';
 import type { EnergyLabel } from './energy-label.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
 import type { MeasuredSection, SensorProfileRecord } from './power.ts';
+import type { PerCorrectEnergyRecord, PerCorrectRatioRecord, RealModelRecord } from './realmodels/record.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -76,7 +77,11 @@ export interface KernelBreakdown {
 
 export interface Workload {
   id: string;
-  kind: 'micro' | 'model';
+  /**
+   * `micro` kernels, `model` synthetic-weight models run by our engine, `real-model` downloaded
+   * ONNX exports run through onnxruntime-web (then `real` says which, and how well they answered).
+   */
+  kind: 'micro' | 'model' | 'real-model';
   role?: Role;
   config: Record<string, unknown>;
   /**
@@ -103,6 +108,8 @@ export interface Workload {
   /** Whether the output matched the CPU reference before timing (micro kernels). */
   verified?: boolean;
   dtype?: 'f32' | 'f16';
+  /** Present exactly when kind is `real-model`: src/shared/realmodels-result.ts. */
+  real?: RealModelRecord;
 }
 
 export interface Range3 { p5: number; p50: number; p95: number }
@@ -178,6 +185,8 @@ export interface RoleEnergyRecord {
   inputs?: EnergyTimingInputs;
   /** A–E class of `joules` (src/shared/energy-label.ts). */
   label?: EnergyLabel;
+  /** Real models only: `joules` ÷ the role's accuracy (realmodels-result.ts `perCorrectEnergyRecord`). */
+  perCorrect?: PerCorrectEnergyRecord;
   [k: string]: unknown;
 }
 
@@ -213,6 +222,8 @@ export interface EnergySection {
   grid: GridRecord;
   perQuery: { general: RoleEnergyRecord; specialized: RoleEnergyRecord };
   ratio: Range3;
+  /** Real models only: general ÷ specialized energy per correct answer (scoring.ts `gapRatios`). */
+  ratioPerCorrect?: PerCorrectRatioRecord;
   embodied?: EmbodiedRecord | null;
   method?: EnergyMethod;
   provenance?: EnergyProvenance;

@@ -2,9 +2,8 @@
 // that contradict each other are refused, naming the field.
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
-import {
-  REAL_WORKLOAD_IDS, parseRealModelRecord, perCorrectEnergy, realAccuracy, perCorrectEnergyRecord, perCorrectMismatch, realWorkloadId, type RealModelRecord,
-} from '../../src/shared/realmodels-result.ts';
+import { parseRealModelRecord, perCorrectEnergy, realAccuracy, perCorrectEnergyRecord, perCorrectMismatch } from '../../src/shared/realmodels-result.ts';
+import { REAL_WORKLOAD_IDS, realWorkloadId, type RealModelRecord } from '../../src/shared/realmodels/record.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 
 function general(): RealModelRecord {
@@ -22,6 +21,7 @@ function general(): RealModelRecord {
     accuracy: { correct: 171, n: 240, low: w.low, high: w.high },
     parseFailures: 6,
     agreement: { measured: true, agree: 19, n: 20 },
+    sessionMedianMs: 412.5,
   };
 }
 
@@ -40,6 +40,7 @@ function specialized(): RealModelRecord {
     accuracy: { correct: 214, n: 240, low: w.low, high: w.high },
     parseFailures: 0,
     agreement: { measured: false, reason: 'is-reference' },
+    sessionMedianMs: 3.25,
   };
 }
 

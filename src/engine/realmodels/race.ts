@@ -16,7 +16,7 @@
  * Cancelling (the AbortSignal) stops between queries and throws `RunCancelledError`: nothing
  * partial comes back, so a stopped run can never be taken for a finished one.
  */
-import type { AgreementReason, AnswerKind, ExecutionProvider, RealModelRecord } from '../../shared/realmodels-result.ts';
+import type { AgreementReason, AnswerKind, ExecutionProvider, RealModelRecord } from '../../shared/realmodels/record.ts';
 import { classifierAnswer, labelMapping, parseReply, type Answer, type LabelMapping } from '../../shared/realmodels/answer.ts';
 import { PROMPT_VERSION, sentimentMessages, type PromptVersion } from '../../shared/realmodels/prompt.ts';
 import {

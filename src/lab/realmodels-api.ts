@@ -1,0 +1,67 @@
+/**
+ * The real-models race as the page and the lab CLI ask the worker for it: which models, from
+ * where, how many items, and what comes back. Types only: `LabApi.runRealModels` and
+ * `LabApi.answerSentence` (src/lab/api.ts) take and give these; the worker implements them in
+ * workers/, and src/lab/realmodels-session.ts turns the output into a ResultDocument.
+ *
+ * The worker loads the files itself (src/lab/model-download.ts, with the Cache Storage cache,
+ * which workers share with the page), so 500 MB never cross the postMessage boundary.
+ */
+import type { RaceProgress, RealRaceResult, OwnSentenceAnswers } from '../engine/realmodels/race.ts';
+import type { EngineRunOutput } from '../engine/run-plan.ts';
+import type { TaskLanguage } from '../shared/realmodels/task-set.ts';
+import type { ModelProgress } from './model-download.ts';
+import type { ModelRef, ModelTask } from './model-files.ts';
+
+export type { OwnSentenceAnswers, RealRaceResult };
+
+export interface RealRaceRequest {
+  /** The pair: `classifier` answers for the specialized role, `generator` for the general one. */
+  models: { classifier: ModelRef; generator: ModelRef };
+  /** Where the files are: the hub when absent, else `<base><id>/<path>` (our `/models/`). */
+  base?: string;
+  /** The page's origin, to resolve a relative base in the worker. */
+  origin?: string;
+  language: TaskLanguage;
+  /** How many task items (the first n of the set, balanced); the whole set when absent. */
+  items?: number;
+  /** Warm-up queries per model (excluded). */
+  warmup: number;
+  preheatMs?: number;
+  maxNewTokens?: number;
+  /** Run the WASM reference on the first items, for the agreement rate. */
+  reference: boolean;
+  /** Run the synthetic replicas (our engine, random weights) at the same shapes and token counts. */
+  replicas: boolean;
+}
+
+/** What the worker knows of a model file it ran (the document's `real.revision`/`sha256`). */
+export interface LoadedModelInfo {
+  ref: ModelRef;
+  /** SHA-256 of the ONNX file run, 64 lower-case hex digits. */
+  sha256: string;
+  /** The commit the hub resolved the revision to (its `x-repo-commit` header), when it said. */
+  revision: string | null;
+  /** Bytes of all the model's files, and how many came over the network in this load. */
+  bytes: number;
+  downloadedBytes: number;
+  notCached: string[];
+  /** The architecture read from config.json, for the synthetic replica. */
+  config: Record<string, unknown>;
+}
+
+export type RealRaceProgress =
+  | { phase: 'download'; model: ModelTask; progress: ModelProgress }
+  | { phase: 'load'; model: ModelTask; ep: 'webgpu' | 'wasm' }
+  | { phase: 'race'; ep: 'webgpu' | 'wasm'; progress: RaceProgress }
+  | { phase: 'replica'; role: 'general' | 'specialized'; done: number; of: number };
+
+export interface RealRaceOutput {
+  models: { classifier: LoadedModelInfo; generator: LoadedModelInfo };
+  /** The race on WebGPU (the measured one). Items keep ids and raw replies: local only. */
+  webgpu: RealRaceResult;
+  /** The WASM reference on the first items, when asked for. */
+  wasm: RealRaceResult | null;
+  /** The synthetic replicas' run (workloads `ROLE:MODEL` of kind `model`), when asked for. */
+  replicas: EngineRunOutput | null;
+}
