@@ -65,3 +65,14 @@ export interface RealRaceOutput {
   /** The synthetic replicas' run (workloads `ROLE:MODEL` of kind `model`), when asked for. */
   replicas: EngineRunOutput | null;
 }
+
+/**
+ * What a view asks of src/lab/realmodels-session.ts `runRealModelsSession(req)`: the race, then the
+ * ResultDocument (real-model workloads, the replicas, the energy estimate with per-correct
+ * figures). The page's origin and the worker are filled in there.
+ */
+export interface RealSessionRequest extends Omit<RealRaceRequest, 'origin'> {
+  /** Grid country for the energy estimate (ISO alpha-3), or null for the default. */
+  country?: string | null;
+  onProgress?: (p: RealRaceProgress) => void;
+}
