@@ -15,6 +15,7 @@ import {
   isKnownProfileId,
 } from './vocabulary.ts';
 import { SENSOR_PROFILE_ID } from './sensor-profile.ts';
+import { NO_FIGURE_REASONS } from './realmodels/record.ts';
 
 export const LIMITS = {
   workloads: 200,
@@ -147,6 +148,26 @@ const timingInputs = v.object({
   timingSource,
 });
 
+// Energy and gap ratio per correct answer (real models): recomputed on receipt by recompute.ts.
+export const perCorrectEnergy = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    joules: range3(0, LIMITS.maxJoulesPerQuery * 1e5),
+    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
+  }),
+  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
+], 'must be { available: true, joules, method } or { available: false, reason }');
+
+/** The stored gap ratio per correct answer (realmodels-result.ts perCorrectRatioRecord). */
+export const perCorrectRatio = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    ratio: range3(0, LIMITS.maxRatio * 1e5),
+    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
+  }),
+  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
+], 'must be { available: true, ratio, method } or { available: false, reason }');
+
 const roleEnergy = v.object({
   joules: range3(0, LIMITS.maxJoulesPerQuery),
   gCO2e: range3(0, LIMITS.maxJoulesPerQuery),
@@ -155,6 +176,7 @@ const roleEnergy = v.object({
   embodiedGCO2e: v.optional(v.nullable(lowHigh(LIMITS.maxJoulesPerQuery))),
   inputs: v.optional(timingInputs),
   label: v.optional(label),
+  perCorrect: v.optional(perCorrectEnergy),
 });
 
 /** Built once: the check runs for every provenance tag of every upload. */
@@ -288,6 +310,7 @@ export const energySection = v.object({
   grid,
   perQuery: v.object({ general: roleEnergy, specialized: roleEnergy }),
   ratio: range3(0, LIMITS.maxRatio),
+  ratioPerCorrect: v.optional(perCorrectRatio),
   embodied: v.optional(v.nullable(embodied)),
   method: v.optional(method),
   provenance: v.optional(provenance),
