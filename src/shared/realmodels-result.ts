@@ -19,11 +19,11 @@
  * the energy figures are checked against their recomputation.
  */
 import * as v from 'valibot';
-import { LIMITS, count, finite, oneOf, positive, range3, rate, timingRecord } from './schema-parts.ts';
+import { LIMITS, count, finite, oneOf, positive, rate, timingRecord } from './schema-parts.ts';
 import { REAL_ARCH_KEYS, REAL_CONFIG_KEYS, REAL_FLOPS_UNKNOWN, familyOf, realModelCost } from './realmodels/cost.ts';
 import { PROMPT_VERSIONS } from './realmodels/prompt.ts';
 import {
-  AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, NO_FIGURE_REASONS, REAL_DTYPES, REAL_MODEL_KEYS, REAL_MODELS,
+  AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, REAL_DTYPES, REAL_MODEL_KEYS, REAL_MODELS,
   REAL_WORKLOAD_IDS, realWorkloadId, type PerCorrectEnergyRecord, type PerCorrectRatioRecord, type RealModelRecord,
 } from './realmodels/record.ts';
 import { AGREEMENT_ITEMS, gapRatios, perCorrect, wilson, type PerCorrect, type Range3 } from './realmodels/scoring.ts';
