@@ -11,10 +11,14 @@ import { MEASURED_METHODS, MODEL_BASES } from './provenance-types.ts';
 import { knownSourceIds } from './provenance.ts';
 import { MEASURED_REASONS, SENSOR_COVERAGES, SENSOR_KINDS } from './power.ts';
 import { KNOWN_VENDORS } from './schema.ts';
+import { PROMPT_VERSIONS } from './realmodels/prompt.ts';
+import { AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, NO_FIGURE_REASONS, REAL_DTYPES, REAL_MODEL_KEYS } from './realmodels/record.ts';
+import { TASK_LANGUAGES, TASK_SET_IDS } from './realmodels/task-set.ts';
 import {
   APP_VERSION_PATTERN, APPLE_TIERS, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CATALOG_VERSION_PATTERN, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS,
   CONFIG_STRINGS, EMBODIED_CLASSES, FORMULAS_VERSIONS, GRID_COUNTRIES, KERNEL_NAMES, MEASURED_PROFILE_IDS, MICRO_WORKLOAD_IDS,
   MODEL_WORKLOAD_IDS, OS_FAMILIES, PROFILE_FLAGS, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS, CATALOG_PROFILE_IDS,
+  ENERGY_WORKLOAD_IDS, REAL_FLOPS_UNKNOWN, REAL_WORKLOAD_IDS,
 } from './vocabulary.ts';
 
 /** How a value comes to be: timed on the device, taken from a cited source, computed by a model, or a name. */
@@ -98,6 +102,44 @@ const CONFIG_MEANINGS: Record<string, [string, string]> = {
   bytes: ['Bytes copied', 'Octets copiés'], m: ['Rows of the product', 'Lignes du produit'], n: ['Columns of the product', 'Colonnes du produit'], k: ['Inner dimension', 'Dimension interne'],
 };
 
+/**
+ * Keys only a real-model workload's config has (realmodels/cost.ts); its architecture numbers
+ * (family, layers, hidden, heads, kvHeads, ffn, vocab) share the synthetic config's paths, read
+ * from the model's config.json (null when it does not say).
+ */
+const REAL_CONFIG: DictionaryField[] = [
+  field('workloads[].config.maxNewTokens', 'integer', 'tokens', null, 'identifier', 'Real generator: the reply budget the race ran with', 'Générateur réel : nombre maximal de jetons de réponse de la course'),
+  field('workloads[].config.onnxBytes', 'integer', 'bytes', null, 'identifier', 'Real model: size of the ONNX file run', 'Modèle réel : taille du fichier ONNX exécuté'),
+];
+
+/** The `real` block of a real-model workload (realmodels-result.ts): which model, how it was asked, how well it answered. */
+const REAL: DictionaryField[] = [
+  field('workloads[].real.model', 'string', null, oneOf(REAL_MODEL_KEYS), 'identifier', 'Real model run (custom: a model the visitor named, identified by its file hash only)', 'Modèle réel exécuté (custom : un modèle choisi par le visiteur, identifié par l’empreinte de son fichier seulement)'),
+  field('workloads[].real.revision', 'string', null, 'pattern ^[0-9a-f]{40}$', 'identifier', 'Commit of the model repository the files came from', 'Commit du dépôt du modèle d’où viennent les fichiers', true),
+  field('workloads[].real.sha256', 'string', null, 'pattern ^[0-9a-f]{64}$', 'identifier', 'SHA-256 of the ONNX file run', 'SHA-256 du fichier ONNX exécuté', true),
+  field('workloads[].real.dtype', 'string', null, oneOf(REAL_DTYPES), 'identifier', 'Weight variant of the ONNX export', 'Variante de poids de l’export ONNX'),
+  field('workloads[].real.executionProvider', 'string', null, oneOf(EXECUTION_PROVIDERS), 'identifier', 'onnxruntime-web execution provider: WebGPU, or WASM (the CPU reference)', 'Fournisseur d’exécution d’onnxruntime-web : WebGPU, ou WASM (la référence CPU)'),
+  field('workloads[].real.answer', 'string', null, oneOf(ANSWER_KINDS), 'identifier', 'How the model answers: classifier logits, or a generated reply that is parsed', 'Façon dont le modèle répond : logits d’un classifieur, ou réponse générée puis analysée'),
+  field('workloads[].real.promptVersion', 'string', null, oneOf(PROMPT_VERSIONS), 'identifier', 'Version of the fixed zero-shot prompt (null for a classifier)', 'Version de l’invite zéro-shot fixe (null pour un classifieur)', true),
+  field('workloads[].real.taskSet.id', 'string', null, oneOf(TASK_SET_IDS), 'identifier', 'Task set answered (data/tasks/)', 'Jeu de tâches traité (data/tasks/)'),
+  field('workloads[].real.taskSet.version', 'integer', null, null, 'identifier', 'Version of the task set (accuracy compares within a version)', 'Version du jeu de tâches (la justesse se compare au sein d’une version)'),
+  field('workloads[].real.taskSet.language', 'string', null, oneOf(TASK_LANGUAGES), 'identifier', 'Language of the task set', 'Langue du jeu de tâches'),
+  field('workloads[].real.tokens.inputMedian', 'integer', 'tokens', null, 'measured', 'Median input tokens per query (the rendered prompt, or the review for a classifier)', 'Jetons d’entrée médians par requête (l’invite rendue, ou l’avis pour un classifieur)'),
+  field('workloads[].real.tokens.inputTotal', 'integer', 'tokens', null, 'measured', 'Input tokens over all items', 'Jetons d’entrée sur tous les éléments'),
+  field('workloads[].real.tokens.outputMedian', 'integer', 'tokens', null, 'measured', 'Median reply tokens per query (0 for a classifier)', 'Jetons de réponse médians par requête (0 pour un classifieur)'),
+  field('workloads[].real.tokens.outputTotal', 'integer', 'tokens', null, 'measured', 'Reply tokens over all items', 'Jetons de réponse sur tous les éléments'),
+  field('workloads[].real.accuracy.correct', 'integer', 'answers', null, 'measured', 'Correct answers', 'Réponses justes'),
+  field('workloads[].real.accuracy.n', 'integer', 'answers', null, 'measured', 'Items answered (unparseable replies included, counted wrong)', 'Éléments traités (réponses illisibles comprises, comptées fausses)'),
+  field('workloads[].real.accuracy.low', 'number', 'ratio', null, 'modeled', 'Accuracy: low end of the 95 % Wilson interval of correct/n', 'Justesse : borne basse de l’intervalle de Wilson à 95 % de correct/n'),
+  field('workloads[].real.accuracy.high', 'number', 'ratio', null, 'modeled', 'Accuracy: high end of the 95 % Wilson interval of correct/n', 'Justesse : borne haute de l’intervalle de Wilson à 95 % de correct/n'),
+  field('workloads[].real.parseFailures', 'integer', 'answers', null, 'measured', 'Replies that named no label', 'Réponses sans étiquette reconnaissable'),
+  field('workloads[].real.agreement.measured', 'boolean', null, null, 'identifier', 'Whether the answers were compared with the WASM reference', 'Indique si les réponses ont été comparées à la référence WASM'),
+  field('workloads[].real.agreement.agree', 'integer', 'answers', null, 'measured', 'Answers equal to the WASM reference’s, on the first items', 'Réponses égales à celles de la référence WASM, sur les premiers éléments'),
+  field('workloads[].real.agreement.n', 'integer', 'answers', null, 'measured', 'Items compared with the WASM reference', 'Éléments comparés à la référence WASM'),
+  field('workloads[].real.agreement.reason', 'string', null, oneOf(AGREEMENT_REASONS), 'identifier', 'Why there is no agreement figure', 'Raison de l’absence de taux d’accord'),
+  field('workloads[].real.sessionMedianMs', 'number', 'ms', null, 'measured', 'Median time inside the session runs per query (forward passes only), compared with the synthetic replica', 'Temps médian dans les exécutions de session par requête (passes avant seulement), comparé à la réplique synthétique'),
+];
+
 const CONFIG: DictionaryField[] = CONFIG_KEYS.map((key) => {
   const words = CONFIG_STRINGS[key];
   const [en, fr] = CONFIG_MEANINGS[key] ?? [key, key];
@@ -128,12 +170,14 @@ const TIMING: DictionaryField[] = [
 ];
 
 const WORKLOADS: DictionaryField[] = [
-  field('workloads[].id', 'string', null, oneOf([...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS]), 'identifier', 'Workload id (micro-benchmark, or ROLE:MODEL)', 'Identifiant de la charge (micro-banc, ou RÔLE:MODÈLE)'),
-  field('workloads[].kind', 'string', null, 'micro, model', 'identifier', 'Micro-benchmark or model inference', 'Micro-banc ou inférence d’un modèle'),
+  field('workloads[].id', 'string', null, oneOf([...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS, ...REAL_WORKLOAD_IDS]), 'identifier', 'Workload id (micro-benchmark, ROLE:MODEL for a synthetic model, ROLE:MODEL:EP for a real one)', 'Identifiant de la charge (micro-banc, RÔLE:MODÈLE pour un modèle synthétique, RÔLE:MODÈLE:EP pour un modèle réel)'),
+  field('workloads[].kind', 'string', null, 'micro, model, real-model', 'identifier', 'Micro-benchmark, synthetic-weight model run by the lab’s engine, or real model run by onnxruntime-web', 'Micro-banc, modèle à poids synthétiques exécuté par le moteur du labo, ou modèle réel exécuté par onnxruntime-web'),
   field('workloads[].role', 'string', null, 'general, specialized', 'identifier', 'Role of a model workload', 'Rôle d’une charge de modèle'),
   ...CONFIG,
-  field('workloads[].flops', 'number', 'FLOP', null, 'modeled', 'Floating-point operations of one unit, counted from the shapes', 'Opérations en virgule flottante d’une unité, comptées à partir des formes'),
-  field('workloads[].bytes', 'number', 'bytes', null, 'modeled', 'Bytes moved by one unit, counted from the shapes', 'Octets déplacés par une unité, comptés à partir des formes'),
+  ...REAL_CONFIG,
+  field('workloads[].flops', 'number', 'FLOP', null, 'modeled', 'Floating-point operations of one unit, counted from the shapes (real models: estimated from the architecture and the median token counts; null when the architecture is incomplete)', 'Opérations en virgule flottante d’une unité, comptées à partir des formes (modèles réels : estimées d’après l’architecture et les nombres médians de jetons ; null si l’architecture est incomplète)', true),
+  field('workloads[].flopsUnknown', 'string', null, oneOf(REAL_FLOPS_UNKNOWN), 'identifier', 'Why flops is null', 'Raison pour laquelle flops est null'),
+  field('workloads[].bytes', 'number', 'bytes', null, 'modeled', 'Bytes moved by one unit, counted from the shapes (real models: the ONNX file’s size × forward passes per query, a lower bound)', 'Octets déplacés par une unité, comptés à partir des formes (modèles réels : taille du fichier ONNX × passes avant par requête, une borne basse)'),
   ...TIMING,
   field('workloads[].kernels[].name', 'string', null, oneOf(KERNEL_NAMES), 'identifier', 'Kernel of the per-kernel breakdown', 'Noyau de la ventilation par noyau'),
   field('workloads[].kernels[].medianMs', 'number', 'ms', null, 'measured', 'Kernel time per query, scaled to the batched median', 'Temps du noyau par requête, ramené à la médiane par lots'),
@@ -146,6 +190,7 @@ const WORKLOADS: DictionaryField[] = [
   field('workloads[].tokensPerSecond.decode', 'number', 'tokens/s', null, 'measured', 'Tokens generated per second', 'Jetons générés par seconde', true),
   field('workloads[].verified', 'boolean', null, null, 'measured', 'Output matched the CPU reference before timing', 'La sortie correspondait à la référence CPU avant la mesure'),
   field('workloads[].dtype', 'string', null, 'f32, f16', 'identifier', 'Number format the workload ran in', 'Format numérique de la charge'),
+  ...REAL,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +242,7 @@ function perRole(role: (typeof ROLES)[number]): DictionaryField[] {
     field(`${p}.embodiedGCO2e.low`, 'number', 'gCO2e', null, 'modeled', `Embodied emissions per query (calendar allocation), ${role} model`, `Émissions intrinsèques par requête (allocation calendaire), modèle ${fr}`),
     field(`${p}.embodiedGCO2e.high`, 'number', 'gCO2e', null, 'modeled', `Embodied emissions per query (active-hours allocation), ${role} model`, `Émissions intrinsèques par requête (allocation aux heures actives), modèle ${fr}`),
     field(`${p}.inputs.role`, 'string', null, 'general, specialized', 'identifier', 'Role these inputs belong to', 'Rôle de ces entrées'),
-    field(`${p}.inputs.workloadId`, 'string', null, oneOf(MODEL_WORKLOAD_IDS), 'identifier', 'Workload whose timings the figures use', 'Charge dont les temps sont utilisés'),
+    field(`${p}.inputs.workloadId`, 'string', null, oneOf(ENERGY_WORKLOAD_IDS), 'identifier', 'Workload whose timings the figures use', 'Charge dont les temps sont utilisés'),
     field(`${p}.inputs.tBusyMs`, 'number', 'ms', null, 'measured', 'Median GPU busy time per query', 'Temps GPU actif médian par requête'),
     field(`${p}.inputs.tWallMs`, 'number', 'ms', null, 'measured', 'Median wall time per query', 'Temps mural médian par requête'),
     field(`${p}.inputs.timingSource`, 'string', null, 'gpu-timestamp, wall-clock', 'identifier', 'Clock of the busy time', 'Horloge du temps actif'),
@@ -262,11 +307,23 @@ const PROVENANCE: DictionaryField[] = PROVENANCE_INPUTS.flatMap(([key, en, fr]) 
   ];
 });
 
+/** An `{ available, <key>: p5/p50/p95, method } | { available: false, reason }` figure per correct answer (real models). */
+function perCorrectFields(path: string, key: string, unit: string, en: string, fr: string): DictionaryField[] {
+  return [
+    field(`${path}.available`, 'boolean', null, null, 'identifier', `Whether there is a figure: ${en}`, `Indique s’il y a une valeur : ${fr}`),
+    ...range3(`${path}.${key}`, unit, 'modeled', `${en} (range: the per-query range paired with the ends of the accuracy interval, an envelope)`, `${fr} (plage : la plage par requête associée aux bornes de l’intervalle de justesse, une enveloppe)`),
+    field(`${path}.method`, 'string', null, 'interval-envelope', 'identifier', `How the range was built: ${en}`, `Construction de la plage : ${fr}`),
+    field(`${path}.reason`, 'string', null, oneOf(NO_FIGURE_REASONS), 'identifier', `Why there is no figure: ${en}`, `Raison de l’absence de valeur : ${fr}`),
+  ];
+}
+
 const ENERGY: DictionaryField[] = [
   ...PROFILE,
   ...GRID,
   ...ROLES.flatMap(perRole),
+  ...ROLES.flatMap((role) => perCorrectFields(`energy.perQuery.${role}.perCorrect`, 'joules', 'J', `real ${role} model’s energy per correct answer (per-query joules ÷ accuracy)`, `énergie par réponse juste du modèle réel ${ROLE_FR[role]} (joules par requête ÷ justesse)`)),
   ...range3('energy.ratio', 'ratio', 'modeled', 'Energy of the general model over the specialized one, per query', 'Énergie du modèle généraliste sur celle du spécialisé, par requête'),
+  ...perCorrectFields('energy.ratioPerCorrect', 'ratio', 'ratio', 'real models’ gap per correct answer (general ÷ specialized)', 'écart des modèles réels par réponse juste (généraliste ÷ spécialisé)'),
   ...EMBODIED,
   ...METHOD,
   ...PROVENANCE,

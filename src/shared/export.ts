@@ -8,7 +8,8 @@
  * version may still hold whatever its client sent.
  */
 import { embodiedSourceText, gridSourceText, profileLabel, profileReason, type TextLang } from './catalog-text.ts';
-import type { EnergySection, ResultDocument } from './result.ts';
+import { energyWorkload } from './energy-workload.ts';
+import type { EnergySection, ResultDocument, Workload } from './result.ts';
 
 /** One exported result: the document plus the id it has in the place it comes from. */
 export interface ExportEntry {
@@ -23,6 +24,11 @@ export const CSV_COLUMNS = [
   'flops', 'bytes', 'median_ms', 'p10_ms', 'p90_ms', 'cv', 'samples', 'gflops', 'gbps',
   'energy_profile', 'grid_country', 'grid_g_per_kwh', 'general_j_p50', 'specialized_j_p50',
   'ratio_p5', 'ratio_p50', 'ratio_p95',
+  // Real-model workloads (empty on other rows): which model ran, how well it answered, and the
+  // energy per correct answer on the row the energy rests on (the WebGPU run).
+  'real_model', 'real_dtype', 'execution_provider', 'accuracy', 'accuracy_n', 'accuracy_low', 'accuracy_high',
+  'parse_failures', 'agreement', 'agreement_n', 'per_correct_j_p5', 'per_correct_j_p50', 'per_correct_j_p95',
+  'ratio_per_correct_p50',
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -39,6 +45,22 @@ export function csvCell(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The real-model columns of one row (all empty for a micro or synthetic workload). */
+function realCells(doc: ResultDocument, w: Workload): Cell[] {
+  const r = w.real;
+  if (!r || !w.role) return Array<Cell>(14).fill(null);
+  const e = doc.energy;
+  // Per-correct joules belong to the workload the energy was computed from, not to a WASM reference run.
+  const pc = e && energyWorkload(doc, w.role)?.id === w.id ? e.perQuery[w.role].perCorrect : undefined;
+  const j = pc?.available ? pc.joules : null;
+  const ratio = e?.ratioPerCorrect?.available ? e.ratioPerCorrect.ratio.p50 : null;
+  const a = r.agreement;
+  return [
+    r.model, r.dtype, r.executionProvider, r.accuracy.correct / r.accuracy.n, r.accuracy.n, r.accuracy.low, r.accuracy.high,
+    r.parseFailures, a.measured ? a.agree / a.n : null, a.measured ? a.n : null, j?.p5 ?? null, j?.p50 ?? null, j?.p95 ?? null, ratio,
+  ];
+}
+
 export function csvRows(entry: ExportEntry): Cell[][] {
   const { id, doc } = entry;
   const env = doc.environment;
@@ -51,7 +73,7 @@ export function csvRows(entry: ExportEntry): Cell[][] {
     w.gflops ?? null, w.gbps ?? null, e?.profile.id ?? null, e?.grid.country ?? null,
     e?.grid.gPerKWh ?? null, e?.perQuery.general.joules.p50 ?? null,
     e?.perQuery.specialized.joules.p50 ?? null, e?.ratio.p5 ?? null, e?.ratio.p50 ?? null,
-    e?.ratio.p95 ?? null,
+    e?.ratio.p95 ?? null, ...realCells(doc, w),
   ]);
 }
 

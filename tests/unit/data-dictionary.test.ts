@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { DATA_DICTIONARY, dictionaryMarkdown } from '../../src/shared/data-dictionary.ts';
 import { parseResult } from '../../src/shared/schema.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
+import { sampleRealResult, sampleRealWorkloads } from '../../src/shared/sample-real-result.ts';
+import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import { profileFromCatalog, profileFromSensor, selectProfile } from '../../src/energy/index.ts';
 
 /** Leaf paths of a document: `[]` for the items of a list of objects; a list of scalars is one leaf. */
@@ -45,6 +47,14 @@ describe('data dictionary', () => {
       { ...sample, energy: { ...sample.energy!, profile: profileFromSensor({ version: 1, adapter: { ...sample.environment.adapter }, sensor: { kind: 'rapl', coverage: 'cpu-package' }, date: '2026-01-01', idleW: 10, deltaW: { low: 20, typ: 25, high: 30 }, samples: 40 }, []) } },
       { ...sample, workloads: sample.workloads.map((w) => ({ ...w, timing: { ...w.timing, ciMedianMs: { low: w.timing.medianMs, high: w.timing.medianMs }, flags: ['high-variability'], preheatMs: 1000, targetBatchMs: 10, wallBaselineMs: 0.1 } })) },
     ];
+    // Real models: the sample, then the variants it leaves out (WASM reference without agreement,
+    // unknown FLOPs, no correct answer, so no figure per correct answer).
+    const real = sampleRealResult();
+    const ws = sampleRealWorkloads();
+    const g = ws[1]!;
+    ws[1] = { ...g, id: 'general:qwen2.5-0.5b-instruct:wasm', config: { ...g.config, ffn: null }, flops: null, flopsUnknown: 'architecture-incomplete',
+      real: { ...g.real!, executionProvider: 'wasm', agreement: { measured: false, reason: 'is-reference' }, accuracy: { correct: 0, n: 40, low: 0, high: wilson(0, 40).high }, parseFailures: 2 } };
+    docs.push(real, sampleResult({ workloads: ws }));
     const missing = new Set<string>();
     for (const doc of docs) for (const p of leafPaths(parsed(doc))) if (!paths.has(p)) missing.add(p);
     expect([...missing]).toEqual([]);
