@@ -15,7 +15,7 @@ import { energySection, LIMITS } from '../src/shared/schema-parts.ts';
 import { PRESET_NAMES } from '../src/shared/presets.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
-  MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, SUITE_VERSIONS,
+  MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, REAL_WORKLOAD_IDS, SUITE_VERSIONS,
 } from '../src/shared/vocabulary.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MigrationLog, Queryable } from './queryable.ts';
@@ -45,19 +45,21 @@ function configValueOk(key: string, value: unknown): boolean {
   return value === null || (typeof value === 'number' && Number.isFinite(value));
 }
 
-const WORKLOAD_IDS: readonly string[] = [...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS];
+const WORKLOAD_IDS: readonly string[] = [...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS, ...REAL_WORKLOAD_IDS];
 
 /**
  * A workload the dataset can hold: a known id, a kind that matches it (and a role that matches a
- * model id), and a FLOP count (an imported ONNX model may have none; it is never published).
+ * model id), and a FLOP count (an imported ONNX model may have none; it is never published; a
+ * real model's may be null, with its reason, and the schema checks it against its estimate).
  */
 function publishableWorkload(w: unknown): w is Obj {
   if (!isObj(w)) return false;
   const { id, kind, role, flops } = w;
   if (typeof id !== 'string' || !WORKLOAD_IDS.includes(id)) return false;
+  if (kind === 'real-model') return REAL_WORKLOAD_IDS.includes(id) && typeof role === 'string' && id.startsWith(`${role}:`) && (flops === null || (typeof flops === 'number' && Number.isFinite(flops)));
   if (kind === 'model') {
     if (!MODEL_WORKLOAD_IDS.includes(id) || typeof role !== 'string' || !id.startsWith(`${role}:`)) return false;
-  } else if (kind !== 'micro' || MODEL_WORKLOAD_IDS.includes(id) || role !== undefined) return false;
+  } else if (kind !== 'micro' || MODEL_WORKLOAD_IDS.includes(id) || REAL_WORKLOAD_IDS.includes(id) || role !== undefined) return false;
   return typeof flops === 'number' && Number.isFinite(flops) && flops >= 0 && flops <= LIMITS.maxCount;
 }
 
@@ -139,7 +141,8 @@ function repair(doc: Obj, fixes: Set<FixKind>): void {
         }
       }
       const config = w['config'];
-      if (isObj(config)) {
+      // A real model's config is closed by its own schema (realmodels-result.ts): left for parseResult to judge.
+      if (isObj(config) && w['kind'] !== 'real-model') {
         for (const [key, value] of Object.entries(config)) {
           if (configValueOk(key, value)) continue;
           delete config[key];
