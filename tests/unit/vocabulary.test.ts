@@ -15,6 +15,9 @@ import { core } from '../../src/i18n/dict/core.ts';
 import { POWER_PROFILES, selectProfile } from '../../src/energy/profiles.ts';
 import { KNOWN_VENDORS } from '../../src/shared/schema.ts';
 import type { KernelMeta } from '../../kernels/kernel.ts';
+import { EXECUTION_PROVIDERS, REAL_MODEL_KEYS, REAL_MODELS } from '../../src/shared/realmodels/record.ts';
+import type { RealModelConfig } from '../../src/shared/realmodels/cost.ts';
+import { sampleRealWorkloads } from '../../src/shared/sample-real-result.ts';
 
 describe('vocabulary covers what the product produces', () => {
   test('suite versions: every preset of the engine', () => {
@@ -95,5 +98,23 @@ describe('vocabulary covers what the product produces', () => {
     }
     expect(v.ARCHITECTURE_PATTERN.test('rdna-3')).toBe(true);
     expect(v.ARCHITECTURE_PATTERN.test('a@b.c')).toBe(false);
+  });
+
+  test('real-model workload ids: ROLE:MODEL:EP for every role, real model and execution provider, none shared with the synthetic ids', () => {
+    const expected = (['general', 'specialized'] as const).flatMap((r) => REAL_MODEL_KEYS.flatMap((m) => EXECUTION_PROVIDERS.map((ep) => `${r}:${m}:${ep}`)));
+    expect([...v.REAL_WORKLOAD_IDS].sort()).toEqual(expected.sort());
+    for (const id of v.REAL_WORKLOAD_IDS) expect(v.MODEL_WORKLOAD_IDS, id).not.toContain(id);
+    expect([...v.ENERGY_WORKLOAD_IDS].sort()).toEqual([...v.MODEL_WORKLOAD_IDS, ...v.REAL_WORKLOAD_IDS].sort());
+    // Each real model has a synthetic replica id of the same key (ROLE:MODEL), for the comparison.
+    for (const m of REAL_MODEL_KEYS) expect(v.MODEL_NAMES as readonly string[], m).toContain(m);
+    expect(Object.keys(REAL_MODELS).every((m) => (REAL_MODEL_KEYS as readonly string[]).includes(m))).toBe(true);
+  });
+
+  test('real-model config keys: exactly the keys a real workload records, architecture numbers shared with the synthetic config', () => {
+    const keys = new Set(sampleRealWorkloads().filter((w) => w.kind === 'real-model').flatMap((w) => Object.keys(w.config)));
+    expect([...keys].sort()).toEqual([...v.REAL_CONFIG_KEYS].sort());
+    const shared: readonly (keyof RealModelConfig)[] = ['family', 'layers', 'hidden', 'heads', 'kvHeads', 'ffn', 'vocab'];
+    for (const k of shared) expect(v.CONFIG_KEYS as readonly string[], k).toContain(k);
+    expect(v.REAL_FLOPS_UNKNOWN).toEqual(['architecture-incomplete']);
   });
 });
