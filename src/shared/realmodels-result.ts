@@ -186,7 +186,7 @@ export function parseRealModelRecord(input: unknown): RealModelParse {
 // accuracy (realmodels/scoring.ts `perCorrect`, whose comment gives the range method).
 
 
-export { perCorrectEnergy, perCorrectRatio } from './schema-parts.ts';
+export { perCorrectEnergy } from './schema-parts.ts';
 
 /** The stored form of `perCorrect(joules per query, accuracy)`. */
 export function perCorrectEnergyRecord(perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): PerCorrectEnergyRecord {
