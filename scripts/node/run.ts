@@ -12,6 +12,7 @@ import { runLab } from '../../src/lab/session.ts';
 import type { PresetName, ResultDocument } from '../../src/shared/result.ts';
 import { createLabApi } from '../../workers/lab-api.ts';
 import { startNodeRecording, type NodeRecorderOptions } from './power.ts';
+import { nodeRuntime } from './webgpu.ts';
 
 /** An activity of the page's worker that the Node runner does not offer. */
 export class NotInNodeRunnerError extends Error {
@@ -66,13 +67,14 @@ export async function runInNode(opts: NodeRunOptions): Promise<ResultDocument> {
       if (line !== null) opts.log(line);
     },
   });
-  // The runtime is Node, not a browser: the family 'node' with Node's major version. The page's
-  // isolation flag means nothing here.
+  // The runtime is Node, not a browser: the family 'node' with Node's major version, and the
+  // Dawn backend the runner asked for. The page's isolation flag means nothing here.
   const { crossOriginIsolated: _none, ...environment } = doc.environment;
   doc.environment = {
     ...environment,
     browser: { name: 'node', major: Number(process.versions.node.split('.')[0]) },
     os: { family: osFamily(process.platform) },
+    runtime: nodeRuntime(process.env),
   };
   return doc;
 }

@@ -13,6 +13,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Environment } from '../../src/shared/result.ts';
+import { WEBGPU_BACKENDS } from '../../src/shared/vocabulary.ts';
 
 /** Where the SwiftShader Vulkan driver and loader are looked for (override: LAB_SWIFTSHADER_DIR). */
 const SWIFTSHADER_DIR = '/usr/lib/chromium';
@@ -66,6 +68,17 @@ export function dawnBackend(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = 
 }
 
 const NATIVE_BACKEND: Partial<Record<NodeJS.Platform, string>> = { linux: 'vulkan', darwin: 'metal', win32: 'd3d12' };
+
+/**
+ * The document's runtime for a Node run: Dawn is created with one explicit backend
+ * (dawnBackend above), so the adapter it found runs on that one; a name outside the closed
+ * list (LAB_WEBGPU_BACKEND set to something else) is recorded as unknown.
+ */
+export function nodeRuntime(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): NonNullable<Environment['runtime']> {
+  const asked = dawnBackend(env, platform);
+  const backend = WEBGPU_BACKENDS.find((b) => b === asked?.toLowerCase()) ?? null;
+  return { kind: 'node', backend };
+}
 
 function hint(choice: AdapterChoice): string {
   switch (choice.kind) {

@@ -32,6 +32,8 @@ export function buildDocument(out: EngineRunOutput, plan: MeasurementPlan, ua: s
       adapter: out.adapter,
       timing: out.timing,
       crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : false,
+      // A browser does not say which native API its WebGPU uses; the Node runner replaces this.
+      runtime: { kind: 'browser', backend: null },
     },
     workloads: out.workloads,
     ...(out.flags.length ? { flags: out.flags } : {}),

@@ -19,6 +19,7 @@ import {
   CONFIG_STRINGS, EMBODIED_CLASSES, FORMULAS_VERSIONS, GRID_COUNTRIES, KERNEL_NAMES, MEASURED_PROFILE_IDS, MICRO_WORKLOAD_IDS,
   MODEL_WORKLOAD_IDS, OS_FAMILIES, PROFILE_FLAGS, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS, CATALOG_PROFILE_IDS,
   ENERGY_WORKLOAD_IDS, REAL_FLOPS_UNKNOWN, REAL_WORKLOAD_IDS,
+  RUNTIME_KINDS, WEBGPU_BACKENDS,
 } from './vocabulary.ts';
 
 /** How a value comes to be: timed on the device, taken from a cited source, computed by a model, or a name. */
@@ -82,6 +83,8 @@ const RUN: DictionaryField[] = [
   field('environment.adapter.subgroupMaxSize', 'integer', 'invocations', null, 'identifier', 'Largest subgroup size the adapter reports', 'Plus grande taille de sous-groupe indiquée par l’adaptateur', true),
   field('environment.timing', 'string', null, 'gpu-timestamp, wall-clock', 'identifier', 'How GPU time was measured on this device', 'Façon dont le temps GPU a été mesuré sur cet appareil'),
   field('environment.crossOriginIsolated', 'boolean', null, null, 'identifier', 'Whether the page was cross-origin isolated', 'Indique si la page était isolée (cross-origin isolated)'),
+  field('environment.runtime.kind', 'string', null, oneOf(RUNTIME_KINDS), 'identifier', 'What ran the engine: a browser, or Dawn for Node in the browser-free runner', 'Ce qui a exécuté le moteur : un navigateur, ou Dawn pour Node dans l’exécuteur sans navigateur'),
+  field('environment.runtime.backend', 'string', null, oneOf(WEBGPU_BACKENDS), 'identifier', 'Native graphics API under WebGPU (Dawn’s backend); null when unknown (a browser does not say)', 'API graphique native sous WebGPU (backend de Dawn) ; null si inconnue (un navigateur ne la dit pas)', true),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { PresetName } from './presets.ts';
 import type { EnergyLabel } from './energy-label.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
 import type { MeasuredSection, SensorProfileRecord } from './power.ts';
+import type { RUNTIME_KINDS, WEBGPU_BACKENDS } from './vocabulary.ts';
 import type { PerCorrectEnergyRecord, PerCorrectRatioRecord, RealModelRecord } from './realmodels/record.ts';
 
 export const SCHEMA_VERSION = 1 as const;
@@ -34,6 +35,8 @@ export interface Environment {
   timing: TimingSource;
   /** Whether the page was cross-origin isolated (needed for multithreaded WASM). */
   crossOriginIsolated?: boolean;
+  /** What ran the engine, and the native API under WebGPU when known (null: a browser does not say). */
+  runtime?: { kind: (typeof RUNTIME_KINDS)[number]; backend: (typeof WEBGPU_BACKENDS)[number] | null };
 }
 
 export interface TimingRecord {

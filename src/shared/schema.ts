@@ -21,6 +21,7 @@ import { realWorkload } from './realmodels-result.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
   MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
+  RUNTIME_KINDS, WEBGPU_BACKENDS,
 } from './vocabulary.ts';
 
 export { LIMITS };
@@ -148,6 +149,7 @@ const environment = v.object({
   }),
   timing: timingSource,
   crossOriginIsolated: v.optional(v.boolean('must be a boolean')),
+  runtime: v.optional(v.object({ kind: v.picklist(RUNTIME_KINDS, `must be one of ${RUNTIME_KINDS.join(', ')}`), backend: v.nullable(v.picklist(WEBGPU_BACKENDS, `must be one of ${WEBGPU_BACKENDS.join(', ')} or null`)) })),
 });
 
 export const ResultDocumentSchema = v.pipe(
@@ -167,6 +169,8 @@ export const ResultDocumentSchema = v.pipe(
   }),
   v.check((d) => new Set(d.workloads.map((w) => w.id)).size === d.workloads.length, 'workload ids must be unique'),
   v.check((d) => d.suite.version.startsWith(`${d.suite.preset}-`), 'suite.version must belong to suite.preset'),
+  // The Node runner records itself as the browser family `node`: the two say the same thing.
+  v.check((d) => !d.environment.runtime || (d.environment.runtime.kind === 'node') === (d.environment.browser.name === 'node'), 'environment.runtime.kind must be node exactly when environment.browser.name is node'),
   // A sensor profile belongs to the adapter it was measured on (so its vendor is a known one too).
   v.check((d) => {
     const s = d.energy?.profile.sensor;
@@ -264,6 +268,7 @@ export function anonymize(doc: ResultDocument, now: Date = new Date()): ResultDo
       },
       timing: doc.environment.timing,
       ...(doc.environment.crossOriginIsolated !== undefined ? { crossOriginIsolated: doc.environment.crossOriginIsolated } : {}),
+      ...(doc.environment.runtime ? { runtime: { kind: doc.environment.runtime.kind, backend: doc.environment.runtime.backend } } : {}),
     },
     workloads: doc.workloads,
     ...(doc.energy ? { energy: doc.energy } : {}),

@@ -24,6 +24,14 @@ export const APP_VERSION_PATTERN = /^(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})\.(0|[1-9
 export const BROWSER_FAMILIES = ['chrome', 'edge', 'opera', 'samsung', 'firefox', 'safari', 'node', 'other'] as const;
 export const OS_FAMILIES = ['windows', 'macos', 'linux', 'chromeos', 'android', 'ios', 'other'] as const;
 
+/** What ran the engine: a browser's WebGPU, or Dawn for Node in the browser-free runner (scripts/node/). */
+export const RUNTIME_KINDS = ['browser', 'node'] as const;
+/**
+ * The native API under WebGPU (Dawn's backend names). Only a runner that chose it knows it: a
+ * browser does not say. SwiftShader is an adapter (environment.adapter), reached through vulkan.
+ */
+export const WEBGPU_BACKENDS = ['vulkan', 'metal', 'd3d12', 'd3d11', 'opengl', 'opengles'] as const;
+
 /** WebGPU architectures are lower-case words with digits and dashes (Dawn's gpu_info.json spelling). */
 export const ARCHITECTURE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$|^$/;
 

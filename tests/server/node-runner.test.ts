@@ -80,6 +80,8 @@ describe.skipIf(!SWIFTSHADER)('lab --runtime node --preset ci --measure-power', 
 
   test('the document is a Node one that the results server accepts: schema, recomputed energy', () => {
     expect(doc.environment.browser).toEqual({ name: 'node', major: Number(process.versions.node.split('.')[0]) });
+    // SwiftShader is the adapter; the API under it is Dawn's Vulkan backend.
+    expect(doc.environment.runtime).toEqual({ kind: 'node', backend: 'vulkan' });
     expect(doc.environment.adapter).toMatchObject({ vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true });
     expect(doc.energy).toBeDefined();
     const parsed = parseResult(anonymize(doc));

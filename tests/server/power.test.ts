@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import type { RecordingSummary } from '../../server/power/recordings.ts';
 import type { SensorInfo } from '../../server/power/sensor.ts';
+import { chooseSensor } from '../../src/shared/power.ts';
 import { tempDir } from './helpers.ts';
 import { installFakeNvidiaSmi, type FakeNvidiaSmi } from './fake-nvidia-smi.ts';
 
@@ -117,6 +118,68 @@ describe('sensors listed at GET /api/power', () => {
     const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
     expect((await api(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: '<b>x</b>' } })).status).toBe(400);
     await api(s.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
+  });
+});
+
+describe('page and server clocks never need to agree', () => {
+  test('a mark is stamped with the server\'s clock on arrival; a time the page sends is ignored', async () => {
+    const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'hwmon:hwmon2' } });
+    // The server runs in this process: its monotonic clock is this one.
+    const before = performance.now();
+    const mark = await api<{ name: string; tMs: number }>(s.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'idle:start', tMs: 1e12 } });
+    const after = performance.now();
+    expect(mark.json.name).toBe('idle:start');
+    expect(mark.json.tMs).toBeGreaterThanOrEqual(before);
+    expect(mark.json.tMs).toBeLessThanOrEqual(after);
+    await api(s.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
+  });
+});
+
+describe('NVIDIA\'s energy counter, where the driver offers it', () => {
+  let counter: RunningServer;
+  beforeAll(async () => {
+    counter = await startServer({ port: 0, dataDir: join(tmp.path, 'db-counter'), log: false, power: { env: nvidia.env(true, true), platform: 'linux', sysfsRoot: sys, readSysfs } });
+  });
+  afterAll(() => counter.close());
+
+  test('listed beside power.draw as nvidia:0:energy; power.draw stays the default', async () => {
+    const { json } = await api<{ sensors: SensorInfo[] }>(counter.url, '');
+    const byId = new Map(json.sensors.map((x) => [x.id, x]));
+    expect(byId.get('nvidia:0')).toMatchObject({ reading: 'power', readable: true });
+    expect(byId.get('nvidia:0:energy')).toEqual({ id: 'nvidia:0:energy', name: 'NVIDIA H200 (nvidia-smi energy counter)', coverage: 'gpu-board', reading: 'energy', periodMs: 100, readable: true, why: null });
+    expect(chooseSensor(json.sensors, 'nvidia')?.id).toBe('nvidia:0');
+    // Without the counter (an older GPU or driver), only power.draw.
+    expect((await api<{ sensors: SensorInfo[] }>(s.url, '')).json.sensors.some((x) => x.id === 'nvidia:0:energy')).toBe(false);
+  });
+
+  test('a constant 123.4 W played as a counter in mJ: the difference between the marks gives 123.4 W', async () => {
+    playTrace('123.4');
+    const rec = await api<RecordingSummary>(counter.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0:energy' } });
+    expect(rec.status).toBe(201);
+    await sleep(300);
+    await api(counter.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'start' } });
+    await sleep(1500);
+    await api(counter.url, `/recordings/${rec.json.id}/marks`, { method: 'POST', body: { name: 'end' } });
+    await sleep(250);
+    const done = (await api<RecordingSummary>(counter.url, `/recordings/${rec.json.id}`, { method: 'DELETE' })).json;
+    const w = done.windows[0]!;
+    if ('error' in w) throw new Error(w.error);
+    // Exact in the counter; the readings are stamped when they arrive, so a late line skews the
+    // slope a little: within 2 % over 1.5 s.
+    expect(Math.abs(w.meanWatts - 123.4) / 123.4).toBeLessThan(0.02);
+    expect(w.joules).toBeCloseTo(w.meanWatts * w.seconds, 9);
+    expect(w.samples).toBeGreaterThanOrEqual(10);
+  });
+
+  test('garbage from the counter: the recording fails and says so', async () => {
+    playTrace('100 100 100 garbage');
+    const rec = await api<RecordingSummary>(counter.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0:energy' } });
+    await sleep(700);
+    const sum = (await api<RecordingSummary>(counter.url, `/recordings/${rec.json.id}`)).json;
+    expect(sum.state).toBe('failed');
+    expect(sum.error).toBe('nvidia:0:energy: nvidia-smi returned "garbage" instead of millijoules');
+    expect(sum.readings).toBe(3);
+    await api(counter.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
   });
 });
 

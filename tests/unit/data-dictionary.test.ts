@@ -45,6 +45,8 @@ describe('data dictionary', () => {
       { ...sample, energy: { ...sample.energy!, profile: profileFromCatalog('laptop-discrete') } },
       // A sensor profile (its `sensor` record): the watts a measured run left for this adapter.
       { ...sample, energy: { ...sample.energy!, profile: profileFromSensor({ version: 1, adapter: { ...sample.environment.adapter }, sensor: { kind: 'rapl', coverage: 'cpu-package' }, date: '2026-01-01', idleW: 10, deltaW: { low: 20, typ: 25, high: 30 }, samples: 40 }, []) } },
+      // What ran the engine (a browser or Dawn for Node) and the native API under WebGPU.
+      { ...sample, environment: { ...sample.environment, runtime: { kind: 'browser', backend: null } } },
       { ...sample, workloads: sample.workloads.map((w) => ({ ...w, timing: { ...w.timing, ciMedianMs: { low: w.timing.medianMs, high: w.timing.medianMs }, flags: ['high-variability'], preheatMs: 1000, targetBatchMs: 10, wallBaselineMs: 0.1 } })) },
     ];
     // Real models: the sample, then the variants it leaves out (WASM reference without agreement,

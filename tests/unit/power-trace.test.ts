@@ -2,7 +2,7 @@
 // readings, cumulative counters with wrap-around, and windows the trace does not cover.
 import { describe, expect, test } from 'vitest';
 import { integrate, TraceGapError, type Reading } from '../../server/power/trace.ts';
-import { parseWatts } from '../../server/power/nvidia.ts';
+import { parseMillijoules, parseWatts } from '../../server/power/nvidia.ts';
 import { parseGpuPowerLine } from '../../server/power/powermetrics.ts';
 
 const power = (pairs: [number, number][]): Reading[] => pairs.map(([tMs, watts]) => ({ kind: 'power', tMs, watts }));
@@ -69,6 +69,11 @@ describe('sensor line parsers', () => {
     expect(parseWatts(' 123.40')).toBe(123.4);
     expect(parseWatts('71')).toBe(71);
     for (const bad of ['[N/A]', '[Not Supported]', '', 'garbage', '-5', '1e3', '99999']) expect(parseWatts(bad), bad).toBeNull();
+  });
+  test('nvidia-smi total_energy_consumption fields (mJ)', () => {
+    expect(parseMillijoules(' 81234567')).toBe(81234567);
+    expect(parseMillijoules('1000000.250')).toBe(1000000.25);
+    for (const bad of ['[N/A]', '[Not Supported]', '', 'garbage', '-5', '1e3']) expect(parseMillijoules(bad), bad).toBeNull();
   });
   test('powermetrics GPU power lines', () => {
     expect(parseGpuPowerLine('GPU Power: 1234 mW')).toBeCloseTo(1.234, 9);
