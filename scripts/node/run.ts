@@ -44,6 +44,7 @@ function progressLine(p: Progress): string | null {
     case 'step':
     case 'sample':
     case 'paused':
+    case 'held':
     case 'workload-done':
       return null;
   }
