@@ -3,8 +3,8 @@
  * same task — two lanes side by side with live time and energy, then the gap as the punchline,
  * all on one screen without scrolling. Settings come from the address (src/ui/demo/settings.ts);
  * the keyboard drives it (Space, R, F, L, Q, Esc, arrows) as well as the buttons. In step-through
- * mode the worker holds the race after each phase (Space or → goes on), and after the race ← walks
- * back through a recap of the phases with their measured times.
+ * mode the worker holds the race after each phase (Space or → goes on), and after the race the
+ * same phases are recapped with their measured times (← →), ending on the result.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.ts';
@@ -85,12 +85,10 @@ export function DemoView() {
   // The worker holds runs only while the demo asks; leaving the demo turns it off.
   useEffect(() => setStepThrough(stepMode), [stepMode]);
   useEffect(() => () => setStepThrough(false), []);
-  // A finished race opens on its result; the recap of its phases is one ← away.
-  const stepCount = steps.length;
-  useEffect(() => setStepIndex(stepCount), [doc, stepCount]);
 
   const start = () => {
     if (!available || runState.value.kind === 'running') return;
+    setStepIndex(0);
     void startRun({ preset: settings.preset, modelsOnly: true, custom: params, country: settings.country });
   };
   // One past the last step is the result panel: the story ends on the punchline.
