@@ -28,7 +28,7 @@ function sentence(s: DemoStep): string {
 type Held = Extract<Progress, { type: 'held' }>;
 
 /** The phase the engine just ran, as a step of the story (no time yet: it is measured afterwards). */
-export function heldAsStep(h: Held): DemoStep {
+function heldAsStep(h: Held): DemoStep {
   const role = h.role ?? 'general';
   switch (h.phase) {
     case 'encode':
