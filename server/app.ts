@@ -87,7 +87,7 @@ function jsonError(c: Context<Env>, status: 400 | 403 | 404 | 413 | 415 | 422 | 
   return c.json(body, status);
 }
 
-export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable; snapshotDir: string | null; power?: Hono<{ Bindings: HttpBindings }>; modelsDir?: string }) {
+export function createApp(store: ResultStore, opts: { staticDir: string; rateLimit: RateLimitConfig | false; log: Logger; dbKind: Db['kind']; db: Queryable & Pick<Db, 'transaction'>; snapshotDir: string | null; power?: Hono<{ Bindings: HttpBindings }>; modelsDir?: string }) {
   const app = new Hono<Env>();
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : null;
 

@@ -21,12 +21,13 @@ import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import {
   CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, CLASS_LIFETIME_MS, MAX_CLASS_ENTRIES, classDistribution, isClassCode, parseClassCreate,
-  parseClassEntry, type ClassCreated, type ClassView,
+  parseClassEntry, type ClassCreated, type ClassEntry, type ClassView,
 } from '../src/shared/classroom.ts';
 import type { ApiError } from '../src/shared/dataset.ts';
 import { isPresetName, type PresetName } from '../src/shared/presets.ts';
 import { readBody } from './body.ts';
 import { bodyTag, matchesIfNoneMatch } from './http-cache.ts';
+import type { Db } from './db.ts';
 import type { Queryable } from './queryable.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -37,8 +38,11 @@ const MAX_CLASS_BODY_BYTES = 4096;
 /** How long a class row (code, token hash, preset, expiry: no pupil's data) outlives its expiry. */
 const CLASS_ROW_GRACE_MS = 24 * 3600_000;
 
+/** What the routes need of the database: queries, and transactions for an entry (see writeEntry). */
+export type ClassDb = Queryable & Pick<Db, 'transaction'>;
+
 export interface ClassRoutesOptions {
-  db: Queryable;
+  db: ClassDb;
   /** The app's limiter, shared with uploads; null when rate limiting is off. */
   limiter: RateLimiter | null;
   /** Devices a class takes (tests pass a small one). */
@@ -76,6 +80,36 @@ type Status = 400 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429;
 function jsonError(c: Context<Env>, status: Status, error: string, issues?: string[]) {
   const body: ApiError = issues ? { error, issues } : { error };
   return c.json(body, status);
+}
+
+type Written = { kind: 'written'; inserted: boolean } | { kind: 'full' } | { kind: 'closed' };
+
+/**
+ * One device's entry, in a transaction of two statements. The first locks the class row if the
+ * class is still open (FOR UPDATE): entries of one class and the teacher's close (an UPDATE of
+ * that row) then run one after the other, and a close that got there first leaves nothing to lock.
+ * The second counts and inserts: under READ COMMITTED each statement reads a fresh snapshot, taken
+ * here after the lock was granted, so it sees every entry committed by the transactions that held
+ * the lock before it. The cap is then exact on PostgreSQL; a single statement could not do this, its
+ * count being read in a snapshot taken before it waited for the lock. PGlite runs one transaction
+ * at a time, so the same code is exact there too.
+ */
+async function writeEntry(tx: Queryable, code: string, deviceHash: string, e: ClassEntry, t: number, maxEntries: number): Promise<Written> {
+  const open = await tx.query('SELECT code FROM classes WHERE code = $1 AND expires_ms > $2 FOR UPDATE', [code, t]);
+  if (open.rows.length === 0) return { kind: 'closed' };
+  const written = await tx.query<{ inserted: boolean }>(
+    `INSERT INTO class_entries (class_code, device_hash, vendor, architecture, general_j, specialized_j, ratio)
+     SELECT $1, $2, $3, $4, $5, $6, $7
+     WHERE (SELECT count(*) FROM class_entries WHERE class_code = $1) < $8
+        OR EXISTS (SELECT 1 FROM class_entries WHERE class_code = $1 AND device_hash = $2)
+     ON CONFLICT (class_code, device_hash) DO UPDATE SET vendor = EXCLUDED.vendor, architecture = EXCLUDED.architecture,
+       general_j = EXCLUDED.general_j, specialized_j = EXCLUDED.specialized_j, ratio = EXCLUDED.ratio
+     RETURNING (xmax = 0) AS inserted`,
+    [code, deviceHash, e.vendor, e.architecture, e.generalJ, e.specializedJ, e.ratio, maxEntries],
+  );
+  const row = written.rows[0];
+  // xmax is 0 on a freshly inserted row, set on one the ON CONFLICT branch updated.
+  return row ? { kind: 'written', inserted: row.inserted === true } : { kind: 'full' };
 }
 
 export function classRoutes(opts: ClassRoutesOptions): Hono<Env> {
@@ -179,44 +213,20 @@ export function classRoutes(opts: ClassRoutesOptions): Hono<Env> {
     if (e.preset !== found.row.preset) return jsonError(c, 422, 'invalid class entry', [`preset: must be this class's preset (${found.row.preset})`]);
     const code = found.row.code;
     const deviceHash = sha256(e.device);
-    // One conditional statement: the class still open and not full (or this device already in
-    // it) are checked by the INSERT itself, so a close landing after the read above cannot slip
-    // an entry into a closed class. The class row is locked (FOR UPDATE): the teacher's close, an
-    // UPDATE of that row, and this entry run one after the other, and a statement that waited
-    // for the lock re-checks the expiry on the row as the close left it. The count is read in
-    // the statement's snapshot: entries of one class landing at the very same instant can still
-    // pass it together, overshooting the cap by at most that many (no longer unboundedly).
-    const written = await db.query<{ inserted: boolean }>(
-      `WITH open_class AS (SELECT code FROM classes WHERE code = $1 AND expires_ms > $8 FOR UPDATE)
-       INSERT INTO class_entries (class_code, device_hash, vendor, architecture, general_j, specialized_j, ratio)
-       SELECT code, $2, $3, $4, $5, $6, $7 FROM open_class
-       WHERE (SELECT count(*) FROM class_entries WHERE class_code = $1) < $9
-          OR EXISTS (SELECT 1 FROM class_entries WHERE class_code = $1 AND device_hash = $2)
-       ON CONFLICT (class_code, device_hash) DO UPDATE SET vendor = EXCLUDED.vendor, architecture = EXCLUDED.architecture,
-         general_j = EXCLUDED.general_j, specialized_j = EXCLUDED.specialized_j, ratio = EXCLUDED.ratio
-       RETURNING (xmax = 0) AS inserted`,
-      [code, deviceHash, e.vendor, e.architecture, e.generalJ, e.specializedJ, e.ratio, now(), maxEntries],
-    );
-    const row = written.rows[0];
-    if (!row) {
-      // Nothing written: read the class again to say why (ended, gone, or full).
-      const again = await find(code);
-      switch (again.kind) {
-        case 'unknown':
-          return unknown(c);
-        case 'expired':
-          return expired(c);
-        case 'open':
-          return jsonError(c, 409, `this class is full (${maxEntries} devices)`);
-        default: {
-          const never: never = again;
-          throw new Error(`unexpected class state ${String(never)}`);
-        }
+    const written = await db.transaction((tx) => writeEntry(tx, code, deviceHash, e, now(), maxEntries));
+    switch (written.kind) {
+      case 'written':
+        return c.json({ code, replaced: !written.inserted }, written.inserted ? 201 : 200);
+      case 'full':
+        return jsonError(c, 409, `this class is full (${maxEntries} devices)`);
+      case 'closed':
+        // Ended (or closed) since the read above; gone altogether if its row was swept meanwhile.
+        return (await find(code)).kind === 'unknown' ? unknown(c) : expired(c);
+      default: {
+        const never: never = written;
+        throw new Error(`unexpected entry outcome ${String(never)}`);
       }
     }
-    // xmax is 0 on a freshly inserted row, set on one the ON CONFLICT branch updated.
-    const mine = row.inserted !== true;
-    return c.json({ code, replaced: mine }, mine ? 200 : 201);
   });
 
   app.get('/:code', async (c) => {

@@ -28,12 +28,14 @@ export function createLabApi(engine: LabEngine): LabApi {
   let load: AbortController | null = null;
   let current: AcquiredDevice | null = null;
   let hidden = false;
+  let stepping = false;
 
   /** Claims the worker for one measurement; throws when another activity holds it. */
   const claim = (): RunControl => {
     if (control || load) throw new RunInProgressError();
     control = new RunControl();
     control.setHidden(hidden);
+    control.setStepping(stepping);
     return control;
   };
 
@@ -54,6 +56,13 @@ export function createLabApi(engine: LabEngine): LabApi {
     setHidden(h) {
       hidden = h;
       control?.setHidden(h);
+    },
+    setStepThrough(on) {
+      stepping = on;
+      control?.setStepping(on);
+    },
+    nextStep() {
+      control?.nextStep();
     },
     async computeEnergy(doc, ctx, opts) {
       return engine.computeEnergy(doc, ctx, opts);

@@ -45,6 +45,7 @@ function progressLine(p: Progress): string | null {
     case 'step':
     case 'sample':
     case 'paused':
+    case 'held':
     case 'workload-done':
       return null;
   }

@@ -46,6 +46,8 @@ export type Progress =
   | { type: 'step'; id: string; label: string; phase: 'prefill' | 'encode' | 'decode'; token?: { index: number; total: number }; step: number; steps: number }
   | { type: 'sample'; id: string; sample: number; samples: number; ms: number }
   | { type: 'paused'; reason: 'tab-hidden' }
+  /** Step-through: the walkthrough ran this phase and waits for nextStep() (tokens: the input read, encode and prefill). */
+  | { type: 'held'; id: string; role?: 'general' | 'specialized'; phase: 'prefill' | 'encode' | 'decode'; token?: { index: number; total: number }; tokens: number; step: number; steps: number }
   | { type: 'workload-done'; id: string; workload: Workload };
 
 export interface EngineRunOutput {
@@ -219,14 +221,20 @@ async function runMicroWorkload(ctx: RunContext, spec: MicroSpec): Promise<void>
 /**
  * Walkthrough phase: the query step by step once. It shows progress (prefill, token i/N) and
  * doubles as the first warm-up run; the timed runs replay the whole query in one submission.
+ * With step-through on (RunControl.setStepping), it holds after each phase, the GPU idle, until
+ * the page says next: the classroom comments on each phase as it happens. The measure phase's
+ * preheat comes after the last hold, so the timed samples do not see the idle GPU.
  */
-async function walkThrough(ctx: RunContext, spec: ModelWorkloadSpec, runner: ModelRunner): Promise<void> {
+async function walkThrough(ctx: RunContext, spec: ModelWorkloadSpec, runner: ModelRunner, hold: boolean): Promise<void> {
   ctx.onProgress({ type: 'phase', id: spec.id, phase: 'walkthrough' });
+  const tokens = spec.family === 'decoder' ? spec.promptTokens : spec.inputTokens;
   for (let i = 0; i < runner.steps.length; i++) {
     await ctx.control.whenVisible(() => pause(ctx));
     const step = runner.steps[i]!;
-    ctx.onProgress({ type: 'step', id: spec.id, label: step.label, phase: step.phase, ...(step.token ? { token: step.token } : {}), step: i + 1, steps: runner.steps.length });
+    const where = { id: spec.id, phase: step.phase, ...(step.token ? { token: step.token } : {}), step: i + 1, steps: runner.steps.length };
+    ctx.onProgress({ type: 'step', label: step.label, ...where });
     await lostOr(ctx, ctx.timer.run(step.dispatches, 1));
+    if (hold) await ctx.control.holdStep(() => ctx.onProgress({ type: 'held', ...where, role: spec.role, tokens }));
   }
 }
 
@@ -316,7 +324,8 @@ async function runModelWorkload(ctx: RunContext, spec: ModelWorkloadSpec, index:
   onProgress({ type: 'phase', id: spec.id, phase: 'build' });
   const runner = await lostOr(ctx, scoped(device, spec.model.name, () => createModelRunner(device, spec, { seed: spec.seed, preferF16: plan.preferF16 })));
   try {
-    await walkThrough(ctx, spec, runner);
+    // A model timed again on the wall clock (oneTimingSource) has had its story told already.
+    await walkThrough(ctx, spec, runner, !retimed);
     const timing = await measureModel(ctx, spec, runner);
     if (retimed) timing.flags = [...(timing.flags ?? []), 'retimed-wall-clock'];
     // Count and record what actually ran: the runner may fall back from f16 to f32.

@@ -29,11 +29,37 @@ export class RunControl {
   hidden = false;
   /** Set when the tab was hidden at any time during the current sample. */
   hiddenDuringSample = false;
+  /** Step-through (the classroom demo): the walkthrough holds after each phase until nextStep(). */
+  stepping = false;
   private waiters: (() => void)[] = [];
+  private stepWaiters: (() => void)[] = [];
 
   cancel(): void {
     this.cancelled = true;
     this.release();
+    this.nextStep();
+  }
+  /** Turning step-through off also lets a held phase go on. */
+  setStepping(on: boolean): void {
+    this.stepping = on;
+    if (!on) this.nextStep();
+  }
+  /** Lets the walkthrough go past the phase it is held at (no-op when none is held). */
+  nextStep(): void {
+    const w = this.stepWaiters;
+    this.stepWaiters = [];
+    for (const r of w) r();
+  }
+  /**
+   * With step-through on, waits for nextStep() (or cancel, or step-through turned off); resolves
+   * at once otherwise. Only the walkthrough calls it: it is outside every timed sample.
+   */
+  async holdStep(onHold?: () => void): Promise<void> {
+    this.throwIfCancelled();
+    if (!this.stepping) return;
+    onHold?.();
+    await new Promise<void>((r) => this.stepWaiters.push(r));
+    this.throwIfCancelled();
   }
   setHidden(hidden: boolean): void {
     this.hidden = hidden;

@@ -21,6 +21,14 @@ export interface LabApi {
   cancel(): void;
   /** The page forwards visibilitychange: workers do not get it. */
   setHidden(hidden: boolean): void;
+  /**
+   * Step-through (the classroom demo): while on, a run's walkthrough holds after each phase
+   * (encode; prefill, then each decode step) with a `held` progress, until `nextStep()`. Kept
+   * for later runs until turned off; turning it off lets a held run go on.
+   */
+  setStepThrough(on: boolean): void;
+  /** Lets a run held by step-through go on to its next phase. */
+  nextStep(): void;
   /** Monte Carlo energy estimate, off the main thread. */
   computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts?: { draws?: number; seed?: number }): Promise<EnergySection>;
   /** The same Monte Carlo for one workload (a measured ONNX model), off the main thread. */

@@ -88,6 +88,7 @@ export class ProgressMarks {
       case 'step':
       case 'sample':
       case 'paused':
+      case 'held':
         return null;
     }
   }

@@ -2,13 +2,15 @@
  * Classroom demo: a projector-friendly race between the specialized and the general model on the
  * same task — two lanes side by side with live time and energy, then the gap as the punchline,
  * all on one screen without scrolling. Settings come from the address (src/ui/demo/settings.ts);
- * the keyboard drives it (Space, R, F, L, Esc, arrows) as well as the buttons.
+ * the keyboard drives it (Space, R, F, L, Q, Esc, arrows) as well as the buttons. In step-through
+ * mode the worker holds the race after each phase (Space or → goes on), and after the race the
+ * same phases are recapped with their measured times (← →), ending on the result.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.ts';
 import { errorHintKey } from './errors.ts';
 import { location, parseHash } from './router.ts';
-import { cancelRun, capsState, lastDoc, progress, runState, startRun } from './state.ts';
+import { cancelRun, capsState, heldStep, lastDoc, nextStep, progress, runState, setStepThrough, startRun } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
 import { ClassDialog } from './demo/ClassDialog.tsx';
 import { CopyLink } from './demo/CopyLink.tsx';
@@ -18,7 +20,7 @@ import { Lane } from './demo/Lane.tsx';
 import { ResultPanel } from './demo/ResultPanel.tsx';
 import { demoHref, parseDemoSettings, type DemoSettings, type SettingNote } from './demo/settings.ts';
 import { demoSteps } from './demo/steps.ts';
-import { StepThrough } from './demo/StepThrough.tsx';
+import { LiveStep, StepThrough } from './demo/StepThrough.tsx';
 
 /** Replaces the address without a history entry, so Back still leaves the demo. */
 function replaceAddress(s: DemoSettings): void {
@@ -78,6 +80,11 @@ export function DemoView() {
   const [classOpen, setClassOpen] = useState(false);
   const restartPending = useRef(false);
   const steps = doc ? demoSteps(doc.workloads) : [];
+  const held = heldStep.value;
+
+  // The worker holds runs only while the demo asks; leaving the demo turns it off.
+  useEffect(() => setStepThrough(stepMode), [stepMode]);
+  useEffect(() => () => setStepThrough(false), []);
 
   const start = () => {
     if (!available || runState.value.kind === 'running') return;
@@ -85,6 +92,11 @@ export function DemoView() {
     void startRun({ preset: settings.preset, modelsOnly: true, custom: params, country: settings.country });
   };
   // One past the last step is the result panel: the story ends on the punchline.
+  // Turned on over a finished race: its recap from the first phase.
+  const toggleSteps = (on: boolean) => {
+    setStepMode(on);
+    if (on) setStepIndex(0);
+  };
   const moveStep = (delta: number) => setStepIndex((i) => Math.max(0, Math.min(steps.length, i + delta)));
 
   // A restart asked for mid-race waits for the cancellation to settle, then starts afresh.
@@ -112,9 +124,11 @@ export function DemoView() {
         setClassOpen(true);
         break;
       case 'start-stop':
-        // The lab cannot pause a measurement: stopping cancels the race cleanly.
-        if (runState.value.kind === 'running') cancelRun();
-        else start();
+        // In step-through mode Space goes on to the next phase (the Stop button still stops);
+        // otherwise the lab cannot pause a timed measurement: stopping cancels the race cleanly.
+        if (runState.value.kind !== 'running') start();
+        else if (stepMode) nextStep();
+        else cancelRun();
         break;
       case 'restart':
         if (runState.value.kind === 'running') {
@@ -135,7 +149,8 @@ export function DemoView() {
         break;
       }
       case 'next-step':
-        if (stepMode) moveStep(1);
+        if (stepMode && runState.value.kind === 'running') nextStep();
+        else if (stepMode) moveStep(1);
         break;
       case 'previous-step':
         if (stepMode) moveStep(-1);
@@ -173,7 +188,7 @@ export function DemoView() {
             {t('demo.stop')}
           </button>
           <label class="toggle">
-            <input type="checkbox" checked={stepMode} onChange={(e) => setStepMode((e.target as HTMLInputElement).checked)} data-testid="step-mode" />
+            <input type="checkbox" checked={stepMode} onChange={(e) => toggleSteps((e.target as HTMLInputElement).checked)} data-testid="step-mode" />
             {t('demo.stepMode')}
           </label>
           {fullscreenSupported() ? (
@@ -201,7 +216,9 @@ export function DemoView() {
         <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} doc={doc} result={specialized} energy={energy?.perQuery.specialized} />
         <Lane role="general" w={list.find((w) => w.role === 'general')} doc={doc} result={general} energy={energy?.perQuery.general} />
       </div>
-      {stepMode && (running || (doc && stepIndex < steps.length)) ? (
+      {stepMode && running ? (
+        <LiveStep held={held} onNext={nextStep} />
+      ) : stepMode && doc && stepIndex < steps.length ? (
         <StepThrough steps={steps} index={stepIndex} onMove={moveStep} />
       ) : general && specialized ? (
         <ResultPanel general={general} specialized={specialized} energy={energy} queries={settings.queries} />
@@ -213,8 +230,7 @@ export function DemoView() {
         </div>
       ) : null}
       <p class="demo-keys small muted" data-testid="demo-keys">
-        {t('demo.keys')}
-        {stepMode ? ` · ${t('demo.keys.steps')}` : ''}
+        {t(stepMode ? 'classroom.keys.steps' : 'classroom.keys')}
       </p>
       {classOpen ? <ClassDialog settings={{ ...settings, lang: lang.value }} onClose={() => setClassOpen(false)} /> : null}
     </div>

@@ -39,6 +39,8 @@ export const runState = signal<RunState>({ kind: 'idle' });
 export const progress = signal<WorkloadProgress[]>([]);
 export const planNotes = signal<SuiteNote[]>([]);
 export const paused = signal(false);
+/** Step-through: the phase the run is held after, waiting for the demo's "next" (null when not held). */
+export const heldStep = signal<Extract<Progress, { type: 'held' }> | null>(null);
 export const device = signal<{ adapter: AdapterSummary; timing: TimingSource } | null>(null);
 export const lastDoc = signal<ResultDocument | null>(null);
 export const lastLocalId = signal<string | null>(null);
@@ -97,10 +99,15 @@ export function onProgress(p: Progress): void {
       update(p.id, () => ({ status: 'running', ...(p.role ? { role: p.role } : {}) }));
       break;
     case 'phase':
+      heldStep.value = null;
       update(p.id, () => ({ phase: p.phase }));
       break;
     case 'step':
+      heldStep.value = null;
       update(p.id, () => ({ step: p.step, steps: p.steps, stepLabel: stepText(p) }));
+      break;
+    case 'held':
+      heldStep.value = p;
       break;
     case 'sample':
       paused.value = false;
@@ -139,6 +146,7 @@ export async function startRun(opts: { preset: PresetName; custom?: URLSearchPar
   progress.value = [];
   planNotes.value = [];
   paused.value = false;
+  heldStep.value = null;
   try {
     const doc = await runLab({
       ...opts,
@@ -163,9 +171,20 @@ export async function startRun(opts: { preset: PresetName; custom?: URLSearchPar
     return null;
   } finally {
     paused.value = false;
+    heldStep.value = null;
   }
 }
 
 export function cancelRun(): void {
   if (runState.value.kind === 'running') void getLab().cancel();
+}
+
+/** Step-through (the demo): the worker holds each run after every phase while on. */
+export function setStepThrough(on: boolean): void {
+  void getLab().setStepThrough(on);
+}
+
+/** Lets a run held by step-through go on to its next phase. */
+export function nextStep(): void {
+  if (heldStep.value) void getLab().nextStep();
 }

@@ -1,8 +1,9 @@
 /**
  * End to end: axe-core on every view of the built app, in the light and dark themes (the demo
- * brings its own projector theme), after a real `ci` run so the results views are full. A serious
- * or critical violation fails the test, unless it is listed in `KNOWN_VIOLATIONS` below; a listed
- * one that is no longer found fails it too, so the list cannot outlive the fixes.
+ * brings its own projector theme, checked with its dialog and its step-through recap too), after a
+ * real `ci` run so the results views are full. A serious or critical violation fails the test,
+ * unless it is listed in `KNOWN_VIOLATIONS` below; a listed one that is no longer found fails it
+ * too, so the list cannot outlive the fixes.
  */
 import { describe, expect, test } from 'vitest';
 import axe from 'axe-core';
@@ -79,6 +80,11 @@ describe('accessibility (axe-core)', () => {
           await page.locator('[data-testid="class-dialog"]').waitFor();
           found.push(...(await violations(page, `${view}+dialog ${theme}`)));
           await page.keyboard.press('Escape');
+          // Step-through over the finished race: the recap panel, in the projector theme.
+          await page.locator('[data-testid="step-mode"]').check();
+          await page.locator('[data-testid="demo-steps"]').waitFor();
+          found.push(...(await violations(page, `${view}+steps ${theme}`)));
+          await page.locator('[data-testid="step-mode"]').uncheck();
         }
       }
     }

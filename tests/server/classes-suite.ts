@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import { serve, type HttpBindings } from '@hono/node-server';
 import { startServer, type RunningServer } from '../../server/app.ts';
-import { classRoutes } from '../../server/classes.ts';
+import { classRoutes, type ClassDb } from '../../server/classes.ts';
 import { openDb, type Db, type DbConfig } from '../../server/db.ts';
 import { RateLimiter, type RateLimitConfig } from '../../server/rate-limit.ts';
 import type { Queryable } from '../../server/queryable.ts';
@@ -27,7 +27,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function harness(db: Queryable, now: () => number, rateLimit: RateLimitConfig | false, maxEntries?: number): Promise<Harness> {
+async function harness(db: ClassDb, now: () => number, rateLimit: RateLimitConfig | false, maxEntries?: number): Promise<Harness> {
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.route('/api/classes', classRoutes({ db, limiter: rateLimit ? new RateLimiter(rateLimit, now) : null, now, ...(maxEntries === undefined ? {} : { maxEntries }) }));
   const server = await new Promise<Server>((done) => {
@@ -213,10 +213,48 @@ export function classesSuite(name: string, backend: ClassesBackend) {
       }
     });
 
+    test('the cap holds under concurrent joins: devices reaching the database at the same instant never overshoot it', async () => {
+      const cap = 2;
+      const joiners = 6;
+      // Every statement that locks the class (FOR UPDATE) waits here until all the joins have
+      // reached it, then they go together: the worst interleaving, not a lucky one. A backend that
+      // runs one transaction at a time (PGlite) never gathers them all; a short wait lets it go on.
+      let waiting: (() => void)[] = [];
+      const barrier = async (sql: string) => {
+        if (!/FOR UPDATE/.test(sql)) return;
+        await new Promise<void>((go) => {
+          waiting.push(go);
+          if (waiting.length === joiners) {
+            waiting.forEach((w) => w());
+            waiting = [];
+          } else setTimeout(go, 300);
+        });
+      };
+      const gated = (q: Queryable): Queryable => ({
+        async query(sql, params) {
+          await barrier(sql);
+          return q.query(sql, params);
+        },
+        exec: (sql) => q.exec(sql),
+      });
+      const racing: ClassDb = { ...gated(db), transaction: (fn) => db.transaction((tx) => fn(gated(tx))) };
+      const capped = await harness(racing, now, false, cap);
+      try {
+        const r = await send(capped.base, 'POST', '/api/classes', { preset: 'ci' });
+        const code = String(r.json.code);
+        const statuses = await Promise.all(Array.from({ length: joiners }, (_, i) => send(capped.base, 'POST', `/api/classes/${code}/entries`, entry(i + 1)).then((x) => x.status)));
+        expect(statuses.filter((s) => s === 201)).toHaveLength(cap);
+        expect(statuses.filter((s) => s === 409)).toHaveLength(joiners - cap);
+        expect(await entriesLeft(code)).toBe(cap);
+      } finally {
+        await capped.close();
+      }
+    });
+
     test('a close landing between the entry\'s read of the class and its write: 410, nothing stored', async () => {
       let closeNext: string | null = null;
       // The teacher's close runs right after the route has read the class as open.
-      const racing: Queryable = {
+      const racing: ClassDb = {
         async query(sql, params) {
           const r = await db.query(sql, params);
           if (closeNext !== null && sql.startsWith('SELECT code, token_hash, preset') && params?.[0] === closeNext) {
@@ -228,6 +266,7 @@ export function classesSuite(name: string, backend: ClassesBackend) {
           return r as never;
         },
         exec: (sql) => db.exec(sql),
+        transaction: (fn) => db.transaction(fn),
       };
       const raced = await harness(racing, now, false);
       try {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Hono } from 'hono';
 import { createApp, startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
 import type { ResultStore } from '../../server/store.ts';
-import type { Queryable } from '../../server/queryable.ts';
+import type { Db } from '../../server/db.ts';
 import { LISTING_MAX_PAGE, type ResultPage } from '../../src/shared/dataset.ts';
 import { postJson, tempDir } from './helpers.ts';
 import { rawGet, resultFrom } from './dataset-http.ts';
@@ -22,7 +22,7 @@ const HOSTILE = '<script>alert(1)</script>';
 /** The public GET routes of the app, in OpenAPI's path syntax (power sensors and classes are same-origin, not public: cors.ts). */
 function publicGetRoutes(): string[] {
   const app = createApp({} as unknown as ResultStore, {
-    staticDir: '/nonexistent-dist', rateLimit: false, log: () => undefined, dbKind: 'pglite', db: {} as unknown as Queryable, snapshotDir: null, power: new Hono(),
+    staticDir: '/nonexistent-dist', rateLimit: false, log: () => undefined, dbKind: 'pglite', db: {} as unknown as Db, snapshotDir: null, power: new Hono(),
   });
   const paths = app.routes
     .filter((r) => r.method === 'GET' && (isPublicApiPath(r.path) || r.path === '/healthz') && !r.path.endsWith('*'))

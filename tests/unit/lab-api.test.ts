@@ -119,3 +119,55 @@ describe('lab worker API: one activity at a time', () => {
     await run;
   });
 });
+
+describe('lab worker API: step-through', () => {
+  test('a run started with step-through on holds after each phase until nextStep; off lets it go on', async () => {
+    const passed: string[] = [];
+    const api = createLabApi(
+      fakeEngine({
+        // A fake walkthrough of three phases, holding after each as the engine does.
+        runPlan: async (_plan, control) => {
+          for (const phase of ['prefill', 'decode 2', 'decode 3']) {
+            await control.holdStep();
+            passed.push(phase);
+          }
+          return output;
+        },
+      }),
+    );
+    api.setStepThrough(true);
+    const run = api.run(plan, () => {});
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    await settle();
+    expect(passed).toEqual([]);
+    api.nextStep();
+    await settle();
+    expect(passed).toEqual(['prefill']);
+    api.setStepThrough(false);
+    await expect(run).resolves.toBe(output);
+    expect(passed).toEqual(['prefill', 'decode 2', 'decode 3']);
+    // Off is kept for the next run: it does not hold.
+    passed.length = 0;
+    await expect(api.run(plan, () => {})).resolves.toBe(output);
+    expect(passed).toHaveLength(3);
+  });
+
+  test('cancel while held ends the run with RunCancelledError and frees the worker', async () => {
+    const api = createLabApi(
+      fakeEngine({
+        runPlan: async (_plan, control) => {
+          await control.holdStep();
+          return output;
+        },
+      }),
+    );
+    api.setStepThrough(true);
+    const run = api.run(plan, () => {});
+    await new Promise((r) => setTimeout(r, 0));
+    api.cancel();
+    const err = await run.catch((e: unknown) => e);
+    expect(errorName(err)).toBe('RunCancelledError');
+    api.setStepThrough(false);
+    await expect(api.run(plan, () => {})).resolves.toBe(output);
+  });
+});

@@ -36,6 +36,12 @@ const en: Record<string, string> = {
   'classroom.live.done': 'Run finished: the results are shown.',
   'classroom.live.error': 'The run stopped with an error.',
   'classroom.chart.table': 'Data as a table',
+  'classroom.keys': 'Keys: Space start / stop (a timed run cannot pause) · R restart · F full screen · Esc leave it · L English ↔ français · Q your own device',
+  'classroom.keys.steps': 'Keys: Space or → next phase, ← back in the recap · R restart · F full screen · L English ↔ français · Q your own device',
+  'classroom.step.working': 'The GPU is working (building the model, or timing whole answers without stopping). It stops after its next phase.',
+  'classroom.step.held': 'The GPU waits for you: Space or → for the next phase.',
+  'classroom.step.next': 'Next phase',
+  'classroom.step.recap': 'Recap with the measured times',
 };
 
 const fr: Record<string, string> = {
@@ -72,6 +78,12 @@ const fr: Record<string, string> = {
   'classroom.live.done': 'Mesure terminée : les résultats sont affichés.',
   'classroom.live.error': 'La mesure s’est arrêtée sur une erreur.',
   'classroom.chart.table': 'Données sous forme de tableau',
+  'classroom.keys': 'Touches : Espace lancer / arrêter (pas de pause pendant la mesure) · R relancer · F plein écran · Échap en sortir · L English ↔ français · Q votre appareil',
+  'classroom.keys.steps': 'Touches : Espace ou → phase suivante, ← retour au récapitulatif · R relancer · F plein écran · L English ↔ français · Q votre appareil',
+  'classroom.step.working': 'Le GPU travaille (il construit le modèle, ou chronomètre des réponses entières sans s’arrêter). Il s’arrête après sa prochaine phase.',
+  'classroom.step.held': 'Le GPU vous attend : Espace ou → pour la phase suivante.',
+  'classroom.step.next': 'Phase suivante',
+  'classroom.step.recap': 'Récapitulatif avec les temps mesurés',
 };
 
 export const classroom = { en, fr };

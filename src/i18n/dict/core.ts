@@ -198,7 +198,6 @@ export const core = {
     'demo.perN.item': '{role}: {value}',
     'demo.equivalence': '{n} answers of the chat model ≈ {what}',
     'demo.noEnergy': 'No energy estimate for this run: the times above still stand.',
-    'demo.step.waiting': 'The steps are told once the race is over: the GPU runs them too fast to stop in between.',
     'demo.step.count': 'Step {index} of {total}',
     'demo.step.encode': 'The classifier reads all {tokens} tokens of the review at once and answers “positive” or “negative”: one single pass through the model.',
     'demo.step.prefill': 'The chat model first reads the whole {tokens}-token prompt (prefill): one big pass that also gives the first word of its answer.',
@@ -208,8 +207,6 @@ export const core = {
     'demo.step.previous': 'Previous',
     'demo.step.next': 'Next',
     'demo.step.result': 'Show the result',
-    'demo.keys': 'Keys: Space start / stop (the lab cannot pause: stop cancels the race) · R restart · F full screen · Esc leave full screen · L English ↔ français',
-    'demo.keys.steps': '← → previous / next step',
   } as Record<string, string>,
   fr: {
     'app.title': 'Frugal AI Lab',
@@ -409,7 +406,6 @@ export const core = {
     'demo.perN.item': '{role} : {value}',
     'demo.equivalence': '{n} réponses du modèle de conversation ≈ {what}',
     'demo.noEnergy': 'Pas d’estimation d’énergie pour cette course : les temps ci-dessus restent valables.',
-    'demo.step.waiting': 'Les étapes sont racontées une fois la course finie : le GPU les enchaîne trop vite pour s’arrêter entre deux.',
     'demo.step.count': 'Étape {index} sur {total}',
     'demo.step.encode': 'Le classifieur lit d’un coup les {tokens} jetons de l’avis et répond « positif » ou « négatif » : une seule passe dans le modèle.',
     'demo.step.prefill': 'Le modèle de conversation lit d’abord tout le prompt de {tokens} jetons (prefill) : une grosse passe qui donne aussi le premier mot de sa réponse.',
@@ -419,7 +415,5 @@ export const core = {
     'demo.step.previous': 'Précédent',
     'demo.step.next': 'Suivant',
     'demo.step.result': 'Voir le résultat',
-    'demo.keys': 'Touches : Espace lancer / arrêter (le labo ne peut pas faire de pause : arrêter annule la course) · R relancer · F plein écran · Échap quitter le plein écran · L English ↔ français',
-    'demo.keys.steps': '← → étape précédente / suivante',
   } as Record<string, string>,
 };

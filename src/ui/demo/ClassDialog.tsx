@@ -10,7 +10,7 @@ import { t } from '../../i18n/index.ts';
 import type { ClassCreated, ClassView } from '../../shared/classroom.ts';
 import { closeClass, createClass, pollClass } from './class-api.ts';
 import { ClassPool } from './ClassPool.tsx';
-import { trapTab } from './focus-trap.ts';
+import { inertOutside, trapTab } from './focus-trap.ts';
 import { absoluteUrl, pupilHref } from './pupil-link.ts';
 import { qrMatrix, qrPath } from './qr.ts';
 import type { DemoSettings } from './settings.ts';
@@ -59,13 +59,20 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
   });
   const [view, setView] = useState<ClassView | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
+  const overlay = useRef<HTMLDivElement>(null);
   const code = pool.kind === 'open' ? pool.cls.code : null;
   const url = absoluteUrl(pupilHref(settings, code));
 
+  // Modal while open: the page behind is inert; on close it is restored first, so that focus can
+  // go back to where it was (the QR button, or wherever the Q key was pressed).
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const restore = overlay.current ? inertOutside(overlay.current) : () => undefined;
     closeButton.current?.focus();
-    return () => before?.focus();
+    return () => {
+      restore();
+      before?.focus();
+    };
   }, []);
 
   useEffect(() => {
@@ -127,7 +134,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
   const until = pool.kind === 'open' ? new Date(pool.cls.expiresAt).toLocaleTimeString(settings.lang === 'fr' ? 'fr-FR' : undefined, { hour: '2-digit', minute: '2-digit' }) : '';
 
   return (
-    <div class="class-overlay" data-testid="class-dialog" onClick={(e) => e.target === e.currentTarget && onClose()}>
+    <div class="class-overlay" ref={overlay} data-testid="class-dialog" onClick={(e) => e.target === e.currentTarget && onClose()}>
       <div
         class="class-dialog card"
         role="dialog"

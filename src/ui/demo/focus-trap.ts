@@ -1,7 +1,8 @@
 /**
- * Keeps Tab inside a modal dialog: from the last focusable element Tab goes to the first, and
- * Shift+Tab from the first to the last. `aria-modal` tells screen readers the page behind is
- * hidden; this makes the keyboard agree.
+ * A modal dialog drawn in the page (not the top layer): Tab stays inside it (from the last
+ * focusable element to the first, Shift+Tab the other way), and the rest of the page is made
+ * `inert` while it is open, so neither the keyboard nor a screen reader's virtual cursor reaches
+ * what `aria-modal` says is hidden.
  */
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -27,4 +28,22 @@ export function trapTab(e: KeyboardEvent, container: HTMLElement): void {
     e.preventDefault();
     target.focus();
   }
+}
+
+/**
+ * Makes everything outside `el` inert: at each level from `el` up to <body>, the siblings of the
+ * branch that holds it. The live region stays as it is (it holds nothing to focus, and the race
+ * behind the dialog still announces its progress). Returns the undo, which touches only the
+ * elements made inert here (one already inert stays so).
+ */
+export function inertOutside(el: Element): () => void {
+  const made: Element[] = [];
+  for (let node: Element = el; node.parentElement && node !== node.ownerDocument.body; node = node.parentElement) {
+    for (const sibling of node.parentElement.children) {
+      if (sibling === node || sibling.hasAttribute('inert') || sibling.matches('[aria-live], script, style, template')) continue;
+      sibling.setAttribute('inert', '');
+      made.push(sibling);
+    }
+  }
+  return () => made.forEach((m) => m.removeAttribute('inert'));
 }

@@ -1,10 +1,10 @@
 /**
- * Step-through mode: the phases of one answer of each model, told one at a time for the teacher
- * to comment on. The worker reports the phases live but does not wait between them, so the story
- * is told over the finished result, each phase with its measured share of the answer time: the
- * classifier's single pass is its whole answer; the chat model's prefill and each decode step come
- * from its per-phase throughput (tokensPerSecond, measured with GPU timestamps). Where that was
- * not measured the share is null and the view says so, never a guess.
+ * The recap of step-through mode, after the race: the phases of one answer of each model, each
+ * with its measured share of the answer time (during the race the engine holds live after each
+ * phase, StepThrough.tsx's LiveStep; it cannot time a phase while holding, so the times come from
+ * here). The classifier's single pass is its whole answer; the chat model's prefill and each decode
+ * step come from its per-phase throughput (tokensPerSecond, measured with GPU timestamps). Where
+ * that was not measured the share is null and the view says so, never a guess.
  */
 import type { Role, Workload } from '../../shared/result.ts';
 

@@ -11,9 +11,9 @@ import type { ResultDocument } from '../../../src/shared/result.ts';
 import { sampleResult } from '../../../src/shared/sample-result.ts';
 
 const session = vi.hoisted(() => ({ runLab: vi.fn() }));
-const lab = vi.hoisted(() => ({ cancel: vi.fn() }));
+const lab = vi.hoisted(() => ({ cancel: vi.fn(), setStepThrough: vi.fn(), nextStep: vi.fn() }));
 vi.mock('../../../src/lab/session.ts', () => session);
-vi.mock('../../../src/lab/client.ts', () => ({ getLab: () => ({ cancel: lab.cancel, setHidden: vi.fn() }), lastWorkerError: () => null, Comlink: { proxy: <T>(f: T) => f } }));
+vi.mock('../../../src/lab/client.ts', () => ({ getLab: () => ({ cancel: lab.cancel, setHidden: vi.fn(), setStepThrough: lab.setStepThrough, nextStep: lab.nextStep }), lastWorkerError: () => null, Comlink: { proxy: <T>(f: T) => f } }));
 
 const { lang } = await import('../../../src/i18n/index.ts');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
@@ -295,6 +295,36 @@ describe('step-through', () => {
     for (let i = 0; i < 4; i++) await press('ArrowRight');
     expect(q('[data-testid="demo-steps"]')).toBeNull();
     expect(q('[data-testid="demo-result"]')).not.toBeNull();
+  });
+});
+
+describe('step-through during the race', () => {
+  test('the worker holds after each phase: the panel tells that phase, Space or → lets it go on; leaving turns it off', async () => {
+    await mount('#/demo?preset=ci');
+    await act(() => (q('[data-testid="step-mode"]') as HTMLInputElement).click());
+    expect(lab.setStepThrough).toHaveBeenLastCalledWith(true);
+    pendingRun();
+    await press(' ');
+    expect(state.runState.value.kind).toBe('running');
+    // Busy between holds: the panel says so, and Space does not cancel the race.
+    expect(q('[data-testid="demo-steps"]')?.getAttribute('data-held')).toBe('false');
+    await press(' ');
+    expect(lab.cancel).not.toHaveBeenCalled();
+    expect(lab.nextStep).not.toHaveBeenCalled();
+    await act(() => state.onProgress({ type: 'held', id: 'gen', role: 'general', phase: 'prefill', token: { index: 1, total: 4 }, tokens: 24, step: 1, steps: 4 }));
+    expect(q('[data-testid="demo-steps"]')?.getAttribute('data-phase')).toBe('prefill');
+    expect(q('[data-testid="step-sentence"]')?.textContent).toContain('24-token prompt');
+    await press(' ');
+    expect(lab.nextStep).toHaveBeenCalledTimes(1);
+    await act(() => state.onProgress({ type: 'step', id: 'gen', label: 'token 2/4', phase: 'decode', token: { index: 2, total: 4 }, step: 2, steps: 4 }));
+    expect(q('[data-testid="demo-steps"]')?.getAttribute('data-held')).toBe('false');
+    await act(() => state.onProgress({ type: 'held', id: 'gen', role: 'general', phase: 'decode', token: { index: 2, total: 4 }, tokens: 24, step: 2, steps: 4 }));
+    expect(q('[data-testid="step-sentence"]')?.textContent).toContain('word 2 of 4');
+    await press('ArrowRight');
+    expect(lab.nextStep).toHaveBeenCalledTimes(2);
+    await act(() => render(null, root));
+    expect(lab.setStepThrough).toHaveBeenLastCalledWith(false);
+    await act(() => state.cancelRun());
   });
 });
 
