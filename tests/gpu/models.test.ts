@@ -21,6 +21,7 @@ import { countQuery } from '../../src/engine/models/flops.ts';
 import { createModelRunner } from '../../src/engine/models/model-runner.ts';
 import { KernelLimitError, ModelTooLargeError } from '../../src/engine/errors.ts';
 import { compareClose, roundToF16 } from '../../kernels/testing.ts';
+import { compileModelPipelines } from '../../src/bench/pipelines.ts';
 
 const ATOL = 2e-5;
 const RTOL = 1e-4;
@@ -158,5 +159,26 @@ describe('model runners vs CPU reference', () => {
     expect(e.message).toContain('layers.0.ffn.gate.weight');
     expect(e.message).toContain('maxStorageBufferBindingSize');
     expect(e.message).toContain('smaller preset');
+  });
+});
+
+describe('pipelines compiled ahead of the build (the benchmark\'s compile timing)', () => {
+  test('the tiny decoder: discovery sees every pipeline, the build creates none late, outputs unchanged', async () => {
+    const plain = await runOnGpu(decoderSpec);
+    const pre = await withDevice(async ({ device }) => {
+      const compiled = await compileModelPipelines(device, decoderSpec);
+      const runner = await createModelRunner(device, decoderSpec, { pipelineCache: compiled.cache });
+      try {
+        runner.submit();
+        return { out: await runner.readOutputs(), late: compiled.cache.misses, pipelines: compiled.pipelines, ms: compiled.compileMs };
+      } finally {
+        runner.destroy();
+      }
+    });
+    expect(pre.late).toBe(0);
+    expect(pre.pipelines).toBeGreaterThan(5);
+    expect(pre.ms).toBeGreaterThan(0);
+    expect(pre.out.tokens).toEqual(plain.first.tokens);
+    expect(Array.from(pre.out.logits)).toEqual(Array.from(plain.first.logits));
   });
 });
