@@ -36,6 +36,11 @@ const attention = v.strictObject({
   name: v.string(), queries: count, heads: count, kvHeads: count, headDim: count, qPos0: index, kvLen: count, causal: v.boolean(), seed,
   q: v.optional(values), k: v.optional(values), v: v.optional(values), expected: v.optional(values),
 });
+const attentionRope = v.strictObject({
+  name: v.string(), queries: count, heads: count, kvHeads: count, headDim: count, qPos0: index, theta: v.number(), seed,
+  q: v.optional(values), kNew: v.optional(values), kCache: v.optional(values), v: v.optional(values),
+  expected: v.optional(values), expectedK: v.optional(values),
+});
 const gelu = v.strictObject({ name: v.string(), count: v.optional(count), seed, scale: v.optional(v.number()), x: v.optional(values), expected: v.optional(values) });
 const swiglu = v.strictObject({
   name: v.string(), count: v.optional(count), seed, scale: v.optional(v.number()), gate: v.optional(values), up: v.optional(values), expected: v.optional(values),
@@ -61,7 +66,7 @@ const weightSynth = v.strictObject({
 });
 
 const CASE_SCHEMAS = {
-  gemm, gemv, layernorm, rmsnorm, attention, gelu, swiglu, residual, rope, embedding, argmax, 'weight-synth': weightSynth,
+  gemm, gemv, layernorm, rmsnorm, attention, 'attention-rope': attentionRope, gelu, swiglu, residual, rope, embedding, argmax, 'weight-synth': weightSynth,
 } as const;
 
 export type CaseKernel = keyof typeof CASE_SCHEMAS;

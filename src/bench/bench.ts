@@ -116,6 +116,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
         'Ceilings, kernel GFLOP/s and GB/s and decode time from GPU timestamps (batches of ≥ 10 ms, median; wall clock when the adapter has no timestamps). ' +
         'Dispatch cost: a 16-byte copy replayed 2,000 times in one pass, empty-submit latency subtracted. ' +
         `${FEEDING_METHOD} Whole models: the ONNX oracle graph (same weights) in f32 on both engines; decoder rows time the prefill; ` +
+        "each model's pipelines are created with createComputePipelineAsync (in parallel, shaders salted so nothing comes from a driver cache) and timed before the model is built, apart from its first query; " +
         'decode is compared with the bandwidth roofline (copy bandwidth ÷ bytes its dispatches declare per token), not with onnxruntime-web, whose oracle graph has no KV cache.',
     };
   } finally {

@@ -13,7 +13,8 @@ import { measure } from '../engine/timing.ts';
 import { workloadInputIds } from '../engine/weights.ts';
 import { WARMUP_CALLS, ortWallPerCall } from './feeding.ts';
 import type { KernelBenchContext } from './kernels.ts';
-import type { DecodeRow, ModelRow } from './report.ts';
+import { compileModelPipelines, type CompiledModel } from './pipelines.ts';
+import type { DecodeRow, ModelRow, PipelineCompile } from './report.ts';
 
 type OrtModule = typeof Ort;
 
@@ -48,7 +49,18 @@ export async function modelRow(ctx: KernelBenchContext, workload: ModelWorkloadS
   const f32 = specWithDtype(workload, 'f32');
   const spec: ModelWorkloadSpec = f32.family === 'decoder' ? { ...f32, outputTokens: 1 } : f32;
   const ids = workloadInputIds(spec);
-  const runner = await createModelRunner(ctx.device, spec, { tokenIds: ids });
+  // Pipelines first, timed on their own; the runner is then built on the compiled cache.
+  let compiled: CompiledModel | null = null;
+  let compileError = '';
+  try {
+    compiled = await compileModelPipelines(ctx.device, spec, { tokenIds: ids });
+  } catch (e) {
+    compileError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  const runner = await createModelRunner(ctx.device, spec, { tokenIds: ids, ...(compiled ? { pipelineCache: compiled.cache } : {}) });
+  const compile: PipelineCompile = compiled
+    ? { ms: compiled.compileMs, pipelines: compiled.pipelines, late: compiled.cache.misses }
+    : { ms: null, reason: `pipeline discovery or compilation failed: ${compileError}` };
   try {
     const ours = await oursQuery(runner, ctx.runs);
     const ort = await ortQuery(ctx, ctx.ort, spec, ids);
@@ -63,6 +75,7 @@ export async function modelRow(ctx: KernelBenchContext, workload: ModelWorkloadS
       ortWallMs: ort.ms,
       ortError: ort.error,
       dispatchOverheadShare: Math.min(1, (dispatches * ctx.ceilings.dispatch.wallMsPerDispatch) / ours.medianMs),
+      compile,
       firstQueryOverheadMs: Math.max(0, ours.firstMs - ours.medianMs),
     };
   } finally {

@@ -9,7 +9,7 @@
  */
 import type { TimingSource } from '../shared/result.ts';
 
-export const BENCH_VERSION = 2;
+export const BENCH_VERSION = 3;
 
 /** The cheapest real dispatch: a 16-byte copy in one workgroup, timed in long batches. */
 export interface DispatchOverhead {
@@ -46,6 +46,14 @@ export interface KernelRow {
   fractionOfCeiling: number;
 }
 
+/**
+ * Creating a model's pipelines (weight synthesis and query graph) with
+ * createComputePipelineAsync, all at once, before the model is built: startup cost, apart from
+ * inference. `late` counts pipelines the build still had to create synchronously (0 when the
+ * discovery saw everything the build asked for).
+ */
+export type PipelineCompile = { ms: number; pipelines: number; late: number } | { ms: null; reason: string };
+
 /** A whole model, ours vs onnxruntime-web on the same ONNX graph and weights. */
 export interface ModelRow {
   kind: 'model';
@@ -59,9 +67,11 @@ export interface ModelRow {
   ortError: string | null;
   /** dispatches × wall cost of one dispatch ÷ oursWallMs. */
   dispatchOverheadShare: number;
+  /** Pipeline creation, timed before the build (see PipelineCompile). */
+  compile: PipelineCompile;
   /**
-   * First query's wall time minus a steady query's: pipeline compilation and first-use
-   * allocation, reported apart from inference (browsers compile lazily, at first use).
+   * First query's wall time minus a steady query's, with the pipelines already compiled: first-use
+   * allocation and whatever the driver still defers to first use.
    */
   firstQueryOverheadMs: number;
 }
@@ -169,6 +179,11 @@ function num(v: number | null, digits = 3): string {
   return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(2) : v.toPrecision(digits);
 }
 
+function compileText(c: PipelineCompile): string {
+  if (c.ms === null) return `pipelines not timed (${c.reason})`;
+  return `${c.pipelines} pipelines compiled in ${num(c.ms)} ms${c.late > 0 ? ` (+${c.late} late)` : ''}`;
+}
+
 /** The printed table of `npm run bench`: one line per row, then the ratios against their targets. */
 export function formatReport(r: BenchReport): string {
   const lines: string[] = [];
@@ -192,7 +207,7 @@ export function formatReport(r: BenchReport): string {
       }
       case 'model':
         lines.push(
-          `model  ${`${row.model} ${row.phase}`.padEnd(18)} ${row.dispatches} dispatches (${num(row.dispatchOverheadShare * 100)} % overhead), first query +${num(row.firstQueryOverheadMs)} ms · ` +
+          `model  ${`${row.model} ${row.phase}`.padEnd(18)} ${row.dispatches} dispatches (${num(row.dispatchOverheadShare * 100)} % overhead), ${compileText(row.compile)}, first query +${num(row.firstQueryOverheadMs)} ms · ` +
             `ours ${num(row.oursWallMs)} ms vs ort ${row.ortWallMs === null ? (row.ortError ?? '—') : `${num(row.ortWallMs)} ms`}`,
         );
         break;

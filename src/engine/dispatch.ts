@@ -16,26 +16,78 @@ export interface Dispatch {
   phase?: string;
 }
 
-/** Pipelines are cached on what changes the shader (source + override constants) only. */
+/** What one pipeline is made of: enough to create it again, synchronously or not. */
+export interface PipelineRequest {
+  label: string;
+  code: string;
+  constants: Readonly<Record<string, number>>;
+  entryPoint: string;
+}
+
+/**
+ * Pipelines are cached on what changes the shader (source + override constants) only. The cache
+ * remembers every distinct request (`requests()`), and `precompile` creates a list of them ahead
+ * of time with createComputePipelineAsync, so the compile time can be measured apart from the
+ * first query (the graph builders then find them here and never compile synchronously).
+ */
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly seen = new Map<string, PipelineRequest>();
+  /** Pipelines created synchronously by get(): not precompiled. */
+  misses = 0;
   constructor(private readonly device: GPUDevice) {}
 
   get(label: string, code: string, constants: Record<string, number> = {}, entryPoint = 'main'): GPUComputePipeline {
-    const constKey = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
-    const key = `${label}|${entryPoint}|${constKey}|${code.length}:${hash(code)}`;
+    const key = pipelineKey(label, code, constants, entryPoint);
+    if (!this.seen.has(key)) this.seen.set(key, { label, code, constants: { ...constants }, entryPoint });
     let p = this.pipelines.get(key);
     if (p) return p;
+    this.misses++;
+    p = this.device.createComputePipeline({ label: `${label}.pipeline`, layout: 'auto', compute: { module: this.module(label, code), entryPoint, constants } });
+    this.pipelines.set(key, p);
+    return p;
+  }
+
+  /** Every distinct pipeline asked of this cache so far, in first-asked order. */
+  requests(): PipelineRequest[] {
+    return [...this.seen.values()];
+  }
+
+  /**
+   * Create these pipelines with createComputePipelineAsync, all at once, and keep them for get().
+   * `salt`, when given, is appended to each shader as a WGSL comment: the driver then compiles
+   * afresh instead of handing back a pipeline it already holds for the same source (a timing
+   * would otherwise measure a cache lookup). Resolves to the wall-clock milliseconds it took.
+   */
+  async precompile(requests: readonly PipelineRequest[], salt?: string): Promise<number> {
+    const t0 = performance.now();
+    await Promise.all(
+      requests.map(async (r) => {
+        const key = pipelineKey(r.label, r.code, r.constants, r.entryPoint);
+        if (this.pipelines.has(key)) return;
+        const code = salt === undefined ? r.code : `${r.code}\n// ${salt}\n`;
+        const module = this.module(r.label, code);
+        const p = await this.device.createComputePipelineAsync({ label: `${r.label}.pipeline`, layout: 'auto', compute: { module, entryPoint: r.entryPoint, constants: { ...r.constants } } });
+        this.pipelines.set(key, p);
+      }),
+    );
+    return performance.now() - t0;
+  }
+
+  private module(label: string, code: string): GPUShaderModule {
     let module = this.modules.get(code);
     if (!module) {
       module = this.device.createShaderModule({ label: `${label}.module`, code });
       this.modules.set(code, module);
     }
-    p = this.device.createComputePipeline({ label: `${label}.pipeline`, layout: 'auto', compute: { module, entryPoint, constants } });
-    this.pipelines.set(key, p);
-    return p;
+    return module;
   }
+}
+
+function pipelineKey(label: string, code: string, constants: Readonly<Record<string, number>>, entryPoint: string): string {
+  const constKey = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
+  return `${label}|${entryPoint}|${constKey}|${code.length}:${hash(code)}`;
 }
 
 function hash(s: string): number {

@@ -9,6 +9,7 @@ import { withDevice, type DeviceContext } from '../helpers/with-device.ts';
 import { PipelineCache, type Dispatch } from '../../src/engine/dispatch.ts';
 import { submitDispatches } from '../../src/engine/ops/submit.ts';
 import { createAttention } from '../../src/engine/ops/attention.ts';
+import { createAttentionRope } from '../../src/engine/ops/attention-rope.ts';
 import { createGelu, createResidual, createSwiglu } from '../../src/engine/ops/elementwise.ts';
 import { createGemm } from '../../src/engine/ops/gemm.ts';
 import { createGemv } from '../../src/engine/ops/gemv.ts';
@@ -23,6 +24,8 @@ import gemvCases from '../../kernels/gemv/gemv.cases.json';
 import layernormCases from '../../kernels/layernorm/layernorm.cases.json';
 import rmsnormCases from '../../kernels/rmsnorm/rmsnorm.cases.json';
 import attentionCases from '../../kernels/attention/attention.cases.json';
+import attentionRopeCases from '../../kernels/attention-rope/attention-rope.cases.json';
+import { attentionRopeRef } from '../../kernels/attention-rope/attention-rope.ref.ts';
 import geluCases from '../../kernels/gelu/gelu.cases.json';
 import swigluCases from '../../kernels/swiglu/swiglu.cases.json';
 import residualCases from '../../kernels/residual/residual.cases.json';
@@ -145,6 +148,66 @@ describe('attention', () => {
         return { dispatches: [createAttention(device, cache, { q: buffer(q), k: buffer(k), v: buffer(v), o, shape, resources })], outputs: [o] };
       });
       expectClose(new Float32Array(raw!).subarray(0, q.length), expected, 2e-5);
+    });
+  }
+});
+
+/**
+ * RoPE folded into causal attention, against the CPU reference and against the path it replaces
+ * (the rope kernel on Q and the new K cache rows, then the attention kernel), on the same inputs.
+ */
+describe('attention-rope', () => {
+  for (const c of parseCases('attention-rope', attentionRopeCases)) {
+    test(c.name, async () => {
+      const seed = c.seed ?? 0;
+      const shape = { queries: c.queries, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: c.qPos0 };
+      const kvd = c.kvHeads * c.headDim;
+      const positions = c.qPos0 + c.queries;
+      const q = f32(c.q, () => seededValues(seed, c.queries * c.heads * c.headDim));
+      const kNew = f32(c.kNew, () => seededValues(seed + 1, c.queries * kvd));
+      const kCache = f32(c.kCache, () => seededValues(seed + 2, c.qPos0 * kvd));
+      const v = f32(c.v, () => seededValues(seed + 3, positions * kvd));
+      const ref = attentionRopeRef(q, kNew, kCache, v, shape, c.theta);
+      const expected = c.expected ? new Float32Array(c.expected) : ref.o;
+      const expectedK = c.expectedK ? new Float32Array(c.expectedK) : ref.kRotated;
+      const tables = ropeTables(positions, c.headDim, c.theta);
+      // One layer buffer: Q | new K | K cache | V cache, blocks on 256-byte boundaries. Cache rows
+      // from qPos0 on hold a sentinel the kernel must overwrite with the rotated new K.
+      const up = (x: number) => Math.ceil(x / 64) * 64;
+      const L = { q: 0, kNew: up(q.length), k: up(q.length) + up(kNew.length), v: up(q.length) + up(kNew.length) + up(positions * kvd) };
+      const all = new Float32Array(L.v + positions * kvd);
+      all.set(q, L.q);
+      all.set(kNew, L.kNew);
+      all.fill(7, L.k, L.k + positions * kvd);
+      all.set(kCache, L.k);
+      all.set(v, L.v);
+      // The previous path: rope in place on Q and on the new rows of a K cache, then attention.
+      const oldK = new Float32Array(positions * kvd);
+      oldK.set(kCache);
+      oldK.set(kNew, c.qPos0 * kvd);
+      const [fused, buf, old] = await runOnGpu(({ device, buffer }, cache, resources) => {
+        const qkv = buffer(all);
+        const o = buffer(q.byteLength);
+        const cos = buffer(tables.cos);
+        const sin = buffer(tables.sin);
+        const qOld = buffer(q);
+        const kOld = buffer(oldK);
+        const oOld = buffer(q.byteLength);
+        return {
+          dispatches: [
+            createAttentionRope(device, cache, { qkv, layout: L, cos, sin, o, shape, resources }),
+            createRope(device, cache, { q: qOld, k: kOld, cos, sin, tokens: c.queries, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, pos0: c.qPos0, resources }),
+            createAttention(device, cache, { q: qOld, k: kOld, v: buffer(v), o: oOld, shape: { ...shape, kvLen: positions, causal: true }, resources }),
+          ],
+          outputs: [o, qkv, oOld],
+        };
+      });
+      const o = new Float32Array(fused!).subarray(0, q.length);
+      expectClose(o, expected, 2e-5);
+      expectClose(o, new Float32Array(old!).subarray(0, q.length), 1e-6);
+      const cacheOut = new Float32Array(buf!).subarray(L.k, L.k + positions * kvd);
+      expect(Array.from(cacheOut.subarray(0, c.qPos0 * kvd))).toEqual(Array.from(kCache));
+      expectClose(cacheOut.subarray(c.qPos0 * kvd), expectedK, 2e-6);
     });
   }
 });

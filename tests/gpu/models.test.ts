@@ -21,6 +21,7 @@ import { countQuery } from '../../src/engine/models/flops.ts';
 import { createModelRunner } from '../../src/engine/models/model-runner.ts';
 import { KernelLimitError, ModelTooLargeError } from '../../src/engine/errors.ts';
 import { compareClose, roundToF16 } from '../../kernels/testing.ts';
+import { compileModelPipelines } from '../../src/bench/pipelines.ts';
 
 const ATOL = 2e-5;
 const RTOL = 1e-4;
@@ -102,9 +103,11 @@ describe('model runners vs CPU reference', () => {
       expect(gpu.steps.map((s) => [s.phase, s.token?.index, s.token?.total])).toEqual([['prefill', 1, 4], ['decode', 2, 4], ['decode', 3, 4], ['decode', 4, 4]]);
       expect(gpu.flops).toBe(countQuery(c.spec).flops);
       if (c.limit === undefined) {
-        // Unsplit tensors: the runner records exactly the dispatches countQuery counts (2 layers × 9 + 4 per pass).
+        // Unsplit tensors: the runner records exactly the dispatches countQuery counts (2 layers × 8
+        // + 4 per pass; 9 per layer before RoPE moved into the attention dispatch).
         const count = countQuery(c.spec);
-        expect(gpu.steps.map((s) => s.n)).toEqual([22, 22, 22, 22]);
+        expect(gpu.steps.map((s) => s.n)).toEqual([20, 20, 20, 20]);
+        expect(gpu.kernels).toContain('attention-rope');
         expect(gpu.steps.reduce((a, s) => a + s.n, 0)).toBe(count.phases.prefill.dispatches + (count.phases.decode?.dispatches ?? 0));
       }
     });
@@ -158,5 +161,26 @@ describe('model runners vs CPU reference', () => {
     expect(e.message).toContain('layers.0.ffn.gate.weight');
     expect(e.message).toContain('maxStorageBufferBindingSize');
     expect(e.message).toContain('smaller preset');
+  });
+});
+
+describe('pipelines compiled ahead of the build (the benchmark\'s compile timing)', () => {
+  test('the tiny decoder: discovery sees every pipeline, the build creates none late, outputs unchanged', async () => {
+    const plain = await runOnGpu(decoderSpec);
+    const pre = await withDevice(async ({ device }) => {
+      const compiled = await compileModelPipelines(device, decoderSpec);
+      const runner = await createModelRunner(device, decoderSpec, { pipelineCache: compiled.cache });
+      try {
+        runner.submit();
+        return { out: await runner.readOutputs(), late: compiled.cache.misses, pipelines: compiled.pipelines, ms: compiled.compileMs };
+      } finally {
+        runner.destroy();
+      }
+    });
+    expect(pre.late).toBe(0);
+    expect(pre.pipelines).toBeGreaterThan(5);
+    expect(pre.ms).toBeGreaterThan(0);
+    expect(pre.out.tokens).toEqual(plain.first.tokens);
+    expect(Array.from(pre.out.logits)).toEqual(Array.from(plain.first.logits));
   });
 });

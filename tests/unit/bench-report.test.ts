@@ -8,7 +8,7 @@ const gemm = (oursWallMs: number, ortWallMs: number | null, fractionOfCeiling: n
   oursWallMs, ortWallMs, ortError, achieved: 1, fractionOfCeiling,
 });
 const model = (oursWallMs: number, ortWallMs: number | null, share: number): ModelRow => ({
-  kind: 'model', model: 'bert-tiny', phase: 'encode', tokens: 16, dispatches: 40, oursWallMs, ortWallMs, ortError: null, dispatchOverheadShare: share, firstQueryOverheadMs: 3,
+  kind: 'model', model: 'bert-tiny', phase: 'encode', tokens: 16, dispatches: 40, oursWallMs, ortWallMs, ortError: null, dispatchOverheadShare: share, compile: { ms: 40, pipelines: 9, late: 0 }, firstQueryOverheadMs: 3,
 });
 
 describe('benchmark ratios', () => {
@@ -58,7 +58,7 @@ describe('benchmark ratios', () => {
   test('the printed table flags a software adapter and unmet targets', () => {
     const rows: BenchRow[] = [gemm(1, 2, 0.5)];
     const report: BenchReport = {
-      benchVersion: 2, preset: 'ci', date: '2026-11-29', adapter: { vendor: 'google', architecture: 'swiftshader' }, softwareAdapter: true,
+      benchVersion: 3, preset: 'ci', date: '2026-11-29', adapter: { vendor: 'google', architecture: 'swiftshader' }, softwareAdapter: true,
       timing: 'gpu-timestamp', ceilings: { peakGflops: 1, bandwidthGbps: 1, dispatch: { gpuMsPerDispatch: 0.001, wallMsPerDispatch: 0.002, emptySubmitMs: 0.1 } },
       rows, skipped: [{ what: 'gemv 1×896×151936', reason: 'too large' }], ratios: computeRatios(rows), method: 'test',
     };
@@ -67,6 +67,22 @@ describe('benchmark ratios', () => {
     expect(text).toMatch(/gemmVsOrt\s+2\.00 \(n=1\) · target ≥ 1\.5 · met/);
     expect(text).toMatch(/gemmVsFmaPeak\s+0\.500 \(n=1\) · target ≥ 0\.6 · NOT met/);
     expect(text).toContain('skipped gemv 1×896×151936: too large');
+  });
+
+  test('pipeline compilation is printed apart from the first query, or why it was not timed', () => {
+    const timed = model(10, 13, 0.25);
+    const untimed: ModelRow = { ...timed, compile: { ms: null, reason: 'pipeline discovery or compilation failed: X' }, firstQueryOverheadMs: 250 };
+    const late: ModelRow = { ...timed, compile: { ms: 12.5, pipelines: 7, late: 2 } };
+    const rows: BenchRow[] = [timed, untimed, late];
+    const report: BenchReport = {
+      benchVersion: 3, preset: 'ci', date: '2026-11-29', adapter: { vendor: 'google', architecture: 'swiftshader' }, softwareAdapter: true,
+      timing: 'gpu-timestamp', ceilings: { peakGflops: 1, bandwidthGbps: 1, dispatch: { gpuMsPerDispatch: 0.001, wallMsPerDispatch: 0.002, emptySubmitMs: 0.1 } },
+      rows, skipped: [], ratios: computeRatios(rows), method: 'test',
+    };
+    const lines = formatReport(report).split('\n').filter((l) => l.startsWith('model'));
+    expect(lines[0]).toContain('9 pipelines compiled in 40.00 ms, first query +3.00 ms');
+    expect(lines[1]).toContain('pipelines not timed (pipeline discovery or compilation failed: X), first query +250 ms');
+    expect(lines[2]).toContain('7 pipelines compiled in 12.50 ms (+2 late)');
   });
 });
 

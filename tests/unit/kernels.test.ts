@@ -30,6 +30,9 @@ import gemvCases from '../../kernels/gemv/gemv.cases.json';
 import layernormCases from '../../kernels/layernorm/layernorm.cases.json';
 import rmsnormCases from '../../kernels/rmsnorm/rmsnorm.cases.json';
 import attentionCases from '../../kernels/attention/attention.cases.json';
+import attentionRopeCases from '../../kernels/attention-rope/attention-rope.cases.json';
+import { attentionRopeRef } from '../../kernels/attention-rope/attention-rope.ref.ts';
+import { attentionRopeMeta } from '../../kernels/attention-rope/attention-rope.meta.ts';
 import geluCases from '../../kernels/gelu/gelu.cases.json';
 import swigluCases from '../../kernels/swiglu/swiglu.cases.json';
 import ropeCases from '../../kernels/rope/rope.cases.json';
@@ -75,6 +78,14 @@ describe('CPU references reproduce the hand-computed cases', () => {
   test('attention', () => {
     for (const c of explicit((parseCases('attention', attentionCases) as { queries: number; heads: number; kvHeads: number; headDim: number; qPos0: number; kvLen: number; causal: boolean; q: number[]; k: number[]; v: number[] }[]))) {
       close(attentionRef(F(c.q), F(c.k), F(c.v), c), c.expected, 1e-6);
+    }
+  });
+  test('attention-rope: outputs and the rotated K rows stored in the cache', () => {
+    type C = { queries: number; heads: number; kvHeads: number; headDim: number; qPos0: number; theta: number; q: number[]; kNew: number[]; kCache?: number[]; v: number[]; expectedK: number[] };
+    for (const c of explicit(parseCases('attention-rope', attentionRopeCases) as C[])) {
+      const r = attentionRopeRef(F(c.q), F(c.kNew), F(c.kCache ?? []), F(c.v), c, c.theta);
+      close(r.o, c.expected, 1e-6);
+      close(r.kRotated, c.expectedK, 1e-7);
     }
   });
   test('gelu (with an accurate erf), swiglu', () => {
@@ -132,6 +143,11 @@ describe('kernel metas follow the FLOP convention', () => {
     expect(attentionPairs({ queries: 1, qPos0: 115, kvLen: 116, causal: true })).toBe(116);
     // Qwen-shaped decode step: 14 heads, hd 64, 116 keys: (4·64 + 6) per pair and head.
     expect(attentionMeta.flops({ queries: 1, heads: 14, kvHeads: 2, headDim: 64, qPos0: 115, kvLen: 116, causal: true })).toBe(14 * 116 * 262);
+  });
+  test('attention-rope counts attention plus RoPE on the new Q and K rows, as the two kernels it replaces', () => {
+    const s = { queries: 1, heads: 14, kvHeads: 2, headDim: 64, qPos0: 115 };
+    expect(attentionRopeMeta.flops(s)).toBe(attentionMeta.flops({ ...s, kvLen: 116, causal: true }) + 3 * (14 + 2) * 64);
+    expect(attentionRopeMeta.workgroups({ ...s, queries: 7 })).toEqual([7, 14, 1]);
   });
   test('classifier head: pre d×d + bias + activation, then d×labels + bias', () => {
     expect(classifierMeta.flops({ hidden: 768, labels: 2 })).toBe(2 * 768 * 768 + 768 + 768 + 2 * 768 * 2 + 2);

@@ -97,6 +97,26 @@ export function qkvBlocks(device: GPUDevice, rows: number, qd: number, kvd: numb
   return { q, k, v, elements: v.offset + v.elements };
 }
 
+/**
+ * A decoder layer's buffer: Q [rows, qd] and the new rows' K [rows, kvd] as projected (before
+ * RoPE), then the K and V caches [positions, kvd]; each block on the binding-offset alignment.
+ * The attention-rope kernel rotates the new K rows into the K cache (see its WGSL).
+ */
+export function decoderLayerBlocks(device: GPUDevice, rows: number, qd: number, kvd: number, positions: number): { q: Block; kNew: Block; k: Block; v: Block; elements: number } {
+  const align = Math.max(4, device.limits.minStorageBufferOffsetAlignment / 4);
+  const up = (x: number): number => Math.ceil(x / align) * align;
+  const q = { offset: 0, elements: rows * qd };
+  const kNew = { offset: up(q.elements), elements: rows * kvd };
+  const k = { offset: kNew.offset + up(kNew.elements), elements: positions * kvd };
+  const v = { offset: k.offset + up(k.elements), elements: positions * kvd };
+  return { q, kNew, k, v, elements: v.offset + v.elements };
+}
+
+interface Block {
+  offset: number;
+  elements: number;
+}
+
 /** Largest buffer that can also be bound whole as storage. */
 export function bindingLimit(limits: GPUSupportedLimits): { bytes: number; name: string } {
   return limits.maxStorageBufferBindingSize <= limits.maxBufferSize

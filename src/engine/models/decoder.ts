@@ -5,21 +5,21 @@
  * used (as counted in flops.ts). Argmax writes each token id into the ids buffer that the next step's
  * embedding gather reads, so the whole query (prefill + every step) is one submission.
  *
- * Layout: each layer has one buffer holding Q [promptTokens, heads·headDim] and its K and V caches
- * ([seq, kvHeads·headDim] each) as three blocks (qkvBlocks). The Q/K/V projection — one product
- * against the fused [hidden, q + k + v] weight — writes Q, and K and V straight into the cache
- * rows of the positions it processes; RoPE then rotates those Q and K rows in place.
+ * Layout: each layer has one buffer holding Q and K of the new rows [promptTokens, ·] and its K
+ * and V caches ([seq, kvHeads·headDim] each) as four blocks (decoderLayerBlocks). The Q/K/V
+ * projection — one product against the fused [hidden, q + k + v] weight — writes Q, the new K
+ * rows, and V straight into the cache rows of the positions it processes; one attention-rope
+ * dispatch then rotates Q and the new K (storing the rotated K into the cache) and attends.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
-import { createAttention } from '../ops/attention.ts';
+import { createAttentionRope } from '../ops/attention-rope.ts';
 import { createSwiglu } from '../ops/elementwise.ts';
 import { createRmsNorm } from '../ops/norms.ts';
-import { createRope } from '../ops/rope.ts';
 import { createArgmax, createEmbedding } from '../ops/tokens.ts';
 import { createLinear, type WeightBlock } from '../ops/linear.ts';
 import { ropeTables } from '../../../kernels/rope/rope.meta.ts';
 import { sequenceLength, type DecoderWorkloadSpec } from './config.ts';
-import { qkvBlocks, type ModelBuffers } from './buffers.ts';
+import { decoderLayerBlocks, qkvBlocks, type ModelBuffers } from './buffers.ts';
 import type { BufferRef, OutputSegment } from '../ops/common.ts';
 import type { ModelGraph, ModelStep } from './graph.ts';
 
@@ -39,9 +39,8 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   const h = bufs.storage('hidden', 4 * P * d);
   const n = bufs.storage('normed', 4 * P * d);
   const tmp = bufs.storage('sublayerOut', 4 * P * d);
-  const qkvLayout = qkvBlocks(device, P, qd, kvd, seq);
+  const qkvLayout = decoderLayerBlocks(device, P, qd, kvd, seq);
   const qkv = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.qkvCache`, 4 * qkvLayout.elements));
-  const slice = (buffer: GPUBuffer, at: { offset: number; elements: number }): BufferRef => ({ buffer, offset: 4 * at.offset, size: 4 * at.elements });
   const att = bufs.storage('attention', 4 * P * qd);
   // gate and up as two blocks of one buffer (the fused gate/up product writes both; SwiGLU binds
   // them as slices), each block on a binding-offset boundary.
@@ -75,9 +74,8 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     for (let l = 0; l < c.layers; l++) {
       const p = `layers.${l}`;
       list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.attn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.attn.norm`), ...common }));
-      const [q, kCache, vCache] = [slice(qkv[l]!, qkvLayout.q), slice(qkv[l]!, qkvLayout.k), slice(qkv[l]!, qkvLayout.v)];
-      // Q at row 0.., K and V at the cache rows pos0.. (prefill: pos0 = 0).
-      const at = { q: qkvLayout.q.offset, k: qkvLayout.k.offset + pos0 * kvd, v: qkvLayout.v.offset + pos0 * kvd };
+      // Q and the new K at row 0.. of their blocks, V at the cache rows pos0.. (prefill: pos0 = 0).
+      const at = { q: qkvLayout.q.offset, k: qkvLayout.kNew.offset, v: qkvLayout.v.offset + pos0 * kvd };
       const fw = bufs.fused(`${p}.attn.qkv.weight`);
       const fb = c.qkvBias ? bufs.fused(`${p}.attn.qkv.bias`) : undefined;
       if (fw && (!c.qkvBias || fb)) {
@@ -88,11 +86,11 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
           linear(`${p}.${name}`, n, `${p}.attn.${name}.weight`, qkv[l]!, d, cols, { ...bias(`${p}.attn.${name}.bias`), segments: [{ cols, offset }] });
         }
       }
-      list.push(createRope(device, cache, { q, k: kCache, cos, sin, tokens: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, pos0, kRow0: pos0, label: lbl(`${p}.rope`), ...common }));
+      // RoPE on Q and the new K rows, the rotated K into the cache, and attention: one dispatch.
       list.push(
-        createAttention(device, cache, {
-          q, k: kCache, v: vCache, o: att,
-          shape: { queries: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: pos0, kvLen: pos0 + m, causal: true },
+        createAttentionRope(device, cache, {
+          qkv: qkv[l]!, layout: { q: qkvLayout.q.offset, kNew: qkvLayout.kNew.offset, k: qkvLayout.k.offset, v: qkvLayout.v.offset }, cos, sin, o: att,
+          shape: { queries: m, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, qPos0: pos0 },
           label: lbl(`${p}.attention`), ...common,
         }),
       );

@@ -23,6 +23,9 @@
  * - Fused Q/K/V: the three projections are one product against a [hidden, q + k + v] weight:
  *   the same FLOPs, one dispatch, and the input row read once instead of three times. Likewise
  *   the decoder FFN's gate and up projections: one product against [hidden, 2·ffn].
+ * - RoPE in attention: the decoder rotates Q and the new K rows inside its attention dispatch
+ *   (`attention-rope`): RoPE's FLOPs above count once per rotated element, as a separate kernel
+ *   would; its bytes are the new K rows and the cos/sin rows read.
  * - Bytes: weights read (once per dispatch: each decode step reads every weight again),
  *   activations read and written, KV cache read and written (attention writes the K, V entries
  *   of the positions it processes and reads the cache), token ids as u32. Elements are 4 bytes
@@ -38,6 +41,7 @@ export type KernelName =
   | 'gemm'
   | 'gemv'
   | 'attention'
+  | 'attention-rope'
   | 'gelu'
   | 'swiglu'
   | 'rope'
@@ -160,6 +164,21 @@ class Tally {
     this.add('attention', flops, this.b * (q + kvRead + q + kvWrite));
   }
 
+  /**
+   * The decoder's RoPE folded into causal attention (kernels/attention-rope): attention's count
+   * plus RoPE on the new Q and K rows; bytes add the new K rows read before rotation and the
+   * cos/sin rows, while the separate kernel's read and write of Q and K are gone.
+   */
+  attentionRope(heads: number, kvHeads: number, headDim: number, queries: number, keys: number, pairs: number): void {
+    const matmul = heads * pairs * 4 * headDim;
+    this.matmul += matmul;
+    const flops = matmul + heads * pairs * ELEMENTWISE_FLOPS.attentionScore + ELEMENTWISE_FLOPS.rope * queries * (heads + kvHeads) * headDim;
+    const q = queries * heads * headDim;
+    const kvRead = 2 * keys * kvHeads * headDim;
+    const kvWrite = 2 * queries * kvHeads * headDim;
+    this.add('attention-rope', flops, this.b * (q + kvRead + q + kvWrite + queries * kvHeads * headDim + queries * headDim));
+  }
+
   flush(): PhaseCount {
     const p = this.phase;
     this.phase = { flops: 0, bytes: 0, dispatches: 0 };
@@ -223,8 +242,7 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
     for (let l = 0; l < c.layers; l++) {
       t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
       t.matmul_(m, d, q + 2 * kv, c.qkvBias); // fused Q/K/V projection
-      t.elementwise('rope', m * (q + kv), E.rope, 1);
-      t.attention(c.heads, c.kvHeads, c.headDim, m, keys, pairs);
+      t.attentionRope(c.heads, c.kvHeads, c.headDim, m, keys, pairs); // RoPE + attention, one dispatch
       t.matmul_(m, q, d, false, { residual: true });
       t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
       t.matmul_(m, d, 2 * c.ffn, false); // fused gate/up projection

@@ -50,6 +50,11 @@ export interface ModelRunnerOptions {
   tokenIds?: Int32Array | Uint32Array;
   /** Tests only: treat the binding limit as this many bytes, to exercise split tensors. */
   bindingLimitBytes?: number;
+  /**
+   * The pipeline cache to build with (default: a new one). The benchmark passes one it has
+   * precompiled, so pipeline creation is timed apart from the first query.
+   */
+  pipelineCache?: PipelineCache;
 }
 
 /**
@@ -89,7 +94,7 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
         'Choose a smaller preset (quick or ci) or a custom model with smaller heads.',
     );
   }
-  const cache = new PipelineCache(device);
+  const cache = opts.pipelineCache ?? new PipelineCache(device);
   const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes);
   device.pushErrorScope('out-of-memory');
   let graph: ModelGraph;

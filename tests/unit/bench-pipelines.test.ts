@@ -1,0 +1,34 @@
+/**
+ * Pipeline discovery for the benchmark's compile timing: the model's graph is built on a stand-in
+ * device that compiles nothing, and the cache records what the builders asked for. No GPU needed;
+ * tests/gpu/models.test.ts checks on a real device that the build then finds them all.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { modelPipelines } from '../../src/bench/pipelines.ts';
+import { resolveSuite } from '../../src/engine/models/presets.ts';
+
+/** The WebGPU flag namespaces the builders read, where the runtime has none (Node). */
+beforeAll(() => {
+  const g = globalThis as Record<string, unknown>;
+  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
+  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
+  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
+});
+
+const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
+const device = { limits, features: new Set<string>() } as unknown as GPUDevice;
+
+describe('model pipelines, discovered without a GPU', () => {
+  test('ci: each model lists its kernels once, weight synthesis included', async () => {
+    const [enc, dec] = resolveSuite('ci').workloads;
+    const e = await modelPipelines(device, enc!);
+    const d = await modelPipelines(device, dec!);
+    const labels = (rs: typeof e) => [...new Set(rs.map((r) => r.label))].sort();
+    expect(labels(e)).toEqual(expect.arrayContaining(['attention', 'embedding', 'layernorm', 'weight-synth']));
+    expect(labels(d)).toEqual(expect.arrayContaining(['argmax', 'attention-rope', 'rmsnorm', 'swiglu', 'weight-synth']));
+    // Distinct requests: no (label, code, constants, entry point) twice.
+    const keys = d.map((r) => `${r.label}|${r.entryPoint}|${JSON.stringify(r.constants)}|${r.code.length}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(d.every((r) => r.code.includes('@compute'))).toBe(true);
+  });
+});
