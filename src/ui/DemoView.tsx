@@ -19,6 +19,11 @@ import { ResultPanel } from './demo/ResultPanel.tsx';
 import { demoHref, parseDemoSettings, type DemoSettings, type SettingNote } from './demo/settings.ts';
 import { demoSteps } from './demo/steps.ts';
 import { StepThrough } from './demo/StepThrough.tsx';
+import { lazyView } from './lazy.tsx';
+import { modelsMode } from './realmodels/mode.ts';
+import { ModelsSwitch } from './realmodels/ModelsSwitch.tsx';
+
+const RealDemo = lazyView(() => import('./realmodels/RealDemo.tsx').then((m) => m.RealDemo));
 
 /** Replaces the address without a history entry, so Back still leaves the demo. */
 function replaceAddress(s: DemoSettings): void {
@@ -78,9 +83,11 @@ export function DemoView() {
   const [classOpen, setClassOpen] = useState(false);
   const restartPending = useRef(false);
   const steps = doc ? demoSteps(doc.workloads) : [];
+  // `models=real`: the lanes show the real-models race (RealDemo has its own start and keys).
+  const real = modelsMode(params) === 'real';
 
   const start = () => {
-    if (!available || runState.value.kind === 'running') return;
+    if (real || !available || runState.value.kind === 'running') return;
     setStepIndex(0);
     void startRun({ preset: settings.preset, modelsOnly: true, custom: params, country: settings.country });
   };
@@ -189,6 +196,7 @@ export function DemoView() {
         </div>
       </div>
       <p class="demo-task">{t('demo.task')}</p>
+      <ModelsSwitch disabled={running} />
       {notes.length ? (
         <ul class="demo-notes small" role="status" data-testid="demo-notes">
           {notes.map((n) => (
@@ -197,11 +205,12 @@ export function DemoView() {
         </ul>
       ) : null}
       {!available ? <StatusCard /> : null}
-      <div class="lanes">
+      {real ? <RealDemo /> : null}
+      <div class="lanes" hidden={real}>
         <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} doc={doc} result={specialized} energy={energy?.perQuery.specialized} />
         <Lane role="general" w={list.find((w) => w.role === 'general')} doc={doc} result={general} energy={energy?.perQuery.general} />
       </div>
-      {stepMode && (running || (doc && stepIndex < steps.length)) ? (
+      {real ? null : stepMode && (running || (doc && stepIndex < steps.length)) ? (
         <StepThrough steps={steps} index={stepIndex} onMove={moveStep} />
       ) : general && specialized ? (
         <ResultPanel general={general} specialized={specialized} energy={energy} queries={settings.queries} />
