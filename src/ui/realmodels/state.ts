@@ -60,7 +60,7 @@ export function choiceProblems(c: RealChoice, origin = typeof location !== 'unde
     }
   }
   if (c.base.trim() !== '') {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = new URL(c.base.trim(), origin);
     } catch {
@@ -85,7 +85,8 @@ export interface Failure {
 
 export function failureOf(e: unknown): Failure {
   const raw = typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : null;
-  return { name: errorName(e) ?? raw, message: e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? String((e as { message: unknown }).message) : String(e) };
+  const message = typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
+  return { name: errorName(e) ?? raw, message };
 }
 
 export type SizeState =
