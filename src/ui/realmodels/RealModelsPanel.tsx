@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
+import type { RealRaceOutput } from '../../lab/realmodels-api.ts';
 import { location } from '../router.ts';
 import { ModelPanel } from './ModelPanel.tsx';
 import { OwnSentence } from './OwnSentence.tsx';
@@ -12,6 +13,17 @@ import { RaceProgress } from './RaceProgress.tsx';
 import { RealResults } from './RealResults.tsx';
 import { race, refreshSizes, sizes } from './state.ts';
 import './realmodels.css';
+
+/** Files the full storage could not keep: this race used them, the next visit downloads them again. */
+function NotCached({ output }: { output: RealRaceOutput }) {
+  const files = [...output.models.classifier.notCached, ...output.models.generator.notCached];
+  if (files.length === 0) return null;
+  return (
+    <p class="card warn-text" role="status" data-testid="rm-not-cached">
+      {t('realmodels.download.notCached', { files: files.join(', ') })}
+    </p>
+  );
+}
 
 export function RealModelsPanel() {
   const country = location.value.params.get('country');
@@ -30,6 +42,7 @@ export function RealModelsPanel() {
       <RaceProgress state={s} />
       {s.kind === 'done' ? (
         <>
+          <NotCached output={s.result.output} />
           <RealResults doc={s.result.doc} output={s.result.output} />
           <OwnSentence doc={s.result.doc} />
         </>

@@ -63,7 +63,9 @@ export function fixtureDoc(): ResultDocument {
 }
 
 export function fixtureOutput(): RealRaceOutput {
+  const model = (notCached: string[]) => ({ notCached });
   return {
+    models: { classifier: model([]), generator: model(['onnx/model_q4f16.onnx']) },
     webgpu: {
       general: {
         items: [

@@ -179,6 +179,17 @@ describe('the race', () => {
     expect(text('rm-demo-lane-specialized')).toContain('34 of 40 correct');
     expect(text('rm-demo-gap')).toBe('Per correct answer: ×24 (4.3–140) times the energy.');
   });
+
+  test('after the race, the results, the storage-full warning and the own-sentence box are shown', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready');
+    await act(() => button('rm-start').click());
+    await act(() => fake.resolve({ doc: fixtureDoc(), output: fixtureOutput() }));
+    await until(() => rm.race.value.kind === 'done');
+    expect(root.querySelector('[data-testid="rm-results"]')).not.toBeNull();
+    expect(root.querySelector('[data-testid="rm-own"]')).not.toBeNull();
+    expect(text('rm-not-cached')).toContain('onnx/model_q4f16.onnx will be downloaded again next time');
+  });
 });
 
 describe('results', () => {
