@@ -3,6 +3,7 @@
  * real race (download, loading, answers ticking), then each model's accuracy, time and energy per
  * correct answer, and the gap per correct answer. Space and R start or stop this race here.
  */
+import './strings.ts';
 import { useEffect } from 'preact/hooks';
 import { fmt, t } from '../../i18n/index.ts';
 import { accuracyText } from '../../i18n/realmodels-task.ts';

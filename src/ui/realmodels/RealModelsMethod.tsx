@@ -1,4 +1,5 @@
 /** The methodology page's section on the real-models race: what is measured and how it compares. */
+import './strings.ts';
 import { t } from '../../i18n/index.ts';
 
 export function RealModelsMethod() {

@@ -2,6 +2,7 @@
  * `#/?models=real`: the real-models race on the run view. Loaded on demand (src/ui/lazy.tsx):
  * nothing of it ships in the first screen's script.
  */
+import './strings.ts';
 import { useEffect } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import type { RealRaceOutput } from '../../lab/realmodels-api.ts';
