@@ -20,14 +20,15 @@ import { demoHref, parseDemoSettings, type DemoSettings, type SettingNote } from
 import { demoSteps } from './demo/steps.ts';
 import { StepThrough } from './demo/StepThrough.tsx';
 import { lazyView } from './lazy.tsx';
-import { modelsMode } from './realmodels/mode.ts';
+import { hashWithMode, modelsMode } from './realmodels/mode.ts';
 import { ModelsSwitch } from './realmodels/ModelsSwitch.tsx';
 
 const RealDemo = lazyView(() => import('./realmodels/RealDemo.tsx').then((m) => m.RealDemo));
 
 /** Replaces the address without a history entry, so Back still leaves the demo. */
 function replaceAddress(s: DemoSettings): void {
-  const hash = demoHref(s);
+  // demoHref knows the demo's settings only: the race chosen (models=real) is kept beside them.
+  const hash = hashWithMode(demoHref(s), modelsMode(location.value.params));
   history.replaceState(history.state, '', hash);
   location.value = parseHash(hash);
 }
@@ -167,7 +168,7 @@ export function DemoView() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const href = demoHref({ ...settings, lang: lang.value });
+  const href = hashWithMode(demoHref({ ...settings, lang: lang.value }), real ? 'real' : 'synthetic');
   return (
     <div class="demo" data-testid="demo">
       <div class="demo-top">
