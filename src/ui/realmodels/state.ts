@@ -11,7 +11,6 @@ import type { ModelProgress, ModelSize } from '../../lab/model-download.ts';
 import { checkModelId, DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, type ModelRef, type ModelTask } from '../../lab/model-files.ts';
 import { labRealModelsClient, type RealModelsClient, type RealSessionResult } from '../../lab/realmodels-client.ts';
 import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
-import { errorName } from '../../shared/errors.ts';
 import type { Role } from '../../shared/result.ts';
 
 let client: RealModelsClient | null = null;
@@ -84,9 +83,10 @@ export interface Failure {
 }
 
 export function failureOf(e: unknown): Failure {
-  const raw = typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : null;
+  // Comlink rebuilds errors as plain objects: read name and message, never the class.
+  const name = typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : null;
   const message = typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
-  return { name: errorName(e) ?? raw, message };
+  return { name, message };
 }
 
 export type SizeState =
