@@ -29,9 +29,21 @@ beforeEach(() => {
   state.runState.value = { kind: 'idle' };
   rm.race.value = { kind: 'idle' };
   rm.sizes.value = { kind: 'idle' };
+  session.runLab.mockReset();
 });
 
 describe('DemoView with models=real', () => {
+  test('without models=real, Space still starts the synthetic race', async () => {
+    session.runLab.mockReturnValue(new Promise(() => undefined));
+    const hash = '#/demo?preset=ci';
+    window.location.hash = hash;
+    location.value = parseHash(hash);
+    await act(() => render(h(DemoView, {}), root));
+    expect(root.querySelector('[data-testid="rm-demo"]')).toBeNull();
+    await act(() => void window.dispatchEvent(new KeyboardEvent('keydown', { key: ' ' })));
+    expect(session.runLab).toHaveBeenCalledTimes(1);
+  });
+
   test('real lanes, Space starts the real race, L keeps the mode', async () => {
     const fake = fakeClient();
     rm.setRealModelsClient(fake.client);
