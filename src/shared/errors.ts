@@ -33,6 +33,21 @@ export const ERROR_NAMES = [
   'MixedTimingSourcesError',
   'UnknownProfileError',
   'InvalidEnergyInputError',
+  // Real models: downloads and cache (src/lab/download.ts, model-download.ts, model-cache.ts,
+  // model-files.ts), the sessions' checks (src/engine/realmodels), templates and scoring
+  // (src/shared/realmodels)
+  'ModelRefError',
+  'DownloadHttpError',
+  'DownloadNetworkError',
+  'DownloadCancelledError',
+  'DownloadReadError',
+  'ModelFileError',
+  'ModelQuotaError',
+  'ModelSignatureError',
+  'HalfPrecisionUnavailableError',
+  'ChatTemplateError',
+  'ClassifierLabelsError',
+  'ScoringError',
 ] as const;
 
 export type LabErrorName = (typeof ERROR_NAMES)[number];

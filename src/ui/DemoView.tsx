@@ -21,10 +21,16 @@ import { ResultPanel } from './demo/ResultPanel.tsx';
 import { demoHref, parseDemoSettings, type DemoSettings, type SettingNote } from './demo/settings.ts';
 import { demoSteps } from './demo/steps.ts';
 import { LiveStep, StepThrough } from './demo/StepThrough.tsx';
+import { lazyView } from './lazy.tsx';
+import { hashWithMode, modelsMode } from './realmodels/mode.ts';
+import { ModelsSwitch } from './realmodels/ModelsSwitch.tsx';
+
+const RealDemo = lazyView(() => import('./realmodels/RealDemo.tsx').then((m) => m.RealDemo));
 
 /** Replaces the address without a history entry, so Back still leaves the demo. */
 function replaceAddress(s: DemoSettings): void {
-  const hash = demoHref(s);
+  // demoHref knows the demo's settings only: the race chosen (models=real) is kept beside them.
+  const hash = hashWithMode(demoHref(s), modelsMode(location.value.params));
   history.replaceState(history.state, '', hash);
   location.value = parseHash(hash);
 }
@@ -85,9 +91,11 @@ export function DemoView() {
   // The worker holds runs only while the demo asks; leaving the demo turns it off.
   useEffect(() => setStepThrough(stepMode), [stepMode]);
   useEffect(() => () => setStepThrough(false), []);
+  // `models=real`: the lanes show the real-models race (RealDemo has its own start and keys).
+  const real = modelsMode(params) === 'real';
 
   const start = () => {
-    if (!available || runState.value.kind === 'running') return;
+    if (real || !available || runState.value.kind === 'running') return;
     setStepIndex(0);
     void startRun({ preset: settings.preset, modelsOnly: true, custom: params, country: settings.country });
   };
@@ -175,7 +183,7 @@ export function DemoView() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const href = demoHref({ ...settings, lang: lang.value });
+  const href = hashWithMode(demoHref({ ...settings, lang: lang.value }), real ? 'real' : 'synthetic');
   return (
     <div class="demo" data-testid="demo">
       <div class="demo-top">
@@ -204,6 +212,7 @@ export function DemoView() {
         </div>
       </div>
       <p class="demo-task">{t('demo.task')}</p>
+      <ModelsSwitch disabled={running} />
       {notes.length ? (
         <ul class="demo-notes small" role="status" data-testid="demo-notes">
           {notes.map((n) => (
@@ -212,11 +221,12 @@ export function DemoView() {
         </ul>
       ) : null}
       {!available ? <StatusCard /> : null}
-      <div class="lanes">
+      {real ? <RealDemo /> : null}
+      <div class="lanes" hidden={real}>
         <Lane role="specialized" w={list.find((w) => w.role === 'specialized')} doc={doc} result={specialized} energy={energy?.perQuery.specialized} />
         <Lane role="general" w={list.find((w) => w.role === 'general')} doc={doc} result={general} energy={energy?.perQuery.general} />
       </div>
-      {stepMode && running ? (
+      {real ? null : stepMode && running ? (
         <LiveStep held={held} onNext={nextStep} />
       ) : stepMode && doc && stepIndex < steps.length ? (
         <StepThrough steps={steps} index={stepIndex} onMove={moveStep} />

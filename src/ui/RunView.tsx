@@ -13,6 +13,12 @@ import { location } from './router.ts';
 import { cancelRun, capsState, historySaveError, lastDoc, lastLocalId, paused, planNotes, progress, runState, startRun, type WorkloadProgress } from './state.ts';
 import { StatusCard } from './StatusCard.tsx';
 import { HowItWorksButton } from './FirstVisit.tsx';
+import { lazyView } from './lazy.tsx';
+import { modelsMode } from './realmodels/mode.ts';
+import { ModelsSwitch } from './realmodels/ModelsSwitch.tsx';
+
+// The real-models race loads on demand: nothing of it ships in the first screen's script.
+const RealModelsPanel = lazyView(() => import('./realmodels/RealModelsPanel.tsx').then((m) => m.RealModelsPanel));
 
 function ErrorCard() {
   const s = runState.value;
@@ -113,6 +119,18 @@ export function RunView() {
   // With a result on screen, the intro and the adapter card shrink to one line each, so the
   // answer sits in the first screen under the run controls.
   const showing = doc !== null && runState.value.kind === 'done';
+  if (modelsMode(params) === 'real') {
+    return (
+      <>
+        <section class="card intro compact">
+          <h1>{t('run.title')}</h1>
+          <ModelsSwitch />
+        </section>
+        <StatusCard compact />
+        <RealModelsPanel />
+      </>
+    );
+  }
   return (
     <>
       <section class={`card intro${showing ? ' compact' : ''}`}>
@@ -121,6 +139,7 @@ export function RunView() {
         <p class="small">
           <HowItWorksButton />
         </p>
+        <ModelsSwitch disabled={running} />
       </section>
       <StatusCard compact={showing} />
       <section class="card">

@@ -29,6 +29,20 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   MixedTimingSourcesError: 'error.MixedTimingSourcesError',
   UnknownProfileError: 'error.UnknownProfileError',
   InvalidEnergyInputError: 'error.InvalidEnergyInputError',
+  // Real models: what arrived before a cancel or a lost connection is kept, so each hint says
+  // whether trying again resumes.
+  ModelRefError: 'realmodels.error.ModelRefError',
+  DownloadHttpError: 'realmodels.error.DownloadHttpError',
+  DownloadNetworkError: 'realmodels.error.DownloadNetworkError',
+  DownloadCancelledError: 'realmodels.error.DownloadCancelledError',
+  DownloadReadError: 'realmodels.error.DownloadReadError',
+  ModelFileError: 'realmodels.error.ModelFileError',
+  ModelQuotaError: 'realmodels.error.ModelQuotaError',
+  ModelSignatureError: 'realmodels.error.ModelSignatureError',
+  HalfPrecisionUnavailableError: 'realmodels.error.HalfPrecisionUnavailableError',
+  ChatTemplateError: 'realmodels.error.ChatTemplateError',
+  ClassifierLabelsError: 'realmodels.error.ClassifierLabelsError',
+  ScoringError: 'realmodels.error.ScoringError',
 };
 
 /**

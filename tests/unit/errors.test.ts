@@ -15,6 +15,14 @@ import { InvalidEnergyInputError, InvalidTimingError, MissingModelRoleError, Mix
 import { CustomSuiteError } from '../../src/engine/models/presets.ts';
 import { OnnxLoadError, OnnxRunError } from '../../src/shared/onnx.ts';
 import { errorName } from '../../src/shared/errors.ts';
+import { DownloadHttpError, DownloadNetworkError, DownloadReadError } from '../../src/lab/download.ts';
+import { DownloadCancelledError, ModelFileError } from '../../src/lab/model-download.ts';
+import { ModelQuotaError } from '../../src/lab/model-cache.ts';
+import { ModelRefError } from '../../src/lab/model-files.ts';
+import { HalfPrecisionUnavailableError, ModelSignatureError } from '../../src/engine/realmodels/checks.ts';
+import { ChatTemplateError } from '../../src/shared/realmodels/chat-template.ts';
+import { ClassifierLabelsError } from '../../src/shared/realmodels/answer.ts';
+import { ScoringError } from '../../src/shared/realmodels/scoring.ts';
 
 describe('shared error names', () => {
   const thrown: Error[] = [
@@ -40,6 +48,18 @@ describe('shared error names', () => {
     new CustomSuiteError([]),
     new OnnxLoadError('x'),
     new OnnxRunError('x'),
+    new ModelRefError('x'),
+    new DownloadHttpError(404, 'Not Found'),
+    new DownloadNetworkError('host', 'x'),
+    new DownloadCancelledError('u', 0),
+    new DownloadReadError('x'),
+    new ModelFileError('not-onnx', 'u', 'x'),
+    new ModelQuotaError('u', 1),
+    new ModelSignatureError('classifier', ['logits']),
+    new HalfPrecisionUnavailableError('m'),
+    new ChatTemplateError('x'),
+    new ClassifierLabelsError('x'),
+    new ScoringError('x'),
   ];
 
   test('every listed name is thrown by some class above (no stale names, none missing)', () => {

@@ -11,6 +11,7 @@ import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from '../../shared/energy-
 import { MAX_SENSOR_DELTA_W, MAX_SENSOR_IDLE_W, SENSOR_SPREAD } from '../../shared/sensor-profile.ts';
 import { EnergyLabelBadge, classRangeText } from './EnergyLabelBadge.tsx';
 import './energy.css';
+import { RealModelsMethod } from '../realmodels/RealModelsMethod.tsx';
 
 interface SourceRow { name: string; url: string; useKey: string; licence: string; year: string }
 
@@ -155,6 +156,8 @@ export function MethodologyView() {
         <p>{t('calibration.method.body', { spread: SENSOR_SPREAD * 100, idleMax: MAX_SENSOR_IDLE_W, deltaMax: MAX_SENSOR_DELTA_W })}</p>
         <p>{t('calibration.method.limits')}</p>
       </section>
+
+      <RealModelsMethod />
     </article>
   );
 }

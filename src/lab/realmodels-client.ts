@@ -1,0 +1,58 @@
+/**
+ * What the real-models view asks of the lab, behind one small interface so the view can be tested
+ * with a fake and so the session module can be swapped in without touching the view: the race
+ * and its document, cancel, "type your own sentence", and the download size and cache, which the
+ * page reads itself (Cache Storage is shared with the worker; HEAD requests are cheap).
+ */
+import type { ResultDocument } from '../shared/result.ts';
+import type { TaskLanguage } from '../shared/realmodels/task-set.ts';
+import { getLab } from './client.ts';
+import { cacheStorageModelCache, type CachedFile } from './model-cache.ts';
+import { modelSize, type ModelSize } from './model-download.ts';
+import type { ModelRef } from './model-files.ts';
+import type { OwnSentenceAnswers, RealRaceOutput, RealSessionRequest } from './realmodels-api.ts';
+
+export interface RealSessionResult {
+  doc: ResultDocument;
+  output: RealRaceOutput;
+}
+
+export interface RealModelsClient {
+  /** The race, then its result document (real-model workloads, replicas, energy). */
+  run(req: RealSessionRequest): Promise<RealSessionResult>;
+  /** Stops the race (or the download) between queries or chunks: what arrived is kept. */
+  cancel(): void;
+  answer(text: string, language: TaskLanguage): Promise<OwnSentenceAnswers>;
+  /** Sizes of a model's files before anything is downloaded, and which are cached already. */
+  size(ref: ModelRef, base?: string): Promise<ModelSize>;
+  cached(): Promise<CachedFile[]>;
+  /** Forgets every downloaded model file. */
+  forget(): Promise<void>;
+}
+
+/** Thrown until the real-models session is part of the build (see runRealSession). */
+export class RealSessionUnavailableError extends Error {
+  override name = 'RealSessionUnavailableError';
+}
+
+/**
+ * The real-models session: race in the worker, then the document. This is the one line to point
+ * at src/lab/realmodels-session.ts `runRealModelsSession(req)`, which wraps
+ * `getLab().runRealModels(req, Comlink.proxy(onProgress))` and builds the document.
+ */
+async function runRealSession(req: RealSessionRequest): Promise<RealSessionResult> {
+  void req;
+  throw new RealSessionUnavailableError('The real-models session is not part of this build yet.');
+}
+
+export function labRealModelsClient(): RealModelsClient {
+  const origin = typeof location !== 'undefined' ? location.origin : undefined;
+  return {
+    run: runRealSession,
+    cancel: () => void getLab().cancel(),
+    answer: (text, language) => getLab().answerSentence(text, language),
+    size: (ref, base) => modelSize(ref, { ...(base ? { base } : {}), ...(origin ? { origin } : {}), cache: cacheStorageModelCache() }),
+    cached: () => cacheStorageModelCache().list(),
+    forget: () => cacheStorageModelCache().clear(),
+  };
+}

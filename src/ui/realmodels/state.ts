@@ -1,0 +1,256 @@
+/**
+ * The real-models race on the page, as signals: the pair chosen, what it weighs (read before any
+ * download), the cache, and the race itself (download, loading, answers ticking, then the
+ * document). Views read these; the actions talk to the lab through a `RealModelsClient`, which
+ * tests replace with a fake (`setRealModelsClient`).
+ */
+import { signal } from '@preact/signals';
+import { lang } from '../../i18n/index.ts';
+import type { CachedFile } from '../../lab/model-cache.ts';
+import type { ModelProgress, ModelSize } from '../../lab/model-download.ts';
+import { checkModelId, DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, type ModelRef, type ModelTask } from '../../lab/model-files.ts';
+import { labRealModelsClient, type RealModelsClient, type RealSessionResult } from '../../lab/realmodels-client.ts';
+import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
+import type { Role } from '../../shared/result.ts';
+
+let client: RealModelsClient | null = null;
+export function realModelsClient(): RealModelsClient {
+  return (client ??= labRealModelsClient());
+}
+export function setRealModelsClient(c: RealModelsClient | null): void {
+  client = c;
+}
+
+export const CLASSIFIER_DTYPES = ['fp32', 'quantized'] as const;
+export const GENERATOR_DTYPES = ['q4f16', 'fp16'] as const;
+export const ITEM_COUNTS = [20, 40, 100, 240] as const;
+
+export interface RealChoice {
+  classifierId: string;
+  classifierDtype: (typeof CLASSIFIER_DTYPES)[number];
+  generatorId: string;
+  generatorDtype: (typeof GENERATOR_DTYPES)[number];
+  /** Empty: the Hugging Face hub; else a base URL laid out as `<base><id>/<path>` (a class server's `/models/`). */
+  base: string;
+  items: (typeof ITEM_COUNTS)[number];
+}
+
+export const DEFAULT_CHOICE: RealChoice = {
+  classifierId: DEFAULT_CLASSIFIER_ID,
+  classifierDtype: 'fp32',
+  generatorId: DEFAULT_GENERATOR_ID,
+  generatorDtype: 'q4f16',
+  base: '',
+  items: 40,
+};
+
+export const choice = signal<RealChoice>(DEFAULT_CHOICE);
+
+export type ChoiceField = 'classifierId' | 'generatorId' | 'base';
+
+/** What is wrong with the typed ids and base URL, by field (empty when the choice can run). */
+export function choiceProblems(c: RealChoice, origin = typeof location !== 'undefined' ? location.href : 'http://localhost/'): Partial<Record<ChoiceField, string>> {
+  const out: Partial<Record<ChoiceField, string>> = {};
+  for (const f of ['classifierId', 'generatorId'] as const) {
+    try {
+      checkModelId(c[f].trim());
+    } catch (e) {
+      out[f] = e instanceof Error ? e.message : String(e);
+    }
+  }
+  if (c.base.trim() !== '') {
+    let url: URL | null;
+    try {
+      url = new URL(c.base.trim(), origin);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) out.base = c.base;
+  }
+  return out;
+}
+
+export function refsOf(c: RealChoice): Record<ModelTask, ModelRef> {
+  return {
+    classifier: { task: 'classifier', id: c.classifierId.trim(), dtype: c.classifierDtype },
+    generator: { task: 'generator', id: c.generatorId.trim(), dtype: c.generatorDtype },
+  };
+}
+
+export interface Failure {
+  name: string | null;
+  message: string;
+}
+
+export function failureOf(e: unknown): Failure {
+  // Comlink rebuilds errors as plain objects: read name and message, never the class.
+  const name = typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : null;
+  const message = typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
+  return { name, message };
+}
+
+export type SizeState =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'ready'; classifier: ModelSize; generator: ModelSize }
+  | { kind: 'error'; failure: Failure };
+
+export const sizes = signal<SizeState>({ kind: 'idle' });
+export const cacheFiles = signal<CachedFile[] | null>(null);
+export const cacheError = signal<Failure | null>(null);
+
+let sizeAsk = 0;
+/** Reads what the chosen pair weighs and what is cached, downloading nothing. */
+export async function refreshSizes(c: RealChoice = choice.value): Promise<void> {
+  const ask = ++sizeAsk;
+  const cl = realModelsClient();
+  void refreshCache();
+  if (Object.keys(choiceProblems(c)).length > 0) {
+    sizes.value = { kind: 'idle' };
+    return;
+  }
+  sizes.value = { kind: 'loading' };
+  const refs = refsOf(c);
+  const base = c.base.trim() || undefined;
+  try {
+    const [classifier, generator] = await Promise.all([cl.size(refs.classifier, base), cl.size(refs.generator, base)]);
+    if (ask === sizeAsk) sizes.value = { kind: 'ready', classifier, generator };
+  } catch (e) {
+    if (ask === sizeAsk) sizes.value = { kind: 'error', failure: failureOf(e) };
+  }
+}
+
+export async function refreshCache(): Promise<void> {
+  try {
+    cacheFiles.value = await realModelsClient().cached();
+    cacheError.value = null;
+  } catch (e) {
+    cacheFiles.value = null;
+    cacheError.value = failureOf(e);
+  }
+}
+
+export async function forgetModels(): Promise<void> {
+  try {
+    await realModelsClient().forget();
+  } catch (e) {
+    cacheError.value = failureOf(e);
+  }
+  await refreshSizes();
+}
+
+/** One lane of the race as it runs. */
+export interface LaneState {
+  stage: 'waiting' | 'download' | 'load' | 'warmup' | 'answer' | 'done';
+  /** Answers given in the measured phase, and of how many. */
+  answered: number;
+  of: number;
+  lastMs: number | null;
+}
+
+export interface RunningState {
+  kind: 'running';
+  download: Partial<Record<ModelTask, ModelProgress>>;
+  lanes: Record<Role, LaneState>;
+  /** The synthetic replicas' progress, after the race. */
+  replica: { done: number; of: number } | null;
+}
+
+export type RaceState =
+  | { kind: 'idle' }
+  | RunningState
+  | { kind: 'done'; result: RealSessionResult }
+  | { kind: 'cancelled'; download: Partial<Record<ModelTask, ModelProgress>> }
+  | { kind: 'error'; failure: Failure };
+
+export const race = signal<RaceState>({ kind: 'idle' });
+
+const LANE_OF: Record<ModelTask, Role> = { classifier: 'specialized', generator: 'general' };
+const idleLane = (): LaneState => ({ stage: 'waiting', answered: 0, of: 0, lastMs: null });
+
+/** The running state after one progress event (pure). */
+export function applyProgress(s: RunningState, p: RealRaceProgress): RunningState {
+  switch (p.phase) {
+    case 'download': {
+      const role = LANE_OF[p.model];
+      return { ...s, download: { ...s.download, [p.model]: p.progress }, lanes: { ...s.lanes, [role]: { ...s.lanes[role], stage: 'download' } } };
+    }
+    case 'load': {
+      const role = LANE_OF[p.model];
+      return { ...s, lanes: { ...s.lanes, [role]: { ...s.lanes[role], stage: 'load' } } };
+    }
+    case 'race': {
+      // The WASM reference runs the first items again on the CPU: it is not the race the lanes show.
+      if (p.ep !== 'webgpu') return s;
+      const r = p.progress;
+      const lane: LaneState =
+        r.phase === 'warmup'
+          ? { ...s.lanes[r.role], stage: 'warmup', lastMs: r.ms }
+          : { stage: r.index >= r.of ? 'done' : 'answer', answered: r.index, of: r.of, lastMs: r.ms };
+      return { ...s, lanes: { ...s.lanes, [r.role]: lane } };
+    }
+    case 'replica':
+      return { ...s, replica: { done: p.done, of: p.of } };
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}
+
+export async function startRealRace(country: string | null = null): Promise<void> {
+  if (race.value.kind === 'running') return;
+  const c = choice.value;
+  if (Object.keys(choiceProblems(c)).length > 0) return;
+  const refs = refsOf(c);
+  race.value = { kind: 'running', download: {}, lanes: { specialized: idleLane(), general: idleLane() }, replica: null };
+  ownAnswers.value = { kind: 'idle' };
+  const base = c.base.trim();
+  try {
+    const result = await realModelsClient().run({
+      models: { classifier: refs.classifier, generator: refs.generator },
+      ...(base ? { base } : {}),
+      language: lang.value,
+      items: c.items,
+      warmup: 2,
+      reference: true,
+      replicas: true,
+      country,
+      onProgress: (p) => {
+        const s = race.value;
+        if (s.kind === 'running') race.value = applyProgress(s, p);
+      },
+    });
+    race.value = { kind: 'done', result };
+  } catch (e) {
+    const f = failureOf(e);
+    const s = race.value;
+    const download = s.kind === 'running' ? s.download : {};
+    race.value = f.name === 'DownloadCancelledError' || f.name === 'RunCancelledError' ? { kind: 'cancelled', download } : { kind: 'error', failure: f };
+  }
+  void refreshSizes();
+}
+
+export function cancelRealRace(): void {
+  if (race.value.kind === 'running') realModelsClient().cancel();
+}
+
+export type OwnState =
+  | { kind: 'idle' }
+  | { kind: 'asking'; text: string }
+  | { kind: 'done'; text: string; answers: OwnSentenceAnswers }
+  | { kind: 'error'; failure: Failure };
+
+export const ownAnswers = signal<OwnState>({ kind: 'idle' });
+
+export async function askOwnSentence(text: string): Promise<void> {
+  const trimmed = text.trim();
+  if (trimmed === '' || ownAnswers.value.kind === 'asking') return;
+  ownAnswers.value = { kind: 'asking', text: trimmed };
+  try {
+    const answers = await realModelsClient().answer(trimmed, lang.value);
+    ownAnswers.value = { kind: 'done', text: trimmed, answers };
+  } catch (e) {
+    ownAnswers.value = { kind: 'error', failure: failureOf(e) };
+  }
+}

@@ -1,0 +1,256 @@
+// @vitest-environment happy-dom
+/**
+ * The real-models views with a fake session: the switch writes `models=real`; sizes are shown
+ * before anything downloads; a bad model id says so and blocks the race; download progress shows
+ * bytes, rate and time left; cancel keeps what arrived and offers to resume; forgetting asks
+ * first; the results show the interval, the per-correct figure and the ratios; the own sentence
+ * gets both answers with time and energy.
+ */
+import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint, READY_CAPS, until } from './helpers.ts';
+import { fakeClient, fixtureDoc, fixtureOutput, progress } from './realmodels-fixture.ts';
+
+vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
+
+const { lang } = await import('../../../src/i18n/index.ts');
+const { location, parseHash } = await import('../../../src/ui/router.ts');
+const { capsState } = await import('../../../src/ui/state.ts');
+const { ModelsSwitch } = await import('../../../src/ui/realmodels/ModelsSwitch.tsx');
+const { hashWithMode, modelsMode } = await import('../../../src/ui/realmodels/mode.ts');
+const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsPanel.tsx');
+const { RealResults } = await import('../../../src/ui/realmodels/RealResults.tsx');
+const { OwnSentence } = await import('../../../src/ui/realmodels/OwnSentence.tsx');
+const { RealDemo } = await import('../../../src/ui/realmodels/RealDemo.tsx');
+const rm = await import('../../../src/ui/realmodels/state.ts');
+
+const mounted = mountPoint();
+let root: HTMLElement;
+let fake: ReturnType<typeof fakeClient>;
+
+function go(hash: string): void {
+  window.location.hash = hash;
+  location.value = parseHash(hash);
+}
+
+const text = (id: string) => root.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+const button = (id: string) => root.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement;
+
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+  capsState.value = READY_CAPS as never;
+  fake = fakeClient();
+  rm.setRealModelsClient(fake.client);
+  rm.choice.value = rm.DEFAULT_CHOICE;
+  rm.sizes.value = { kind: 'idle' };
+  rm.race.value = { kind: 'idle' };
+  rm.ownAnswers.value = { kind: 'idle' };
+  rm.cacheFiles.value = null;
+});
+
+describe('the synthetic / real switch', () => {
+  test('writes models=real into the address, keeps the other parameters, and removes it again', async () => {
+    go('#/demo?preset=ci&lang=en');
+    render(h(ModelsSwitch, { disabled: false }), root);
+    const real = root.querySelector('[data-testid="models-real"]') as HTMLInputElement;
+    expect(real.type).toBe('radio');
+    expect((root.querySelector('[data-testid="models-synthetic"]') as HTMLInputElement).checked).toBe(true);
+    await act(() => real.click());
+    expect(modelsMode(location.value.params)).toBe('real');
+    expect(location.value.route).toBe('demo');
+    expect(location.value.params.get('preset')).toBe('ci');
+    expect(window.location.hash).toContain('models=real');
+    await act(() => (root.querySelector('[data-testid="models-synthetic"]') as HTMLInputElement).click());
+    expect(location.value.params.has('models')).toBe(false);
+    expect(hashWithMode('#/', 'real')).toBe('#/?models=real');
+    expect(hashWithMode('#/?models=real&lang=fr', 'synthetic')).toBe('#/?lang=fr');
+  });
+});
+
+describe('the model panel', () => {
+  test('shows each file with its size and what is already downloaded, and the start button says what will be downloaded', async () => {
+    go('#/?models=real');
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready' && rm.cacheFiles.value !== null);
+    expect(fake.client.run).not.toHaveBeenCalled();
+    expect(text('size-classifier')).toContain('onnx/model.onnx');
+    expect(text('size-classifier')).toContain('67 MB');
+    expect(text('size-classifier')).toContain('already downloaded');
+    expect(text('size-classifier')).toContain('Total 68 MB');
+    expect(text('size-generator')).toContain('483 MB');
+    // 67 MB + 1 MB + 483 MB still to fetch.
+    expect(button('rm-start').textContent).toBe('Download 551 MB and run');
+    expect(text('rm-cache')).toContain('Downloaded models in this browser: 1 MB (1 file).');
+  });
+
+  test('a custom model id that is not owner/name is refused with a clear error, and the race cannot start', async () => {
+    render(h(RealModelsPanel, {}), root);
+    const input = root.querySelector('[data-testid="rm-generatorId"]') as HTMLInputElement;
+    input.value = '../../etc/passwd';
+    await act(() => void input.dispatchEvent(new Event('change')));
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(text('rm-generatorId-error')).toContain('"../../etc/passwd" is not a model id');
+    expect(button('rm-start').disabled).toBe(true);
+    const base = root.querySelector('[data-testid="rm-base"]') as HTMLInputElement;
+    base.value = 'ftp://teacher/models/';
+    await act(() => void base.dispatchEvent(new Event('change')));
+    expect(text('rm-base-error')).toContain('not a web address');
+  });
+
+  test('forgetting downloaded models asks first, then empties the cache', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.cacheFiles.value !== null);
+    await act(() => button('forget').click());
+    expect(fake.client.forget).not.toHaveBeenCalled();
+    expect(text('rm-cache')).toContain('Delete every downloaded model file');
+    await act(() => button('forget-no').click());
+    expect(fake.client.forget).not.toHaveBeenCalled();
+    await act(() => button('forget').click());
+    await act(() => button('forget-yes').click());
+    await until(() => rm.cacheFiles.value?.length === 0);
+    expect(fake.client.forget).toHaveBeenCalledTimes(1);
+    expect(text('rm-cache')).toContain('No model is downloaded in this browser yet.');
+  });
+});
+
+describe('the race', () => {
+  test('download progress shows bytes, rate and time left, and the storage-full warning; answers tick', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready');
+    await act(() => button('rm-start').click());
+    expect(fake.request()?.models.generator).toEqual({ task: 'generator', id: 'onnx-community/Qwen2.5-0.5B-Instruct', dtype: 'q4f16' });
+    expect(fake.request()?.reference).toBe(true);
+    await act(() => fake.progress({ phase: 'download', model: 'generator', progress: progress({ received: 50e6, total: 200e6, rate: 10e6, etaS: 15, notCached: ['onnx/model_q4f16.onnx'] }) }));
+    expect(text('download-generator-line')).toBe('50 MB of 200 MB · 10 MB/s · 15 s left');
+    expect(text('not-cached-generator')).toContain('onnx/model_q4f16.onnx will be downloaded again next time');
+    expect((root.querySelector('[data-testid="download-generator"] progress') as HTMLProgressElement).value).toBe(50e6);
+    await act(() => fake.progress({ phase: 'race', ep: 'webgpu', progress: { role: 'general', phase: 'measure', index: 3, of: 40, ms: 412 } }));
+    expect(text('rm-lane-general')).toContain('3 of 40 answered · last 412 ms');
+    // The WASM reference's progress is not the race the lanes show.
+    await act(() => fake.progress({ phase: 'race', ep: 'wasm', progress: { role: 'general', phase: 'measure', index: 1, of: 20, ms: 900 } }));
+    expect(text('rm-lane-general')).toContain('3 of 40 answered');
+    expect(button('rm-start').disabled).toBe(true);
+  });
+
+  test('cancel stops the race; what arrived is kept and the button offers to resume', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready');
+    await act(() => button('rm-start').click());
+    await act(() => fake.progress({ phase: 'download', model: 'classifier', progress: progress({ received: 20e6, total: 67e6 }) }));
+    await act(() => button('rm-cancel').click());
+    expect(fake.client.cancel).toHaveBeenCalledTimes(1);
+    await act(() => fake.reject({ name: 'DownloadCancelledError', message: 'cancelled after 20000000 bytes' }));
+    await until(() => rm.race.value.kind === 'cancelled' && rm.sizes.value.kind === 'ready');
+    expect(text('rm-cancelled')).toContain('What was downloaded is kept');
+    expect(root.querySelector('[data-testid="rm-error"]')).toBeNull();
+    expect(button('rm-start').textContent).toBe('Resume the download (551 MB left) and run');
+    expect(button('rm-start').disabled).toBe(false);
+  });
+
+  test('a failure is named with its hint', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready');
+    await act(() => button('rm-start').click());
+    await act(() => fake.reject({ name: 'DownloadHttpError', message: 'The server answered 404 Not Found.' }));
+    await until(() => root.querySelector('[data-testid="rm-error"]') !== null);
+    const card = root.querySelector('[data-testid="rm-error"]')!;
+    expect(card.getAttribute('data-error-name')).toBe('DownloadHttpError');
+    expect(card.textContent).toContain('404 Not Found');
+    expect(card.textContent).toContain('the model id, variant or base URL is wrong');
+    lang.value = 'fr';
+    await act(() => undefined);
+    expect(root.querySelector('[data-testid="rm-error"]')!.textContent).toContain('identifiant, variante ou adresse de base erronés');
+  });
+
+  test('the demo lanes follow the real race', async () => {
+    go('#/demo?models=real');
+    render(h(RealDemo, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready');
+    await act(() => button('rm-start').click());
+    await act(() => fake.progress({ phase: 'load', model: 'classifier', ep: 'webgpu' }));
+    expect(text('rm-demo-lane-specialized')).toContain('loading on the GPU');
+    await act(() => fake.progress({ phase: 'race', ep: 'webgpu', progress: { role: 'specialized', phase: 'measure', index: 10, of: 40, ms: 9 } }));
+    const track = root.querySelector('[data-testid="rm-demo-lane-specialized"] [role="progressbar"]')!;
+    expect(track.getAttribute('aria-valuenow')).toBe('55');
+    await act(() => fake.resolve({ doc: fixtureDoc(), output: fixtureOutput() }));
+    await until(() => rm.race.value.kind === 'done');
+    expect(text('rm-demo-lane-specialized')).toContain('34 of 40 correct');
+    expect(text('rm-demo-gap')).toBe('Per correct answer: ×24 (4.3–140) times the energy.');
+  });
+
+  test('after the race, the results, the storage-full warning and the own-sentence box are shown', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.sizes.value.kind === 'ready');
+    await act(() => button('rm-start').click());
+    await act(() => fake.resolve({ doc: fixtureDoc(), output: fixtureOutput() }));
+    await until(() => rm.race.value.kind === 'done');
+    expect(root.querySelector('[data-testid="rm-results"]')).not.toBeNull();
+    expect(root.querySelector('[data-testid="rm-own"]')).not.toBeNull();
+    expect(text('rm-not-cached')).toContain('onnx/model_q4f16.onnx will be downloaded again next time');
+  });
+});
+
+describe('results', () => {
+  test('accuracy with its interval and n, per-correct energy, the gap ratios and real/synthetic ratios', () => {
+    render(h(RealResults, { doc: fixtureDoc(), output: fixtureOutput() }), root);
+    const cell = (row: string, role: string) => root.querySelector(`[data-testid="rm-row-${row}"] td[data-role="${role}"]`)?.textContent ?? '';
+    // Wilson 95 % of 34/40: 70.9–92.9 %; of 28/40: 54.6–81.9 %.
+    expect(cell('accuracy', 'specialized')).toBe('34 of 40 correct (85 %; 95 % interval 70.9–92.9 %)');
+    expect(cell('accuracy', 'general')).toBe('28 of 40 correct (70 %; 95 % interval 54.6–81.9 %)');
+    expect(cell('parse', 'general')).toBe('3 of 40 replies named neither label (counted as wrong)');
+    expect(cell('agreement', 'general')).toContain('19 of the first 20 sentences (95 %)');
+    expect(cell('time', 'general')).toBe('400 ms (p10–p90 360–480)');
+    expect(cell('tokens', 'general')).toBe('61 / 2');
+    expect(cell('rates', 'general')).toBe('850 / 42 tokens/s');
+    expect(cell('energy', 'specialized')).toBe('200 mJ (100–400)');
+    expect(cell('perCorrect', 'specialized')).toBe('240 mJ (110–560)');
+    expect(cell('perCorrect', 'general')).toBe('5.7 J (2.4–15)');
+    // 6 ms ÷ 4 ms and 300 ms ÷ 120 ms.
+    expect(cell('synthetic', 'specialized')).toBe('×1.5 (6 ms vs 4 ms)');
+    expect(cell('synthetic', 'general')).toBe('×2.5 (300 ms vs 120 ms)');
+    expect(text('rm-ratio')).toBe('The general model used ×20 (10–40) times the energy of the specialized one per query.');
+    expect(text('rm-ratio-correct')).toBe('Per correct answer: ×24 (4.3–140) times the energy.');
+    // The chart says the same in words, and points at the table.
+    const chart = root.querySelector('[data-testid="rm-chart-accuracy"]')!;
+    expect(chart.getAttribute('aria-label')).toContain('Specialized');
+    expect(chart.getAttribute('aria-label')).toContain('85 % (70.9–92.9 %)');
+    expect(chart.getAttribute('aria-describedby')).toBe('rm-table');
+    // The raw replies stay local, in a closed list.
+    const replies = root.querySelector('[data-testid="rm-replies"]') as HTMLDetailsElement;
+    expect(replies.open).toBe(false);
+    expect(replies.textContent).toContain('It depends on the reader.');
+    expect(replies.textContent).toContain('never uploaded');
+  });
+
+  test('without a replica or an accuracy above zero, the figures say why instead of showing a number', () => {
+    const doc = fixtureDoc();
+    doc.workloads = doc.workloads.filter((w) => w.kind === 'real-model');
+    doc.energy!.perQuery.general.perCorrect = { available: false, reason: 'no-correct-answers' };
+    render(h(RealResults, { doc, output: null }), root);
+    const cell = (row: string, role: string) => root.querySelector(`[data-testid="rm-row-${row}"] td[data-role="${role}"]`)?.textContent ?? '';
+    expect(cell('synthetic', 'general')).toBe('no synthetic replica in this run');
+    expect(cell('perCorrect', 'general')).toBe('No correct answer, so there is no energy per correct answer.');
+    expect(root.querySelector('[data-testid="rm-replies"]')).toBeNull();
+  });
+});
+
+describe('type your own sentence', () => {
+  test('both models answer with their time and energy (time × the run profile)', async () => {
+    render(h(OwnSentence, { doc: fixtureDoc() }), root);
+    const box = root.querySelector('[data-testid="own-text"]') as HTMLTextAreaElement;
+    expect(button('own-submit').disabled).toBe(true);
+    box.value = 'The battery died after a week.';
+    await act(() => void box.dispatchEvent(new Event('input')));
+    await act(() => button('own-submit').click());
+    await until(() => rm.ownAnswers.value.kind === 'done');
+    expect(fake.client.answer).toHaveBeenCalledWith('The battery died after a week.', 'en');
+    expect(text('own-specialized-label')).toBe('negative');
+    // 50 ms against a 10 ms median: 5 × (0.1, 0.2, 0.4) J.
+    expect(text('own-specialized-cost')).toBe('50 ms · ≈ 1 J (0.5–2)');
+    // 200 ms against a 400 ms median: 0.5 × (2, 4, 8) J.
+    expect(text('own-general-cost')).toBe('200 ms · ≈ 2 J (1–4)');
+    expect(text('own-general')).toContain('Negative.');
+  });
+});
