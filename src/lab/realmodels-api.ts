@@ -9,6 +9,7 @@
  */
 import type { RaceProgress, RealRaceResult, OwnSentenceAnswers } from '../engine/realmodels/race.ts';
 import type { EngineRunOutput } from '../engine/run-plan.ts';
+import type { PresetName } from '../shared/presets.ts';
 import type { TaskLanguage } from '../shared/realmodels/task-set.ts';
 import type { ModelProgress } from './model-download.ts';
 import type { ModelRef, ModelTask } from './model-files.ts';
@@ -33,6 +34,11 @@ export interface RealRaceRequest {
   reference: boolean;
   /** Run the synthetic replicas (our engine, random weights) at the same shapes and token counts. */
   replicas: boolean;
+  /**
+   * The synthetic race preset whose measurement settings (warm-up, samples, batches, pre-heat) the
+   * replicas use, and which the document records as its suite; `quick` when absent.
+   */
+  preset?: PresetName;
 }
 
 /** What the worker knows of a model file it ran (the document's `real.revision`/`sha256`). */
