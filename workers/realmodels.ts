@@ -19,10 +19,9 @@ import type { EngineRunOutput, MeasurementPlan, Progress } from '../src/engine/r
 import type { RunControl } from '../src/engine/timing.ts';
 import { cacheStorageModelCache, memoryModelCache, type ModelCache } from '../src/lab/model-cache.ts';
 import { jsonFile, loadModelFiles, type LoadedModel } from '../src/lab/model-download.ts';
-import { onnxPath, type ModelRef, type ModelTask } from '../src/lab/model-files.ts';
+import { onnxPath, realModelKey, type ModelRef, type ModelTask } from '../src/lab/model-files.ts';
 import { buildPlan } from '../src/lab/plan.ts';
 import type { LoadedModelInfo, OwnSentenceAnswers, RealRaceOutput, RealRaceProgress, RealRaceRequest } from '../src/lab/realmodels-api.ts';
-import { REAL_MODELS, type RealModelKey } from '../src/shared/realmodels/record.ts';
 import { AGREEMENT_ITEMS } from '../src/shared/realmodels/scoring.ts';
 import type { TaskItem, TaskLanguage, TaskSet } from '../src/shared/realmodels/task-set.ts';
 
@@ -79,12 +78,6 @@ export function balancedItems(set: TaskSet, n = set.items.length): TaskItem[] {
     if (i < neg.length && out.length < n) out.push(neg[i]!);
   }
   return out;
-}
-
-/** The document's model key: a known repository by its hub id, anything else `custom`. */
-export function realModelKey(id: string): RealModelKey {
-  for (const [key, m] of Object.entries(REAL_MODELS)) if (m.hubId === id) return key as RealModelKey;
-  return 'custom';
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -252,7 +245,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       }
       kept = { sessions: gpu, maxNewTokens: req.maxNewTokens };
       const synthetic = req.replicas ? await replicas(req, webgpu, c, g, activity, onProgress) : null;
-      return { models: { classifier: c.info, generator: g.info }, webgpu, wasm, replicas: synthetic };
+      return { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: synthetic };
     },
 
     async answer(text, language) {
