@@ -129,3 +129,15 @@ export async function runRealModelsSession(req: RealSessionRequest, lab: RealLab
   }
   return { doc, output };
 }
+
+/**
+ * The headless `lab --models real` (scripts/lab.ts) calls this in the page: the session with its
+ * progress forwarded to `report` (a function the CLI exposes), and the document and output back
+ * as plain data.
+ */
+export async function runRealModelsHeadless(
+  req: Omit<RealSessionRequest, 'onProgress'> & { report?: (p: RealRaceProgress) => unknown },
+): Promise<{ doc: ResultDocument; output: RealRaceOutput }> {
+  const { report, ...rest } = req;
+  return runRealModelsSession({ ...rest, ...(report ? { onProgress: (p: RealRaceProgress) => void report(p) } : {}) });
+}
