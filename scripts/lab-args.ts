@@ -13,7 +13,7 @@ export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset $
                       [--country ISO3] [--real-gpu] [--measure-power [--power-sensor ID]]
                       [--timeout SECONDS] [--param key=value ...]
                       [--models synthetic|real [--models-dir DIR] [--language en|fr] [--items N]
-                       [--classifier-dtype D] [--generator-dtype D] [--no-reference]]
+                       [--classifier-dtype D] [--generator-dtype D] [--no-reference] [--max-new-tokens N]]
   --runtime   browser (default): the app in headless Chromium; node: the same engine in this
               process through Dawn for Node (no browser)
   --preset    suite preset (default ci)
@@ -36,6 +36,7 @@ export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset $
   --classifier-dtype, --generator-dtype  (real) ONNX variants (${MODEL_DTYPES.join(', ')});
               defaults fp32 and q4f16 (q4f16 needs shader-f16; fp32 or q4 otherwise)
   --no-reference  (real) skip the WASM reference run (no agreement rate)
+  --max-new-tokens  (real) the chat model's reply budget (default 16)
 Chromium: CHROMIUM_PATH, else the system Chromium.
 Node runtime: SwiftShader from LAB_SWIFTSHADER_DIR (default /usr/lib/chromium) unless
 VK_ICD_FILENAMES is set or --real-gpu; LAB_WEBGPU_BACKEND picks Dawn's backend (vulkan, metal, d3d12).`;
@@ -77,6 +78,7 @@ export interface RealArgs {
   classifierDtype: ModelDtype;
   generatorDtype: ModelDtype;
   reference: boolean;
+  maxNewTokens: number | null;
 }
 
 export function parseLabArgs(argv: readonly string[]): LabArgs {
@@ -102,6 +104,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
         'classifier-dtype': { type: 'string' },
         'generator-dtype': { type: 'string' },
         'no-reference': { type: 'boolean', default: false },
+        'max-new-tokens': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -158,6 +161,7 @@ interface RealValues {
   'classifier-dtype'?: string;
   'generator-dtype'?: string;
   'no-reference'?: boolean;
+  'max-new-tokens'?: string;
 }
 
 /** The real-models options, checked; null for the synthetic race (then none of them may be given). */
@@ -165,7 +169,7 @@ function realArgs(values: RealValues): RealArgs | null {
   const models = values.models ?? 'synthetic';
   if (models !== 'synthetic' && models !== 'real') throw new LabUsageError(`--models expects synthetic or real, got "${models}"`);
   if (models === 'synthetic') {
-    const stray = (['models-dir', 'language', 'items', 'classifier-dtype', 'generator-dtype'] as const).find((k) => values[k] !== undefined) ?? (values['no-reference'] ? 'no-reference' : null);
+    const stray = (['models-dir', 'language', 'items', 'classifier-dtype', 'generator-dtype', 'max-new-tokens'] as const).find((k) => values[k] !== undefined) ?? (values['no-reference'] ? 'no-reference' : null);
     if (stray) throw new LabUsageError(`--${stray} goes with --models real`);
     return null;
   }
@@ -176,6 +180,11 @@ function realArgs(values: RealValues): RealArgs | null {
     items = Number(values.items);
     // A timing record needs two samples.
     if (!Number.isInteger(items) || items < 2) throw new LabUsageError(`--items expects a whole number ≥ 2, got "${values.items}"`);
+  }
+  let maxNewTokens: number | null = null;
+  if (values['max-new-tokens'] !== undefined) {
+    maxNewTokens = Number(values['max-new-tokens']);
+    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new LabUsageError(`--max-new-tokens expects a whole number ≥ 1, got "${values['max-new-tokens']}"`);
   }
   const dtype = (flag: 'classifier-dtype' | 'generator-dtype', fallback: ModelDtype): ModelDtype => {
     const d = values[flag] ?? fallback;
@@ -189,5 +198,6 @@ function realArgs(values: RealValues): RealArgs | null {
     classifierDtype: dtype('classifier-dtype', 'fp32'),
     generatorDtype: dtype('generator-dtype', 'q4f16'),
     reference: !(values['no-reference'] ?? false),
+    maxNewTokens,
   };
 }

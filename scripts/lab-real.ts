@@ -35,6 +35,7 @@ export function realRequest(args: RunArgs, real: RealArgs): Omit<RealSessionRequ
     ...(real.modelsDir ? { base: '/models/' } : {}),
     language: real.language,
     ...(real.items !== null ? { items: real.items } : {}),
+    ...(real.maxNewTokens !== null ? { maxNewTokens: real.maxNewTokens } : {}),
     // As the synthetic race: one warm-up query on ci, two otherwise, then the pre-heat.
     warmup: args.preset === 'ci' ? 1 : 2,
     preheatMs: args.preset === 'ci' ? 0 : 1000,
@@ -76,17 +77,18 @@ export async function runReal({ args, real, executablePath, log, fail, emit }: R
     await page.waitForFunction(() => typeof window.__labRealModels === 'function');
     log(`lab: real-models race (${real.language}, ${real.items ?? 'all'} items, replicas with preset "${args.preset}") from ${real.modelsDir ?? 'the Hugging Face hub'} in ${executablePath}…`);
     const timer = setTimeout(() => fail(`timed out after ${args.timeoutS} s`, 6), args.timeoutS * 1000);
-    let result: { ok: true; doc: ResultDocument; output: RealRaceOutput } | { ok: false; name: string; message: string };
+    type Outcome = { ok: true; doc: ResultDocument; output: RealRaceOutput } | { ok: false; name: string; message: string };
+    let result: Outcome;
     try {
-      result = await page.evaluate(async (req) => {
-        const w = window as unknown as { __labRealProgress: (p: RealRaceProgress) => Promise<void> };
+      // A string, not a function: the CLI runs under tsx, whose name-keeping helper (`__name`) does not exist in the page.
+      result = await page.evaluate<Outcome>(`(async (req) => {
         try {
-          const r = await window.__labRealModels!({ ...req, report: (p) => w.__labRealProgress(p) });
-          return { ok: true as const, doc: r.doc, output: r.output };
+          const r = await window.__labRealModels({ ...req, report: (p) => window.__labRealProgress(p) });
+          return { ok: true, doc: r.doc, output: r.output };
         } catch (e) {
-          return { ok: false as const, name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) };
+          return { ok: false, name: (e && e.name) || 'Error', message: (e && e.message) || String(e) };
         }
-      }, realRequest(args, real));
+      })(${JSON.stringify(realRequest(args, real))})`);
     } finally {
       clearTimeout(timer);
     }

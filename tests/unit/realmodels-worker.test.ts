@@ -17,21 +17,24 @@ import { countQuery } from '../../src/engine/models/flops.ts';
 import { workloadConfig } from '../../src/engine/models/config.ts';
 import { wallClockTiming } from '../../src/engine/onnx/measure.ts';
 import type { OrtModule } from '../../src/engine/onnx/ort.ts';
-import { ModelSignatureError } from '../../src/engine/realmodels/checks.ts';
+import { HalfPrecisionUnavailableError, ModelSignatureError } from '../../src/engine/realmodels/checks.ts';
+import { ChatTemplateError } from '../../src/engine/realmodels/generator.ts';
+import { DownloadCancelledError, DownloadHttpError, DownloadNetworkError, DownloadReadError, ModelFileError } from '../../src/lab/model-download.ts';
+import { REAL_MODEL_ERROR_NAMES } from '../../src/shared/errors.ts';
 import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
 import { decoderFromConfig, encoderFromConfig } from '../../src/engine/realmodels/replica.ts';
 import type { EngineRunOutput, MeasurementPlan } from '../../src/engine/run-plan.ts';
 import { computeEnergy } from '../../src/energy/index.ts';
 import type { LabApi } from '../../src/lab/api.ts';
-import { memoryModelCache } from '../../src/lab/model-cache.ts';
-import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID } from '../../src/lab/model-files.ts';
+import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts';
+import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, ModelRefError } from '../../src/lab/model-files.ts';
 import type { RealRaceRequest } from '../../src/lab/realmodels-api.ts';
 import { buildRealDocument, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
 import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import type { Workload } from '../../src/shared/result.ts';
 import { createLabApi, type LabEngine } from '../../workers/lab-api.ts';
-import { balancedItems, createRealModels, type RealModelsEngine } from '../../workers/realmodels.ts';
+import { balancedItems, createRealModels, NoModelsLoadedError, type RealModelsEngine } from '../../workers/realmodels.ts';
 import setJson from '../../data/tasks/sentiment-en.json';
 import type { TaskSet } from '../../src/shared/realmodels/task-set.ts';
 
@@ -213,6 +216,15 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(err).toMatchObject({ name: 'ModelSignatureError', message: expect.stringContaining('logits') as unknown });
     port1.close();
     port2.close();
+  });
+
+  test('every real-model error class is listed by name for the page', () => {
+    const thrown = [
+      new ModelSignatureError('classifier', ['logits']), new HalfPrecisionUnavailableError('m'), new ChatTemplateError('x'), new ModelFileError('not-onnx', 'u', 'd'),
+      new ModelRefError('x'), new DownloadHttpError(404, 'Not Found'), new DownloadNetworkError('h', 'x'), new DownloadReadError('x'),
+      new DownloadCancelledError('u', 0), new ModelQuotaError('u', 1), new NoModelsLoadedError(),
+    ];
+    expect(thrown.map((e) => e.name)).toEqual([...REAL_MODEL_ERROR_NAMES]);
   });
 
   test('dtypes map onto the closed vocabulary', () => {

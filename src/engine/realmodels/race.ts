@@ -138,7 +138,7 @@ export function scoredAnswers(run: ModelRun<ClassifierItem | GeneratorItem>): Sc
   return run.items.map((it) => ({ id: it.id, label: it.label }));
 }
 
-export { raceRecordFields, type RaceRecordFields } from '../../shared/realmodels/race-record.ts';
+export { raceRecordFields } from '../../shared/realmodels/race-record.ts';
 
 /**
  * Agreement of a WebGPU run's answers with the WASM reference's on the first `AGREEMENT_ITEMS`
