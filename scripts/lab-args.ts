@@ -6,10 +6,14 @@ import { parseArgs } from 'node:util';
 import { isKnownCountry } from '../src/energy/index.ts';
 import { isPageParam, PAGE_PARAMS } from '../src/lab/page-params.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../src/shared/presets.ts';
+import { isModelDtype, MODEL_DTYPES, type ModelDtype } from '../src/lab/model-files.ts';
+import { TASK_LANGUAGES, type TaskLanguage } from '../src/shared/realmodels/task-set.ts';
 
 export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset ${PRESET_NAMES.join('|')}] [--out FILE] [--json]
                       [--country ISO3] [--real-gpu] [--measure-power [--power-sensor ID]]
                       [--timeout SECONDS] [--param key=value ...]
+                      [--models synthetic|real [--models-dir DIR] [--language en|fr] [--items N]
+                       [--classifier-dtype D] [--generator-dtype D] [--no-reference] [--max-new-tokens N]]
   --runtime   browser (default): the app in headless Chromium; node: the same engine in this
               process through Dawn for Node (no browser)
   --preset    suite preset (default ci)
@@ -22,6 +26,17 @@ export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset $
   --power-sensor   (node) record this sensor id instead of the one that covers the adapter
   --timeout   give up after SECONDS (default 900)
   --param     extra URL parameter for the custom preset (e.g. --param general=smollm2-135m)
+  --models    synthetic (default): the synthetic-weight race; real: DistilBERT-SST2 and
+              Qwen2.5-0.5B-Instruct answering the sentiment task (accuracy, energy per correct
+              answer, real/synthetic time); the preset gives the replicas' measurement settings
+  --models-dir  (real) serve this folder (npm run models:fetch, or npm run fixtures:models) as
+              /models/ and load the models from it; without it, from the Hugging Face hub
+  --language  (real) task set language, en (default) or fr
+  --items     (real) how many task items (balanced), default the whole set (240)
+  --classifier-dtype, --generator-dtype  (real) ONNX variants (${MODEL_DTYPES.join(', ')});
+              defaults fp32 and q4f16 (q4f16 needs shader-f16; fp32 or q4 otherwise)
+  --no-reference  (real) skip the WASM reference run (no agreement rate)
+  --max-new-tokens  (real) the chat model's reply budget (default 16)
 Chromium: CHROMIUM_PATH, else the system Chromium.
 Node runtime: SwiftShader from LAB_SWIFTSHADER_DIR (default /usr/lib/chromium) unless
 VK_ICD_FILENAMES is set or --real-gpu; LAB_WEBGPU_BACKEND picks Dawn's backend (vulkan, metal, d3d12).`;
@@ -52,7 +67,19 @@ export type LabArgs =
       timeoutS: number;
       /** Model fields for the custom preset, in the order given. */
       params: [string, string][];
+      /** The real-models race instead of the synthetic one (absent: synthetic). */
+      real?: RealArgs;
     };
+
+export interface RealArgs {
+  modelsDir: string | null;
+  language: TaskLanguage;
+  items: number | null;
+  classifierDtype: ModelDtype;
+  generatorDtype: ModelDtype;
+  reference: boolean;
+  maxNewTokens: number | null;
+}
 
 export function parseLabArgs(argv: readonly string[]): LabArgs {
   let values;
@@ -70,6 +97,14 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
         'power-sensor': { type: 'string' },
         timeout: { type: 'string', default: '900' },
         param: { type: 'string', multiple: true },
+        models: { type: 'string', default: 'synthetic' },
+        'models-dir': { type: 'string' },
+        language: { type: 'string' },
+        items: { type: 'string' },
+        'classifier-dtype': { type: 'string' },
+        'generator-dtype': { type: 'string' },
+        'no-reference': { type: 'boolean', default: false },
+        'max-new-tokens': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -101,9 +136,12 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     if (isPageParam(key)) throw new LabUsageError(`--param ${key}=…: "${key}" is a page parameter (${PAGE_PARAMS.join(', ')}), not a model field; use the matching option`);
     params.push([key, kv.slice(i + 1)]);
   }
+  const real = realArgs(values);
+  if (real && runtime === 'node') throw new LabUsageError('--models real runs in the browser only (onnxruntime-web in the worker); drop --runtime node');
+  if (real && params.length > 0) throw new LabUsageError('--param sets the custom preset\'s synthetic models; the real models are --classifier-dtype and --generator-dtype');
   return {
     kind: 'run', runtime, preset, out: values.out ?? null, json: values.json ?? false, country: values.country ?? null,
-    realGpu: values['real-gpu'] ?? false, measurePower, powerSensor, timeoutS, params,
+    realGpu: values['real-gpu'] ?? false, measurePower, powerSensor, timeoutS, params, ...(real ? { real } : {}),
   };
 }
 
@@ -113,4 +151,53 @@ export function labQuery(a: Extract<LabArgs, { kind: 'run' }>): URLSearchParams 
   if (a.country) q.set('country', a.country);
   for (const [k, v] of a.params) q.set(k, v);
   return q;
+}
+
+interface RealValues {
+  models?: string;
+  'models-dir'?: string;
+  language?: string;
+  items?: string;
+  'classifier-dtype'?: string;
+  'generator-dtype'?: string;
+  'no-reference'?: boolean;
+  'max-new-tokens'?: string;
+}
+
+/** The real-models options, checked; null for the synthetic race (then none of them may be given). */
+function realArgs(values: RealValues): RealArgs | null {
+  const models = values.models ?? 'synthetic';
+  if (models !== 'synthetic' && models !== 'real') throw new LabUsageError(`--models expects synthetic or real, got "${models}"`);
+  if (models === 'synthetic') {
+    const stray = (['models-dir', 'language', 'items', 'classifier-dtype', 'generator-dtype', 'max-new-tokens'] as const).find((k) => values[k] !== undefined) ?? (values['no-reference'] ? 'no-reference' : null);
+    if (stray) throw new LabUsageError(`--${stray} goes with --models real`);
+    return null;
+  }
+  const language = values.language ?? 'en';
+  if (!(TASK_LANGUAGES as readonly string[]).includes(language)) throw new LabUsageError(`--language expects ${TASK_LANGUAGES.join(' or ')}, got "${language}"`);
+  let items: number | null = null;
+  if (values.items !== undefined) {
+    items = Number(values.items);
+    // A timing record needs two samples.
+    if (!Number.isInteger(items) || items < 2) throw new LabUsageError(`--items expects a whole number ≥ 2, got "${values.items}"`);
+  }
+  let maxNewTokens: number | null = null;
+  if (values['max-new-tokens'] !== undefined) {
+    maxNewTokens = Number(values['max-new-tokens']);
+    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new LabUsageError(`--max-new-tokens expects a whole number ≥ 1, got "${values['max-new-tokens']}"`);
+  }
+  const dtype = (flag: 'classifier-dtype' | 'generator-dtype', fallback: ModelDtype): ModelDtype => {
+    const d = values[flag] ?? fallback;
+    if (!isModelDtype(d)) throw new LabUsageError(`--${flag} expects one of ${MODEL_DTYPES.join(', ')}, got "${d}"`);
+    return d;
+  };
+  return {
+    modelsDir: values['models-dir'] ?? null,
+    language: language as TaskLanguage,
+    items,
+    classifierDtype: dtype('classifier-dtype', 'fp32'),
+    generatorDtype: dtype('generator-dtype', 'q4f16'),
+    reference: !(values['no-reference'] ?? false),
+    maxNewTokens,
+  };
 }

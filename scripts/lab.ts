@@ -14,6 +14,7 @@ import { register } from 'node:module';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, ChromiumNotFoundError, findChromium } from './chromium.ts';
 import { labQuery, LabUsageError, parseLabArgs, USAGE, type LabArgs } from './lab-args.ts';
+import { runReal } from './lab-real.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MeasuredSection } from '../src/shared/power.ts';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   }
 
   await ensureBuilt(json);
+  if (args.real) return runReal({ args, real: args.real, executablePath, log, fail, emit });
   const server = await serveDist();
   const browser = await chromium.launch({ executablePath, args: chromiumArgs({ realGpu: args.realGpu }), headless: true });
   try {

@@ -5,6 +5,7 @@ import { App } from './ui/App.tsx';
 import { lastDoc, loadCapabilities, runState } from './ui/state.ts';
 import { effect } from '@preact/signals';
 import { getLab } from './lab/client.ts';
+import type { runRealModelsHeadless } from './lab/realmodels-session.ts';
 
 const root = document.getElementById('app');
 if (root) {
@@ -27,8 +28,11 @@ declare global {
     __labResult?: unknown;
     __labError?: { name: string; message: string };
     __labDebug?: { loseDevice(): Promise<boolean> };
+    /** The headless `lab --models real` runs the real-models session through this (loaded on demand). */
+    __labRealModels?: typeof runRealModelsHeadless;
   }
 }
+window.__labRealModels = async (req) => (await import('./lab/realmodels-session.ts')).runRealModelsHeadless(req);
 // `?debug=1` in the address lets tests (and curious visitors) simulate a GPU reset mid-run.
 if (new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('debug') === '1') {
   window.__labDebug = { loseDevice: () => getLab().loseDevice() };

@@ -1,13 +1,14 @@
 /**
  * The lab worker's API object, separate from the worker entry so that its guards can be tested
- * with fake engine functions. One activity at a time: a measurement run, an ONNX measurement or
- * the calibration GPU load; a second one is refused with RunInProgressError.
+ * with fake engine functions. One activity at a time: a measurement run, an ONNX measurement,
+ * the real-models race or the calibration GPU load; a second one is refused with RunInProgressError.
  */
 import type { AcquiredDevice, Capabilities } from '../src/engine/device.ts';
 import { RunInProgressError } from '../src/engine/errors.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../src/engine/run-plan.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import type { LabApi } from '../src/lab/api.ts';
+import { NoModelsLoadedError, type RealModelsRunner } from './realmodels.ts';
 
 /** A LabApi method as the engine may implement it: synchronously or not. */
 type MaybeAsync<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => R | Promise<R> : never;
@@ -21,10 +22,14 @@ export interface LabEngine {
   inspectOnnx: MaybeAsync<LabApi['inspectOnnx']>;
   measureOnnx(bytes: Uint8Array, opts: Parameters<LabApi['measureOnnx']>[1], onProgress: Parameters<LabApi['measureOnnx']>[2], control: RunControl): ReturnType<LabApi['measureOnnx']>;
   runGpuLoad(signal: AbortSignal): Promise<void>;
+  /** The real-models race (workers/realmodels.ts); absent, both its methods are refused by name. */
+  realModels?: RealModelsRunner;
 }
 
 export function createLabApi(engine: LabEngine): LabApi {
   let control: RunControl | null = null;
+  /** Aborts the real-models race's downloads and queries (the control stops its replicas). */
+  let abort: AbortController | null = null;
   let load: AbortController | null = null;
   let current: AcquiredDevice | null = null;
   let hidden = false;
@@ -52,6 +57,7 @@ export function createLabApi(engine: LabEngine): LabApi {
     },
     cancel() {
       control?.cancel();
+      abort?.abort();
     },
     setHidden(h) {
       hidden = h;
@@ -96,12 +102,24 @@ export function createLabApi(engine: LabEngine): LabApi {
       // startGpuLoad's `finally` frees the worker then, so a run cannot start on a busy GPU.
       load?.abort();
     },
-    // Wired by the real-models worker (in progress): refused until then, never a silent no-op.
-    async runRealModels() {
-      throw new Error('runRealModels is not available in this build');
+    async runRealModels(req, onProgress) {
+      if (!engine.realModels) throw new NoModelsLoadedError();
+      const c = claim();
+      const ac = new AbortController();
+      abort = ac;
+      try {
+        return await engine.realModels.run(req, { signal: ac.signal, control: c, onDevice: (d) => (current = d) }, (p) => onProgress(p));
+      } finally {
+        control = null;
+        abort = null;
+        current = null;
+      }
     },
-    async answerSentence() {
-      throw new Error('answerSentence is not available in this build');
+    async answerSentence(text, language) {
+      // One query each on the kept sessions: not while a race (which replaces them) or another activity runs.
+      if (control || load) throw new RunInProgressError();
+      if (!engine.realModels) throw new NoModelsLoadedError();
+      return engine.realModels.answer(text, language);
     },
     async loseDevice() {
       if (!current) return false;

@@ -6,6 +6,9 @@ import { runPlan } from '../src/engine/run-plan.ts';
 import { computeEnergy, computeWorkloadEnergy } from '../src/energy/index.ts';
 import { measureOnnx } from '../src/engine/onnx/measure.ts';
 import { inspectOnnx } from '../src/engine/onnx/parse.ts';
+import { loadOrt } from '../src/engine/onnx/ort.ts';
 import { createLabApi } from './lab-api.ts';
+import { createRealModels } from './realmodels.ts';
 
-Comlink.expose(createLabApi({ probeCapabilities, runPlan, computeEnergy, computeWorkloadEnergy, inspectOnnx, measureOnnx, runGpuLoad }));
+const realModels = createRealModels({ loadOrt, probeCapabilities, runPlan });
+Comlink.expose(createLabApi({ probeCapabilities, runPlan, computeEnergy, computeWorkloadEnergy, inspectOnnx, measureOnnx, runGpuLoad, realModels }));

@@ -82,6 +82,8 @@ export interface LoadOptions {
   /** Bytes kept from interrupted downloads, by URL (module-wide by default, see model-cache.ts). */
   partials?: Map<string, PartialDownload>;
   now?: () => number;
+  /** Each download response's headers (e.g. the hub's `x-repo-commit`), by URL. */
+  onResponse?: (url: string, headers: Headers) => void;
 }
 
 export interface LoadedModel {
@@ -159,6 +161,7 @@ export async function downloadFile(
     if (kept?.validator) headers['If-Range'] = kept.validator;
   }
   const res = await doFetch(url, received > 0 ? { headers } : {}, opts, received);
+  if (res.ok) opts.onResponse?.(url.href, res.headers);
   const restart = (): Promise<Uint8Array> => {
     partials.delete(url.href);
     return downloadFile(url, opts, onChunk);

@@ -5,6 +5,7 @@
  * (`https://huggingface.co/<id>/resolve/<revision>/<path>`) or under any other base URL laid out
  * as `<base><id>/<path>` (our server's `/models/`, filled by `npm run models:fetch`).
  */
+import { REAL_MODELS, type RealModelKey } from '../shared/realmodels/record.ts';
 
 export type ModelTask = 'classifier' | 'generator';
 
@@ -100,6 +101,12 @@ export function fetchList(refs: readonly ModelRef[]): { id: string; path: string
     }
   }
   return out;
+}
+
+/** The document's model key: a known repository by its hub id, anything else `custom` (identified by its file's SHA-256). */
+export function realModelKey(id: string): RealModelKey {
+  for (const [key, m] of Object.entries(REAL_MODELS)) if (m.hubId === id) return key as RealModelKey;
+  return 'custom';
 }
 
 export function isModelDtype(s: string): s is ModelDtype {

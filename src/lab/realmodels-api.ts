@@ -9,7 +9,8 @@
  */
 import type { RaceProgress, RealRaceResult, OwnSentenceAnswers } from '../engine/realmodels/race.ts';
 import type { EngineRunOutput } from '../engine/run-plan.ts';
-import type { TaskLanguage } from '../shared/realmodels/task-set.ts';
+import type { PresetName } from '../shared/presets.ts';
+import type { TaskLanguage, TaskSetId } from '../shared/realmodels/task-set.ts';
 import type { ModelProgress } from './model-download.ts';
 import type { ModelRef, ModelTask } from './model-files.ts';
 
@@ -33,6 +34,11 @@ export interface RealRaceRequest {
   reference: boolean;
   /** Run the synthetic replicas (our engine, random weights) at the same shapes and token counts. */
   replicas: boolean;
+  /**
+   * The synthetic race preset whose measurement settings (warm-up, samples, batches, pre-heat) the
+   * replicas use, and which the document records as its suite; `quick` when absent.
+   */
+  preset?: PresetName;
 }
 
 /** What the worker knows of a model file it ran (the document's `real.revision`/`sha256`). */
@@ -58,6 +64,8 @@ export type RealRaceProgress =
 
 export interface RealRaceOutput {
   models: { classifier: LoadedModelInfo; generator: LoadedModelInfo };
+  /** The task set the items came from (the document's `real.taskSet`). */
+  taskSet: { id: TaskSetId; version: number };
   /** The race on WebGPU (the measured one). Items keep ids and raw replies: local only. */
   webgpu: RealRaceResult;
   /** The WASM reference on the first items, when asked for. */

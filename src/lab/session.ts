@@ -20,7 +20,7 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-export function buildDocument(out: EngineRunOutput, plan: MeasurementPlan, ua: string = navigator.userAgent): ResultDocument {
+export function buildDocument(out: EngineRunOutput, plan: Pick<MeasurementPlan, 'preset' | 'suiteVersion'>, ua: string = navigator.userAgent): ResultDocument {
   return {
     schemaVersion: SCHEMA_VERSION,
     suite: { preset: plan.preset, version: plan.suiteVersion },
@@ -61,7 +61,7 @@ export interface RunRequest {
 type LabHost = Pick<LabApi, 'capabilities' | 'run' | 'computeEnergy'>;
 
 /** The energy estimate for a document whose model workloads are both present (else null). */
-export async function estimateEnergy(doc: ResultDocument, country?: string | null, lab: LabHost = getLab()): Promise<EnergySection | null> {
+export async function estimateEnergy(doc: ResultDocument, country?: string | null, lab: Pick<LabApi, 'computeEnergy'> = getLab()): Promise<EnergySection | null> {
   const roles = new Set(doc.workloads.filter((w) => w.kind === 'model').map((w) => w.role));
   if (!roles.has('general') || !roles.has('specialized')) return null;
   const a = doc.environment.adapter;

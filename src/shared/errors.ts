@@ -50,6 +50,28 @@ export const ERROR_NAMES = [
   'ScoringError',
 ] as const;
 
+/**
+ * The real-models race's own errors (src/engine/realmodels/, src/lab/model-*.ts,
+ * workers/realmodels.ts), which reach the page by name like the others. Kept apart from
+ * ERROR_NAMES until src/ui/errors.ts has a hint for each (its table is a Record over
+ * ERROR_NAMES, so adding a name there without a hint does not compile): the UI spreads them in.
+ * The race also throws names already listed above (WebGpuUnavailableError, DeviceLostError,
+ * RunCancelledError, RunInProgressError, ModelTooLargeError, OnnxLoadError, ModelConfigError).
+ */
+export const REAL_MODEL_ERROR_NAMES = [
+  'ModelSignatureError',
+  'HalfPrecisionUnavailableError',
+  'ChatTemplateError',
+  'ModelFileError',
+  'ModelRefError',
+  'DownloadHttpError',
+  'DownloadNetworkError',
+  'DownloadReadError',
+  'DownloadCancelledError',
+  'ModelQuotaError',
+  'NoModelsLoadedError',
+] as const;
+
 export type LabErrorName = (typeof ERROR_NAMES)[number];
 
 const KNOWN: ReadonlySet<string> = new Set(ERROR_NAMES);

@@ -97,7 +97,7 @@ describe('the whole race on the fixtures (WASM)', { timeout: 120_000 }, () => {
       // What the document stores passes the proposed schema (the caller adds the model's identity).
       const identity = { revision: null, sha256: null, dtype: 'fp32', taskSet: { id: 'sentiment-en', version: SET.version, language: 'en' } } as const;
       for (const [model, run, promptVersion] of [['distilbert-sst2', r.specialized, null], ['qwen2.5-0.5b-instruct', r.general, r.promptVersion]] as const) {
-        expect(parseRealModelRecord({ ...identity, model, promptVersion, ...raceRecordFields(run) })).toMatchObject({ ok: true });
+        expect(parseRealModelRecord({ ...identity, model, promptVersion, sessionMedianMs: run.sessionMedianMs, ...raceRecordFields(run) })).toMatchObject({ ok: true });
       }
       // A reply that is only end-of-sequence decodes to '' (the tokenizer refuses an empty list).
       expect(generator.decode([])).toBe('');

@@ -61,6 +61,8 @@ export const CLASSIFIER_LABELS = ['NEGATIVE', 'POSITIVE'] as const;
 export function classifierConfig(hidden: number, vocab: number): object {
   return {
     architectures: ['DistilBertForSequenceClassification'], model_type: 'distilbert', dim: hidden, vocab_size: vocab, max_position_embeddings: 512,
+    // The architecture fields DistilBERT's config has (what the synthetic replica is built from); a tiny transformer's.
+    n_layers: 1, n_heads: 2, hidden_dim: 2 * hidden,
     id2label: Object.fromEntries(CLASSIFIER_LABELS.map((l, i) => [String(i), l])),
     label2id: Object.fromEntries(CLASSIFIER_LABELS.map((l, i) => [l, i])),
   };

@@ -16,7 +16,7 @@
  * Cancelling (the AbortSignal) stops between queries and throws `RunCancelledError`: nothing
  * partial comes back, so a stopped run can never be taken for a finished one.
  */
-import type { AgreementReason, AnswerKind, ExecutionProvider, RealModelRecord } from '../../shared/realmodels/record.ts';
+import type { AgreementReason, AnswerKind, ExecutionProvider } from '../../shared/realmodels/record.ts';
 import { classifierAnswer, labelMapping, parseReply, type Answer, type LabelMapping } from '../../shared/realmodels/answer.ts';
 import { PROMPT_VERSION, sentimentMessages, type PromptVersion } from '../../shared/realmodels/prompt.ts';
 import {
@@ -138,22 +138,7 @@ export function scoredAnswers(run: ModelRun<ClassifierItem | GeneratorItem>): Sc
   return run.items.map((it) => ({ id: it.id, label: it.label }));
 }
 
-/** The fields of the document's `real` block that the race determines (the caller adds model, revision, hash, dtype, prompt and task set). */
-export type RaceRecordFields = Pick<RealModelRecord, 'executionProvider' | 'answer' | 'tokens' | 'accuracy' | 'parseFailures' | 'agreement'>;
-
-/** A model run as the document stores it: no item ids, no replies, no disagreement list (ids and free text stay local). */
-export function raceRecordFields(run: ModelRun<ClassifierItem | GeneratorItem>): RaceRecordFields {
-  const { correct, n, low, high } = run.accuracy;
-  const a = run.agreement;
-  return {
-    executionProvider: run.executionProvider,
-    answer: run.answer,
-    tokens: run.tokens,
-    accuracy: { correct, n, low, high },
-    parseFailures: run.parseFailures,
-    agreement: a.measured ? { measured: true, agree: a.agree, n: a.n } : { measured: false, reason: a.reason },
-  };
-}
+export { raceRecordFields } from '../../shared/realmodels/race-record.ts';
 
 /**
  * Agreement of a WebGPU run's answers with the WASM reference's on the first `AGREEMENT_ITEMS`

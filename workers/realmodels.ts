@@ -1,0 +1,256 @@
+/**
+ * The real-models race in the worker (LabApi.runRealModels / answerSentence): load both models'
+ * files (cache or network, with progress; src/lab/model-download.ts), create their
+ * onnxruntime-web sessions on WebGPU, run the WASM reference on the first items when asked (its
+ * answers then measure the agreement of the WebGPU run), the race itself, and the synthetic
+ * replicas (our engine, synthesized weights, the same shapes and median token counts). The WebGPU
+ * sessions stay loaded for "type your own sentence" until the next race or a lost device.
+ * See docs/ARCHITECTURE.md ("Real models").
+ */
+import type { AcquiredDevice, Capabilities } from '../src/engine/device.ts';
+import { DeviceLostError, RunCancelledError, WebGpuUnavailableError } from '../src/engine/errors.ts';
+import type { OrtModule } from '../src/engine/onnx/ort.ts';
+import { checkModelFits } from '../src/engine/realmodels/checks.ts';
+import { ClassifierSession } from '../src/engine/realmodels/classifier.ts';
+import { GeneratorSession } from '../src/engine/realmodels/generator.ts';
+import { answerOne, runRealRace, scoredAnswers, type RealRaceResult } from '../src/engine/realmodels/race.ts';
+import { replicaSpecs } from '../src/engine/realmodels/replica.ts';
+import type { EngineRunOutput, MeasurementPlan, Progress } from '../src/engine/run-plan.ts';
+import type { RunControl } from '../src/engine/timing.ts';
+import { cacheStorageModelCache, memoryModelCache, type ModelCache } from '../src/lab/model-cache.ts';
+import { jsonFile, loadModelFiles, type LoadedModel } from '../src/lab/model-download.ts';
+import { onnxPath, realModelKey, type ModelRef, type ModelTask } from '../src/lab/model-files.ts';
+import { buildPlan } from '../src/lab/plan.ts';
+import type { LoadedModelInfo, OwnSentenceAnswers, RealRaceOutput, RealRaceProgress, RealRaceRequest } from '../src/lab/realmodels-api.ts';
+import { AGREEMENT_ITEMS } from '../src/shared/realmodels/scoring.ts';
+import type { TaskItem, TaskLanguage, TaskSet } from '../src/shared/realmodels/task-set.ts';
+
+/** What the race needs from the engine (the worker passes the real functions; tests may pass others). */
+export interface RealModelsEngine {
+  loadOrt(): Promise<OrtModule>;
+  probeCapabilities(): Promise<Capabilities>;
+  runPlan(plan: MeasurementPlan, control: RunControl, onProgress: (p: Progress) => void, hooks: { onDevice?: (d: AcquiredDevice) => void }): Promise<EngineRunOutput>;
+  /** Where downloaded files are kept: Cache Storage when the worker has it, else memory. */
+  cache?: ModelCache;
+  fetchImpl?: typeof fetch;
+}
+
+/** One race's hold on the worker: cancel (the signal and the control) and the tab's visibility. */
+export interface RealActivity {
+  signal: AbortSignal;
+  control: RunControl;
+  onDevice?: (d: AcquiredDevice) => void;
+}
+
+export interface RealModelsRunner {
+  run(req: RealRaceRequest, activity: RealActivity, onProgress: (p: RealRaceProgress) => void): Promise<RealRaceOutput>;
+  answer(text: string, language: TaskLanguage): Promise<OwnSentenceAnswers>;
+}
+
+/** "Type your own sentence" before any race, or after the sessions were released (new race, lost device). */
+export class NoModelsLoadedError extends Error {
+  override name = 'NoModelsLoadedError';
+  constructor() {
+    super('No real models are loaded: run the real-models race first.');
+  }
+}
+
+/** The task set of a language (a static JSON file, bundled with the worker on first use). */
+async function taskSet(language: TaskLanguage): Promise<TaskSet> {
+  switch (language) {
+    case 'en':
+      return (await import('../data/tasks/sentiment-en.json')).default as TaskSet;
+    case 'fr':
+      return (await import('../data/tasks/sentiment-fr.json')).default as TaskSet;
+  }
+}
+
+/**
+ * The first `n` items of the set as a balanced sequence: positives and negatives alternate (each
+ * in the set's order), so any prefix, the agreement items included, is balanced within one.
+ */
+export function balancedItems(set: TaskSet, n = set.items.length): TaskItem[] {
+  const pos = set.items.filter((it) => it.label === 'positive');
+  const neg = set.items.filter((it) => it.label === 'negative');
+  const out: TaskItem[] = [];
+  for (let i = 0; out.length < Math.min(n, set.items.length); i++) {
+    if (i < pos.length) out.push(pos[i]!);
+    if (i < neg.length && out.length < n) out.push(neg[i]!);
+  }
+  return out;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const COMMIT = /^[0-9a-f]{40}$/;
+
+interface Loaded {
+  files: LoadedModel;
+  info: LoadedModelInfo;
+}
+
+interface Sessions {
+  classifier: ClassifierSession;
+  generator: GeneratorSession;
+}
+
+async function releaseAll(s: Sessions | null): Promise<void> {
+  if (!s) return;
+  await Promise.allSettled([s.classifier.release(), s.generator.release()]);
+}
+
+export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
+  let cache: ModelCache | null = engine.cache ?? null;
+  let kept: { sessions: Sessions; maxNewTokens: number | undefined } | null = null;
+  let watchedDevice: GPUDevice | null = null;
+
+  const modelCache = (): ModelCache => (cache ??= typeof caches === 'undefined' ? memoryModelCache() : cacheStorageModelCache());
+
+  async function load(task: ModelTask, ref: ModelRef, req: RealRaceRequest, signal: AbortSignal, onProgress: (p: RealRaceProgress) => void): Promise<Loaded> {
+    const commits = new Map<string, string>();
+    const files = await loadModelFiles(ref, {
+      ...(req.base !== undefined ? { base: req.base } : {}),
+      ...(req.origin !== undefined ? { origin: req.origin } : {}),
+      ...(engine.fetchImpl ? { fetchImpl: engine.fetchImpl } : {}),
+      cache: modelCache(),
+      signal,
+      onProgress: (progress) => onProgress({ phase: 'download', model: task, progress }),
+      onResponse: (url, headers) => {
+        const c = headers.get('x-repo-commit');
+        if (c) commits.set(url, c);
+      },
+    });
+    const onnx = files.files.get(onnxPath(ref.dtype))!;
+    const commit = [...commits].find(([url]) => url.endsWith(`/${onnxPath(ref.dtype)}`))?.[1] ?? null;
+    const info: LoadedModelInfo = {
+      ref,
+      sha256: await sha256Hex(onnx),
+      // Only what the host said for this very file; a cached file's revision is not known again.
+      revision: commit !== null && COMMIT.test(commit) ? commit : null,
+      bytes: [...files.files.values()].reduce((a, b) => a + b.length, 0),
+      downloadedBytes: files.downloadedBytes,
+      notCached: files.notCached,
+      config: jsonFile(files, 'config.json') as Record<string, unknown>,
+    };
+    return { files, info };
+  }
+
+  async function createSessions(ort: OrtModule, c: Loaded, g: Loaded, ep: 'webgpu' | 'wasm', caps: Capabilities, onProgress: (p: RealRaceProgress) => void): Promise<Sessions> {
+    const onnx = (l: Loaded): Uint8Array => l.files.files.get(onnxPath(l.info.ref.dtype))!;
+    const json = (l: Loaded, path: string): object => jsonFile(l.files, path);
+    if (ep === 'webgpu' && caps.available) {
+      // onnxruntime-web's WebGPU EP puts each initializer in one buffer: refuse by name what cannot fit.
+      const limits = { maxBufferSize: caps.adapter.limits['maxBufferSize'] ?? Infinity, maxStorageBufferBindingSize: caps.adapter.limits['maxStorageBufferBindingSize'] ?? Infinity };
+      checkModelFits(c.info.ref.id, onnx(c), limits);
+      checkModelFits(g.info.ref.id, onnx(g), limits);
+    }
+    onProgress({ phase: 'load', model: 'classifier', ep });
+    const classifier = await ClassifierSession.create(ort, { model: onnx(c), tokenizerJson: json(c, 'tokenizer.json'), tokenizerConfig: json(c, 'tokenizer_config.json'), config: json(c, 'config.json') }, ep);
+    try {
+      onProgress({ phase: 'load', model: 'generator', ep });
+      const generator = await GeneratorSession.create(
+        ort,
+        { model: onnx(g), tokenizerJson: json(g, 'tokenizer.json'), tokenizerConfig: json(g, 'tokenizer_config.json'), config: json(g, 'config.json'), generationConfig: json(g, 'generation_config.json') },
+        ep,
+        { name: g.info.ref.id, ...(ep === 'webgpu' && caps.available ? { adapterFeatures: new Set(caps.adapter.features) } : {}) },
+      );
+      return { classifier, generator };
+    } catch (e) {
+      await classifier.release();
+      throw e;
+    }
+  }
+
+  /** A lost WebGPU device ends the kept sessions: their buffers are gone. */
+  async function watchDevice(ort: OrtModule): Promise<void> {
+    const device = await ort.env.webgpu.device;
+    if (device === watchedDevice) return;
+    watchedDevice = device;
+    void device.lost.then(() => {
+      const k = kept;
+      kept = null;
+      watchedDevice = null;
+      void releaseAll(k?.sessions ?? null);
+    });
+  }
+
+  async function replicas(req: RealRaceRequest, race: RealRaceResult, c: Loaded, g: Loaded, activity: RealActivity, onProgress: (p: RealRaceProgress) => void): Promise<EngineRunOutput> {
+    const name = (l: Loaded, known: string): string => (realModelKey(l.info.ref.id) === 'custom' ? 'custom' : known);
+    const specs = replicaSpecs(
+      { classifier: c.info.config, generator: g.info.config },
+      { classifier: name(c, 'distilbert-sst2'), generator: name(g, 'qwen2.5-0.5b-instruct') },
+      { inputTokens: race.specialized.tokens.inputMedian, promptTokens: race.general.tokens.inputMedian, outputTokens: race.general.tokens.outputMedian },
+    );
+    // The preset's measurement settings (warm-up, samples, batches, pre-heat), with the replicas as its models.
+    const { plan } = buildPlan({ preset: req.preset ?? 'quick', modelsOnly: true });
+    const replicaPlan: MeasurementPlan = Object.freeze({ ...plan, models: specs });
+    const roles = new Map(specs.map((s) => [s.id, s.role]));
+    return engine.runPlan(replicaPlan, activity.control, (p) => {
+      if (p.type === 'workload-start') onProgress({ phase: 'replica', role: roles.get(p.id) ?? 'general', done: p.index, of: p.total });
+    }, activity.onDevice ? { onDevice: activity.onDevice } : {});
+  }
+
+  return {
+    async run(req, activity, onProgress) {
+      // One race at a time holds the models: the previous sessions (and their GPU memory) go first.
+      const previous = kept;
+      kept = null;
+      await releaseAll(previous?.sessions ?? null);
+      const caps = await engine.probeCapabilities();
+      if (!caps.available) throw new WebGpuUnavailableError(caps.reason, caps.message);
+      const c = await load('classifier', req.models.classifier, req, activity.signal, onProgress);
+      const g = await load('generator', req.models.generator, req, activity.signal, onProgress);
+      activity.control.throwIfCancelled();
+      const set = await taskSet(req.language);
+      const items = balancedItems(set, req.items);
+      const ort = await engine.loadOrt();
+      const hidden = (): boolean => activity.control.hidden;
+      const raceOpts = {
+        language: req.language, warmup: req.warmup, signal: activity.signal, hidden,
+        ...(req.preheatMs !== undefined ? { preheatMs: req.preheatMs } : {}),
+        ...(req.maxNewTokens !== undefined ? { maxNewTokens: req.maxNewTokens } : {}),
+      };
+
+      let wasm: RealRaceResult | null = null;
+      if (req.reference) {
+        const cpu = await createSessions(ort, c, g, 'wasm', caps, onProgress);
+        try {
+          // The reference answers only the items agreement is measured on (at least two: a timing record needs two samples).
+          const first = items.slice(0, Math.max(2, Math.min(AGREEMENT_ITEMS, items.length)));
+          wasm = await runRealRace(cpu, first, { ...raceOpts, warmup: Math.min(req.warmup, 1), preheatMs: 0, onProgress: (progress) => onProgress({ phase: 'race', ep: 'wasm', progress }) });
+        } finally {
+          await releaseAll(cpu);
+        }
+      }
+
+      const gpu = await createSessions(ort, c, g, 'webgpu', caps, onProgress);
+      let webgpu: RealRaceResult;
+      try {
+        await watchDevice(ort);
+        webgpu = await runRealRace(gpu, items, {
+          ...raceOpts,
+          ...(wasm ? { reference: { specialized: scoredAnswers(wasm.specialized), general: scoredAnswers(wasm.general) } } : {}),
+          onProgress: (progress) => onProgress({ phase: 'race', ep: 'webgpu', progress }),
+        });
+      } catch (e) {
+        await releaseAll(gpu);
+        // A failed run after the device went away says so by name, whatever onnxruntime threw.
+        if (watchedDevice === null && !(e instanceof DeviceLostError || e instanceof RunCancelledError)) {
+          throw new DeviceLostError(`The GPU device was lost during the race (${e instanceof Error ? e.message : String(e)}).`);
+        }
+        throw e;
+      }
+      kept = { sessions: gpu, maxNewTokens: req.maxNewTokens };
+      const synthetic = req.replicas ? await replicas(req, webgpu, c, g, activity, onProgress) : null;
+      return { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: synthetic };
+    },
+
+    async answer(text, language) {
+      if (!kept) throw new NoModelsLoadedError();
+      return answerOne(kept.sessions, text, language, kept.maxNewTokens);
+    },
+  };
+}
