@@ -74,10 +74,19 @@ export function documentVariants(count = 24): ResultDocument[] {
   });
 }
 
-/** Row n of the synthetic dataset: a variant, an adapter and a unique app version. */
-export function syntheticDoc(variants: readonly ResultDocument[], n: number, tag: string): ResultDocument {
+/**
+ * The adapter of group i: the eight real ones, then numbered architectures of the same vendors
+ * (`ada-1`, …), so `--groups N` can seed more groups than the stats publish.
+ */
+function groupAdapter(i: number): [string, string] {
+  const [vendor, architecture] = GROUPS[i % GROUPS.length]!;
+  return [vendor, i < GROUPS.length ? architecture : `${architecture}-${Math.floor(i / GROUPS.length)}`];
+}
+
+/** Row n of the synthetic dataset: a variant, an adapter (one of `groups`) and a unique app version. */
+export function syntheticDoc(variants: readonly ResultDocument[], n: number, tag: string, groups = GROUPS.length): ResultDocument {
   const v = variants[(n * 7) % variants.length]!;
-  const [vendor, architecture] = GROUPS[n % GROUPS.length]!;
+  const [vendor, architecture] = groupAdapter(n % groups);
   return { ...v, app: { version: `0.1.0-${tag}${n}` }, environment: { ...v.environment, adapter: { ...v.environment.adapter, vendor, architecture } } };
 }
 
@@ -91,9 +100,9 @@ const MARK = 'SEEDMARK';
  */
 interface Template { canon: [string, string]; json: [string, string]; doc: ResultDocument; rows: number }
 
-function templateOf(variants: readonly ResultDocument[], n: number, cache: Map<string, Template>): Template {
-  const doc = syntheticDoc(variants, n, 's');
-  const key = `${(n * 7) % variants.length}:${n % GROUPS.length}`;
+function templateOf(variants: readonly ResultDocument[], n: number, groups: number, cache: Map<string, Template>): Template {
+  const doc = syntheticDoc(variants, n, 's', groups);
+  const key = `${(n * 7) % variants.length}:${n % groups}`;
   let t = cache.get(key);
   if (!t) {
     const marked = { ...doc, app: { version: `0.1.0-${MARK}` } };
@@ -109,7 +118,7 @@ function templateOf(variants: readonly ResultDocument[], n: number, cache: Map<s
 }
 
 /** Insert rows [from, to) and add their contributions to the stored aggregates (server stopped). */
-export async function seed(db: Db, variants: readonly ResultDocument[], from: number, to: number): Promise<void> {
+export async function seed(db: Db, variants: readonly ResultDocument[], from: number, to: number, groups = GROUPS.length): Promise<void> {
   const agg = await storedAggregates(db);
   const day = utcDay();
   const templates = new Map<string, Template>();
@@ -117,10 +126,10 @@ export async function seed(db: Db, variants: readonly ResultDocument[], from: nu
     const cols: unknown[][] = Array.from({ length: 11 }, () => []);
     const docs: string[] = [];
     for (let n = start; n < Math.min(to, start + SEED_CHUNK); n++) {
-      const t = templateOf(variants, n, templates);
+      const t = templateOf(variants, n, groups, templates);
       t.rows++;
       const hash = sha256(`${t.canon[0]}s${n}${t.canon[1]}`);
-      if (n - from < 3 && hash !== contentHash(syntheticDoc(variants, n, 's'))) throw new Error('seed template hash differs from contentHash');
+      if (n - from < 3 && hash !== contentHash(syntheticDoc(variants, n, 's', groups))) throw new Error('seed template hash differs from contentHash');
       const c = derivedColumns(t.doc);
       const row = [randomBytes(12).toString('base64url'), hash, sha256(`seed-${n}`), day, c.preset, c.suite_version, c.vendor,
         c.architecture, c.general_j_p50, c.specialized_j_p50, c.ratio_p50];
@@ -200,7 +209,55 @@ function exportThroughput(url: string, seconds: number): Promise<{ rows: number;
   });
 }
 
-export interface ScaleOptions { rows: number; mixed: boolean; writeRate: number; statsSamples: number; exportSeconds: number }
+export interface ScaleOptions {
+  rows: number;
+  mixed: boolean;
+  writeRate: number;
+  statsSamples: number;
+  exportSeconds: number;
+  /** Distinct (vendor, architecture) groups seeded (8 real adapters, then numbered ones). */
+  groups: number;
+  /** With --mixed: concurrent uploaders into one group, as fast as they can, while reads run. */
+  burstConnections: number;
+  burstSeconds: number;
+}
+
+/**
+ * Write throughput under row locks: `connections` uploaders post into ONE group (a classroom of
+ * identical laptops) for `seconds`, while one reader alternates /api/stats and a listing page.
+ * Every upload of a group touches that group's aggregate rows, so this is where writers queue.
+ */
+async function writeBurst(url: string, variants: readonly ResultDocument[], groups: number, connections: number, seconds: number, tagBase: number) {
+  const end = performance.now() + seconds * 1000;
+  let accepted = 0;
+  let errors = 0;
+  let reads = 0;
+  let next = 0;
+  const latencies: number[] = [];
+  const uploader = async (): Promise<void> => {
+    while (performance.now() < end) {
+      // n ≡ 0 (mod groups): every upload lands in group 0.
+      const n = tagBase + groups * next++;
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(syntheticDoc(variants, n, 'b', groups)) }).catch(() => null);
+      if (res) await res.arrayBuffer();
+      if (res?.status === 201) {
+        accepted++;
+        latencies.push(performance.now() - t0);
+      } else errors++;
+    }
+  };
+  const reader = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const r = await timed(`${url}/api/${reads % 2 === 0 ? 'stats' : 'results?limit=50'}`).catch(() => null);
+      if (r?.status === 200) reads++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all([...Array.from({ length: connections }, uploader), reader()]);
+  const s = (performance.now() - t0) / 1000;
+  return { connections, seconds: round(s), uploadsPerS: round(accepted / s), uploadP50Ms: round(pct(latencies, 0.5)), uploadP99Ms: round(pct(latencies, 0.99)), errors, readsPerS: round(reads / s) };
+}
 
 async function measure(srv: ServerProcess, rows: number, o: ScaleOptions, variants: readonly ResultDocument[], tagBase: number) {
   let written = 0;
@@ -239,6 +296,7 @@ async function measure(srv: ServerProcess, rows: number, o: ScaleOptions, varian
       listing.push(r.ms);
     }
     const exp = await exportThroughput(srv.url, o.exportSeconds);
+    const burst = o.mixed ? await writeBurst(srv.url, variants, o.groups, o.burstConnections, o.burstSeconds, tagBase + 700_000) : null;
     return {
       rows,
       statsAfterWriteMs: { p50: round(pct(stats, 0.5)), p99: round(pct(stats, 0.99)), samples: stats.length },
@@ -246,6 +304,7 @@ async function measure(srv: ServerProcess, rows: number, o: ScaleOptions, varian
       exportJsonlGzip: { ...exp, rowsPerS: Math.round(exp.rows / exp.seconds), rawMBPerS: round(exp.rawMB / exp.seconds) },
       serverRssMB: { max: round(Math.max(rssMax, rssMb(srv.pid) ?? 0)), source: rssMb(srv.pid) === null ? 'unavailable (no /proc)' : '/proc/PID/status VmRSS, sampled every 250 ms' },
       backgroundWrites: o.mixed ? { rate: o.writeRate, accepted: written, errors: writeErrors } : null,
+      oneGroupWriteBurst: burst,
     };
   } finally {
     stop = true;
@@ -268,7 +327,7 @@ export async function runScaleBench(o: ScaleOptions, backend: { dataDir: string;
         throw new Error('the database already holds results: the scale benchmark seeds an empty one (a throwaway DATABASE_URL)');
       }
       const t0 = performance.now();
-      await seed(db, variants, seeded, target);
+      await seed(db, variants, seeded, target, o.groups);
       process.stdout.write(`seeded ${target - seeded} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (total ${target})\n`);
       seeded = target;
     } finally {
@@ -281,7 +340,8 @@ export async function runScaleBench(o: ScaleOptions, backend: { dataDir: string;
       process.stdout.write(
         `${target} rows: stats after a write p50 ${m.statsAfterWriteMs.p50} ms p99 ${m.statsAfterWriteMs.p99} ms; listing p50 ${m.listingMs.p50} ms p99 ${m.listingMs.p99} ms; ` +
           `export ${m.exportJsonlGzip.rowsPerS} rows/s (${m.exportJsonlGzip.rawMBPerS} MB/s decoded, ${m.exportJsonlGzip.complete ? 'complete' : `first ${m.exportJsonlGzip.seconds} s`}); ` +
-          `server RSS max ${m.serverRssMB.max} MB${m.backgroundWrites ? `; background writes ${m.backgroundWrites.accepted} accepted, ${m.backgroundWrites.errors} errors` : ''}\n`,
+          `server RSS max ${m.serverRssMB.max} MB${m.backgroundWrites ? `; background writes ${m.backgroundWrites.accepted} accepted, ${m.backgroundWrites.errors} errors` : ''}\n` +
+          (m.oneGroupWriteBurst ? `  one-group write burst: ${m.oneGroupWriteBurst.uploadsPerS} uploads/s (${m.oneGroupWriteBurst.connections} uploaders, p50 ${m.oneGroupWriteBurst.uploadP50Ms} ms, p99 ${m.oneGroupWriteBurst.uploadP99Ms} ms, ${m.oneGroupWriteBurst.errors} errors) while ${m.oneGroupWriteBurst.readsPerS} reads/s\n` : ''),
       );
     } finally {
       await srv.stop();
