@@ -15,7 +15,7 @@ import { sampleResult } from '../src/shared/sample-result.ts';
 import { canonicalJson, utcDay } from '../src/shared/schema.ts';
 import type { ResultDocument, Workload } from '../src/shared/result.ts';
 import { openDb, type Db } from '../server/db.ts';
-import { figuresOfDoc, storedAggregates, writeAggregates } from '../server/aggregates.ts';
+import { AGGREGATE_SHARDS, figuresOfDoc, storedAggregates, writeAggregates } from '../server/aggregates.ts';
 import { contentHash, derivedColumns, sha256 } from '../server/result-row.ts';
 
 export interface ServerProcess { url: string; pid: number; stop(): Promise<void> }
@@ -98,7 +98,7 @@ const MARK = 'SEEDMARK';
  * the dedupe key) and the stored JSON of row n are prefix + `s${n}` + suffix, so a million rows
  * cost a SHA-256 each, not a canonicalisation. Checked against contentHash on the first rows.
  */
-interface Template { canon: [string, string]; json: [string, string]; doc: ResultDocument; rows: number }
+interface Template { canon: [string, string]; json: [string, string]; doc: ResultDocument; shards: { rows: number; seqSum: number }[] }
 
 function templateOf(variants: readonly ResultDocument[], n: number, groups: number, cache: Map<string, Template>): Template {
   const doc = syntheticDoc(variants, n, 's', groups);
@@ -111,7 +111,7 @@ function templateOf(variants: readonly ResultDocument[], n: number, groups: numb
       if (a === undefined || b === undefined || rest.length > 0) throw new Error('the seed template must hold its marker once');
       return [`${a}`, b];
     };
-    t = { canon: split(canonicalJson(marked)), json: split(JSON.stringify(marked)), doc, rows: 0 };
+    t = { canon: split(canonicalJson(marked)), json: split(JSON.stringify(marked)), doc, shards: Array.from({ length: AGGREGATE_SHARDS }, () => ({ rows: 0, seqSum: 0 })) };
     cache.set(key, t);
   }
   return t;
@@ -121,34 +121,45 @@ function templateOf(variants: readonly ResultDocument[], n: number, groups: numb
 export async function seed(db: Db, variants: readonly ResultDocument[], from: number, to: number, groups = GROUPS.length): Promise<void> {
   const agg = await storedAggregates(db);
   const day = utcDay();
+  // Explicit seqs (the sequence moved past them afterwards): each row's aggregate shard and the
+  // dataset version's seq sum need them.
+  let seq = Number((await db.query<{ top: unknown }>('SELECT coalesce(max(seq), 0) AS top FROM results')).rows[0]?.top ?? 0);
   const templates = new Map<string, Template>();
   for (let start = from; start < to; start += SEED_CHUNK) {
-    const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+    const cols: unknown[][] = Array.from({ length: 12 }, () => []);
     const docs: string[] = [];
     for (let n = start; n < Math.min(to, start + SEED_CHUNK); n++) {
       const t = templateOf(variants, n, groups, templates);
-      t.rows++;
+      seq++;
+      const shard = t.shards[seq % AGGREGATE_SHARDS]!;
+      shard.rows++;
+      shard.seqSum += seq;
       const hash = sha256(`${t.canon[0]}s${n}${t.canon[1]}`);
       if (n - from < 3 && hash !== contentHash(syntheticDoc(variants, n, 's', groups))) throw new Error('seed template hash differs from contentHash');
       const c = derivedColumns(t.doc);
       const row = [randomBytes(12).toString('base64url'), hash, sha256(`seed-${n}`), day, c.preset, c.suite_version, c.vendor,
-        c.architecture, c.general_j_p50, c.specialized_j_p50, c.ratio_p50];
+        c.architecture, c.general_j_p50, c.specialized_j_p50, c.ratio_p50, seq];
       row.forEach((x, i) => cols[i]!.push(x));
       docs.push(`${t.json[0]}s${n}${t.json[1]}`);
     }
     // Documents travel as one JSON array (no array-literal escaping of every quote).
     await db.query(
       `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
-                            general_j_p50, specialized_j_p50, ratio_p50, doc)
-       SELECT c.id, c.h, c.t, c.d::date, c.p, c.sv, c.v, c.a, c.g, c.s, c.r, j.doc
+                            general_j_p50, specialized_j_p50, ratio_p50, seq, doc)
+       SELECT c.id, c.h, c.t, c.d::date, c.p, c.sv, c.v, c.a, c.g, c.s, c.r, c.seq, j.doc
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::float8[], $10::float8[], $11::float8[]) WITH ORDINALITY AS c(id, h, t, d, p, sv, v, a, g, s, r, i)
-         JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS j(doc, i) ON j.i = c.i`,
+                     $9::float8[], $10::float8[], $11::float8[], $12::bigint[]) WITH ORDINALITY AS c(id, h, t, d, p, sv, v, a, g, s, r, seq, i)
+         JOIN jsonb_array_elements($13::jsonb) WITH ORDINALITY AS j(doc, i) ON j.i = c.i`,
       [...cols, `[${docs.join(',')}]`],
     );
   }
-  // Every row of a template adds the same figures: add them once, weighted by its row count.
-  for (const t of templates.values()) agg.add(figuresOfDoc(t.doc), t.rows);
+  if (seq > 0) await db.query(`SELECT setval(pg_get_serial_sequence('results', 'seq'), $1)`, [seq]);
+  // Every row of a template adds the same figures to its shard: add them once per shard, weighted.
+  for (const t of templates.values()) {
+    t.shards.forEach((sh, shard) => {
+      if (sh.rows > 0) agg.add(figuresOfDoc(t.doc, shard), sh.rows, sh.seqSum);
+    });
+  }
   await db.transaction((tx) => writeAggregates(tx, agg));
 }
 

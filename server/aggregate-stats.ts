@@ -14,6 +14,7 @@ import { DISTRIBUTION_QUANTILES, quantilesFromBins, RELATIVE_ACCURACY, type Bin,
 export const EXACT_MEDIAN_MAX = 200;
 const MAX_GROUPS = 1000;
 const MAX_WORKLOADS = 5000;
+const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype'] as const;
 
 const keyOf = (g: Pick<GroupKey, 'vendor' | 'architecture' | 'preset' | 'suite_version'>): string =>
   [g.vendor, g.architecture, g.preset, g.suite_version].join('\u0000');
@@ -68,13 +69,24 @@ async function exactMedians(q: Queryable, small: GroupKey[]): Promise<Map<string
  * PostgreSQL) so the group rows, the bins and the exact medians see the same snapshot.
  */
 export async function readAggregateStats(q: Queryable): Promise<DatasetStats> {
-  const total = Number((await q.query<{ n: unknown }>('SELECT COALESCE(sum(count), 0)::bigint AS n FROM aggregate_groups')).rows[0]?.n ?? 0);
+  const total = Number((await q.query<{ n: unknown }>('SELECT COALESCE(sum(results), 0)::bigint AS n FROM aggregate_groups')).rows[0]?.n ?? 0);
+  // A group's counts are spread over its shard rows (server/aggregates.ts): summed here.
   const groupRows = (await q.query(
-    `SELECT vendor, architecture, preset, suite_version, model, dtype, count FROM aggregate_groups
+    `SELECT vendor, architecture, preset, suite_version, model, dtype, sum(count) AS count, sum(correct) AS correct, sum(answered) AS answered
+       FROM aggregate_groups GROUP BY vendor, architecture, preset, suite_version, model, dtype
       ORDER BY count DESC, vendor, architecture, preset, suite_version, model, dtype LIMIT ${MAX_GROUPS}`,
   )).rows;
+  // Only the bins of the groups published (through the bins' primary key), never all groups'.
+  const published = GROUP_COLS.map((c) => groupRows.map((r) => String(r[c])));
+  const binRows = groupRows.length === 0 ? [] : (await q.query(
+    `SELECT vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, sum(count) AS count
+       FROM aggregate_bins
+      WHERE (vendor, architecture, preset, suite_version, model, dtype) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]))
+      GROUP BY vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin`,
+    published,
+  )).rows;
   const bins = new Map<string, Map<string, Bin[]>>();
-  for (const r of (await q.query('SELECT vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, count FROM aggregate_bins')).rows) {
+  for (const r of binRows) {
     const gk = fullKey(rowGroup(r));
     let metrics = bins.get(gk);
     if (!metrics) bins.set(gk, (metrics = new Map<string, Bin[]>()));
@@ -114,9 +126,10 @@ export async function readAggregateStats(q: Queryable): Promise<DatasetStats> {
       if (!metric.startsWith(WORKLOAD_METRIC_PREFIX)) continue;
       const workload = metric.slice(WORKLOAD_METRIC_PREFIX.length);
       const n = list.reduce((s, b) => s + b.count, 0);
-      const medianMs = ex?.workloads.get(workload) ?? quantilesFromBins(list, [0.5])[0]?.value;
+      const exactMs = ex?.workloads.get(workload);
+      const medianMs = exactMs ?? quantilesFromBins(list, [0.5])[0]?.value;
       if (medianMs === undefined) continue;
-      workloads.push({ vendor: key.vendor, architecture: key.architecture, preset: key.preset, suiteVersion: key.suite_version, workload, count: n, medianMs });
+      workloads.push({ vendor: key.vendor, architecture: key.architecture, preset: key.preset, suiteVersion: key.suite_version, workload, count: n, medianMs, medianSource: exactMs === undefined ? 'sketch' : 'exact' });
     }
   }
   workloads.sort((a, b) => cmp(a.vendor, b.vendor) || cmp(a.architecture, b.architecture) || cmp(a.preset, b.preset) || cmp(a.suiteVersion, b.suiteVersion) || cmp(a.workload, b.workload));

@@ -61,6 +61,7 @@ export const WorkloadStatsSchema = v.object({
   workload: v.string(),
   count: v.pipe(v.number(), v.integer(), v.minValue(0)),
   medianMs: v.number(),
+  medianSource: v.picklist(['exact', 'sketch']),
 });
 
 export const DatasetStatsSchema = v.object({

@@ -108,6 +108,8 @@ export interface WorkloadStats {
   workload: string;
   count: number;
   medianMs: number;
+  /** Where medianMs came from: the rows themselves (small groups) or the group's sketch (within its relative accuracy). */
+  medianSource: 'exact' | 'sketch';
 }
 
 export interface DatasetStats {

@@ -12,6 +12,7 @@ import { ResultStore } from '../../server/store.ts';
 import { aggregatesFromRows, rebuildAggregates, storedAggregates } from '../../server/aggregates.ts';
 import { EXACT_MEDIAN_MAX } from '../../server/aggregate-stats.ts';
 import { RELATIVE_ACCURACY } from '../../server/sketch.ts';
+import { datasetVersion } from '../../server/http-cache.ts';
 import { sha256 } from '../../server/result-row.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import type { UploadAccepted } from '../../src/shared/dataset.ts';
@@ -116,6 +117,38 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
       // Smaller groups stay exact.
       expect((await store.stats()).groups.filter((x) => x.vendor !== 'arm').every((x) => x.medianSource === 'exact')).toBe(true);
       await expectMaintainedEqualsRebuilt(db);
+    });
+
+    test('the dataset version comes from the aggregates and equals a scan of the rows, write after write', async () => {
+      const scanned = async (): Promise<string> => {
+        const r = (await db.query<{ v: string }>(
+          `SELECT count(*)::text || '.' || coalesce(max(seq), 0)::text || '.' || coalesce(sum(seq), 0)::text
+                  || '.' || (SELECT max(version) FROM schema_migrations)::text AS v FROM results`,
+        )).rows[0]!;
+        return r.v;
+      };
+      const seen = new Set<string>();
+      const check = async (): Promise<void> => {
+        const v = await datasetVersion(db);
+        expect(v).toBe(await scanned());
+        expect(seen.has(v)).toBe(false);
+        seen.add(v);
+      };
+      await check();
+      const initial = await datasetVersion(db);
+      const a = (await store.insert(doc(++n, 'nvidia', figures(n)))) as UploadAccepted;
+      await check();
+      const b = (await store.insert(doc(++n, 'nvidia', figures(n)))) as UploadAccepted;
+      await check();
+      // A duplicate changes nothing.
+      await store.insert(doc(n, 'nvidia', figures(n)));
+      expect(await datasetVersion(db)).toBe(await scanned());
+      expect(await store.remove(a.id, a.token)).toBe('deleted');
+      await check();
+      // Both withdrawn: the same rows as at first, so the same version (its caches stay valid).
+      expect(await store.remove(b.id, b.token)).toBe('deleted');
+      expect(await datasetVersion(db)).toBe(initial);
+      expect(initial).toBe(await scanned());
     });
 
     test('migration 5 builds the aggregates of rows already stored', async () => {

@@ -35,6 +35,21 @@ function MediansChart({ groups }: { groups: GroupStats[] }) {
   );
 }
 
+/** Where a group's medians come from: every row (small groups) or its sketch, with the sketch's accuracy. */
+export function MedianSource({ group }: { group: GroupStats }) {
+  const accuracy = fmt((group.distributions[0]?.relativeAccuracy ?? 0.01) * 100, 0);
+  switch (group.medianSource) {
+    case 'exact':
+      return <span title={t('dataset.median.exactTitle')}>{t('dataset.median.exact')}</span>;
+    case 'sketch':
+      return <span title={t('dataset.median.sketchTitle', { accuracy })}>{t('dataset.median.sketch', { accuracy })}</span>;
+    default: {
+      const never: never = group.medianSource;
+      throw new Error(`unexpected median source ${String(never)}`);
+    }
+  }
+}
+
 const groupTitle = (g: GroupStats) => `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.dtype ? ` ${g.dtype}` : ''}` : ''}`;
 
 export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; pageSize: number }) {
@@ -59,6 +74,7 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
                 <th scope="col" class="num">{t('results.dataset.specializedJ')}</th>
                 <th scope="col" class="num">{t('results.dataset.generalJ')}</th>
                 <th scope="col" class="num">{t('results.dataset.ratio')}</th>
+                <th scope="col">{t('dataset.median.source')}</th>
               </tr>
             </thead>
             <tbody>
@@ -70,6 +86,7 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
                   <td class="num">{fmt(g.medianSpecializedJ, 3)}</td>
                   <td class="num">{fmt(g.medianGeneralJ, 3)}</td>
                   <td class="num">{g.medianRatio === null ? '—' : `${fmt(g.medianRatio, 2)}×`}</td>
+                  <td class="small" data-testid="median-source"><MedianSource group={g} /></td>
                 </tr>
               ))}
             </tbody>
