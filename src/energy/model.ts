@@ -33,6 +33,8 @@ import { bootstrapMedianFactor, mulberry32, range3, scale3, sortedSamples, trian
 import { DEFAULT_DRAWS, DEFAULT_SEED, idleDistribution, runEnergyDraws, type RoleFigures } from '../shared/energy-draws.ts';
 import { energyLabel, type EnergyLabel } from '../shared/energy-label.ts';
 import { provenanceOf } from '../shared/provenance.ts';
+import { energyWorkload } from '../shared/energy-workload.ts';
+import { perCorrectFigures } from '../shared/realmodels-result.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
 export const FORMULAS_VERSION = constants.version; // "energy-v3": busy and wall times bootstrapped from the samples
@@ -134,9 +136,9 @@ function positiveMs(workloadId: string, field: string, v: unknown): number {
   return v;
 }
 
-/** t_busy and t_wall of a role's model workload (first one when several). */
+/** t_busy and t_wall of a role's workload (shared/energy-workload.ts: the real model when there is one, else the first synthetic one). */
 export function modelTimings(doc: ResultDocument, role: Role): ModelTimingInput {
-  const w: Workload | undefined = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  const w: Workload | undefined = energyWorkload(doc, role);
   if (!w) throw new MissingModelRoleError(role);
   const tBusyMs = positiveMs(w.id, 'timing.medianMs', w.timing.medianMs);
   const wall = w.timing.wallMedianMs ?? w.timing.medianMs;
@@ -147,8 +149,7 @@ export function modelTimings(doc: ResultDocument, role: Role): ModelTimingInput 
 /** A role's timings and its recorded samples (the draws keep the valid ones). */
 function timedRole(doc: ResultDocument, role: Role): TimedRole {
   const input = modelTimings(doc, role);
-  const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
-  return { input, samples: w?.timing.samplesMs ?? [] };
+  return { input, samples: energyWorkload(doc, role)?.timing.samplesMs ?? [] };
 }
 
 export { idleDistribution };
@@ -206,8 +207,10 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     inputs: t,
     label: energyLabel(f.joules),
   });
-  const general = role(gen, figures.general);
-  const specialized = role(spec, figures.specialized);
+  // Real models: energy and gap ratio per correct answer beside the per-query figures.
+  const perCorrect = perCorrectFigures(doc, { general: figures.general.joules, specialized: figures.specialized.joules }, figures.ratio);
+  const general: RoleEnergy = { ...role(gen, figures.general), ...(perCorrect ? { perCorrect: perCorrect.perCorrect.general } : {}) };
+  const specialized: RoleEnergy = { ...role(spec, figures.specialized), ...(perCorrect ? { perCorrect: perCorrect.perCorrect.specialized } : {}) };
   const per1000 = (r: RoleEnergy): Per1000 => ({
     // 1,000 queries × J / 3600 J/Wh
     wh: scale3(r.joules, 1000 / 3600),
@@ -223,6 +226,7 @@ export function computeEnergy(doc: ResultDocument, ctx: EnergyContext, opts: { d
     perQuery: { general, specialized },
     per1000: { general: per1000(general), specialized: per1000(specialized) },
     ratio: figures.ratio,
+    ...(perCorrect ? { ratioPerCorrect: perCorrect.ratioPerCorrect } : {}),
     saving: figures.saving,
     busyTimeRatio: gen.tBusyMs / spec.tBusyMs,
     embodied: ctx.embodied,

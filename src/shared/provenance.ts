@@ -11,6 +11,7 @@ import constants from '../../data/constants.json';
 import type { EnergyProfileRecord, ResultDocument, Role } from './result.ts';
 import type { SensorKind } from './power.ts';
 import { profileHostIncluded } from './sensor-profile.ts';
+import { energyWorkload } from './energy-workload.ts';
 import type { EnergyProvenance, MeasuredMethod, Provenance } from './provenance-types.ts';
 
 export * from './provenance-types.ts';
@@ -94,7 +95,7 @@ function profileProvenance(profile: Pick<EnergyProfileRecord, 'id' | 'source' | 
 }
 
 function timingProvenance(doc: ResultDocument, role: Role): { busy: Provenance; wall: Provenance } {
-  const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  const w = energyWorkload(doc, role);
   const busy: Provenance = { kind: 'measured', method: w?.timing.source ?? 'wall-clock' };
   const hasWall = w?.timing.wallMedianMs !== undefined && w.timing.wallMedianMs !== null;
   const wall: Provenance = hasWall || w?.timing.source === 'wall-clock'

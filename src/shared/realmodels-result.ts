@@ -19,14 +19,17 @@
  * the energy figures are checked against their recomputation.
  */
 import * as v from 'valibot';
-import { LIMITS, count, oneOf, positive, range3 } from './schema-parts.ts';
+import { LIMITS, count, finite, oneOf, positive, rate, timingRecord } from './schema-parts.ts';
+import { REAL_ARCH_KEYS, REAL_CONFIG_KEYS, REAL_FLOPS_UNKNOWN, familyOf, realModelCost } from './realmodels/cost.ts';
 import { PROMPT_VERSIONS } from './realmodels/prompt.ts';
 import {
-  AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, NO_FIGURE_REASONS, REAL_DTYPES, REAL_MODEL_KEYS, REAL_MODELS,
-  type PerCorrectEnergyRecord, type RealModelRecord,
+  AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, REAL_DTYPES, REAL_MODEL_KEYS, REAL_MODELS,
+  REAL_WORKLOAD_IDS, realWorkloadId, type PerCorrectEnergyRecord, type PerCorrectRatioRecord, type RealModelRecord,
 } from './realmodels/record.ts';
-import { AGREEMENT_ITEMS, perCorrect, wilson, type PerCorrect, type Range3 } from './realmodels/scoring.ts';
+import { AGREEMENT_ITEMS, gapRatios, perCorrect, wilson, type PerCorrect, type Range3 } from './realmodels/scoring.ts';
 import { TASK_LANGUAGES, TASK_SET_IDS } from './realmodels/task-set.ts';
+import { realEnergyWorkloads } from './energy-workload.ts';
+import type { ResultDocument, Role } from './result.ts';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -93,6 +96,76 @@ export const realModelRecord = v.pipe(
   v.check((r) => r.executionProvider !== 'wasm' || r.agreement.measured === false, 'the WASM reference is not compared with itself'),
 );
 
+/** Object keys that are never copied (prototype pollution); dropped like the synthetic config drops them. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Architecture numbers: whole, ≥ 1, or null when config.json does not give them. */
+const archNumber = v.nullable(v.pipe(count(1e7), v.minValue(1, 'must be ≥ 1')));
+
+/**
+ * A real-model workload's `config` (realmodels/cost.ts RealModelConfig): closed keys, numbers
+ * only besides `family`. Unknown keys are refused with the key named, as in the synthetic config.
+ */
+export const realModelConfig = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(dataset.value)) {
+      if (FORBIDDEN_KEYS.has(key)) continue;
+      if (!(REAL_CONFIG_KEYS as readonly string[]).includes(key)) {
+        addIssue({ message: `unknown key (known: ${REAL_CONFIG_KEYS.join(', ')})`, path: [{ type: 'object', origin: 'value', input: dataset.value, key, value }] });
+        return NEVER;
+      }
+      out[key] = value;
+    }
+    return out;
+  }),
+  v.object({
+    family: v.picklist(['encoder', 'decoder'], 'must be "encoder" or "decoder"'),
+    ...(Object.fromEntries(REAL_ARCH_KEYS.map((k) => [k, archNumber])) as Record<(typeof REAL_ARCH_KEYS)[number], typeof archNumber>),
+    maxNewTokens: v.optional(v.pipe(count(100_000), v.minValue(1, 'must be ≥ 1'))),
+    onnxBytes: v.pipe(count(1e12), v.minValue(1, 'must be ≥ 1')),
+  }),
+  v.check((c) => c.hidden === null || c.heads === null || c.hidden % c.heads === 0, 'hidden must be a multiple of heads'),
+  v.check((c) => c.heads === null || c.kvHeads === null || (c.kvHeads <= c.heads && c.heads % c.kvHeads === 0), 'kvHeads must divide heads'),
+  v.check((c) => (c.family === 'decoder') === (c.maxNewTokens !== undefined), 'maxNewTokens is set exactly for a decoder (a generator\'s reply budget)'),
+);
+
+const RELATIVE_COST_TOLERANCE = 1e-9;
+const closeTo = (a: number, b: number) => Math.abs(a - b) <= RELATIVE_COST_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1);
+
+/**
+ * A workload of kind `real-model` (result.ts Workload with `real`): id `ROLE:MODEL:EP` matching
+ * its role and `real` block; `flops` and `bytes` are realmodels/cost.ts's estimate from `config`
+ * and `real.tokens`, checked here (null flops only when the architecture is incomplete).
+ */
+export const realWorkload = v.pipe(
+  v.object({
+    id: oneOf(REAL_WORKLOAD_IDS, 'real-model workload id (ROLE:MODEL:EP)'),
+    kind: v.literal('real-model', 'must be "real-model"'),
+    role: v.picklist(['general', 'specialized'], 'must be "general" or "specialized"'),
+    config: realModelConfig,
+    flops: v.nullable(finite(0, LIMITS.maxCount)),
+    flopsUnknown: v.optional(oneOf(REAL_FLOPS_UNKNOWN, 'reason for unknown FLOPs')),
+    bytes: finite(0, LIMITS.maxCount),
+    timing: timingRecord,
+    gflops: rate(LIMITS.maxGflops),
+    gbps: rate(LIMITS.maxGBps),
+    tokensPerSecond: v.optional(v.object({ prefill: v.nullable(finite(0, 1e8)), decode: v.nullable(finite(0, 1e8)) })),
+    real: realModelRecord,
+  }),
+  v.check((w) => w.id === realWorkloadId(w.role, w.real.model, w.real.executionProvider), 'id must be ROLE:MODEL:EP of its role, real.model and real.executionProvider'),
+  v.check((w) => (w.role === 'specialized') === (w.real.answer === 'logits'), 'the specialized model is the classifier (answer "logits"), the general one the generator'),
+  v.check((w) => w.config.family === familyOf(w.real.answer), 'config.family must be encoder for a classifier, decoder for a generator'),
+  v.check((w) => w.config.maxNewTokens === undefined || w.real.tokens.outputMedian <= w.config.maxNewTokens, 'real.tokens.outputMedian must be ≤ config.maxNewTokens'),
+  v.check((w) => (w.flops === null) === (w.flopsUnknown !== undefined), 'flopsUnknown is set exactly when flops is null'),
+  v.check((w) => {
+    const c = realModelCost(w.config, w.real.tokens);
+    return closeTo(w.bytes, c.bytes) && (c.flops === null ? w.flops === null : w.flops !== null && closeTo(w.flops, c.flops));
+  }, 'flops and bytes must be the estimate from config and real.tokens (realmodels/cost.ts)'),
+  v.check((w) => w.flops === null || w.flops / (w.timing.medianMs * 1e6) <= LIMITS.maxGflops, `implausible throughput: more than ${LIMITS.maxGflops / 1e3} TFLOP/s`),
+  v.check((w) => w.bytes / (w.timing.medianMs * 1e6) <= LIMITS.maxGBps, `implausible bandwidth: more than ${LIMITS.maxGBps} GB/s`),
+);
+
 // Compile-time proof that what the schema outputs is a RealModelRecord (and nothing looser).
 const _outputIsRecord = (x: v.InferOutput<typeof realModelRecord>): RealModelRecord => x;
 void _outputIsRecord;
@@ -113,14 +186,7 @@ export function parseRealModelRecord(input: unknown): RealModelParse {
 // accuracy (realmodels/scoring.ts `perCorrect`, whose comment gives the range method).
 
 
-export const perCorrectEnergy = v.variant('available', [
-  v.object({
-    available: v.literal(true),
-    joules: range3(0, LIMITS.maxJoulesPerQuery * 1e5),
-    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
-  }),
-  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
-], 'must be { available: true, joules, method } or { available: false, reason }');
+export { perCorrectEnergy, perCorrectRatio } from './schema-parts.ts';
 
 /** The stored form of `perCorrect(joules per query, accuracy)`. */
 export function perCorrectEnergyRecord(perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): PerCorrectEnergyRecord {
@@ -131,18 +197,61 @@ export function perCorrectEnergyRecord(perQueryJoules: Range3, accuracy: RealMod
 /** Relative difference allowed between a stored figure and its recomputation (JSON round trips). */
 const RELATIVE_TOLERANCE = 1e-9;
 
+const close = (a: number, b: number) => Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+/** Null when `stored` and `expected` say the same (availability, then each of p5/p50/p95 of `key`), else why not. */
+function rangeMismatch<K extends string>(
+  stored: { available: false } | ({ available: true } & Record<K, Range3>),
+  expected: { available: false } | ({ available: true } & Record<K, Range3>),
+  key: K, what: string,
+): string | null {
+  if (!expected.available || !stored.available) {
+    return expected.available === stored.available ? null : `must be ${expected.available ? 'available' : 'unavailable (no correct answer)'}`;
+  }
+  for (const k of ['p5', 'p50', 'p95'] as const) {
+    if (!close(stored[key][k], expected[key][k])) return `${key}.${k} must be ${what} (${expected[key][k]})`;
+  }
+  return null;
+}
+
 /**
  * Whether a stored per-correct figure is the recomputation from the stored per-query joules and
  * accuracy (for the server's check on upload): null when it is, else the reason it is not.
  */
 export function perCorrectMismatch(stored: PerCorrectEnergyRecord, perQueryJoules: Range3, accuracy: RealModelRecord['accuracy']): string | null {
-  const expected = perCorrectEnergyRecord(perQueryJoules, accuracy);
-  if (!expected.available || !stored.available) {
-    return expected.available === stored.available ? null : `must be ${expected.available ? 'available' : 'unavailable (no correct answer)'}`;
-  }
-  const close = (a: number, b: number) => Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
-  for (const k of ['p5', 'p50', 'p95'] as const) {
-    if (!close(stored.joules[k], expected.joules[k])) return `joules.${k} must be the per-query joules ÷ accuracy (${expected.joules[k]})`;
-  }
-  return null;
+  return rangeMismatch(stored, perCorrectEnergyRecord(perQueryJoules, accuracy), 'joules', 'the per-query joules ÷ accuracy');
+}
+
+const rated = (a: RealModelRecord['accuracy']) => ({ correct: a.correct, rate: a.correct / a.n, low: a.low, high: a.high });
+
+/** The stored form of `gapRatios(ratio, general, specialized).perCorrect`: general ÷ specialized energy per correct answer. */
+export function perCorrectRatioRecord(ratio: Range3, general: RealModelRecord['accuracy'], specialized: RealModelRecord['accuracy']): PerCorrectRatioRecord {
+  const r = gapRatios(ratio, rated(general), rated(specialized)).perCorrect;
+  return r.value === null ? { available: false, reason: r.reason } : { available: true, ratio: r.value, method: r.method };
+}
+
+/** As perCorrectMismatch, for the stored gap ratio per correct answer. */
+export function perCorrectRatioMismatch(stored: PerCorrectRatioRecord, ratio: Range3, general: RealModelRecord['accuracy'], specialized: RealModelRecord['accuracy']): string | null {
+  return rangeMismatch(stored, perCorrectRatioRecord(ratio, general, specialized), 'ratio', 'the per-query ratio × accuracy(specialized) ÷ accuracy(general)');
+}
+
+export interface PerCorrectFigures {
+  perCorrect: Record<Role, PerCorrectEnergyRecord>;
+  ratioPerCorrect: PerCorrectRatioRecord;
+}
+
+/**
+ * Energy and gap ratio per correct answer, from the per-query joules and ratio of the draws and
+ * each real model's accuracy; null when the energy does not rest on two real models.
+ */
+export function perCorrectFigures(doc: Pick<ResultDocument, 'workloads'>, joules: Record<Role, Range3>, ratio: Range3): PerCorrectFigures | null {
+  const real = realEnergyWorkloads(doc);
+  if (!real) return null;
+  return {
+    perCorrect: {
+      general: perCorrectEnergyRecord(joules.general, real.general.real.accuracy),
+      specialized: perCorrectEnergyRecord(joules.specialized, real.specialized.real.accuracy),
+    },
+    ratioPerCorrect: perCorrectRatioRecord(ratio, real.general.real.accuracy, real.specialized.real.accuracy),
+  };
 }

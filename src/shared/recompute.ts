@@ -18,6 +18,8 @@ import { catalogNumbers } from './catalog-watts.ts';
 import { gridFigures } from './grid-figures.ts';
 import { energyLabel, type EnergyLabel } from './energy-label.ts';
 import { provenanceOf } from './provenance.ts';
+import { energyWorkload, realEnergyWorkloads } from './energy-workload.ts';
+import { perCorrectFigures, perCorrectMismatch, perCorrectRatioMismatch, type PerCorrectFigures } from './realmodels-result.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
 import type { EnergySection, EnergyTimingInputs, ResultDocument, Role } from './result.ts';
 import { canonicalJson } from './schema.ts';
@@ -43,10 +45,12 @@ export interface RecomputedEnergy {
   inputs: Record<Role, EnergyTimingInputs>;
   labels: Record<Role, EnergyLabel>;
   provenance: EnergyProvenance;
+  /** Energy and gap ratio per correct answer, when the energy rests on two real models. */
+  perCorrect: PerCorrectFigures | null;
 }
 
 function timingInputs(doc: ResultDocument, role: Role): { inputs: EnergyTimingInputs; samplesMs: readonly number[] } {
-  const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  const w = energyWorkload(doc, role);
   if (!w) throw new EnergyRecomputeError('workloads', `no ${role} model workload to take the timings from`);
   const tWallMs = w.timing.wallMedianMs ?? w.timing.medianMs;
   return {
@@ -105,6 +109,7 @@ export function recomputeEnergy(doc: ResultDocument): RecomputedEnergy {
     inputs,
     labels: { general: energyLabel(figures.general.joules), specialized: energyLabel(figures.specialized.joules) },
     provenance,
+    perCorrect: perCorrectFigures(doc, { general: figures.general.joules, specialized: figures.specialized.joules }, figures.ratio),
   };
 }
 
@@ -204,6 +209,40 @@ function checkInputs(e: EnergySection, issues: string[]): void {
 }
 
 /**
+ * Energy and gap ratio per correct answer: required when the energy rests on two real models,
+ * refused otherwise, and equal to the recomputation from the stored per-query figures and
+ * accuracies (so a tampered accuracy interval, figure or ratio is named).
+ */
+function checkPerCorrect(doc: ResultDocument, e: EnergySection, issues: string[]): void {
+  const real = realEnergyWorkloads(doc);
+  for (const role of ['general', 'specialized'] as const) {
+    const at = `energy.perQuery.${role}.perCorrect`;
+    const stored = e.perQuery[role].perCorrect;
+    if (!real) {
+      if (stored !== undefined) issues.push(`${at}: only a real-model document has a figure per correct answer`);
+      continue;
+    }
+    if (stored === undefined) {
+      issues.push(`${at}: is required: the energy per correct answer of a real model`);
+      continue;
+    }
+    const why = perCorrectMismatch(stored, e.perQuery[role].joules, real[role].real.accuracy);
+    if (why !== null) issues.push(`${at}: ${why}`);
+  }
+  const at = 'energy.ratioPerCorrect';
+  if (!real) {
+    if (e.ratioPerCorrect !== undefined) issues.push(`${at}: only a real-model document has a ratio per correct answer`);
+    return;
+  }
+  if (e.ratioPerCorrect === undefined) {
+    issues.push(`${at}: is required: the gap ratio per correct answer of the real models`);
+    return;
+  }
+  const why = perCorrectRatioMismatch(e.ratioPerCorrect, e.ratio, real.general.real.accuracy, real.specialized.real.accuracy);
+  if (why !== null) issues.push(`${at}: ${why}`);
+}
+
+/**
  * Issues ("path: message") of a document's energy section against its recomputation; empty when
  * the document has no energy section or every figure matches.
  */
@@ -234,6 +273,7 @@ export function verifyEnergy(doc: ResultDocument): string[] {
     if (stored.label !== undefined && canonicalJson(stored.label) !== canonicalJson(r.labels[role])) issues.push(`${at}.label: is not the class of the recomputed joules (${r.labels[role].class})`);
   }
   compareNumbers('energy.ratio', e.ratio, r.figures.ratio, issues);
+  checkPerCorrect(doc, e, issues);
   compareNumbers('energy.method.medianInputs', e.method?.medianInputs, r.figures.medianInputs, issues);
   if (e.provenance !== undefined && canonicalJson(e.provenance) !== canonicalJson(r.provenance)) {
     issues.push('energy.provenance: does not follow from the document (timing sources, profile, grid and embodied classes)');
@@ -251,13 +291,17 @@ export function withRecomputedFigures(doc: ResultDocument): ResultDocument {
   const e = doc.energy;
   if (!e) return doc;
   const r = recomputeEnergy(doc);
-  const role = (k: Role) => ({ ...r.figures[k], inputs: r.inputs[k], label: r.labels[k] });
+  const role = (k: Role) => ({ ...r.figures[k], inputs: r.inputs[k], label: r.labels[k], ...(r.perCorrect ? { perCorrect: r.perCorrect.perCorrect[k] } : {}) });
+  // A stale per-correct ratio is dropped when the document no longer rests on real models.
+  const { ratioPerCorrect: _stale, ...rest } = e;
+  void _stale;
   return {
     ...doc,
     energy: {
-      ...e,
+      ...rest,
       perQuery: { general: role('general'), specialized: role('specialized') },
       ratio: r.figures.ratio,
+      ...(r.perCorrect ? { ratioPerCorrect: r.perCorrect.ratioPerCorrect } : {}),
       ...(e.method ? { method: { ...e.method, medianInputs: r.figures.medianInputs } } : {}),
       provenance: r.provenance,
     },

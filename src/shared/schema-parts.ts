@@ -11,10 +11,11 @@ import { ENERGY_LABEL_CLASSES, ENERGY_LABEL_VERSION } from './energy-label.ts';
 import { MEASURED_METHODS, MODEL_BASES, knownSourceIds } from './provenance.ts';
 import { MEASURED_REASONS, SENSOR_COVERAGES, SENSOR_KINDS } from './power.ts';
 import {
-  APPLE_TIERS, ARCHITECTURE_PATTERN, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, GRID_COUNTRIES, MEASURED_PROFILE_IDS, MODEL_WORKLOAD_IDS, PROFILE_FLAGS,
+  APPLE_TIERS, ARCHITECTURE_PATTERN, CATALOG_VERSION_PATTERN, EMBODIED_CLASSES, ENERGY_WORKLOAD_IDS, GRID_COUNTRIES, MEASURED_PROFILE_IDS, PROFILE_FLAGS, RESULT_FLAGS,
   isKnownProfileId,
 } from './vocabulary.ts';
 import { SENSOR_PROFILE_ID } from './sensor-profile.ts';
+import { NO_FIGURE_REASONS } from './realmodels/record.ts';
 
 export const LIMITS = {
   workloads: 200,
@@ -94,6 +95,42 @@ const triangle = (max: number) =>
 const year = v.pipe(count(2100), v.minValue(1990, 'must be ≥ 1990'));
 
 // ---------------------------------------------------------------------------------------------
+// Timing record (src/shared/result.ts TimingRecord): shared by every workload kind.
+
+export const timingRecord = v.pipe(
+  v.object({
+    source: timingSource,
+    warmup: count(1e6),
+    samplesMs: v.pipe(list(positive(LIMITS.maxMs), LIMITS.samples), v.minLength(1, 'must have at least one sample')),
+    medianMs: positive(LIMITS.maxMs),
+    p10Ms: positive(LIMITS.maxMs),
+    p90Ms: positive(LIMITS.maxMs),
+    minMs: v.optional(positive(LIMITS.maxMs)),
+    meanMs: v.optional(positive(LIMITS.maxMs)),
+    cv: finite(0, 100),
+    ciMedianMs: v.optional(
+      v.pipe(
+        v.object({ low: positive(LIMITS.maxMs), high: positive(LIMITS.maxMs) }),
+        v.check((c) => c.low <= c.high, 'low must be ≤ high'),
+      ),
+    ),
+    batch: v.optional(v.pipe(count(1e9), v.minValue(1, 'must be ≥ 1'))),
+    dropped: v.optional(count(1e9)),
+    wallMedianMs: v.optional(v.nullable(positive(LIMITS.maxMs))),
+    flags: v.optional(knownOnly(RESULT_FLAGS, LIMITS.flags)),
+    preheatMs: v.optional(finite(0, LIMITS.maxMs)),
+    targetBatchMs: v.optional(positive(LIMITS.maxMs)),
+    wallBaselineMs: v.optional(finite(0, LIMITS.maxMs)),
+  }),
+  v.check((t) => t.p10Ms <= t.medianMs && t.medianMs <= t.p90Ms, 'must satisfy p10Ms ≤ medianMs ≤ p90Ms'),
+  v.check((t) => t.minMs === undefined || t.minMs <= t.medianMs, 'minMs must be ≤ medianMs'),
+  v.check((t) => t.ciMedianMs === undefined || (t.ciMedianMs.low <= t.medianMs && t.medianMs <= t.ciMedianMs.high), 'ciMedianMs must contain medianMs'),
+);
+
+/** An optional achieved rate (GFLOP/s, GB/s): null when not meaningful. */
+export const rate = (max: number) => v.optional(v.nullable(finite(0, max)));
+
+// ---------------------------------------------------------------------------------------------
 // Energy section (see src/shared/result.ts EnergySection and src/shared/recompute.ts)
 
 const label = v.object({
@@ -105,11 +142,31 @@ const label = v.object({
 
 const timingInputs = v.object({
   role: v.picklist(['general', 'specialized'], 'must be "general" or "specialized"'),
-  workloadId: oneOf(MODEL_WORKLOAD_IDS, 'model workload id'),
+  workloadId: oneOf(ENERGY_WORKLOAD_IDS, 'model workload id (ROLE:MODEL, or ROLE:MODEL:EP for a real model)'),
   tBusyMs: positive(LIMITS.maxMs),
   tWallMs: positive(LIMITS.maxMs),
   timingSource,
 });
+
+// Energy and gap ratio per correct answer (real models): recomputed on receipt by recompute.ts.
+export const perCorrectEnergy = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    joules: range3(0, LIMITS.maxJoulesPerQuery * 1e5),
+    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
+  }),
+  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
+], 'must be { available: true, joules, method } or { available: false, reason }');
+
+/** The stored gap ratio per correct answer (realmodels-result.ts perCorrectRatioRecord). */
+export const perCorrectRatio = v.variant('available', [
+  v.object({
+    available: v.literal(true),
+    ratio: range3(0, LIMITS.maxRatio * 1e5),
+    method: v.literal('interval-envelope', 'must be "interval-envelope"'),
+  }),
+  v.object({ available: v.literal(false), reason: oneOf(NO_FIGURE_REASONS, 'reason') }),
+], 'must be { available: true, ratio, method } or { available: false, reason }');
 
 const roleEnergy = v.object({
   joules: range3(0, LIMITS.maxJoulesPerQuery),
@@ -119,6 +176,7 @@ const roleEnergy = v.object({
   embodiedGCO2e: v.optional(v.nullable(lowHigh(LIMITS.maxJoulesPerQuery))),
   inputs: v.optional(timingInputs),
   label: v.optional(label),
+  perCorrect: v.optional(perCorrectEnergy),
 });
 
 /** Built once: the check runs for every provenance tag of every upload. */
@@ -252,6 +310,7 @@ export const energySection = v.object({
   grid,
   perQuery: v.object({ general: roleEnergy, specialized: roleEnergy }),
   ratio: range3(0, LIMITS.maxRatio),
+  ratioPerCorrect: v.optional(perCorrectRatio),
   embodied: v.optional(v.nullable(embodied)),
   method: v.optional(method),
   provenance: v.optional(provenance),

@@ -16,7 +16,8 @@
 import * as v from 'valibot';
 import { PRESET_NAMES } from './presets.ts';
 import type { ResultDocument } from './result.ts';
-import { LIMITS, count, energySection, finite, isoDay, knownOnly, list, measuredSection, oneOf, positive, timingSource } from './schema-parts.ts';
+import { LIMITS, count, energySection, finite, isoDay, knownOnly, list, measuredSection, oneOf, rate, timingRecord, timingSource } from './schema-parts.ts';
+import { realWorkload } from './realmodels-result.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
   MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
@@ -87,36 +88,6 @@ const adapterLimits = v.pipe(
 // ---------------------------------------------------------------------------------------------
 // Document
 
-const timingRecord = v.pipe(
-  v.object({
-    source: timingSource,
-    warmup: count(1e6),
-    samplesMs: v.pipe(list(positive(LIMITS.maxMs), LIMITS.samples), v.minLength(1, 'must have at least one sample')),
-    medianMs: positive(LIMITS.maxMs),
-    p10Ms: positive(LIMITS.maxMs),
-    p90Ms: positive(LIMITS.maxMs),
-    minMs: v.optional(positive(LIMITS.maxMs)),
-    meanMs: v.optional(positive(LIMITS.maxMs)),
-    cv: finite(0, 100),
-    ciMedianMs: v.optional(
-      v.pipe(
-        v.object({ low: positive(LIMITS.maxMs), high: positive(LIMITS.maxMs) }),
-        v.check((c) => c.low <= c.high, 'low must be ≤ high'),
-      ),
-    ),
-    batch: v.optional(v.pipe(count(1e9), v.minValue(1, 'must be ≥ 1'))),
-    dropped: v.optional(count(1e9)),
-    wallMedianMs: v.optional(v.nullable(positive(LIMITS.maxMs))),
-    flags: v.optional(knownOnly(RESULT_FLAGS, LIMITS.flags)),
-    preheatMs: v.optional(finite(0, LIMITS.maxMs)),
-    targetBatchMs: v.optional(positive(LIMITS.maxMs)),
-    wallBaselineMs: v.optional(finite(0, LIMITS.maxMs)),
-  }),
-  v.check((t) => t.p10Ms <= t.medianMs && t.medianMs <= t.p90Ms, 'must satisfy p10Ms ≤ medianMs ≤ p90Ms'),
-  v.check((t) => t.minMs === undefined || t.minMs <= t.medianMs, 'minMs must be ≤ medianMs'),
-  v.check((t) => t.ciMedianMs === undefined || (t.ciMedianMs.low <= t.medianMs && t.medianMs <= t.ciMedianMs.high), 'ciMedianMs must contain medianMs'),
-);
-
 const kernelBreakdown = v.object({
   name: oneOf(KERNEL_NAMES, 'kernel name'),
   medianMs: finite(0, LIMITS.maxMs),
@@ -125,14 +96,13 @@ const kernelBreakdown = v.object({
   count: v.optional(count(1e9)),
 });
 
-const rate = (max: number) => v.optional(v.nullable(finite(0, max)));
-
 const WORKLOAD_IDS: readonly string[] = [...MICRO_WORKLOAD_IDS, ...MODEL_WORKLOAD_IDS];
 
-const workload = v.pipe(
+/** Workloads the lab's own engine runs: micro kernels and synthetic-weight models. */
+const engineWorkload = v.pipe(
   v.object({
     id: oneOf(WORKLOAD_IDS, 'workload id'),
-    kind: v.picklist(['micro', 'model'], 'must be "micro" or "model"'),
+    kind: v.picklist(['micro', 'model'], 'must be "micro", "model" or "real-model"'),
     role: v.optional(v.picklist(['general', 'specialized'], 'must be "general" or "specialized"')),
     config,
     // Every workload of the lab's own suites has a FLOP count (only imported ONNX models may not,
@@ -146,6 +116,8 @@ const workload = v.pipe(
     tokensPerSecond: v.optional(v.object({ prefill: v.nullable(finite(0, 1e8)), decode: v.nullable(finite(0, 1e8)) })),
     verified: v.optional(v.boolean('must be a boolean')),
     dtype: v.optional(v.picklist(['f32', 'f16'], 'must be "f32" or "f16"')),
+    // Refused rather than stripped: a `real` block on a synthetic workload is a contradiction.
+    real: v.optional(v.never('only a workload of kind "real-model" has a real block')),
   }),
   // Physical plausibility from the contract fields themselves, whatever `gflops` claims.
   v.check((w) => w.flops / (w.timing.medianMs * 1e6) <= LIMITS.maxGflops, `implausible throughput: more than ${LIMITS.maxGflops / 1e3} TFLOP/s`),
@@ -154,6 +126,13 @@ const workload = v.pipe(
   v.check((w) => (w.kind === 'model') === MODEL_WORKLOAD_IDS.includes(w.id), 'kind must match the workload id (model ids are ROLE:MODEL)'),
   v.check((w) => w.kind !== 'model' || w.id.startsWith(`${w.role ?? ''}:`), 'a model workload id starts with its role'),
 );
+
+/**
+ * A workload: the engine's (micro, model) or a downloaded model run through onnxruntime-web
+ * (`real-model`, realmodels-result.ts). The kind picks the schema, so `real` is required on a
+ * real-model workload and refused on any other: `(kind === 'real-model') === (real !== undefined)`.
+ */
+const workload = v.variant('kind', [engineWorkload, realWorkload], 'must be a workload of kind "micro", "model" or "real-model"');
 
 const environment = v.object({
   browser: v.object({ name: oneOf(BROWSER_FAMILIES, 'browser family'), major: v.nullable(count(10_000)) }),

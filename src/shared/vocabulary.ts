@@ -12,6 +12,7 @@ import { averageIntensity } from '@tgwf/co2/data';
 import profilesJson from '../../data/power-profiles.json';
 import embodiedJson from '../../data/embodied.json';
 import constants from '../../data/constants.json';
+import { REAL_WORKLOAD_IDS } from './realmodels/record.ts';
 
 /** Suite versions the server knows (SUITE_VERSIONS of src/engine/models/presets.ts, past and present). */
 export const SUITE_VERSIONS = ['ci-1', 'quick-1', 'paper-1', 'custom-1'] as const;
@@ -49,6 +50,17 @@ export const MODEL_NAMES = ['distilbert-sst2', 'bert-tiny', 'qwen2.5-0.5b-instru
 
 /** Model workload ids: `ROLE:MODEL`. */
 export const MODEL_WORKLOAD_IDS: readonly string[] = (['general', 'specialized'] as const).flatMap((role) => MODEL_NAMES.map((m) => `${role}:${m}`));
+
+/**
+ * Real-model workload ids, `ROLE:MODEL:EP` (src/shared/realmodels/record.ts), and the keys of
+ * their config (src/shared/realmodels/cost.ts): closed like the rest; a document may hold them
+ * beside the synthetic replicas of the same shapes (`ROLE:MODEL`).
+ */
+export { REAL_WORKLOAD_IDS };
+export { REAL_CONFIG_KEYS, REAL_FLOPS_UNKNOWN } from './realmodels/cost.ts';
+
+/** Workloads an energy figure may be computed from: a synthetic model or a real one. */
+export const ENERGY_WORKLOAD_IDS: readonly string[] = [...MODEL_WORKLOAD_IDS, ...REAL_WORKLOAD_IDS];
 
 /** Kernel names of a per-kernel breakdown (the `name` of each kernels/NAME/NAME.meta.ts). */
 export const KERNEL_NAMES = [
