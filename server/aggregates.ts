@@ -12,7 +12,8 @@
  * (`rebuildAggregates`) produces the same rows as the maintained ones.
  */
 import type { DistributionMetric } from '../src/shared/dataset.ts';
-import type { ResultDocument } from '../src/shared/result.ts';
+import type { ResultDocument, Workload } from '../src/shared/result.ts';
+import { energyWorkload } from '../src/shared/energy-workload.ts';
 import type { Queryable } from './queryable.ts';
 import { derivedColumns } from './result-row.ts';
 import { binOf, type BinSign } from './sketch.ts';
@@ -105,22 +106,81 @@ const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model'
 const GROUP_LIST = GROUP_COLS.join(', ');
 export const groupKeyText = (g: GroupKey): string => GROUP_COLS.map((c) => g[c]).join('\u0000');
 
-const syntheticGroup = (c: { vendor: string; architecture: string; preset: string; suite_version: string }): GroupKey =>
-  ({ vendor: c.vendor, architecture: c.architecture, preset: c.preset, suite_version: c.suite_version, model: '', dtype: '' });
+/**
+ * What the figures are computed from, the same whether read from a document (insert) or from a
+ * row (withdrawal, rebuild, exact medians): the derived columns and a few fields of each workload.
+ */
+export interface FigureInput {
+  vendor: string;
+  architecture: string;
+  preset: string;
+  suite_version: string;
+  general_j_p50: number | null;
+  specialized_j_p50: number | null;
+  ratio_p50: number | null;
+  /** Energy per correct answer, p50, per role (real models; null when absent). */
+  general_correct_j: number | null;
+  specialized_correct_j: number | null;
+  workloads: FigureWorkload[];
+}
+
+type FigureWorkload = Pick<Workload, 'id' | 'kind' | 'role' | 'real'> & { timing: Pick<Workload['timing'], 'medianMs'> };
+
+/**
+ * The shared rule (src/shared/energy-workload.ts) reads only kind, role and real of each workload;
+ * a row carries just these, so the rule is applied to them through this narrowing cast.
+ */
+const energyWorkloadOf = (ws: FigureWorkload[], role: 'general' | 'specialized'): FigureWorkload | undefined =>
+  energyWorkload({ workloads: ws as Workload[] }, role);
+
+/** The figures of a real model's group: its energy and time per query, energy per correct answer. */
+export const REAL_METRICS = ['queryJ', 'correctJ', 'queryMs'] as const;
+
+/**
+ * A result's groups and what it adds to each. A synthetic-race result has one group (model and
+ * dtype ''). A real-models result has one group per real model its energy rests on (model and
+ * dtype: `energyWorkload`, the WebGPU run before the WASM reference), never the synthetic group:
+ * its gap is between real models. Two roles on the same model and dtype are one group. Groups
+ * come sorted: the first is the primary one.
+ */
+export function figuresOf(x: FigureInput, seq: number): ResultFigures {
+  const base = { vendor: x.vendor, architecture: x.architecture, preset: x.preset, suite_version: x.suite_version };
+  const workloadValues = (ws: FigureInput['workloads']): [string, number][] => ws.map((w) => [`${WORKLOAD_METRIC_PREFIX}${w.id}`, w.timing.medianMs]);
+  if (!x.workloads.some((w) => w.kind === 'real-model')) {
+    return {
+      seq,
+      groups: [{
+        group: { ...base, model: '', dtype: '' },
+        values: [['ratio', x.ratio_p50], ['generalJ', x.general_j_p50], ['specializedJ', x.specialized_j_p50], ...workloadValues(x.workloads)],
+        correct: 0,
+        answered: 0,
+      }],
+    };
+  }
+  const byKey = new Map<string, GroupFigures>();
+  for (const role of ['specialized', 'general'] as const) {
+    const w = energyWorkloadOf(x.workloads, role);
+    if (w?.real === undefined) continue;
+    const group: GroupKey = { ...base, model: w.real.model, dtype: w.real.dtype };
+    const k = groupKeyText(group);
+    let g = byKey.get(k);
+    if (!g) byKey.set(k, (g = { group, values: [], correct: 0, answered: 0 }));
+    g.values.push(['queryJ', role === 'general' ? x.general_j_p50 : x.specialized_j_p50], ['correctJ', role === 'general' ? x.general_correct_j : x.specialized_correct_j],
+      ['queryMs', w.timing.medianMs], ...workloadValues([w]));
+    g.correct += w.real.accuracy.correct;
+    g.answered += w.real.accuracy.n;
+  }
+  return { seq, groups: [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g) };
+}
 
 /** A document's figures, once its row's `seq` is known. */
 export function figuresOfDoc(doc: ResultDocument, seq: number): ResultFigures {
   const c = derivedColumns(doc);
-  return {
-    seq,
-    groups: [{
-      group: syntheticGroup(c),
-      values: [['ratio', c.ratio_p50], ['generalJ', c.general_j_p50], ['specializedJ', c.specialized_j_p50],
-        ...doc.workloads.map((w): [string, number] => [`${WORKLOAD_METRIC_PREFIX}${w.id}`, w.timing.medianMs])],
-      correct: 0,
-      answered: 0,
-    }],
+  const correctJ = (role: 'general' | 'specialized'): number | null => {
+    const pc = doc.energy?.perQuery[role].perCorrect;
+    return pc?.available === true ? pc.joules.p50 : null;
   };
+  return figuresOf({ ...c, general_correct_j: correctJ('general'), specialized_correct_j: correctJ('specialized'), workloads: doc.workloads }, seq);
 }
 
 /**
@@ -128,22 +188,23 @@ export function figuresOfDoc(doc: ResultDocument, seq: number): ResultFigures {
  * not whole documents, keeps a rebuild over a million rows cheap.
  */
 export const FIGURES_SELECT = `seq, vendor, architecture, preset, suite_version, general_j_p50, specialized_j_p50, ratio_p50,
-  (SELECT jsonb_agg(jsonb_build_array(w->>'id', w->'timing'->'medianMs')) FROM jsonb_array_elements(doc->'workloads') AS w) AS workload_ms`;
+  (doc->'energy'->'perQuery'->'general'->'perCorrect'->'joules'->>'p50')::double precision AS general_correct_j,
+  (doc->'energy'->'perQuery'->'specialized'->'perCorrect'->'joules'->>'p50')::double precision AS specialized_correct_j,
+  (SELECT jsonb_agg(jsonb_build_object('id', w->'id', 'kind', w->'kind', 'role', w->'role', 'timing', jsonb_build_object('medianMs', w->'timing'->'medianMs'),
+                                       'real', w->'real'))
+     FROM jsonb_array_elements(doc->'workloads') AS w) AS workloads`;
 
 const numOrNull = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
 export function figuresOfRow(row: Record<string, unknown>): ResultFigures {
-  const ms = (row['workload_ms'] ?? []) as [string, unknown][];
-  return {
-    seq: Number(row['seq']),
-    groups: [{
-      group: syntheticGroup({ vendor: String(row['vendor']), architecture: String(row['architecture']), preset: String(row['preset']), suite_version: String(row['suite_version']) }),
-      values: [['ratio', numOrNull(row['ratio_p50'])], ['generalJ', numOrNull(row['general_j_p50'])], ['specializedJ', numOrNull(row['specialized_j_p50'])],
-        ...ms.map(([id, v]): [string, number] => [`${WORKLOAD_METRIC_PREFIX}${String(id)}`, Number(v)])],
-      correct: 0,
-      answered: 0,
-    }],
-  };
+  // jsonb_build_object keeps JSON nulls for absent fields: dropped, so `real` is undefined as in the document.
+  const workloads = ((row['workloads'] ?? []) as Record<string, unknown>[]).map((w) => Object.fromEntries(Object.entries(w).filter(([, v]) => v !== null))) as unknown as FigureInput['workloads'];
+  return figuresOf({
+    vendor: String(row['vendor']), architecture: String(row['architecture']), preset: String(row['preset']), suite_version: String(row['suite_version']),
+    general_j_p50: numOrNull(row['general_j_p50']), specialized_j_p50: numOrNull(row['specialized_j_p50']), ratio_p50: numOrNull(row['ratio_p50']),
+    general_correct_j: numOrNull(row['general_correct_j']), specialized_correct_j: numOrNull(row['specialized_correct_j']),
+    workloads: workloads.map((w) => ({ ...w, timing: { medianMs: Number(w.timing.medianMs) } })),
+  }, Number(row['seq']));
 }
 
 /** The bins one result adds to a group (or, with delta −1, removes), merged and in a fixed order (no deadlocks between writers). */
