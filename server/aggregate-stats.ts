@@ -76,7 +76,7 @@ async function exactMedians(q: Queryable, small: GroupKey[]): Promise<Map<string
       const k = fullKey(g.group);
       if (!wanted.has(k)) continue;
       let metrics = values.get(k);
-      if (!metrics) values.set(k, (metrics = new Map()));
+      if (!metrics) values.set(k, (metrics = new Map<string, number[]>()));
       for (const [metric, v] of g.values) {
         if (v === null || !Number.isFinite(v)) continue;
         let list = metrics.get(metric);
