@@ -15,7 +15,7 @@ import { sampleResult } from '../src/shared/sample-result.ts';
 import { canonicalJson, utcDay } from '../src/shared/schema.ts';
 import type { ResultDocument, Workload } from '../src/shared/result.ts';
 import { openDb, type Db } from '../server/db.ts';
-import { figuresOfDoc, storedAggregates, writeAggregates } from '../server/aggregates.ts';
+import { AGGREGATE_SHARDS, figuresOfDoc, storedAggregates, writeAggregates } from '../server/aggregates.ts';
 import { contentHash, derivedColumns, sha256 } from '../server/result-row.ts';
 
 export interface ServerProcess { url: string; pid: number; stop(): Promise<void> }
@@ -74,10 +74,19 @@ export function documentVariants(count = 24): ResultDocument[] {
   });
 }
 
-/** Row n of the synthetic dataset: a variant, an adapter and a unique app version. */
-export function syntheticDoc(variants: readonly ResultDocument[], n: number, tag: string): ResultDocument {
+/**
+ * The adapter of group i: the eight real ones, then numbered architectures of the same vendors
+ * (`ada-1`, …), so `--groups N` can seed more groups than the stats publish.
+ */
+function groupAdapter(i: number): [string, string] {
+  const [vendor, architecture] = GROUPS[i % GROUPS.length]!;
+  return [vendor, i < GROUPS.length ? architecture : `${architecture}-${Math.floor(i / GROUPS.length)}`];
+}
+
+/** Row n of the synthetic dataset: a variant, an adapter (one of `groups`) and a unique app version. */
+export function syntheticDoc(variants: readonly ResultDocument[], n: number, tag: string, groups = GROUPS.length): ResultDocument {
   const v = variants[(n * 7) % variants.length]!;
-  const [vendor, architecture] = GROUPS[n % GROUPS.length]!;
+  const [vendor, architecture] = groupAdapter(n % groups);
   return { ...v, app: { version: `0.1.0-${tag}${n}` }, environment: { ...v.environment, adapter: { ...v.environment.adapter, vendor, architecture } } };
 }
 
@@ -89,11 +98,11 @@ const MARK = 'SEEDMARK';
  * the dedupe key) and the stored JSON of row n are prefix + `s${n}` + suffix, so a million rows
  * cost a SHA-256 each, not a canonicalisation. Checked against contentHash on the first rows.
  */
-interface Template { canon: [string, string]; json: [string, string]; doc: ResultDocument; rows: number }
+interface Template { canon: [string, string]; json: [string, string]; doc: ResultDocument; shards: { rows: number; seqSum: number }[] }
 
-function templateOf(variants: readonly ResultDocument[], n: number, cache: Map<string, Template>): Template {
-  const doc = syntheticDoc(variants, n, 's');
-  const key = `${(n * 7) % variants.length}:${n % GROUPS.length}`;
+function templateOf(variants: readonly ResultDocument[], n: number, groups: number, cache: Map<string, Template>): Template {
+  const doc = syntheticDoc(variants, n, 's', groups);
+  const key = `${(n * 7) % variants.length}:${n % groups}`;
   let t = cache.get(key);
   if (!t) {
     const marked = { ...doc, app: { version: `0.1.0-${MARK}` } };
@@ -102,44 +111,55 @@ function templateOf(variants: readonly ResultDocument[], n: number, cache: Map<s
       if (a === undefined || b === undefined || rest.length > 0) throw new Error('the seed template must hold its marker once');
       return [`${a}`, b];
     };
-    t = { canon: split(canonicalJson(marked)), json: split(JSON.stringify(marked)), doc, rows: 0 };
+    t = { canon: split(canonicalJson(marked)), json: split(JSON.stringify(marked)), doc, shards: Array.from({ length: AGGREGATE_SHARDS }, () => ({ rows: 0, seqSum: 0 })) };
     cache.set(key, t);
   }
   return t;
 }
 
 /** Insert rows [from, to) and add their contributions to the stored aggregates (server stopped). */
-export async function seed(db: Db, variants: readonly ResultDocument[], from: number, to: number): Promise<void> {
+export async function seed(db: Db, variants: readonly ResultDocument[], from: number, to: number, groups = GROUPS.length): Promise<void> {
   const agg = await storedAggregates(db);
   const day = utcDay();
+  // Explicit seqs (the sequence moved past them afterwards): each row's aggregate shard and the
+  // dataset version's seq sum need them.
+  let seq = Number((await db.query<{ top: unknown }>('SELECT coalesce(max(seq), 0) AS top FROM results')).rows[0]?.top ?? 0);
   const templates = new Map<string, Template>();
   for (let start = from; start < to; start += SEED_CHUNK) {
-    const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+    const cols: unknown[][] = Array.from({ length: 12 }, () => []);
     const docs: string[] = [];
     for (let n = start; n < Math.min(to, start + SEED_CHUNK); n++) {
-      const t = templateOf(variants, n, templates);
-      t.rows++;
+      const t = templateOf(variants, n, groups, templates);
+      seq++;
+      const shard = t.shards[seq % AGGREGATE_SHARDS]!;
+      shard.rows++;
+      shard.seqSum += seq;
       const hash = sha256(`${t.canon[0]}s${n}${t.canon[1]}`);
-      if (n - from < 3 && hash !== contentHash(syntheticDoc(variants, n, 's'))) throw new Error('seed template hash differs from contentHash');
+      if (n - from < 3 && hash !== contentHash(syntheticDoc(variants, n, 's', groups))) throw new Error('seed template hash differs from contentHash');
       const c = derivedColumns(t.doc);
       const row = [randomBytes(12).toString('base64url'), hash, sha256(`seed-${n}`), day, c.preset, c.suite_version, c.vendor,
-        c.architecture, c.general_j_p50, c.specialized_j_p50, c.ratio_p50];
+        c.architecture, c.general_j_p50, c.specialized_j_p50, c.ratio_p50, seq];
       row.forEach((x, i) => cols[i]!.push(x));
       docs.push(`${t.json[0]}s${n}${t.json[1]}`);
     }
     // Documents travel as one JSON array (no array-literal escaping of every quote).
     await db.query(
       `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
-                            general_j_p50, specialized_j_p50, ratio_p50, doc)
-       SELECT c.id, c.h, c.t, c.d::date, c.p, c.sv, c.v, c.a, c.g, c.s, c.r, j.doc
+                            general_j_p50, specialized_j_p50, ratio_p50, seq, doc)
+       SELECT c.id, c.h, c.t, c.d::date, c.p, c.sv, c.v, c.a, c.g, c.s, c.r, c.seq, j.doc
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::float8[], $10::float8[], $11::float8[]) WITH ORDINALITY AS c(id, h, t, d, p, sv, v, a, g, s, r, i)
-         JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS j(doc, i) ON j.i = c.i`,
+                     $9::float8[], $10::float8[], $11::float8[], $12::bigint[]) WITH ORDINALITY AS c(id, h, t, d, p, sv, v, a, g, s, r, seq, i)
+         JOIN jsonb_array_elements($13::jsonb) WITH ORDINALITY AS j(doc, i) ON j.i = c.i`,
       [...cols, `[${docs.join(',')}]`],
     );
   }
-  // Every row of a template adds the same figures: add them once, weighted by its row count.
-  for (const t of templates.values()) agg.add(figuresOfDoc(t.doc), t.rows);
+  if (seq > 0) await db.query(`SELECT setval(pg_get_serial_sequence('results', 'seq'), $1)`, [seq]);
+  // Every row of a template adds the same figures to its shard: add them once per shard, weighted.
+  for (const t of templates.values()) {
+    t.shards.forEach((sh, shard) => {
+      if (sh.rows > 0) agg.add(figuresOfDoc(t.doc, shard), sh.rows, sh.seqSum);
+    });
+  }
   await db.transaction((tx) => writeAggregates(tx, agg));
 }
 
@@ -200,7 +220,55 @@ function exportThroughput(url: string, seconds: number): Promise<{ rows: number;
   });
 }
 
-export interface ScaleOptions { rows: number; mixed: boolean; writeRate: number; statsSamples: number; exportSeconds: number }
+export interface ScaleOptions {
+  rows: number;
+  mixed: boolean;
+  writeRate: number;
+  statsSamples: number;
+  exportSeconds: number;
+  /** Distinct (vendor, architecture) groups seeded (8 real adapters, then numbered ones). */
+  groups: number;
+  /** With --mixed: concurrent uploaders into one group, as fast as they can, while reads run. */
+  burstConnections: number;
+  burstSeconds: number;
+}
+
+/**
+ * Write throughput under row locks: `connections` uploaders post into ONE group (a classroom of
+ * identical laptops) for `seconds`, while one reader alternates /api/stats and a listing page.
+ * Every upload of a group touches that group's aggregate rows, so this is where writers queue.
+ */
+async function writeBurst(url: string, variants: readonly ResultDocument[], groups: number, connections: number, seconds: number, tagBase: number) {
+  const end = performance.now() + seconds * 1000;
+  let accepted = 0;
+  let errors = 0;
+  let reads = 0;
+  let next = 0;
+  const latencies: number[] = [];
+  const uploader = async (): Promise<void> => {
+    while (performance.now() < end) {
+      // n ≡ 0 (mod groups): every upload lands in group 0.
+      const n = tagBase + groups * next++;
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(syntheticDoc(variants, n, 'b', groups)) }).catch(() => null);
+      if (res) await res.arrayBuffer();
+      if (res?.status === 201) {
+        accepted++;
+        latencies.push(performance.now() - t0);
+      } else errors++;
+    }
+  };
+  const reader = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const r = await timed(`${url}/api/${reads % 2 === 0 ? 'stats' : 'results?limit=50'}`).catch(() => null);
+      if (r?.status === 200) reads++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all([...Array.from({ length: connections }, uploader), reader()]);
+  const s = (performance.now() - t0) / 1000;
+  return { connections, seconds: round(s), uploadsPerS: round(accepted / s), uploadP50Ms: round(pct(latencies, 0.5)), uploadP99Ms: round(pct(latencies, 0.99)), errors, readsPerS: round(reads / s) };
+}
 
 async function measure(srv: ServerProcess, rows: number, o: ScaleOptions, variants: readonly ResultDocument[], tagBase: number) {
   let written = 0;
@@ -239,6 +307,7 @@ async function measure(srv: ServerProcess, rows: number, o: ScaleOptions, varian
       listing.push(r.ms);
     }
     const exp = await exportThroughput(srv.url, o.exportSeconds);
+    const burst = o.mixed ? await writeBurst(srv.url, variants, o.groups, o.burstConnections, o.burstSeconds, tagBase + 700_000) : null;
     return {
       rows,
       statsAfterWriteMs: { p50: round(pct(stats, 0.5)), p99: round(pct(stats, 0.99)), samples: stats.length },
@@ -246,6 +315,7 @@ async function measure(srv: ServerProcess, rows: number, o: ScaleOptions, varian
       exportJsonlGzip: { ...exp, rowsPerS: Math.round(exp.rows / exp.seconds), rawMBPerS: round(exp.rawMB / exp.seconds) },
       serverRssMB: { max: round(Math.max(rssMax, rssMb(srv.pid) ?? 0)), source: rssMb(srv.pid) === null ? 'unavailable (no /proc)' : '/proc/PID/status VmRSS, sampled every 250 ms' },
       backgroundWrites: o.mixed ? { rate: o.writeRate, accepted: written, errors: writeErrors } : null,
+      oneGroupWriteBurst: burst,
     };
   } finally {
     stop = true;
@@ -268,7 +338,7 @@ export async function runScaleBench(o: ScaleOptions, backend: { dataDir: string;
         throw new Error('the database already holds results: the scale benchmark seeds an empty one (a throwaway DATABASE_URL)');
       }
       const t0 = performance.now();
-      await seed(db, variants, seeded, target);
+      await seed(db, variants, seeded, target, o.groups);
       process.stdout.write(`seeded ${target - seeded} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (total ${target})\n`);
       seeded = target;
     } finally {
@@ -281,7 +351,8 @@ export async function runScaleBench(o: ScaleOptions, backend: { dataDir: string;
       process.stdout.write(
         `${target} rows: stats after a write p50 ${m.statsAfterWriteMs.p50} ms p99 ${m.statsAfterWriteMs.p99} ms; listing p50 ${m.listingMs.p50} ms p99 ${m.listingMs.p99} ms; ` +
           `export ${m.exportJsonlGzip.rowsPerS} rows/s (${m.exportJsonlGzip.rawMBPerS} MB/s decoded, ${m.exportJsonlGzip.complete ? 'complete' : `first ${m.exportJsonlGzip.seconds} s`}); ` +
-          `server RSS max ${m.serverRssMB.max} MB${m.backgroundWrites ? `; background writes ${m.backgroundWrites.accepted} accepted, ${m.backgroundWrites.errors} errors` : ''}\n`,
+          `server RSS max ${m.serverRssMB.max} MB${m.backgroundWrites ? `; background writes ${m.backgroundWrites.accepted} accepted, ${m.backgroundWrites.errors} errors` : ''}\n` +
+          (m.oneGroupWriteBurst ? `  one-group write burst: ${m.oneGroupWriteBurst.uploadsPerS} uploads/s (${m.oneGroupWriteBurst.connections} uploaders, p50 ${m.oneGroupWriteBurst.uploadP50Ms} ms, p99 ${m.oneGroupWriteBurst.uploadP99Ms} ms, ${m.oneGroupWriteBurst.errors} errors) while ${m.oneGroupWriteBurst.readsPerS} reads/s\n` : ''),
       );
     } finally {
       await srv.stop();

@@ -11,8 +11,10 @@
  * Scale mode, `--rows N [--mixed]`: seeds N synthetic, schema-valid results by bulk SQL and
  * measures stats after a write, listing, export and memory at 10,000 and at N rows, under a
  * steady upload stream with --mixed (`--write-rate W`/s, 10); see scripts/bench-server-scale.ts.
- * Also `--stats-samples K` (50) and `--export-seconds S` (10). With --pg, DATABASE_URL must name an
- * empty, throwaway database.
+ * Also `--stats-samples K` (50), `--export-seconds S` (10), `--groups G` (8: distinct adapters
+ * seeded; above 8, numbered architectures) and, with --mixed, a one-group write burst
+ * (`--burst-connections C` (8) uploaders for `--burst-seconds S` (5) while reads run: uploads/s).
+ * With --pg, DATABASE_URL must name an empty, throwaway database.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +57,10 @@ async function scale(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fal-bench-scale-'));
   try {
     const report = await runScaleBench(
-      { rows, mixed: process.argv.includes('--mixed'), writeRate: Number(arg('write-rate', '10')), statsSamples: Number(arg('stats-samples', '50')), exportSeconds: Number(arg('export-seconds', '10')) },
+      {
+        rows, mixed: process.argv.includes('--mixed'), writeRate: Number(arg('write-rate', '10')), statsSamples: Number(arg('stats-samples', '50')), exportSeconds: Number(arg('export-seconds', '10')),
+        groups: Number(arg('groups', '8')), burstConnections: Number(arg('burst-connections', '8')), burstSeconds: Number(arg('burst-seconds', '5')),
+      },
       { dataDir, databaseUrl: usePg ? process.env.DATABASE_URL! : null },
     );
     if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

@@ -12,7 +12,8 @@
  * (`rebuildAggregates`) produces the same rows as the maintained ones.
  */
 import type { DistributionMetric } from '../src/shared/dataset.ts';
-import type { ResultDocument } from '../src/shared/result.ts';
+import type { ResultDocument, Workload } from '../src/shared/result.ts';
+import { energyWorkload } from '../src/shared/energy-workload.ts';
 import type { Queryable } from './queryable.ts';
 import { derivedColumns } from './result-row.ts';
 import { binOf, type BinSign } from './sketch.ts';
@@ -30,14 +31,25 @@ export interface GroupKey {
   dtype: string;
 }
 
-/** What one result adds to its group. */
-export interface ResultFigures {
+/** What one result adds to one of its groups: a value per metric (null adds nothing), and answers scored. */
+export interface GroupFigures {
   group: GroupKey;
-  ratio: number | null;
-  generalJ: number | null;
-  specializedJ: number | null;
-  /** Each workload's id and median time (ms). */
-  workloads: [string, number][];
+  /** `[metric, value]`: a DistributionMetric or `w:<workload id>`; one metric may repeat (two workloads with one id). */
+  values: [string, number | null][];
+  /** Correct answers and answers scored (real models; 0 and 0 for the synthetic race). */
+  correct: number;
+  answered: number;
+}
+
+/**
+ * What one result adds to the aggregates. A synthetic-race result belongs to one group; a result
+ * may belong to several (each real model it ran is a group), listed in a fixed order: the first
+ * is its primary group, which alone counts it among the results and adds its `seq` to the
+ * dataset version (so the total never counts a result twice).
+ */
+export interface ResultFigures {
+  seq: number;
+  groups: GroupFigures[];
 }
 
 /** A bin row: `metric` is a DistributionMetric or `w:<workload id>`. */
@@ -51,74 +63,162 @@ export interface BinRow {
 export const WORKLOAD_METRIC_PREFIX = 'w:';
 export const DISTRIBUTION_METRICS: readonly DistributionMetric[] = ['ratio', 'generalJ', 'specializedJ'];
 
+/**
+ * Each group's counts are split over this many shard rows, by `seq % AGGREGATE_SHARDS`: uploads
+ * into one group (a classroom of identical laptops) commit in parallel instead of queueing on one
+ * row lock until each commit. A withdrawal subtracts from the shard its insert added to (the same
+ * `seq`), so every shard row stays a plain sum of its rows and a rebuild finds the same rows.
+ */
+export const AGGREGATE_SHARDS = 8;
+export const shardOf = (seq: number): number => seq % AGGREGATE_SHARDS;
+
+/**
+ * The current shape of the aggregate tables (migration 7 replaces migration 5's and rebuilds).
+ * `results` counts the results whose primary group this is (their sum is the dataset's size) and
+ * `seq_sum` sums their `seq`: with the highest `seq`, a dataset version that needs no scan of the
+ * rows (server/http-cache.ts).
+ */
 export const AGGREGATES_SQL = `
   CREATE TABLE IF NOT EXISTS aggregate_groups (
     vendor TEXT NOT NULL, architecture TEXT NOT NULL, preset TEXT NOT NULL, suite_version TEXT NOT NULL,
     model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '',
+    shard SMALLINT NOT NULL,
     count BIGINT NOT NULL,
-    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype)
+    results BIGINT NOT NULL,
+    seq_sum BIGINT NOT NULL,
+    correct BIGINT NOT NULL,
+    answered BIGINT NOT NULL,
+    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, shard)
   );
   CREATE TABLE IF NOT EXISTS aggregate_bins (
     vendor TEXT NOT NULL, architecture TEXT NOT NULL, preset TEXT NOT NULL, suite_version TEXT NOT NULL,
     model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '',
+    shard SMALLINT NOT NULL,
     metric TEXT NOT NULL,
     sign SMALLINT NOT NULL,
     bin INTEGER NOT NULL,
     count BIGINT NOT NULL,
-    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin)
+    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, shard, metric, sign, bin)
   );
 `;
 
 const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype'] as const;
 const GROUP_LIST = GROUP_COLS.join(', ');
+export const groupKeyText = (g: GroupKey): string => GROUP_COLS.map((c) => g[c]).join('\u0000');
 
-export function figuresOfDoc(doc: ResultDocument): ResultFigures {
+/**
+ * What the figures are computed from, the same whether read from a document (insert) or from a
+ * row (withdrawal, rebuild, exact medians): the derived columns and a few fields of each workload.
+ */
+export interface FigureInput {
+  vendor: string;
+  architecture: string;
+  preset: string;
+  suite_version: string;
+  general_j_p50: number | null;
+  specialized_j_p50: number | null;
+  ratio_p50: number | null;
+  /** Energy per correct answer, p50, per role (real models; null when absent). */
+  general_correct_j: number | null;
+  specialized_correct_j: number | null;
+  workloads: FigureWorkload[];
+}
+
+type FigureWorkload = Pick<Workload, 'id' | 'kind' | 'role' | 'real'> & { timing: Pick<Workload['timing'], 'medianMs'> };
+
+/**
+ * The shared rule (src/shared/energy-workload.ts) reads only kind, role and real of each workload;
+ * a row carries just these, so the rule is applied to them through this narrowing cast.
+ */
+const energyWorkloadOf = (ws: FigureWorkload[], role: 'general' | 'specialized'): FigureWorkload | undefined =>
+  energyWorkload({ workloads: ws as Workload[] }, role);
+
+/** The figures of a real model's group: its energy and time per query, energy per correct answer. */
+export const REAL_METRICS = ['queryJ', 'correctJ', 'queryMs'] as const;
+
+/**
+ * A result's groups and what it adds to each. A synthetic-race result has one group (model and
+ * dtype ''). A real-models result has one group per real model its energy rests on (model and
+ * dtype: `energyWorkload`, the WebGPU run before the WASM reference), never the synthetic group:
+ * its gap is between real models. Two roles on the same model and dtype are one group. Groups
+ * come sorted: the first is the primary one.
+ */
+export function figuresOf(x: FigureInput, seq: number): ResultFigures {
+  const base = { vendor: x.vendor, architecture: x.architecture, preset: x.preset, suite_version: x.suite_version };
+  const workloadValues = (ws: FigureInput['workloads']): [string, number][] => ws.map((w) => [`${WORKLOAD_METRIC_PREFIX}${w.id}`, w.timing.medianMs]);
+  if (!x.workloads.some((w) => w.kind === 'real-model')) {
+    return {
+      seq,
+      groups: [{
+        group: { ...base, model: '', dtype: '' },
+        values: [['ratio', x.ratio_p50], ['generalJ', x.general_j_p50], ['specializedJ', x.specialized_j_p50], ...workloadValues(x.workloads)],
+        correct: 0,
+        answered: 0,
+      }],
+    };
+  }
+  const byKey = new Map<string, GroupFigures>();
+  for (const role of ['specialized', 'general'] as const) {
+    const w = energyWorkloadOf(x.workloads, role);
+    if (w?.real === undefined) continue;
+    const group: GroupKey = { ...base, model: w.real.model, dtype: w.real.dtype };
+    const k = groupKeyText(group);
+    let g = byKey.get(k);
+    if (!g) byKey.set(k, (g = { group, values: [], correct: 0, answered: 0 }));
+    g.values.push(['queryJ', role === 'general' ? x.general_j_p50 : x.specialized_j_p50], ['correctJ', role === 'general' ? x.general_correct_j : x.specialized_correct_j],
+      ['queryMs', w.timing.medianMs], ...workloadValues([w]));
+    g.correct += w.real.accuracy.correct;
+    g.answered += w.real.accuracy.n;
+  }
+  return { seq, groups: [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g) };
+}
+
+/** A document's figures, once its row's `seq` is known. */
+export function figuresOfDoc(doc: ResultDocument, seq: number): ResultFigures {
   const c = derivedColumns(doc);
-  return {
-    group: { vendor: c.vendor, architecture: c.architecture, preset: c.preset, suite_version: c.suite_version, model: '', dtype: '' },
-    ratio: c.ratio_p50,
-    generalJ: c.general_j_p50,
-    specializedJ: c.specialized_j_p50,
-    workloads: doc.workloads.map((w) => [w.id, w.timing.medianMs]),
+  const correctJ = (role: 'general' | 'specialized'): number | null => {
+    const pc = doc.energy?.perQuery[role].perCorrect;
+    return pc?.available === true ? pc.joules.p50 : null;
   };
+  return figuresOf({ ...c, general_correct_j: correctJ('general'), specialized_correct_j: correctJ('specialized'), workloads: doc.workloads }, seq);
 }
 
 /**
  * The columns `figuresOfRow` reads, selected from `results` (alias-free). Reading only these,
  * not whole documents, keeps a rebuild over a million rows cheap.
  */
-export const FIGURES_SELECT = `vendor, architecture, preset, suite_version, general_j_p50, specialized_j_p50, ratio_p50,
-  (SELECT jsonb_agg(jsonb_build_array(w->>'id', w->'timing'->'medianMs')) FROM jsonb_array_elements(doc->'workloads') AS w) AS workload_ms`;
+export const FIGURES_SELECT = `seq, vendor, architecture, preset, suite_version, general_j_p50, specialized_j_p50, ratio_p50,
+  (doc->'energy'->'perQuery'->'general'->'perCorrect'->'joules'->>'p50')::double precision AS general_correct_j,
+  (doc->'energy'->'perQuery'->'specialized'->'perCorrect'->'joules'->>'p50')::double precision AS specialized_correct_j,
+  (SELECT jsonb_agg(jsonb_build_object('id', w->'id', 'kind', w->'kind', 'role', w->'role', 'timing', jsonb_build_object('medianMs', w->'timing'->'medianMs'),
+                                       'real', w->'real'))
+     FROM jsonb_array_elements(doc->'workloads') AS w) AS workloads`;
 
 const numOrNull = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
 export function figuresOfRow(row: Record<string, unknown>): ResultFigures {
-  const ms = (row['workload_ms'] ?? []) as [string, unknown][];
-  return {
-    group: { vendor: String(row['vendor']), architecture: String(row['architecture']), preset: String(row['preset']), suite_version: String(row['suite_version']), model: '', dtype: '' },
-    ratio: numOrNull(row['ratio_p50']),
-    generalJ: numOrNull(row['general_j_p50']),
-    specializedJ: numOrNull(row['specialized_j_p50']),
-    workloads: ms.map(([id, v]) => [String(id), Number(v)]),
-  };
+  // jsonb_build_object keeps JSON nulls for absent fields: dropped, so `real` is undefined as in the document.
+  const workloads = ((row['workloads'] ?? []) as Record<string, unknown>[]).map((w) => Object.fromEntries(Object.entries(w).filter(([, v]) => v !== null))) as unknown as FigureInput['workloads'];
+  return figuresOf({
+    vendor: String(row['vendor']), architecture: String(row['architecture']), preset: String(row['preset']), suite_version: String(row['suite_version']),
+    general_j_p50: numOrNull(row['general_j_p50']), specialized_j_p50: numOrNull(row['specialized_j_p50']), ratio_p50: numOrNull(row['ratio_p50']),
+    general_correct_j: numOrNull(row['general_correct_j']), specialized_correct_j: numOrNull(row['specialized_correct_j']),
+    workloads: workloads.map((w) => ({ ...w, timing: { medianMs: Number(w.timing.medianMs) } })),
+  }, Number(row['seq']));
 }
 
-/** The bins one result adds (or, with delta −1, removes), merged and in a fixed order (no deadlocks between writers). */
-export function binsOf(f: ResultFigures, delta: number): BinRow[] {
+/** The bins one result adds to a group (or, with delta −1, removes), merged and in a fixed order (no deadlocks between writers). */
+export function binsOf(g: GroupFigures, delta: number): BinRow[] {
   const acc = new Map<string, BinRow>();
-  const add = (metric: string, value: number | null): void => {
-    if (value === null) return;
+  for (const [metric, value] of g.values) {
+    if (value === null) continue;
     const b = binOf(value);
-    if (b === null) return;
+    if (b === null) continue;
     const k = `${metric}\u0000${b.sign}\u0000${b.bin}`;
     const prev = acc.get(k);
     if (prev) prev.count += delta;
     else acc.set(k, { metric, sign: b.sign, bin: b.bin, count: delta });
-  };
-  add('ratio', f.ratio);
-  add('generalJ', f.generalJ);
-  add('specializedJ', f.specializedJ);
-  for (const [id, ms] of f.workloads) add(`${WORKLOAD_METRIC_PREFIX}${id}`, ms);
+  }
   return [...acc.values()].sort(compareBins);
 }
 
@@ -126,63 +226,102 @@ function compareBins(a: BinRow, b: BinRow): number {
   return a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.sign - b.sign || a.bin - b.bin;
 }
 
-const groupParams = (g: GroupKey): string[] => [g.vendor, g.architecture, g.preset, g.suite_version, g.model, g.dtype];
-const GROUP_WHERE = 'vendor = $1 AND architecture = $2 AND preset = $3 AND suite_version = $4 AND model = $5 AND dtype = $6';
-
 /**
  * Add (delta 1) or subtract (delta −1) one result's contribution. Call inside the transaction of
- * the insert or the delete. The group row is written first: writers to one group queue there,
- * so their bin updates never interleave into a deadlock.
+ * the insert or the delete. Every row it touches is in the result's shard; group rows are written
+ * first and in the result's fixed group order, then bins in a fixed order, so two writers to one
+ * shard queue on its first group row and never interleave into a deadlock.
  */
 export async function applyFigures(tx: Queryable, f: ResultFigures, delta: 1 | -1): Promise<void> {
-  const g = groupParams(f.group);
+  const shard = shardOf(f.seq);
+  const gs = f.groups;
+  if (gs.length === 0) return;
+  const col = (c: (typeof GROUP_COLS)[number]) => gs.map((g) => g.group[c]);
   await tx.query(
-    `INSERT INTO aggregate_groups (${GROUP_LIST}, count) VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (${GROUP_LIST}) DO UPDATE SET count = aggregate_groups.count + EXCLUDED.count`,
-    [...g, delta],
+    `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, correct, answered)
+     SELECT t.vendor, t.architecture, t.preset, t.suite_version, t.model, t.dtype, $7, $8, t.results, t.seq_sum, t.correct, t.answered
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
+            WITH ORDINALITY AS t(vendor, architecture, preset, suite_version, model, dtype, results, seq_sum, correct, answered, i)
+      ORDER BY t.i
+     ON CONFLICT (${GROUP_LIST}, shard) DO UPDATE SET count = aggregate_groups.count + EXCLUDED.count,
+       results = aggregate_groups.results + EXCLUDED.results, seq_sum = aggregate_groups.seq_sum + EXCLUDED.seq_sum,
+       correct = aggregate_groups.correct + EXCLUDED.correct, answered = aggregate_groups.answered + EXCLUDED.answered`,
+    [...GROUP_COLS.map(col), shard, delta, gs.map((_, i) => (i === 0 ? delta : 0)), gs.map((_, i) => (i === 0 ? delta * f.seq : 0)),
+      gs.map((g) => delta * g.correct), gs.map((g) => delta * g.answered)],
   );
-  const bins = binsOf(f, delta);
+  const bins = gs.flatMap((g) => binsOf(g, delta).map((b) => ({ g: g.group, b })));
   if (bins.length > 0) {
+    const bcol = (c: (typeof GROUP_COLS)[number]) => bins.map((x) => x.g[c]);
     await tx.query(
-      `INSERT INTO aggregate_bins (${GROUP_LIST}, metric, sign, bin, count)
-       SELECT $1, $2, $3, $4, $5, $6, t.metric, t.sign, t.bin, t.count
-         FROM unnest($7::text[], $8::smallint[], $9::int[], $10::bigint[]) AS t(metric, sign, bin, count)
-       ON CONFLICT (${GROUP_LIST}, metric, sign, bin) DO UPDATE SET count = aggregate_bins.count + EXCLUDED.count`,
-      [...g, bins.map((b) => b.metric), bins.map((b) => b.sign), bins.map((b) => b.bin), bins.map((b) => b.count)],
+      `INSERT INTO aggregate_bins (${GROUP_LIST}, shard, metric, sign, bin, count)
+       SELECT t.vendor, t.architecture, t.preset, t.suite_version, t.model, t.dtype, $7, t.metric, t.sign, t.bin, t.count
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[], $9::smallint[], $10::int[], $11::bigint[])
+              WITH ORDINALITY AS t(vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, count, i)
+        ORDER BY t.i
+       ON CONFLICT (${GROUP_LIST}, shard, metric, sign, bin) DO UPDATE SET count = aggregate_bins.count + EXCLUDED.count`,
+      [...GROUP_COLS.map(bcol), shard, bins.map((x) => x.b.metric), bins.map((x) => x.b.sign), bins.map((x) => x.b.bin), bins.map((x) => x.b.count)],
     );
   }
   if (delta < 0) {
-    await tx.query(`DELETE FROM aggregate_bins WHERE ${GROUP_WHERE} AND count <= 0`, g);
-    await tx.query(`DELETE FROM aggregate_groups WHERE ${GROUP_WHERE} AND count <= 0`, g);
+    const match = `(${GROUP_LIST}) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])) AND shard = $7 AND count <= 0`;
+    await tx.query(`DELETE FROM aggregate_bins WHERE ${match}`, [...GROUP_COLS.map(col), shard]);
+    await tx.query(`DELETE FROM aggregate_groups WHERE ${match}`, [...GROUP_COLS.map(col), shard]);
   }
 }
 
+interface ShardCounts { count: number; results: number; seqSum: number; correct: number; answered: number }
+interface GroupRow extends ShardCounts { group: GroupKey; shard: number }
+
 /** Aggregates held in memory: built from rows (rebuild, benchmark seeding) or read back from the tables. */
 export class AggregateSet {
-  readonly groups = new Map<string, { group: GroupKey; count: number }>();
-  readonly bins = new Map<string, { group: GroupKey; bin: BinRow }>();
+  /** Per group, its shard rows. */
+  readonly groups = new Map<string, { group: GroupKey; shards: Map<number, ShardCounts> }>();
+  readonly bins = new Map<string, { group: GroupKey; shard: number; bin: BinRow }>();
 
-  /** Add one result's figures, `times` times (the benchmark seeds identical figures in bulk). */
-  add(f: ResultFigures, times = 1): void {
-    const gk = groupParams(f.group).join('\u0000');
-    const g = this.groups.get(gk);
-    if (g) g.count += times;
-    else this.groups.set(gk, { group: f.group, count: times });
-    for (const b of binsOf(f, times)) this.addBin(f.group, b);
+  /**
+   * Add one result's figures, `times` times, in the shard of `f.seq`; `seqSum` is the sum of the
+   * seqs added (the benchmark seeds identical figures in bulk, one call per template and shard).
+   */
+  add(f: ResultFigures, times = 1, seqSum = f.seq * times): void {
+    const shard = shardOf(f.seq);
+    f.groups.forEach((g, i) => {
+      this.addGroup({ group: g.group, shard, count: times, results: i === 0 ? times : 0, seqSum: i === 0 ? seqSum : 0, correct: g.correct * times, answered: g.answered * times });
+      for (const b of binsOf(g, times)) this.addBin(g.group, shard, b);
+    });
   }
 
-  addBin(group: GroupKey, b: BinRow): void {
-    const k = `${groupParams(group).join('\u0000')}\u0000${b.metric}\u0000${b.sign}\u0000${b.bin}`;
+  addGroup(r: GroupRow): void {
+    const k = groupKeyText(r.group);
+    let g = this.groups.get(k);
+    if (!g) this.groups.set(k, (g = { group: r.group, shards: new Map() }));
+    const prev = g.shards.get(r.shard);
+    if (!prev) g.shards.set(r.shard, { count: r.count, results: r.results, seqSum: r.seqSum, correct: r.correct, answered: r.answered });
+    else {
+      prev.count += r.count;
+      prev.results += r.results;
+      prev.seqSum += r.seqSum;
+      prev.correct += r.correct;
+      prev.answered += r.answered;
+    }
+  }
+
+  /** Every shard row, as the table holds them. */
+  groupRows(): GroupRow[] {
+    return [...this.groups.values()].flatMap(({ group, shards }) => [...shards].map(([shard, c]) => ({ group, shard, ...c })));
+  }
+
+  addBin(group: GroupKey, shard: number, b: BinRow): void {
+    const k = `${groupKeyText(group)}\u0000${shard}\u0000${b.metric}\u0000${b.sign}\u0000${b.bin}`;
     const prev = this.bins.get(k);
     if (prev) prev.bin.count += b.count;
-    else this.bins.set(k, { group, bin: { ...b } });
+    else this.bins.set(k, { group, shard, bin: { ...b } });
   }
 
   /** Canonical lines (sorted), for comparing two sets exactly. */
   lines(): string[] {
     const out: string[] = [];
-    for (const { group, count } of this.groups.values()) out.push(`g\u0000${groupParams(group).join('\u0000')}\u0000${count}`);
-    for (const { group, bin } of this.bins.values()) out.push(`b\u0000${groupParams(group).join('\u0000')}\u0000${bin.metric}\u0000${bin.sign}\u0000${bin.bin}\u0000${bin.count}`);
+    for (const g of this.groupRows()) out.push(`g\u0000${groupKeyText(g.group)}\u0000${g.shard}\u0000${g.count}\u0000${g.results}\u0000${g.seqSum}\u0000${g.correct}\u0000${g.answered}`);
+    for (const { group, shard, bin } of this.bins.values()) out.push(`b\u0000${groupKeyText(group)}\u0000${shard}\u0000${bin.metric}\u0000${bin.sign}\u0000${bin.bin}\u0000${bin.count}`);
     return out.sort();
   }
 }
@@ -194,7 +333,7 @@ export async function aggregatesFromRows(q: Queryable): Promise<AggregateSet> {
   const set = new AggregateSet();
   let after = 0;
   for (;;) {
-    const r = await q.query(`SELECT seq, ${FIGURES_SELECT} FROM results WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, PAGE]);
+    const r = await q.query(`SELECT ${FIGURES_SELECT} FROM results WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, PAGE]);
     for (const row of r.rows) set.add(figuresOfRow(row));
     const last = r.rows[r.rows.length - 1];
     if (!last || r.rows.length < PAGE) break;
@@ -211,11 +350,11 @@ const rowGroup = (r: Record<string, unknown>): GroupKey => ({
 /** The maintained aggregates, as stored. */
 export async function storedAggregates(q: Queryable): Promise<AggregateSet> {
   const set = new AggregateSet();
-  for (const r of (await q.query(`SELECT ${GROUP_LIST}, count FROM aggregate_groups`)).rows) {
-    set.groups.set(groupParams(rowGroup(r)).join('\u0000'), { group: rowGroup(r), count: Number(r['count']) });
+  for (const r of (await q.query(`SELECT ${GROUP_LIST}, shard, count, results, seq_sum, correct, answered FROM aggregate_groups`)).rows) {
+    set.addGroup({ group: rowGroup(r), shard: Number(r['shard']), count: Number(r['count']), results: Number(r['results']), seqSum: Number(r['seq_sum']), correct: Number(r['correct']), answered: Number(r['answered']) });
   }
-  for (const r of (await q.query(`SELECT ${GROUP_LIST}, metric, sign, bin, count FROM aggregate_bins`)).rows) {
-    set.addBin(rowGroup(r), { metric: String(r['metric']), sign: Number(r['sign']) as BinSign, bin: Number(r['bin']), count: Number(r['count']) });
+  for (const r of (await q.query(`SELECT ${GROUP_LIST}, shard, metric, sign, bin, count FROM aggregate_bins`)).rows) {
+    set.addBin(rowGroup(r), Number(r['shard']), { metric: String(r['metric']), sign: Number(r['sign']) as BinSign, bin: Number(r['bin']), count: Number(r['count']) });
   }
   return set;
 }
@@ -225,27 +364,29 @@ const CHUNK = 5_000;
 /** Replace the stored aggregates by `set` (bulk inserts; the caller holds the transaction). */
 export async function writeAggregates(tx: Queryable, set: AggregateSet): Promise<void> {
   await tx.exec('DELETE FROM aggregate_bins; DELETE FROM aggregate_groups;');
-  const groups = [...set.groups.values()];
+  const groups = set.groupRows();
   for (let i = 0; i < groups.length; i += CHUNK) {
     const part = groups.slice(i, i + CHUNK);
     await tx.query(
-      `INSERT INTO aggregate_groups (${GROUP_LIST}, count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])`,
-      [...GROUP_COLS.map((c) => part.map((g) => g.group[c])), part.map((g) => g.count)],
+      `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, correct, answered)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])`,
+      [...GROUP_COLS.map((c) => part.map((g) => g.group[c])), part.map((g) => g.shard), part.map((g) => g.count), part.map((g) => g.results),
+        part.map((g) => g.seqSum), part.map((g) => g.correct), part.map((g) => g.answered)],
     );
   }
   const bins = [...set.bins.values()];
   for (let i = 0; i < bins.length; i += CHUNK) {
     const part = bins.slice(i, i + CHUNK);
     await tx.query(
-      `INSERT INTO aggregate_bins (${GROUP_LIST}, metric, sign, bin, count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::smallint[], $9::int[], $10::bigint[])`,
-      [...GROUP_COLS.map((c) => part.map((b) => b.group[c])), part.map((b) => b.bin.metric), part.map((b) => b.bin.sign), part.map((b) => b.bin.bin), part.map((b) => b.bin.count)],
+      `INSERT INTO aggregate_bins (${GROUP_LIST}, shard, metric, sign, bin, count)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[], $9::smallint[], $10::int[], $11::bigint[])`,
+      [...GROUP_COLS.map((c) => part.map((b) => b.group[c])), part.map((b) => b.shard), part.map((b) => b.bin.metric), part.map((b) => b.bin.sign), part.map((b) => b.bin.bin), part.map((b) => b.bin.count)],
     );
   }
 }
 
 export interface RebuildReport {
+  /** Groups (not shard rows) and bin rows rebuilt. */
   groups: number;
   bins: number;
   /** Stored lines (groups and bins) that differed from the rebuilt ones: 0 when maintenance was exact. */

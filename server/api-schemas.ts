@@ -32,7 +32,7 @@ export const ResultPageSchema = v.object({
 });
 
 export const SketchDistributionSchema = v.object({
-  metric: v.picklist(['ratio', 'generalJ', 'specializedJ']),
+  metric: v.picklist(['ratio', 'generalJ', 'specializedJ', 'queryJ', 'correctJ', 'queryMs']),
   count: v.pipe(v.number(), v.integer(), v.minValue(0)),
   relativeAccuracy: v.pipe(v.number(), v.minValue(0)),
   quantiles: v.array(v.object({ q: v.pipe(v.number(), v.minValue(0), v.maxValue(1)), value: v.number() })),
@@ -51,6 +51,18 @@ export const GroupStatsSchema = v.object({
   medianGeneralJ: nullableNumber,
   medianSpecializedJ: nullableNumber,
   medianRatio: nullableNumber,
+  real: v.optional(v.object({
+    accuracy: v.nullable(v.object({
+      correct: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      n: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      rate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+      low: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+      high: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+    })),
+    medianQueryJ: nullableNumber,
+    medianCorrectJ: nullableNumber,
+    medianQueryMs: nullableNumber,
+  })),
 });
 
 export const WorkloadStatsSchema = v.object({
@@ -61,6 +73,9 @@ export const WorkloadStatsSchema = v.object({
   workload: v.string(),
   count: v.pipe(v.number(), v.integer(), v.minValue(0)),
   medianMs: v.number(),
+  medianSource: v.picklist(['exact', 'sketch']),
+  model: v.optional(v.string()),
+  dtype: v.optional(v.string()),
 });
 
 export const DatasetStatsSchema = v.object({

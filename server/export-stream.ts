@@ -9,6 +9,7 @@ import type { Transform } from 'node:stream';
 import { KNOWN_VENDORS } from '../src/shared/schema.ts';
 import { PRESET_NAMES } from '../src/shared/presets.ts';
 import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../src/shared/vocabulary.ts';
+import { REAL_DTYPES } from '../src/shared/realmodels/record.ts';
 import type { ResultListItem } from '../src/shared/dataset.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { Queryable } from './queryable.ts';
@@ -16,13 +17,16 @@ import type { ContentCoding } from './http-cache.ts';
 
 /**
  * Absent fields do not filter. `since` is the first upload day (UTC) kept, inclusive; `model`
- * keeps the results with a workload of that model. The public listing reads the same filter.
+ * keeps the results with a workload of that model (a synthetic one, or a real one); `dtype` the
+ * results with a real model in those weights (with `model`: that model in those weights). The
+ * public listing reads the same filter.
  */
 export interface ExportFilter {
   vendor?: string;
   architecture?: string;
   preset?: string;
   model?: string;
+  dtype?: string;
   since?: string;
 }
 
@@ -59,6 +63,11 @@ export function parseExportFilter(query: (name: string) => string | undefined): 
   if (model) {
     if (!(MODEL_NAMES as readonly string[]).includes(model)) return { ok: false, parameter: 'model', error: `model must be one of ${MODEL_NAMES.join(', ')}` };
     filter.model = model;
+  }
+  const dtype = query('dtype');
+  if (dtype) {
+    if (!(REAL_DTYPES as readonly string[]).includes(dtype)) return { ok: false, parameter: 'dtype', error: `dtype must be one of ${REAL_DTYPES.join(', ')}` };
+    filter.dtype = dtype;
   }
   const since = query('since');
   if (since) {
@@ -109,11 +118,18 @@ export function filteredPages(db: Queryable, filter: ExportFilter, window: numbe
   add('architecture', filter.architecture);
   add('preset', filter.preset);
   add('received_day', filter.since, '::date');
-  if (filter.model !== undefined) {
-    // JSONB containment: any workload whose config names the model (no index: the listing's
-    // window bounds each request's work; the exports scan until their page is full).
-    params.push(JSON.stringify([{ config: { model: filter.model } }]));
-    where.push(`doc->'workloads' @> $${params.length + 3}::jsonb`);
+  // JSONB containment on the workloads (no index: the listing's window bounds each request's
+  // work; the exports scan until their page is full).
+  const contains = (value: unknown): string => {
+    params.push(JSON.stringify([value]));
+    return `doc->'workloads' @> $${params.length + 3}::jsonb`;
+  };
+  if (filter.dtype !== undefined) {
+    // One real workload with these weights (and this model, when given).
+    where.push(contains({ real: { ...(filter.model === undefined ? {} : { model: filter.model }), dtype: filter.dtype } }));
+  } else if (filter.model !== undefined) {
+    // A synthetic workload whose config names the model, or a real one of that model.
+    where.push(`(${contains({ config: { model: filter.model } })} OR ${contains({ real: { model: filter.model } })})`);
   }
   const sql = `SELECT seq, id, received_day::text AS received_day, doc FROM results WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $2`;
   return async (after, limit) => {

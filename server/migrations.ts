@@ -107,4 +107,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    kind: 'code',
+    version: 7,
+    name: 'aggregate shards and versions',
+    // The aggregates' new shape (server/aggregates.ts): each group's counts split over shard rows
+    // so that uploads into one group do not queue on one row lock, a per-group result count and
+    // seq sum (the dataset version without a scan), and answers scored for real-model groups.
+    // The tables hold only what the rows imply: dropped, recreated and rebuilt from the rows.
+    run: async (tx) => {
+      await tx.exec('DROP TABLE IF EXISTS aggregate_bins; DROP TABLE IF EXISTS aggregate_groups;');
+      await tx.exec(AGGREGATES_SQL);
+      await rebuildAggregates(tx);
+    },
+  },
 ];

@@ -83,17 +83,18 @@ export class ResultStore {
     const c = derivedColumns(doc);
     // The row and its contribution to the aggregates commit together, or neither does.
     const inserted = await this.db.transaction(async (tx) => {
-      const r = await tx.query<{ id: string }>(
+      const r = await tx.query<{ id: string; seq: string | number }>(
         `INSERT INTO results (id, content_hash, token_hash, received_day, preset, suite_version, vendor, architecture,
                               general_j_p50, specialized_j_p50, ratio_p50, doc, idempotency_key_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
+         ON CONFLICT (content_hash) DO NOTHING RETURNING id, seq`,
         [id, hash, sha256(token), utcDay(opts.now ?? new Date()), c.preset, c.suite_version, c.vendor, c.architecture,
           c.general_j_p50, c.specialized_j_p50, c.ratio_p50, JSON.stringify(doc), keyHash],
       );
       // A duplicate adds no row, so nothing to the aggregates.
-      if (r.rows.length === 1) await applyFigures(tx, figuresOfDoc(doc), 1);
-      return r.rows.length === 1;
+      const row = r.rows[0];
+      if (row) await applyFigures(tx, figuresOfDoc(doc, Number(row.seq)), 1);
+      return row !== undefined;
     });
     if (inserted) {
       this.invalidate();
@@ -142,7 +143,7 @@ export class ResultStore {
 
   /** The number of results, from the maintained group counts (no scan of the rows: /healthz calls it). */
   async count(): Promise<number> {
-    const r = await this.db.query<{ n: unknown }>('SELECT COALESCE(sum(count), 0)::bigint AS n FROM aggregate_groups');
+    const r = await this.db.query<{ n: unknown }>('SELECT COALESCE(sum(results), 0)::bigint AS n FROM aggregate_groups');
     return Number(r.rows[0]?.n ?? 0);
   }
 

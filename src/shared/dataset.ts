@@ -65,8 +65,11 @@ export interface QuantilePoint {
   value: number;
 }
 
-/** Which per-result figure a group's distribution describes. */
-export type DistributionMetric = 'ratio' | 'generalJ' | 'specializedJ';
+/**
+ * Which per-result figure a group's distribution describes: the synthetic race's gap and each
+ * role's J/query; a real model's J/query, J per correct answer and time per query (ms).
+ */
+export type DistributionMetric = 'ratio' | 'generalJ' | 'specializedJ' | 'queryJ' | 'correctJ' | 'queryMs';
 
 /**
  * A group's distribution read from its maintained quantile sketch (updated in the same
@@ -98,6 +101,17 @@ export interface GroupStats {
   medianGeneralJ: number | null;
   medianSpecializedJ: number | null;
   medianRatio: number | null;
+  /** Present exactly for a real-model group (model and dtype set); the medians above are then null. */
+  real?: RealGroupStats;
+}
+
+/** What a real model's group adds: answers pooled over its results, and its medians (same source as medianSource). */
+export interface RealGroupStats {
+  /** Correct answers of all answers scored in the group, with the 95 % Wilson interval of the rate; null when none scored. */
+  accuracy: { correct: number; n: number; rate: number; low: number; high: number } | null;
+  medianQueryJ: number | null;
+  medianCorrectJ: number | null;
+  medianQueryMs: number | null;
 }
 
 export interface WorkloadStats {
@@ -108,6 +122,11 @@ export interface WorkloadStats {
   workload: string;
   count: number;
   medianMs: number;
+  /** Where medianMs came from: the rows themselves (small groups) or the group's sketch (within its relative accuracy). */
+  medianSource: 'exact' | 'sketch';
+  /** A real model's workload: its group's model and dtype. */
+  model?: string;
+  dtype?: string;
 }
 
 export interface DatasetStats {
@@ -129,7 +148,7 @@ export interface Versioned {
 }
 
 /** The listing's filters, shared by the API's query string and the dataset view's address. */
-export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model'] as const;
+export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model', 'dtype'] as const;
 export type ListingFilter = (typeof LISTING_FILTERS)[number];
 
 /** Largest page of `GET /api/results`. */

@@ -12,10 +12,25 @@ import { ResultStore } from '../../server/store.ts';
 import { aggregatesFromRows, rebuildAggregates, storedAggregates } from '../../server/aggregates.ts';
 import { EXACT_MEDIAN_MAX } from '../../server/aggregate-stats.ts';
 import { RELATIVE_ACCURACY } from '../../server/sketch.ts';
+import { datasetVersion } from '../../server/http-cache.ts';
 import { sha256 } from '../../server/result-row.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import type { UploadAccepted } from '../../src/shared/dataset.ts';
 import { uniqueResult } from './helpers.ts';
+import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
+import { wilson } from '../../src/shared/realmodels/scoring.ts';
+import { filteredPages } from '../../server/export-stream.ts';
+
+/** A unique real-models document (the doc helper's valid sample) with `correct` of 40 for the classifier. */
+function realDoc(n: number, correct: number): ResultDocument {
+  const d = structuredClone(sampleRealResult());
+  d.app = { version: `0.1.0-real${n}` };
+  d.environment.adapter.vendor = 'apple';
+  const spec = d.workloads.find((w) => w.kind === 'real-model' && w.role === 'specialized')!;
+  spec.real!.accuracy = { ...spec.real!.accuracy, correct };
+  spec.timing.medianMs = 10 + n;
+  return d;
+}
 
 /** A unique document in the given group with the given per-result figures (the store does not recompute energy). */
 function doc(n: number, vendor: string, f: { ratio: number; generalJ: number; specializedJ: number } | null): ResultDocument {
@@ -115,6 +130,79 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
       }
       // Smaller groups stay exact.
       expect((await store.stats()).groups.filter((x) => x.vendor !== 'arm').every((x) => x.medianSource === 'exact')).toBe(true);
+      await expectMaintainedEqualsRebuilt(db);
+    });
+
+    test('the dataset version comes from the aggregates and equals a scan of the rows, write after write', async () => {
+      const scanned = async (): Promise<string> => {
+        const r = (await db.query<{ v: string }>(
+          `SELECT count(*)::text || '.' || coalesce(max(seq), 0)::text || '.' || coalesce(sum(seq), 0)::text
+                  || '.' || (SELECT max(version) FROM schema_migrations)::text AS v FROM results`,
+        )).rows[0]!;
+        return r.v;
+      };
+      const seen = new Set<string>();
+      const check = async (): Promise<void> => {
+        const v = await datasetVersion(db);
+        expect(v).toBe(await scanned());
+        expect(seen.has(v)).toBe(false);
+        seen.add(v);
+      };
+      await check();
+      const initial = await datasetVersion(db);
+      const a = (await store.insert(doc(++n, 'nvidia', figures(n)))) as UploadAccepted;
+      await check();
+      const b = (await store.insert(doc(++n, 'nvidia', figures(n)))) as UploadAccepted;
+      await check();
+      // A duplicate changes nothing.
+      await store.insert(doc(n, 'nvidia', figures(n)));
+      expect(await datasetVersion(db)).toBe(await scanned());
+      expect(await store.remove(a.id, a.token)).toBe('deleted');
+      await check();
+      // Both withdrawn: the same rows as at first, so the same version (its caches stay valid).
+      expect(await store.remove(b.id, b.token)).toBe('deleted');
+      expect(await datasetVersion(db)).toBe(initial);
+      expect(initial).toBe(await scanned());
+    });
+
+    test('real-model results: one group per model and dtype, pooled accuracy, counted once, withdrawn exactly', async () => {
+      const before = await store.stats();
+      const ups: UploadAccepted[] = [];
+      for (const correct of [36, 30, 33]) ups.push((await store.insert(realDoc(++n, correct))) as UploadAccepted);
+      const after = await store.stats();
+      // Three results, each in two groups (the classifier's and the chat model's), counted once.
+      expect(after.total).toBe(before.total + 3);
+      const spec = after.groups.find((g) => g.vendor === 'apple' && g.model === 'distilbert-sst2')!;
+      const gen = after.groups.find((g) => g.vendor === 'apple' && g.model === 'qwen2.5-0.5b-instruct')!;
+      expect(spec.dtype).toBe('fp32');
+      expect(gen.dtype).toBe('q4f16');
+      expect(spec.count).toBe(3);
+      expect(spec.medianSource).toBe('exact');
+      // The synthetic group of that adapter gains nothing from them.
+      expect(after.groups.filter((g) => g.vendor === 'apple' && g.model === null)).toEqual(before.groups.filter((g) => g.vendor === 'apple' && g.model === null));
+      const w = wilson(36 + 30 + 33, 120);
+      expect(spec.real?.accuracy).toEqual({ correct: 99, n: 120, rate: w.rate, low: w.low, high: w.high });
+      expect(spec.medianGeneralJ).toBeNull();
+      const times = ups.map((_, i) => 10 + (n - 2 + i));
+      expect(spec.real?.medianQueryMs).toBe([...times].sort((a, b) => a - b)[1]);
+      const sample = realDoc(0, 36);
+      expect(spec.real?.medianQueryJ).toBe(sample.energy!.perQuery.specialized.joules.p50);
+      const pc = sample.energy!.perQuery.specialized.perCorrect;
+      expect(spec.real?.medianCorrectJ).toBe(pc?.available === true ? pc.joules.p50 : null);
+      expect(spec.distributions.map((d) => d.metric)).toEqual(['queryJ', 'correctJ', 'queryMs']);
+      expect(spec.distributions.find((d) => d.metric === 'queryMs')?.count).toBe(3);
+      const wl = after.workloads.filter((x) => x.model === 'distilbert-sst2');
+      expect(wl.map((x) => [x.workload, x.dtype, x.count, x.medianSource])).toEqual([['specialized:distilbert-sst2:webgpu', 'fp32', 3, 'exact']]);
+      await expectMaintainedEqualsRebuilt(db);
+
+      // The listing's filters: a real model in its weights, and a dtype no one ran.
+      const page = (f: Parameters<typeof filteredPages>[1]) => filteredPages(db, f)(0, 500);
+      expect((await page({ model: 'distilbert-sst2', dtype: 'fp32' })).items.map((i) => i.id).sort()).toEqual(ups.map((u) => u.id).sort());
+      expect((await page({ dtype: 'q4f16' })).items).toHaveLength(3);
+      expect((await page({ model: 'distilbert-sst2', dtype: 'q4f16' })).items).toHaveLength(0);
+
+      for (const u of ups) expect(await store.remove(u.id, u.token)).toBe('deleted');
+      expect(await store.stats()).toEqual(before);
       await expectMaintainedEqualsRebuilt(db);
     });
 

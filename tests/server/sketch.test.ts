@@ -4,7 +4,7 @@
  * subtracting values restores the bins of the set without them.
  */
 import { expect, test } from 'vitest';
-import { binsOf, type ResultFigures } from '../../server/aggregates.ts';
+import { binsOf, type GroupFigures } from '../../server/aggregates.ts';
 import { binOf, DISTRIBUTION_QUANTILES, quantilesFromBins, RELATIVE_ACCURACY, type Bin } from '../../server/sketch.ts';
 
 function binsOfValues(values: number[]): Bin[] {
@@ -40,9 +40,11 @@ test('zero, negative and non-finite values', () => {
 });
 
 test('a withdrawal subtracts exactly the bins its insert added', () => {
-  const f: ResultFigures = {
+  const f: GroupFigures = {
     group: { vendor: 'nvidia', architecture: 'ada', preset: 'ci', suite_version: 'ci-1', model: '', dtype: '' },
-    ratio: 12.5, generalJ: 0.3, specializedJ: null, workloads: [['gemm', 2], ['copy', 2], ['gemm', 2.0001]],
+    values: [['ratio', 12.5], ['generalJ', 0.3], ['specializedJ', null], ['w:gemm', 2], ['w:copy', 2], ['w:gemm', 2.0001]],
+    correct: 0,
+    answered: 0,
   };
   const plus = binsOf(f, 1);
   const minus = binsOf(f, -1);

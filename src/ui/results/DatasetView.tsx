@@ -75,6 +75,7 @@ const FILTER_LABEL: Record<ListingFilter, string> = {
   architecture: 'dataset.filters.architecture',
   preset: 'dataset.filters.preset',
   model: 'dataset.filters.model',
+  dtype: 'dataset.filters.dtype',
 };
 
 export function DatasetView() {

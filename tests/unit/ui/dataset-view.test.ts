@@ -16,7 +16,7 @@ const stats: DatasetStats = {
   license: DATASET_LICENSE,
   groups: [
     { vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, count: 5, medianSource: 'exact', distributions: [], medianGeneralJ: 1.25, medianSpecializedJ: 0.05, medianRatio: 25 },
-    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 2, medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 2, medianSource: 'sketch', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
   ],
   workloads: [],
 };
@@ -44,8 +44,8 @@ describe('DatasetView', () => {
     expect(fetchMock).toHaveBeenCalledWith('/api/stats', { headers: { accept: 'application/json' }, cache: 'no-cache' });
     const rows = [...root.querySelectorAll('[data-testid="dataset-table"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(rows).toEqual([
-      ['nvidia / ada', 'quick (quick-1)', '5', '0.05', '1.25', '25×'],
-      ['? / ?', 'ci (ci-1)', '2', '—', '—', '—'],
+      ['nvidia / ada', 'quick (quick-1)', '5', '0.05', '1.25', '25×', 'exact'],
+      ['? / ?', 'ci (ci-1)', '2', '—', '—', '—', 'sketch, ± 1 %'],
     ]);
     expect(root.textContent).toContain('7 results in the dataset.');
     // Chart series: x = group index; energies per role, null where unknown (a gap, not a zero).

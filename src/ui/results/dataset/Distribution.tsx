@@ -7,12 +7,16 @@
 import { fmt, t } from '../../../i18n/index.ts';
 import type { DistributionMetric, GroupStats, SketchDistribution } from '../../../shared/dataset.ts';
 
-const METRICS: readonly DistributionMetric[] = ['specializedJ', 'generalJ', 'ratio'];
+/** The synthetic race's figures, then a real model's (a group has one set or the other). */
+const METRICS: readonly DistributionMetric[] = ['specializedJ', 'generalJ', 'ratio', 'queryJ', 'correctJ', 'queryMs'];
 
 const METRIC_LABEL: Record<DistributionMetric, string> = {
   specializedJ: 'dataset.metric.specializedJ',
   generalJ: 'dataset.metric.generalJ',
   ratio: 'dataset.metric.ratio',
+  queryJ: 'dataset.metric.queryJ',
+  correctJ: 'dataset.metric.correctJ',
+  queryMs: 'dataset.metric.queryMs',
 };
 
 export interface Scale {
@@ -54,7 +58,7 @@ function position(s: Scale, v: number): number {
   return PAD + Math.min(1, Math.max(0, f)) * (WIDTH - 2 * PAD);
 }
 
-const digits = (m: DistributionMetric) => (m === 'ratio' ? 2 : 3);
+const digits = (m: DistributionMetric) => (m === 'ratio' || m === 'queryMs' ? 2 : 3);
 
 function Strip({ d, scale }: { d: SketchDistribution; scale: Scale }) {
   const [p5, p25, p50, p75, p95] = [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantileAt(d, q));

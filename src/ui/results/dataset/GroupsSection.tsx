@@ -35,6 +35,67 @@ function MediansChart({ groups }: { groups: GroupStats[] }) {
   );
 }
 
+/** Where a group's medians come from: every row (small groups) or its sketch, with the sketch's accuracy. */
+export function MedianSource({ group }: { group: GroupStats }) {
+  const accuracy = fmt((group.distributions[0]?.relativeAccuracy ?? 0.01) * 100, 0);
+  switch (group.medianSource) {
+    case 'exact':
+      return <span title={t('dataset.median.exactTitle')}>{t('dataset.median.exact')}</span>;
+    case 'sketch':
+      return <span title={t('dataset.median.sketchTitle', { accuracy })}>{t('dataset.median.sketch', { accuracy })}</span>;
+    default: {
+      const never: never = group.medianSource;
+      throw new Error(`unexpected median source ${String(never)}`);
+    }
+  }
+}
+
+/** Real-model groups: model, weights, pooled accuracy with its interval, time, energy per query and per correct answer. */
+function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
+  const pct = (x: number) => fmt(x * 100, 1);
+  return (
+    <section class="card" aria-labelledby="dataset-real-title" data-testid="dataset-real">
+      <h3 id="dataset-real-title">{t('dataset.real.title')}</h3>
+      <p class="small muted">{t('dataset.real.intro')}</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('results.dataset.group')}</th>
+              <th scope="col">{t('dataset.real.model')}</th>
+              <th scope="col">{t('dataset.real.dtype')}</th>
+              <th scope="col" class="num">{t('results.dataset.count')}</th>
+              <th scope="col">{t('dataset.real.accuracy')}</th>
+              <th scope="col" class="num">{t('dataset.metric.queryMs')}</th>
+              <th scope="col" class="num">{t('dataset.metric.queryJ')}</th>
+              <th scope="col" class="num">{t('dataset.metric.correctJ')}</th>
+              <th scope="col">{t('dataset.median.source')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => {
+              const a = g.real?.accuracy ?? null;
+              return (
+                <tr key={groupTitle(g)}>
+                  <td>{g.vendor || '?'} / {g.architecture || '?'} <span class="small muted">{g.preset} ({g.suiteVersion})</span></td>
+                  <td>{g.model}</td>
+                  <td>{g.dtype}</td>
+                  <td class="num">{g.count}</td>
+                  <td>{a === null ? '—' : t('dataset.real.accuracyValue', { rate: pct(a.rate), correct: a.correct, n: a.n, low: pct(a.low), high: pct(a.high) })}</td>
+                  <td class="num">{fmt(g.real?.medianQueryMs ?? null, 2)}</td>
+                  <td class="num">{fmt(g.real?.medianQueryJ ?? null, 3)}</td>
+                  <td class="num">{fmt(g.real?.medianCorrectJ ?? null, 3)}</td>
+                  <td class="small"><MedianSource group={g} /></td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 const groupTitle = (g: GroupStats) => `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.dtype ? ` ${g.dtype}` : ''}` : ''}`;
 
 export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; pageSize: number }) {
@@ -45,6 +106,8 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
   const shown = useMemo(() => groups.slice(current * pageSize, (current + 1) * pageSize), [groups, current, pageSize]);
   const scales = useMemo(() => sharedScales(shown), [shown]);
   const results = shown.reduce((n, g) => n + g.count, 0);
+  const synthetic = shown.filter((g) => g.real === undefined);
+  const real = shown.filter((g) => g.real !== undefined);
   return (
     <>
       <section class="card" data-testid="dataset-table">
@@ -59,10 +122,11 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
                 <th scope="col" class="num">{t('results.dataset.specializedJ')}</th>
                 <th scope="col" class="num">{t('results.dataset.generalJ')}</th>
                 <th scope="col" class="num">{t('results.dataset.ratio')}</th>
+                <th scope="col">{t('dataset.median.source')}</th>
               </tr>
             </thead>
             <tbody>
-              {shown.map((g) => (
+              {synthetic.map((g) => (
                 <tr key={`${groupLabel(g)} ${g.suiteVersion} ${g.model ?? ''} ${g.dtype ?? ''}`}>
                   <td>{g.vendor || '?'} / {g.architecture || '?'}{g.model ? <span class="small muted"> · {g.model}</span> : null}</td>
                   <td>{g.preset} <span class="small muted">({g.suiteVersion})</span></td>
@@ -70,6 +134,7 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
                   <td class="num">{fmt(g.medianSpecializedJ, 3)}</td>
                   <td class="num">{fmt(g.medianGeneralJ, 3)}</td>
                   <td class="num">{g.medianRatio === null ? '—' : `${fmt(g.medianRatio, 2)}×`}</td>
+                  <td class="small" data-testid="median-source"><MedianSource group={g} /></td>
                 </tr>
               ))}
             </tbody>
@@ -82,8 +147,9 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
             <button type="button" data-testid="groups-next" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>{t('dataset.next')}</button>
           </nav>
         ) : null}
-        <MediansChart groups={shown} />
+        {synthetic.length > 0 ? <MediansChart groups={synthetic} /> : null}
       </section>
+      {real.length > 0 ? <RealGroupsTable groups={real} /> : null}
       <section class="card" aria-labelledby="dataset-dist-title" data-testid="dataset-distributions">
         <h3 id="dataset-dist-title">{t('dataset.dist.title')}</h3>
         <p class="small muted">{t('dataset.dist.intro')}</p>

@@ -6,6 +6,7 @@
 import { KNOWN_VENDORS } from '../../../shared/schema.ts';
 import { PRESET_NAMES } from '../../../shared/presets.ts';
 import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../../../shared/vocabulary.ts';
+import { REAL_DTYPES } from '../../../shared/realmodels/record.ts';
 import { LISTING_FILTERS } from '../../../shared/dataset.ts';
 import type { GroupStats, ListingFilter } from '../../../shared/dataset.ts';
 
@@ -25,6 +26,8 @@ function valid(name: ListingFilter, value: string): boolean {
       return (PRESET_NAMES as readonly string[]).includes(value);
     case 'model':
       return (MODEL_NAMES as readonly string[]).includes(value);
+    case 'dtype':
+      return (REAL_DTYPES as readonly string[]).includes(value);
     default: {
       const never: never = name;
       throw new Error(`unexpected filter ${String(never)}`);
@@ -68,15 +71,16 @@ export function exportUrl(format: 'csv' | 'jsonl', filters: DatasetFilters): str
 }
 
 /**
- * The groups a filter keeps. Groups of the synthetic race have no model (null): a model filter
- * keeps only the real-model groups of that model.
+ * The groups a filter keeps. Groups of the synthetic race have no model or dtype (null): a model
+ * or dtype filter keeps only the real-model groups that match.
  */
 export function filterGroups(groups: readonly GroupStats[], f: DatasetFilters): GroupStats[] {
   return groups.filter((g) =>
     (f.vendor === undefined || g.vendor === f.vendor)
     && (f.architecture === undefined || g.architecture === f.architecture)
     && (f.preset === undefined || g.preset === f.preset)
-    && (f.model === undefined || g.model === f.model));
+    && (f.model === undefined || g.model === f.model)
+    && (f.dtype === undefined || g.dtype === f.dtype));
 }
 
 /** The choices of each filter: the closed lists, narrowed to what the dataset holds where it tells. */
@@ -87,5 +91,6 @@ export function filterOptions(groups: readonly GroupStats[], f: DatasetFilters):
     architecture: distinct([...groups.filter((g) => f.vendor === undefined || g.vendor === f.vendor).map((g) => g.architecture), ...(f.architecture ? [f.architecture] : [])]),
     preset: [...PRESET_NAMES],
     model: [...MODEL_NAMES],
+    dtype: [...REAL_DTYPES],
   };
 }
