@@ -131,6 +131,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       // Only what the host said for this very file; a cached file's revision is not known again.
       revision: commit !== null && COMMIT.test(commit) ? commit : null,
       bytes: [...files.files.values()].reduce((a, b) => a + b.length, 0),
+      onnxBytes: onnx.length,
       downloadedBytes: files.downloadedBytes,
       notCached: files.notCached,
       config: jsonFile(files, 'config.json') as Record<string, unknown>,

@@ -50,6 +50,8 @@ export interface LoadedModelInfo {
   revision: string | null;
   /** Bytes of all the model's files, and how many came over the network in this load. */
   bytes: number;
+  /** Bytes of the ONNX file run (the workload's `config.onnxBytes`). */
+  onnxBytes: number;
   downloadedBytes: number;
   notCached: string[];
   /** The architecture read from config.json, for the synthetic replica. */

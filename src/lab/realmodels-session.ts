@@ -11,6 +11,7 @@ import { SUITE_VERSIONS } from '../engine/models/presets.ts';
 import type { AdapterSummary, ResultDocument, TimingSource, Workload } from '../shared/result.ts';
 import type { ModelRun, ClassifierItem, GeneratorItem, RealRaceResult } from '../engine/realmodels/race.ts';
 import { raceRecordFields } from '../shared/realmodels/race-record.ts';
+import { familyOf, realModelConfig, realModelCost } from '../shared/realmodels/cost.ts';
 import { realWorkloadId, type RealDtype, type RealModelRecord } from '../shared/realmodels/record.ts';
 import type { PresetName } from '../shared/presets.ts';
 import type { LabApi } from './api.ts';
@@ -37,12 +38,11 @@ export function realDtype(d: ModelDtype): RealDtype {
 
 /**
  * One model run as a workload: its timing record (wall clock, text in → answer out), tokens per
- * second, and the `real` block. FLOPs, bytes and config are the synthetic replica's (the same
- * architecture at the run's median token counts) when it ran; onnxruntime-web counts none.
+ * second, the `real` block, and the closed config (the architecture read from config.json, the
+ * reply budget, the ONNX file's size) with the FLOPs and bytes `realModelCost` estimates from it
+ * (the schema recomputes them; onnxruntime-web counts none).
  */
-export function realWorkload(
-  run: ModelRun<ClassifierItem | GeneratorItem>, info: LoadedModelInfo, race: RealRaceResult, taskSet: RealRaceOutput['taskSet'], replica: Workload | undefined,
-): Workload {
+export function realWorkload(run: ModelRun<ClassifierItem | GeneratorItem>, info: LoadedModelInfo, race: RealRaceResult, taskSet: RealRaceOutput['taskSet']): Workload {
   const model = realModelKey(info.ref.id);
   const real: RealModelRecord = {
     ...raceRecordFields(run),
@@ -54,14 +54,17 @@ export function realWorkload(
     taskSet: { id: taskSet.id, version: taskSet.version, language: race.language },
     sessionMedianMs: run.sessionMedianMs,
   };
+  const family = familyOf(run.answer);
+  const config = realModelConfig(info.config, family, info.onnxBytes, family === 'decoder' ? race.maxNewTokens : undefined);
+  const cost = realModelCost(config, real.tokens);
   return {
     id: realWorkloadId(run.role, model, run.executionProvider),
     kind: 'real-model',
     role: run.role,
-    config: replica ? { ...replica.config } : {},
-    flops: replica ? replica.flops : null,
-    ...(replica ? {} : { flopsUnknown: 'not counted: the synthetic replica did not run' }),
-    bytes: replica ? replica.bytes : info.bytes,
+    config,
+    flops: cost.flops,
+    ...(cost.flopsUnknown ? { flopsUnknown: cost.flopsUnknown } : {}),
+    bytes: cost.bytes,
     timing: run.timing,
     ...(run.tokensPerSecond ? { tokensPerSecond: run.tokensPerSecond } : {}),
     real,
@@ -81,12 +84,11 @@ export interface RealDocumentContext {
  */
 export function buildRealDocument(out: RealRaceOutput, ctx: RealDocumentContext): ResultDocument {
   const replicas = out.replicas?.workloads ?? [];
-  const replicaOf = (role: 'general' | 'specialized'): Workload | undefined => replicas.find((w) => w.kind === 'model' && w.role === role);
   const workloads: Workload[] = [];
   for (const race of [out.webgpu, out.wasm]) {
     if (!race) continue;
-    workloads.push(realWorkload(race.specialized, out.models.classifier, race, out.taskSet, replicaOf('specialized')));
-    workloads.push(realWorkload(race.general, out.models.generator, race, out.taskSet, replicaOf('general')));
+    workloads.push(realWorkload(race.specialized, out.models.classifier, race, out.taskSet));
+    workloads.push(realWorkload(race.general, out.models.generator, race, out.taskSet));
   }
   workloads.push(...replicas);
   const engineOut: EngineRunOutput = {

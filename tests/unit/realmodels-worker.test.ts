@@ -30,7 +30,10 @@ import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts'
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, ModelRefError } from '../../src/lab/model-files.ts';
 import type { RealRaceRequest } from '../../src/lab/realmodels-api.ts';
 import { buildRealDocument, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
-import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
+import { parseRealModelRecord, perCorrectEnergyRecord } from '../../src/shared/realmodels-result.ts';
+import { realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
+import { parseResult } from '../../src/shared/schema.ts';
+import { verifyEnergy } from '../../src/shared/recompute.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import type { Workload } from '../../src/shared/result.ts';
 import { createLabApi, type LabEngine } from '../../workers/lab-api.ts';
@@ -166,14 +169,26 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
       expect(w.real).toMatchObject({ revision: COMMIT, dtype: 'fp32', taskSet: { id: 'sentiment-en', language: 'en' } });
       expect(w.timing.source).toBe('wall-clock');
       expect(w.flops).toBeGreaterThan(0);
+      // The config is the closed one the schema takes (architecture from config.json), FLOPs and bytes its estimate.
+      expect(w.config).toMatchObject({ family: w.role === 'general' ? 'decoder' : 'encoder', onnxBytes: expect.any(Number) as unknown });
+      expect({ flops: w.flops, bytes: w.bytes }).toEqual(realModelCost(w.config as RealModelConfig, w.real!.tokens));
     }
+    // The whole document is what the server takes: schema, closed vocabulary, energy recomputed.
+    const parsed = parseResult(doc);
+    expect(parsed.ok ? [] : parsed.issues).toEqual([]);
+    expect(verifyEnergy(doc)).toEqual([]);
     const gpuGeneral = doc.workloads.find((w) => w.id === 'general:qwen2.5-0.5b-instruct:webgpu')!;
     expect(gpuGeneral.real).toMatchObject({ executionProvider: 'webgpu', answer: 'generation', promptVersion: 'sentiment-zs-1', accuracy: { n: 6 } });
     // The reference ran on WASM with the same weights: it agrees, and it is marked as the reference.
     expect(gpuGeneral.real!.agreement).toEqual({ measured: true, agree: 6, n: 6 });
     expect(doc.workloads.find((w) => w.id === 'specialized:distilbert-sst2:wasm')!.real!.agreement).toEqual({ measured: false, reason: 'is-reference' });
-    // Energy as for the synthetic race (from the replicas until computeEnergy reads real-model workloads).
+    // The energy rests on the real models on WebGPU, with the figures per correct answer beside it.
+    expect(doc.energy?.perQuery.general.inputs?.workloadId).toBe('general:qwen2.5-0.5b-instruct:webgpu');
+    expect(doc.energy?.perQuery.specialized.inputs?.workloadId).toBe('specialized:distilbert-sst2:webgpu');
     expect(doc.energy?.perQuery.general.joules.p50).toBeGreaterThan(0);
+    const specialized = doc.workloads.find((w) => w.id === 'specialized:distilbert-sst2:webgpu')!.real!.accuracy;
+    expect(doc.energy?.perQuery.specialized.perCorrect).toEqual(perCorrectEnergyRecord(doc.energy!.perQuery.specialized.joules, specialized));
+    expect(doc.energy?.ratioPerCorrect).toBeDefined();
 
     const answer = await lab.answerSentence('What a wonderful film.', 'en');
     expect(['positive', 'negative', 'unparseable']).toContain(answer.general.label);

@@ -99,3 +99,34 @@ export function realModelCost(config: RealModelConfig, tokens: RealModelRecord['
   const flops = a.layers * (positions * linear + 4 * h * (prefillCtx + decodeCtx)) + positions * 2 * h * a.vocab;
   return { flops, bytes };
 }
+
+/** The first of `names` that config.json gives as a whole number ≥ 1, else null (never a guess). */
+function archField(hf: Record<string, unknown>, names: readonly string[]): number | null {
+  for (const n of names) {
+    const x = hf[n];
+    if (typeof x === 'number' && Number.isInteger(x) && x >= 1) return x;
+  }
+  return null;
+}
+
+/**
+ * A real-model workload's config from the model's config.json (the field names the module comment
+ * lists; a BERT-style encoder's kvHeads is its heads, a decoder without `num_key_value_heads` has
+ * one KV head per query head), the reply budget of a generator, and the ONNX file's size.
+ */
+export function realModelConfig(
+  hf: Record<string, unknown>, family: RealModelConfig['family'], onnxBytes: number, maxNewTokens?: number,
+): RealModelConfig {
+  const heads = archField(hf, ['n_heads', 'num_attention_heads']);
+  return {
+    family,
+    layers: archField(hf, ['n_layers', 'num_hidden_layers']),
+    hidden: archField(hf, ['dim', 'hidden_size']),
+    heads,
+    kvHeads: family === 'encoder' ? heads : archField(hf, ['num_key_value_heads']) ?? heads,
+    ffn: archField(hf, ['hidden_dim', 'intermediate_size']),
+    vocab: archField(hf, ['vocab_size']),
+    ...(family === 'decoder' && maxNewTokens !== undefined ? { maxNewTokens } : {}),
+    onnxBytes,
+  };
+}
