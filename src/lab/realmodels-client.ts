@@ -11,6 +11,7 @@ import { cacheStorageModelCache, type CachedFile } from './model-cache.ts';
 import { modelSize, type ModelSize } from './model-download.ts';
 import type { ModelRef } from './model-files.ts';
 import type { OwnSentenceAnswers, RealRaceOutput, RealSessionRequest } from './realmodels-api.ts';
+import { runRealModelsSession } from './realmodels-session.ts';
 
 export interface RealSessionResult {
   doc: ResultDocument;
@@ -30,25 +31,10 @@ export interface RealModelsClient {
   forget(): Promise<void>;
 }
 
-/** Thrown until the real-models session is part of the build (see runRealSession). */
-export class RealSessionUnavailableError extends Error {
-  override name = 'RealSessionUnavailableError';
-}
-
-/**
- * The real-models session: race in the worker, then the document. This is the one line to point
- * at src/lab/realmodels-session.ts `runRealModelsSession(req)`, which wraps
- * `getLab().runRealModels(req, Comlink.proxy(onProgress))` and builds the document.
- */
-async function runRealSession(req: RealSessionRequest): Promise<RealSessionResult> {
-  void req;
-  throw new RealSessionUnavailableError('The real-models session is not part of this build yet.');
-}
-
 export function labRealModelsClient(): RealModelsClient {
   const origin = typeof location !== 'undefined' ? location.origin : undefined;
   return {
-    run: runRealSession,
+    run: (req) => runRealModelsSession(req),
     cancel: () => void getLab().cancel(),
     answer: (text, language) => getLab().answerSentence(text, language),
     size: (ref, base) => modelSize(ref, { ...(base ? { base } : {}), ...(origin ? { origin } : {}), cache: cacheStorageModelCache() }),

@@ -43,6 +43,7 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   ChatTemplateError: 'realmodels.error.ChatTemplateError',
   ClassifierLabelsError: 'realmodels.error.ClassifierLabelsError',
   ScoringError: 'realmodels.error.ScoringError',
+  NoModelsLoadedError: 'realmodels.error.NoModelsLoadedError',
 };
 
 /**

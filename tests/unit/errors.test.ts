@@ -23,6 +23,7 @@ import { HalfPrecisionUnavailableError, ModelSignatureError } from '../../src/en
 import { ChatTemplateError } from '../../src/shared/realmodels/chat-template.ts';
 import { ClassifierLabelsError } from '../../src/shared/realmodels/answer.ts';
 import { ScoringError } from '../../src/shared/realmodels/scoring.ts';
+import { NoModelsLoadedError } from '../../workers/realmodels.ts';
 
 describe('shared error names', () => {
   const thrown: Error[] = [
@@ -60,6 +61,7 @@ describe('shared error names', () => {
     new ChatTemplateError('x'),
     new ClassifierLabelsError('x'),
     new ScoringError('x'),
+    new NoModelsLoadedError(),
   ];
 
   test('every listed name is thrown by some class above (no stale names, none missing)', () => {

@@ -9,7 +9,6 @@
  * reference. `useCache: false` re-runs the whole sequence at every step (no cache): the tests
  * check that both give the same tokens.
  */
-import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type * as Ort from 'onnxruntime-web';
 import type { OnnxEp } from '../../shared/onnx.ts';
@@ -17,6 +16,10 @@ import { createSession, type OrtModule } from '../onnx/ort.ts';
 import { checkHalfPrecision, checkSignature } from './checks.ts';
 import { argmax } from './classifier.ts';
 import { floatsOf } from './tensors.ts';
+import { ChatTemplateError, renderChatPrompt } from '../../shared/realmodels/chat-template.ts';
+import type { ChatMessage } from '../../shared/realmodels/prompt.ts';
+
+export { ChatTemplateError };
 
 export interface GeneratorFiles {
   model: Uint8Array;
@@ -26,10 +29,7 @@ export interface GeneratorFiles {
   generationConfig: object;
 }
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatMessage };
 
 export interface GenerateOptions {
   maxNewTokens: number;
@@ -54,17 +54,15 @@ export interface GenerateResult {
   stepMs: number[];
 }
 
-/** The chat template is missing from tokenizer_config.json. */
-export class ChatTemplateError extends Error {
-  override name = 'ChatTemplateError';
-}
-
-/** The chat template rendered for `messages`, with the assistant's turn opened. */
+/**
+ * The chat template of tokenizer_config.json rendered for `messages`, with the assistant's turn
+ * opened (shared/realmodels/chat-template.ts; a missing template is a ChatTemplateError too).
+ */
 export function renderChat(tokenizerConfig: object, messages: readonly ChatMessage[]): string {
   const cfg = tokenizerConfig as { chat_template?: unknown; bos_token?: unknown; eos_token?: unknown };
   if (typeof cfg.chat_template !== 'string') throw new ChatTemplateError('tokenizer_config.json has no chat_template.');
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-  return new Template(cfg.chat_template).render({ messages, add_generation_prompt: true, bos_token: str(cfg.bos_token), eos_token: str(cfg.eos_token) });
+  return renderChatPrompt(cfg.chat_template, messages, { bosToken: str(cfg.bos_token), eosToken: str(cfg.eos_token) });
 }
 
 function eosOf(generationConfig: object): number[] {

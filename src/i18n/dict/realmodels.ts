@@ -40,6 +40,7 @@ const en: Record<string, string> = {
   'realmodels.error.ChatTemplateError': 'The chat model has no usable chat template (tokenizer_config.json): choose an instruct model.',
   'realmodels.error.ClassifierLabelsError': 'The classifier’s labels are not one positive and one negative class: choose a binary sentiment model.',
   'realmodels.error.ScoringError': 'The answers could not be scored. Please report it with the model id.',
+  'realmodels.error.NoModelsLoadedError': 'The models are not loaded yet: run the race once, then type your sentence.',
 };
 
 const fr: Record<string, string> = {
@@ -79,6 +80,7 @@ const fr: Record<string, string> = {
   'realmodels.error.ChatTemplateError': 'Le modèle de conversation n’a pas de modèle de dialogue utilisable (tokenizer_config.json) : choisissez un modèle « instruct ».',
   'realmodels.error.ClassifierLabelsError': 'Les étiquettes du classifieur ne sont pas une classe positive et une négative : choisissez un modèle de sentiment binaire.',
   'realmodels.error.ScoringError': 'Les réponses n’ont pas pu être notées. Merci de le signaler avec l’identifiant du modèle.',
+  'realmodels.error.NoModelsLoadedError': 'Les modèles ne sont pas encore chargés : lancez la course une fois, puis tapez votre phrase.',
 };
 
 export const realmodels = { en, fr };

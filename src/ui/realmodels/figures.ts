@@ -5,6 +5,8 @@
  */
 import type { PerCorrectEnergyRecord, PerCorrectRatioRecord, RealModelRecord } from '../../shared/realmodels/record.ts';
 import type { Range3, ResultDocument, Role, Workload } from '../../shared/result.ts';
+import { energyWorkload } from '../../shared/energy-workload.ts';
+import { syntheticComparison } from '../../shared/realmodels/replica.ts';
 
 export type RealWorkload = Workload & { real: RealModelRecord };
 
@@ -29,23 +31,16 @@ export interface RealFigures {
 
 const isReal = (w: Workload): w is RealWorkload => w.kind === 'real-model' && w.real !== undefined;
 
-/** The role's measured real-model workload: the WebGPU one when the document also holds the WASM reference. */
+/** The role's measured real-model workload (the one its energy rests on: WebGPU before the WASM reference). */
 export function realWorkload(doc: Pick<ResultDocument, 'workloads'>, role: Role): RealWorkload | null {
-  const mine = doc.workloads.filter((w): w is RealWorkload => isReal(w) && w.role === role);
-  return mine.find((w) => w.real.executionProvider === 'webgpu') ?? mine[0] ?? null;
+  const w = energyWorkload(doc, role);
+  return w && isReal(w) ? w : null;
 }
 
-/**
- * Real ÷ synthetic time per query: the time inside the real model's session runs (forward passes
- * only) over the median of the synthetic replica run at the same shapes and token counts, the
- * workload `ROLE:MODEL`. Kept here until the shared comparison lands beside the replicas.
- */
-export function syntheticRatio(doc: Pick<ResultDocument, 'workloads'>, w: RealWorkload): RoleFigures['synthetic'] {
-  const role = w.role;
-  const replica = doc.workloads.find((x) => x.kind === 'model' && x.id === `${role}:${w.real.model}`);
-  const replicaMs = replica?.timing.medianMs;
-  if (!replica || replicaMs === undefined || !(replicaMs > 0)) return { ratio: null, reason: 'no-replica' };
-  return { ratio: w.real.sessionMedianMs / replicaMs, realMs: w.real.sessionMedianMs, replicaMs };
+/** Real ÷ synthetic replica time per query (shared/realmodels/replica.ts, which says how both are timed). */
+function syntheticRatio(doc: Pick<ResultDocument, 'workloads'>, role: Role): RoleFigures['synthetic'] {
+  const c = syntheticComparison(doc)[role];
+  return c.available ? { ratio: c.ratio, realMs: c.realMs, replicaMs: c.syntheticMs } : { ratio: null, reason: 'no-replica' };
 }
 
 function roleFigures(doc: ResultDocument, role: Role): RoleFigures | null {
@@ -59,7 +54,7 @@ function roleFigures(doc: ResultDocument, role: Role): RoleFigures | null {
     accuracy: { correct, n, rate: n > 0 ? correct / n : 0, low, high },
     joules: e?.joules ?? null,
     perCorrect: e?.perCorrect ?? null,
-    synthetic: syntheticRatio(doc, w),
+    synthetic: syntheticRatio(doc, role),
   };
 }
 

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 /** `vi.mock('…/src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule())` */
 export function fakeClientModule() {
   return {
-    getLab: () => ({ cancel: vi.fn(), setHidden: vi.fn() }),
+    getLab: () => ({ cancel: vi.fn(), setHidden: vi.fn(), setStepThrough: vi.fn(), nextStep: vi.fn() }),
     lastWorkerError: () => null,
     Comlink: { proxy: <T>(f: T) => f },
   };
