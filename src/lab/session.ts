@@ -13,6 +13,7 @@ import { measuredFrom, PowerRecording, type PowerRecordingOptions, type RunRecor
 import type { LabApi } from './api.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
 import { cpuThreadsHere, defaultEnergyContext, detectBattery, measuredPeakGflops } from '../energy/index.ts';
+import { energyWorkload } from '../shared/energy-workload.ts';
 
 export const APP_VERSION: string = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev';
 
@@ -62,8 +63,8 @@ type LabHost = Pick<LabApi, 'capabilities' | 'run' | 'computeEnergy'>;
 
 /** The energy estimate for a document whose model workloads are both present (else null). */
 export async function estimateEnergy(doc: ResultDocument, country?: string | null, lab: Pick<LabApi, 'computeEnergy'> = getLab()): Promise<EnergySection | null> {
-  const roles = new Set(doc.workloads.filter((w) => w.kind === 'model').map((w) => w.role));
-  if (!roles.has('general') || !roles.has('specialized')) return null;
+  // The workloads the estimate rests on (the real models when the document has them).
+  if (!energyWorkload(doc, 'general') || !energyWorkload(doc, 'specialized')) return null;
   const a = doc.environment.adapter;
   const ctx = defaultEnergyContext(
     { vendor: a.vendor, architecture: a.architecture, isFallbackAdapter: a.isFallbackAdapter },

@@ -11,6 +11,7 @@ import constants from '../../../data/constants.json';
 import { fmt, t } from '../../i18n/index.ts';
 import { PROVENANCE_INPUTS, provenanceOf, sourceText, type Provenance, type ProvenanceInput, type ProvenanceKind } from '../../shared/provenance.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
+import { energyWorkload } from '../../shared/energy-workload.ts';
 
 const ROLES: Role[] = ['specialized', 'general'];
 
@@ -27,7 +28,7 @@ interface Row {
 function timingsOf(doc: ResultDocument, e: EnergySection, role: Role): { busy: number | null; wall: number | null } {
   const inputs = e.perQuery[role].inputs;
   if (inputs) return { busy: inputs.tBusyMs, wall: inputs.tWallMs };
-  const w = doc.workloads.find((x) => x.kind === 'model' && x.role === role);
+  const w = energyWorkload(doc, role);
   if (!w) return { busy: null, wall: null };
   return { busy: w.timing.medianMs, wall: w.timing.wallMedianMs ?? w.timing.medianMs };
 }

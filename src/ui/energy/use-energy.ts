@@ -24,6 +24,7 @@ import {
   type ProfileChoice,
 } from '../../energy/index.ts';
 import { defaultSensorProfile } from './sensor-store.ts';
+import { energyWorkload } from '../../shared/energy-workload.ts';
 
 export type ComputeEnergy = (doc: ResultDocument, ctx: EnergyContext) => Promise<EnergySection>;
 
@@ -42,8 +43,7 @@ export interface EnergyEstimate {
 }
 
 export function hasBothRoles(doc: ResultDocument): boolean {
-  const roles = new Set(doc.workloads.filter((w) => w.kind === 'model').map((w) => w.role));
-  return roles.has('general') && roles.has('specialized');
+  return energyWorkload(doc, 'general') !== undefined && energyWorkload(doc, 'specialized') !== undefined;
 }
 
 /**
