@@ -3,7 +3,7 @@
  * export pages. Documents arrive here already validated and anonymized.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { utcDay } from '../src/shared/schema.ts';
+import { utcDay } from '../src/shared/day.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { DatasetStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, UploadReplayed } from '../src/shared/dataset.ts';
 import { readAggregateStats } from './aggregate-stats.ts';

@@ -34,7 +34,7 @@ import { DEFAULT_DRAWS, DEFAULT_SEED, idleDistribution, runEnergyDraws, type Rol
 import { energyLabel, type EnergyLabel } from '../shared/energy-label.ts';
 import { provenanceOf } from '../shared/provenance.ts';
 import { energyWorkload } from '../shared/energy-workload.ts';
-import { perCorrectFigures } from '../shared/realmodels-result.ts';
+import { perCorrectFigures } from '../shared/realmodels/per-correct.ts';
 
 /** Bumped whenever a formula, a distribution or the draw order changes seeded results. */
 export const FORMULAS_VERSION = constants.version; // "energy-v3": busy and wall times bootstrapped from the samples

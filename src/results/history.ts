@@ -6,7 +6,7 @@
  */
 import { signal } from '@preact/signals';
 import type { ResultDocument } from '../shared/result.ts';
-import { utcDay } from '../shared/schema.ts';
+import { utcDay } from '../shared/day.ts';
 import { migrateRecord, RECORD_VERSION } from './migrations.ts';
 import type { HistoryRecord } from './migrations.ts';
 

@@ -19,7 +19,7 @@ import { gridFigures } from './grid-figures.ts';
 import { energyLabel, type EnergyLabel } from './energy-label.ts';
 import { provenanceOf } from './provenance.ts';
 import { energyWorkload, realEnergyWorkloads } from './energy-workload.ts';
-import { perCorrectFigures, perCorrectMismatch, perCorrectRatioMismatch, type PerCorrectFigures } from './realmodels-result.ts';
+import { perCorrectFigures, perCorrectMismatch, perCorrectRatioMismatch, type PerCorrectFigures } from './realmodels/per-correct.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
 import type { EnergySection, EnergyTimingInputs, ResultDocument, Role } from './result.ts';
 import { canonicalJson } from './schema.ts';

@@ -18,6 +18,7 @@ import { PRESET_NAMES } from './presets.ts';
 import type { ResultDocument } from './result.ts';
 import { LIMITS, count, energySection, finite, isoDay, knownOnly, list, measuredSection, oneOf, rate, timingRecord, timingSource } from './schema-parts.ts';
 import { realWorkload } from './realmodels-result.ts';
+import { utcDay } from './day.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
   MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
@@ -220,11 +221,6 @@ export function parseResult(input: unknown): ParseOutcome {
 // ---------------------------------------------------------------------------------------------
 // Anonymization: browser and OS families, adapter vendor and architecture, the day only; nothing that
 // identifies a device or a person (no description, driver, user agent, time of day).
-
-/** Today's day in UTC, the finest date precision ever recorded. */
-export function utcDay(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
 
 /** Reduce a browser name to its family (no channel or embedding details). */
 function browserFamily(name: string): string {

@@ -11,10 +11,13 @@ import { location, replaceHash } from './router.ts';
 import { Disclosure } from './summary/Disclosure.tsx';
 import { ResultSummary } from './summary/ResultSummary.tsx';
 import { hashWithOpen, parseOpen, withSection, type SectionId } from './summary/sections.ts';
-import { UploadPanel } from './results/UploadPanel.tsx';
 import { downloadText } from './results/download.ts';
 import { formatBytes } from './format.ts';
 import { getLab } from '../lab/client.ts';
+import { lazyView } from './lazy.tsx';
+
+// The upload panel validates with the whole schema: it loads when its section opens.
+const UploadPanel = lazyView(() => import('./results/UploadPanel.tsx').then((m) => m.UploadPanel));
 
 function ms(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : `${fmt(v, 3)} ms`;

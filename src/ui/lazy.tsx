@@ -7,15 +7,16 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 
-type LoadState =
+type LoadState<P> =
   | { kind: 'loading' }
-  | { kind: 'ready'; View: ComponentType }
+  | { kind: 'ready'; View: ComponentType<P> }
   | { kind: 'failed'; message: string };
 
-export function lazyView(load: () => Promise<ComponentType>): ComponentType {
-  let loaded: ComponentType | null = null;
-  return function LazyView() {
-    const [state, setState] = useState<LoadState>(loaded ? { kind: 'ready', View: loaded } : { kind: 'loading' });
+/** A component that loads `load`'s component on first render and passes its props through. */
+export function lazyView<P extends object = Record<string, never>>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  return function LazyView(props: P) {
+    const [state, setState] = useState<LoadState<P>>(loaded ? { kind: 'ready', View: loaded } : { kind: 'loading' });
     const [attempt, setAttempt] = useState(0);
     useEffect(() => {
       if (loaded) return;
@@ -35,7 +36,7 @@ export function lazyView(load: () => Promise<ComponentType>): ComponentType {
       case 'loading':
         return <p class="muted" aria-busy="true">{t('view.loading')}</p>;
       case 'ready':
-        return <state.View />;
+        return <state.View {...props} />;
       case 'failed':
         return (
           <section class="card" role="alert">

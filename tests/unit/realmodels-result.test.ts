@@ -2,7 +2,8 @@
 // that contradict each other are refused, naming the field.
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
-import { parseRealModelRecord, perCorrectEnergy, realAccuracy, perCorrectEnergyRecord, perCorrectMismatch } from '../../src/shared/realmodels-result.ts';
+import { parseRealModelRecord, perCorrectEnergy, realAccuracy } from '../../src/shared/realmodels-result.ts';
+import { perCorrectEnergyRecord, perCorrectMismatch } from '../../src/shared/realmodels/per-correct.ts';
 import { REAL_WORKLOAD_IDS, realWorkloadId, type RealModelRecord } from '../../src/shared/realmodels/record.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 

@@ -30,7 +30,8 @@ import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts'
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, ModelRefError } from '../../src/lab/model-files.ts';
 import type { RealRaceRequest } from '../../src/lab/realmodels-api.ts';
 import { buildRealDocument, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
-import { parseRealModelRecord, perCorrectEnergyRecord } from '../../src/shared/realmodels-result.ts';
+import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
+import { perCorrectEnergyRecord } from '../../src/shared/realmodels/per-correct.ts';
 import { realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
 import { parseResult } from '../../src/shared/schema.ts';
 import { verifyEnergy } from '../../src/shared/recompute.ts';

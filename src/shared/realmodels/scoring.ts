@@ -15,7 +15,8 @@
  * never Infinity.
  */
 import type { Answer } from './answer.ts';
-import { DIFFICULTIES, type Difficulty, type GoldLabel, type TaskItem } from './task-set.ts';
+import { DIFFICULTIES, type Difficulty, type GoldLabel } from './labels.ts';
+import type { TaskItem } from './task-set.ts';
 
 /** z of a two-sided 95 % interval: the 0.975 quantile of the standard normal. */
 export const Z95 = 1.959963984540054;

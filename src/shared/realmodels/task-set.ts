@@ -16,17 +16,9 @@ export type TaskSetId = (typeof TASK_SET_IDS)[number];
 export const TASK_LANGUAGES = ['en', 'fr'] as const;
 export type TaskLanguage = (typeof TASK_LANGUAGES)[number];
 
-export const GOLD_LABELS = ['positive', 'negative'] as const;
-export type GoldLabel = (typeof GOLD_LABELS)[number];
+import { DIFFICULTIES, GOLD_LABELS, type Difficulty, type GoldLabel } from './labels.ts';
 
-/**
- * What makes a review hard, one tag per item: `plain` (says what it means), `negation` (the
- * sentiment goes through "not", "never", "ne … pas"), `irony` (says the opposite of what it
- * means), `mixed` (praise and complaint; the label is the overall verdict), `comparison` (judged
- * against something else), `slang` (informal words, abbreviations, emoji-free texting style).
- */
-export const DIFFICULTIES = ['plain', 'negation', 'irony', 'mixed', 'comparison', 'slang'] as const;
-export type Difficulty = (typeof DIFFICULTIES)[number];
+export { DIFFICULTIES, GOLD_LABELS, type Difficulty, type GoldLabel };
 
 export const TASK_LICENSE = 'CC0-1.0';
 
