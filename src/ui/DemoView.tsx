@@ -88,11 +88,11 @@ export function DemoView() {
   const steps = doc ? demoSteps(doc.workloads) : [];
   const held = heldStep.value;
 
-  // The worker holds runs only while the demo asks; leaving the demo turns it off.
-  useEffect(() => setStepThrough(stepMode), [stepMode]);
-  useEffect(() => () => setStepThrough(false), []);
   // `models=real`: the lanes show the real-models race (RealDemo has its own start and keys).
   const real = modelsMode(params) === 'real';
+  // The worker holds runs only while the demo asks; leaving the demo turns it off.
+  useEffect(() => setStepThrough(stepMode && !real), [stepMode, real]);
+  useEffect(() => () => setStepThrough(false), []);
 
   const start = () => {
     if (real || !available || runState.value.kind === 'running') return;
@@ -189,16 +189,21 @@ export function DemoView() {
       <div class="demo-top">
         <h1>{t('demo.title')}</h1>
         <div class="row demo-controls">
-          <button class="primary" disabled={!available || running} onClick={start} data-testid="demo-start">
-            {doc ? t('demo.again') : t('demo.start')}
-          </button>
-          <button class="danger" disabled={!running} onClick={cancelRun}>
-            {t('demo.stop')}
-          </button>
-          <label class="toggle">
-            <input type="checkbox" checked={stepMode} onChange={(e) => toggleSteps((e.target as HTMLInputElement).checked)} data-testid="step-mode" />
-            {t('demo.stepMode')}
-          </label>
+          {/* The real race has its own start, stop and no step mode (its replicas would wait for a "next" nobody can send). */}
+          {real ? null : (
+            <>
+              <button class="primary" disabled={!available || running} onClick={start} data-testid="demo-start">
+                {doc ? t('demo.again') : t('demo.start')}
+              </button>
+              <button class="danger" disabled={!running} onClick={cancelRun}>
+                {t('demo.stop')}
+              </button>
+              <label class="toggle">
+                <input type="checkbox" checked={stepMode} onChange={(e) => toggleSteps((e.target as HTMLInputElement).checked)} data-testid="step-mode" />
+                {t('demo.stepMode')}
+              </label>
+            </>
+          )}
           {fullscreenSupported() ? (
             <button onClick={() => void setFullscreen(!fullscreen)} aria-pressed={fullscreen} data-testid="fullscreen">
               {fullscreen ? t('demo.fullscreen.leave') : t('demo.fullscreen.enter')}
