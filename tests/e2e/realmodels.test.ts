@@ -40,6 +40,8 @@ const LONG = 200_000;
 let page: Page;
 /** Every GET of an ONNX file since the last reset (the worker's fetches are reported to the page too). */
 let onnxGets: string[] = [];
+/** Requests that left the app's origin: only the hub's size reads (HEAD) before the base URL is typed may. */
+const offOrigin: string[] = [];
 const problems: string[] = [];
 
 const byId = (id: string) => page.locator(`[data-testid="${id}"]`);
@@ -61,13 +63,18 @@ beforeAll(async () => {
     new MutationObserver(scan).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   });
   const watch = (r: Request) => {
-    if (r.method() === 'GET' && new URL(r.url()).pathname.endsWith('.onnx')) onnxGets.push(r.url());
+    const url = new URL(r.url());
+    if (r.method() === 'GET' && url.pathname.endsWith('.onnx')) onnxGets.push(r.url());
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== new URL(app.url).origin) offOrigin.push(`${r.method()} ${r.url()}`);
   };
   page.on('request', watch);
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    // The 404 path below makes the browser log the refused request; everything else is a finding.
-    if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(`console: ${m.text()}`);
+    // Expected: the 404 path below (the browser logs the refused request); the hub unreachable from
+    // this sandbox (the panel reads the default pair's size from it before the base URL is typed);
+    // onnxruntime's own warning that shape ops stay on the CPU, which it prints through console.error.
+    const expected = /status of 404|net::ERR_NAME_NOT_RESOLVED|W:onnxruntime:.*VerifyEachNodeIsAssignedToAnEp/;
+    if (m.type() === 'error' && !expected.test(m.text())) problems.push(`console: ${m.text()}`);
   });
 });
 
@@ -107,6 +114,8 @@ describe('the real-models race from a local model folder', () => {
     expect(onnxGets, 'no ONNX file is fetched before the race starts').toEqual([]);
 
     await runRace();
+    await byId('rm-results').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(tmpdir(), 'fal-e2e-realmodels-results.png') });
     expect(onnxGets.some((u) => u.endsWith('/onnx/model.onnx')), onnxGets.join(', ')).toBe(true);
     expect(onnxGets.some((u) => u.endsWith('/onnx/model_q4.onnx')), onnxGets.join(', ')).toBe(true);
     const f = await fills();
@@ -124,14 +133,11 @@ describe('the real-models race from a local model folder', () => {
       await expect(cell('accuracy')).resolves.toMatch(/^\d of 4 correct \([\d.]+ %; 95 % interval [\d.]+–[\d.]+ %\)$/);
       await expect(cell('energy')).resolves.toMatch(/J \([\d.]+–[\d.]+\)$/);
       await expect(cell('perCorrect')).resolves.toMatch(/J \([\d.]+–[\d.]+\)$|correct/);
-      await expect(cell('synthetic')).resolves.toMatch(/^×[\d.]+ \([\d.]+ ms vs [\d.]+ ms\)$/);
+      await expect(cell('synthetic')).resolves.toMatch(/^×[\d.,]+ \([\d.,]+ ms vs [\d.,]+ ms\)$/);
       await expect(cell('agreement')).resolves.toMatch(/\d/);
     }
     await expect(byId('rm-ratio').innerText()).resolves.toMatch(/×[\d.]+ \([\d.]+–[\d.]+\) times the energy/);
     await expect(byId('rm-ratio-correct').innerText()).resolves.toMatch(/\S/);
-
-    await byId('rm-results').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(tmpdir(), 'fal-e2e-realmodels-results.png') });
 
     await byId('own-text').fill('A warm, funny and moving film.');
     await byId('own-submit').click();
@@ -167,7 +173,8 @@ describe('the real-models race from a local model folder', () => {
     await expect(byId('size-error').innerText()).resolves.toContain(dict.en['realmodels.error.DownloadHttpError']);
   });
 
-  test('no page error and no console error along the way', () => {
+  test('no page error, no unexpected console error, and nothing fetched from the internet', () => {
     expect(problems).toEqual([]);
+    for (const r of offOrigin) expect(r).toMatch(/^HEAD https:\/\/huggingface\.co\//);
   });
 });
