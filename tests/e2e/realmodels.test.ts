@@ -130,13 +130,13 @@ describe('the real-models race from a local model folder', () => {
     expect(heads.join(' | ')).toMatch(/qwen2\.5-0\.5b-instruct · q4 · webgpu/);
     for (const role of ['specialized', 'general']) {
       const cell = (row: string) => page.locator(`[data-testid="rm-row-${row}"] td[data-role="${role}"]`).innerText();
-      await expect(cell('accuracy')).resolves.toMatch(/^\d of 4 correct \([\d.]+ %; 95 % interval [\d.]+–[\d.]+ %\)$/);
-      await expect(cell('energy')).resolves.toMatch(/J \([\d.]+–[\d.]+\)$/);
-      await expect(cell('perCorrect')).resolves.toMatch(/J \([\d.]+–[\d.]+\)$|correct/);
+      await expect(cell('accuracy')).resolves.toMatch(/^\d of 4 correct \([\d.,]+ %; 95 % interval [\d.,]+–[\d.,]+ %\)$/);
+      await expect(cell('energy')).resolves.toMatch(/J \([\d.,]+–[\d.,]+\)$/);
+      await expect(cell('perCorrect')).resolves.toMatch(/J \([\d.,]+–[\d.,]+\)$|correct/);
       await expect(cell('synthetic')).resolves.toMatch(/^×[\d.,]+ \([\d.,]+ ms vs [\d.,]+ ms\)$/);
       await expect(cell('agreement')).resolves.toMatch(/\d/);
     }
-    await expect(byId('rm-ratio').innerText()).resolves.toMatch(/×[\d.]+ \([\d.]+–[\d.]+\) times the energy/);
+    await expect(byId('rm-ratio').innerText()).resolves.toMatch(/×[\d.,]+ \([\d.,]+–[\d.,]+\) times the energy/);
     await expect(byId('rm-ratio-correct').innerText()).resolves.toMatch(/\S/);
 
     await byId('own-text').fill('A warm, funny and moving film.');
@@ -144,7 +144,7 @@ describe('the real-models race from a local model folder', () => {
     await byId('own-general-cost').waitFor({ timeout: 60_000 });
     for (const role of ['specialized', 'general']) {
       await expect(byId(`own-${role}-label`).innerText()).resolves.toMatch(/\S/);
-      await expect(byId(`own-${role}-cost`).innerText()).resolves.toMatch(/[\d.]+ ms · ≈ [\d.]+ \S*J/);
+      await expect(byId(`own-${role}-cost`).innerText()).resolves.toMatch(/[\d.,]+ ms · ≈ [\d.,]+ \S*J/);
     }
   }, 2 * LONG);
 
