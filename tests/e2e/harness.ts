@@ -18,13 +18,14 @@ export interface E2eApp {
   readonly browser: Browser;
 }
 
-export function useBuiltApp(name: string): E2eApp {
+/** `modelsDir`: a local model folder the server serves under /models/ (as MODELS_DIR does); it may be filled by an earlier beforeAll. */
+export function useBuiltApp(name: string, opts: { modelsDir?: string } = {}): E2eApp {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), `fal-e2e-${name}-`));
   beforeAll(async () => {
     await ensureBuilt(true);
-    server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false });
+    server = await startServer({ port: 0, dataDir, staticDir: 'dist', log: false, ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}) });
     browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
   });
   afterAll(async () => {

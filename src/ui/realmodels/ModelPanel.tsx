@@ -46,6 +46,19 @@ function Field({ field, label, value, placeholder, problem }: { field: ChoiceFie
   );
 }
 
+const GENERATOR_DTYPE_KEYS: Record<RealChoice['generatorDtype'], string> = {
+  q4f16: 'realmodels.dtype.q4f16',
+  fp16: 'realmodels.dtype.fp16',
+  q4: 'realmodels.dtype.q4',
+  quantized: 'realmodels.dtype.quantized',
+};
+
+/** The usual counts, and the one the address asked for (`items=`) when it is not among them. */
+function itemCounts(current: number): number[] {
+  const counts: number[] = [...ITEM_COUNTS];
+  return counts.includes(current) ? counts : [...counts, current].sort((a, b) => a - b);
+}
+
 export function SizeList({ task, size }: { task: ModelTask; size: ModelSize }) {
   return (
     <div class="rm-size" data-testid={`size-${task}`}>
@@ -76,7 +89,7 @@ function SizeState() {
       return null;
     case 'error':
       return (
-        <div class="small message-error" role="alert" data-testid="size-error">
+        <div class="small message-error" role="alert" data-testid="size-error" data-error-name={s.failure.name ?? ''}>
           <p>{t('realmodels.size.failed', { message: s.failure.message })}</p>
           <p>{t(errorHintKey(s.failure))}</p>
         </div>
@@ -163,7 +176,7 @@ export function ModelPanel() {
             <select value={c.generatorDtype} onChange={(e) => update({ generatorDtype: (e.target as HTMLSelectElement).value as RealChoice['generatorDtype'] })} data-testid="rm-generator-dtype">
               {GENERATOR_DTYPES.map((d) => (
                 <option key={d} value={d}>
-                  {d === 'q4f16' ? t('realmodels.dtype.q4f16') : t('realmodels.dtype.fp16')}
+                  {t(GENERATOR_DTYPE_KEYS[d])}
                 </option>
               ))}
             </select>
@@ -174,8 +187,8 @@ export function ModelPanel() {
         <Field field="base" label={t('realmodels.choice.base')} value={c.base} placeholder={t('realmodels.choice.basePlaceholder')} problem={problems.base} />
         <label>
           {t('realmodels.choice.items')}{' '}
-          <select value={String(c.items)} onChange={(e) => update({ items: Number((e.target as HTMLSelectElement).value) as RealChoice['items'] })} data-testid="rm-items">
-            {ITEM_COUNTS.map((n) => (
+          <select value={String(c.items)} onChange={(e) => update({ items: Number((e.target as HTMLSelectElement).value) })} data-testid="rm-items">
+            {itemCounts(c.items).map((n) => (
               <option key={n} value={String(n)}>
                 {n}
               </option>

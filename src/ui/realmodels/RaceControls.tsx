@@ -6,7 +6,7 @@ import { t } from '../../i18n/index.ts';
 import { capsState } from '../state.ts';
 import { errorHintKey } from '../errors.ts';
 import { formatBytes } from '../format.ts';
-import { cancelRealRace, choice, choiceProblems, race, sizes, startRealRace } from './state.ts';
+import { cancelRealRace, choice, choiceProblems, race, sizes, startRealRace, type RaceOptions } from './state.ts';
 
 /** Bytes still to download for the pair, or null while unknown. */
 export function bytesToDownload(): number | null {
@@ -23,14 +23,14 @@ export function startLabel(): string {
   return resume ? t('realmodels.start.resume', { bytes: formatBytes(bytes) }) : t('realmodels.start.download', { bytes: formatBytes(bytes) });
 }
 
-export function RaceControls({ country }: { country: string | null }) {
+export function RaceControls({ country, opts }: { country: string | null; opts: RaceOptions }) {
   const running = race.value.kind === 'running';
   const caps = capsState.value;
   const available = caps.status === 'ready' && caps.caps.available;
   const invalid = Object.keys(choiceProblems(choice.value)).length > 0;
   return (
     <div class="row">
-      <button class="primary" disabled={running || !available || invalid} onClick={() => void startRealRace(country)} data-testid="rm-start">
+      <button class="primary" disabled={running || !available || invalid} onClick={() => void startRealRace(country, opts)} data-testid="rm-start">
         {startLabel()}
       </button>
       <button class="danger" disabled={!running} onClick={cancelRealRace} data-testid="rm-cancel">

@@ -14,7 +14,7 @@ import { realFigures, type RoleFigures } from './figures.ts';
 import { joulesRange, progressLine, ratioRange } from './format.ts';
 import { laneText } from './RaceProgress.tsx';
 import { RaceControls, RaceError } from './RaceControls.tsx';
-import { cancelRealRace, race, refreshSizes, sizes, startRealRace, type RaceState } from './state.ts';
+import { cancelRealRace, choice, race, raceOptions, refreshSizes, sizes, startRealRace, type RaceState } from './state.ts';
 import './realmodels.css';
 
 const TASK: Record<Role, 'classifier' | 'generator'> = { specialized: 'classifier', general: 'generator' };
@@ -79,23 +79,28 @@ function RealLane({ role, s, f }: { role: Role; s: RaceState; f: RoleFigures | n
 
 export function RealDemo() {
   const s = race.value;
-  const country = location.value.params.get('country');
+  const params = location.value.params;
+  const country = params.get('country');
+  const opts = raceOptions(params);
+  useEffect(() => {
+    if (opts.items !== undefined && choice.value.items !== opts.items) choice.value = { ...choice.value, items: opts.items };
+  }, [opts.items]);
   useEffect(() => {
     if (sizes.value.kind === 'idle') void refreshSizes();
     const onKey = (e: KeyboardEvent) => {
       const a = demoKeyAction(e);
       if (a !== 'start-stop' && a !== 'restart') return;
       if (race.value.kind === 'running') cancelRealRace();
-      else void startRealRace(country);
+      else void startRealRace(country, opts);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [country]);
+  }, [country, opts.preset, opts.maxNewTokens]);
   const figs = s.kind === 'done' ? realFigures(s.result.doc) : null;
   const rc = figs?.ratioPerCorrect;
   return (
     <div class="rm-demo" data-testid="rm-demo">
-      <RaceControls country={country} />
+      <RaceControls country={country} opts={opts} />
       <div class="lanes rm-demo-lanes">
         <RealLane role="specialized" s={s} f={figs?.specialized ?? null} />
         <RealLane role="general" s={s} f={figs?.general ?? null} />

@@ -12,7 +12,7 @@ import { OwnSentence } from './OwnSentence.tsx';
 import { RaceControls, RaceError } from './RaceControls.tsx';
 import { RaceProgress } from './RaceProgress.tsx';
 import { RealResults } from './RealResults.tsx';
-import { race, refreshSizes, sizes } from './state.ts';
+import { choice, race, raceOptions, refreshSizes, sizes } from './state.ts';
 import './realmodels.css';
 
 /** Files the full storage could not keep: this race used them, the next visit downloads them again. */
@@ -27,7 +27,12 @@ function NotCached({ output }: { output: RealRaceOutput }) {
 }
 
 export function RealModelsPanel() {
-  const country = location.value.params.get('country');
+  const params = location.value.params;
+  const country = params.get('country');
+  const opts = raceOptions(params);
+  useEffect(() => {
+    if (opts.items !== undefined && choice.value.items !== opts.items) choice.value = { ...choice.value, items: opts.items };
+  }, [opts.items]);
   useEffect(() => {
     if (sizes.value.kind === 'idle') void refreshSizes();
   }, []);
@@ -36,7 +41,7 @@ export function RealModelsPanel() {
     <div class="rm" data-testid="rm-panel">
       <ModelPanel />
       <section class="card">
-        <RaceControls country={country} />
+        <RaceControls country={country} opts={opts} />
         <p class="small muted">{t('realmodels.start.note')}</p>
       </section>
       <RaceError />

@@ -11,6 +11,7 @@ import type { ModelProgress, ModelSize } from '../../lab/model-download.ts';
 import { checkModelId, DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, type ModelRef, type ModelTask } from '../../lab/model-files.ts';
 import { labRealModelsClient, type RealModelsClient, type RealSessionResult } from '../../lab/realmodels-client.ts';
 import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
+import { isPresetName, type PresetName } from '../../shared/presets.ts';
 import type { Role } from '../../shared/result.ts';
 
 let client: RealModelsClient | null = null;
@@ -22,8 +23,12 @@ export function setRealModelsClient(c: RealModelsClient | null): void {
 }
 
 export const CLASSIFIER_DTYPES = ['fp32', 'quantized'] as const;
-export const GENERATOR_DTYPES = ['q4f16', 'fp16'] as const;
+/** q4f16 and fp16 need shader-f16; q4 and quantized compute in fp32 and run on any adapter. */
+export const GENERATOR_DTYPES = ['q4f16', 'fp16', 'q4', 'quantized'] as const;
 export const ITEM_COUNTS = [20, 40, 100, 240] as const;
+/** The largest `items=` and `maxNewTokens=` the address may ask for. */
+const MAX_ITEMS = 240;
+const MAX_NEW_TOKENS = 64;
 
 export interface RealChoice {
   classifierId: string;
@@ -32,7 +37,8 @@ export interface RealChoice {
   generatorDtype: (typeof GENERATOR_DTYPES)[number];
   /** Empty: the Hugging Face hub; else a base URL laid out as `<base><id>/<path>` (a class server's `/models/`). */
   base: string;
-  items: (typeof ITEM_COUNTS)[number];
+  /** One of ITEM_COUNTS, or what the address asked for (`items=`). */
+  items: number;
 }
 
 export const DEFAULT_CHOICE: RealChoice = {
@@ -47,6 +53,34 @@ export const DEFAULT_CHOICE: RealChoice = {
 export const choice = signal<RealChoice>(DEFAULT_CHOICE);
 
 export type ChoiceField = 'classifierId' | 'generatorId' | 'base';
+
+/**
+ * What the address may add to the real race, for a slow adapter or a quick classroom check
+ * (`#/?models=real&preset=ci&items=4&maxNewTokens=2`): the replicas' preset (its warm-up too), how
+ * many sentences, and the chat model's reply budget. Anything out of range is ignored.
+ */
+export interface RaceOptions {
+  preset?: PresetName;
+  items?: number;
+  maxNewTokens?: number;
+}
+
+function wholeIn(v: string | null, max: number): number | undefined {
+  if (v === null || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 1 && n <= max ? n : undefined;
+}
+
+export function raceOptions(params: URLSearchParams): RaceOptions {
+  const preset = params.get('preset');
+  const items = wholeIn(params.get('items'), MAX_ITEMS);
+  const maxNewTokens = wholeIn(params.get('maxNewTokens'), MAX_NEW_TOKENS);
+  return {
+    ...(isPresetName(preset) && preset !== 'custom' ? { preset } : {}),
+    ...(items !== undefined ? { items } : {}),
+    ...(maxNewTokens !== undefined ? { maxNewTokens } : {}),
+  };
+}
 
 /** What is wrong with the typed ids and base URL, by field (empty when the choice can run). */
 export function choiceProblems(c: RealChoice, origin = typeof location !== 'undefined' ? location.href : 'http://localhost/'): Partial<Record<ChoiceField, string>> {
@@ -198,7 +232,7 @@ export function applyProgress(s: RunningState, p: RealRaceProgress): RunningStat
   }
 }
 
-export async function startRealRace(country: string | null = null): Promise<void> {
+export async function startRealRace(country: string | null = null, opts: RaceOptions = {}): Promise<void> {
   if (race.value.kind === 'running') return;
   const c = choice.value;
   if (Object.keys(choiceProblems(c)).length > 0) return;
@@ -212,7 +246,11 @@ export async function startRealRace(country: string | null = null): Promise<void
       ...(base ? { base } : {}),
       language: lang.value,
       items: c.items,
-      warmup: 2,
+      // As the headless lab: one warm-up query and no pre-heat on ci, two and the default otherwise.
+      warmup: opts.preset === 'ci' ? 1 : 2,
+      ...(opts.preset === 'ci' ? { preheatMs: 0 } : {}),
+      ...(opts.preset ? { preset: opts.preset } : {}),
+      ...(opts.maxNewTokens !== undefined ? { maxNewTokens: opts.maxNewTokens } : {}),
       reference: true,
       replicas: true,
       country,
