@@ -220,6 +220,27 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     await expect(first).rejects.toMatchObject({ name: 'DownloadCancelledError' });
   });
 
+  test('answerSentence holds the worker while it answers: a race, a run or the GPU load started meanwhile is refused', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const reply = { label: 'positive' as const, ms: 1, tokensIn: 3, tokensOut: 1 };
+    let races = 0;
+    const lab = labWith({
+      run: () => ((races += 1), Promise.reject(new Error('not used'))),
+      answer: async () => (await held, { specialized: reply, general: reply }) as unknown as Awaited<ReturnType<LabApi['answerSentence']>>,
+    });
+    const answering = lab.answerSentence('Nice.', 'en');
+    await expect(lab.runRealModels(REQ, () => {})).rejects.toBeInstanceOf(RunInProgressError);
+    await expect(lab.startGpuLoad()).rejects.toBeInstanceOf(RunInProgressError);
+    await expect(lab.answerSentence('Again.', 'en')).rejects.toBeInstanceOf(RunInProgressError);
+    expect(races).toBe(0);
+    release();
+    await expect(answering).resolves.toMatchObject({ specialized: { label: 'positive' } });
+    // Released in `finally`: the next activity may start.
+    await expect(lab.runRealModels(REQ, () => {})).rejects.toThrow('not used');
+    expect(races).toBe(1);
+  });
+
   test('a named error from the worker reaches the page by name across comlink', async () => {
     const { port1, port2 } = new MessageChannel();
     const lab = labWith({
