@@ -88,8 +88,22 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 const COMMIT = /^[0-9a-f]{40}$/;
 
 interface Loaded {
-  files: LoadedModel;
+  /** The downloaded bytes, until the sessions exist (then null, so hundreds of MB can be collected). */
+  files: LoadedModel | null;
   info: LoadedModelInfo;
+}
+
+/** The bytes of a loaded model, asked for after they were dropped: a bug in the order of `run`. */
+class ModelBytesReleasedError extends Error {
+  override name = 'ModelBytesReleasedError';
+  constructor(id: string) {
+    super(`The files of ${id} were released before its sessions were created.`);
+  }
+}
+
+function filesOf(l: Loaded): LoadedModel {
+  if (!l.files) throw new ModelBytesReleasedError(l.info.ref.id);
+  return l.files;
 }
 
 interface Sessions {
@@ -140,8 +154,8 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
   }
 
   async function createSessions(ort: OrtModule, c: Loaded, g: Loaded, ep: 'webgpu' | 'wasm', caps: Capabilities, onProgress: (p: RealRaceProgress) => void): Promise<Sessions> {
-    const onnx = (l: Loaded): Uint8Array => l.files.files.get(onnxPath(l.info.ref.dtype))!;
-    const json = (l: Loaded, path: string): object => jsonFile(l.files, path);
+    const onnx = (l: Loaded): Uint8Array => filesOf(l).files.get(onnxPath(l.info.ref.dtype))!;
+    const json = (l: Loaded, path: string): object => jsonFile(filesOf(l), path);
     if (ep === 'webgpu' && caps.available) {
       // onnxruntime-web's WebGPU EP puts each initializer in one buffer: refuse by name what cannot fit.
       const limits = { maxBufferSize: caps.adapter.limits['maxBufferSize'] ?? Infinity, maxStorageBufferBindingSize: caps.adapter.limits['maxStorageBufferBindingSize'] ?? Infinity };
@@ -245,8 +259,19 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
         throw e;
       }
       kept = { sessions: gpu, maxNewTokens: req.maxNewTokens };
-      const synthetic = req.replicas ? await replicas(req, webgpu, c, g, activity, onProgress) : null;
-      return { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: synthetic };
+      // The sessions hold their own copies of the weights: the downloaded bytes can go.
+      c.files = null;
+      g.files = null;
+      const out: RealRaceOutput = { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: null };
+      if (!req.replicas) return out;
+      try {
+        return { ...out, replicas: await replicas(req, webgpu, c, g, activity, onProgress) };
+      } catch (e) {
+        // A cancel is the visitor's: it cancels the whole run, as at any other moment (never a partial result).
+        if (activity.signal.aborted || activity.control.cancelled || e instanceof RunCancelledError) throw e;
+        // Any other failure of the replicas keeps the finished real race; the document flags `replica-failed`.
+        return { ...out, replicaError: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      }
     },
 
     async answer(text, language) {

@@ -72,8 +72,14 @@ export interface RealRaceOutput {
   webgpu: RealRaceResult;
   /** The WASM reference on the first items, when asked for. */
   wasm: RealRaceResult | null;
-  /** The synthetic replicas' run (workloads `ROLE:MODEL` of kind `model`), when asked for. */
+  /** The synthetic replicas' run (workloads `ROLE:MODEL` of kind `model`), when asked for and it succeeded. */
   replicas: EngineRunOutput | null;
+  /**
+   * Why the replicas failed (error name and message, local only), when they were asked for and did
+   * not finish: the real race is kept and the document flags `replica-failed`. A cancel during the
+   * replicas cancels the whole run instead.
+   */
+  replicaError?: string;
 }
 
 /**

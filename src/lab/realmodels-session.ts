@@ -96,7 +96,8 @@ export function buildRealDocument(out: RealRaceOutput, ctx: RealDocumentContext)
     // The replicas' timing source when they ran (the energy estimate reads their workloads); real models are always wall-clock.
     timing: out.replicas?.timing ?? ('wall-clock' satisfies TimingSource),
     workloads,
-    flags: out.replicas?.flags ?? [],
+    // Replicas asked for but failed: the real race stands, and the document says the comparison is missing.
+    flags: out.replicaError !== undefined ? ['replica-failed'] : out.replicas?.flags ?? [],
   };
   return buildDocument(engineOut, { preset: ctx.preset, suiteVersion: SUITE_VERSIONS[ctx.preset] }, ctx.ua ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent));
 }

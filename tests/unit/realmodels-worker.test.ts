@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import type { Capabilities } from '../../src/engine/device.ts';
-import { RunInProgressError } from '../../src/engine/errors.ts';
+import { RunCancelledError, RunInProgressError, TabHiddenError } from '../../src/engine/errors.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 import { workloadConfig } from '../../src/engine/models/config.ts';
 import { wallClockTiming } from '../../src/engine/onnx/measure.ts';
@@ -239,6 +239,35 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     // Released in `finally`: the next activity may start.
     await expect(lab.runRealModels(REQ, () => {})).rejects.toThrow('not used');
     expect(races).toBe(1);
+  });
+
+  test('failed replicas keep the finished real race (replicas null, flag replica-failed); a cancel during the replicas cancels the run', async () => {
+    let mode: 'fail' | 'cancel' = 'fail';
+    let lab!: LabApi;
+    const { engine } = engineWith({
+      runPlan: () => {
+        if (mode === 'cancel') {
+          lab.cancel();
+          return Promise.reject(new RunCancelledError());
+        }
+        return Promise.reject(new TabHiddenError());
+      },
+    });
+    lab = labWith(createRealModels(engine));
+    const out = await lab.runRealModels({ ...REQ, reference: false }, () => {});
+    expect(out.replicas).toBeNull();
+    expect(out.replicaError).toBe(`TabHiddenError: ${new TabHiddenError().message}`);
+    expect(out.webgpu.specialized.items).toHaveLength(6);
+    const doc = buildRealDocument(out, { preset: 'ci', adapter: ADAPTER });
+    expect(doc.flags).toEqual(['replica-failed']);
+    expect(doc.workloads.map((w) => w.id).sort()).toEqual(['general:qwen2.5-0.5b-instruct:webgpu', 'specialized:distilbert-sst2:webgpu']);
+    const parsed = parseResult(doc);
+    expect(parsed.ok ? parsed.value.flags : parsed.issues).toEqual(['replica-failed']);
+    // The sessions were kept: the own sentence still works after failed replicas.
+    await expect(lab.answerSentence('Lovely.', 'en')).resolves.toMatchObject({ specialized: { tokensIn: expect.any(Number) as unknown } });
+
+    mode = 'cancel';
+    await expect(lab.runRealModels({ ...REQ, reference: false }, () => {})).rejects.toBeInstanceOf(RunCancelledError);
   });
 
   test('a named error from the worker reaches the page by name across comlink', async () => {
