@@ -222,9 +222,8 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       const set = await taskSet(req.language);
       const items = balancedItems(set, req.items);
       const ort = await engine.loadOrt();
-      const hidden = (): boolean => activity.control.hidden;
       const raceOpts = {
-        language: req.language, warmup: req.warmup, signal: activity.signal, hidden,
+        language: req.language, warmup: req.warmup, signal: activity.signal, visibility: activity.control,
         ...(req.preheatMs !== undefined ? { preheatMs: req.preheatMs } : {}),
         ...(req.maxNewTokens !== undefined ? { maxNewTokens: req.maxNewTokens } : {}),
       };
