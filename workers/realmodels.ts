@@ -192,7 +192,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
     });
   }
 
-  async function replicas(req: RealRaceRequest, race: RealRaceResult, c: Loaded, g: Loaded, activity: RealActivity, onProgress: (p: RealRaceProgress) => void): Promise<EngineRunOutput> {
+  async function replicas(plan: MeasurementPlan, race: RealRaceResult, c: Loaded, g: Loaded, activity: RealActivity, onProgress: (p: RealRaceProgress) => void): Promise<EngineRunOutput> {
     const name = (l: Loaded, known: string): string => (realModelKey(l.info.ref.id) === 'custom' ? 'custom' : known);
     const specs = replicaSpecs(
       { classifier: c.info.config, generator: g.info.config },
@@ -200,7 +200,6 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       { inputTokens: race.specialized.tokens.inputMedian, promptTokens: race.general.tokens.inputMedian, outputTokens: race.general.tokens.outputMedian },
     );
     // The preset's measurement settings (warm-up, samples, batches, pre-heat), with the replicas as its models.
-    const { plan } = buildPlan({ preset: req.preset ?? 'quick', modelsOnly: true });
     const replicaPlan: MeasurementPlan = Object.freeze({ ...plan, models: specs });
     const roles = new Map(specs.map((s) => [s.id, s.role]));
     return engine.runPlan(replicaPlan, activity.control, (p) => {
@@ -222,9 +221,10 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       const set = await taskSet(req.language);
       const items = balancedItems(set, req.items);
       const ort = await engine.loadOrt();
+      // The preset's plan times the real race as it times the synthetic one: its warm-up queries and pre-heat.
+      const { plan } = buildPlan({ preset: req.preset ?? 'quick', modelsOnly: true });
       const raceOpts = {
-        language: req.language, warmup: req.warmup, signal: activity.signal, visibility: activity.control,
-        ...(req.preheatMs !== undefined ? { preheatMs: req.preheatMs } : {}),
+        language: req.language, warmup: plan.warmup, preheatMs: plan.modelPreheatMs, signal: activity.signal, visibility: activity.control,
         ...(req.maxNewTokens !== undefined ? { maxNewTokens: req.maxNewTokens } : {}),
       };
 
@@ -234,7 +234,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
         try {
           // The reference answers only the items agreement is measured on (at least two: a timing record needs two samples).
           const first = items.slice(0, Math.max(2, Math.min(AGREEMENT_ITEMS, items.length)));
-          wasm = await runRealRace(cpu, first, { ...raceOpts, warmup: Math.min(req.warmup, 1), preheatMs: 0, onProgress: (progress) => onProgress({ phase: 'race', ep: 'wasm', progress }) });
+          wasm = await runRealRace(cpu, first, { ...raceOpts, warmup: Math.min(plan.warmup, 1), preheatMs: 0, onProgress: (progress) => onProgress({ phase: 'race', ep: 'wasm', progress }) });
         } finally {
           await releaseAll(cpu);
         }
@@ -264,7 +264,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       const out: RealRaceOutput = { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: null };
       if (!req.replicas) return out;
       try {
-        return { ...out, replicas: await replicas(req, webgpu, c, g, activity, onProgress) };
+        return { ...out, replicas: await replicas(plan, webgpu, c, g, activity, onProgress) };
       } catch (e) {
         // A cancel is the visitor's: it cancels the whole run, as at any other moment (never a partial result).
         if (activity.signal.aborted || activity.control.cancelled || e instanceof RunCancelledError) throw e;

@@ -26,17 +26,17 @@ export interface RealRaceRequest {
   language: TaskLanguage;
   /** How many task items (the first n of the set, balanced); the whole set when absent. */
   items?: number;
-  /** Warm-up queries per model (excluded). */
-  warmup: number;
-  preheatMs?: number;
+  /** The general model's reply budget (the race's default when absent). */
   maxNewTokens?: number;
   /** Run the WASM reference on the first items, for the agreement rate. */
   reference: boolean;
   /** Run the synthetic replicas (our engine, random weights) at the same shapes and token counts. */
   replicas: boolean;
   /**
-   * The synthetic race preset whose measurement settings (warm-up, samples, batches, pre-heat) the
-   * replicas use, and which the document records as its suite; `quick` when absent.
+   * The synthetic race preset whose measurement settings the worker takes from its plan (lab/plan.ts
+   * `buildPlan`): the real race's warm-up queries and pre-heat, and the replicas' warm-up, samples,
+   * batches and pre-heat; the document records it as its suite. `quick` when absent. There is no
+   * per-request warm-up or pre-heat, so the page, the demo and the CLI time the same way.
    */
   preset?: PresetName;
 }

@@ -28,6 +28,7 @@ import { computeEnergy } from '../../src/energy/index.ts';
 import type { LabApi } from '../../src/lab/api.ts';
 import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts';
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, ModelRefError } from '../../src/lab/model-files.ts';
+import { buildPlan } from '../../src/lab/plan.ts';
 import type { RealRaceRequest } from '../../src/lab/realmodels-api.ts';
 import { buildRealDocument, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
 import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
@@ -109,9 +110,11 @@ function labWith(realModels: LabEngine['realModels']): LabApi {
   });
 }
 
+const CI_PLAN = buildPlan({ preset: 'ci', modelsOnly: true }).plan;
+
 const REQ: RealRaceRequest = {
   models: { classifier: { task: 'classifier', id: DEFAULT_CLASSIFIER_ID, dtype: 'fp32' }, generator: { task: 'generator', id: DEFAULT_GENERATOR_ID, dtype: 'fp32' } },
-  base: '/models/', origin: 'http://127.0.0.1:9/', language: 'en', items: 6, warmup: 0, maxNewTokens: 3, reference: true, replicas: true, preset: 'ci',
+  base: '/models/', origin: 'http://127.0.0.1:9/', language: 'en', items: 6, maxNewTokens: 3, reference: true, replicas: true, preset: 'ci',
 };
 
 describe('balanced items', () => {
@@ -169,6 +172,15 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
       expect([a.low, a.high]).toEqual([expected.low, expected.high]);
       expect(w.real).toMatchObject({ revision: COMMIT, dtype: 'fp32', taskSet: { id: 'sentiment-en', language: 'en' } });
       expect(w.timing.source).toBe('wall-clock');
+      // Timed as the preset's plan says (the page, the demo and the CLI alike); the reference without pre-heat.
+      // (`warmup` counts every excluded query, the pre-heat's included.)
+      if (w.real!.executionProvider === 'webgpu') {
+        expect(w.timing.warmup).toBeGreaterThanOrEqual(CI_PLAN.warmup);
+        expect(w.timing.preheatMs).toBeGreaterThanOrEqual(CI_PLAN.modelPreheatMs);
+      } else {
+        expect(w.timing.warmup).toBe(Math.min(CI_PLAN.warmup, 1));
+        expect(w.timing.preheatMs).toBeUndefined();
+      }
       expect(w.flops).toBeGreaterThan(0);
       // The config is the closed one the schema takes (architecture from config.json), FLOPs and bytes its estimate.
       expect(w.config).toMatchObject({ family: w.role === 'general' ? 'decoder' : 'encoder', onnxBytes: expect.any(Number) as unknown });

@@ -212,7 +212,6 @@ export async function startRealRace(country: string | null = null): Promise<void
       ...(base ? { base } : {}),
       language: lang.value,
       items: c.items,
-      warmup: 2,
       reference: true,
       replicas: true,
       country,
