@@ -138,12 +138,15 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       },
     });
     const onnx = files.files.get(onnxPath(ref.dtype))!;
-    const commit = [...commits].find(([url]) => url.endsWith(`/${onnxPath(ref.dtype)}`))?.[1] ?? null;
+    // The commit comes from config.json's response, for the whole model: the hub serves it itself,
+    // while the large (LFS) files come through a redirect to a CDN whose headers lack
+    // `x-repo-commit`. Not known again when config.json came from the cache.
+    const commit = [...commits].find(([url]) => url.endsWith('/config.json'))?.[1] ?? null;
     const info: LoadedModelInfo = {
       ref,
       sha256: await sha256Hex(onnx),
-      // Only what the host said for this very file; a cached file's revision is not known again.
-      revision: commit !== null && COMMIT.test(commit) ? commit : null,
+      // A custom model is identified by its file's SHA-256 alone (no revision of a repository someone typed).
+      revision: realModelKey(ref.id) !== 'custom' && commit !== null && COMMIT.test(commit) ? commit : null,
       bytes: [...files.files.values()].reduce((a, b) => a + b.length, 0),
       onnxBytes: onnx.length,
       downloadedBytes: files.downloadedBytes,

@@ -46,7 +46,10 @@ export interface LoadedModelInfo {
   ref: ModelRef;
   /** SHA-256 of the ONNX file run, 64 lower-case hex digits. */
   sha256: string;
-  /** The commit the hub resolved the revision to (its `x-repo-commit` header), when it said. */
+  /**
+   * The commit the hub resolved the revision to: the `x-repo-commit` header of config.json's response
+   * (the LFS files come from a CDN without it), when it said; always null for a custom model.
+   */
   revision: string | null;
   /** Bytes of all the model's files, and how many came over the network in this load. */
   bytes: number;

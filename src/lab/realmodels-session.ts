@@ -47,7 +47,8 @@ export function realWorkload(run: ModelRun<ClassifierItem | GeneratorItem>, info
   const real: RealModelRecord = {
     ...raceRecordFields(run),
     model,
-    revision: info.revision,
+    // A custom model is identified by its file's SHA-256 only: no revision of the repository typed.
+    revision: model === 'custom' ? null : info.revision,
     sha256: info.sha256,
     dtype: realDtype(info.ref.dtype),
     promptVersion: run.answer === 'generation' ? race.promptVersion : null,

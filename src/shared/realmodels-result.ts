@@ -86,6 +86,7 @@ export const realModelRecord = v.pipe(
     sessionMedianMs: positive(LIMITS.maxMs),
   }),
   v.check((r) => r.model !== 'custom' || r.sha256 !== null, 'a custom model must record its file SHA-256'),
+  v.check((r) => r.model !== 'custom' || r.revision === null, 'a custom model records no revision (it is identified by its SHA-256 only)'),
   v.check((r) => r.model === 'custom' || REAL_MODELS[r.model].answer === r.answer, 'answer must be how this model answers'),
   v.check((r) => (r.answer === 'generation') === (r.promptVersion !== null), 'promptVersion is set exactly when the model answers by generation'),
   v.check((r) => r.answer === 'generation' || (r.parseFailures === 0 && r.tokens.outputTotal === 0), 'a classifier has no reply: no output tokens, no parse failures'),

@@ -59,7 +59,10 @@ function wasmAsWebGpu(): OrtModule {
   return { ...ort, InferenceSession: { create }, env: { ...ort.env, webgpu: { device: Promise.resolve({ lost }) } } } as unknown as OrtModule;
 }
 
-/** The fixture folder behind a fetch, as `/models/` serves it, counting requests. */
+/**
+ * The fixture folder behind a fetch, counting requests. Like the hub, only the small files carry
+ * `x-repo-commit`: the ONNX file (LFS) comes from a CDN whose headers lack it.
+ */
 function fixtureFetch(): { fetchImpl: typeof fetch; gets: string[] } {
   const tree = fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID });
   const gets: string[] = [];
@@ -68,7 +71,7 @@ function fixtureFetch(): { fetchImpl: typeof fetch; gets: string[] } {
     const path = decodeURIComponent(url.pathname.replace(/^\/models\//, ''));
     const bytes = tree.get(path);
     if (!bytes) return new Response('not found', { status: 404 });
-    const headers = { 'content-length': String(bytes.length), 'x-repo-commit': COMMIT };
+    const headers: Record<string, string> = { 'content-length': String(bytes.length), ...(path.endsWith('.onnx') ? {} : { 'x-repo-commit': COMMIT }) };
     if (init?.method === 'HEAD') return new Response(null, { status: 200, headers });
     gets.push(path);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
@@ -147,7 +150,7 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     // (The fake replica run reports no progress.)
     expect([...phases].sort()).toEqual(['download', 'load', 'race']);
 
-    // What the worker knows of the files: the hash of the ONNX file run, the commit the host named.
+    // What the worker knows of the files: the hash of the ONNX file run, the commit the host named for config.json.
     const onnx = fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID }).get(`${DEFAULT_CLASSIFIER_ID}/onnx/model.onnx`)!;
     expect(output.models.classifier.sha256).toBe(createHash('sha256').update(onnx).digest('hex'));
     expect(output.models.classifier.revision).toBe(COMMIT);
@@ -215,6 +218,15 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(again.wasm).toBeNull();
     const doc2 = buildRealDocument(again, { preset: 'ci', adapter: ADAPTER });
     expect(doc2.workloads.map((w) => w.real?.agreement)).toEqual([{ measured: false, reason: 'reference-not-run' }, { measured: false, reason: 'reference-not-run' }]);
+    // Cached files: their commit is not known again.
+    expect(again.models.classifier.revision).toBeNull();
+
+    // A custom model is identified by its file's SHA-256 only: no revision in the document, whatever the host said.
+    const custom = { ...output, models: { ...output.models, generator: { ...output.models.generator, ref: { ...output.models.generator.ref, id: 'someone/my-model' } } } };
+    const customDoc = buildRealDocument(custom, { preset: 'ci', adapter: ADAPTER });
+    const customGeneral = customDoc.workloads.find((w) => w.id === 'general:custom:webgpu')!.real!;
+    expect(customGeneral).toMatchObject({ model: 'custom', revision: null, sha256: output.models.generator.sha256 });
+    expect(parseRealModelRecord(customGeneral)).toMatchObject({ ok: true });
   });
 
   test('one activity at a time; cancel stops the download with DownloadCancelledError; answerSentence before any race is refused by name', async () => {
