@@ -103,6 +103,15 @@ export function buildRealDocument(out: RealRaceOutput, ctx: RealDocumentContext)
   return buildDocument(engineOut, { preset: ctx.preset, suiteVersion: SUITE_VERSIONS[ctx.preset] }, ctx.ua ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent));
 }
 
+/**
+ * The address a relative model base is resolved against, for the worker and for the page's own
+ * size check alike: the page's full address (`location.href`), so `models/` under an app served
+ * from a sub-path resolves where the page is, not at the origin's root. Undefined outside a page.
+ */
+export function pageUrl(): string | undefined {
+  return typeof location === 'undefined' ? undefined : location.href;
+}
+
 /** The LabApi methods the real-models session uses (the worker, or an in-process object). */
 export type RealLabHost = Pick<LabApi, 'capabilities' | 'runRealModels' | 'computeEnergy'>;
 
@@ -113,7 +122,7 @@ export type RealLabHost = Pick<LabApi, 'capabilities' | 'runRealModels' | 'compu
  */
 export async function runRealModelsSession(req: RealSessionRequest, lab: RealLabHost = getLab()): Promise<{ doc: ResultDocument; output: RealRaceOutput }> {
   const { country, onProgress, ...race } = req;
-  const origin = typeof location === 'undefined' ? undefined : location.href;
+  const origin = pageUrl();
   const output = await lab.runRealModels(
     { ...race, ...(origin !== undefined ? { origin } : {}) },
     Comlink.proxy((p: RealRaceProgress) => onProgress?.(p)),

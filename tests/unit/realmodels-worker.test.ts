@@ -8,7 +8,7 @@
  * one-activity rule, cancel, and that named errors cross comlink by name.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import type { Capabilities } from '../../src/engine/device.ts';
@@ -30,7 +30,7 @@ import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts'
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, ModelRefError } from '../../src/lab/model-files.ts';
 import { buildPlan } from '../../src/lab/plan.ts';
 import type { RealRaceRequest } from '../../src/lab/realmodels-api.ts';
-import { buildRealDocument, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
+import { buildRealDocument, pageUrl, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
 import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
 import { perCorrectEnergyRecord } from '../../src/shared/realmodels/per-correct.ts';
 import { realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
@@ -315,6 +315,17 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
       new DownloadCancelledError('u', 0), new ModelQuotaError('u', 1), new NoModelsLoadedError(),
     ];
     expect(thrown.map((e) => e.name)).toEqual([...REAL_MODEL_ERROR_NAMES]);
+  });
+
+  test('a relative base resolves against the page\'s full address (the session and the size check alike)', () => {
+    expect(pageUrl()).toBeUndefined();
+    vi.stubGlobal('location', { href: 'https://lab.example/frugal/index.html#/models', origin: 'https://lab.example' });
+    try {
+      expect(pageUrl()).toBe('https://lab.example/frugal/index.html#/models');
+      expect(new URL('models/', pageUrl()).href).toBe('https://lab.example/frugal/models/');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   test('dtypes map onto the closed vocabulary', () => {
