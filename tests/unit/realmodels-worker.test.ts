@@ -267,7 +267,6 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
 
   test('failed replicas keep the finished real race (replicas null, flag replica-failed); a cancel during the replicas cancels the run', async () => {
     let mode: 'fail' | 'cancel' = 'fail';
-    let lab!: LabApi;
     const { engine } = engineWith({
       runPlan: () => {
         if (mode === 'cancel') {
@@ -277,7 +276,7 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
         return Promise.reject(new TabHiddenError());
       },
     });
-    lab = labWith(createRealModels(engine));
+    const lab = labWith(createRealModels(engine));
     const out = await lab.runRealModels({ ...REQ, reference: false }, () => {});
     expect(out.replicas).toBeNull();
     expect(out.replicaError).toBe(`TabHiddenError: ${new TabHiddenError().message}`);

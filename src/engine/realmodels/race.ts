@@ -193,7 +193,8 @@ async function measureModel<I extends ClassifierItem | GeneratorItem>(role: Race
   const timed = async (text: string, measured: boolean): Promise<{ out: Omit<I, 'id' | 'ms'>; ms: number }> => {
     for (;;) {
       if (v) {
-        await v.whenVisible(() => (hiddenSeen = true));
+        // Only the measured queries' visibility matters to the record.
+        await v.whenVisible(() => (hiddenSeen ||= measured));
         v.hiddenDuringSample = v.hidden;
       }
       checkCancelled(opts.signal);
@@ -219,8 +220,6 @@ async function measureModel<I extends ClassifierItem | GeneratorItem>(role: Race
     progress({ role, phase: 'warmup', index: warmup, of: Math.max(opts.warmup, warmup), ms });
   }
   const warmedMs = performance.now() - start;
-  // Only the measured queries' visibility matters to the record.
-  hiddenSeen = false;
 
   const out: I[] = [];
   for (const [i, item] of items.entries()) {
