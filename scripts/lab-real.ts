@@ -36,9 +36,6 @@ export function realRequest(args: RunArgs, real: RealArgs): Omit<RealSessionRequ
     language: real.language,
     ...(real.items !== null ? { items: real.items } : {}),
     ...(real.maxNewTokens !== null ? { maxNewTokens: real.maxNewTokens } : {}),
-    // As the synthetic race: one warm-up query on ci, two otherwise, then the pre-heat.
-    warmup: args.preset === 'ci' ? 1 : 2,
-    preheatMs: args.preset === 'ci' ? 0 : 1000,
     reference: real.reference,
     replicas: true,
     preset: args.preset,

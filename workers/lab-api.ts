@@ -117,9 +117,15 @@ export function createLabApi(engine: LabEngine): LabApi {
     },
     async answerSentence(text, language) {
       // One query each on the kept sessions: not while a race (which replaces them) or another activity runs.
-      if (control || load) throw new RunInProgressError();
+      // It holds the worker while it answers, so a race, a run or the GPU load cannot start under
+      // it and release the sessions it is using.
       if (!engine.realModels) throw new NoModelsLoadedError();
-      return engine.realModels.answer(text, language);
+      claim();
+      try {
+        return await engine.realModels.answer(text, language);
+      } finally {
+        control = null;
+      }
     },
     async loseDevice() {
       if (!current) return false;

@@ -88,8 +88,22 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 const COMMIT = /^[0-9a-f]{40}$/;
 
 interface Loaded {
-  files: LoadedModel;
+  /** The downloaded bytes, until the sessions exist (then null, so hundreds of MB can be collected). */
+  files: LoadedModel | null;
   info: LoadedModelInfo;
+}
+
+/** The bytes of a loaded model, asked for after they were dropped: a bug in the order of `run`. */
+class ModelBytesReleasedError extends Error {
+  override name = 'ModelBytesReleasedError';
+  constructor(id: string) {
+    super(`The files of ${id} were released before its sessions were created.`);
+  }
+}
+
+function filesOf(l: Loaded): LoadedModel {
+  if (!l.files) throw new ModelBytesReleasedError(l.info.ref.id);
+  return l.files;
 }
 
 interface Sessions {
@@ -124,12 +138,15 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       },
     });
     const onnx = files.files.get(onnxPath(ref.dtype))!;
-    const commit = [...commits].find(([url]) => url.endsWith(`/${onnxPath(ref.dtype)}`))?.[1] ?? null;
+    // The commit comes from config.json's response, for the whole model: the hub serves it itself,
+    // while the large (LFS) files come through a redirect to a CDN whose headers lack
+    // `x-repo-commit`. Not known again when config.json came from the cache.
+    const commit = [...commits].find(([url]) => url.endsWith('/config.json'))?.[1] ?? null;
     const info: LoadedModelInfo = {
       ref,
       sha256: await sha256Hex(onnx),
-      // Only what the host said for this very file; a cached file's revision is not known again.
-      revision: commit !== null && COMMIT.test(commit) ? commit : null,
+      // A custom model is identified by its file's SHA-256 alone (no revision of a repository someone typed).
+      revision: realModelKey(ref.id) !== 'custom' && commit !== null && COMMIT.test(commit) ? commit : null,
       bytes: [...files.files.values()].reduce((a, b) => a + b.length, 0),
       onnxBytes: onnx.length,
       downloadedBytes: files.downloadedBytes,
@@ -140,8 +157,8 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
   }
 
   async function createSessions(ort: OrtModule, c: Loaded, g: Loaded, ep: 'webgpu' | 'wasm', caps: Capabilities, onProgress: (p: RealRaceProgress) => void): Promise<Sessions> {
-    const onnx = (l: Loaded): Uint8Array => l.files.files.get(onnxPath(l.info.ref.dtype))!;
-    const json = (l: Loaded, path: string): object => jsonFile(l.files, path);
+    const onnx = (l: Loaded): Uint8Array => filesOf(l).files.get(onnxPath(l.info.ref.dtype))!;
+    const json = (l: Loaded, path: string): object => jsonFile(filesOf(l), path);
     if (ep === 'webgpu' && caps.available) {
       // onnxruntime-web's WebGPU EP puts each initializer in one buffer: refuse by name what cannot fit.
       const limits = { maxBufferSize: caps.adapter.limits['maxBufferSize'] ?? Infinity, maxStorageBufferBindingSize: caps.adapter.limits['maxStorageBufferBindingSize'] ?? Infinity };
@@ -178,7 +195,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
     });
   }
 
-  async function replicas(req: RealRaceRequest, race: RealRaceResult, c: Loaded, g: Loaded, activity: RealActivity, onProgress: (p: RealRaceProgress) => void): Promise<EngineRunOutput> {
+  async function replicas(plan: MeasurementPlan, race: RealRaceResult, c: Loaded, g: Loaded, activity: RealActivity, onProgress: (p: RealRaceProgress) => void): Promise<EngineRunOutput> {
     const name = (l: Loaded, known: string): string => (realModelKey(l.info.ref.id) === 'custom' ? 'custom' : known);
     const specs = replicaSpecs(
       { classifier: c.info.config, generator: g.info.config },
@@ -186,7 +203,6 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       { inputTokens: race.specialized.tokens.inputMedian, promptTokens: race.general.tokens.inputMedian, outputTokens: race.general.tokens.outputMedian },
     );
     // The preset's measurement settings (warm-up, samples, batches, pre-heat), with the replicas as its models.
-    const { plan } = buildPlan({ preset: req.preset ?? 'quick', modelsOnly: true });
     const replicaPlan: MeasurementPlan = Object.freeze({ ...plan, models: specs });
     const roles = new Map(specs.map((s) => [s.id, s.role]));
     return engine.runPlan(replicaPlan, activity.control, (p) => {
@@ -208,10 +224,10 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       const set = await taskSet(req.language);
       const items = balancedItems(set, req.items);
       const ort = await engine.loadOrt();
-      const hidden = (): boolean => activity.control.hidden;
+      // The preset's plan times the real race as it times the synthetic one: its warm-up queries and pre-heat.
+      const { plan } = buildPlan({ preset: req.preset ?? 'quick', modelsOnly: true });
       const raceOpts = {
-        language: req.language, warmup: req.warmup, signal: activity.signal, hidden,
-        ...(req.preheatMs !== undefined ? { preheatMs: req.preheatMs } : {}),
+        language: req.language, warmup: plan.warmup, preheatMs: plan.modelPreheatMs, signal: activity.signal, visibility: activity.control,
         ...(req.maxNewTokens !== undefined ? { maxNewTokens: req.maxNewTokens } : {}),
       };
 
@@ -221,7 +237,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
         try {
           // The reference answers only the items agreement is measured on (at least two: a timing record needs two samples).
           const first = items.slice(0, Math.max(2, Math.min(AGREEMENT_ITEMS, items.length)));
-          wasm = await runRealRace(cpu, first, { ...raceOpts, warmup: Math.min(req.warmup, 1), preheatMs: 0, onProgress: (progress) => onProgress({ phase: 'race', ep: 'wasm', progress }) });
+          wasm = await runRealRace(cpu, first, { ...raceOpts, warmup: Math.min(plan.warmup, 1), preheatMs: 0, onProgress: (progress) => onProgress({ phase: 'race', ep: 'wasm', progress }) });
         } finally {
           await releaseAll(cpu);
         }
@@ -245,8 +261,19 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
         throw e;
       }
       kept = { sessions: gpu, maxNewTokens: req.maxNewTokens };
-      const synthetic = req.replicas ? await replicas(req, webgpu, c, g, activity, onProgress) : null;
-      return { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: synthetic };
+      // The sessions hold their own copies of the weights: the downloaded bytes can go.
+      c.files = null;
+      g.files = null;
+      const out: RealRaceOutput = { models: { classifier: c.info, generator: g.info }, taskSet: { id: set.id, version: set.version }, webgpu, wasm, replicas: null };
+      if (!req.replicas) return out;
+      try {
+        return { ...out, replicas: await replicas(plan, webgpu, c, g, activity, onProgress) };
+      } catch (e) {
+        // A cancel is the visitor's: it cancels the whole run, as at any other moment (never a partial result).
+        if (activity.signal.aborted || activity.control.cancelled || e instanceof RunCancelledError) throw e;
+        // Any other failure of the replicas keeps the finished real race; the document flags `replica-failed`.
+        return { ...out, replicaError: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      }
     },
 
     async answer(text, language) {

@@ -26,17 +26,17 @@ export interface RealRaceRequest {
   language: TaskLanguage;
   /** How many task items (the first n of the set, balanced); the whole set when absent. */
   items?: number;
-  /** Warm-up queries per model (excluded). */
-  warmup: number;
-  preheatMs?: number;
+  /** The general model's reply budget (the race's default when absent). */
   maxNewTokens?: number;
   /** Run the WASM reference on the first items, for the agreement rate. */
   reference: boolean;
   /** Run the synthetic replicas (our engine, random weights) at the same shapes and token counts. */
   replicas: boolean;
   /**
-   * The synthetic race preset whose measurement settings (warm-up, samples, batches, pre-heat) the
-   * replicas use, and which the document records as its suite; `quick` when absent.
+   * The synthetic race preset whose measurement settings the worker takes from its plan (lab/plan.ts
+   * `buildPlan`): the real race's warm-up queries and pre-heat, and the replicas' warm-up, samples,
+   * batches and pre-heat; the document records it as its suite. `quick` when absent. There is no
+   * per-request warm-up or pre-heat, so the page, the demo and the CLI time the same way.
    */
   preset?: PresetName;
 }
@@ -46,7 +46,10 @@ export interface LoadedModelInfo {
   ref: ModelRef;
   /** SHA-256 of the ONNX file run, 64 lower-case hex digits. */
   sha256: string;
-  /** The commit the hub resolved the revision to (its `x-repo-commit` header), when it said. */
+  /**
+   * The commit the hub resolved the revision to: the `x-repo-commit` header of config.json's response
+   * (the LFS files come from a CDN without it), when it said; always null for a custom model.
+   */
   revision: string | null;
   /** Bytes of all the model's files, and how many came over the network in this load. */
   bytes: number;
@@ -72,8 +75,14 @@ export interface RealRaceOutput {
   webgpu: RealRaceResult;
   /** The WASM reference on the first items, when asked for. */
   wasm: RealRaceResult | null;
-  /** The synthetic replicas' run (workloads `ROLE:MODEL` of kind `model`), when asked for. */
+  /** The synthetic replicas' run (workloads `ROLE:MODEL` of kind `model`), when asked for and it succeeded. */
   replicas: EngineRunOutput | null;
+  /**
+   * Why the replicas failed (error name and message, local only), when they were asked for and did
+   * not finish: the real race is kept and the document flags `replica-failed`. A cancel during the
+   * replicas cancels the whole run instead.
+   */
+  replicaError?: string;
 }
 
 /**

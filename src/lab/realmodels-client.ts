@@ -11,7 +11,7 @@ import { cacheStorageModelCache, type CachedFile } from './model-cache.ts';
 import { modelSize, type ModelSize } from './model-download.ts';
 import type { ModelRef } from './model-files.ts';
 import type { OwnSentenceAnswers, RealRaceOutput, RealSessionRequest } from './realmodels-api.ts';
-import { runRealModelsSession } from './realmodels-session.ts';
+import { pageUrl, runRealModelsSession } from './realmodels-session.ts';
 
 export interface RealSessionResult {
   doc: ResultDocument;
@@ -32,7 +32,8 @@ export interface RealModelsClient {
 }
 
 export function labRealModelsClient(): RealModelsClient {
-  const origin = typeof location !== 'undefined' ? location.origin : undefined;
+  // The same address the session resolves a relative base against, so the size shown is of the files downloaded.
+  const origin = pageUrl();
   return {
     run: (req) => runRealModelsSession(req),
     cancel: () => void getLab().cancel(),

@@ -47,7 +47,8 @@ export function realWorkload(run: ModelRun<ClassifierItem | GeneratorItem>, info
   const real: RealModelRecord = {
     ...raceRecordFields(run),
     model,
-    revision: info.revision,
+    // A custom model is identified by its file's SHA-256 only: no revision of the repository typed.
+    revision: model === 'custom' ? null : info.revision,
     sha256: info.sha256,
     dtype: realDtype(info.ref.dtype),
     promptVersion: run.answer === 'generation' ? race.promptVersion : null,
@@ -96,9 +97,19 @@ export function buildRealDocument(out: RealRaceOutput, ctx: RealDocumentContext)
     // The replicas' timing source when they ran (the energy estimate reads their workloads); real models are always wall-clock.
     timing: out.replicas?.timing ?? ('wall-clock' satisfies TimingSource),
     workloads,
-    flags: out.replicas?.flags ?? [],
+    // Replicas asked for but failed: the real race stands, and the document says the comparison is missing.
+    flags: out.replicaError !== undefined ? ['replica-failed'] : out.replicas?.flags ?? [],
   };
   return buildDocument(engineOut, { preset: ctx.preset, suiteVersion: SUITE_VERSIONS[ctx.preset] }, ctx.ua ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent));
+}
+
+/**
+ * The address a relative model base is resolved against, for the worker and for the page's own
+ * size check alike: the page's full address (`location.href`), so `models/` under an app served
+ * from a sub-path resolves where the page is, not at the origin's root. Undefined outside a page.
+ */
+export function pageUrl(): string | undefined {
+  return typeof location === 'undefined' ? undefined : location.href;
 }
 
 /** The LabApi methods the real-models session uses (the worker, or an in-process object). */
@@ -111,7 +122,7 @@ export type RealLabHost = Pick<LabApi, 'capabilities' | 'runRealModels' | 'compu
  */
 export async function runRealModelsSession(req: RealSessionRequest, lab: RealLabHost = getLab()): Promise<{ doc: ResultDocument; output: RealRaceOutput }> {
   const { country, onProgress, ...race } = req;
-  const origin = typeof location === 'undefined' ? undefined : location.href;
+  const origin = pageUrl();
   const output = await lab.runRealModels(
     { ...race, ...(origin !== undefined ? { origin } : {}) },
     Comlink.proxy((p: RealRaceProgress) => onProgress?.(p)),

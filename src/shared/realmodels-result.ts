@@ -86,12 +86,14 @@ export const realModelRecord = v.pipe(
     sessionMedianMs: positive(LIMITS.maxMs),
   }),
   v.check((r) => r.model !== 'custom' || r.sha256 !== null, 'a custom model must record its file SHA-256'),
+  v.check((r) => r.model !== 'custom' || r.revision === null, 'a custom model records no revision (it is identified by its SHA-256 only)'),
   v.check((r) => r.model === 'custom' || REAL_MODELS[r.model].answer === r.answer, 'answer must be how this model answers'),
   v.check((r) => (r.answer === 'generation') === (r.promptVersion !== null), 'promptVersion is set exactly when the model answers by generation'),
   v.check((r) => r.answer === 'generation' || (r.parseFailures === 0 && r.tokens.outputTotal === 0), 'a classifier has no reply: no output tokens, no parse failures'),
   v.check((r) => r.answer === 'logits' || r.tokens.outputMedian >= 1, 'a generated reply has at least one token'),
   v.check((r) => r.parseFailures <= r.accuracy.n - r.accuracy.correct, 'parse failures are wrong answers: at most n − correct'),
   v.check((r) => r.executionProvider !== 'wasm' || r.agreement.measured === false, 'the WASM reference is not compared with itself'),
+  v.check((r) => !r.agreement.measured || r.agreement.n <= r.accuracy.n, 'agreement.n must be ≤ accuracy.n (agreement is measured on items of the run)'),
 );
 
 /** Object keys that are never copied (prototype pollution); dropped like the synthetic config drops them. */
@@ -151,6 +153,8 @@ export const realWorkload = v.pipe(
     tokensPerSecond: v.optional(v.object({ prefill: v.nullable(finite(0, 1e8)), decode: v.nullable(finite(0, 1e8)) })),
     real: realModelRecord,
   }),
+  // onnxruntime-web has no GPU timestamps, and a query is text in → answer out (race.ts).
+  v.check((w) => w.timing.source === 'wall-clock', 'timing.source must be "wall-clock" for a real model'),
   v.check((w) => w.id === realWorkloadId(w.role, w.real.model, w.real.executionProvider), 'id must be ROLE:MODEL:EP of its role, real.model and real.executionProvider'),
   v.check((w) => (w.role === 'specialized') === (w.real.answer === 'logits'), 'the specialized model is the classifier (answer "logits"), the general one the generator'),
   v.check((w) => w.config.family === familyOf(w.real.answer), 'config.family must be encoder for a classifier, decoder for a generator'),

@@ -104,6 +104,7 @@ export const CONFIG_KEYS = [
 export const RESULT_FLAGS = [
   'high-variability', 'tab-hidden', 'dropped-samples', 'below-quantization-target', 'below-wall-batch-target',
   'busy-exceeds-wall', 'retimed-wall-clock', 'timestamps-invalid', 'device-lost', 'energy-unavailable',
+  'replica-failed',
 ] as const;
 
 /** Flags of an energy profile (src/energy/profiles.ts, battery.ts). */

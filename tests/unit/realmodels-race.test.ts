@@ -12,7 +12,8 @@ import { GeneratorSession, type GenerateResult, type GeneratorFiles } from '../.
 import {
   agreementRun, answerOne, DEFAULT_MAX_NEW_TOKENS, raceRecordFields, runRealRace, scoredAnswers, type RaceClassifier, type RaceGenerator, type RaceProgress,
 } from '../../src/engine/realmodels/race.ts';
-import { RunCancelledError } from '../../src/engine/errors.ts';
+import { RunCancelledError, TabHiddenError } from '../../src/engine/errors.ts';
+import { RunControl } from '../../src/engine/timing.ts';
 import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
 import { sentimentMessages } from '../../src/shared/realmodels/prompt.ts';
 import { accuracy, tokenSummary, wilson, type ScoredAnswer } from '../../src/shared/realmodels/scoring.ts';
@@ -241,14 +242,65 @@ describe('the race with fakes', () => {
     expect(slow.calls).toBe(r.specialized.timing.warmup + ITEMS.length);
   });
 
-  test('tab hidden during a query is flagged', async () => {
-    // Hidden during the specialized model's warm-up only (not flagged), then during a measured query of the general model.
-    let hidden = true;
-    const r = await runRealRace({ classifier: fakeClassifier(), generator: fakeGenerator(REPLIES) }, ITEMS, {
-      language: 'en', warmup: 1, hidden: () => hidden, onProgress: (p) => { hidden = p.role === 'general' && p.phase === 'measure' && p.index === 2; },
+  test('tab hidden: each query waits until visible; a measured query during which it was hidden is retaken and flagged', async () => {
+    // Hidden before the specialized model's warm-up (it waits; not flagged), then during the general model's second measured query.
+    const control = new RunControl();
+    const classifier = fakeClassifier();
+    const generator = fakeGenerator(REPLIES);
+    const gen = generator.generate.bind(generator);
+    let hideOnCall = -1;
+    generator.generate = async (m, o) => {
+      // Hidden while the query runs, visible again at once (a quick tab switch).
+      if (generator.calls + 1 === hideOnCall) {
+        control.setHidden(true);
+        control.setHidden(false);
+      }
+      return gen(m, o);
+    };
+    const events: RaceProgress[] = [];
+    control.setHidden(true);
+    const run = runRealRace({ classifier, generator }, ITEMS, {
+      language: 'en', warmup: 1, visibility: control,
+      onProgress: (p) => {
+        events.push(p);
+        if (p.role === 'specialized' && p.phase === 'warmup') hideOnCall = 1 + 2; // the general model's warm-up, then measured query 2
+      },
     });
+    // Waiting for the tab: nothing ran while it was hidden.
+    await new Promise((r) => setTimeout(r, 5));
+    expect(classifier.calls).toBe(0);
+    control.setHidden(false);
+    const r = await run;
     expect(r.specialized.timing.flags).not.toContain('tab-hidden');
     expect(r.general.timing.flags).toContain('tab-hidden');
+    // The hidden query was taken again: one extra call, still one sample per item, in order.
+    expect(classifier.calls).toBe(1 + ITEMS.length);
+    expect(generator.calls).toBe(1 + ITEMS.length + 1);
+    expect(r.general.timing.samplesMs).toHaveLength(ITEMS.length);
+    expect(r.general.items.map((it) => it.id)).toEqual(ITEMS.map((it) => it.id));
+    expect(events.filter((e) => e.role === 'general' && e.phase === 'measure').map((e) => e.index)).toEqual(ITEMS.map((_, i) => i + 1));
+  });
+
+  test('tab hidden during more queries than there are items: TabHiddenError, as in the synthetic race; cancel while waiting: RunCancelledError', async () => {
+    const control = new RunControl();
+    const classifier = fakeClassifier();
+    const classify = classifier.classify.bind(classifier);
+    classifier.classify = async (t) => {
+      control.setHidden(true);
+      control.setHidden(false);
+      return classify(t);
+    };
+    await expect(runRealRace({ classifier, generator: fakeGenerator(REPLIES) }, ITEMS, { language: 'en', warmup: 0, visibility: control })).rejects.toBeInstanceOf(TabHiddenError);
+    // The first query, then as many retakes as there are items, then the one that ends it.
+    expect(classifier.calls).toBe(1 + ITEMS.length);
+
+    const waiting = new RunControl();
+    waiting.setHidden(true);
+    const idle = fakeClassifier();
+    const run = runRealRace({ classifier: idle, generator: fakeGenerator(REPLIES) }, ITEMS, { language: 'en', warmup: 0, visibility: waiting });
+    waiting.cancel();
+    await expect(run).rejects.toBeInstanceOf(RunCancelledError);
+    expect(idle.calls).toBe(0);
   });
 
   test('bad options are refused before anything runs', async () => {

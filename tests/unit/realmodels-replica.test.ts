@@ -19,6 +19,15 @@ describe('syntheticComparison', () => {
     expect(syntheticComparison({ workloads: ws }).general).toMatchObject({ available: true, replicaWorkloadId: 'general:custom', ratio: 2 });
   });
 
+  test('the replica\'s wall-clock median is the synthetic time (a session run includes dispatch and readback); its GPU median only without one', () => {
+    const ws = sampleRealWorkloads();
+    ws[3]!.timing = { ...ws[3]!.timing, medianMs: 100, wallMedianMs: 112 };
+    ws[2]!.timing = { ...ws[2]!.timing, medianMs: 7, wallMedianMs: null };
+    const c = syntheticComparison({ workloads: ws });
+    expect(c.general).toMatchObject({ available: true, replicaWorkloadId: 'general:qwen2.5-0.5b-instruct', realMs: 140, syntheticMs: 112, ratio: 140 / 112 });
+    expect(c.specialized).toMatchObject({ available: true, replicaWorkloadId: 'specialized:distilbert-sst2', realMs: 9.5, syntheticMs: 7, ratio: 9.5 / 7 });
+  });
+
   test('no replica, or no real model: null figures with the reason', () => {
     const ws = sampleRealWorkloads().slice(0, 3);
     expect(syntheticComparison({ workloads: ws }).general).toEqual({ available: false, reason: 'no-replica' });

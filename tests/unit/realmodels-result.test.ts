@@ -69,7 +69,9 @@ describe('realModelRecord', () => {
 
   test('a custom model is stored by its file hash only', () => {
     expect(issues({ ...general(), model: 'custom' })).toEqual(['(record): a custom model must record its file SHA-256']);
-    expect(issues({ ...general(), model: 'custom', sha256: 'b'.repeat(64) })).toEqual([]);
+    expect(issues({ ...general(), model: 'custom', revision: null, sha256: 'b'.repeat(64) })).toEqual([]);
+    // No revision either: the repository someone typed is not recorded in any form.
+    expect(issues({ ...general(), model: 'custom', sha256: 'b'.repeat(64) })).toEqual(['(record): a custom model records no revision (it is identified by its SHA-256 only)']);
   });
 
   test('accuracy: the interval must be the Wilson interval of correct/n', () => {

@@ -159,6 +159,45 @@ describe('generator session', { timeout: 60_000 }, () => {
     await b.release();
   });
 
+  test('a step whose logits cannot be read frees the new KV cache (GPU buffers on WebGPU) and the logits', async () => {
+    const disposed: string[] = [];
+    const track = (name: string, t: ort.Tensor): ort.Tensor => {
+      const dispose = t.dispose.bind(t);
+      t.dispose = () => (disposed.push(name), dispose());
+      return t;
+    };
+    // Sessions whose run returns int32 logits, which floatsOf refuses (TypeError).
+    const create = async (bytes: Uint8Array, o?: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> => {
+      const real = await ort.InferenceSession.create(bytes, o);
+      return new Proxy(real, {
+        get(target, p) {
+          if (p === 'run') {
+            return async (feeds: ort.InferenceSession.FeedsType) => {
+              const out = await target.run(feeds);
+              const renamed: Record<string, ort.Tensor> = {};
+              for (const [name, t] of Object.entries(out)) {
+                renamed[name] = track(name, name === 'logits' ? new ort.Tensor('int32', new Int32Array(t.size), t.dims) : t);
+              }
+              return renamed;
+            };
+          }
+          const v: unknown = Reflect.get(target, p, target);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    };
+    const broken = { ...ort, InferenceSession: { create } } as unknown as typeof ort;
+    const g = await GeneratorSession.create(broken, generatorFiles(), 'wasm');
+    try {
+      await expect(g.generate(MESSAGES, { maxNewTokens: 2 })).rejects.toThrow(TypeError);
+      // The fixture decoder has two layers: each present tensor of the failed prefill freed once, and the logits.
+      expect(disposed.filter((n) => n.startsWith('present.')).sort()).toEqual(['present.0.key', 'present.0.value', 'present.1.key', 'present.1.value']);
+      expect(disposed.filter((n) => n === 'logits')).toHaveLength(1);
+    } finally {
+      await g.release();
+    }
+  });
+
   test('a classifier offered as the chat model is refused with ModelSignatureError', async () => {
     const err = await GeneratorSession.create(ort, { ...generatorFiles(), model: classifierFixture().get('onnx/model.onnx')! }, 'wasm').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelSignatureError);

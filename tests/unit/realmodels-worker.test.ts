@@ -8,11 +8,11 @@
  * one-activity rule, cancel, and that named errors cross comlink by name.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import type { Capabilities } from '../../src/engine/device.ts';
-import { RunInProgressError } from '../../src/engine/errors.ts';
+import { RunCancelledError, RunInProgressError, TabHiddenError } from '../../src/engine/errors.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 import { workloadConfig } from '../../src/engine/models/config.ts';
 import { wallClockTiming } from '../../src/engine/onnx/measure.ts';
@@ -28,8 +28,9 @@ import { computeEnergy } from '../../src/energy/index.ts';
 import type { LabApi } from '../../src/lab/api.ts';
 import { memoryModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts';
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, ModelRefError } from '../../src/lab/model-files.ts';
+import { buildPlan } from '../../src/lab/plan.ts';
 import type { RealRaceRequest } from '../../src/lab/realmodels-api.ts';
-import { buildRealDocument, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
+import { buildRealDocument, pageUrl, realDtype, runRealModelsSession } from '../../src/lab/realmodels-session.ts';
 import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
 import { perCorrectEnergyRecord } from '../../src/shared/realmodels/per-correct.ts';
 import { realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
@@ -58,7 +59,10 @@ function wasmAsWebGpu(): OrtModule {
   return { ...ort, InferenceSession: { create }, env: { ...ort.env, webgpu: { device: Promise.resolve({ lost }) } } } as unknown as OrtModule;
 }
 
-/** The fixture folder behind a fetch, as `/models/` serves it, counting requests. */
+/**
+ * The fixture folder behind a fetch, counting requests. Like the hub, only the small files carry
+ * `x-repo-commit`: the ONNX file (LFS) comes from a CDN whose headers lack it.
+ */
 function fixtureFetch(): { fetchImpl: typeof fetch; gets: string[] } {
   const tree = fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID });
   const gets: string[] = [];
@@ -67,7 +71,7 @@ function fixtureFetch(): { fetchImpl: typeof fetch; gets: string[] } {
     const path = decodeURIComponent(url.pathname.replace(/^\/models\//, ''));
     const bytes = tree.get(path);
     if (!bytes) return new Response('not found', { status: 404 });
-    const headers = { 'content-length': String(bytes.length), 'x-repo-commit': COMMIT };
+    const headers: Record<string, string> = { 'content-length': String(bytes.length), ...(path.endsWith('.onnx') ? {} : { 'x-repo-commit': COMMIT }) };
     if (init?.method === 'HEAD') return new Response(null, { status: 200, headers });
     gets.push(path);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
@@ -109,9 +113,11 @@ function labWith(realModels: LabEngine['realModels']): LabApi {
   });
 }
 
+const CI_PLAN = buildPlan({ preset: 'ci', modelsOnly: true }).plan;
+
 const REQ: RealRaceRequest = {
   models: { classifier: { task: 'classifier', id: DEFAULT_CLASSIFIER_ID, dtype: 'fp32' }, generator: { task: 'generator', id: DEFAULT_GENERATOR_ID, dtype: 'fp32' } },
-  base: '/models/', origin: 'http://127.0.0.1:9/', language: 'en', items: 6, warmup: 0, maxNewTokens: 3, reference: true, replicas: true, preset: 'ci',
+  base: '/models/', origin: 'http://127.0.0.1:9/', language: 'en', items: 6, maxNewTokens: 3, reference: true, replicas: true, preset: 'ci',
 };
 
 describe('balanced items', () => {
@@ -144,7 +150,7 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     // (The fake replica run reports no progress.)
     expect([...phases].sort()).toEqual(['download', 'load', 'race']);
 
-    // What the worker knows of the files: the hash of the ONNX file run, the commit the host named.
+    // What the worker knows of the files: the hash of the ONNX file run, the commit the host named for config.json.
     const onnx = fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID }).get(`${DEFAULT_CLASSIFIER_ID}/onnx/model.onnx`)!;
     expect(output.models.classifier.sha256).toBe(createHash('sha256').update(onnx).digest('hex'));
     expect(output.models.classifier.revision).toBe(COMMIT);
@@ -169,6 +175,15 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
       expect([a.low, a.high]).toEqual([expected.low, expected.high]);
       expect(w.real).toMatchObject({ revision: COMMIT, dtype: 'fp32', taskSet: { id: 'sentiment-en', language: 'en' } });
       expect(w.timing.source).toBe('wall-clock');
+      // Timed as the preset's plan says (the page, the demo and the CLI alike); the reference without pre-heat.
+      // (`warmup` counts every excluded query, the pre-heat's included.)
+      if (w.real!.executionProvider === 'webgpu') {
+        expect(w.timing.warmup).toBeGreaterThanOrEqual(CI_PLAN.warmup);
+        expect(w.timing.preheatMs).toBeGreaterThanOrEqual(CI_PLAN.modelPreheatMs);
+      } else {
+        expect(w.timing.warmup).toBe(Math.min(CI_PLAN.warmup, 1));
+        expect(w.timing.preheatMs).toBeUndefined();
+      }
       expect(w.flops).toBeGreaterThan(0);
       // The config is the closed one the schema takes (architecture from config.json), FLOPs and bytes its estimate.
       expect(w.config).toMatchObject({ family: w.role === 'general' ? 'decoder' : 'encoder', onnxBytes: expect.any(Number) as unknown });
@@ -203,6 +218,15 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(again.wasm).toBeNull();
     const doc2 = buildRealDocument(again, { preset: 'ci', adapter: ADAPTER });
     expect(doc2.workloads.map((w) => w.real?.agreement)).toEqual([{ measured: false, reason: 'reference-not-run' }, { measured: false, reason: 'reference-not-run' }]);
+    // Cached files: their commit is not known again.
+    expect(again.models.classifier.revision).toBeNull();
+
+    // A custom model is identified by its file's SHA-256 only: no revision in the document, whatever the host said.
+    const custom = { ...output, models: { ...output.models, generator: { ...output.models.generator, ref: { ...output.models.generator.ref, id: 'someone/my-model' } } } };
+    const customDoc = buildRealDocument(custom, { preset: 'ci', adapter: ADAPTER });
+    const customGeneral = customDoc.workloads.find((w) => w.id === 'general:custom:webgpu')!.real!;
+    expect(customGeneral).toMatchObject({ model: 'custom', revision: null, sha256: output.models.generator.sha256 });
+    expect(parseRealModelRecord(customGeneral)).toMatchObject({ ok: true });
   });
 
   test('one activity at a time; cancel stops the download with DownloadCancelledError; answerSentence before any race is refused by name', async () => {
@@ -218,6 +242,55 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     lab.cancel();
     release();
     await expect(first).rejects.toMatchObject({ name: 'DownloadCancelledError' });
+  });
+
+  test('answerSentence holds the worker while it answers: a race, a run or the GPU load started meanwhile is refused', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const reply = { label: 'positive' as const, ms: 1, tokensIn: 3, tokensOut: 1 };
+    let races = 0;
+    const lab = labWith({
+      run: () => ((races += 1), Promise.reject(new Error('not used'))),
+      answer: async () => (await held, { specialized: reply, general: reply }) as unknown as Awaited<ReturnType<LabApi['answerSentence']>>,
+    });
+    const answering = lab.answerSentence('Nice.', 'en');
+    await expect(lab.runRealModels(REQ, () => {})).rejects.toBeInstanceOf(RunInProgressError);
+    await expect(lab.startGpuLoad()).rejects.toBeInstanceOf(RunInProgressError);
+    await expect(lab.answerSentence('Again.', 'en')).rejects.toBeInstanceOf(RunInProgressError);
+    expect(races).toBe(0);
+    release();
+    await expect(answering).resolves.toMatchObject({ specialized: { label: 'positive' } });
+    // Released in `finally`: the next activity may start.
+    await expect(lab.runRealModels(REQ, () => {})).rejects.toThrow('not used');
+    expect(races).toBe(1);
+  });
+
+  test('failed replicas keep the finished real race (replicas null, flag replica-failed); a cancel during the replicas cancels the run', async () => {
+    let mode: 'fail' | 'cancel' = 'fail';
+    const { engine } = engineWith({
+      runPlan: () => {
+        if (mode === 'cancel') {
+          lab.cancel();
+          return Promise.reject(new RunCancelledError());
+        }
+        return Promise.reject(new TabHiddenError());
+      },
+    });
+    const lab = labWith(createRealModels(engine));
+    const out = await lab.runRealModels({ ...REQ, reference: false }, () => {});
+    expect(out.replicas).toBeNull();
+    expect(out.replicaError).toBe(`TabHiddenError: ${new TabHiddenError().message}`);
+    expect(out.webgpu.specialized.items).toHaveLength(6);
+    const doc = buildRealDocument(out, { preset: 'ci', adapter: ADAPTER });
+    expect(doc.flags).toEqual(['replica-failed']);
+    expect(doc.workloads.map((w) => w.id).sort()).toEqual(['general:qwen2.5-0.5b-instruct:webgpu', 'specialized:distilbert-sst2:webgpu']);
+    const parsed = parseResult(doc);
+    expect(parsed.ok ? parsed.value.flags : parsed.issues).toEqual(['replica-failed']);
+    // The sessions were kept: the own sentence still works after failed replicas.
+    await expect(lab.answerSentence('Lovely.', 'en')).resolves.toMatchObject({ specialized: { tokensIn: expect.any(Number) as unknown } });
+
+    mode = 'cancel';
+    await expect(lab.runRealModels({ ...REQ, reference: false }, () => {})).rejects.toBeInstanceOf(RunCancelledError);
   });
 
   test('a named error from the worker reaches the page by name across comlink', async () => {
@@ -241,6 +314,17 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
       new DownloadCancelledError('u', 0), new ModelQuotaError('u', 1), new NoModelsLoadedError(),
     ];
     expect(thrown.map((e) => e.name)).toEqual([...REAL_MODEL_ERROR_NAMES]);
+  });
+
+  test('a relative base resolves against the page\'s full address (the session and the size check alike)', () => {
+    expect(pageUrl()).toBeUndefined();
+    vi.stubGlobal('location', { href: 'https://lab.example/frugal/index.html#/models', origin: 'https://lab.example' });
+    try {
+      expect(pageUrl()).toBe('https://lab.example/frugal/index.html#/models');
+      expect(new URL('models/', pageUrl()).href).toBe('https://lab.example/frugal/models/');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   test('dtypes map onto the closed vocabulary', () => {

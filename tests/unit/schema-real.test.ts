@@ -6,6 +6,7 @@ import { parseResult } from '../../src/shared/schema.ts';
 import type { ResultDocument, Workload } from '../../src/shared/result.ts';
 import { realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
 import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
+import { wilson } from '../../src/shared/realmodels/scoring.ts';
 
 const doc = (): ResultDocument => structuredClone(sampleRealResult());
 const real = (d: ResultDocument, role: 'general' | 'specialized'): Workload => d.workloads.find((w) => w.kind === 'real-model' && w.role === role)!;
@@ -71,6 +72,22 @@ describe('a real-model document', () => {
     real(e, 'specialized').config['family'] = 'decoder';
     real(e, 'specialized').config['maxNewTokens'] = 4;
     rejects(e, /config\.family must be encoder for a classifier/);
+  });
+
+  test('a real model is timed on the wall clock; agreement counts no more items than the run answered', () => {
+    const a = doc();
+    real(a, 'general').timing.source = 'gpu-timestamp';
+    rejects(a, /workloads\.1: timing\.source must be "wall-clock" for a real model/);
+    const b = doc();
+    const r = real(b, 'specialized').real!;
+    // 12 items answered (Wilson of 10/12), agreement claimed on 20.
+    const w = wilson(10, 12);
+    r.accuracy = { correct: 10, n: 12, low: w.low, high: w.high };
+    r.tokens = { ...r.tokens, inputTotal: 12 * r.tokens.inputMedian };
+    rejects(b, /workloads\.0\.real: agreement\.n must be ≤ accuracy\.n/);
+    r.agreement = { measured: true, agree: 12, n: 12 };
+    const ok = parseResult(b);
+    expect(ok.ok ? [] : ok.issues).toEqual([]);
   });
 
   test('flops and bytes must be the estimate from the config and the token counts', () => {

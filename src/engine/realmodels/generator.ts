@@ -13,7 +13,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import type * as Ort from 'onnxruntime-web';
 import type { OnnxEp } from '../../shared/onnx.ts';
 import { createSession, type OrtModule } from '../onnx/ort.ts';
-import { checkHalfPrecision, checkSignature } from './checks.ts';
+import { checkHalfPrecision, checkSignature, ModelSignatureError } from './checks.ts';
 import { argmax } from './classifier.ts';
 import { floatsOf } from './tensors.ts';
 import { ChatTemplateError, renderChatPrompt } from '../../shared/realmodels/chat-template.ts';
@@ -167,13 +167,21 @@ export class GeneratorSession {
       for (const kind of ['key', 'value'] as const) feeds[`past_key_values.${l}.${kind}`] = past?.get(`present.${l}.${kind}`) ?? this.emptyPast();
     }
     const out = await this.session.run(feeds);
-    const logitsT = out.logits!;
-    const vocab = logitsT.dims[2]!;
-    const logits = floatsOf(logitsT, (ids.length - 1) * vocab, vocab).slice();
-    logitsT.dispose();
     const present = new Map<string, Ort.Tensor>();
     for (const [name, t] of Object.entries(out)) if (name.startsWith('present.')) present.set(name, t);
-    return { logits, present };
+    const logitsT = out.logits;
+    try {
+      if (!logitsT) throw new ModelSignatureError('generator', ['logits']);
+      const vocab = logitsT.dims[2]!;
+      const logits = floatsOf(logitsT, (ids.length - 1) * vocab, vocab).slice();
+      return { logits, present };
+    } catch (e) {
+      // The new cache (GPU buffers on WebGPU) is the caller's only on success: free it here otherwise.
+      present.forEach((t) => t.dispose());
+      throw e;
+    } finally {
+      logitsT?.dispose();
+    }
   }
 
   async generate(messages: readonly ChatMessage[], opts: GenerateOptions): Promise<GenerateResult> {

@@ -24,9 +24,10 @@ import {
 } from '../../shared/realmodels/scoring.ts';
 import type { Difficulty, TaskItem, TaskLanguage } from '../../shared/realmodels/task-set.ts';
 import type { TimingRecord } from '../../shared/result.ts';
-import { RunCancelledError } from '../errors.ts';
+import { RunCancelledError, TabHiddenError } from '../errors.ts';
 import { wallClockTiming } from '../onnx/measure.ts';
 import { summarize } from '../stats.ts';
+import type { RunControl } from '../timing.ts';
 import type { Classification, ClassifierSession } from './classifier.ts';
 import type { GenerateOptions, GenerateResult, GeneratorSession } from './generator.ts';
 
@@ -60,6 +61,9 @@ export interface RaceProgress {
 /** Reply budget of the general model when the caller gives none: one word and end-of-turn, with room for a short sentence. */
 export const DEFAULT_MAX_NEW_TOKENS = 16;
 
+/** What the race reads of RunControl: the gate, and whether the tab was hidden during the current query. */
+export type RaceVisibility = Pick<RunControl, 'whenVisible' | 'hidden' | 'hiddenDuringSample'>;
+
 export interface RaceOptions {
   language: TaskLanguage;
   /** Warm-up queries per model, excluded (the plan's `warmup`). */
@@ -69,8 +73,13 @@ export interface RaceOptions {
   /** The general model's reply budget. Default `DEFAULT_MAX_NEW_TOKENS`. */
   maxNewTokens?: number;
   signal?: AbortSignal;
-  /** Whether the tab is hidden now (throttled timers and GPU): sampled around each query, flagged `tab-hidden`. */
-  hidden?: () => boolean;
+  /**
+   * The tab's visibility, as the run's RunControl tracks it (the worker passes its control). As in
+   * the synthetic race (timing.ts): each query waits until the tab is visible, a measured query
+   * during which it was hidden (throttled timers and GPU) is dropped and taken again, and more
+   * drops than items end the run with TabHiddenError. The record is flagged `tab-hidden`.
+   */
+  visibility?: RaceVisibility;
   onProgress?: (p: RaceProgress) => void;
   /** The WASM reference's answers (from an earlier run on the same items), to measure agreement on the first items. */
   reference?: { specialized: readonly ScoredAnswer[]; general: readonly ScoredAnswer[] };
@@ -174,17 +183,31 @@ interface Measured<I> {
 async function measureModel<I extends ClassifierItem | GeneratorItem>(role: RaceRole, query: Query<I>, items: readonly TaskItem[], opts: RaceOptions): Promise<Measured<I>> {
   const progress = opts.onProgress ?? (() => {});
   const preheatMs = opts.preheatMs ?? 0;
+  const v = opts.visibility;
   let hiddenSeen = false;
-  const hidden = (): void => {
-    hiddenSeen ||= opts.hidden?.() ?? false;
-  };
-  const timed = async (text: string): Promise<{ out: Omit<I, 'id' | 'ms'>; ms: number }> => {
-    hidden();
-    const t0 = performance.now();
-    const out = await query(text);
-    const ms = performance.now() - t0;
-    hidden();
-    return { out, ms };
+  let dropped = 0;
+  /**
+   * One query, after the tab is visible again. A measured query during which the tab was hidden
+   * is taken again (its time measures the browser's throttling); warm-up ones are kept.
+   */
+  const timed = async (text: string, measured: boolean): Promise<{ out: Omit<I, 'id' | 'ms'>; ms: number }> => {
+    for (;;) {
+      if (v) {
+        // Only the measured queries' visibility matters to the record.
+        await v.whenVisible(() => (hiddenSeen ||= measured));
+        v.hiddenDuringSample = v.hidden;
+      }
+      checkCancelled(opts.signal);
+      const t0 = performance.now();
+      const out = await query(text);
+      const ms = performance.now() - t0;
+      if (!measured || !v?.hiddenDuringSample) return { out, ms };
+      hiddenSeen = true;
+      dropped++;
+      if (dropped > items.length) {
+        throw new TabHiddenError('The tab kept being hidden during the measurement: keep the lab visible while it runs, then run again.');
+      }
+    }
   };
 
   // Warm-up on the items themselves (cycled), so the shapes warmed are the shapes measured.
@@ -192,18 +215,16 @@ async function measureModel<I extends ClassifierItem | GeneratorItem>(role: Race
   const start = performance.now();
   while (warmup < opts.warmup || (preheatMs > 0 && performance.now() - start < preheatMs)) {
     checkCancelled(opts.signal);
-    const { ms } = await timed(items[warmup % items.length]!.text);
+    const { ms } = await timed(items[warmup % items.length]!.text, false);
     warmup++;
     progress({ role, phase: 'warmup', index: warmup, of: Math.max(opts.warmup, warmup), ms });
   }
   const warmedMs = performance.now() - start;
-  // Only the measured queries' visibility matters to the record.
-  hiddenSeen = false;
 
   const out: I[] = [];
   for (const [i, item] of items.entries()) {
     checkCancelled(opts.signal);
-    const { out: r, ms } = await timed(item.text);
+    const { out: r, ms } = await timed(item.text, true);
     out.push({ ...r, id: item.id, ms } as I);
     progress({ role, phase: 'measure', index: i + 1, of: items.length, id: item.id, ms });
   }

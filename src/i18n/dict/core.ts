@@ -91,6 +91,7 @@ export const core = {
     'flag.retimed-wall-clock': 'timed again on the wall clock so that both models share one timing source',
     'flag.device-lost': 'GPU device lost',
     'flag.energy-unavailable': 'no energy estimate could be made for this run',
+    'flag.replica-failed': 'the synthetic replicas failed: no real/synthetic comparison for this run',
 
     'error.generic': 'Try again; if it keeps failing, try a smaller preset or another browser.',
     'error.DeviceLostError': 'The GPU was reset or reclaimed. Press Run to start again with a new device.',
@@ -299,6 +300,7 @@ export const core = {
     'flag.retimed-wall-clock': 'mesuré à nouveau à l’horloge pour que les deux modèles partagent une même source de temps',
     'flag.device-lost': 'périphérique GPU perdu',
     'flag.energy-unavailable': 'aucune estimation d’énergie n’a pu être faite pour cette mesure',
+    'flag.replica-failed': 'les répliques synthétiques ont échoué : pas de comparaison réel/synthétique pour cette mesure',
 
     'error.generic': 'Réessayez ; si l’échec persiste, essayez un préréglage plus petit ou un autre navigateur.',
     'error.DeviceLostError': 'Le GPU a été réinitialisé ou repris. Appuyez sur Lancer pour recommencer avec un nouveau périphérique.',

@@ -5,10 +5,17 @@
  * per query, per role.
  *
  * The real time is `real.sessionMedianMs`: the median time inside onnxruntime-web's session runs
- * (forward passes only, no tokenizing, chat template or text decoding), so both sides time the
- * same work, a model's forward passes for one query. The synthetic time is the replica's
- * `timing.medianMs` (GPU timestamps where the adapter has them, else the wall clock). A ratio
- * above 1 means the real model is slower than the synthetic race says.
+ * (forward passes only, no tokenizing, chat template or text decoding). A session run is timed on
+ * the wall clock and includes what surrounds the GPU work: dispatching it from JavaScript and
+ * reading the outputs back. So the synthetic side is the replica's wall-clock median
+ * (`timing.wallMedianMs`, submit → onSubmittedWorkDone), not its GPU-timestamp median, which
+ * leaves those out; `timing.medianMs` only when no wall-clock median was recorded (it is then the
+ * wall clock itself). Both sides then time the same thing, a model's forward passes for one query
+ * as the page waits for them. A ratio above 1 means the real model is slower than the synthetic
+ * race says.
+ *
+ * The replica runs in the plan's dtype (f32 unless the preset asks for f16), whatever the real
+ * file's dtype: a quantized or half-precision real model is compared with a full-precision replica.
  */
 import { energyWorkload } from '../energy-workload.ts';
 import type { ResultDocument, Role, Workload } from '../result.ts';
@@ -38,7 +45,7 @@ export function syntheticComparison(doc: Pick<ResultDocument, 'workloads'>): Rec
     const replica = replicaOf(doc, role, w.real.model);
     if (!replica) return { available: false, reason: 'no-replica' };
     const realMs = w.real.sessionMedianMs;
-    const syntheticMs = replica.timing.medianMs;
+    const syntheticMs = replica.timing.wallMedianMs ?? replica.timing.medianMs;
     return { available: true, realWorkloadId: w.id, replicaWorkloadId: replica.id, realMs, syntheticMs, ratio: realMs / syntheticMs };
   };
   return { general: one('general'), specialized: one('specialized') };

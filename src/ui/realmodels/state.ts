@@ -246,9 +246,7 @@ export async function startRealRace(country: string | null = null, opts: RaceOpt
       ...(base ? { base } : {}),
       language: lang.value,
       items: c.items,
-      // As the headless lab: one warm-up query and no pre-heat on ci, two and the default otherwise.
-      warmup: opts.preset === 'ci' ? 1 : 2,
-      ...(opts.preset === 'ci' ? { preheatMs: 0 } : {}),
+      // Warm-up and pre-heat come from the preset's plan in the worker (ci: one query, 200 ms).
       ...(opts.preset ? { preset: opts.preset } : {}),
       ...(opts.maxNewTokens !== undefined ? { maxNewTokens: opts.maxNewTokens } : {}),
       reference: true,
