@@ -6,6 +6,7 @@
  */
 import { AGGREGATES_SQL, rebuildAggregates } from './aggregates.ts';
 import { cleanStoredResults, MERGED_UPLOADS_SQL } from './clean-results.ts';
+import { MEASURED_PROFILES_INDEX_SQL } from './measured-profiles.ts';
 import type { MigrationLog, Queryable } from './queryable.ts';
 
 export type Migration =
@@ -120,5 +121,15 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.exec(AGGREGATES_SQL);
       await rebuildAggregates(tx);
     },
+  },
+  {
+    kind: 'sql',
+    version: 8,
+    name: 'measured profiles index',
+    // GET /api/profiles/measured groups the results estimated with a sensor profile: a partial
+    // index on exactly its filter and grouping expressions (server/measured-profiles.ts), so the
+    // listing reads those rows only, never the whole table. An index on expressions adds no
+    // column and rewrites no row, so the migration costs one pass to build it.
+    sql: MEASURED_PROFILES_INDEX_SQL,
   },
 ];
