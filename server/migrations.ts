@@ -123,13 +123,19 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    kind: 'sql',
+    kind: 'code',
     version: 8,
-    name: 'measured profiles index',
+    name: 'measured profiles index, group members',
     // GET /api/profiles/measured groups the results estimated with a sensor profile: a partial
     // index on exactly its filter and grouping expressions (server/measured-profiles.ts), so the
     // listing reads those rows only, never the whole table. An index on expressions adds no
-    // column and rewrites no row, so the migration costs one pass to build it.
-    sql: MEASURED_PROFILES_INDEX_SQL,
+    // column and rewrites no row, so it costs one pass to build.
+    // Each group's member seq sum (server/aggregates.ts), which lets /api/stats keep a group's
+    // figures until its members change: added, then filled by a rebuild from the rows.
+    run: async (tx) => {
+      await tx.exec(MEASURED_PROFILES_INDEX_SQL);
+      await tx.exec('ALTER TABLE aggregate_groups ADD COLUMN IF NOT EXISTS member_seq_sum BIGINT NOT NULL DEFAULT 0');
+      await rebuildAggregates(tx);
+    },
   },
 ];
