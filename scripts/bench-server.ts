@@ -15,12 +15,16 @@
  * seeded; above 8, numbered architectures) and, with --mixed, a one-group write burst
  * (`--burst-connections C` (8) uploaders for `--burst-seconds S` (5) while reads run: uploads/s).
  * With --pg, DATABASE_URL must name an empty, throwaway database.
+ *
+ * `--stats-profile --rows N --groups G`: the stats computation alone, in-process, cold and right
+ * after a write (scripts/bench-server-stats.ts); `--stats-samples K` (5).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleResult } from '../src/shared/sample-result.ts';
 import { runScaleBench, spawnServer } from './bench-server-scale.ts';
+import { statsProfile } from './bench-server-stats.ts';
 
 interface Histogram { average: number; p50: number; p99: number; max: number; total: number }
 interface AutocannonResult {
@@ -56,7 +60,9 @@ async function scale(): Promise<void> {
   if (usePg && !process.env.DATABASE_URL) throw new Error('--pg needs DATABASE_URL (source .ci/postgres.sh)');
   const dataDir = mkdtempSync(join(tmpdir(), 'fal-bench-scale-'));
   try {
-    const report = await runScaleBench(
+    const report = process.argv.includes('--stats-profile')
+      ? await statsProfile({ rows, groups: Number(arg('groups', '8')), samples: Number(arg('stats-samples', '5')) }, { dataDir, databaseUrl: usePg ? process.env.DATABASE_URL! : null })
+      : await runScaleBench(
       {
         rows, mixed: process.argv.includes('--mixed'), writeRate: Number(arg('write-rate', '10')), statsSamples: Number(arg('stats-samples', '50')), exportSeconds: Number(arg('export-seconds', '10')),
         groups: Number(arg('groups', '8')), burstConnections: Number(arg('burst-connections', '8')), burstSeconds: Number(arg('burst-seconds', '5')),

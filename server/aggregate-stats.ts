@@ -96,21 +96,48 @@ async function exactMedians(q: Queryable, small: GroupKey[]): Promise<Map<string
   return out;
 }
 
+/** What a group's figures are computed from: its bins per metric, and its exact medians (small groups). */
+interface GroupInputs {
+  bins: Map<string, Bin[]>;
+  exact: Map<string, number> | undefined;
+}
+
+/**
+ * A group's bins and exact medians, kept between two computations of /api/stats while its members
+ * stay the same: `count` and `member_seq_sum` (server/aggregates.ts) name them exactly, so the key
+ * changes with any insert or withdrawal in the group, in this process or another. After a write,
+ * only the groups it touched are read again, not the rows and bins of every published group.
+ * Holds the published groups of the last computation only.
+ */
+export class GroupInputsCache {
+  entries = new Map<string, { members: string; inputs: GroupInputs }>();
+}
+
 /**
  * The stats body from the aggregates. Run it inside one transaction (REPEATABLE READ on
- * PostgreSQL) so the group rows, the bins and the exact medians see the same snapshot.
+ * PostgreSQL) so the group rows, the bins and the exact medians see the same snapshot. With a
+ * cache, only the groups whose members changed since it was filled are read again.
  */
-export async function readAggregateStats(q: Queryable): Promise<DatasetStats> {
+export async function readAggregateStats(q: Queryable, cache: GroupInputsCache = new GroupInputsCache()): Promise<DatasetStats> {
   const total = Number((await q.query<{ n: unknown }>('SELECT COALESCE(sum(results), 0)::bigint AS n FROM aggregate_groups')).rows[0]?.n ?? 0);
   // A group's counts are spread over its shard rows (server/aggregates.ts): summed here.
   const groupRows = (await q.query(
-    `SELECT vendor, architecture, preset, suite_version, model, dtype, sum(count) AS count, sum(correct) AS correct, sum(answered) AS answered
+    `SELECT vendor, architecture, preset, suite_version, model, dtype, sum(count) AS count, sum(correct) AS correct, sum(answered) AS answered,
+            sum(member_seq_sum)::text AS members
        FROM aggregate_groups GROUP BY vendor, architecture, preset, suite_version, model, dtype
       ORDER BY count DESC, vendor, architecture, preset, suite_version, model, dtype LIMIT ${MAX_GROUPS}`,
   )).rows;
-  // Only the bins of the groups published (through the bins' primary key), never all groups'.
-  const published = GROUP_COLS.map((c) => groupRows.map((r) => String(r[c])));
-  const binRows = groupRows.length === 0 ? [] : (await q.query(
+  const groupKeys = groupRows.map((r) => ({ key: rowGroup(r), count: Number(r['count']), correct: Number(r['correct']), answered: Number(r['answered']), members: `${Number(r['count'])}.${String(r['members'])}` }));
+  const kept = new Map<string, { members: string; inputs: GroupInputs }>();
+  for (const g of groupKeys) {
+    const k = fullKey(g.key);
+    const hit = cache.entries.get(k);
+    if (hit?.members === g.members) kept.set(k, hit);
+  }
+  const stale = groupKeys.filter((g) => !kept.has(fullKey(g.key)));
+  // Only the bins of the groups published and not kept (through the bins' primary key), never all groups'.
+  const published = GROUP_COLS.map((c) => stale.map((g) => g.key[c]));
+  const binRows = stale.length === 0 ? [] : (await q.query(
     `SELECT vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, sum(count) AS count
        FROM aggregate_bins
       WHERE (vendor, architecture, preset, suite_version, model, dtype) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]))
@@ -127,21 +154,24 @@ export async function readAggregateStats(q: Queryable): Promise<DatasetStats> {
     if (!list) metrics.set(metric, (list = []));
     list.push({ sign: Number(r['sign']) as BinSign, bin: Number(r['bin']), count: Number(r['count']) });
   }
-  const groupKeys = groupRows.map((r) => ({ key: rowGroup(r), count: Number(r['count']), correct: Number(r['correct']), answered: Number(r['answered']) }));
-  const small = groupKeys.filter((g) => g.count <= EXACT_MEDIAN_MAX);
+  const small = stale.filter((g) => g.count <= EXACT_MEDIAN_MAX);
   const exact = await exactMedians(q, small.map((g) => g.key));
-  // A small group is exact even when it has no value (every figure null): none was read from a sketch.
-  const exactFor = (key: GroupKey, count: number): Map<string, number> | undefined =>
-    (count <= EXACT_MEDIAN_MAX ? (exact.get(fullKey(key)) ?? new Map<string, number>()) : undefined);
+  for (const g of stale) {
+    const k = fullKey(g.key);
+    // A small group is exact even when it has no value (every figure null): none was read from a sketch.
+    const ex = g.count <= EXACT_MEDIAN_MAX ? (exact.get(k) ?? new Map<string, number>()) : undefined;
+    kept.set(k, { members: g.members, inputs: { bins: bins.get(k) ?? new Map<string, Bin[]>(), exact: ex } });
+  }
+  cache.entries = kept;
+  const inputsOf = (key: GroupKey): GroupInputs => kept.get(fullKey(key))!.inputs;
 
   const groups = groupKeys.map(({ key, count, correct, answered }): GroupStats => {
-    const metrics = bins.get(fullKey(key)) ?? new Map<string, Bin[]>();
+    const { bins: metrics, exact: ex } = inputsOf(key);
     const isReal = key.model !== '';
     const distributions = (isReal ? REAL_METRICS : DISTRIBUTION_METRICS).map((metric): SketchDistribution => {
       const list = metrics.get(metric) ?? [];
       return { metric, count: list.reduce((s, b) => s + b.count, 0), relativeAccuracy: RELATIVE_ACCURACY, quantiles: quantilesFromBins(list, DISTRIBUTION_QUANTILES) };
     });
-    const ex = exactFor(key, count);
     const median = (metric: DistributionMetric): number | null =>
       (ex ? (ex.get(metric) ?? null) : (quantilesFromBins(metrics.get(metric) ?? [], [0.5])[0]?.value ?? null));
     const base = {
@@ -162,10 +192,8 @@ export async function readAggregateStats(q: Queryable): Promise<DatasetStats> {
   });
 
   const workloads: WorkloadStats[] = [];
-  for (const { key, count } of groupKeys) {
-    const metrics = bins.get(fullKey(key));
-    if (!metrics) continue;
-    const ex = exactFor(key, count);
+  for (const { key } of groupKeys) {
+    const { bins: metrics, exact: ex } = inputsOf(key);
     for (const [metric, list] of metrics) {
       if (!metric.startsWith(WORKLOAD_METRIC_PREFIX)) continue;
       const workload = metric.slice(WORKLOAD_METRIC_PREFIX.length);

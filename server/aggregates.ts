@@ -73,10 +73,13 @@ export const AGGREGATE_SHARDS = 8;
 export const shardOf = (seq: number): number => seq % AGGREGATE_SHARDS;
 
 /**
- * The current shape of the aggregate tables (migration 7 replaces migration 5's and rebuilds).
- * `results` counts the results whose primary group this is (their sum is the dataset's size) and
- * `seq_sum` sums their `seq`: with the highest `seq`, a dataset version that needs no scan of the
- * rows (server/http-cache.ts).
+ * The current shape of the aggregate tables (migration 7 replaces migration 5's and rebuilds;
+ * migration 8 adds `member_seq_sum`). `results` counts the results whose primary group this is
+ * (their sum is the dataset's size) and `seq_sum` sums their `seq`: with the highest `seq`, a
+ * dataset version that needs no scan of the rows (server/http-cache.ts). `member_seq_sum` sums the
+ * `seq` of every result in the group, primary or not: with `count`, it names the group's members
+ * exactly (seqs are never reused and only grow, so a change of members with the same count raises
+ * the sum), which lets /api/stats keep a group's figures until its members change.
  */
 export const AGGREGATES_SQL = `
   CREATE TABLE IF NOT EXISTS aggregate_groups (
@@ -86,6 +89,7 @@ export const AGGREGATES_SQL = `
     count BIGINT NOT NULL,
     results BIGINT NOT NULL,
     seq_sum BIGINT NOT NULL,
+    member_seq_sum BIGINT NOT NULL DEFAULT 0,
     correct BIGINT NOT NULL,
     answered BIGINT NOT NULL,
     PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, shard)
@@ -238,16 +242,16 @@ export async function applyFigures(tx: Queryable, f: ResultFigures, delta: 1 | -
   if (gs.length === 0) return;
   const col = (c: (typeof GROUP_COLS)[number]) => gs.map((g) => g.group[c]);
   await tx.query(
-    `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, correct, answered)
-     SELECT t.vendor, t.architecture, t.preset, t.suite_version, t.model, t.dtype, $7, $8, t.results, t.seq_sum, t.correct, t.answered
+    `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, member_seq_sum, correct, answered)
+     SELECT t.vendor, t.architecture, t.preset, t.suite_version, t.model, t.dtype, $7, $8, t.results, t.seq_sum, $13, t.correct, t.answered
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
             WITH ORDINALITY AS t(vendor, architecture, preset, suite_version, model, dtype, results, seq_sum, correct, answered, i)
       ORDER BY t.i
      ON CONFLICT (${GROUP_LIST}, shard) DO UPDATE SET count = aggregate_groups.count + EXCLUDED.count,
        results = aggregate_groups.results + EXCLUDED.results, seq_sum = aggregate_groups.seq_sum + EXCLUDED.seq_sum,
-       correct = aggregate_groups.correct + EXCLUDED.correct, answered = aggregate_groups.answered + EXCLUDED.answered`,
+       member_seq_sum = aggregate_groups.member_seq_sum + EXCLUDED.member_seq_sum, correct = aggregate_groups.correct + EXCLUDED.correct, answered = aggregate_groups.answered + EXCLUDED.answered`,
     [...GROUP_COLS.map(col), shard, delta, gs.map((_, i) => (i === 0 ? delta : 0)), gs.map((_, i) => (i === 0 ? delta * f.seq : 0)),
-      gs.map((g) => delta * g.correct), gs.map((g) => delta * g.answered)],
+      gs.map((g) => delta * g.correct), gs.map((g) => delta * g.answered), delta * f.seq],
   );
   const bins = gs.flatMap((g) => binsOf(g, delta).map((b) => ({ g: g.group, b })));
   if (bins.length > 0) {
@@ -269,7 +273,7 @@ export async function applyFigures(tx: Queryable, f: ResultFigures, delta: 1 | -
   }
 }
 
-interface ShardCounts { count: number; results: number; seqSum: number; correct: number; answered: number }
+interface ShardCounts { count: number; results: number; seqSum: number; memberSeqSum: number; correct: number; answered: number }
 interface GroupRow extends ShardCounts { group: GroupKey; shard: number }
 
 /** Aggregates held in memory: built from rows (rebuild, benchmark seeding) or read back from the tables. */
@@ -285,7 +289,7 @@ export class AggregateSet {
   add(f: ResultFigures, times = 1, seqSum = f.seq * times): void {
     const shard = shardOf(f.seq);
     f.groups.forEach((g, i) => {
-      this.addGroup({ group: g.group, shard, count: times, results: i === 0 ? times : 0, seqSum: i === 0 ? seqSum : 0, correct: g.correct * times, answered: g.answered * times });
+      this.addGroup({ group: g.group, shard, count: times, results: i === 0 ? times : 0, seqSum: i === 0 ? seqSum : 0, memberSeqSum: seqSum, correct: g.correct * times, answered: g.answered * times });
       for (const b of binsOf(g, times)) this.addBin(g.group, shard, b);
     });
   }
@@ -295,11 +299,12 @@ export class AggregateSet {
     let g = this.groups.get(k);
     if (!g) this.groups.set(k, (g = { group: r.group, shards: new Map() }));
     const prev = g.shards.get(r.shard);
-    if (!prev) g.shards.set(r.shard, { count: r.count, results: r.results, seqSum: r.seqSum, correct: r.correct, answered: r.answered });
+    if (!prev) g.shards.set(r.shard, { count: r.count, results: r.results, seqSum: r.seqSum, memberSeqSum: r.memberSeqSum, correct: r.correct, answered: r.answered });
     else {
       prev.count += r.count;
       prev.results += r.results;
       prev.seqSum += r.seqSum;
+      prev.memberSeqSum += r.memberSeqSum;
       prev.correct += r.correct;
       prev.answered += r.answered;
     }
@@ -320,7 +325,7 @@ export class AggregateSet {
   /** Canonical lines (sorted), for comparing two sets exactly. */
   lines(): string[] {
     const out: string[] = [];
-    for (const g of this.groupRows()) out.push(`g\u0000${groupKeyText(g.group)}\u0000${g.shard}\u0000${g.count}\u0000${g.results}\u0000${g.seqSum}\u0000${g.correct}\u0000${g.answered}`);
+    for (const g of this.groupRows()) out.push(`g\u0000${groupKeyText(g.group)}\u0000${g.shard}\u0000${g.count}\u0000${g.results}\u0000${g.seqSum}\u0000${g.memberSeqSum}\u0000${g.correct}\u0000${g.answered}`);
     for (const { group, shard, bin } of this.bins.values()) out.push(`b\u0000${groupKeyText(group)}\u0000${shard}\u0000${bin.metric}\u0000${bin.sign}\u0000${bin.bin}\u0000${bin.count}`);
     return out.sort();
   }
@@ -350,8 +355,8 @@ const rowGroup = (r: Record<string, unknown>): GroupKey => ({
 /** The maintained aggregates, as stored. */
 export async function storedAggregates(q: Queryable): Promise<AggregateSet> {
   const set = new AggregateSet();
-  for (const r of (await q.query(`SELECT ${GROUP_LIST}, shard, count, results, seq_sum, correct, answered FROM aggregate_groups`)).rows) {
-    set.addGroup({ group: rowGroup(r), shard: Number(r['shard']), count: Number(r['count']), results: Number(r['results']), seqSum: Number(r['seq_sum']), correct: Number(r['correct']), answered: Number(r['answered']) });
+  for (const r of (await q.query(`SELECT ${GROUP_LIST}, shard, count, results, seq_sum, member_seq_sum, correct, answered FROM aggregate_groups`)).rows) {
+    set.addGroup({ group: rowGroup(r), shard: Number(r['shard']), count: Number(r['count']), results: Number(r['results']), seqSum: Number(r['seq_sum']), memberSeqSum: Number(r['member_seq_sum']), correct: Number(r['correct']), answered: Number(r['answered']) });
   }
   for (const r of (await q.query(`SELECT ${GROUP_LIST}, shard, metric, sign, bin, count FROM aggregate_bins`)).rows) {
     set.addBin(rowGroup(r), Number(r['shard']), { metric: String(r['metric']), sign: Number(r['sign']) as BinSign, bin: Number(r['bin']), count: Number(r['count']) });
@@ -368,10 +373,10 @@ export async function writeAggregates(tx: Queryable, set: AggregateSet): Promise
   for (let i = 0; i < groups.length; i += CHUNK) {
     const part = groups.slice(i, i + CHUNK);
     await tx.query(
-      `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, correct, answered)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])`,
+      `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, member_seq_sum, correct, answered)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])`,
       [...GROUP_COLS.map((c) => part.map((g) => g.group[c])), part.map((g) => g.shard), part.map((g) => g.count), part.map((g) => g.results),
-        part.map((g) => g.seqSum), part.map((g) => g.correct), part.map((g) => g.answered)],
+        part.map((g) => g.seqSum), part.map((g) => g.memberSeqSum), part.map((g) => g.correct), part.map((g) => g.answered)],
     );
   }
   const bins = [...set.bins.values()];

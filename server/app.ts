@@ -24,6 +24,7 @@ import { openDb } from './db.ts';
 import type { Db } from './db.ts';
 import type { Queryable } from './queryable.ts';
 import { measuredProfilesReader } from './measured-profiles.ts';
+import { DATASET_CACHE_CONTROL } from './http-cache.ts';
 import { exportResponse, listResponse, resultResponse, snapshotFileResponse, snapshotListResponse, statsResponse } from './dataset-reads.ts';
 import { scheduleSnapshots } from './snapshot.ts';
 import { corsPolicy } from './cors.ts';
@@ -214,10 +215,10 @@ export function createApp(store: ResultStore, opts: { staticDir: string; rateLim
     const lang = c.req.query('lang') === 'fr' ? 'fr' : 'en';
     return exportResponse(c.req, opts.db, { name: 'jsonl', contentType: 'application/x-ndjson; charset=utf-8', head: '', line: (e) => jsonlLine(e, lang) });
   });
-  // Sensor power profiles per adapter (measured-profiles.ts): cached a minute, one grouped read.
+  // Sensor power profiles per adapter (measured-profiles.ts): an indexed read, kept per dataset version.
   const measuredProfiles = measuredProfilesReader(opts.db);
   app.get('/api/profiles/measured', async (c) => {
-    c.header('Cache-Control', 'public, max-age=60');
+    c.header('Cache-Control', DATASET_CACHE_CONTROL);
     return c.json(await measuredProfiles());
   });
   app.get('/api/snapshots', () => snapshotListResponse(opts.snapshotDir));

@@ -1,18 +1,39 @@
 /**
  * GET /api/profiles/measured: the sensor power profiles the dataset holds, per adapter and sensor
  * (results whose estimate used a profile of source `sensor`): how many, and the medians of their
- * idle power and ΔP. One grouped read over the stored documents, shared by every request for a
- * minute (single flight), so the endpoint stays cheap whatever the traffic; a listing of at most
- * MAX_GROUPS groups. The numbers were checked on upload (src/shared/sensor-profile.ts bounds).
+ * idle power and ΔP; a listing of at most MAX_GROUPS groups. The numbers were checked on upload
+ * (src/shared/sensor-profile.ts bounds).
+ *
+ * One grouped read through a partial index on exactly its filter and grouping expressions
+ * (migration 8), so it reads the sensor-profile rows only, whatever the size of the table. Its
+ * answer is kept per dataset version (server/http-cache.ts `datasetVersion`, read from the
+ * maintained aggregates without a scan): an upload shows at once, and requests between two
+ * writes share one computation (single flight).
  */
 import * as v from 'valibot';
 import { SCHEMA_VERSION } from '../src/shared/result.ts';
 import { SENSOR_COVERAGES, SENSOR_KINDS, type Coverage, type SensorKind } from '../src/shared/power.ts';
 import type { MeasuredProfileGroup, MeasuredProfilesListing } from '../src/shared/sensor-profile.ts';
+import { datasetVersion } from './http-cache.ts';
 import type { Queryable } from './queryable.ts';
 
-export const MEASURED_PROFILES_TTL_MS = 60_000;
 const MAX_GROUPS = 500;
+
+/** The expressions the listing filters and groups by; the index below is on these exact texts. */
+const PROFILE = `doc->'energy'->'profile'`;
+const IS_SENSOR = `${PROFILE}->>'source' = 'sensor'`;
+const SENSOR_KIND = `(${PROFILE}->'sensor'->>'kind')`;
+const SENSOR_COVERAGE = `(${PROFILE}->'sensor'->>'coverage')`;
+
+/**
+ * Migration 8. A partial index only covers a query whose WHERE implies its predicate, and an
+ * expression index only matches the same expression: both are built from the constants above.
+ */
+export const MEASURED_PROFILES_INDEX_SQL = `
+  CREATE INDEX IF NOT EXISTS results_sensor_profile_idx
+    ON results (vendor, architecture, ${SENSOR_KIND}, ${SENSOR_COVERAGE})
+    WHERE ${IS_SENSOR};
+`;
 
 
 export const MeasuredProfileGroupSchema = v.object({
@@ -30,15 +51,13 @@ type MeasuredProfiles = MeasuredProfilesListing;
 const _sameShape = (x: v.InferOutput<typeof MeasuredProfilesSchema>): MeasuredProfiles => x;
 void _sameShape;
 
-const SQL = `
-  SELECT vendor, architecture,
-         doc->'energy'->'profile'->'sensor'->>'kind' AS sensor,
-         doc->'energy'->'profile'->'sensor'->>'coverage' AS coverage,
+export const MEASURED_PROFILES_SQL = `
+  SELECT vendor, architecture, ${SENSOR_KIND} AS sensor, ${SENSOR_COVERAGE} AS coverage,
          count(*)::int AS count,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY (doc->'energy'->'profile'->>'idleW')::float8) AS idle,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY (doc->'energy'->'profile'->'deltaW'->>'typ')::float8) AS delta
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY (${PROFILE}->>'idleW')::float8) AS idle,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY (${PROFILE}->'deltaW'->>'typ')::float8) AS delta
     FROM results
-   WHERE doc->'energy'->'profile'->>'source' = 'sensor'
+   WHERE ${IS_SENSOR}
    GROUP BY 1, 2, 3, 4
    ORDER BY count DESC, vendor, architecture, sensor, coverage
    LIMIT ${MAX_GROUPS}`;
@@ -49,7 +68,7 @@ const isKind = (s: string): s is SensorKind => (SENSOR_KINDS as readonly string[
 const isCoverage = (s: string): s is Coverage => (SENSOR_COVERAGES as readonly string[]).includes(s);
 
 export async function readMeasuredProfiles(db: Queryable): Promise<MeasuredProfiles> {
-  const { rows } = await db.query<Row>(SQL);
+  const { rows } = await db.query<Row>(MEASURED_PROFILES_SQL);
   const groups: MeasuredProfileGroup[] = [];
   for (const r of rows) {
     // Stored documents passed the closed vocabulary; a row that did not is left out, never echoed.
@@ -59,15 +78,20 @@ export async function readMeasuredProfiles(db: Queryable): Promise<MeasuredProfi
   return { schemaVersion: SCHEMA_VERSION, groups };
 }
 
-/** One read per TTL, shared by the requests in between. */
-export function measuredProfilesReader(db: Queryable, now: () => number = Date.now): () => Promise<MeasuredProfiles> {
-  let cached: { at: number; value: Promise<MeasuredProfiles> } | null = null;
-  return () => {
-    if (cached && now() - cached.at < MEASURED_PROFILES_TTL_MS) return cached.value;
+/**
+ * The listing, computed again only when the dataset's version changes (a write, a withdrawal, a
+ * migration); the version is one cheap read of the aggregates per request.
+ */
+export function measuredProfilesReader(db: Queryable): () => Promise<MeasuredProfiles> {
+  let cached: { version: string; value: Promise<MeasuredProfiles> } | null = null;
+  return async () => {
+    const version = await datasetVersion(db);
+    if (cached?.version === version) return cached.value;
     const value = readMeasuredProfiles(db);
-    cached = { at: now(), value };
+    const entry = { version, value };
+    cached = entry;
     // A failed read is not kept: the next request tries again.
-    value.catch(() => { if (cached?.value === value) cached = null; });
+    value.catch(() => { if (cached === entry) cached = null; });
     return value;
   };
 }

@@ -6,6 +6,7 @@
  */
 import { AGGREGATES_SQL, rebuildAggregates } from './aggregates.ts';
 import { cleanStoredResults, MERGED_UPLOADS_SQL } from './clean-results.ts';
+import { MEASURED_PROFILES_INDEX_SQL } from './measured-profiles.ts';
 import type { MigrationLog, Queryable } from './queryable.ts';
 
 export type Migration =
@@ -118,6 +119,22 @@ export const MIGRATIONS: readonly Migration[] = [
     run: async (tx) => {
       await tx.exec('DROP TABLE IF EXISTS aggregate_bins; DROP TABLE IF EXISTS aggregate_groups;');
       await tx.exec(AGGREGATES_SQL);
+      await rebuildAggregates(tx);
+    },
+  },
+  {
+    kind: 'code',
+    version: 8,
+    name: 'measured profiles index, group members',
+    // GET /api/profiles/measured groups the results estimated with a sensor profile: a partial
+    // index on exactly its filter and grouping expressions (server/measured-profiles.ts), so the
+    // listing reads those rows only, never the whole table. An index on expressions adds no
+    // column and rewrites no row, so it costs one pass to build.
+    // Each group's member seq sum (server/aggregates.ts), which lets /api/stats keep a group's
+    // figures until its members change: added, then filled by a rebuild from the rows.
+    run: async (tx) => {
+      await tx.exec(MEASURED_PROFILES_INDEX_SQL);
+      await tx.exec('ALTER TABLE aggregate_groups ADD COLUMN IF NOT EXISTS member_seq_sum BIGINT NOT NULL DEFAULT 0');
       await rebuildAggregates(tx);
     },
   },

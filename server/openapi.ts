@@ -135,7 +135,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'getMeasuredProfiles',
           summary: 'Sensor power profiles per adapter and sensor',
-          description: 'Results whose estimate used a power profile measured by a sensor of the machine (profile source `sensor`): count and medians of idle power and ΔP per adapter, sensor and coverage. At most a minute old.',
+          description: 'Results whose estimate used a power profile measured by a sensor of the machine (profile source `sensor`): count and medians of idle power and ΔP per adapter, sensor and coverage, as of the latest upload or withdrawal.',
           responses: { 200: { description: 'The groups, most results first.', headers: versionHeaders, content: jsonContent(ref('MeasuredProfiles')) } },
         },
       },

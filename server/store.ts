@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { utcDay } from '../src/shared/day.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { DatasetStats, ResultListItem, ResultPage, UploadAccepted, UploadDuplicate, UploadReplayed } from '../src/shared/dataset.ts';
-import { readAggregateStats } from './aggregate-stats.ts';
+import { GroupInputsCache, readAggregateStats } from './aggregate-stats.ts';
 import { applyFigures, FIGURES_SELECT, figuresOfDoc, figuresOfRow } from './aggregates.ts';
 import type { Db } from './db.ts';
 import { contentHash, derivedColumns, sha256 } from './result-row.ts';
@@ -57,6 +57,8 @@ export class ResultStore {
   private statsCache: { promise: Promise<DatasetStats>; at: number } | null = null;
   private readonly now: () => number;
   private readonly statsTtlMs: number;
+  /** Each published group's bins and exact medians, read again only when its members change. */
+  private readonly groupInputs = new GroupInputsCache();
 
   constructor(private readonly db: Db, opts: StoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -194,7 +196,7 @@ export class ResultStore {
   private computeStats(): Promise<DatasetStats> {
     return this.db.transaction(async (tx) => {
       if (this.db.kind === 'postgres') await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      return readAggregateStats(tx);
+      return readAggregateStats(tx, this.groupInputs);
     });
   }
 }

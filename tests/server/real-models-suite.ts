@@ -1,7 +1,8 @@
 /**
  * Real-model documents through the results server: a valid one is stored and comes back in the
  * listing and both exports; a tampered accuracy interval, figure per correct answer or ratio per
- * correct answer is refused with 422 naming the field; migration 3's cleaning keeps the new kind.
+ * correct answer is refused with 422 naming the field; /api/stats pools their answers per model
+ * and dtype and a withdrawal restores it exactly; migration 3's cleaning keeps the new kind.
  * `real-models.pglite.test.ts` and `real-models.postgres.test.ts` run it on each backend.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,10 +11,26 @@ import type { RunningServer, ServerOptions } from '../../server/app.ts';
 import { cleanDocument } from '../../server/clean-results.ts';
 import { CSV_COLUMNS } from '../../src/shared/export.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
-import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
+import { sampleRealResult, sampleRealWorkloads } from '../../src/shared/sample-real-result.ts';
+import type { DatasetStats, GroupStats, ResultPage } from '../../src/shared/dataset.ts';
+import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import { postJson } from './helpers.ts';
 
 const fresh = (): ResultDocument => structuredClone(sampleRealResult());
+
+/**
+ * Another valid real-models document: the classifier answered `correct` of its 40 items (its
+ * interval the Wilson one) and took `medianMs` per query; the sample's energy section, per-correct
+ * figures included, is recomputed from these workloads, so the server accepts it.
+ */
+function variant(n: number, correct: number, medianMs: number): ResultDocument {
+  const ws = sampleRealWorkloads();
+  const spec = ws[0]!;
+  const w = wilson(correct, spec.real!.accuracy.n);
+  spec.real = { ...spec.real!, accuracy: { correct, n: spec.real!.accuracy.n, low: w.low, high: w.high } };
+  spec.timing = { ...spec.timing, medianMs };
+  return structuredClone(sampleRealResult({ workloads: ws, app: { version: `0.1.0-rm${n}` } }));
+}
 
 export function realModelsSuite(name: string, backend: () => Pick<ServerOptions, 'dataDir' | 'databaseUrl'>) {
   describe(`real-model documents (${name})`, () => {
@@ -63,6 +80,69 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
       const res = await postJson(base, d);
       expect(res.status).toBe(422);
       expect(res.json.issues as string[]).toEqual(expect.arrayContaining([expect.stringMatching(issue)]) as unknown);
+    });
+
+    test('stats pool the answers per model and dtype; the filtered listing and exports find them; withdrawal restores /api/stats exactly', async () => {
+      const stats = async (): Promise<DatasetStats> => (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
+      const groupOf = (s: DatasetStats, model: string, dtype: string): GroupStats | undefined => s.groups.find((g) => g.model === model && g.dtype === dtype);
+      const before = await stats();
+      const docs = [variant(1, 30, 11.9), variant(2, 25, 12.4)];
+      const ups: { id: string; token: string }[] = [];
+      for (const d of docs) {
+        const up = await postJson(base, d);
+        expect(up.status, JSON.stringify(up.json)).toBe(201);
+        ups.push({ id: up.json.id as string, token: up.json.token as string });
+      }
+      const after = await stats();
+      // Each result counts once in the total, though it belongs to two groups (its two real models).
+      expect(after.total).toBe(before.total + 2);
+      for (const [model, dtype, role] of [['distilbert-sst2', 'fp32', 'specialized'], ['qwen2.5-0.5b-instruct', 'q4f16', 'general']] as const) {
+        const was = groupOf(before, model, dtype);
+        const g = groupOf(after, model, dtype)!;
+        expect(g.count).toBe((was?.count ?? 0) + 2);
+        expect([g.medianGeneralJ, g.medianSpecializedJ, g.medianRatio]).toEqual([null, null, null]);
+        // Pooled accuracy: the Wilson interval of all answers, never an average of the results' intervals.
+        const added = docs.map((d) => d.workloads.find((w) => w.kind === 'real-model' && w.role === role)!.real!.accuracy);
+        const correct = (was?.real?.accuracy?.correct ?? 0) + added.reduce((a, x) => a + x.correct, 0);
+        const n = (was?.real?.accuracy?.n ?? 0) + added.reduce((a, x) => a + x.n, 0);
+        const w = wilson(correct, n);
+        expect(g.real?.accuracy).toEqual({ correct, n, rate: w.rate, low: w.low, high: w.high });
+      }
+      // The synthetic race's group of that adapter gains nothing from them.
+      expect(after.groups.filter((g) => g.model === null)).toEqual(before.groups.filter((g) => g.model === null));
+      expect(after.workloads.filter((x) => x.model === 'distilbert-sst2').map((x) => x.workload)).toEqual(['specialized:distilbert-sst2:webgpu']);
+
+      const ids = async (query: string): Promise<string[]> => {
+        const res = await fetch(`${base}/api/results?${query}`);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as ResultPage).items.map((i) => i.id);
+      };
+      const mine = ups.map((u) => u.id);
+      expect(await ids('model=distilbert-sst2&dtype=fp32')).toEqual(expect.arrayContaining(mine) as unknown);
+      expect(await ids('model=qwen2.5-0.5b-instruct&dtype=q4f16')).toEqual(expect.arrayContaining(mine) as unknown);
+      expect(await ids('dtype=q4f16')).toEqual(expect.arrayContaining(mine) as unknown);
+      expect(await ids('model=distilbert-sst2&dtype=q4f16')).toEqual([]);
+
+      const csv = (await (await fetch(`${base}/api/export.csv?model=distilbert-sst2&dtype=fp32`)).text()).trimEnd().split('\r\n').map((l) => l.split(','));
+      const col = (row: string[], c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+      for (const [i, d] of docs.entries()) {
+        const spec = csv.find((r) => r[0] === mine[i] && col(r, 'workload_id') === 'specialized:distilbert-sst2:webgpu')!;
+        const acc = d.workloads[0]!.real!.accuracy;
+        expect([col(spec, 'real_model'), col(spec, 'real_dtype'), col(spec, 'accuracy_n'), col(spec, 'accuracy_low'), col(spec, 'accuracy_high')])
+          .toEqual(['distilbert-sst2', 'fp32', String(acc.n), String(acc.low), String(acc.high)]);
+        const pc = d.energy!.perQuery.specialized.perCorrect!;
+        expect(Number(col(spec, 'per_correct_j_p50'))).toBe(pc.available ? pc.joules.p50 : NaN);
+      }
+      const jsonl = (await (await fetch(`${base}/api/export.jsonl?model=qwen2.5-0.5b-instruct&dtype=q4f16`)).text()).trimEnd().split('\n').map((l) => JSON.parse(l) as ResultDocument & { id: string });
+      expect(jsonl.map((r) => r.id)).toEqual(expect.arrayContaining(mine) as unknown);
+      expect(jsonl.find((r) => r.id === mine[1])?.workloads[0]?.real?.accuracy).toEqual(docs[1]!.workloads[0]!.real!.accuracy);
+
+      for (const u of ups) {
+        const res = await fetch(`${base}/api/results/${u.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${u.token}` } });
+        expect(res.status).toBe(204);
+      }
+      expect(await stats()).toEqual(before);
+      expect(await ids('model=distilbert-sst2&dtype=fp32')).not.toEqual(expect.arrayContaining([mine[0]]) as unknown);
     });
 
     test('the stored-row cleaning (migration 3) keeps a real-model document unchanged', () => {
