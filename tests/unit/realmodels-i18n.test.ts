@@ -21,7 +21,7 @@ describe('real-models task words', () => {
     const w = wilson(171, 240);
     const acc = { correct: 171, n: 240, low: w.low, high: w.high };
     expect(accuracyText(acc, 'en')).toBe('171 of 240 correct (71.3 %; 95 % interval 65.2–76.6 %)');
-    expect(accuracyText(acc, 'fr')).toBe('171 réponses justes sur 240 (71,3 % ; intervalle à 95 % : 65,2–76,6 %)');
+    expect(accuracyText(acc, 'fr')).toBe('justes : 171 sur 240 (71,3 % ; intervalle à 95 % : 65,2–76,6 %)');
   });
 
   test('parse failures, agreement, a missing per-correct figure', () => {

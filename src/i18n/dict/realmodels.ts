@@ -58,8 +58,8 @@ const fr: Record<string, string> = {
   'realmodels.task.own.placeholder': 'p. ex. La batterie a lâché au bout d’une semaine, mais l’écran est superbe.',
   'realmodels.task.own.submit': 'Demander aux deux modèles',
   'realmodels.task.own.hint': 'Les deux modèles répondent sur votre appareil ; ce que vous tapez n’en sort pas et n’est jamais envoyé.',
-  'realmodels.task.accuracy': '{correct} réponses justes sur {n} ({rate} % ; intervalle à 95 % : {low}–{high} %)',
-  'realmodels.task.parseFailures': '{count} réponses sur {n} ne donnaient ni l’une ni l’autre étiquette (comptées fausses)',
+  'realmodels.task.accuracy': 'justes : {correct} sur {n} ({rate} % ; intervalle à 95 % : {low}–{high} %)',
+  'realmodels.task.parseFailures': 'réponses sans étiquette reconnue : {count} sur {n}, comptées fausses',
   'realmodels.task.agreement': 'WebGPU et la référence WASM ont donné la même réponse pour {agree} des {n} premières phrases',
   'realmodels.task.perCorrect.none': 'Aucune réponse juste : pas d’énergie par réponse juste.',
 

@@ -50,7 +50,7 @@ export function RaceProgress({ state }: { state: RaceState }) {
   if (state.kind !== 'running' && state.kind !== 'cancelled') return null;
   const download = state.download;
   return (
-    <section class="card" aria-live="polite" data-testid="rm-progress">
+    <section class="card" data-testid="rm-progress">
       {(['classifier', 'generator'] as const).map((task) => {
         const p = download[task];
         return p ? <DownloadBar key={task} task={task} p={p} /> : null;

@@ -88,6 +88,8 @@ export function RealDemo() {
   useEffect(() => {
     if (sizes.value.kind === 'idle') void refreshSizes();
     const onKey = (e: KeyboardEvent) => {
+      // The class dialog owns the keys while it is open (the page behind it is inert).
+      if (document.querySelector('[aria-modal="true"]')) return;
       const a = demoKeyAction(e);
       if (a !== 'start-stop' && a !== 'restart') return;
       if (race.value.kind === 'running') cancelRealRace();
@@ -96,6 +98,10 @@ export function RealDemo() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [country, opts.preset, opts.maxNewTokens]);
+  // Leaving the demo (or switching to the synthetic race) stops a race nobody watches.
+  useEffect(() => () => {
+    if (race.value.kind === 'running') cancelRealRace();
+  }, []);
   const figs = s.kind === 'done' ? realFigures(s.result.doc) : null;
   const rc = figs?.ratioPerCorrect;
   return (

@@ -12,7 +12,7 @@ import { OwnSentence } from './OwnSentence.tsx';
 import { RaceControls, RaceError } from './RaceControls.tsx';
 import { RaceProgress } from './RaceProgress.tsx';
 import { RealResults } from './RealResults.tsx';
-import { choice, race, raceOptions, refreshSizes, sizes } from './state.ts';
+import { cancelRealRace, choice, race, raceOptions, refreshSizes, sizes } from './state.ts';
 import './realmodels.css';
 
 /** Files the full storage could not keep: this race used them, the next visit downloads them again. */
@@ -35,6 +35,11 @@ export function RealModelsPanel() {
   }, [opts.items]);
   useEffect(() => {
     if (sizes.value.kind === 'idle') void refreshSizes();
+    // Leaving the view (or switching to the synthetic race) stops a race nobody watches: the
+    // worker runs one activity at a time, and a forgotten race would refuse every other run.
+    return () => {
+      if (race.value.kind === 'running') cancelRealRace();
+    };
   }, []);
   const s = race.value;
   return (

@@ -177,7 +177,7 @@ describe('the race', () => {
     await act(() => fake.resolve({ doc: fixtureDoc(), output: fixtureOutput() }));
     await until(() => rm.race.value.kind === 'done');
     expect(text('rm-demo-lane-specialized')).toContain('34 of 40 correct');
-    expect(text('rm-demo-gap')).toBe('Per correct answer: ×24 (4.3–140) times the energy.');
+    expect(text('rm-demo-gap')).toBe('Per correct answer: ×24 (4.3–140).');
   });
 
   test('after the race, the results, the storage-full warning and the own-sentence box are shown', async () => {
@@ -210,8 +210,8 @@ describe('results', () => {
     // 6 ms ÷ 4 ms and 300 ms ÷ 120 ms.
     expect(cell('synthetic', 'specialized')).toBe('×1.5 (6 ms vs 4 ms)');
     expect(cell('synthetic', 'general')).toBe('×2.5 (300 ms vs 120 ms)');
-    expect(text('rm-ratio')).toBe('The general model used ×20 (10–40) times the energy of the specialized one per query.');
-    expect(text('rm-ratio-correct')).toBe('Per correct answer: ×24 (4.3–140) times the energy.');
+    expect(text('rm-ratio')).toBe('Energy per query, general ÷ specialized model: ×20 (10–40).');
+    expect(text('rm-ratio-correct')).toBe('Per correct answer: ×24 (4.3–140).');
     // The chart says the same in words, and points at the table.
     const chart = root.querySelector('[data-testid="rm-chart-accuracy"]')!;
     expect(chart.getAttribute('aria-label')).toContain('Specialized');
