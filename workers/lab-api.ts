@@ -8,7 +8,8 @@ import { RunInProgressError } from '../src/engine/errors.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../src/engine/run-plan.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import type { LabApi } from '../src/lab/api.ts';
-import { NoModelsLoadedError, type RealModelsRunner } from './realmodels.ts';
+import { NoModelsLoadedError } from './realmodels-errors.ts';
+import type { RealModelsRunner } from './realmodels.ts';
 
 /** A LabApi method as the engine may implement it: synchronously or not. */
 type MaybeAsync<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => R | Promise<R> : never;

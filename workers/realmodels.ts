@@ -24,6 +24,7 @@ import { buildPlan } from '../src/lab/plan.ts';
 import type { LoadedModelInfo, OwnSentenceAnswers, RealRaceOutput, RealRaceProgress, RealRaceRequest } from '../src/lab/realmodels-api.ts';
 import { AGREEMENT_ITEMS } from '../src/shared/realmodels/scoring.ts';
 import type { TaskItem, TaskLanguage, TaskSet } from '../src/shared/realmodels/task-set.ts';
+import { NoModelsLoadedError } from './realmodels-errors.ts';
 
 /** What the race needs from the engine (the worker passes the real functions; tests may pass others). */
 export interface RealModelsEngine {
@@ -47,13 +48,7 @@ export interface RealModelsRunner {
   answer(text: string, language: TaskLanguage): Promise<OwnSentenceAnswers>;
 }
 
-/** "Type your own sentence" before any race, or after the sessions were released (new race, lost device). */
-export class NoModelsLoadedError extends Error {
-  override name = 'NoModelsLoadedError';
-  constructor() {
-    super('No real models are loaded: run the real-models race first.');
-  }
-}
+export { NoModelsLoadedError };
 
 /** The task set of a language (a static JSON file, bundled with the worker on first use). */
 async function taskSet(language: TaskLanguage): Promise<TaskSet> {
