@@ -217,7 +217,9 @@ export function DemoView() {
         </div>
       </div>
       <p class="demo-task">{t('demo.task')}</p>
-      <ModelsSwitch disabled={running} />
+      {/* Chosen before the race: while the synthetic race runs or shows its result the switch gives
+          its line back, so the ratio panel fits 1280×720 (R restarts; the address keeps models=). */}
+      {!real && (running || doc) ? null : <ModelsSwitch disabled={running} />}
       {notes.length ? (
         <ul class="demo-notes small" role="status" data-testid="demo-notes">
           {notes.map((n) => (
