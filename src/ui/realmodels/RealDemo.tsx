@@ -9,12 +9,12 @@ import { fmt, t } from '../../i18n/index.ts';
 import { accuracyText } from '../../i18n/realmodels-task.ts';
 import type { Role } from '../../shared/result.ts';
 import { demoKeyAction } from '../demo/keys.ts';
-import { location } from '../router.ts';
 import { realFigures, type RoleFigures } from './figures.ts';
 import { joulesRange, progressLine, ratioRange } from './format.ts';
 import { laneText } from './RaceProgress.tsx';
 import { RaceControls, RaceError } from './RaceControls.tsx';
-import { cancelRealRace, choice, race, raceOptions, refreshSizes, sizes, startRealRace, type RaceState } from './state.ts';
+import { cancelRealRace, race, startRealRace, type RaceState } from './state.ts';
+import { useRaceView } from './use-race-view.ts';
 import './realmodels.css';
 
 const TASK: Record<Role, 'classifier' | 'generator'> = { specialized: 'classifier', general: 'generator' };
@@ -79,14 +79,8 @@ function RealLane({ role, s, f }: { role: Role; s: RaceState; f: RoleFigures | n
 
 export function RealDemo() {
   const s = race.value;
-  const params = location.value.params;
-  const country = params.get('country');
-  const opts = raceOptions(params);
+  const { country, opts } = useRaceView();
   useEffect(() => {
-    if (opts.items !== undefined && choice.value.items !== opts.items) choice.value = { ...choice.value, items: opts.items };
-  }, [opts.items]);
-  useEffect(() => {
-    if (sizes.value.kind === 'idle') void refreshSizes();
     const onKey = (e: KeyboardEvent) => {
       // The class dialog owns the keys while it is open (the page behind it is inert).
       if (document.querySelector('[aria-modal="true"]')) return;
@@ -98,10 +92,6 @@ export function RealDemo() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [country, opts.preset, opts.maxNewTokens]);
-  // Leaving the demo (or switching to the synthetic race) stops a race nobody watches.
-  useEffect(() => () => {
-    if (race.value.kind === 'running') cancelRealRace();
-  }, []);
   const figs = s.kind === 'done' ? realFigures(s.result.doc) : null;
   const rc = figs?.ratioPerCorrect;
   return (

@@ -3,16 +3,15 @@
  * nothing of it ships in the first screen's script.
  */
 import './strings.ts';
-import { useEffect } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import type { RealRaceOutput } from '../../lab/realmodels-api.ts';
-import { location } from '../router.ts';
 import { ModelPanel } from './ModelPanel.tsx';
 import { OwnSentence } from './OwnSentence.tsx';
 import { RaceControls, RaceError } from './RaceControls.tsx';
 import { RaceProgress } from './RaceProgress.tsx';
 import { RealResults } from './RealResults.tsx';
-import { cancelRealRace, choice, race, raceOptions, refreshSizes, sizes } from './state.ts';
+import { race } from './state.ts';
+import { useRaceView } from './use-race-view.ts';
 import './realmodels.css';
 
 /** Files the full storage could not keep: this race used them, the next visit downloads them again. */
@@ -27,20 +26,7 @@ function NotCached({ output }: { output: RealRaceOutput }) {
 }
 
 export function RealModelsPanel() {
-  const params = location.value.params;
-  const country = params.get('country');
-  const opts = raceOptions(params);
-  useEffect(() => {
-    if (opts.items !== undefined && choice.value.items !== opts.items) choice.value = { ...choice.value, items: opts.items };
-  }, [opts.items]);
-  useEffect(() => {
-    if (sizes.value.kind === 'idle') void refreshSizes();
-    // Leaving the view (or switching to the synthetic race) stops a race nobody watches: the
-    // worker runs one activity at a time, and a forgotten race would refuse every other run.
-    return () => {
-      if (race.value.kind === 'running') cancelRealRace();
-    };
-  }, []);
+  const { country, opts } = useRaceView();
   const s = race.value;
   return (
     <div class="rm" data-testid="rm-panel">
