@@ -136,7 +136,7 @@ describe('the real-models race from a local model folder', () => {
       await expect(cell('synthetic')).resolves.toMatch(/^×[\d.,]+ \([\d.,]+ ms vs [\d.,]+ ms\)$/);
       await expect(cell('agreement')).resolves.toMatch(/\d/);
     }
-    await expect(byId('rm-ratio').innerText()).resolves.toMatch(/×[\d.,]+ \([\d.,]+–[\d.,]+\) times the energy/);
+    await expect(byId('rm-ratio').innerText()).resolves.toMatch(/^Energy per query, general ÷ specialized model: ×[\d.,]+ \([\d.,]+–[\d.,]+\)\.$/);
     await expect(byId('rm-ratio-correct').innerText()).resolves.toMatch(/\S/);
 
     await byId('own-text').fill('A warm, funny and moving film.');
