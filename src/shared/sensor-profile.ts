@@ -53,6 +53,9 @@ export interface SensorMeasurement {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The finest step a power sensor reports (nvidia-smi, hwmon and RAPL give watts to 0.01 W or coarser). */
+const SENSOR_RESOLUTION_W = 0.01;
+
 /**
  * The sensor profile a document's measurement gives, or null with why not (an English sentence
  * for the CLI's log; never stored): no measured figures, too few readings, watts out of bounds,
@@ -63,7 +66,8 @@ export function sensorMeasurementOf(doc: Pick<ResultDocument, 'measured' | 'envi
   if (!m) return { ok: false, why: 'the run was not measured' };
   if (!m.available) return { ok: false, why: `no measured figures (${m.reason})` };
   const roles = Object.values(m.perQuery);
-  const deltas = roles.map((r) => r.meanW - m.idleW).filter((d) => d > 0);
+  // Sensors report to 0.01 W: a smaller difference is rounding in the means, not power under load.
+  const deltas = roles.map((r) => r.meanW - m.idleW).filter((d) => d >= SENSOR_RESOLUTION_W);
   if (deltas.length === 0 || deltas.length < roles.length) return { ok: false, why: 'a model drew no more than idle: no power under load to keep' };
   if (m.samples < MIN_SENSOR_SAMPLES) return { ok: false, why: `${m.samples} readings, fewer than the ${MIN_SENSOR_SAMPLES} a profile needs` };
   const typ = deltas.reduce((s, d) => s + d, 0) / deltas.length;
