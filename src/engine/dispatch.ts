@@ -4,6 +4,8 @@
  * down per kernel. Decode steps get their own pre-built bind groups (their uniforms differ), and
  * greedy argmax stays on the GPU, so a whole query is a single submission with no read-back.
  */
+import { DEFAULT_TUNING, type KernelTuning } from '../shared/tuning.ts';
+
 export interface Dispatch {
   /** Kernel name as in kernels/NAME (used for the per-kernel breakdown). */
   kernel: string;
@@ -36,6 +38,11 @@ export class PipelineCache {
   private readonly seen = new Map<string, PipelineRequest>();
   /** Pipelines created synchronously by get(): not precompiled. */
   misses = 0;
+  /**
+   * The device's kernel choices (src/shared/tuning.ts): set by the autotuner, or from its cache,
+   * before any graph is built; the op builders read it (e.g. createLinear's split-K and GEMV reduction).
+   */
+  tuning: KernelTuning = DEFAULT_TUNING;
   constructor(private readonly device: GPUDevice) {}
 
   get(label: string, code: string, constants: Record<string, number> = {}, entryPoint = 'main'): GPUComputePipeline {

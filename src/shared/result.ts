@@ -9,6 +9,7 @@ import type { EnergyLabel } from './energy-label.ts';
 import type { EnergyProvenance } from './provenance-types.ts';
 import type { MeasuredSection, SensorProfileRecord } from './power.ts';
 import type { RUNTIME_KINDS, WEBGPU_BACKENDS } from './vocabulary.ts';
+import type { TuningRecord } from './tuning.ts';
 import type { PerCorrectEnergyRecord, PerCorrectRatioRecord, RealModelRecord } from './realmodels/record.ts';
 
 export const SCHEMA_VERSION = 1 as const;
@@ -37,6 +38,8 @@ export interface Environment {
   crossOriginIsolated?: boolean;
   /** What ran the engine, and the native API under WebGPU when known (null: a browser does not say). */
   runtime?: { kind: (typeof RUNTIME_KINDS)[number]; backend: (typeof WEBGPU_BACKENDS)[number] | null };
+  /** The kernel choices the run used and where they came from (src/shared/tuning.ts); absent before tuning existed. */
+  tuning?: TuningRecord;
 }
 
 export interface TimingRecord {
