@@ -18,8 +18,10 @@
  *  When config.json lacked one of the numbers, `flops` is null and `flopsUnknown` says why.
  *
  * Bytes of the median query: the ONNX file's size × the forward passes of a query (1 for the
- * classifier; the prefill and each decode step for the generator), since every pass reads every
- * weight once. Activations and the KV cache are not counted: a lower bound on memory traffic.
+ * classifier; the prefill and each decode step for the generator), as if every pass read the
+ * whole file once. It is an estimate, not a bound either way: a pass gathers only a few rows of
+ * the embedding table (counted whole here, and counted twice when an export stores the tied LM
+ * head separately), while activations and the KV cache, which a pass does read, are not counted.
  */
 import type { AnswerKind, RealModelRecord } from './record.ts';
 
