@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { loadOrt } from '../../src/engine/onnx/ort.ts';
 import { ClassifierSession } from '../../src/engine/realmodels/classifier.ts';
 import { classifierFixture, decoderFixture, type RepoFiles } from '../../src/engine/realmodels/fixtures.ts';
-import { GeneratorSession } from '../../src/engine/realmodels/generator.ts';
+import { GeneratorSession, lastRowFromGpu } from '../../src/engine/realmodels/generator.ts';
+import { f32ToF16Bits } from '../../src/shared/half.ts';
 import { HalfPrecisionUnavailableError } from '../../src/engine/realmodels/checks.ts';
 
 const jsonOf = (files: RepoFiles, path: string): object => JSON.parse(new TextDecoder().decode(files.get(path))) as object;
@@ -53,5 +54,26 @@ describe('real-model sessions, WebGPU vs WASM', () => {
     expect(a.stepMs).toHaveLength(5);
     await gpu.release();
     await cpu.release();
+  });
+
+  test.each([['float32', 5], ['float16', 5], ['float16', 6]] as const)('the last row of %s logits (vocab %i) read back alone from the GPU buffer', async (type, vocab) => {
+    const ort = await loadOrt();
+    // onnxruntime-web's device lives while a WebGPU session does (the tests above released theirs).
+    const f = classifierFixture();
+    const keep = await ClassifierSession.create(ort, { model: f.get('onnx/model.onnx')!, tokenizerJson: jsonOf(f, 'tokenizer.json'), tokenizerConfig: jsonOf(f, 'tokenizer_config.json'), config: jsonOf(f, 'config.json') }, 'webgpu');
+    const device = await ort.env.webgpu.device;
+    const rows = 3;
+    const values = Array.from({ length: rows * vocab }, (_, i) => (i % 7) - 2.5 + i / 8);
+    // Padded to 4-byte bounds as writeBuffer needs (15 halves are 30 bytes).
+    const data = type === 'float32' ? new Float32Array(values) : Uint16Array.from({ length: values.length + (values.length % 2) }, (_, i) => f32ToF16Bits(values[i] ?? 0));
+    const buffer = device.createBuffer({ size: Math.ceil(data.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(buffer, 0, data);
+    const t = ort.Tensor.fromGpuBuffer(buffer, { dataType: type, dims: [1, rows, vocab] });
+    for (const row of [0, 1, 2]) {
+      const got = await lastRowFromGpu(device, t, row, vocab);
+      expect(Array.from(got)).toEqual(values.slice(row * vocab, (row + 1) * vocab));
+    }
+    buffer.destroy();
+    await keep.release();
   });
 });
