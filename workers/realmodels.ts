@@ -14,7 +14,7 @@ import { checkModelFits } from '../src/engine/realmodels/checks.ts';
 import { ClassifierSession } from '../src/engine/realmodels/classifier.ts';
 import { GeneratorSession } from '../src/engine/realmodels/generator.ts';
 import { answerOne, runRealRace, scoredAnswers, type RealRaceResult } from '../src/engine/realmodels/race.ts';
-import { replicaSpecs } from '../src/engine/realmodels/replica.ts';
+import { replicaDtypeOf, replicaSpecs } from '../src/engine/realmodels/replica.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../src/engine/run-plan.ts';
 import type { RunControl } from '../src/engine/timing.ts';
 import { cacheStorageModelCache, memoryModelCache, type ModelCache } from '../src/lab/model-cache.ts';
@@ -196,6 +196,7 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
       { classifier: c.info.config, generator: g.info.config },
       { classifier: name(c, 'distilbert-sst2'), generator: name(g, 'qwen2.5-0.5b-instruct') },
       { inputTokens: race.specialized.tokens.inputMedian, promptTokens: race.general.tokens.inputMedian, outputTokens: race.general.tokens.outputMedian },
+      { classifier: replicaDtypeOf(c.info.ref.dtype), generator: replicaDtypeOf(g.info.ref.dtype) },
     );
     // The preset's measurement settings (warm-up, samples, batches, pre-heat), with the replicas as its models.
     const replicaPlan: MeasurementPlan = Object.freeze({ ...plan, models: specs });

@@ -22,7 +22,7 @@ import { ChatTemplateError } from '../../src/engine/realmodels/generator.ts';
 import { DownloadCancelledError, DownloadHttpError, DownloadNetworkError, DownloadReadError, ModelFileError } from '../../src/lab/model-download.ts';
 import { REAL_MODEL_ERROR_NAMES } from '../../src/shared/errors.ts';
 import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
-import { decoderFromConfig, encoderFromConfig } from '../../src/engine/realmodels/replica.ts';
+import { decoderFromConfig, encoderFromConfig, replicaDtypeOf, replicaSpecs } from '../../src/engine/realmodels/replica.ts';
 import type { EngineRunOutput, MeasurementPlan } from '../../src/engine/run-plan.ts';
 import { computeEnergy } from '../../src/energy/index.ts';
 import type { LabApi } from '../../src/lab/api.ts';
@@ -138,6 +138,18 @@ describe('replica configs from config.json', () => {
       .toMatchObject({ layers: 24, hidden: 896, heads: 14, kvHeads: 2, headDim: 64, ffn: 4864, qkvBias: true, tiedEmbeddings: true });
     expect(() => decoderFromConfig({ hidden_size: 16 }, 'custom')).toThrow(/num_attention_heads/);
   });
+
+  test('a half-precision export gets an f16 replica (weights stored f16 where the device allows); the rest f32', () => {
+    expect(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4', 'quantized'].map(replicaDtypeOf)).toEqual(['f32', 'f16', 'f32', 'f32', 'f32', 'f32', 'f16', 'f32', 'f32']);
+    const qwen = { model_type: 'qwen2', hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 128, vocab_size: 256 };
+    const bert = { model_type: 'distilbert', dim: 32, n_layers: 2, n_heads: 2, hidden_dim: 64, vocab_size: 100 };
+    const names = { classifier: 'distilbert-sst2', generator: 'qwen2.5-0.5b-instruct' };
+    const tokens = { inputTokens: 9, promptTokens: 20, outputTokens: 3 };
+    const [enc, dec] = replicaSpecs({ classifier: bert, generator: qwen }, names, tokens, { classifier: 'f32', generator: replicaDtypeOf('q4f16') });
+    expect([enc.model.dtype, dec.model.dtype]).toEqual(['f32', 'f16']);
+    const [enc32, dec32] = replicaSpecs({ classifier: bert, generator: qwen }, names, tokens);
+    expect([enc32.model.dtype, dec32.model.dtype]).toEqual(['f32', 'f32']);
+  });
 });
 
 // Creating sessions compiles onnxruntime's WASM: seconds on a loaded machine.
@@ -160,6 +172,8 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(plans).toHaveLength(1);
     const [enc, dec] = plans[0]!.models;
     expect(enc).toMatchObject({ id: 'specialized:distilbert-sst2', inputTokens: output.webgpu.specialized.tokens.inputMedian });
+    // fp32 exports: f32 replicas.
+    expect([enc?.model.dtype, dec?.model.dtype]).toEqual(['f32', 'f32']);
     expect(dec).toMatchObject({ id: 'general:qwen2.5-0.5b-instruct', promptTokens: output.webgpu.general.tokens.inputMedian, outputTokens: output.webgpu.general.tokens.outputMedian });
 
     const ids = doc.workloads.map((w) => w.id).sort();

@@ -22,8 +22,17 @@ function labelCount(config: Record<string, unknown>): number {
   return n > 0 ? n : 2;
 }
 
+/**
+ * The weight storage a replica asks for: f16 for a real export whose weights or activations are
+ * half precision (fp16, q4f16), so the replica reads about as many bytes per weight as the model
+ * it stands for would if dequantized; f32 otherwise. The runner stores f16 only where the device
+ * has shader-f16 and records the dtype it actually used.
+ */
+export type ReplicaDtype = 'f32' | 'f16';
+export const replicaDtypeOf = (realDtype: string): ReplicaDtype => (realDtype === 'fp16' || realDtype === 'q4f16' ? 'f16' : 'f32');
+
 /** The encoder our engine runs for a BERT/DistilBERT classifier's config.json. */
-export function encoderFromConfig(config: Record<string, unknown>, name: string): EncoderConfig {
+export function encoderFromConfig(config: Record<string, unknown>, name: string, dtype: ReplicaDtype = 'f32'): EncoderConfig {
   const hidden = field(config, ['dim', 'hidden_size']);
   const heads = field(config, ['n_heads', 'num_attention_heads']);
   const distil = config['model_type'] === 'distilbert' || 'dim' in config;
@@ -34,7 +43,7 @@ export function encoderFromConfig(config: Record<string, unknown>, name: string)
     ffn: field(config, ['hidden_dim', 'intermediate_size']),
     vocab: field(config, ['vocab_size']),
     maxPositions: field(config, ['max_position_embeddings'], 512),
-    dtype: 'f32',
+    dtype,
     normEps: field(config, ['layer_norm_eps'], 1e-12),
     norm: 'layernorm', activation: 'gelu', positions: 'learned',
     labels: labelCount(config),
@@ -44,7 +53,7 @@ export function encoderFromConfig(config: Record<string, unknown>, name: string)
 }
 
 /** The decoder our engine runs for a Qwen2/Llama config.json. */
-export function decoderFromConfig(config: Record<string, unknown>, name: string): DecoderConfig {
+export function decoderFromConfig(config: Record<string, unknown>, name: string, dtype: ReplicaDtype = 'f32'): DecoderConfig {
   const hidden = field(config, ['hidden_size']);
   const heads = field(config, ['num_attention_heads']);
   return {
@@ -56,7 +65,7 @@ export function decoderFromConfig(config: Record<string, unknown>, name: string)
     ffn: field(config, ['intermediate_size']),
     vocab: field(config, ['vocab_size']),
     maxPositions: field(config, ['max_position_embeddings'], 32768),
-    dtype: 'f32',
+    dtype,
     normEps: field(config, ['rms_norm_eps'], 1e-6),
     norm: 'rmsnorm', activation: 'swiglu', positions: 'rope',
     ropeTheta: field(config, ['rope_theta'], 10_000),
@@ -85,9 +94,10 @@ export function replicaSpecs(
   configs: { classifier: Record<string, unknown>; generator: Record<string, unknown> },
   names: { classifier: string; generator: string },
   tokens: ReplicaTokens,
+  dtypes: { classifier: ReplicaDtype; generator: ReplicaDtype } = { classifier: 'f32', generator: 'f32' },
 ): [EncoderWorkloadSpec, DecoderWorkloadSpec] {
-  const enc = encoderFromConfig(configs.classifier, names.classifier);
-  const dec = decoderFromConfig(configs.generator, names.generator);
+  const enc = encoderFromConfig(configs.classifier, names.classifier, dtypes.classifier);
+  const dec = decoderFromConfig(configs.generator, names.generator, dtypes.generator);
   const round = (n: number): number => Math.max(1, Math.round(n));
   const specialized: EncoderWorkloadSpec = {
     family: 'encoder', id: `specialized:${enc.name}`, role: 'specialized', seed: REPLICA_SEED, model: enc, inputTokens: round(tokens.inputTokens), labels: enc.labels,
