@@ -122,10 +122,12 @@ export const realModelConfig = v.pipe(
   v.object({
     family: v.picklist(['encoder', 'decoder'], 'must be "encoder" or "decoder"'),
     ...(Object.fromEntries(REAL_ARCH_KEYS.map((k) => [k, archNumber])) as Record<(typeof REAL_ARCH_KEYS)[number], typeof archNumber>),
+    headDim: v.optional(archNumber),
     maxNewTokens: v.optional(v.pipe(count(100_000), v.minValue(1, 'must be ≥ 1'))),
     onnxBytes: v.pipe(count(1e12), v.minValue(1, 'must be ≥ 1')),
   }),
-  v.check((c) => c.hidden === null || c.heads === null || c.hidden % c.heads === 0, 'hidden must be a multiple of heads'),
+  // Without head_dim the head width is hidden ÷ heads, which must then be whole.
+  v.check((c) => typeof c.headDim === 'number' || c.hidden === null || c.heads === null || c.hidden % c.heads === 0, 'hidden must be a multiple of heads (or headDim given)'),
   v.check((c) => c.heads === null || c.kvHeads === null || (c.kvHeads <= c.heads && c.heads % c.kvHeads === 0), 'kvHeads must divide heads'),
   v.check((c) => (c.family === 'decoder') === (c.maxNewTokens !== undefined), 'maxNewTokens is set exactly for a decoder (a generator\'s reply budget)'),
 );

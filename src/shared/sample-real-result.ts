@@ -20,8 +20,8 @@ function wallTiming(samplesMs: number[]): Workload['timing'] {
 }
 
 /** The architectures as config.json gives them (DistilBERT's dim/n_layers/…, Qwen2's hidden_size/…). */
-const DISTILBERT: RealModelConfig = { family: 'encoder', layers: 6, hidden: 768, heads: 12, kvHeads: 12, ffn: 3072, vocab: 30522, onnxBytes: 267_855_974 };
-const QWEN: RealModelConfig = { family: 'decoder', layers: 24, hidden: 896, heads: 14, kvHeads: 2, ffn: 4864, vocab: 151936, maxNewTokens: 16, onnxBytes: 483_023_158 };
+const DISTILBERT: RealModelConfig = { family: 'encoder', layers: 6, hidden: 768, heads: 12, kvHeads: 12, ffn: 3072, vocab: 30522, headDim: 64, onnxBytes: 267_855_974 };
+const QWEN: RealModelConfig = { family: 'decoder', layers: 24, hidden: 896, heads: 14, kvHeads: 2, ffn: 4864, vocab: 151936, headDim: 64, maxNewTokens: 16, onnxBytes: 483_023_158 };
 
 const N = 40;
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseResult } from '../../src/shared/schema.ts';
 import type { ResultDocument, Workload } from '../../src/shared/result.ts';
-import { realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
+import { realModelConfig, realModelCost, type RealModelConfig } from '../../src/shared/realmodels/cost.ts';
 import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 
@@ -99,6 +99,19 @@ describe('a real-model document', () => {
     rejects(b, /workloads\.0: flops and bytes must be the estimate/);
   });
 
+  test('headDim: a document recorded before the key still validates; a head width apart from hidden ÷ heads must match the FLOPs', () => {
+    const old = doc();
+    delete real(old, 'general').config['headDim'];
+    delete real(old, 'specialized').config['headDim'];
+    expect(parseResult(old).ok).toBe(true);
+    const wide = doc();
+    real(wide, 'general').config['headDim'] = 128;
+    rejects(wide, /workloads\.1: flops and bytes must be the estimate/);
+    const w = real(wide, 'general');
+    w.flops = realModelCost(w.config as RealModelConfig, w.real!.tokens).flops;
+    expect(parseResult(wide).ok).toBe(true);
+  });
+
   test('an incomplete architecture: flops null with its reason, bytes still the estimate', () => {
     const d = doc();
     const w = real(d, 'specialized');
@@ -127,5 +140,19 @@ describe('realModelCost', () => {
     // linear per token: qkv 2·8·(8+2·1·4)=256, out 128, ffn 3·2·8·16=768 → 1152
     // positions 10 + 2 = 12; ctx Σ1..10 = 55 and (11 + 12) = 23 → attention 4·8·78 = 2496; head 12·2·8·100 = 19200
     expect(realModelCost(c, tokens)).toEqual({ flops: 12 * 1152 + 2496 + 19200, bytes: 3000 });
+    // headDim = hidden ÷ heads given explicitly: the same count as without it (documents before the key).
+    expect(realModelCost({ ...c, headDim: 4 }, tokens)).toEqual(realModelCost(c, tokens));
+  });
+  test('a head_dim set apart from hidden ÷ heads (Qwen3-style) widens Q, the output projection and attention', () => {
+    const c: RealModelConfig = { family: 'decoder', layers: 1, hidden: 8, heads: 2, kvHeads: 1, headDim: 8, ffn: 16, vocab: 100, maxNewTokens: 8, onnxBytes: 1000 };
+    // qDim 16: qkv 2·8·(16+2·1·8)=512, out 2·16·8=256, ffn 768 → 1536; attention 4·16·78 = 4992
+    expect(realModelCost(c, tokens)).toEqual({ flops: 12 * 1536 + 4992 + 19200, bytes: 3000 });
+    expect(realModelCost({ ...c, headDim: null }, tokens)).toEqual({ flops: null, flopsUnknown: 'architecture-incomplete', bytes: 3000 });
+  });
+  test('realModelConfig records head_dim when config.json gives it, else hidden ÷ heads', () => {
+    const qwen3 = { hidden_size: 1024, num_hidden_layers: 28, num_attention_heads: 16, num_key_value_heads: 8, head_dim: 128, intermediate_size: 3072, vocab_size: 151936 };
+    expect(realModelConfig(qwen3, 'decoder', 1000, 16)).toMatchObject({ hidden: 1024, heads: 16, headDim: 128 });
+    expect(realModelConfig({ ...qwen3, head_dim: undefined }, 'decoder', 1000, 16)).toMatchObject({ headDim: 64 });
+    expect(realModelConfig({ dim: 768, n_heads: 12 }, 'encoder', 1000)).toMatchObject({ headDim: 64, layers: null });
   });
 });

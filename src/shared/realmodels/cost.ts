@@ -6,9 +6,10 @@
  *
  * FLOPs of the median query (2 per multiply-add; the median input and the median reply lengths,
  * which may come from different items, so this is the cost of a typical query, not a measured one):
- *  - per token and layer: the Q/K/V projections 2·h·(h + 2·kvHeads·headDim), the output
- *    projection 2·h·h, the feed-forward 2·2·h·ffn (encoder, GELU) or 3·2·h·ffn (decoder, SwiGLU),
- *    and attention 2·2·ctx·h over the `ctx` positions the token attends to;
+ *  - per token and layer: the Q/K/V projections 2·h·(heads·headDim + 2·kvHeads·headDim), the
+ *    output projection 2·heads·headDim·h, the feed-forward 2·2·h·ffn (encoder, GELU) or 3·2·h·ffn
+ *    (decoder, SwiGLU), and attention 2·2·ctx·heads·headDim over the `ctx` positions the token
+ *    attends to (heads·headDim = h unless config.json sets `head_dim` apart);
  *  - encoder (classifier): every one of the T input tokens attends to all T; plus the
  *    pre-classifier 2·h·h and the head 2·h·2 once;
  *  - decoder (generator): the prefill over the P prompt tokens (causal: token i attends to i),
@@ -30,7 +31,7 @@ export const REAL_ARCH_KEYS = ['layers', 'hidden', 'heads', 'kvHeads', 'ffn', 'v
 export type RealArchKey = (typeof REAL_ARCH_KEYS)[number];
 
 /** Every key of a real-model workload's `config` (closed: any other key is refused). */
-export const REAL_CONFIG_KEYS = ['family', ...REAL_ARCH_KEYS, 'maxNewTokens', 'onnxBytes'] as const;
+export const REAL_CONFIG_KEYS = ['family', ...REAL_ARCH_KEYS, 'headDim', 'maxNewTokens', 'onnxBytes'] as const;
 
 /** Why a real-model workload's `flops` is null. */
 export const REAL_FLOPS_UNKNOWN = ['architecture-incomplete'] as const;
@@ -45,6 +46,12 @@ export type RealFlopsUnknown = (typeof REAL_FLOPS_UNKNOWN)[number];
 export type RealModelConfig = {
   /** `encoder` for a classifier (answer `logits`), `decoder` for a generator (answer `generation`). */
   family: 'encoder' | 'decoder';
+  /**
+   * Width of one attention head: config.json's `head_dim` when it gives one (Qwen3 and Gemma set it
+   * apart from hidden ÷ heads), else hidden ÷ heads; null when neither is known. Absent in
+   * documents recorded before it existed, which then mean hidden ÷ heads.
+   */
+  headDim?: number | null;
   /** Generator only: the reply budget (tokens) the race ran with. */
   maxNewTokens?: number;
   /** Bytes of the ONNX file run (external data included). */
@@ -69,11 +76,11 @@ export function forwardPasses(config: Pick<RealModelConfig, 'family'>, tokens: R
 
 interface Arch { layers: number; hidden: number; heads: number; kvHeads: number; ffn: number; vocab: number }
 
-function linearPerToken(a: Arch, family: RealModelConfig['family']): number {
+function linearPerToken(a: Arch, headDim: number, family: RealModelConfig['family']): number {
   const h = a.hidden;
-  const headDim = h / a.heads;
-  const qkv = 2 * h * (h + 2 * a.kvHeads * headDim);
-  const out = 2 * h * h;
+  const qDim = a.heads * headDim;
+  const qkv = 2 * h * (qDim + 2 * a.kvHeads * headDim);
+  const out = 2 * qDim * h;
   const ffn = (family === 'decoder' ? 3 : 2) * 2 * h * a.ffn;
   return qkv + out + ffn;
 }
@@ -84,9 +91,12 @@ export function realModelCost(config: RealModelConfig, tokens: RealModelRecord['
   const vals = REAL_ARCH_KEYS.map((k) => config[k]);
   if (vals.some((x) => x === null)) return { flops: null, flopsUnknown: 'architecture-incomplete', bytes };
   const a = Object.fromEntries(REAL_ARCH_KEYS.map((k) => [k, config[k]])) as unknown as Arch;
+  if (config.headDim === null) return { flops: null, flopsUnknown: 'architecture-incomplete', bytes };
+  const headDim = config.headDim ?? a.hidden / a.heads;
   const h = a.hidden;
-  const linear = linearPerToken(a, config.family);
-  const attention = (ctx: number) => 4 * ctx * h;
+  const linear = linearPerToken(a, headDim, config.family);
+  // Scores and the weighted sum of V: 2·2 FLOPs per attended position and query-head channel.
+  const attention = (ctx: number) => 4 * ctx * a.heads * headDim;
   if (config.family === 'encoder') {
     const t = tokens.inputMedian;
     const flops = a.layers * t * (linear + attention(t)) + 2 * h * h + 2 * h * 2;
@@ -98,7 +108,7 @@ export function realModelCost(config: RealModelConfig, tokens: RealModelRecord['
   const prefillCtx = (p * (p + 1)) / 2;
   const decodeCtx = steps * p + (steps * (steps + 1)) / 2;
   const positions = p + steps;
-  const flops = a.layers * (positions * linear + 4 * h * (prefillCtx + decodeCtx)) + positions * 2 * h * a.vocab;
+  const flops = a.layers * (positions * linear + attention(prefillCtx + decodeCtx)) + positions * 2 * h * a.vocab;
   return { flops, bytes };
 }
 
@@ -120,14 +130,16 @@ export function realModelConfig(
   hf: Record<string, unknown>, family: RealModelConfig['family'], onnxBytes: number, maxNewTokens?: number,
 ): RealModelConfig {
   const heads = archField(hf, ['n_heads', 'num_attention_heads']);
+  const hidden = archField(hf, ['dim', 'hidden_size']);
   return {
     family,
     layers: archField(hf, ['n_layers', 'num_hidden_layers']),
-    hidden: archField(hf, ['dim', 'hidden_size']),
+    hidden,
     heads,
     kvHeads: family === 'encoder' ? heads : archField(hf, ['num_key_value_heads']) ?? heads,
     ffn: archField(hf, ['hidden_dim', 'intermediate_size']),
     vocab: archField(hf, ['vocab_size']),
+    headDim: archField(hf, ['head_dim']) ?? (hidden !== null && heads !== null && hidden % heads === 0 ? hidden / heads : null),
     ...(family === 'decoder' && maxNewTokens !== undefined ? { maxNewTokens } : {}),
     onnxBytes,
   };
