@@ -56,7 +56,7 @@ async function readOutput(device: GPUDevice, list: readonly Dispatch[], out: GPU
 }
 
 /** One row per split (1, 2, 4, 8) of the product A[m,k]·W[k,n]; splits whose scratch exceeds a binding are left out. */
-export async function splitKRows(ctx: KernelBenchContext, m: number, k: number, n: number): Promise<SplitKRow[]> {
+export async function splitKRows(ctx: Pick<KernelBenchContext, 'device' | 'cache' | 'timer' | 'opts'>, m: number, k: number, n: number): Promise<SplitKRow[]> {
   const { device } = ctx;
   const a = residentInput(device, 'Bench.splitK.a', synthValues(5, m * k, 1));
   const w = residentInput(device, 'Bench.splitK.w', synthValues(6, k * n, 1 / Math.sqrt(k)));
