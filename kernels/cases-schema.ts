@@ -18,6 +18,12 @@ const gemm = v.strictObject({
   a: v.optional(values), b: v.optional(values), expected: v.optional(values),
   bias: v.optional(v.union([values, v.literal('seeded')])), relu: v.optional(v.boolean()),
 });
+const gemmSplitK = v.strictObject({
+  name: v.string(), m: count, n: count, k: count, splits: v.picklist([2, 4, 8]), seed,
+  a: v.optional(values), b: v.optional(values), expected: v.optional(values),
+  bias: v.optional(v.union([values, v.literal('seeded')])), activation: v.optional(v.picklist(['none', 'relu', 'gelu'])),
+  residual: v.optional(v.union([values, v.literal('seeded')])),
+});
 const gemv = v.strictObject({
   name: v.string(), n: count, k: count, layout: v.picklist(['kn', 'nk']), seed,
   x: v.optional(values), w: v.optional(values), expected: v.optional(values),
@@ -66,7 +72,7 @@ const weightSynth = v.strictObject({
 });
 
 const CASE_SCHEMAS = {
-  gemm, gemv, layernorm, rmsnorm, attention, 'attention-rope': attentionRope, gelu, swiglu, residual, rope, embedding, argmax, 'weight-synth': weightSynth,
+  gemm, 'gemm-splitk': gemmSplitK, gemv, layernorm, rmsnorm, attention, 'attention-rope': attentionRope, gelu, swiglu, residual, rope, embedding, argmax, 'weight-synth': weightSynth,
 } as const;
 
 export type CaseKernel = keyof typeof CASE_SCHEMAS;

@@ -53,6 +53,8 @@ function rowKey(r: BenchRow): string {
       return `model ${r.model} ${r.phase}`;
     case 'decode':
       return `decode ${r.model}`;
+    case 'splitk':
+      return `splitk ${r.shape.m}×${r.shape.k}×${r.shape.n} S=${r.splitK}`;
   }
 }
 
@@ -60,6 +62,7 @@ function rowMedianMs(r: BenchRow): number {
   switch (r.kind) {
     case 'gemm':
     case 'gemv':
+    case 'splitk':
       return r.oursKernelMs;
     case 'model':
       return r.oursWallMs;

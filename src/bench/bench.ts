@@ -18,6 +18,7 @@ import { measureCeilings } from './ceilings.ts';
 import { FEEDING_METHOD } from './feeding.ts';
 import { gemmRow, gemvRow, type KernelBenchContext } from './kernels.ts';
 import { decodeRow, modelRow } from './models.ts';
+import { skinnyShapes, splitKRows } from './splitk.ts';
 import { BENCH_VERSION, computeRatios, type BenchReport, type BenchRow } from './report.ts';
 
 type Gemm = [m: number, k: number, n: number];
@@ -80,6 +81,16 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
       rows.push(row);
       log(`gemm ${m}×${k}×${n}: ${row.achieved.toFixed(2)} GFLOP/s, ours ${row.oursWallMs.toFixed(3)} ms vs ort ${row.ortWallMs?.toFixed(3) ?? row.ortError}`);
     }
+    for (const [m, k, n] of skinnyShapes(workloads)) {
+      if (!fits(4 * Math.max(m * k, k * n), `split-K ${m}×${k}×${n}`)) continue;
+      try {
+        const split = await splitKRows(ctx, m, k, n);
+        rows.push(...split);
+        log(`split-K ${m}×${k}×${n}: ${split.map((r) => `S=${r.splitK} ${r.oursKernelMs.toFixed(3)} ms`).join(', ')}`);
+      } catch (e) {
+        skipped.push({ what: `split-K ${m}×${k}×${n}`, reason: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      }
+    }
     for (const [k, n] of light ? shapes.gemv.filter(([k, n]) => k * n <= 1 << 20) : shapes.gemv) {
       if (!fits(4 * k * n, `gemv 1×${k}×${n}`)) continue;
       const row = await gemvRow(ctx, k, n);
@@ -117,6 +128,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
         'Dispatch cost: a 16-byte copy replayed 2,000 times in one pass, empty-submit latency subtracted. ' +
         `${FEEDING_METHOD} Whole models: the ONNX oracle graph (same weights) in f32 on both engines; decoder rows time the prefill; ` +
         "each model's pipelines are created with createComputePipelineAsync (in parallel, shaders salted so nothing comes from a driver cache) and timed before the model is built, apart from its first query; " +
+        'split-K rows time one skinny product unsplit and split into 2, 4 and 8 slices of K (GPU timestamps, same batches), each output checked against the unsplit one first; ' +
         'decode is compared with the bandwidth roofline (copy bandwidth ÷ bytes its dispatches declare per token), not with onnxruntime-web, whose oracle graph has no KV cache.',
     };
   } finally {

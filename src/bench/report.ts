@@ -8,6 +8,7 @@
  * shape dominate). A ratio that could not be measured is `null` with the reason, never 0.
  */
 import type { TimingSource } from '../shared/result.ts';
+import type { GemmSplitK } from '../shared/tuning.ts';
 
 export const BENCH_VERSION = 3;
 
@@ -90,7 +91,30 @@ export interface DecodeRow {
   dispatchesPerToken: number;
 }
 
-export type BenchRow = KernelRow | ModelRow | DecodeRow;
+/**
+ * One skinny product (src/bench/splitk.ts) unsplit (`splitK` 1) or split into slices of K: the
+ * rows of a shape side by side say which split the autotuner should keep for it.
+ */
+export interface SplitKRow {
+  kind: 'splitk';
+  shape: { m: number; k: number; n: number };
+  /** Requested split; `slices` were launched (fewer when K is short). */
+  splitK: GemmSplitK;
+  slices: number;
+  /** 1 (gemm) or 2 (partial products, then the reduce pass). */
+  dispatches: number;
+  flops: number;
+  /** Both passes, the scratch written and read once. */
+  bytes: number;
+  oursKernelMs: number;
+  oursTiming: TimingSource;
+  /** GFLOP/s from oursKernelMs. */
+  achieved: number;
+  /** Unsplit time ÷ this time on the same shape (> 1: the split is faster). */
+  speedupVsUnsplit: number;
+}
+
+export type BenchRow = KernelRow | ModelRow | DecodeRow | SplitKRow;
 
 export type RatioName =
   | 'gemmVsOrt'
@@ -211,6 +235,14 @@ export function formatReport(r: BenchReport): string {
             `ours ${num(row.oursWallMs)} ms vs ort ${row.ortWallMs === null ? (row.ortError ?? '—') : `${num(row.ortWallMs)} ms`}`,
         );
         break;
+      case 'splitk': {
+        const { m, k, n } = row.shape;
+        lines.push(
+          `splitk ${`${m}×${k}×${n}`.padEnd(18)} S=${row.splitK}${row.slices !== row.splitK ? ` (${row.slices} launched)` : ''} ${num(row.achieved).padStart(8)} GFLOP/s · ` +
+            `${num(row.oursKernelMs)} ms, ×${num(row.speedupVsUnsplit)} vs unsplit${r.softwareAdapter ? ' (software adapter)' : ''}`,
+        );
+        break;
+      }
       case 'decode':
         lines.push(
           `decode ${row.model.padEnd(18)} ${num(row.tokensPerSecond)} tok/s of ${num(row.rooflineTokensPerSecond)} roofline ` +

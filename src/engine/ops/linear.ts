@@ -5,7 +5,7 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { KernelLimitError } from '../errors.ts';
-import { createGemm } from './gemm.ts';
+import { createGemmTuned } from './gemm-splitk.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
 import type { WeightStorage } from './weight-storage.ts';
 import type { BufferRef, OpResources, OutputSegment } from './common.ts';
@@ -78,7 +78,8 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
     throw new KernelLimitError(`${args.label}: gemm needs one unsplit [k, n] weight and no offsets`);
   }
   return [
-    createGemm(device, cache, {
+    // The plain gemm, or split-K (two dispatches) when the device's tuning splits this shape.
+    ...createGemmTuned(device, cache, {
       ...common,
       a: args.x,
       b: block.buffer,
