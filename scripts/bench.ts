@@ -53,6 +53,8 @@ function rowKey(r: BenchRow): string {
       return `model ${r.model} ${r.phase}`;
     case 'decode':
       return `decode ${r.model}`;
+    case 'gemv-reduction':
+      return `gemv ${r.reduction} ${r.shape.m}×${r.shape.k}×${r.shape.n}`;
   }
 }
 
@@ -65,6 +67,8 @@ function rowMedianMs(r: BenchRow): number {
       return r.oursWallMs;
     case 'decode':
       return r.msPerToken;
+    case 'gemv-reduction':
+      return r.kernelMs;
   }
 }
 

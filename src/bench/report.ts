@@ -8,6 +8,7 @@
  * shape dominate). A ratio that could not be measured is `null` with the reason, never 0.
  */
 import type { TimingSource } from '../shared/result.ts';
+import type { GemvReduction } from '../shared/tuning.ts';
 
 export const BENCH_VERSION = 3;
 
@@ -90,7 +91,21 @@ export interface DecodeRow {
   dispatchesPerToken: number;
 }
 
-export type BenchRow = KernelRow | ModelRow | DecodeRow;
+/** One GEMV shape with one K reduction (workgroup memory or subgroup operations), GPU-timed; no onnxruntime-web counterpart. */
+export interface GemvReductionRow {
+  kind: 'gemv-reduction';
+  reduction: GemvReduction;
+  shape: { m: 1; k: number; n: number };
+  bytes: number;
+  kernelMs: number;
+  timing: TimingSource;
+  /** GB/s from kernelMs. */
+  achieved: number;
+  /** achieved ÷ copy bandwidth. */
+  fractionOfCeiling: number;
+}
+
+export type BenchRow = KernelRow | ModelRow | DecodeRow | GemvReductionRow;
 
 export type RatioName =
   | 'gemmVsOrt'
@@ -211,6 +226,11 @@ export function formatReport(r: BenchReport): string {
             `ours ${num(row.oursWallMs)} ms vs ort ${row.ortWallMs === null ? (row.ortError ?? '—') : `${num(row.ortWallMs)} ms`}`,
         );
         break;
+      case 'gemv-reduction': {
+        const { m, k, n } = row.shape;
+        lines.push(`gemv   ${`${m}×${k}×${n}`.padEnd(18)} ${num(row.achieved).padStart(8)} GB/s (${num(row.fractionOfCeiling * 100)} % of ceiling) · K reduction ${row.reduction}, ${num(row.kernelMs)} ms (${row.timing})`);
+        break;
+      }
       case 'decode':
         lines.push(
           `decode ${row.model.padEnd(18)} ${num(row.tokensPerSecond)} tok/s of ${num(row.rooflineTokensPerSecond)} roofline ` +
