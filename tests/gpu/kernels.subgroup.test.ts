@@ -58,13 +58,15 @@ const CASES: Case[] = [
   { name: 'nk rows n=11 k=66 f16 W', n: 11, k: 66, layout: 'nk', f16: true },
 ];
 
-/** Workgroup shapes: the defaults (reduction wider than a 4-wide subgroup), then reductions of 4 and 2 invocations. */
+/**
+ * Workgroup shapes: the defaults (reductions over 16 and 64 invocations: 4 and 16 subgroups of 4
+ * meet in workgroup memory), then reductions over 4 (one subgroup) and 2 (two groups per subgroup).
+ * Each shape is a pipeline, and SwiftShader compiles slowly: keep this list short.
+ */
 const WORKGROUPS: { name: string; kn: GemvSubgroupWorkgroup; nk: GemvSubgroupWorkgroup }[] = [
   { name: 'default', kn: {}, nk: {} },
-  { name: 'reduce over 8 (2 subgroups of 4)', kn: { cols: 4, ksplit: 8 }, nk: { rowLanes: 8, rowsPerWorkgroup: 2 } },
   { name: 'reduce over 4', kn: { cols: 16, ksplit: 4 }, nk: { rowLanes: 4, rowsPerWorkgroup: 8 } },
   { name: 'reduce over 2', kn: { cols: 8, ksplit: 2 }, nk: { rowLanes: 2, rowsPerWorkgroup: 4 } },
-  { name: 'one row per 256 invocations', kn: { cols: 1, ksplit: 256 }, nk: { rowLanes: 256, rowsPerWorkgroup: 1 } },
 ];
 
 const act = (v: number, a: GemvActivation): number => {
@@ -174,7 +176,8 @@ describe.skipIf(!HAS_SUBGROUPS)(suite, () => {
         const resources: GPUBuffer[] = [];
         const ids = buffer(4 * (cases.length + 1));
         const list = cases.map(([, x], i) => createArgmax(device, cache, { logits: buffer(x), ids, n: x.length, outIndex: i + 1, resources }));
-        expect(cache.requests().map((r) => r.label)).toEqual(cases.map(() => 'argmax-subgroup'));
+        // One pipeline, shared by every dispatch.
+        expect(cache.requests().map((r) => r.label)).toEqual(['argmax-subgroup']);
         expect(list.every((d) => d.kernel === 'argmax')).toBe(true);
         resources.forEach(track);
         submitDispatches(device, list);
