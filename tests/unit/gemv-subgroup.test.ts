@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { acquireDevice } from '../../src/engine/device.ts';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
@@ -115,5 +116,39 @@ describe('benchmark rows: the GEMV K reduction', () => {
     expect(text).toMatch(/gemv\s+1×896×4864\s+8\.72 GB\/s .* K reduction workgroup, 2\.00 ms \(gpu-timestamp\)/);
     expect(text).toMatch(/K reduction subgroup, 1\.00 ms/);
     expect(report.ratios.gemvVsCopy).toMatchObject({ value: null });
+  });
+});
+
+describe('device acquisition', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** A navigator.gpu whose adapter has `features` and records what requestDevice was asked for. */
+  function fakeGpu(features: string[]) {
+    const asked: string[][] = [];
+    const adapter = {
+      features: new Set(features),
+      limits: { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 },
+      info: { vendor: 'test', architecture: 'fake', subgroupMinSize: 4, subgroupMaxSize: 4 },
+      requestDevice: (d: GPUDeviceDescriptor) => {
+        asked.push([...(d.requiredFeatures ?? [])].sort());
+        return Promise.resolve({ lost: new Promise(() => undefined), destroy: () => undefined });
+      },
+    };
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: () => Promise.resolve(adapter) } });
+    return asked;
+  }
+
+  test('asks for subgroups whenever the adapter has it, and only then; the summary records the adapter', async () => {
+    const asked = fakeGpu(['subgroups', 'timestamp-query']);
+    const a = await acquireDevice({ features: ['timestamp-query', 'shader-f16'] });
+    expect(asked).toEqual([['subgroups', 'timestamp-query']]);
+    expect(a.features.sort()).toEqual(['subgroups', 'timestamp-query']);
+    expect(a.summary).toMatchObject({ features: ['subgroups', 'timestamp-query'], subgroupMinSize: 4, subgroupMaxSize: 4 });
+    a.release();
+    const without = fakeGpu(['timestamp-query']);
+    (await acquireDevice({})).release();
+    expect(without).toEqual([[]]);
   });
 });
