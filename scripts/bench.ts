@@ -55,6 +55,8 @@ function rowKey(r: BenchRow): string {
       return `decode ${r.model}`;
     case 'splitk':
       return `splitk ${r.shape.m}×${r.shape.k}×${r.shape.n} S=${r.splitK}`;
+    case 'gemv-reduction':
+      return `gemv ${r.reduction} ${r.shape.m}×${r.shape.k}×${r.shape.n}`;
   }
 }
 
@@ -68,6 +70,8 @@ function rowMedianMs(r: BenchRow): number {
       return r.oursWallMs;
     case 'decode':
       return r.msPerToken;
+    case 'gemv-reduction':
+      return r.kernelMs;
   }
 }
 

@@ -17,6 +17,7 @@ import { microSpecs } from '../lab/plan.ts';
 import { measureCeilings } from './ceilings.ts';
 import { FEEDING_METHOD } from './feeding.ts';
 import { gemmRow, gemvRow, type KernelBenchContext } from './kernels.ts';
+import { gemvReductionRows } from './gemv-reduction.ts';
 import { decodeRow, modelRow } from './models.ts';
 import { skinnyShapes, splitKRows } from './splitk.ts';
 import { BENCH_VERSION, computeRatios, type BenchReport, type BenchRow } from './report.ts';
@@ -96,6 +97,10 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
       const row = await gemvRow(ctx, k, n);
       rows.push(row);
       log(`gemv 1×${k}×${n}: ${row.achieved.toFixed(2)} GB/s, ours ${row.oursWallMs.toFixed(3)} ms vs ort ${row.ortWallMs?.toFixed(3) ?? row.ortError}`);
+      const reductions = await gemvReductionRows(ctx, k, n);
+      rows.push(...reductions.rows);
+      skipped.push(...reductions.skipped);
+      log(`gemv 1×${k}×${n} K reduction: ${reductions.rows.map((r) => `${r.reduction} ${r.achieved.toFixed(2)} GB/s`).join(', ')}`);
     }
     for (const w of workloads) {
       try {

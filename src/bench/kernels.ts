@@ -8,6 +8,7 @@ import type { PipelineCache } from '../engine/dispatch.ts';
 import { prepareMicro } from '../engine/micro.ts';
 import { OnnxGraphBuilder, OnnxType } from '../engine/onnx/graph.ts';
 import { createGemv } from '../engine/ops/gemv.ts';
+import { createGemvSubgroup, useSubgroupReduction } from '../engine/ops/gemv-subgroup.ts';
 import { synthValues } from '../engine/synth-cpu.ts';
 import { measure, type GpuTimer, type MeasureOptions } from '../engine/timing.ts';
 import { oursWallPerCall, ortWallPerCall, residentInput } from './feeding.ts';
@@ -69,7 +70,9 @@ export async function gemvRow(ctx: KernelBenchContext, k: number, n: number): Pr
   const yb = device.createBuffer({ label: 'Bench.gemv.y', size: 4 * n, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const uniforms: GPUBuffer[] = [];
   try {
-    const d = createGemv(device, ctx.cache, { x: xb, w: wb, y: yb, n, k, resources: uniforms });
+    // The GEMV the app's decode runs under this cache's tuning (gemv-reduction.ts times both).
+    const gemv = useSubgroupReduction(device, ctx.cache) ? createGemvSubgroup : createGemv;
+    const d = gemv(device, ctx.cache, { x: xb, w: wb, y: yb, n, k, resources: uniforms });
     const r = await measure(ctx.timer, [d], ctx.opts);
     const oursWallMs = await oursWallPerCall(device, [d], yb, 4 * n, ctx.runs);
     const ort = await ortMatMul(ctx, 1, k, n, x, wData);

@@ -10,6 +10,7 @@
 import { PipelineCache, type PipelineRequest } from '../engine/dispatch.ts';
 import type { ModelWorkloadSpec } from '../engine/models/config.ts';
 import { createModelRunner, type ModelRunnerOptions } from '../engine/models/model-runner.ts';
+import { DEFAULT_TUNING, type KernelTuning } from '../shared/tuning.ts';
 
 /**
  * A GPUDevice look-alike for the graph builders: limits and features of the real device, buffers
@@ -43,10 +44,14 @@ function standInDevice(real: GPUDevice): GPUDevice {
   return new Proxy({} as GPUDevice, { get: (_t, prop) => (prop in overrides ? overrides[prop] : inert()) });
 }
 
-/** The distinct pipelines a model's runner creates (weight synthesis and the query graph). */
-export async function modelPipelines(real: GPUDevice, spec: ModelWorkloadSpec, opts: Omit<ModelRunnerOptions, 'pipelineCache'> = {}): Promise<PipelineRequest[]> {
+/**
+ * The distinct pipelines a model's runner creates (weight synthesis and the query graph) under
+ * `tuning`, which picks some kernels (e.g. the GEMV reduction): the runner must be built with the same.
+ */
+export async function modelPipelines(real: GPUDevice, spec: ModelWorkloadSpec, opts: Omit<ModelRunnerOptions, 'pipelineCache'> = {}, tuning: KernelTuning = DEFAULT_TUNING): Promise<PipelineRequest[]> {
   const device = standInDevice(real);
   const cache = new PipelineCache(device);
+  cache.tuning = tuning;
   const runner = await createModelRunner(device, spec, { ...opts, pipelineCache: cache });
   runner.destroy();
   return cache.requests();
@@ -65,9 +70,10 @@ export interface CompiledModel {
  * compilation, so pipelines another row of the benchmark already created are compiled again
  * rather than returned from the driver's cache.
  */
-export async function compileModelPipelines(device: GPUDevice, spec: ModelWorkloadSpec, opts: Omit<ModelRunnerOptions, 'pipelineCache'> = {}): Promise<CompiledModel> {
-  const requests = await modelPipelines(device, spec, opts);
+export async function compileModelPipelines(device: GPUDevice, spec: ModelWorkloadSpec, opts: Omit<ModelRunnerOptions, 'pipelineCache'> = {}, tuning: KernelTuning = DEFAULT_TUNING): Promise<CompiledModel> {
+  const requests = await modelPipelines(device, spec, opts, tuning);
   const cache = new PipelineCache(device);
+  cache.tuning = tuning;
   const compileMs = await cache.precompile(requests, `bench compile ${spec.model.name} ${Date.now()}`);
   return { cache, pipelines: requests.length, compileMs };
 }

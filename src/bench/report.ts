@@ -8,7 +8,7 @@
  * shape dominate). A ratio that could not be measured is `null` with the reason, never 0.
  */
 import type { TimingSource } from '../shared/result.ts';
-import type { GemmSplitK } from '../shared/tuning.ts';
+import type { GemmSplitK, GemvReduction } from '../shared/tuning.ts';
 
 export const BENCH_VERSION = 3;
 
@@ -114,7 +114,22 @@ export interface SplitKRow {
   speedupVsUnsplit: number;
 }
 
-export type BenchRow = KernelRow | ModelRow | DecodeRow | SplitKRow;
+
+/** One GEMV shape with one K reduction (workgroup memory or subgroup operations), GPU-timed; no onnxruntime-web counterpart. */
+export interface GemvReductionRow {
+  kind: 'gemv-reduction';
+  reduction: GemvReduction;
+  shape: { m: 1; k: number; n: number };
+  bytes: number;
+  kernelMs: number;
+  timing: TimingSource;
+  /** GB/s from kernelMs. */
+  achieved: number;
+  /** achieved ÷ copy bandwidth. */
+  fractionOfCeiling: number;
+}
+
+export type BenchRow = KernelRow | ModelRow | DecodeRow | SplitKRow | GemvReductionRow;
 
 export type RatioName =
   | 'gemmVsOrt'
@@ -241,6 +256,11 @@ export function formatReport(r: BenchReport): string {
           `splitk ${`${m}×${k}×${n}`.padEnd(18)} S=${row.splitK}${row.slices !== row.splitK ? ` (${row.slices} launched)` : ''} ${num(row.achieved).padStart(8)} GFLOP/s · ` +
             `${num(row.oursKernelMs)} ms, ×${num(row.speedupVsUnsplit)} vs unsplit${r.softwareAdapter ? ' (software adapter)' : ''}`,
         );
+        break;
+      }
+      case 'gemv-reduction': {
+        const { m, k, n } = row.shape;
+        lines.push(`gemv   ${`${m}×${k}×${n}`.padEnd(18)} ${num(row.achieved).padStart(8)} GB/s (${num(row.fractionOfCeiling * 100)} % of ceiling) · K reduction ${row.reduction}, ${num(row.kernelMs)} ms (${row.timing})`);
         break;
       }
       case 'decode':

@@ -15,6 +15,13 @@ import { DeviceLostError, WebGpuUnavailableError } from './errors.ts';
 export const RECORDED_LIMITS = RECORDED_LIMIT_NAMES;
 export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = RECORDED_FEATURES;
 
+/**
+ * Features asked for whenever the adapter has them, whatever the caller lists: enabling
+ * `subgroups` changes no kernel that does not use it, and lets the GEMV reduction of the device's
+ * tuning (PipelineCache.tuning) pick the subgroup kernel; without it the tuning is ignored.
+ */
+const ALWAYS_REQUESTED: readonly GPUFeatureName[] = ['subgroups'];
+
 export type Capabilities =
   | { available: true; adapter: AdapterSummary; secureContext: boolean }
   | { available: false; reason: WebGpuUnavailableError['reason']; message: string; secureContext: boolean };
@@ -84,7 +91,7 @@ export async function acquireDevice(opts: {
   limits?: Partial<Record<(typeof RECORDED_LIMITS)[number], number>>;
 }): Promise<AcquiredDevice> {
   const adapter = await requestAdapter();
-  const features = (opts.features ?? []).filter((f) => adapter.features.has(f));
+  const features = [...new Set([...(opts.features ?? []), ...ALWAYS_REQUESTED])].filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
   for (const [k, v] of Object.entries(opts.limits ?? {})) {
     const max = adapter.limits[k as keyof GPUSupportedLimits] as number;

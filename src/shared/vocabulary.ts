@@ -72,7 +72,7 @@ export const ENERGY_WORKLOAD_IDS: readonly string[] = [...MODEL_WORKLOAD_IDS, ..
 
 /** Kernel names of a per-kernel breakdown (the `name` of each kernels/NAME/NAME.meta.ts). */
 export const KERNEL_NAMES = [
-  'argmax', 'attention', 'attention-rope', 'classifier', 'copy', 'embedding', 'fma-peak', 'gelu', 'gemm', 'gemm-splitk', 'gemv', 'layernorm',
+  'argmax', 'argmax-subgroup', 'attention', 'attention-rope', 'classifier', 'copy', 'embedding', 'fma-peak', 'gelu', 'gemm', 'gemm-splitk', 'gemv', 'gemv-subgroup', 'layernorm',
   'residual', 'rmsnorm', 'rope', 'swiglu', 'weight-synth',
 ] as const;
 

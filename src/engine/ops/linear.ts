@@ -7,6 +7,7 @@ import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { KernelLimitError } from '../errors.ts';
 import { createGemmTuned } from './gemm-splitk.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
+import { createGemvSubgroup, useSubgroupReduction } from './gemv-subgroup.ts';
 import type { WeightStorage } from './weight-storage.ts';
 import type { BufferRef, OpResources, OutputSegment } from './common.ts';
 
@@ -50,10 +51,12 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
   const common = { label: args.label, resources: args.resources, phase: args.phase };
   if (args.m === 1) {
     if (args.blocks.length > 1 && (args.bias || args.residual || args.segments)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
+    // The GEMV reduction of the device's tuning; without the `subgroups` feature the tuning is ignored.
+    const gemv = useSubgroupReduction(device, cache) ? createGemvSubgroup : createGemv;
     return args.blocks.map((b, i) => {
       const n = layout === 'kn' ? b.colCount : b.rowCount;
       const start = layout === 'kn' ? b.colStart : b.rowStart;
-      return createGemv(device, cache, {
+      return gemv(device, cache, {
         ...common,
         label: args.blocks.length > 1 ? `${args.label}[${i}]` : args.label,
         x: args.x,

@@ -4,8 +4,11 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import embeddingCode from '../../../kernels/embedding/embedding.wgsl?raw';
 import argmaxCode from '../../../kernels/argmax/argmax.wgsl?raw';
+import argmaxSubgroupCode from '../../../kernels/argmax-subgroup/argmax-subgroup.wgsl?raw';
 import { embeddingMeta } from '../../../kernels/embedding/embedding.meta.ts';
 import { argmaxMeta } from '../../../kernels/argmax/argmax.meta.ts';
+import { argmaxSubgroupMeta } from '../../../kernels/argmax-subgroup/argmax-subgroup.meta.ts';
+import { useSubgroupReduction } from './gemv-subgroup.ts';
 import { bindGroup, dispatch, dummyBuffer, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
@@ -67,9 +70,12 @@ export interface ArgmaxArgs extends OpCommon {
 
 export function createArgmax(device: GPUDevice, cache: PipelineCache, args: ArgmaxArgs): Dispatch {
   const label = args.label ?? 'Argmax';
-  const pipeline = cache.get('argmax', argmaxCode);
+  // Same result either way (ties to the lowest index); the subgroup kernel follows the GEMV reduction of the tuning.
+  const subgroup = useSubgroupReduction(device, cache);
+  const meta = subgroup ? argmaxSubgroupMeta : argmaxMeta;
+  const pipeline = subgroup ? cache.get('argmax-subgroup', argmaxSubgroupCode) : cache.get('argmax', argmaxCode);
   const params = uniformBuffer(device, `${label}.params`, new Uint32Array([args.n, args.outIndex, 0, 0]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [[0, params], [1, args.logits], [2, args.ids]]);
   const shape = { n: args.n };
-  return dispatch('argmax', pipeline, bg, argmaxMeta.workgroups(shape), argmaxMeta.flops(shape), argmaxMeta.bytes(shape), args.phase);
+  return dispatch('argmax', pipeline, bg, meta.workgroups(shape), meta.flops(shape), meta.bytes(shape), args.phase);
 }
