@@ -56,8 +56,9 @@ export const GroupStatsSchema = v.object({
     accuracy: v.nullable(v.object({
       correct: v.pipe(v.number(), v.integer(), v.minValue(0)),
       n: v.pipe(v.number(), v.integer(), v.minValue(1)),
-      results: v.pipe(v.number(), v.integer(), v.minValue(1)),
-      effectiveN: v.pipe(v.number(), v.gtValue(0)),
+      results: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Results whose answers are pooled (the group\'s count).')),
+      effectiveN: v.pipe(v.number(), v.gtValue(0),
+        v.description('n of the Wilson interval: n ÷ results, the answers of one result (repeated uploads answer the same sentences, so they are not independent samples).')),
       rate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
       low: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
       high: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
