@@ -3,28 +3,55 @@
  * and their bins, whose size depends on the number of groups, never on the number of results.
  * Medians of a small group are exact (over at most EXACT_MEDIAN_MAX rows, found through the group
  * index); a larger group's are read from its sketch, within RELATIVE_ACCURACY. A real model's
- * group (model, dtype) adds its answers pooled with a Wilson interval.
+ * group (model, dtype, task set) adds its answers pooled, with a Wilson interval at the answers
+ * of one result (`pooledAccuracy`).
  */
-import type { DatasetStats, DistributionMetric, GroupStats, SketchDistribution, WorkloadStats } from '../src/shared/dataset.ts';
+import type { DatasetStats, DistributionMetric, GroupStats, RealGroupStats, SketchDistribution, WorkloadStats } from '../src/shared/dataset.ts';
 import { DATASET_LICENSE } from '../src/shared/dataset.ts';
 import type { Queryable } from './queryable.ts';
-import { DISTRIBUTION_METRICS, FIGURES_SELECT, figuresOfRow, REAL_METRICS, WORKLOAD_METRIC_PREFIX, type GroupKey } from './aggregates.ts';
-import { wilson } from '../src/shared/realmodels/scoring.ts';
+import { DISTRIBUTION_METRICS, FIGURES_SELECT, figuresOfRow, GROUP_COLS, groupKeyText, REAL_METRICS, WORKLOAD_METRIC_PREFIX, type GroupKey } from './aggregates.ts';
+import { Z95 } from '../src/shared/realmodels/scoring.ts';
 import { DISTRIBUTION_QUANTILES, quantilesFromBins, RELATIVE_ACCURACY, type Bin, type BinSign } from './sketch.ts';
 
 /** Groups up to this many results get exact medians: a cheap query on the group index. */
 export const EXACT_MEDIAN_MAX = 200;
 const MAX_GROUPS = 1000;
 const MAX_WORKLOADS = 5000;
-const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype'] as const;
+const GROUP_LIST = GROUP_COLS.join(', ');
 
-const fullKey = (g: GroupKey): string => [g.vendor, g.architecture, g.preset, g.suite_version, g.model, g.dtype].join('\u0000');
+const fullKey = groupKeyText;
 
 function rowGroup(r: Record<string, unknown>): GroupKey {
   return {
     vendor: String(r['vendor']), architecture: String(r['architecture']), preset: String(r['preset']),
-    suite_version: String(r['suite_version']), model: String(r['model']), dtype: String(r['dtype']),
+    suite_version: String(r['suite_version']), model: String(r['model']), dtype: String(r['dtype']), task: String(r['task']),
   };
+}
+
+/** A real model's group accuracy, as /api/stats publishes it. */
+type PooledAccuracy = NonNullable<RealGroupStats['accuracy']>;
+
+/**
+ * The accuracy of a group of `results` real-model results that answered `answered` items in all,
+ * `correct` of them right. The rate pools every answer (correct ÷ answered), but the 95 % Wilson
+ * interval is taken at an effective n of answered ÷ results, the answers of one result on
+ * average: results of one task set answer the same sentences, so a second upload is not a second
+ * independent sample of the task (its answers mostly repeat the first's), and an interval at the
+ * pooled n would shrink with every upload of the same run. Null when nothing was answered.
+ */
+export function pooledAccuracy(correct: number, answered: number, results: number, z: number = Z95): PooledAccuracy | null {
+  if (answered <= 0 || results <= 0) return null;
+  const rate = correct / answered;
+  const n = answered / results;
+  // Wilson's score interval, as scoring.ts `wilson` computes it, at a rate and an n that need not be integers.
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (rate + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n));
+  // The ends are exact when every answer was wrong or every one right.
+  const low = correct === 0 ? 0 : Math.max(0, centre - half);
+  const high = correct === answered ? 1 : Math.min(1, centre + half);
+  return { correct, n: answered, results, effectiveN: n, rate, low, high };
 }
 
 /** The median as percentile_cont(0.5) gives it: the middle value, or the mean of the two middle ones. */
@@ -38,16 +65,16 @@ function exactMedian(values: number[]): number | null {
 /**
  * Exact medians of the small groups, per metric, from the rows themselves: the rows of their
  * (vendor, architecture, preset, suite version) through the group index (a real model's group:
- * those whose workloads ran this model in this dtype, a JSON containment test), each turned into its
- * figures by the same function as an insert (aggregates.ts `figuresOfRow`), so a real model's
- * group (model, dtype) gets exactly the values its sketch holds, and the synthetic group only the
- * synthetic race's rows.
+ * those whose workloads ran this model in this dtype on this task set, a JSON containment test),
+ * each turned into its figures by the same function as an insert (aggregates.ts `figuresOfRow`),
+ * so a real model's group (model, dtype, task) gets exactly the values its sketch holds, and the
+ * synthetic group only the synthetic race's rows.
  */
 async function exactMedians(q: Queryable, small: GroupKey[]): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>();
   if (small.length === 0) return out;
   const wanted = new Set(small.map(fullKey));
-  const cols = (gs: GroupKey[]) => [gs.map((g) => g.vendor), gs.map((g) => g.architecture), gs.map((g) => g.preset), gs.map((g) => g.suite_version), gs.map((g) => g.model), gs.map((g) => g.dtype)];
+  const cols = (gs: GroupKey[]) => GROUP_COLS.map((c) => gs.map((g) => g[c]));
   const synthetic = small.filter((g) => g.model === '');
   const real = small.filter((g) => g.model !== '');
   const rows: Record<string, unknown>[] = [];
@@ -60,13 +87,14 @@ async function exactMedians(q: Queryable, small: GroupKey[]): Promise<Map<string
       cols(synthetic).slice(0, 4),
     )).rows);
   }
-  // A real model's small group: the rows that ran this model in this dtype.
+  // A real model's small group: the rows that ran this model in this dtype on this task set.
   if (real.length > 0) {
     rows.push(...(await q.query(
       `SELECT ${FIGURES_SELECT} FROM results
-        WHERE EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS g(v, a, p, s, m, d)
+        WHERE EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS g(v, a, p, s, m, d, t)
                        WHERE results.vendor = g.v AND results.architecture = g.a AND results.preset = g.p AND results.suite_version = g.s
-                         AND results.doc->'workloads' @> jsonb_build_array(jsonb_build_object('real', jsonb_build_object('model', g.m, 'dtype', g.d))))`,
+                         AND results.doc->'workloads' @> jsonb_build_array(jsonb_build_object('real',
+                               jsonb_build_object('model', g.m, 'dtype', g.d, 'taskSet', jsonb_build_object('id', g.t)))))`,
       cols(real),
     )).rows);
   }
@@ -122,10 +150,10 @@ export async function readAggregateStats(q: Queryable, cache: GroupInputsCache =
   const total = Number((await q.query<{ n: unknown }>('SELECT COALESCE(sum(results), 0)::bigint AS n FROM aggregate_groups')).rows[0]?.n ?? 0);
   // A group's counts are spread over its shard rows (server/aggregates.ts): summed here.
   const groupRows = (await q.query(
-    `SELECT vendor, architecture, preset, suite_version, model, dtype, sum(count) AS count, sum(correct) AS correct, sum(answered) AS answered,
+    `SELECT ${GROUP_LIST}, sum(count) AS count, sum(correct) AS correct, sum(answered) AS answered,
             sum(member_seq_sum)::text AS members
-       FROM aggregate_groups GROUP BY vendor, architecture, preset, suite_version, model, dtype
-      ORDER BY count DESC, vendor, architecture, preset, suite_version, model, dtype LIMIT ${MAX_GROUPS}`,
+       FROM aggregate_groups GROUP BY ${GROUP_LIST}
+      ORDER BY count DESC, ${GROUP_LIST} LIMIT ${MAX_GROUPS}`,
   )).rows;
   const groupKeys = groupRows.map((r) => ({ key: rowGroup(r), count: Number(r['count']), correct: Number(r['correct']), answered: Number(r['answered']), members: `${Number(r['count'])}.${String(r['members'])}` }));
   const kept = new Map<string, { members: string; inputs: GroupInputs }>();
@@ -138,10 +166,10 @@ export async function readAggregateStats(q: Queryable, cache: GroupInputsCache =
   // Only the bins of the groups published and not kept (through the bins' primary key), never all groups'.
   const published = GROUP_COLS.map((c) => stale.map((g) => g.key[c]));
   const binRows = stale.length === 0 ? [] : (await q.query(
-    `SELECT vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, sum(count) AS count
+    `SELECT ${GROUP_LIST}, metric, sign, bin, sum(count) AS count
        FROM aggregate_bins
-      WHERE (vendor, architecture, preset, suite_version, model, dtype) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]))
-      GROUP BY vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin`,
+      WHERE (${GROUP_LIST}) IN (SELECT * FROM unnest(${GROUP_COLS.map((_, i) => `$${i + 1}::text[]`).join(', ')}))
+      GROUP BY ${GROUP_LIST}, metric, sign, bin`,
     published,
   )).rows;
   const bins = new Map<string, Map<string, Bin[]>>();
@@ -176,16 +204,15 @@ export async function readAggregateStats(q: Queryable, cache: GroupInputsCache =
       (ex ? (ex.get(metric) ?? null) : (quantilesFromBins(metrics.get(metric) ?? [], [0.5])[0]?.value ?? null));
     const base = {
       vendor: key.vendor, architecture: key.architecture, preset: key.preset, suiteVersion: key.suite_version,
-      model: isReal ? key.model : null, dtype: isReal ? key.dtype : null, count,
+      model: isReal ? key.model : null, dtype: isReal ? key.dtype : null, task: isReal ? key.task : null, count,
       medianSource: ex ? ('exact' as const) : ('sketch' as const),
       distributions,
     };
     if (!isReal) return { ...base, medianGeneralJ: median('generalJ'), medianSpecializedJ: median('specializedJ'), medianRatio: median('ratio') };
-    const w = answered > 0 ? wilson(correct, answered) : null;
     return {
       ...base, medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null,
       real: {
-        accuracy: w === null ? null : { correct, n: answered, rate: w.rate, low: w.low, high: w.high },
+        accuracy: pooledAccuracy(correct, answered, count),
         medianQueryJ: median('queryJ'), medianCorrectJ: median('correctJ'), medianQueryMs: median('queryMs'),
       },
     };
@@ -204,12 +231,12 @@ export async function readAggregateStats(q: Queryable, cache: GroupInputsCache =
       workloads.push({
         vendor: key.vendor, architecture: key.architecture, preset: key.preset, suiteVersion: key.suite_version, workload, count: n, medianMs,
         medianSource: exactMs === undefined ? 'sketch' : 'exact',
-        ...(key.model === '' ? {} : { model: key.model, dtype: key.dtype }),
+        ...(key.model === '' ? {} : { model: key.model, dtype: key.dtype, task: key.task }),
       });
     }
   }
   workloads.sort((a, b) => cmp(a.vendor, b.vendor) || cmp(a.architecture, b.architecture) || cmp(a.preset, b.preset) || cmp(a.suiteVersion, b.suiteVersion)
-    || cmp(a.workload, b.workload) || cmp(a.dtype ?? '', b.dtype ?? ''));
+    || cmp(a.workload, b.workload) || cmp(a.dtype ?? '', b.dtype ?? '') || cmp(a.task ?? '', b.task ?? ''));
   return { total, license: DATASET_LICENSE, groups, workloads: workloads.slice(0, MAX_WORKLOADS) };
 }
 

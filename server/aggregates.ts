@@ -1,7 +1,7 @@
 /**
  * Maintained aggregates of the open dataset: per group (vendor, architecture, preset, suite
- * version, model, dtype) a result count, and quantile-sketch bins (server/sketch.ts) for each
- * per-result figure (ratio, general and specialized joules per query) and each workload's median
+ * version, model, dtype, task set) a result count, and quantile-sketch bins (server/sketch.ts) for
+ * each per-result figure (ratio, general and specialized joules per query) and each workload's median
  * time. Every insert adds a result's contribution and every withdrawal subtracts exactly the
  * same one, in the transaction of that write, so /api/stats never scans `results` for them.
  *
@@ -19,8 +19,10 @@ import { derivedColumns } from './result-row.ts';
 import { binOf, type BinSign } from './sketch.ts';
 
 /**
- * The group a result belongs to. `model` and `dtype` are '' for the synthetic race (primary keys
- * cannot hold NULL); the API answers null for them.
+ * The group a result belongs to. `model`, `dtype` and `task` are '' for the synthetic race
+ * (primary keys cannot hold NULL); the API answers null for them. `task` is a real model's task
+ * set (`sentiment-en`, `sentiment-fr`): a model's accuracy and its energy per correct answer
+ * differ by language, so results on two sets never pool into one figure.
  */
 export interface GroupKey {
   vendor: string;
@@ -29,6 +31,7 @@ export interface GroupKey {
   suite_version: string;
   model: string;
   dtype: string;
+  task: string;
 }
 
 /** What one result adds to one of its groups: a value per metric (null adds nothing), and answers scored. */
@@ -74,8 +77,9 @@ export const shardOf = (seq: number): number => seq % AGGREGATE_SHARDS;
 
 /**
  * The current shape of the aggregate tables (migration 7 replaces migration 5's and rebuilds;
- * migration 8 adds `member_seq_sum`). `results` counts the results whose primary group this is
- * (their sum is the dataset's size) and `seq_sum` sums their `seq`: with the highest `seq`, a
+ * migration 8 adds `member_seq_sum`; migration 9 adds `task` to the group key, both recreating
+ * the tables and rebuilding them from the rows). `results` counts the results whose primary group
+ * this is (their sum is the dataset's size) and `seq_sum` sums their `seq`: with the highest `seq`, a
  * dataset version that needs no scan of the rows (server/http-cache.ts). `member_seq_sum` sums the
  * `seq` of every result in the group, primary or not: with `count`, it names the group's members
  * exactly (seqs are never reused and only grow, so a change of members with the same count raises
@@ -84,7 +88,7 @@ export const shardOf = (seq: number): number => seq % AGGREGATE_SHARDS;
 export const AGGREGATES_SQL = `
   CREATE TABLE IF NOT EXISTS aggregate_groups (
     vendor TEXT NOT NULL, architecture TEXT NOT NULL, preset TEXT NOT NULL, suite_version TEXT NOT NULL,
-    model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '', task TEXT NOT NULL DEFAULT '',
     shard SMALLINT NOT NULL,
     count BIGINT NOT NULL,
     results BIGINT NOT NULL,
@@ -92,22 +96,28 @@ export const AGGREGATES_SQL = `
     member_seq_sum BIGINT NOT NULL DEFAULT 0,
     correct BIGINT NOT NULL,
     answered BIGINT NOT NULL,
-    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, shard)
+    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, task, shard)
   );
   CREATE TABLE IF NOT EXISTS aggregate_bins (
     vendor TEXT NOT NULL, architecture TEXT NOT NULL, preset TEXT NOT NULL, suite_version TEXT NOT NULL,
-    model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '', task TEXT NOT NULL DEFAULT '',
     shard SMALLINT NOT NULL,
     metric TEXT NOT NULL,
     sign SMALLINT NOT NULL,
     bin INTEGER NOT NULL,
     count BIGINT NOT NULL,
-    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, shard, metric, sign, bin)
+    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, task, shard, metric, sign, bin)
   );
 `;
 
-const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype'] as const;
+export const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype', 'task'] as const;
 const GROUP_LIST = GROUP_COLS.join(', ');
+const NG = GROUP_COLS.length;
+/** `$1::text[], …` for the group columns, then `t.vendor, …`: the unnest of one array per group column. */
+const GROUP_ARRAYS = GROUP_COLS.map((_, i) => `$${i + 1}::text[]`).join(', ');
+const GROUP_T = GROUP_COLS.map((c) => `t.${c}`).join(', ');
+/** `$n` for the k-th parameter after the group columns (k from 1). */
+const param = (k: number): string => `$${NG + k}`;
 export const groupKeyText = (g: GroupKey): string => GROUP_COLS.map((c) => g[c]).join('\u0000');
 
 /**
@@ -141,11 +151,11 @@ const energyWorkloadOf = (ws: FigureWorkload[], role: 'general' | 'specialized')
 export const REAL_METRICS = ['queryJ', 'correctJ', 'queryMs'] as const;
 
 /**
- * A result's groups and what it adds to each. A synthetic-race result has one group (model and
- * dtype ''). A real-models result has one group per real model its energy rests on (model and
- * dtype: `energyWorkload`, the WebGPU run before the WASM reference), never the synthetic group:
- * its gap is between real models. Two roles on the same model and dtype are one group. Groups
- * come sorted: the first is the primary one.
+ * A result's groups and what it adds to each. A synthetic-race result has one group (model,
+ * dtype and task ''). A real-models result has one group per real model its energy rests on
+ * (model, dtype and task set: `energyWorkload`, the WebGPU run before the WASM reference), never
+ * the synthetic group: its gap is between real models. Two roles on the same model, dtype and
+ * task set are one group. Groups come sorted: the first is the primary one.
  */
 export function figuresOf(x: FigureInput, seq: number): ResultFigures {
   const base = { vendor: x.vendor, architecture: x.architecture, preset: x.preset, suite_version: x.suite_version };
@@ -154,7 +164,7 @@ export function figuresOf(x: FigureInput, seq: number): ResultFigures {
     return {
       seq,
       groups: [{
-        group: { ...base, model: '', dtype: '' },
+        group: { ...base, model: '', dtype: '', task: '' },
         values: [['ratio', x.ratio_p50], ['generalJ', x.general_j_p50], ['specializedJ', x.specialized_j_p50], ...workloadValues(x.workloads)],
         correct: 0,
         answered: 0,
@@ -165,7 +175,7 @@ export function figuresOf(x: FigureInput, seq: number): ResultFigures {
   for (const role of ['specialized', 'general'] as const) {
     const w = energyWorkloadOf(x.workloads, role);
     if (w?.real === undefined) continue;
-    const group: GroupKey = { ...base, model: w.real.model, dtype: w.real.dtype };
+    const group: GroupKey = { ...base, model: w.real.model, dtype: w.real.dtype, task: w.real.taskSet.id };
     const k = groupKeyText(group);
     let g = byKey.get(k);
     if (!g) byKey.set(k, (g = { group, values: [], correct: 0, answered: 0 }));
@@ -243,9 +253,9 @@ export async function applyFigures(tx: Queryable, f: ResultFigures, delta: 1 | -
   const col = (c: (typeof GROUP_COLS)[number]) => gs.map((g) => g.group[c]);
   await tx.query(
     `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, member_seq_sum, correct, answered)
-     SELECT t.vendor, t.architecture, t.preset, t.suite_version, t.model, t.dtype, $7, $8, t.results, t.seq_sum, $13, t.correct, t.answered
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
-            WITH ORDINALITY AS t(vendor, architecture, preset, suite_version, model, dtype, results, seq_sum, correct, answered, i)
+     SELECT ${GROUP_T}, ${param(1)}, ${param(2)}, t.results, t.seq_sum, ${param(7)}, t.correct, t.answered
+       FROM unnest(${GROUP_ARRAYS}, ${param(3)}::bigint[], ${param(4)}::bigint[], ${param(5)}::bigint[], ${param(6)}::bigint[])
+            WITH ORDINALITY AS t(${GROUP_LIST}, results, seq_sum, correct, answered, i)
       ORDER BY t.i
      ON CONFLICT (${GROUP_LIST}, shard) DO UPDATE SET count = aggregate_groups.count + EXCLUDED.count,
        results = aggregate_groups.results + EXCLUDED.results, seq_sum = aggregate_groups.seq_sum + EXCLUDED.seq_sum,
@@ -258,16 +268,16 @@ export async function applyFigures(tx: Queryable, f: ResultFigures, delta: 1 | -
     const bcol = (c: (typeof GROUP_COLS)[number]) => bins.map((x) => x.g[c]);
     await tx.query(
       `INSERT INTO aggregate_bins (${GROUP_LIST}, shard, metric, sign, bin, count)
-       SELECT t.vendor, t.architecture, t.preset, t.suite_version, t.model, t.dtype, $7, t.metric, t.sign, t.bin, t.count
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[], $9::smallint[], $10::int[], $11::bigint[])
-              WITH ORDINALITY AS t(vendor, architecture, preset, suite_version, model, dtype, metric, sign, bin, count, i)
+       SELECT ${GROUP_T}, ${param(1)}, t.metric, t.sign, t.bin, t.count
+         FROM unnest(${GROUP_ARRAYS}, ${param(2)}::text[], ${param(3)}::smallint[], ${param(4)}::int[], ${param(5)}::bigint[])
+              WITH ORDINALITY AS t(${GROUP_LIST}, metric, sign, bin, count, i)
         ORDER BY t.i
        ON CONFLICT (${GROUP_LIST}, shard, metric, sign, bin) DO UPDATE SET count = aggregate_bins.count + EXCLUDED.count`,
       [...GROUP_COLS.map(bcol), shard, bins.map((x) => x.b.metric), bins.map((x) => x.b.sign), bins.map((x) => x.b.bin), bins.map((x) => x.b.count)],
     );
   }
   if (delta < 0) {
-    const match = `(${GROUP_LIST}) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])) AND shard = $7 AND count <= 0`;
+    const match = `(${GROUP_LIST}) IN (SELECT * FROM unnest(${GROUP_ARRAYS})) AND shard = ${param(1)} AND count <= 0`;
     await tx.query(`DELETE FROM aggregate_bins WHERE ${match}`, [...GROUP_COLS.map(col), shard]);
     await tx.query(`DELETE FROM aggregate_groups WHERE ${match}`, [...GROUP_COLS.map(col), shard]);
   }
@@ -349,7 +359,7 @@ export async function aggregatesFromRows(q: Queryable): Promise<AggregateSet> {
 
 const rowGroup = (r: Record<string, unknown>): GroupKey => ({
   vendor: String(r['vendor']), architecture: String(r['architecture']), preset: String(r['preset']),
-  suite_version: String(r['suite_version']), model: String(r['model']), dtype: String(r['dtype']),
+  suite_version: String(r['suite_version']), model: String(r['model']), dtype: String(r['dtype']), task: String(r['task']),
 });
 
 /** The maintained aggregates, as stored. */
@@ -374,7 +384,7 @@ export async function writeAggregates(tx: Queryable, set: AggregateSet): Promise
     const part = groups.slice(i, i + CHUNK);
     await tx.query(
       `INSERT INTO aggregate_groups (${GROUP_LIST}, shard, count, results, seq_sum, member_seq_sum, correct, answered)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])`,
+       SELECT * FROM unnest(${GROUP_ARRAYS}, ${param(1)}::smallint[], ${[2, 3, 4, 5, 6, 7].map((k) => `${param(k)}::bigint[]`).join(', ')})`,
       [...GROUP_COLS.map((c) => part.map((g) => g.group[c])), part.map((g) => g.shard), part.map((g) => g.count), part.map((g) => g.results),
         part.map((g) => g.seqSum), part.map((g) => g.memberSeqSum), part.map((g) => g.correct), part.map((g) => g.answered)],
     );
@@ -384,7 +394,7 @@ export async function writeAggregates(tx: Queryable, set: AggregateSet): Promise
     const part = bins.slice(i, i + CHUNK);
     await tx.query(
       `INSERT INTO aggregate_bins (${GROUP_LIST}, shard, metric, sign, bin, count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[], $9::smallint[], $10::int[], $11::bigint[])`,
+       SELECT * FROM unnest(${GROUP_ARRAYS}, ${param(1)}::smallint[], ${param(2)}::text[], ${param(3)}::smallint[], ${param(4)}::int[], ${param(5)}::bigint[])`,
       [...GROUP_COLS.map((c) => part.map((b) => b.group[c])), part.map((b) => b.shard), part.map((b) => b.bin.metric), part.map((b) => b.bin.sign), part.map((b) => b.bin.bin), part.map((b) => b.bin.count)],
     );
   }

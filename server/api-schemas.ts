@@ -45,6 +45,7 @@ export const GroupStatsSchema = v.object({
   suiteVersion: v.string(),
   model: v.nullable(v.string()),
   dtype: v.nullable(v.string()),
+  task: v.nullable(v.string()),
   count: v.pipe(v.number(), v.integer(), v.minValue(0)),
   medianSource: v.picklist(['exact', 'sketch']),
   distributions: v.array(SketchDistributionSchema),
@@ -55,6 +56,9 @@ export const GroupStatsSchema = v.object({
     accuracy: v.nullable(v.object({
       correct: v.pipe(v.number(), v.integer(), v.minValue(0)),
       n: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      results: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Results whose answers are pooled (the group\'s count).')),
+      effectiveN: v.pipe(v.number(), v.gtValue(0),
+        v.description('n of the Wilson interval: n ÷ results, the answers of one result (repeated uploads answer the same sentences, so they are not independent samples).')),
       rate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
       low: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
       high: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
@@ -76,6 +80,7 @@ export const WorkloadStatsSchema = v.object({
   medianSource: v.picklist(['exact', 'sketch']),
   model: v.optional(v.string()),
   dtype: v.optional(v.string()),
+  task: v.optional(v.string()),
 });
 
 export const DatasetStatsSchema = v.object({

@@ -10,6 +10,7 @@ import { KNOWN_VENDORS } from '../src/shared/schema.ts';
 import { PRESET_NAMES } from '../src/shared/presets.ts';
 import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../src/shared/vocabulary.ts';
 import { REAL_DTYPES } from '../src/shared/realmodels/record.ts';
+import { TASK_SET_IDS } from '../src/shared/realmodels/task-set.ts';
 import type { ResultListItem } from '../src/shared/dataset.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { Queryable } from './queryable.ts';
@@ -18,8 +19,9 @@ import type { ContentCoding } from './http-cache.ts';
 /**
  * Absent fields do not filter. `since` is the first upload day (UTC) kept, inclusive; `model`
  * keeps the results with a workload of that model (a synthetic one, or a real one); `dtype` the
- * results with a real model in those weights (with `model`: that model in those weights). The
- * public listing reads the same filter.
+ * results with a real model in those weights (with `model`: that model in those weights); `task`
+ * the results with a real model that answered that task set (with `model` or `dtype`: one real
+ * workload with all of them). The public listing reads the same filter.
  */
 export interface ExportFilter {
   vendor?: string;
@@ -27,6 +29,7 @@ export interface ExportFilter {
   preset?: string;
   model?: string;
   dtype?: string;
+  task?: string;
   since?: string;
 }
 
@@ -68,6 +71,11 @@ export function parseExportFilter(query: (name: string) => string | undefined): 
   if (dtype) {
     if (!(REAL_DTYPES as readonly string[]).includes(dtype)) return { ok: false, parameter: 'dtype', error: `dtype must be one of ${REAL_DTYPES.join(', ')}` };
     filter.dtype = dtype;
+  }
+  const task = query('task');
+  if (task) {
+    if (!(TASK_SET_IDS as readonly string[]).includes(task)) return { ok: false, parameter: 'task', error: `task must be one of ${TASK_SET_IDS.join(', ')}` };
+    filter.task = task;
   }
   const since = query('since');
   if (since) {
@@ -124,9 +132,15 @@ export function filteredPages(db: Queryable, filter: ExportFilter, window: numbe
     params.push(JSON.stringify([value]));
     return `doc->'workloads' @> $${params.length + 3}::jsonb`;
   };
-  if (filter.dtype !== undefined) {
-    // One real workload with these weights (and this model, when given).
-    where.push(contains({ real: { ...(filter.model === undefined ? {} : { model: filter.model }), dtype: filter.dtype } }));
+  if (filter.dtype !== undefined || filter.task !== undefined) {
+    // One real workload with these weights and/or on this task set (and this model, when given).
+    where.push(contains({
+      real: {
+        ...(filter.model === undefined ? {} : { model: filter.model }),
+        ...(filter.dtype === undefined ? {} : { dtype: filter.dtype }),
+        ...(filter.task === undefined ? {} : { taskSet: { id: filter.task } }),
+      },
+    }));
   } else if (filter.model !== undefined) {
     // A synthetic workload whose config names the model, or a real one of that model.
     where.push(`(${contains({ config: { model: filter.model } })} OR ${contains({ real: { model: filter.model } })})`);

@@ -13,6 +13,13 @@ export type Migration =
   | { kind: 'sql'; version: number; name: string; sql: string }
   | { kind: 'code'; version: number; name: string; run(tx: Queryable, log: MigrationLog): Promise<void> };
 
+/** Drop the aggregate tables, create them in the current shape and fill them from the rows. */
+async function recreateAggregates(tx: Queryable): Promise<void> {
+  await tx.exec('DROP TABLE IF EXISTS aggregate_bins; DROP TABLE IF EXISTS aggregate_groups;');
+  await tx.exec(AGGREGATES_SQL);
+  await rebuildAggregates(tx);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     kind: 'sql',
@@ -116,11 +123,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // so that uploads into one group do not queue on one row lock, a per-group result count and
     // seq sum (the dataset version without a scan), and answers scored for real-model groups.
     // The tables hold only what the rows imply: dropped, recreated and rebuilt from the rows.
-    run: async (tx) => {
-      await tx.exec('DROP TABLE IF EXISTS aggregate_bins; DROP TABLE IF EXISTS aggregate_groups;');
-      await tx.exec(AGGREGATES_SQL);
-      await rebuildAggregates(tx);
-    },
+    run: (tx) => recreateAggregates(tx),
   },
   {
     kind: 'code',
@@ -131,11 +134,24 @@ export const MIGRATIONS: readonly Migration[] = [
     // listing reads those rows only, never the whole table. An index on expressions adds no
     // column and rewrites no row, so it costs one pass to build.
     // Each group's member seq sum (server/aggregates.ts), which lets /api/stats keep a group's
-    // figures until its members change: added, then filled by a rebuild from the rows.
+    // figures until its members change: filled by a rebuild from the rows. The tables hold only
+    // what the rows imply, so they are recreated in the current shape rather than altered: the
+    // rebuild writes every column of the current tables (a later group column included), which a
+    // version-7 table would not have.
     run: async (tx) => {
       await tx.exec(MEASURED_PROFILES_INDEX_SQL);
-      await tx.exec('ALTER TABLE aggregate_groups ADD COLUMN IF NOT EXISTS member_seq_sum BIGINT NOT NULL DEFAULT 0');
-      await rebuildAggregates(tx);
+      await recreateAggregates(tx);
     },
   },
+  {
+    kind: 'code',
+    version: 9,
+    name: 'aggregates per task set',
+    // A real model's group is keyed by the task set it answered too (server/aggregates.ts `task`):
+    // its accuracy and energy per correct answer differ by language, so English and French results
+    // must not pool. The group key changes, so the tables are recreated and rebuilt from the rows,
+    // which splits the real-model groups that earlier versions pooled across task sets.
+    run: (tx) => recreateAggregates(tx),
+  },
 ];
+

@@ -12,6 +12,7 @@ import type { JsonSchema } from '@valibot/to-json-schema';
 import { KNOWN_VENDORS, ResultDocumentSchema } from '../src/shared/schema.ts';
 import { PRESET_NAMES } from '../src/shared/presets.ts';
 import { REAL_DTYPES } from '../src/shared/realmodels/record.ts';
+import { TASK_SET_IDS } from '../src/shared/realmodels/task-set.ts';
 import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../src/shared/vocabulary.ts';
 import { SCHEMA_VERSION } from '../src/shared/result.ts';
 import { DATASET_LICENSE, LISTING_MAX_PAGE, SCHEMA_VERSION_HEADER } from '../src/shared/dataset.ts';
@@ -48,7 +49,7 @@ const cachedHeaders = { ...versionHeaders, ETag: headerRef('ETag'), 'Cache-Contr
 const badRequest = { description: 'A parameter outside its list or pattern; the message names the parameter, never its value.', headers: versionHeaders, content: jsonContent(ref('ApiError')) };
 const notModified = { description: 'The representation matching `If-None-Match` is still current: no body.', headers: cachedHeaders };
 
-const FILTER_PARAMS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'since'].map(paramRef);
+const FILTER_PARAMS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'task', 'since'].map(paramRef);
 
 function parameters(): Record<string, unknown> {
   const query = (name: string, description: string, schema: Json) => ({ name, in: 'query', required: false, description, schema });
@@ -58,6 +59,7 @@ function parameters(): Record<string, unknown> {
     preset: query('preset', 'Preset of the run.', { type: 'string', enum: [...PRESET_NAMES] }),
     model: query('model', 'Results with a workload of this model (synthetic-weight or real).', { type: 'string', enum: [...MODEL_NAMES] }),
     dtype: query('dtype', 'Results with a real model in these weights (with `model`: that model in these weights).', { type: 'string', enum: [...REAL_DTYPES] }),
+    task: query('task', 'Results with a real model that answered this task set (with `model` or `dtype`: one real workload with all of them).', { type: 'string', enum: [...TASK_SET_IDS] }),
     since: query('since', 'First upload day kept (UTC, inclusive).', { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     ifNoneMatch: { name: 'If-None-Match', in: 'header', required: false, description: 'A tag from an earlier answer: 304 while it is current.', schema: { type: 'string' } },
   };
@@ -125,7 +127,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/stats': {
         get: {
           operationId: 'getStats',
-          summary: 'Aggregates per group (vendor, architecture, preset, suite version, model, dtype)',
+          summary: 'Aggregates per group (vendor, architecture, preset, suite version, model, dtype, task set)',
           description: 'Counts, medians and quantile distributions per group; at most a few seconds old. `ETag` over the body.',
           parameters: [paramRef('ifNoneMatch')],
           responses: { 200: { description: 'The aggregates.', headers: cachedHeaders, content: jsonContent(ref('DatasetStats')) }, 304: notModified },

@@ -93,6 +93,11 @@ export interface GroupStats {
   /** Real-model results are grouped by model and dtype too; null for the synthetic race. */
   model: string | null;
   dtype: string | null;
+  /**
+   * And by the task set they answered (`sentiment-en`, `sentiment-fr`): accuracy differs by
+   * language, so English and French results never pool. Null for the synthetic race.
+   */
+  task: string | null;
   count: number;
   /** Whether the medians below are exact (small groups, or the periodic job) or read from the sketch. */
   medianSource: 'exact' | 'sketch';
@@ -107,8 +112,24 @@ export interface GroupStats {
 
 /** What a real model's group adds: answers pooled over its results, and its medians (same source as medianSource). */
 export interface RealGroupStats {
-  /** Correct answers of all answers scored in the group, with the 95 % Wilson interval of the rate; null when none scored. */
-  accuracy: { correct: number; n: number; rate: number; low: number; high: number } | null;
+  /**
+   * Correct answers of all answers scored in the group (`rate` = correct ÷ n), with a 95 % Wilson
+   * interval taken at `effectiveN` = n ÷ results, the answers of one result on average: repeated
+   * uploads answer the same sentences, so they are not independent samples of the task and the
+   * interval does not narrow with every upload. Null when none scored.
+   */
+  accuracy: {
+    correct: number;
+    /** Answers scored, all results together. */
+    n: number;
+    /** Results whose answers are pooled (the group's count). */
+    results: number;
+    /** The n of the interval: n ÷ results (need not be an integer). */
+    effectiveN: number;
+    rate: number;
+    low: number;
+    high: number;
+  } | null;
   medianQueryJ: number | null;
   medianCorrectJ: number | null;
   medianQueryMs: number | null;
@@ -124,9 +145,10 @@ export interface WorkloadStats {
   medianMs: number;
   /** Where medianMs came from: the rows themselves (small groups) or the group's sketch (within its relative accuracy). */
   medianSource: 'exact' | 'sketch';
-  /** A real model's workload: its group's model and dtype. */
+  /** A real model's workload: its group's model, dtype and task set. */
   model?: string;
   dtype?: string;
+  task?: string;
 }
 
 export interface DatasetStats {
@@ -148,7 +170,7 @@ export interface Versioned {
 }
 
 /** The listing's filters, shared by the API's query string and the dataset view's address. */
-export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model', 'dtype'] as const;
+export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'task'] as const;
 export type ListingFilter = (typeof LISTING_FILTERS)[number];
 
 /** Largest page of `GET /api/results`. */

@@ -25,10 +25,11 @@ export const CSV_COLUMNS = [
   'energy_profile', 'grid_country', 'grid_g_per_kwh', 'general_j_p50', 'specialized_j_p50',
   'ratio_p5', 'ratio_p50', 'ratio_p95',
   // Real-model workloads (empty on other rows): which model ran, how well it answered, and the
-  // energy per correct answer on the row the energy rests on (the WebGPU run).
+  // energy per correct answer on the row the energy rests on (the WebGPU run); last, the task set
+  // it answered (accuracy compares only within one), appended so earlier columns keep their place.
   'real_model', 'real_dtype', 'execution_provider', 'accuracy', 'accuracy_n', 'accuracy_low', 'accuracy_high',
   'parse_failures', 'agreement', 'agreement_n', 'per_correct_j_p5', 'per_correct_j_p50', 'per_correct_j_p95',
-  'ratio_per_correct_p50',
+  'ratio_per_correct_p50', 'task_set',
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -48,7 +49,7 @@ export function csvCell(value: Cell): string {
 /** The real-model columns of one row (all empty for a micro or synthetic workload). */
 function realCells(doc: ResultDocument, w: Workload): Cell[] {
   const r = w.real;
-  if (!r || !w.role) return Array<Cell>(14).fill(null);
+  if (!r || !w.role) return Array<Cell>(15).fill(null);
   const e = doc.energy;
   // Per-correct joules belong to the workload the energy was computed from, not to a WASM reference run.
   const pc = e && energyWorkload(doc, w.role)?.id === w.id ? e.perQuery[w.role].perCorrect : undefined;
@@ -58,6 +59,7 @@ function realCells(doc: ResultDocument, w: Workload): Cell[] {
   return [
     r.model, r.dtype, r.executionProvider, r.accuracy.correct / r.accuracy.n, r.accuracy.n, r.accuracy.low, r.accuracy.high,
     r.parseFailures, a.measured ? a.agree / a.n : null, a.measured ? a.n : null, j?.p5 ?? null, j?.p50 ?? null, j?.p95 ?? null, ratio,
+    r.taskSet.id,
   ];
 }
 

@@ -21,14 +21,18 @@ import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import { filteredPages } from '../../server/export-stream.ts';
 
-/** A unique real-models document (the doc helper's valid sample) with `correct` of 40 for the classifier. */
-function realDoc(n: number, correct: number): ResultDocument {
+/**
+ * A unique real-models document (the doc helper's valid sample) with `correct` of 40 for the
+ * classifier, both models answering the task set of `language`.
+ */
+function realDoc(n: number, correct: number, language: 'en' | 'fr' = 'en'): ResultDocument {
   const d = structuredClone(sampleRealResult());
   d.app = { version: `0.1.0-real${n}` };
   d.environment.adapter.vendor = 'apple';
   const spec = d.workloads.find((w) => w.kind === 'real-model' && w.role === 'specialized')!;
   spec.real!.accuracy = { ...spec.real!.accuracy, correct };
   spec.timing.medianMs = 10 + n;
+  for (const w of d.workloads) if (w.real) w.real.taskSet = { id: `sentiment-${language}`, version: 1, language };
   return d;
 }
 
@@ -182,8 +186,10 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
       expect(spec.medianSource).toBe('exact');
       // The synthetic group of that adapter gains nothing from them.
       expect(after.groups.filter((g) => g.vendor === 'apple' && g.model === null)).toEqual(before.groups.filter((g) => g.vendor === 'apple' && g.model === null));
-      const w = wilson(36 + 30 + 33, 120);
-      expect(spec.real?.accuracy).toEqual({ correct: 99, n: 120, rate: w.rate, low: w.low, high: w.high });
+      expect(spec.task).toBe('sentiment-en');
+      // Pooled rate; the interval at the answers of one result (40), as Wilson gives it for 33 of 40 (the same rate).
+      const w = wilson(33, 40);
+      expect(spec.real?.accuracy).toEqual({ correct: 99, n: 120, results: 3, effectiveN: 40, rate: 99 / 120, low: w.low, high: w.high });
       expect(spec.medianGeneralJ).toBeNull();
       const times = ups.map((_, i) => 10 + (n - 2 + i));
       expect(spec.real?.medianQueryMs).toBe([...times].sort((a, b) => a - b)[1]);
@@ -194,7 +200,7 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
       expect(spec.distributions.map((d) => d.metric)).toEqual(['queryJ', 'correctJ', 'queryMs']);
       expect(spec.distributions.find((d) => d.metric === 'queryMs')?.count).toBe(3);
       const wl = after.workloads.filter((x) => x.model === 'distilbert-sst2');
-      expect(wl.map((x) => [x.workload, x.dtype, x.count, x.medianSource])).toEqual([['specialized:distilbert-sst2:webgpu', 'fp32', 3, 'exact']]);
+      expect(wl.map((x) => [x.workload, x.dtype, x.task, x.count, x.medianSource])).toEqual([['specialized:distilbert-sst2:webgpu', 'fp32', 'sentiment-en', 3, 'exact']]);
       await expectMaintainedEqualsRebuilt(db);
 
       // The listing's filters: a real model in its weights, and a dtype no one ran.
@@ -204,6 +210,46 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
       expect((await page({ model: 'distilbert-sst2', dtype: 'q4f16' })).items).toHaveLength(0);
 
       for (const u of ups) expect(await store.remove(u.id, u.token)).toBe('deleted');
+      expect(await store.stats()).toEqual(before);
+      await expectMaintainedEqualsRebuilt(db, store);
+    });
+
+    test('English and French results of one model: a group per task set, each its own accuracy and medians; withdrawal restores exactly', async () => {
+      const before = await store.stats();
+      const en = [(await store.insert(realDoc(++n, 36, 'en'))) as UploadAccepted, (await store.insert(realDoc(++n, 34, 'en'))) as UploadAccepted];
+      const enTimes = [10 + n - 1, 10 + n];
+      const fr = (await store.insert(realDoc(++n, 22, 'fr'))) as UploadAccepted;
+      const after = await store.stats();
+      expect(after.total).toBe(before.total + 3);
+      const group = (task: string) => after.groups.find((g) => g.vendor === 'apple' && g.model === 'distilbert-sst2' && g.task === task);
+      const gEn = group('sentiment-en')!;
+      const gFr = group('sentiment-fr')!;
+      expect([gEn.count, gFr.count]).toEqual([2, 1]);
+      const wEn = wilson(35, 40);
+      expect(gEn.real?.accuracy).toEqual({ correct: 70, n: 80, results: 2, effectiveN: 40, rate: 70 / 80, low: wEn.low, high: wEn.high });
+      const wFr = wilson(22, 40);
+      expect(gFr.real?.accuracy).toEqual({ correct: 22, n: 40, results: 1, effectiveN: 40, rate: wFr.rate, low: wFr.low, high: wFr.high });
+      // Exact medians read the rows of the group's own task set only.
+      expect(gEn.real?.medianQueryMs).toBe((enTimes[0]! + enTimes[1]!) / 2);
+      expect(gFr.real?.medianQueryMs).toBe(10 + n);
+      // The chat model too: one group per task set.
+      expect(after.groups.filter((g) => g.vendor === 'apple' && g.model === 'qwen2.5-0.5b-instruct').map((g) => [g.task, g.count])).toEqual([['sentiment-en', 2], ['sentiment-fr', 1]]);
+      expect(after.workloads.filter((x) => x.vendor === 'apple' && x.model === 'distilbert-sst2').map((x) => [x.task, x.count])).toEqual([['sentiment-en', 2], ['sentiment-fr', 1]]);
+      await expectMaintainedEqualsRebuilt(db, store);
+      expect((await db.transaction((tx) => rebuildAggregates(tx))).differing).toBe(0);
+
+      // The listing's task filter, alone and with a model.
+      const page = (f: Parameters<typeof filteredPages>[1]) => filteredPages(db, f)(0, 500);
+      expect((await page({ task: 'sentiment-fr' })).items.map((i) => i.id)).toEqual([fr.id]);
+      expect((await page({ model: 'distilbert-sst2', task: 'sentiment-en' })).items.map((i) => i.id).sort()).toEqual(en.map((u) => u.id).sort());
+      expect((await page({ dtype: 'q4', task: 'sentiment-fr' })).items).toHaveLength(0);
+
+      // Withdrawing the French one restores the French group's absence and leaves the English one.
+      expect(await store.remove(fr.id, fr.token)).toBe('deleted');
+      const withoutFr = await store.stats();
+      expect(withoutFr.groups.some((g) => g.task === 'sentiment-fr')).toBe(false);
+      expect(withoutFr.groups.find((g) => g.vendor === 'apple' && g.model === 'distilbert-sst2' && g.task === 'sentiment-en')).toEqual(gEn);
+      for (const u of en) expect(await store.remove(u.id, u.token)).toBe('deleted');
       expect(await store.stats()).toEqual(before);
       await expectMaintainedEqualsRebuilt(db, store);
     });

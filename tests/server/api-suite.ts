@@ -60,7 +60,7 @@ export function apiSuite(name: string, backend: () => Pick<ServerOptions, 'dataD
       expect(distributions?.map((d) => [d.metric, d.count, d.quantiles.length])).toEqual([['ratio', 1, 19], ['generalJ', 1, 19], ['specializedJ', 1, 19]]);
       expect(stats.groups).toEqual([
         {
-          vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 1,
+          vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, task: null, count: 1,
           medianSource: 'exact', distributions,
           medianGeneralJ: doc.energy!.perQuery.general.joules.p50, medianSpecializedJ: doc.energy!.perQuery.specialized.joules.p50, medianRatio: doc.energy!.ratio.p50,
         },

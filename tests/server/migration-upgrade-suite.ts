@@ -5,6 +5,8 @@
  * results written with the columns of that version), then migrated. Migration 7's aggregates must
  * equal `dataset:rebuild`'s, /api/stats must equal what a current server that received the same
  * uploads answers (a PGlite control fed through the store), and a rebuild afterwards changes nothing.
+ * Then the same from version 8, whose real-model groups pooled English and French results: migration
+ * 9 splits them by task set.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate, openDb, type Db } from '../../server/db.ts';
@@ -98,8 +100,49 @@ async function fillVersion5Aggregates(db: Db): Promise<void> {
                  VALUES ('nvidia', 'ada', 'ci', 'ci-1', 'ratio', 1, 42, 7)`);
 }
 
+/**
+ * Real-models results of one model on one adapter, on the English and the French task set
+ * (both models of a result answer the same set), each classifier with its own count correct.
+ */
+function taskDocs(): { doc: ResultDocument; task: 'sentiment-en' | 'sentiment-fr'; correct: number }[] {
+  return [0, 1, 2, 3, 4, 5].map((n) => {
+    const language = n < 4 ? 'en' : 'fr';
+    const correct = language === 'en' ? 30 + n : 20 + n;
+    const d = structuredClone(sampleRealResult({ app: { version: `0.1.0-tk${n}` } }));
+    d.environment.adapter.vendor = 'intel';
+    for (const w of d.workloads) if (w.real) w.real.taskSet = { id: `sentiment-${language}`, version: 1, language };
+    const spec = d.workloads.find((w) => w.kind === 'real-model' && w.role === 'specialized')!;
+    spec.real!.accuracy = { ...spec.real!.accuracy, correct };
+    spec.timing.medianMs = 11 + n * 0.2;
+    return { doc: d, task: `sentiment-${language}`, correct };
+  });
+}
+
+/**
+ * Back to version 8: the aggregate tables in their version-8 shape (no task in the group key),
+ * holding what a version-8 server maintained, a real model's English and French results in one
+ * group, and migration 9 forgotten.
+ */
+async function downgradeToVersion8(db: Db): Promise<void> {
+  const key = 'vendor, architecture, preset, suite_version, model, dtype, shard';
+  await db.exec(`
+    CREATE TABLE groups_v8 AS
+      SELECT ${key}, sum(count)::bigint AS count, sum(results)::bigint AS results, sum(seq_sum)::bigint AS seq_sum,
+             sum(member_seq_sum)::bigint AS member_seq_sum, sum(correct)::bigint AS correct, sum(answered)::bigint AS answered
+        FROM aggregate_groups GROUP BY ${key};
+    CREATE TABLE bins_v8 AS
+      SELECT ${key}, metric, sign, bin, sum(count)::bigint AS count FROM aggregate_bins GROUP BY ${key}, metric, sign, bin;
+    DROP TABLE aggregate_bins; DROP TABLE aggregate_groups;
+    ALTER TABLE groups_v8 RENAME TO aggregate_groups;
+    ALTER TABLE bins_v8 RENAME TO aggregate_bins;
+    ALTER TABLE aggregate_groups ADD PRIMARY KEY (${key});
+    ALTER TABLE aggregate_bins ADD PRIMARY KEY (${key}, metric, sign, bin);
+  `);
+  await db.query('DELETE FROM schema_migrations WHERE version > 8');
+}
+
 export function migrationUpgradeSuite(name: string, open: () => Promise<Db>) {
-  describe(`migration 7 over rows stored at version 6 (${name})`, () => {
+  describe(`migrations 7 to 9 over rows stored at versions 6 and 8 (${name})`, () => {
     let db: Db;
     const control = tempDir('fal-upgrade-control-');
     let controlDb: Db;
@@ -158,6 +201,38 @@ export function migrationUpgradeSuite(name: string, open: () => Promise<Db>) {
       expect((await storedAggregates(db)).lines()).toEqual((await aggregatesFromRows(db)).lines());
       expect(await store.remove(up.id, up.token)).toBe('deleted');
       expect(await store.stats()).toEqual(before);
+    });
+
+    test('migration 9 over a version-8 database: English and French groups split, equal to dataset:rebuild and to a current server', async () => {
+      const more = taskDocs();
+      for (const [i, t] of more.entries()) await insertRow(db, t.doc, 1000 + i);
+      // What a version-8 server held for these rows: the tables the rows imply, with the task sets pooled.
+      await db.transaction((tx) => rebuildAggregates(tx));
+      await downgradeToVersion8(db);
+      expect((await db.query<{ v: number }>('SELECT max(version)::int AS v FROM schema_migrations')).rows[0]!.v).toBe(8);
+      const pooled = await db.query<{ n: number }>(`SELECT sum(count)::int AS n FROM aggregate_groups WHERE vendor = 'intel' AND model = 'distilbert-sst2'`);
+      expect(pooled.rows[0]!.n).toBe(more.length);
+
+      expect(await migrate(db, () => undefined)).toEqual([9]);
+      const migrated = (await storedAggregates(db)).lines();
+      expect(migrated).toEqual((await aggregatesFromRows(db)).lines());
+      expect((await db.transaction((tx) => rebuildAggregates(tx))).differing).toBe(0);
+      expect((await storedAggregates(db)).lines()).toEqual(migrated);
+      const stats = await new ResultStore(db, { statsTtlMs: 0 }).stats();
+
+      // One group per task set, each with its own results and answers.
+      for (const task of ['sentiment-en', 'sentiment-fr'] as const) {
+        const mine = more.filter((t) => t.task === task);
+        const g = stats.groups.find((x) => x.vendor === 'intel' && x.model === 'distilbert-sst2' && x.task === task);
+        expect(g?.count).toBe(mine.length);
+        expect(g?.real?.accuracy?.correct).toBe(mine.reduce((s, t) => s + t.correct, 0));
+        expect([g?.real?.accuracy?.n, g?.real?.accuracy?.results, g?.real?.accuracy?.effectiveN]).toEqual([40 * mine.length, mine.length, 40]);
+      }
+
+      // A current server fed the same uploads answers the same /api/stats.
+      const control = new ResultStore(controlDb, { statsTtlMs: 0 });
+      for (const t of more) expect((await control.insert(t.doc)).duplicate).toBe(false);
+      expect(stats).toEqual(await control.stats());
     });
   });
 }

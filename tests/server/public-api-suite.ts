@@ -84,6 +84,7 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
         ['architecture', `architecture=${encodeURIComponent(HOSTILE)}`],
         ['preset', `preset=${encodeURIComponent(HOSTILE)}`],
         ['model', `model=${encodeURIComponent(HOSTILE)}`],
+        ['task', `task=${encodeURIComponent(HOSTILE)}`],
         ['since', 'since=2026-02-30'],
         ['after', `after=${encodeURIComponent(HOSTILE)}`],
         ['after', 'after=-1'],
@@ -213,12 +214,25 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
 
       test('a group with sketch distributions validates (the stats contract)', () => {
         const group = {
-          vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, count: 40, medianSource: 'sketch',
+          vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, task: null, count: 40, medianSource: 'sketch',
           distributions: [{ metric: 'ratio', count: 40, relativeAccuracy: 0.01, quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((q, i) => ({ q, value: 10 + i })) }],
           medianGeneralJ: 1.2, medianSpecializedJ: 0.05, medianRatio: 24,
         };
         expect(checkSchema({ $ref: '#/components/schemas/GroupStats' }, group, doc)).toEqual([]);
         expect(checkSchema({ $ref: '#/components/schemas/GroupStats' }, { ...group, medianSource: 'guess' }, doc)).not.toEqual([]);
+      });
+
+      test('a real model\'s group validates with its task set and both n of its accuracy', () => {
+        const group = {
+          vendor: 'apple', architecture: 'metal-3', preset: 'quick', suiteVersion: 'quick-1', model: 'distilbert-sst2', dtype: 'fp32', task: 'sentiment-fr', count: 3,
+          medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null,
+          real: { accuracy: { correct: 99, n: 120, results: 3, effectiveN: 40, rate: 0.825, low: 0.68, high: 0.91 }, medianQueryJ: 0.02, medianCorrectJ: 0.03, medianQueryMs: 12 },
+        };
+        const at = { $ref: '#/components/schemas/GroupStats' };
+        expect(checkSchema(at, group, doc)).toEqual([]);
+        const withoutEffectiveN = Object.fromEntries(Object.entries(group.real.accuracy).filter(([k]) => k !== 'effectiveN'));
+        expect(checkSchema(at, { ...group, real: { ...group.real, accuracy: withoutEffectiveN } }, doc)).not.toEqual([]);
+        expect(checkSchema(at, { ...group, real: { ...group.real, accuracy: { ...group.real.accuracy, effectiveN: 0 } } }, doc)).not.toEqual([]);
       });
     });
   });

@@ -1,8 +1,9 @@
 /**
  * Real-model documents through the results server: a valid one is stored and comes back in the
  * listing and both exports; a tampered accuracy interval, figure per correct answer or ratio per
- * correct answer is refused with 422 naming the field; /api/stats pools their answers per model
- * and dtype and a withdrawal restores it exactly; migration 3's cleaning keeps the new kind.
+ * correct answer is refused with 422 naming the field; /api/stats pools their answers per model,
+ * dtype and task set (English and French apart) and a withdrawal restores it exactly; migration
+ * 3's cleaning keeps the new kind.
  * `real-models.pglite.test.ts` and `real-models.postgres.test.ts` run it on each backend.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,6 +15,7 @@ import type { ResultDocument } from '../../src/shared/result.ts';
 import { sampleRealResult, sampleRealWorkloads } from '../../src/shared/sample-real-result.ts';
 import type { DatasetStats, GroupStats, ResultPage } from '../../src/shared/dataset.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
+import { pooledAccuracy } from '../../server/aggregate-stats.ts';
 import { postJson } from './helpers.ts';
 
 const fresh = (): ResultDocument => structuredClone(sampleRealResult());
@@ -23,12 +25,13 @@ const fresh = (): ResultDocument => structuredClone(sampleRealResult());
  * interval the Wilson one) and took `medianMs` per query; the sample's energy section, per-correct
  * figures included, is recomputed from these workloads, so the server accepts it.
  */
-function variant(n: number, correct: number, medianMs: number): ResultDocument {
+function variant(n: number, correct: number, medianMs: number, language: 'en' | 'fr' = 'en'): ResultDocument {
   const ws = sampleRealWorkloads();
   const spec = ws[0]!;
   const w = wilson(correct, spec.real!.accuracy.n);
   spec.real = { ...spec.real!, accuracy: { correct, n: spec.real!.accuracy.n, low: w.low, high: w.high } };
   spec.timing = { ...spec.timing, medianMs };
+  for (const x of ws) if (x.real) x.real = { ...x.real, taskSet: { id: `sentiment-${language}`, version: 1, language } };
   return structuredClone(sampleRealResult({ workloads: ws, app: { version: `0.1.0-rm${n}` } }));
 }
 
@@ -84,7 +87,7 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
 
     test('stats pool the answers per model and dtype; the filtered listing and exports find them; withdrawal restores /api/stats exactly', async () => {
       const stats = async (): Promise<DatasetStats> => (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
-      const groupOf = (s: DatasetStats, model: string, dtype: string): GroupStats | undefined => s.groups.find((g) => g.model === model && g.dtype === dtype);
+      const groupOf = (s: DatasetStats, model: string, dtype: string): GroupStats | undefined => s.groups.find((g) => g.model === model && g.dtype === dtype && g.task === 'sentiment-en');
       const before = await stats();
       const docs = [variant(1, 30, 11.9), variant(2, 25, 12.4)];
       const ups: { id: string; token: string }[] = [];
@@ -101,12 +104,13 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
         const g = groupOf(after, model, dtype)!;
         expect(g.count).toBe((was?.count ?? 0) + 2);
         expect([g.medianGeneralJ, g.medianSpecializedJ, g.medianRatio]).toEqual([null, null, null]);
-        // Pooled accuracy: the Wilson interval of all answers, never an average of the results' intervals.
+        // Pooled accuracy: the rate of all answers, never an average of the results' rates; its
+        // Wilson interval at the answers of one result, since the uploads answered the same sentences.
         const added = docs.map((d) => d.workloads.find((w) => w.kind === 'real-model' && w.role === role)!.real!.accuracy);
         const correct = (was?.real?.accuracy?.correct ?? 0) + added.reduce((a, x) => a + x.correct, 0);
         const n = (was?.real?.accuracy?.n ?? 0) + added.reduce((a, x) => a + x.n, 0);
-        const w = wilson(correct, n);
-        expect(g.real?.accuracy).toEqual({ correct, n, rate: w.rate, low: w.low, high: w.high });
+        expect(g.real?.accuracy).toEqual(pooledAccuracy(correct, n, g.count));
+        expect([g.real?.accuracy?.results, g.real?.accuracy?.effectiveN]).toEqual([g.count, 40]);
       }
       // The synthetic race's group of that adapter gains nothing from them.
       expect(after.groups.filter((g) => g.model === null)).toEqual(before.groups.filter((g) => g.model === null));
@@ -143,6 +147,51 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
       }
       expect(await stats()).toEqual(before);
       expect(await ids('model=distilbert-sst2&dtype=fp32')).not.toEqual(expect.arrayContaining([mine[0]]) as unknown);
+    });
+
+    test('an English and a French upload of one model: two groups, each its own accuracy; the task filter and column; withdrawal restores exactly', async () => {
+      const stats = async (): Promise<DatasetStats> => (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
+      const upload = async (d: ResultDocument): Promise<{ id: string; token: string }> => {
+        const up = await postJson(base, d);
+        expect(up.status, JSON.stringify(up.json)).toBe(201);
+        return { id: up.json.id as string, token: up.json.token as string };
+      };
+      const withdraw = async (u: { id: string; token: string }) => {
+        const res = await fetch(`${base}/api/results/${u.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${u.token}` } });
+        expect(res.status).toBe(204);
+      };
+      const before = await stats();
+      const en = await upload(variant(11, 38, 12.1, 'en'));
+      const withEn = await stats();
+      const fr = await upload(variant(12, 21, 12.3, 'fr'));
+      const both = await stats();
+      const classifier = (s: DatasetStats, task: string) => s.groups.find((g) => g.model === 'distilbert-sst2' && g.dtype === 'fp32' && g.task === task);
+      const gFr = classifier(both, 'sentiment-fr')!;
+      // The French group holds the French result only: its own 21 of 40, not pooled with English answers.
+      expect(gFr.count).toBe(1);
+      expect(gFr.real?.accuracy).toEqual(pooledAccuracy(21, 40, 1));
+      expect(classifier(both, 'sentiment-en')).toEqual(classifier(withEn, 'sentiment-en'));
+      expect(classifier(withEn, 'sentiment-en')!.real!.accuracy!.correct).toBe((classifier(before, 'sentiment-en')?.real?.accuracy?.correct ?? 0) + 38);
+      expect(both.groups.filter((g) => g.task === 'sentiment-fr').map((g) => g.model).sort()).toEqual(['distilbert-sst2', 'qwen2.5-0.5b-instruct']);
+      expect(both.groups.filter((g) => g.model === null).every((g) => g.task === null)).toBe(true);
+
+      const ids = async (query: string): Promise<string[]> => {
+        const res = await fetch(`${base}/api/results?${query}`);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as ResultPage).items.map((i) => i.id);
+      };
+      expect(await ids('task=sentiment-fr')).toEqual([fr.id]);
+      expect(await ids('model=distilbert-sst2&task=sentiment-en')).toEqual(expect.arrayContaining([en.id]) as unknown);
+      expect(await ids('model=distilbert-sst2&task=sentiment-en')).not.toContain(fr.id);
+      expect((await fetch(`${base}/api/results?task=sentiment-de`)).status).toBe(400);
+      const csv = (await (await fetch(`${base}/api/export.csv?task=sentiment-fr`)).text()).trimEnd().split('\r\n').map((l) => l.split(','));
+      const col = (row: string[], c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+      expect(csv.slice(1).filter((r) => col(r, 'kind') === 'real-model').map((r) => [r[0], col(r, 'task_set')])).toEqual([[fr.id, 'sentiment-fr'], [fr.id, 'sentiment-fr']]);
+
+      await withdraw(fr);
+      expect(await stats()).toEqual(withEn);
+      await withdraw(en);
+      expect(await stats()).toEqual(before);
     });
 
     test('the stored-row cleaning (migration 3) keeps a real-model document unchanged', () => {

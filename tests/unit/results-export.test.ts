@@ -30,7 +30,7 @@ describe('exports', () => {
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(7); // header + 5 workloads + trailing empty
     const energy = [e.perQuery.general.joules.p50, e.perQuery.specialized.joules.p50, e.ratio.p5, e.ratio.p50, e.ratio.p95].join(',');
-    expect(lines[5]).toBe(`L1,2026-11-23,ci,ci-1,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,general:tiny-decoder,model,general,80000000,9000000,300,290,320,0.05,3,,,software-adapter,FRA,44.18,${energy}${','.repeat(14)}`);
+    expect(lines[5]).toBe(`L1,2026-11-23,ci,ci-1,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,general:tiny-decoder,model,general,80000000,9000000,300,290,320,0.05,3,,,software-adapter,FRA,44.18,${energy}${','.repeat(15)}`);
     expect(lines[6]).toBe('');
   });
   test('CSV without an energy section leaves the energy columns empty, never 0', () => {
@@ -87,8 +87,8 @@ describe('comparison', () => {
   });
   test('dataset series keep groups without energy as gaps', () => {
     const s = datasetSeries([
-      { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1', model: null, dtype: null, count: 2, medianSource: 'exact', distributions: [], medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
-      { vendor: '', architecture: '', preset: 'quick', suiteVersion: '1', model: null, dtype: null, count: 1, medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+      { vendor: 'google', architecture: 'swiftshader', preset: 'ci', suiteVersion: '1', model: null, dtype: null, task: null, count: 2, medianSource: 'exact', distributions: [], medianGeneralJ: 6, medianSpecializedJ: 0.8, medianRatio: 7.5 },
+      { vendor: '', architecture: '', preset: 'quick', suiteVersion: '1', model: null, dtype: null, task: null, count: 1, medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
     ]);
     expect(s).toEqual({ x: [0, 1], specialized: [0.8, null], general: [6, null], labels: ['google/swiftshader · ci', '?/? · quick'] });
   });

@@ -1,6 +1,6 @@
 /**
  * The open dataset (`#/dataset`): community aggregates per group (vendor/architecture, preset,
- * model), with the number of results behind each figure, a distribution per group, the
+ * model, task set), with the number of results behind each figure, a distribution per group, the
  * individual results page by page, download links and the licence. Filters live in the address
  * (`#/dataset?vendor=nvidia&preset=quick`), so a link opens the same view; groups and results
  * are paginated, so the view stays light however large the dataset grows.
@@ -76,6 +76,7 @@ const FILTER_LABEL: Record<ListingFilter, string> = {
   preset: 'dataset.filters.preset',
   model: 'dataset.filters.model',
   dtype: 'dataset.filters.dtype',
+  task: 'dataset.filters.task',
 };
 
 export function DatasetView() {

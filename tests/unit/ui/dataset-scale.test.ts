@@ -21,7 +21,7 @@ const quantiles = (base: number) => Array.from({ length: 19 }, (_, i) => ({ q: M
 
 function group(i: number, over: Partial<GroupStats> = {}): GroupStats {
   return {
-    vendor: i % 2 === 0 ? 'nvidia' : 'amd', architecture: `arch-${i}`, preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, count: 10 + i,
+    vendor: i % 2 === 0 ? 'nvidia' : 'amd', architecture: `arch-${i}`, preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, task: null, count: 10 + i,
     medianSource: 'sketch', distributions: [], medianGeneralJ: 1 + i, medianSpecializedJ: 0.1, medianRatio: 10 + i, ...over,
   };
 }

@@ -4,19 +4,20 @@ import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountPoint } from './helpers.ts';
-import { DATASET_LICENSE, type DatasetStats } from '../../../src/shared/dataset.ts';
+import { DATASET_LICENSE, type DatasetStats, type GroupStats } from '../../../src/shared/dataset.ts';
 
 vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 
 const { lang } = await import('../../../src/i18n/index.ts');
 const { DatasetView } = await import('../../../src/ui/results/DatasetView.tsx');
+const { location, parseHash } = await import('../../../src/ui/router.ts');
 
 const stats: DatasetStats = {
   total: 7,
   license: DATASET_LICENSE,
   groups: [
-    { vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, count: 5, medianSource: 'exact', distributions: [], medianGeneralJ: 1.25, medianSpecializedJ: 0.05, medianRatio: 25 },
-    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, count: 2, medianSource: 'sketch', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
+    { vendor: 'nvidia', architecture: 'ada', preset: 'quick', suiteVersion: 'quick-1', model: null, dtype: null, task: null, count: 5, medianSource: 'exact', distributions: [], medianGeneralJ: 1.25, medianSpecializedJ: 0.05, medianRatio: 25 },
+    { vendor: '', architecture: '', preset: 'ci', suiteVersion: 'ci-1', model: null, dtype: null, task: null, count: 2, medianSource: 'sketch', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null },
   ],
   workloads: [],
 };
@@ -73,6 +74,45 @@ describe('DatasetView', () => {
     expect(fetchMock).toHaveBeenCalledTimes(2);
     expect(err()).toBe(t('results.dataset.error', { status: 503 }));
     expect(root.querySelector('[data-testid="dataset-table"]')).toBeNull();
+  });
+
+  test('real-model groups: the task set of each, and what the accuracy interval rests on; the task filter keeps one language', async () => {
+    const real = (task: string, count: number, correct: number): GroupStats => ({
+      vendor: 'apple', architecture: 'metal-3', preset: 'quick', suiteVersion: 'quick-1', model: 'distilbert-sst2', dtype: 'fp32', task, count,
+      medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null,
+      real: {
+        accuracy: { correct, n: 40 * count, results: count, effectiveN: 40, rate: correct / (40 * count), low: 0.5, high: 0.75 },
+        medianQueryJ: 0.02, medianCorrectJ: 0.03, medianQueryMs: 12,
+      },
+    });
+    const withReal: DatasetStats = { ...stats, total: 10, groups: [...stats.groups, real('sentiment-en', 2, 70), real('sentiment-fr', 1, 25)] };
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(withReal), { status: 200 })));
+    const realRows = () => [...root.querySelectorAll('[data-testid="dataset-real"] tbody tr')];
+    const { t } = await import('../../../src/i18n/index.ts');
+    try {
+      history.replaceState(null, '', '#/dataset');
+      location.value = parseHash('#/dataset');
+      await act(() => render(h(DatasetView, {}), root));
+      await flush();
+      expect(realRows().map((r) => r.querySelector('[data-testid="dataset-real-task"]')?.textContent)).toEqual(['sentiment-en', 'sentiment-fr']);
+      expect(realRows().map((r) => r.querySelector('[data-testid="dataset-real-effective-n"]')?.textContent)).toEqual([
+        t('dataset.real.effectiveN', { results: 2, effectiveN: '40' }),
+        t('dataset.real.effectiveN', { results: 1, effectiveN: '40' }),
+      ]);
+      expect(realRows()[0]?.textContent).toContain('(70/80; 95 %: 50–75 %)');
+
+      render(null, root);
+      history.replaceState(null, '', '#/dataset?task=sentiment-fr');
+      location.value = parseHash('#/dataset?task=sentiment-fr');
+      await act(() => render(h(DatasetView, {}), root));
+      await flush();
+      expect(realRows().map((r) => r.querySelector('[data-testid="dataset-real-task"]')?.textContent)).toEqual(['sentiment-fr']);
+      expect((root.querySelector('select[name="task"]') as HTMLSelectElement).value).toBe('sentiment-fr');
+      expect([...root.querySelectorAll('a[download]')].map((a) => a.getAttribute('href'))).toEqual(['/api/export.csv?task=sentiment-fr', '/api/export.jsonl?task=sentiment-fr']);
+    } finally {
+      history.replaceState(null, '', '#/dataset');
+      location.value = parseHash('#/dataset');
+    }
   });
 
   test('an empty dataset says so instead of drawing an empty table', async () => {

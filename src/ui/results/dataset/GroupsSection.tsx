@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { fmt, t } from '../../../i18n/index.ts';
-import type { GroupStats } from '../../../shared/dataset.ts';
+import type { GroupStats, RealGroupStats } from '../../../shared/dataset.ts';
 import { datasetSeries, groupLabel } from '../../../results/compare.ts';
 import { Chart, axisStyle, cssVar } from '../../Chart.tsx';
 import { GroupDistribution, sharedScales } from './Distribution.tsx';
@@ -50,9 +50,24 @@ export function MedianSource({ group }: { group: GroupStats }) {
   }
 }
 
-/** Real-model groups: model, weights, pooled accuracy with its interval, time, energy per query and per correct answer. */
-function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
+/**
+ * A real group's accuracy: the pooled rate with its interval, then what the interval rests on
+ * (the answers of one result on average, not all answers pooled; see dataset.ts RealGroupStats).
+ */
+function Accuracy({ accuracy: a }: { accuracy: RealGroupStats['accuracy'] }) {
+  if (a === null) return <>—</>;
   const pct = (x: number) => fmt(x * 100, 1);
+  return (
+    <>
+      {t('dataset.real.accuracyValue', { rate: pct(a.rate), correct: a.correct, n: a.n, low: pct(a.low), high: pct(a.high) })}
+      <br />
+      <span class="small muted" data-testid="dataset-real-effective-n">{t('dataset.real.effectiveN', { results: a.results, effectiveN: fmt(a.effectiveN, 2) })}</span>
+    </>
+  );
+}
+
+/** Real-model groups: model, weights, task set, pooled accuracy with its interval, time, energy per query and per correct answer. */
+function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
   return (
     <section class="card" aria-labelledby="dataset-real-title" data-testid="dataset-real">
       <h3 id="dataset-real-title">{t('dataset.real.title')}</h3>
@@ -64,6 +79,7 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
               <th scope="col">{t('results.dataset.group')}</th>
               <th scope="col">{t('dataset.real.model')}</th>
               <th scope="col">{t('dataset.real.dtype')}</th>
+              <th scope="col">{t('dataset.real.task')}</th>
               <th scope="col" class="num">{t('results.dataset.count')}</th>
               <th scope="col">{t('dataset.real.accuracy')}</th>
               <th scope="col" class="num">{t('dataset.metric.queryMs')}</th>
@@ -73,22 +89,20 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
             </tr>
           </thead>
           <tbody>
-            {groups.map((g) => {
-              const a = g.real?.accuracy ?? null;
-              return (
-                <tr key={groupTitle(g)}>
-                  <td>{g.vendor || '?'} / {g.architecture || '?'} <span class="small muted">{g.preset} ({g.suiteVersion})</span></td>
-                  <td>{g.model}</td>
-                  <td>{g.dtype}</td>
-                  <td class="num">{g.count}</td>
-                  <td>{a === null ? '—' : t('dataset.real.accuracyValue', { rate: pct(a.rate), correct: a.correct, n: a.n, low: pct(a.low), high: pct(a.high) })}</td>
-                  <td class="num">{fmt(g.real?.medianQueryMs ?? null, 2)}</td>
-                  <td class="num">{fmt(g.real?.medianQueryJ ?? null, 3)}</td>
-                  <td class="num">{fmt(g.real?.medianCorrectJ ?? null, 3)}</td>
-                  <td class="small"><MedianSource group={g} /></td>
-                </tr>
-              );
-            })}
+            {groups.map((g) => (
+              <tr key={groupTitle(g)}>
+                <td>{g.vendor || '?'} / {g.architecture || '?'} <span class="small muted">{g.preset} ({g.suiteVersion})</span></td>
+                <td>{g.model}</td>
+                <td>{g.dtype}</td>
+                <td data-testid="dataset-real-task">{g.task ?? '—'}</td>
+                <td class="num">{g.count}</td>
+                <td><Accuracy accuracy={g.real?.accuracy ?? null} /></td>
+                <td class="num">{fmt(g.real?.medianQueryMs ?? null, 2)}</td>
+                <td class="num">{fmt(g.real?.medianQueryJ ?? null, 3)}</td>
+                <td class="num">{fmt(g.real?.medianCorrectJ ?? null, 3)}</td>
+                <td class="small"><MedianSource group={g} /></td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>
@@ -96,7 +110,8 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
   );
 }
 
-const groupTitle = (g: GroupStats) => `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.dtype ? ` ${g.dtype}` : ''}` : ''}`;
+const groupTitle = (g: GroupStats) =>
+  `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.dtype ? ` ${g.dtype}` : ''}${g.task ? ` · ${g.task}` : ''}` : ''}`;
 
 export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; pageSize: number }) {
   const [page, setPage] = useState(0);
@@ -127,7 +142,7 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
             </thead>
             <tbody>
               {synthetic.map((g) => (
-                <tr key={`${groupLabel(g)} ${g.suiteVersion} ${g.model ?? ''} ${g.dtype ?? ''}`}>
+                <tr key={`${groupLabel(g)} ${g.suiteVersion} ${g.model ?? ''} ${g.dtype ?? ''} ${g.task ?? ''}`}>
                   <td>{g.vendor || '?'} / {g.architecture || '?'}{g.model ? <span class="small muted"> · {g.model}</span> : null}</td>
                   <td>{g.preset} <span class="small muted">({g.suiteVersion})</span></td>
                   <td class="num">{g.count}</td>

@@ -7,6 +7,7 @@ import { KNOWN_VENDORS } from '../../../shared/schema.ts';
 import { PRESET_NAMES } from '../../../shared/presets.ts';
 import { ARCHITECTURE_PATTERN, MODEL_NAMES } from '../../../shared/vocabulary.ts';
 import { REAL_DTYPES } from '../../../shared/realmodels/record.ts';
+import { TASK_SET_IDS } from '../../../shared/realmodels/task-set.ts';
 import { LISTING_FILTERS } from '../../../shared/dataset.ts';
 import type { GroupStats, ListingFilter } from '../../../shared/dataset.ts';
 
@@ -28,6 +29,8 @@ function valid(name: ListingFilter, value: string): boolean {
       return (MODEL_NAMES as readonly string[]).includes(value);
     case 'dtype':
       return (REAL_DTYPES as readonly string[]).includes(value);
+    case 'task':
+      return (TASK_SET_IDS as readonly string[]).includes(value);
     default: {
       const never: never = name;
       throw new Error(`unexpected filter ${String(never)}`);
@@ -71,8 +74,8 @@ export function exportUrl(format: 'csv' | 'jsonl', filters: DatasetFilters): str
 }
 
 /**
- * The groups a filter keeps. Groups of the synthetic race have no model or dtype (null): a model
- * or dtype filter keeps only the real-model groups that match.
+ * The groups a filter keeps. Groups of the synthetic race have no model, dtype or task set
+ * (null): a model, dtype or task filter keeps only the real-model groups that match.
  */
 export function filterGroups(groups: readonly GroupStats[], f: DatasetFilters): GroupStats[] {
   return groups.filter((g) =>
@@ -80,7 +83,8 @@ export function filterGroups(groups: readonly GroupStats[], f: DatasetFilters): 
     && (f.architecture === undefined || g.architecture === f.architecture)
     && (f.preset === undefined || g.preset === f.preset)
     && (f.model === undefined || g.model === f.model)
-    && (f.dtype === undefined || g.dtype === f.dtype));
+    && (f.dtype === undefined || g.dtype === f.dtype)
+    && (f.task === undefined || g.task === f.task));
 }
 
 /** The choices of each filter: the closed lists, narrowed to what the dataset holds where it tells. */
@@ -92,5 +96,6 @@ export function filterOptions(groups: readonly GroupStats[], f: DatasetFilters):
     preset: [...PRESET_NAMES],
     model: [...MODEL_NAMES],
     dtype: [...REAL_DTYPES],
+    task: [...TASK_SET_IDS],
   };
 }
