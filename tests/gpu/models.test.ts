@@ -103,11 +103,14 @@ describe('model runners vs CPU reference', () => {
       expect(gpu.steps.map((s) => [s.phase, s.token?.index, s.token?.total])).toEqual([['prefill', 1, 4], ['decode', 2, 4], ['decode', 3, 4], ['decode', 4, 4]]);
       expect(gpu.flops).toBe(countQuery(c.spec).flops);
       if (c.limit === undefined) {
-        // Unsplit tensors: the runner records exactly the dispatches countQuery counts (2 layers × 8
-        // + 4 per pass; 9 per layer before RoPE moved into the attention dispatch).
+        // Unsplit tensors: the runner records exactly the dispatches countQuery counts (2 layers × 5
+        // + 3 per pass; 8 per layer before the norms and SwiGLU moved into the products' prologues,
+        // 9 before RoPE moved into the attention dispatch).
         const count = countQuery(c.spec);
-        expect(gpu.steps.map((s) => s.n)).toEqual([20, 20, 20, 20]);
+        expect(gpu.steps.map((s) => s.n)).toEqual([13, 13, 13, 13]);
         expect(gpu.kernels).toContain('attention-rope');
+        expect(gpu.kernels).not.toContain('rmsnorm');
+        expect(gpu.kernels).not.toContain('swiglu');
         expect(gpu.steps.reduce((a, s) => a + s.n, 0)).toBe(count.phases.prefill.dispatches + (count.phases.decode?.dispatches ?? 0));
       }
     });

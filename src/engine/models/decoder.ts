@@ -10,10 +10,13 @@
  * projection — one product against the fused [hidden, q + k + v] weight — writes Q, the new K
  * rows, and V straight into the cache rows of the positions it processes; one attention-rope
  * dispatch then rotates Q and the new K (storing the rotated K into the cache) and attends.
+ *
+ * Five dispatches per layer: the norms run in the prologue of the product after them (attention
+ * norm → Q/K/V, FFN norm → gate/up, final norm → LM head) and SwiGLU in the down projection's;
+ * the residual adds in the epilogues of the O and down projections (see ops/prologue.ts).
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createAttentionRope } from '../ops/attention-rope.ts';
-import { createSwiglu } from '../ops/elementwise.ts';
 import { createRmsNorm } from '../ops/norms.ts';
 import { createArgmax, createEmbedding } from '../ops/tokens.ts';
 import { createLinear, type WeightBlock } from '../ops/linear.ts';
@@ -21,6 +24,7 @@ import { ropeTables } from '../../../kernels/rope/rope.meta.ts';
 import { sequenceLength, type DecoderWorkloadSpec } from './config.ts';
 import { decoderLayerBlocks, qkvBlocks, type ModelBuffers } from './buffers.ts';
 import type { BufferRef, OutputSegment } from '../ops/common.ts';
+import type { ProductPrologue } from '../ops/prologue.ts';
 import type { ModelGraph, ModelStep } from './graph.ts';
 
 export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: ModelBuffers, spec: DecoderWorkloadSpec, promptIds: Uint32Array): ModelGraph {
@@ -37,13 +41,14 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
   const ids = bufs.storage('ids', 4 * (P + spec.outputTokens));
   device.queue.writeBuffer(ids, 0, new Uint32Array(promptIds));
   const h = bufs.storage('hidden', 4 * P * d);
+  // Normalized rows: only for layers whose Q/K/V or gate/up weights could not be fused.
   const n = bufs.storage('normed', 4 * P * d);
   const tmp = bufs.storage('sublayerOut', 4 * P * d);
   const qkvLayout = decoderLayerBlocks(device, P, qd, kvd, seq);
   const qkv = Array.from({ length: c.layers }, (_, l) => bufs.storage(`layers.${l}.qkvCache`, 4 * qkvLayout.elements));
   const att = bufs.storage('attention', 4 * P * qd);
-  // gate and up as two blocks of one buffer (the fused gate/up product writes both; SwiGLU binds
-  // them as slices), each block on a binding-offset boundary.
+  // gate and up as two blocks of one buffer (the fused gate/up product writes both; the down
+  // projection's SwiGLU prologue binds them as slices), each block on a binding-offset boundary.
   const ffnLayout = qkvBlocks(device, P, c.ffn, 0);
   const ffnBuf = bufs.storage('ffn.gateUp', 4 * (ffnLayout.k.offset + P * c.ffn));
   const gateAt = ffnLayout.q.offset;
@@ -67,21 +72,24 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
     const list: Dispatch[] = [];
     const lbl = (s: string): string => `${own}.${tag}.${s}`;
     const common = { resources, phase };
-    const linear = (label: string, x: BufferRef, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; residual?: GPUBuffer; segments?: readonly OutputSegment[] } = {}): void => {
+    const linear = (label: string, x: BufferRef, weight: string, y: GPUBuffer, k: number, nOut: number, extra: { bias?: GPUBuffer; residual?: GPUBuffer; segments?: readonly OutputSegment[]; prologue?: ProductPrologue } = {}): void => {
       list.push(...createLinear(device, cache, { x, blocks: W(weight), y, m, k, n: nOut, label: lbl(label), ...common, ...extra }));
     };
     list.push(...createEmbedding(device, cache, { ids, chunks: embedChunks, out: h, tokens: m, dim: d, idOffset: pos0, weights: bufs.tensor('embed.tokens').storage, label: lbl('embed'), ...common }));
     for (let l = 0; l < c.layers; l++) {
       const p = `layers.${l}`;
-      list.push(createRmsNorm(device, cache, { x: h, gamma: B(`${p}.attn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.attn.norm`), ...common }));
+      const attnNorm = { kind: 'rmsnorm' as const, gamma: B(`${p}.attn.norm.gamma`), eps: c.normEps };
       // Q and the new K at row 0.. of their blocks, V at the cache rows pos0.. (prefill: pos0 = 0).
       const at = { q: qkvLayout.q.offset, k: qkvLayout.kNew.offset, v: qkvLayout.v.offset + pos0 * kvd };
       const fw = bufs.fused(`${p}.attn.qkv.weight`);
       const fb = c.qkvBias ? bufs.fused(`${p}.attn.qkv.bias`) : undefined;
       if (fw && (!c.qkvBias || fb)) {
+        // The attention norm runs in the fused product's prologue: it reads the residual stream h.
         const segments = [{ cols: qd, offset: at.q }, { cols: kvd, offset: at.k }, { cols: kvd, offset: at.v }];
-        list.push(...createLinear(device, cache, { x: n, blocks: [fw.block], y: qkv[l]!, m, k: d, n: fw.cols, segments, label: lbl(`${p}.qkv`), ...common, ...(fb ? { bias: fb.block.buffer } : {}) }));
+        list.push(...createLinear(device, cache, { x: h, prologue: attnNorm, blocks: [fw.block], y: qkv[l]!, m, k: d, n: fw.cols, segments, label: lbl(`${p}.qkv`), ...common, ...(fb ? { bias: fb.block.buffer } : {}) }));
       } else {
+        // Unfused weights: normalize once into n rather than once per projection.
+        list.push(createRmsNorm(device, cache, { x: h, gamma: attnNorm.gamma, y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.attn.norm`), ...common }));
         for (const [name, offset, cols] of [['q', at.q, qd], ['k', at.k, kvd], ['v', at.v, kvd]] as const) {
           linear(`${p}.${name}`, n, `${p}.attn.${name}.weight`, qkv[l]!, d, cols, { ...bias(`${p}.attn.${name}.bias`), segments: [{ cols, offset }] });
         }
@@ -98,23 +106,26 @@ export function buildDecoder(device: GPUDevice, cache: PipelineCache, bufs: Mode
       // residual stream h → tmp → h within a layer (an epilogue cannot write the buffer it reads
       // as residual). h + x·W equals the separate add's x·W + h bit for bit.
       linear(`${p}.o`, att, `${p}.attn.o.weight`, tmp, qd, d, { residual: h });
-      list.push(createRmsNorm(device, cache, { x: tmp, gamma: B(`${p}.ffn.norm.gamma`), y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
+      const ffnNorm = { kind: 'rmsnorm' as const, gamma: B(`${p}.ffn.norm.gamma`), eps: c.normEps };
       const gu = bufs.fused(`${p}.ffn.gateUp.weight`);
       if (gu) {
         const segments = [{ cols: c.ffn, offset: gateAt }, { cols: c.ffn, offset: upAt }];
-        list.push(...createLinear(device, cache, { x: n, blocks: [gu.block], y: ffnBuf, m, k: d, n: gu.cols, segments, label: lbl(`${p}.gateUp`), ...common }));
+        list.push(...createLinear(device, cache, { x: tmp, prologue: ffnNorm, blocks: [gu.block], y: ffnBuf, m, k: d, n: gu.cols, segments, label: lbl(`${p}.gateUp`), ...common }));
       } else {
+        list.push(createRmsNorm(device, cache, { x: tmp, gamma: ffnNorm.gamma, y: n, rows: m, dim: d, eps: c.normEps, label: lbl(`${p}.ffn.norm`), ...common }));
         linear(`${p}.gate`, n, `${p}.ffn.gate.weight`, ffnBuf, d, c.ffn, { segments: [{ cols: c.ffn, offset: gateAt }] });
         linear(`${p}.up`, n, `${p}.ffn.up.weight`, ffnBuf, d, c.ffn, { segments: [{ cols: c.ffn, offset: upAt }] });
       }
-      list.push(createSwiglu(device, cache, { gate, up, count: m * c.ffn, label: lbl(`${p}.swiglu`), ...common }));
-      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, h, c.ffn, d, { residual: tmp });
+      // silu(gate)·up in the down projection's prologue (gate and up: two read-only slices of
+      // one buffer), its residual add in the epilogue.
+      linear(`${p}.down`, gate, `${p}.ffn.down.weight`, h, c.ffn, d, { residual: tmp, prologue: { kind: 'swiglu', up } });
     }
-    // Only the last row's logits are used: final norm, LM head and argmax on that row.
-    list.push(createRmsNorm(device, cache, { x: h, gamma: B('final.norm.gamma'), y: n, rows: 1, dim: d, eps: c.normEps, rowOffset: m - 1, label: lbl('final.norm'), ...common }));
+    // Only the last row's logits are used: the final norm (the LM head's prologue, on row m − 1
+    // of h), the LM head and argmax on that row. A split head normalizes in every block.
     list.push(
       ...createLinear(device, cache, {
-        x: n, y: logits, m: 1, k: d, n: c.vocab, xOffset: (m - 1) * d, label: lbl('lmHead'), ...common,
+        x: h, y: logits, m: 1, k: d, n: c.vocab, xOffset: (m - 1) * d, label: lbl('lmHead'), ...common,
+        prologue: { kind: 'rmsnorm', gamma: B('final.norm.gamma'), eps: c.normEps },
         ...(c.tiedEmbeddings ? { blocks: W('embed.tokens'), layout: 'nk' as const } : { blocks: W('lmHead.weight'), layout: 'kn' as const }),
       }),
     );

@@ -20,6 +20,11 @@
  * - Fused epilogues: the residual adds and the encoder's GELU run inside the product before them
  *   (one dispatch, reported as gemm/gemv). Their FLOPs above still count; their bytes are the
  *   epilogue's reads only (the intermediate tensor is not written and read back).
+ * - Fused prologues: the decoder's RMSNorms run inside the product after them (attention norm →
+ *   Q/K/V, FFN norm → gate/up, final norm → LM head) and SwiGLU inside the down projection. Their
+ *   FLOPs above still count (once, even when a split LM head repeats the norm per block); their
+ *   bytes are the prologue's extra reads only (gamma, or up): the normalized or gated tensor is
+ *   never written and read back.
  * - Fused Q/K/V: the three projections are one product against a [hidden, q + k + v] weight:
  *   the same FLOPs, one dispatch, and the input row read once instead of three times. Likewise
  *   the decoder FFN's gate and up projections: one product against [hidden, 2·ffn].
@@ -136,12 +141,16 @@ class Tally {
    * bytes are not: the epilogue reads r once, and y is written once instead of written, read and
    * rewritten by an element-wise kernel.
    */
-  matmul_(m: number, k: number, n: number, bias: boolean, epilogue: { gelu?: boolean; residual?: boolean } = {}): void {
+  matmul_(m: number, k: number, n: number, bias: boolean, epilogue: { gelu?: boolean; residual?: boolean; prologue?: 'rmsnorm' | 'swiglu' } = {}): void {
     const mm = 2 * m * n * k;
     this.matmul += mm;
     const E = ELEMENTWISE_FLOPS;
-    const flops = mm + (bias ? m * n : 0) + (epilogue.gelu ? E.gelu * m * n : 0) + (epilogue.residual ? E.residual * m * n : 0);
-    const bytes = this.b * (m * k + m * n + (epilogue.residual ? m * n : 0)) + this.wb * (k * n + (bias ? n : 0));
+    const pro = epilogue.prologue;
+    // Prologue: the norm's or SwiGLU's FLOPs over the [m, k] input; bytes: gamma [k] or up [m, k].
+    const proFlops = pro === undefined ? 0 : E[pro] * m * k;
+    const proReads = pro === undefined ? 0 : pro === 'rmsnorm' ? k : m * k;
+    const flops = mm + (bias ? m * n : 0) + (epilogue.gelu ? E.gelu * m * n : 0) + (epilogue.residual ? E.residual * m * n : 0) + proFlops;
+    const bytes = this.b * (m * k + m * n + (epilogue.residual ? m * n : 0) + proReads) + this.wb * (k * n + (bias ? n : 0));
     this.add(m === 1 ? 'gemv' : 'gemm', flops, bytes);
   }
 
@@ -240,18 +249,14 @@ function countDecoder(spec: DecoderWorkloadSpec): QueryCount {
     // Causal: the j-th new row (0-based) sees before + j + 1 keys.
     const pairs = m * before + (m * (m + 1)) / 2;
     for (let l = 0; l < c.layers; l++) {
-      t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
-      t.matmul_(m, d, q + 2 * kv, c.qkvBias); // fused Q/K/V projection
+      t.matmul_(m, d, q + 2 * kv, c.qkvBias, { prologue: 'rmsnorm' }); // attention norm + fused Q/K/V projection
       t.attentionRope(c.heads, c.kvHeads, c.headDim, m, keys, pairs); // RoPE + attention, one dispatch
       t.matmul_(m, q, d, false, { residual: true });
-      t.elementwise('rmsnorm', m * d, E.rmsnorm, 1, d);
-      t.matmul_(m, d, 2 * c.ffn, false); // fused gate/up projection
-      t.elementwise('swiglu', m * c.ffn, E.swiglu, 2);
-      t.matmul_(m, c.ffn, d, false, { residual: true });
+      t.matmul_(m, d, 2 * c.ffn, false, { prologue: 'rmsnorm' }); // FFN norm + fused gate/up projection
+      t.matmul_(m, c.ffn, d, false, { residual: true, prologue: 'swiglu' }); // SwiGLU + down projection
     }
-    // Only the last position's logits are used: final norm, LM head, argmax on one row.
-    t.elementwise('rmsnorm', d, E.rmsnorm, 1, d);
-    t.matmul_(1, d, c.vocab, false);
+    // Only the last position's logits are used: final norm (the LM head's prologue), LM head, argmax on one row.
+    t.matmul_(1, d, c.vocab, false, { prologue: 'rmsnorm' });
     t.add('argmax', E.argmax * c.vocab, ACT_BYTES * c.vocab + ID_BYTES);
   };
 

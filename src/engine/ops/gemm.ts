@@ -1,11 +1,13 @@
 /**
  * Tiled matrix product C = A·B (+bias) (ReLU): prefill and encoder projections, and the
- * micro-benchmark that measures the device's matmul ceiling.
+ * micro-benchmark that measures the device's matmul ceiling. Optional RMSNorm or SwiGLU
+ * prologue on A (prologue.ts) and bias/activation/residual epilogue on C.
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemmCode from '../../../kernels/gemm/gemm.wgsl?raw';
 import { gemmMeta, gemmUsesVec4 } from '../../../kernels/gemm/gemm.meta.ts';
-import { bindGroup, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpResources, type OutputSegment } from './common.ts';
+import { bindGroup, dummyBuffer, packWords, segmentWords, uniformBuffer, type BufferRef, type OpResources, type OutputSegment } from './common.ts';
+import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand, type ProductPrologue } from './prologue.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
@@ -25,6 +27,8 @@ export interface GemmArgs {
   segments?: readonly OutputSegment[];
   /** C = act(A·B + bias) + residual: a [m, n] residual added in the epilogue (must not alias C). */
   residual?: BufferRef;
+  /** A read through RMSNorm (x·inv_rms·gamma) or SwiGLU (silu(A)·up) as tiles are staged; see prologue.ts. */
+  prologue?: ProductPrologue;
   /** Storage of B (the weights); A and C are f32 activations. */
   weights?: WeightStorage;
   label?: string;
@@ -56,9 +60,10 @@ export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmAr
   const vec4 = gemmUsesVec4(shape) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
   if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
   const activation = args.relu ? 1 : args.gelu ? 3 : 0;
-  const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: activation, HAS_RESIDUAL: args.residual ? 1 : 0 };
+  const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: activation, HAS_RESIDUAL: args.residual ? 1 : 0, PROLOGUE: prologueCode(args.prologue) };
   const pipeline = cache.get('gemm', withWeights(gemmCode, args.weights), constants, vec4 ? 'main_vec4' : 'main_scalar');
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, ...words]), args.resources);
+  const dimWords = [args.m, args.n, args.k, ...words].map((u) => ({ u }));
+  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
   const entries: [number, BufferRef][] = [
     [0, dims],
     [1, args.a],
@@ -66,14 +71,16 @@ export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmAr
     [3, args.c],
     [4, args.bias ?? dummyBuffer(device)],
     [5, args.residual ?? dummyBuffer(device)],
+    [6, prologueOperand(args.prologue) ?? dummyBuffer(device)],
   ];
   return {
     kernel: 'gemm',
     pipeline,
     bindGroups: [bindGroup(device, pipeline, `${label}.bindGroup`, entries)],
     workgroups: gemmMeta.workgroups(shape),
-    flops: gemmMeta.flops(shape) + gemmEpilogueFlops(args),
-    bytes: gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.m * args.n : 0),
+    flops: gemmMeta.flops(shape) + gemmEpilogueFlops(args) + prologueFlops(args.prologue, args.m, args.k),
+    bytes:
+      gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.m * args.n : 0) + prologueBytes(args.prologue, args.m, args.k),
     ...(args.phase !== undefined ? { phase: args.phase } : {}),
   };
 }

@@ -4,7 +4,8 @@
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import gemvCode from '../../../kernels/gemv/gemv.wgsl?raw';
 import { GEMV_COLS, GEMV_KSPLIT, gemvMeta, gemvUsesVec4, type GemvShape } from '../../../kernels/gemv/gemv.meta.ts';
-import { bindGroup, dispatch, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpCommon, type OutputSegment } from './common.ts';
+import { bindGroup, dispatch, dummyBuffer, packWords, segmentWords, uniformBuffer, type BufferRef, type OpCommon, type OutputSegment } from './common.ts';
+import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand, type ProductPrologue } from './prologue.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
 import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
 
@@ -32,6 +33,13 @@ export interface GemvArgs extends OpCommon {
   segments?: readonly OutputSegment[];
   /** y = act(x·W + bias) + residual[yOffset + col]: a residual fused into the epilogue (must not alias y). */
   residual?: BufferRef;
+  /** x read through RMSNorm (x·inv_rms·gamma) or SwiGLU (silu(x)·up); see prologue.ts. */
+  prologue?: ProductPrologue;
+  /**
+   * Whether this dispatch's FLOPs include the prologue's (default true). False for the second and
+   * later blocks of a split weight: each block repeats the normalization, which counts once.
+   */
+  countPrologue?: boolean;
   /** Storage of W; x and y are f32. */
   weights?: WeightStorage;
 }
@@ -46,11 +54,12 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
   const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
   // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
   const shapeConstants: Record<string, number> = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
-  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, ...shapeConstants }, entry);
+  const pipeline = cache.get('gemv', withWeights(gemvCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, PROLOGUE: prologueCode(args.prologue), ...shapeConstants }, entry);
   const segments = args.segments ?? [{ cols: args.n, offset: args.yOffset ?? 0 }];
   if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
   const [n0, n1, y0, y1, y2] = segmentWords(label, args.n, segments);
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2]), args.resources);
+  const dimWords = [args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2].map((u) => ({ u }));
+  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
     [0, dims],
     [1, args.x],
@@ -58,12 +67,16 @@ export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvAr
     [3, args.y],
     [4, args.bias ?? dummyBuffer(device)],
     [5, args.residual ?? dummyBuffer(device)],
+    [6, prologueOperand(args.prologue) ?? dummyBuffer(device)],
   ]);
   // Epilogue FLOPs as the separate kernels counted them (models/flops.ts): bias 1, tanh/relu 1
   // (the classifier head's convention), GELU 8, residual 1 per output. Bytes: the residual is
   // read once; the unfused output write + re-read + rewrite is gone.
   const activationFlops = activation === 'gelu' ? ELEMENTWISE_FLOPS.gelu : activation !== 'none' ? 1 : 0;
-  const extraFlops = (args.bias ? args.n : 0) + activationFlops * args.n + (args.residual ? ELEMENTWISE_FLOPS.residual * args.n : 0);
-  const bytes = gemvMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.n : 0);
+  // A prologue counts as its separate kernel did (rmsnorm 4, swiglu 6 per input element), once.
+  const extraFlops =
+    (args.bias ? args.n : 0) + activationFlops * args.n + (args.residual ? ELEMENTWISE_FLOPS.residual * args.n : 0) + (args.countPrologue === false ? 0 : prologueFlops(args.prologue, 1, args.k));
+  const bytes =
+    gemvMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.n : 0) + prologueBytes(args.prologue, 1, args.k);
   return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extraFlops, bytes, args.phase);
 }

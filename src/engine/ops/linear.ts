@@ -9,6 +9,7 @@ import { createGemmTuned } from './gemm-splitk.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
 import { createGemvSubgroup, useSubgroupReduction } from './gemv-subgroup.ts';
 import type { WeightStorage } from './weight-storage.ts';
+import type { ProductPrologue } from './prologue.ts';
 import type { BufferRef, OpResources, OutputSegment } from './common.ts';
 
 /** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */
@@ -37,6 +38,12 @@ export interface LinearArgs {
   residual?: GPUBuffer;
   /** Where y's columns go (one unsplit weight only): a fused Q/K/V projection; see OutputSegment. */
   segments?: readonly OutputSegment[];
+  /**
+   * x read through RMSNorm or SwiGLU inside the product (no separate norm or gating dispatch).
+   * Always runs on the plain gemm / gemv kernels: their tuned variants (split-K, subgroup GEMV)
+   * have no prologue.
+   */
+  prologue?: ProductPrologue;
   /** Element offsets (gemv only): which row of x, where y starts. */
   xOffset?: number;
   yOffset?: number;
@@ -49,6 +56,8 @@ export interface LinearArgs {
 export function createLinear(device: GPUDevice, cache: PipelineCache, args: LinearArgs): Dispatch[] {
   const layout = args.layout ?? 'kn';
   const common = { label: args.label, resources: args.resources, phase: args.phase };
+  // A call with a prologue must stay on these two kernels whatever the tuning picks: the tuned
+  // variants (split-K GEMM, subgroup GEMV) have no prologue.
   if (args.m === 1) {
     if (args.blocks.length > 1 && (args.bias || args.residual || args.segments)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
     // The GEMV reduction of the device's tuning; without the `subgroups` feature the tuning is ignored.
@@ -73,6 +82,8 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
         ...(args.residual ? { residual: args.residual } : {}),
         ...(args.segments ? { segments: args.segments } : {}),
         ...(args.kernelName ? { kernelName: args.kernelName } : {}),
+        // Every block of a split weight normalizes x itself; the norm's FLOPs count once.
+        ...(args.prologue ? { prologue: args.prologue, countPrologue: i === 0 } : {}),
       });
     });
   }
@@ -96,6 +107,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
       ...(args.bias ? { bias: args.bias } : {}),
       ...(args.residual ? { residual: args.residual } : {}),
       ...(args.segments ? { segments: args.segments } : {}),
+      ...(args.prologue ? { prologue: args.prologue } : {}),
     }),
   ];
 }
