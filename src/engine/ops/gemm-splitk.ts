@@ -66,6 +66,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
   const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
   if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
   if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
+  if (args.prologue) throw new KernelLimitError(`${label}: split-K has no input prologue (the plain gemm has)`);
   const words = segmentWords(label, args.n, segments);
   const plan = splitKPlan(shape);
   const scratchBytes = splitKScratchBytes(shape);
@@ -113,6 +114,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
 
 /** createGemm, or createGemmSplitK when `cache.tuning` splits this shape: what createLinear runs for m > 1. */
 export function createGemmTuned(device: GPUDevice, cache: PipelineCache, args: GemmArgs): Dispatch[] {
-  const splits = tunedSplitK(cache, args.m, args.n, args.k);
+  // Split-K has no prologue: a product that normalizes its input as it reads it stays unsplit.
+  const splits = args.prologue ? 1 : tunedSplitK(cache, args.m, args.n, args.k);
   return splits > 1 ? createGemmSplitK(device, cache, { ...args, splits }) : [createGemm(device, cache, args)];
 }

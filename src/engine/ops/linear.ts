@@ -61,7 +61,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
   if (args.m === 1) {
     if (args.blocks.length > 1 && (args.bias || args.residual || args.segments)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
     // The GEMV reduction of the device's tuning; without the `subgroups` feature the tuning is ignored.
-    const gemv = useSubgroupReduction(device, cache) ? createGemvSubgroup : createGemv;
+    const gemv = !args.prologue && useSubgroupReduction(device, cache) ? createGemvSubgroup : createGemv;
     return args.blocks.map((b, i) => {
       const n = layout === 'kn' ? b.colCount : b.rowCount;
       const start = layout === 'kn' ? b.colStart : b.rowStart;
