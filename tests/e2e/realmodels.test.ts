@@ -157,7 +157,7 @@ describe('the real-models race from a local model folder', () => {
     const replies = (await page.locator('[data-testid="rm-replies"] q').allTextContents()).map((r) => r.trim()).filter((r) => r.length > 3);
     // CSV download: the dataset's columns, the real-model ones filled.
     const [csv] = await Promise.all([page.waitForEvent('download'), byId('rm-download-csv').click()]);
-    const csvText = readFileSync((await csv.path())!, 'utf8');
+    const csvText = readFileSync(await csv.path(), 'utf8');
     expect(csvText.split(/\r?\n/)[0]).toContain('real_model');
     expect(csvText).toContain('distilbert-sst2,fp32,webgpu');
 
