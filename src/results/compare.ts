@@ -4,6 +4,7 @@
  */
 import type { HistoryRecord } from './migrations.ts';
 import type { GroupStats } from '../shared/dataset.ts';
+import { isRealDocument, realPair, realPairLabel } from './real.ts';
 
 export interface RunColumn {
   localId: string;
@@ -61,6 +62,27 @@ export function compareRuns(records: readonly HistoryRecord[]): Comparison {
     generalJ: records.map((r) => estimate(r.doc.energy?.perQuery.general.joules)),
     ratio: records.map((r) => estimate(r.doc.energy?.ratio)),
   };
+}
+
+/**
+ * Why a set of runs must not be compared side by side (null when it may). A real-models result
+ * and a synthetic-race one measure different things (real weights answering a task vs synthetic
+ * weights), and two real-models results on different models share no workload id (`ROLE:MODEL:EP`):
+ * either table would be rows of dashes, or energy rows that read as a like-for-like comparison.
+ * Two runs of the same models in different variants (fp32 vs quantized) do line up, and compare.
+ */
+export type CompareRefusal =
+  | { kind: 'mixed'; real: number; synthetic: number }
+  /** `pairs`: each distinct pair once, as realPairLabel writes it, in the runs' order. */
+  | { kind: 'different-models'; pairs: string[] };
+
+export function compareRefusal(records: readonly HistoryRecord[]): CompareRefusal | null {
+  const real = records.filter((r) => isRealDocument(r.doc));
+  if (real.length > 0 && real.length < records.length) return { kind: 'mixed', real: real.length, synthetic: records.length - real.length };
+  const pairs = real.map((r) => realPair(r.doc)).filter((p) => p !== null);
+  const models = new Set(pairs.map((p) => `${p.specialized?.model ?? '?'}|${p.general?.model ?? '?'}`));
+  if (models.size <= 1) return null;
+  return { kind: 'different-models', pairs: [...new Set(pairs.map(realPairLabel))] };
 }
 
 /** Ratio of each run's median to the first run's (the baseline), per workload. */

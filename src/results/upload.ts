@@ -11,7 +11,15 @@ export type PayloadOutcome = { ok: true; doc: ResultDocument; json: string } | {
 
 /** The anonymized, validated document, and the exact JSON text that will be sent. */
 export function buildPayload(doc: ResultDocument, now: Date = new Date()): PayloadOutcome {
-  const parsed = parseResult(anonymize(doc, now));
+  let anonymous: ResultDocument;
+  try {
+    anonymous = anonymize(doc, now);
+  } catch (e) {
+    // A document missing whole sections (damaged in storage, hand-edited) cannot even be
+    // anonymized: refused with the reason, like an invalid one, never a crash of the view.
+    return { ok: false, issues: [e instanceof Error ? e.message : String(e)] };
+  }
+  const parsed = parseResult(anonymous);
   if (!parsed.ok) return parsed;
   const json = JSON.stringify(parsed.value, null, 2);
   if (new TextEncoder().encode(json).length > MAX_BODY_BYTES) {

@@ -15,9 +15,18 @@ import { downloadText } from './results/download.ts';
 import { formatBytes } from './format.ts';
 import { getLab } from '../lab/client.ts';
 import { lazyView } from './lazy.tsx';
+import { isRealDocument } from '../results/real.ts';
 
 // The upload panel validates with the whole schema: it loads when its section opens.
 const UploadPanel = lazyView(() => import('./results/UploadPanel.tsx').then((m) => m.UploadPanel));
+// A real-models document has its own layout, loaded on demand: no real-models code in the first screen's script.
+const StoredRealResult = lazyView(() => import('./realmodels/StoredRealResult.tsx').then((m) => m.StoredRealResult));
+
+interface ResultsPanelProps {
+  doc: ResultDocument;
+  localId: string | null;
+  onEnergy?: (e: EnergySection) => void;
+}
 
 function ms(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : `${fmt(v, 3)} ms`;
@@ -257,11 +266,19 @@ function modelPair(doc: ResultDocument): { general: Workload; specialized: Workl
 }
 
 /**
- * A finished run: the summary first (the answer in ten seconds), then every detail in a section
- * that opens on demand. Which sections are open lives in the address (`open=`), so a link shows
- * the same view.
+ * A finished run. A real-models document shows the real-models results (accuracy, energy per
+ * correct answer), download and upload; a synthetic-race one, its own layout below.
  */
-export function ResultsPanel({ doc, localId, onEnergy }: { doc: ResultDocument; localId: string | null; onEnergy?: (e: EnergySection) => void }) {
+export function ResultsPanel(props: ResultsPanelProps) {
+  return isRealDocument(props.doc) ? <StoredRealResult doc={props.doc} localId={props.localId} /> : <SyntheticResults {...props} />;
+}
+
+/**
+ * A synthetic-race run: the summary first (the answer in ten seconds), then every detail in a
+ * section that opens on demand. Which sections are open lives in the address (`open=`), so a link
+ * shows the same view.
+ */
+function SyntheticResults({ doc, localId, onEnergy }: ResultsPanelProps) {
   const hasModels = doc.workloads.some((w) => w.kind === 'model');
   const pair = modelPair(doc);
   const est = useEnergyEstimate(doc, (d, ctx) => getLab().computeEnergy(d, ctx), onEnergy);

@@ -8,10 +8,12 @@
  * show before any ONNX file is fetched; the race shows its progress, then accuracy with its
  * interval, energy per query and per correct answer, the gap ratio and real/synthetic time; the
  * own sentence gets both answers. After a reload the race runs from the cache (no ONNX GET);
- * "forget downloaded models" empties it; a base URL that 404s shows the named error's hint.
+ * "forget downloaded models" empties it; a base URL that 404s shows the named error's hint. The
+ * finished race is in the local history, downloads as CSV, uploads (without the general model's
+ * replies) to the server, and reopens from the history with the real-models table.
  * Nothing is downloaded from the internet.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -147,6 +149,53 @@ describe('the real-models race from a local model folder', () => {
       await expect(byId(`own-${role}-cost`).innerText()).resolves.toMatch(/[\d.,]+ ms · ≈ [\d.,]+ \S*J/);
     }
   }, 2 * LONG);
+
+  test('the result is kept in the history, downloads, uploads without the replies, and reopens from the history', async () => {
+    // Kept in the local history as soon as the race ended.
+    await byId('rm-saved').waitFor({ timeout: 30_000 });
+    // The replies shown on the page: free text that must not leave it.
+    const replies = (await page.locator('[data-testid="rm-replies"] q').allTextContents()).map((r) => r.trim()).filter((r) => r.length > 3);
+    // CSV download: the dataset's columns, the real-model ones filled.
+    const [csv] = await Promise.all([page.waitForEvent('download'), byId('rm-download-csv').click()]);
+    const csvText = readFileSync(await csv.path(), 'utf8');
+    expect(csvText.split(/\r?\n/)[0]).toContain('real_model');
+    expect(csvText).toContain('distilbert-sst2,fp32,webgpu');
+
+    // Upload: the exact payload, consent, then the id and the token.
+    await byId('upload-review').click();
+    const payloadText = (await byId('upload-payload').textContent()) ?? '';
+    const strings: string[] = [];
+    JSON.parse(payloadText, (_k, v: unknown) => {
+      if (typeof v === 'string') strings.push(v);
+      return v;
+    });
+    for (const r of replies) expect(strings, `the reply "${r}" is not uploaded`).not.toContain(r);
+    expect(payloadText).not.toMatch(/"raw"/);
+    await byId('upload-consent').check();
+    await byId('upload-send').click();
+    await byId('upload-token').waitFor({ timeout: 30_000 });
+    const listed = (await (await fetch(`${app.url}/api/results`)).json()) as { items: Array<{ id: string }> };
+    expect(listed.items).toHaveLength(1);
+    const stored = (await (await fetch(`${app.url}/api/results/${listed.items[0]!.id}`)).json()) as { doc: { workloads: Array<{ kind: string; id: string }> } };
+    expect(stored.doc.workloads.filter((w) => w.kind === 'real-model').map((w) => w.id)).toEqual(
+      expect.arrayContaining(['specialized:distilbert-sst2:webgpu', 'general:qwen2.5-0.5b-instruct:webgpu']),
+    );
+
+    // The history lists it as real models with its pair, and reopens it with the real table, shared, without replies.
+    await page.goto(`${app.url}/#/history?lang=en`);
+    const row = page.locator('[data-testid="history-row"]', { has: page.locator('[data-testid="history-kind"][data-kind="real-model"]') }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await expect(row.locator('[data-testid="history-kind"]').innerText()).resolves.toMatch(/^real models distilbert-sst2 fp32 · qwen2\.5-0\.5b-instruct q4$/);
+    await row.locator('[data-testid="history-open"]').click();
+    await byId('rm-table').waitFor({ timeout: 30_000 });
+    const heads = await page.locator('[data-testid="rm-table"] thead th').allInnerTexts();
+    expect(heads.join(' | ')).toMatch(/distilbert-sst2 · fp32 · webgpu/);
+    await expect(byId('rm-row-accuracy').innerText()).resolves.toMatch(/of 4 correct/);
+    await expect(byId('rm-replies').count()).resolves.toBe(0);
+    await expect(byId('results').count()).resolves.toBe(0);
+    await byId('upload-token').waitFor({ timeout: 30_000 });
+    await page.goto(`${app.url}/${ADDRESS}`);
+  }, LONG);
 
   test('after a reload the race runs from the cache, and "forget downloaded models" empties it', async () => {
     await page.reload();

@@ -13,6 +13,7 @@ import { labRealModelsClient, type RealModelsClient, type RealSessionResult } fr
 import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
 import { isPresetName, type PresetName } from '../../shared/presets.ts';
 import type { Role } from '../../shared/result.ts';
+import { keepRealResult } from './keep.ts';
 
 let client: RealModelsClient | null = null;
 export function realModelsClient(): RealModelsClient {
@@ -258,6 +259,7 @@ export async function startRealRace(country: string | null = null, opts: RaceOpt
       },
     });
     race.value = { kind: 'done', result };
+    void keepRealResult(result);
   } catch (e) {
     const f = failureOf(e);
     const s = race.value;

@@ -7,11 +7,16 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { fmt, fmtDate, t, tp } from '../../i18n/index.ts';
 import { clearUpload, deleteRun, historyRevision, readHistory, type HistoryRecord, type SkippedRecord } from '../../results/history.ts';
-import { compareRuns, formatEstimate } from '../../results/compare.ts';
-import type { Comparison } from '../../results/compare.ts';
+import { compareRefusal, compareRuns, formatEstimate } from '../../results/compare.ts';
+import type { Comparison, CompareRefusal } from '../../results/compare.ts';
+import { realPair, realPairLabel } from '../../results/real.ts';
 import { toCsv, toJson } from '../../shared/export.ts';
 import { withdrawResult } from '../../results/upload.ts';
 import { Chart, axisStyle, cssVar } from '../Chart.tsx';
+import { ResultsPanel } from '../ResultsPanel.tsx';
+import { hrefFor, location } from '../router.ts';
+// The real-models strings (a history row's "real models", the comparison's refusals, an opened real result).
+import '../realmodels/strings.ts';
 import { downloadText } from './download.ts';
 import { withdrawMessage } from './UploadPanel.tsx';
 import './results.css';
@@ -52,7 +57,33 @@ function CompareChart({ c }: { c: Comparison }) {
   );
 }
 
+function refusalText(r: CompareRefusal): string {
+  switch (r.kind) {
+    case 'mixed':
+      return t('realmodels.compare.mixed');
+    case 'different-models':
+      return t('realmodels.compare.differentModels', { pairs: r.pairs.join('; ') });
+    default: {
+      const never: never = r;
+      return String(never);
+    }
+  }
+}
+
 function ComparePanel({ runs }: { runs: HistoryRecord[] }) {
+  const refusal = useMemo(() => compareRefusal(runs), [runs]);
+  if (refusal) {
+    return (
+      <section class="card" aria-labelledby="history-compare-title" data-testid="history-compare-refused" data-refusal={refusal.kind}>
+        <h3 id="history-compare-title">{t('results.history.compare', { count: runs.length })}</h3>
+        <p class="message-warn">{refusalText(refusal)}</p>
+      </section>
+    );
+  }
+  return <CompareTable runs={runs} />;
+}
+
+function CompareTable({ runs }: { runs: HistoryRecord[] }) {
   const c = useMemo(() => compareRuns(runs), [runs]);
   return (
     <section class="card" aria-labelledby="history-compare-title" data-testid="history-compare">
@@ -99,6 +130,44 @@ function ComparePanel({ runs }: { runs: HistoryRecord[] }) {
   );
 }
 
+/** The preset, or for a real-models result "real models" and the model pair it measured. */
+function PresetCell({ r }: { r: HistoryRecord }) {
+  const pair = realPair(r.doc);
+  if (pair) {
+    return (
+      <td data-testid="history-kind" data-kind="real-model">
+        {t('realmodels.history.kind')} <span class="small muted mono">{realPairLabel(pair)}</span>
+      </td>
+    );
+  }
+  return (
+    <td data-testid="history-kind" data-kind="synthetic">
+      {r.doc.suite.preset} <span class="small muted">{r.doc.suite.version}</span>
+    </td>
+  );
+}
+
+/** A stored run opened from the list: its whole result, as after the run (a real-models one without the replies, never kept). */
+function OpenedRun({ runs, id }: { runs: HistoryRecord[]; id: string }) {
+  const r = runs.find((x) => x.localId === id);
+  if (!r) {
+    return (
+      <p class="card message-warn" data-testid="history-open-missing">
+        {t('realmodels.history.missing')} <a href={hrefFor('history')}>{t('realmodels.history.close')}</a>
+      </p>
+    );
+  }
+  return (
+    <section aria-labelledby="history-opened-h" data-testid="history-opened">
+      <div class="row card">
+        <h2 id="history-opened-h">{t('realmodels.history.opened', { date: fmtDate(r.doc.date ?? r.savedAt) })}</h2>
+        <a href={hrefFor('history')}>{t('realmodels.history.close')}</a>
+      </div>
+      <ResultsPanel doc={r.doc} localId={r.localId} />
+    </section>
+  );
+}
+
 export function HistoryView() {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -122,6 +191,8 @@ export function HistoryView() {
   }, [rev]);
 
   const runs = load.kind === 'ready' ? load.runs : [];
+  // `#/history?run=ID` opens that run below the list, so a stored result can be reopened by its link.
+  const openId = location.value.params.get('run');
   const chosen = runs.filter((r) => selected.has(r.localId));
   const exportSet = chosen.length ? chosen : runs;
   const entries = () => exportSet.map((r) => ({ id: r.localId, doc: r.doc }));
@@ -196,7 +267,7 @@ export function HistoryView() {
                         <td>{fmtDate(r.doc.date ?? r.savedAt)}</td>
                         <td>{a.vendor || '?'} / {a.architecture || '?'}</td>
                         <td>{r.doc.environment.browser.name} {r.doc.environment.browser.major ?? ''}</td>
-                        <td>{r.doc.suite.preset} <span class="small muted">{r.doc.suite.version}</span></td>
+                        <PresetCell r={r} />
                         <td class="num">{fmt(e?.perQuery.specialized.joules.p50 ?? null, 3)}</td>
                         <td class="num">{fmt(e?.perQuery.general.joules.p50 ?? null, 3)}</td>
                         <td class="num">{e ? `${fmt(e.ratio.p50, 2)}×` : '—'}</td>
@@ -204,6 +275,9 @@ export function HistoryView() {
                           {r.upload ? <span class="badge ok" title={r.upload.remoteId}>{t('results.history.uploaded')}</span> : <span class="badge">{t('results.history.notUploaded')}</span>}
                         </td>
                         <td class="row">
+                          <a href={hrefFor('history', { run: r.localId })} data-testid="history-open" aria-current={openId === r.localId ? 'true' : undefined}>
+                            {t('realmodels.history.open')}
+                          </a>
                           {r.upload ? <button type="button" onClick={() => void withdraw(r)}>{t('results.history.withdraw')}</button> : null}
                           <button type="button" class="danger" onClick={() => void remove(r)}>{t('results.history.delete')}</button>
                         </td>
@@ -221,6 +295,7 @@ export function HistoryView() {
           </>
         ) : null}
       </section>
+      {load.kind === 'ready' && openId !== null ? <OpenedRun runs={runs} id={openId} /> : null}
       {chosen.length >= 2 ? <ComparePanel runs={chosen} /> : runs.length >= 2 ? <p class="small muted">{t('results.history.compareHint')}</p> : null}
     </div>
   );
