@@ -23,6 +23,7 @@ import { buildPlan } from '../../src/lab/plan.ts';
 import { buildDocument } from '../../src/lab/session.ts';
 import { tuningSummary } from '../../src/ui/energy/TuningNote.tsx';
 import { lang } from '../../src/i18n/index.ts';
+import { formatTuning } from '../../src/bench/report.ts';
 
 const shape = (m: number, n: number, k: number, count = 1): GemmTuningShape => ({ m, n, k, count, f16: false });
 const key = (j: TuneJob): string => (j.op === 'gemm' ? `${j.shape.m}x${j.shape.n}x${j.shape.k}:${j.splitK}` : `1x${j.shape.n}x${j.shape.k}:${j.reduction}`);
@@ -216,6 +217,16 @@ describe('the run and its document', () => {
     expect(tuningSummary({ source: 'autotune', tuning: { gemmSplitK: { '1x2x3': 2, '4x5x6': 4 }, gemvReduction: 'subgroup' }, tuneMs: 812, trials: [] })).toBe('Kernels tuned on this GPU in 0.81 s (split-K on 2 shapes, subgroup GEMV).');
     expect(tuningSummary({ source: 'cache', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toBe('Kernels tuned earlier on this GPU, taken from the cache (the default kernels were fastest).');
     expect(tuningSummary({ source: 'default', reason: 'no-timestamps', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toMatch(/^Default kernels: this GPU gives no timestamps/);
+  });
+});
+
+describe('npm run bench', () => {
+  test('the table shows the choice, then every trial (untimed ones say so)', () => {
+    const lines = formatTuning({ source: 'autotune', tuning: { gemmSplitK: { '64x768x3072': 4 }, gemvReduction: 'workgroup' }, tuneMs: 812.4, trials: [{ op: 'gemm', shape: '64x768x3072', candidate: 'splitK=1', medianMs: 0.5 }, { op: 'gemm', shape: '64x768x3072', candidate: 'splitK=4', medianMs: null }] });
+    expect(lines[0]).toBe('tuning autotune in 812 ms: split-K 64x768x3072→4, GEMV workgroup');
+    expect(lines[1]).toMatch(/trial gemm 64x768x3072 +splitK=1 +0\.500 ms/);
+    expect(lines[2]).toMatch(/splitK=4 +untimed$/);
+    expect(formatTuning({ source: 'default', reason: 'no-timestamps', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toEqual(['tuning defaults (no-timestamps): split-K none, GEMV workgroup']);
   });
 });
 

@@ -116,7 +116,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
     const pool = new UniformPool();
     const kept = cache.tuning;
     device.pushErrorScope('validation');
-    let ms: number | null = null;
+    let ms: number | null;
     try {
       cache.tuning = candidateTuning(job);
       const m = job.op === 'gemm' ? job.shape.m : 1;
