@@ -19,7 +19,7 @@ describe('autotune on the device', () => {
         const cache = new PipelineCache(device);
         const shapes = { gemm: [{ m: 8, n: 64, k: 256, count: 2, f16: false }], gemv: [{ n: 64, k: 64, layout: 'kn' as const, count: 3, f16: false }] };
         const t0 = performance.now();
-        const r = await autotune(device, cache, shapes, { budgetMs: 5000 });
+        const r = await autotune(device, cache, shapes, { budgetMs: 60_000 });
         const wallMs = performance.now() - t0;
         expect(v.safeParse(tuningRecordSchema, r).success, JSON.stringify(r)).toBe(true);
         expect(r.source).toBe('autotune');
@@ -28,7 +28,7 @@ describe('autotune on the device', () => {
         // splitK 1, 2, 4 for 8×64×256 (8 would leave 32 of K per split); GEMVs only with subgroups.
         const gemm = r.trials.filter((t) => t.op === 'gemm');
         expect(gemm.map((t) => t.candidate)).toEqual(['splitK=1', 'splitK=2', 'splitK=4']);
-        expect(gemm.every((t) => t.medianMs !== null && t.medianMs > 0)).toBe(true);
+        expect(gemm.every((t) => t.medianMs !== null && t.medianMs > 0), JSON.stringify(r)).toBe(true);
         expect(r.trials.some((t) => t.op === 'gemv')).toBe(device.features.has('subgroups'));
         expect(cache.tuning).toEqual(r.tuning);
 

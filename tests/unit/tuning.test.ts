@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
 import { countQuery } from '../../src/engine/models/flops.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
-import { MAX_TRIALS, planJobs, runJobs, splitKCandidates, TUNE_MARGIN, type TuneJob } from '../../src/engine/tuning/choose.ts';
+import { MAX_TRIALS, OVER_BUDGET, planJobs, runJobs, splitKCandidates, TUNE_MARGIN, type TuneJob } from '../../src/engine/tuning/choose.ts';
 import { autotune, tuneForRun } from '../../src/engine/tuning/autotune.ts';
 import { tuningShapes, type GemmTuningShape, type TuningShapes } from '../../src/engine/tuning/shapes.ts';
 import { TUNED_KERNEL_SOURCES, sourcesHash } from '../../src/engine/tuning/sources.ts';
@@ -35,7 +35,7 @@ function fakeClock(stepMs: number) {
 }
 
 /** Times each job from a table (ms), advancing the clock; a missing entry is 1 ms. */
-function fakeTimer(table: Record<string, number | null>, clock = fakeClock(1)) {
+function fakeTimer(table: Record<string, number | null | typeof OVER_BUDGET>, clock = fakeClock(1)) {
   const asked: string[] = [];
   return {
     clock,
@@ -112,6 +112,15 @@ describe('decision', () => {
     expect(out.budgetHit).toBe(true);
     expect(out.tuning).toEqual({ gemmSplitK: {}, gemvReduction: 'subgroup' });
     expect(out.trials.filter((x) => x.medianMs === null).map((x) => x.candidate)).toEqual(['splitK=2', 'splitK=4', 'splitK=8']);
+  });
+
+  test('a job whose samples would overrun the budget stops the timings there', async () => {
+    const t = fakeTimer({ '1x256x128:workgroup': 1, '1x256x128:subgroup': OVER_BUDGET });
+    const out = await runJobs(jobs, t.time, { budgetMs: 1000, now: t.clock.now });
+    expect(t.asked).toEqual(['1x256x128:workgroup', '1x256x128:subgroup']);
+    expect(out.budgetHit).toBe(true);
+    expect(out.tuning).toEqual(DEFAULT_TUNING);
+    expect(out.trials.every((x, i) => (i === 0 ? x.medianMs === 1 : x.medianMs === null))).toBe(true);
   });
 
   test('without timestamps nothing is timed: the defaults, reason no-timestamps', async () => {

@@ -1,29 +1,66 @@
 /**
  * The autotuner on the GPU: each candidate of the plan's shapes (choose.ts) is built with
  * createLinear, exactly as a model builds it, on scratch buffers of the shape's size, and timed
- * with GPU timestamps through the run's own timer (a short measure: one warm-up, five samples,
- * the median). Without timestamps nothing is timed: the wall clock around one short dispatch
- * measures the submission, not the kernel, so the defaults run ('no-timestamps').
+ * with GPU timestamps through the run's own timer (GpuTimer.run: a warm-up, a probe, five
+ * batches of ≥ 5 ms, the median). Without timestamps nothing is timed: the wall clock around one
+ * short dispatch measures the submission, not the kernel, so the defaults run ('no-timestamps').
  *
  * `tuneForRun` is what a run calls before building its graphs: the cache per adapter first, then
  * the autotune, and the choice set on the pipeline cache the op builders read.
  */
 import { DEFAULT_TUNING, type KernelTuning, type TuningDefaultReason, type TuningRecord } from '../../shared/tuning.ts';
-import type { PipelineCache } from '../dispatch.ts';
+import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import type { ModelWorkloadSpec } from '../models/config.ts';
 import { createLinear } from '../ops/linear.ts';
 import { UniformPool } from '../ops/common.ts';
 import { weightBytesPerElement, type WeightStorage } from '../ops/weight-storage.ts';
-import { GpuTimer, measure } from '../timing.ts';
-import { planJobs, runJobs, type TuneJob } from './choose.ts';
+import { GpuTimer } from '../timing.ts';
+import { OVER_BUDGET, planJobs, runJobs, type TuneJob } from './choose.ts';
 import { tuningShapes, type TuningShapes } from './shapes.ts';
 import { SafeTuningStore, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
 
 /** Largest scratch buffer a timing allocates (bytes): bigger shapes (a large LM head) keep the default. */
 const MAX_SCRATCH_BYTES = 64 * 1024 * 1024;
 
-/** Measurement settings of one candidate: short, but batched past the 100 µs timestamp rounding. */
-const TRIAL_TIMING = { warmup: 1, samples: 5, minBatchMs: 4, minWallBatchMs: 4, maxBatch: 256, preheatMs: 0 } as const;
+/** Timed samples per candidate (after a warm-up and a probe); their median is the trial. */
+const TRIAL_SAMPLES = 5;
+/**
+ * Each sample replays the dispatch group for at least this long (GPU time), so Chrome's 100 µs
+ * timestamp rounding stays ≤ 2 %, under the 3 % decision margin.
+ */
+const TRIAL_BATCH_MS = 5;
+const TRIAL_MAX_BATCH = 256;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/**
+ * One candidate on the run's timer: a warm-up (pipeline creation and first use), a probe that
+ * sizes the batch, then TRIAL_SAMPLES batches timed with GPU timestamps; the median per replay.
+ * Null when the timestamps are unusable (fewer than three valid, or busy time above the wall
+ * time around it); OVER_BUDGET when the samples would end past the deadline.
+ */
+async function timeTrial(timer: GpuTimer, list: readonly Dispatch[], deadline: number): Promise<number | null | typeof OVER_BUDGET> {
+  await timer.run(list, 1);
+  const probe = await timer.run(list, 1);
+  if (probe.gpuMs === null) return null;
+  const batch = Math.max(1, Math.min(TRIAL_MAX_BATCH, Math.ceil(TRIAL_BATCH_MS / Math.max(probe.gpuMs, 1e-4))));
+  // Each sample costs its GPU time plus the submission's own latency (the probe's wall time beyond its GPU time).
+  const perSample = batch * probe.gpuMs + Math.max(0, probe.wallMs - probe.gpuMs);
+  if (performance.now() + TRIAL_SAMPLES * perSample > deadline) return OVER_BUDGET;
+  const gpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < TRIAL_SAMPLES; i++) {
+    const t = await timer.run(list, batch);
+    wall.push(t.wallMs);
+    if (t.gpuMs !== null) gpu.push(t.gpuMs);
+  }
+  if (gpu.length < 3 || median(gpu) > median(wall) * 1.01 + 0.1) return null;
+  return median(gpu) / batch;
+}
 
 const defaultRecord = (reason: TuningDefaultReason): TuningRecord => ({ source: 'default', reason, tuning: DEFAULT_TUNING, tuneMs: null, trials: [] });
 
@@ -111,12 +148,12 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
     scratch = { key, bufs };
     return bufs;
   };
-  const time = async (job: TuneJob): Promise<number | null> => {
+  const time = async (job: TuneJob, deadline: number): Promise<number | null | typeof OVER_BUDGET> => {
     const bufs = operands(job);
     const pool = new UniformPool();
     const kept = cache.tuning;
     device.pushErrorScope('validation');
-    let ms: number | null;
+    let ms: number | null | typeof OVER_BUDGET;
     try {
       cache.tuning = candidateTuning(job);
       const m = job.op === 'gemm' ? job.shape.m : 1;
@@ -127,8 +164,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
         : { buffer: bufs.w, rowStart: 0, rowCount: n, colStart: 0, colCount: k, storage: bufs.storage };
       const list = createLinear(device, cache, { x: bufs.x, blocks: [block], layout, y: bufs.y, m, k, n, label: 'Tune', resources: pool, phase: 'tune' });
       cache.tuning = kept;
-      const rec = await measure(timer, list, TRIAL_TIMING);
-      ms = rec.source === 'gpu-timestamp' ? rec.medianMs : null;
+      ms = await timeTrial(timer, list, deadline);
     } catch {
       ms = null;
     } finally {
@@ -137,7 +173,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
     // A validation error makes the timing meaningless (the kernel may not have run at all).
     const error = await device.popErrorScope().catch((e: unknown) => e);
     pool.destroy();
-    return error ? null : ms;
+    return error && ms !== OVER_BUDGET ? null : ms;
   };
   try {
     const outcome = await runJobs(jobs, time, { budgetMs: opts.budgetMs, now: () => performance.now() });

@@ -16,9 +16,11 @@
  * so a smaller win is noise and a tie keeps the default. The GEMV reduction is decided on the sum
  * of its shapes' medians weighted by their dispatches per query.
  *
- * Budget: the timings stop once `budgetMs` of wall time has passed; the best so far is kept and
- * every candidate left untimed is recorded as a trial with a null median (so the record says the
- * budget ran out, and which choices it cut short).
+ * Budget: the timings stop once `budgetMs` of wall time has passed, or as soon as a job's samples
+ * would end past it (the job timer estimates them from a probe: on a slow software adapter one
+ * candidate can take seconds); the best so far is kept and every candidate left untimed is
+ * recorded as a trial with a null median (so the record says the budget ran out, and which
+ * choices it cut short).
  */
 import { DEFAULT_TUNING, GEMM_SPLIT_K, gemmShapeKey, type GemmSplitK, type GemvReduction, type KernelTuning, type TuningTrial } from '../../shared/tuning.ts';
 import { gemvShapeKey, type GemmTuningShape, type GemvTuningShape, type TuningShapes } from './shapes.ts';
@@ -77,8 +79,14 @@ function jobTrial(job: TuneJob, medianMs: number | null): TuningTrial {
   }
 }
 
-/** Times one job: its median GPU milliseconds, or null when it could not be timed. */
-type JobTimer = (job: TuneJob) => Promise<number | null>;
+/** What a job timer answers when timing the job would overrun the budget (nothing more is timed). */
+export const OVER_BUDGET = 'over-budget';
+
+/**
+ * Times one job: its median GPU milliseconds, null when it could not be timed, or OVER_BUDGET
+ * when the samples would end past `deadline` (a `now()` time).
+ */
+type JobTimer = (job: TuneJob, deadline: number) => Promise<number | null | typeof OVER_BUDGET>;
 
 interface TuneOutcome {
   tuning: KernelTuning;
@@ -95,10 +103,12 @@ export async function runJobs(jobs: readonly TuneJob[], time: JobTimer, opts: { 
   const start = opts.now();
   const timed: { job: TuneJob; ms: number | null }[] = [];
   let budgetHit = false;
+  const deadline = start + opts.budgetMs;
   for (const job of jobs) {
-    if (!budgetHit && opts.now() - start >= opts.budgetMs) budgetHit = true;
-    const ms = budgetHit ? null : await time(job);
-    timed.push({ job, ms: ms !== null && Number.isFinite(ms) && ms >= 0 ? ms : null });
+    if (!budgetHit && opts.now() >= deadline) budgetHit = true;
+    const ms = budgetHit ? null : await time(job, deadline);
+    if (ms === OVER_BUDGET) budgetHit = true;
+    timed.push({ job, ms: typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : null });
   }
   return { tuning: decide(timed), trials: timed.map((t) => jobTrial(t.job, t.ms)), budgetHit };
 }
