@@ -45,6 +45,8 @@ const median = (xs: readonly number[]): number => {
  */
 async function timeTrial(timer: GpuTimer, list: readonly Dispatch[], deadline: number): Promise<number | null | typeof OVER_BUDGET> {
   await timer.run(list, 1);
+  // A warm-up that alone ran past the deadline (a slow compile, a slow adapter) ends the timings.
+  if (performance.now() > deadline) return OVER_BUDGET;
   const probe = await timer.run(list, 1);
   if (probe.gpuMs === null) return null;
   const batch = Math.max(1, Math.min(TRIAL_MAX_BATCH, Math.ceil(TRIAL_BATCH_MS / Math.max(probe.gpuMs, 1e-4))));
