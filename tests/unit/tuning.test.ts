@@ -207,7 +207,7 @@ describe('kernel sources', () => {
 
 describe('the run and its document', () => {
   test('plans tune by default, with a small budget on ci; tune=off switches it off', () => {
-    expect(buildPlan({ preset: 'ci' }).plan.autotune).toEqual({ budgetMs: 300 });
+    expect(buildPlan({ preset: 'ci' }).plan.autotune).toEqual({ budgetMs: 0 });
     expect(buildPlan({ preset: 'quick' }).plan.autotune).toEqual({ budgetMs: 1500 });
     expect(buildPlan({ preset: 'quick', tune: false }).plan.autotune).toBeUndefined();
   });
@@ -224,7 +224,9 @@ describe('the run and its document', () => {
   test('the line under the provenance says where the kernels came from', () => {
     lang.value = 'en';
     expect(tuningSummary({ source: 'autotune', tuning: { gemmSplitK: { '1x2x3': 2, '4x5x6': 4 }, gemvReduction: 'subgroup' }, tuneMs: 812, trials: [] })).toBe('Kernels tuned on this GPU in 0.81 s (split-K on 2 shapes, subgroup GEMV).');
-    expect(tuningSummary({ source: 'cache', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toBe('Kernels tuned earlier on this GPU, taken from the cache (the default kernels were fastest).');
+    const timed = { op: 'gemm' as const, shape: '16x128x512', candidate: 'splitK=2', medianMs: 1 };
+    expect(tuningSummary({ source: 'cache', tuning: DEFAULT_TUNING, tuneMs: null, trials: [timed] })).toBe('Kernels tuned earlier on this GPU, taken from the cache (the default kernels were fastest).');
+    expect(tuningSummary({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 0.2, trials: [{ ...timed, medianMs: null }] })).toBe('Kernels tuned on this GPU in 0.0002 s (no candidate timed within the time budget).');
     expect(tuningSummary({ source: 'default', reason: 'no-timestamps', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toMatch(/^Default kernels: this GPU gives no timestamps/);
   });
 });

@@ -13,8 +13,10 @@ function choices(r: TuningRecord): string {
   const split = Object.keys(r.tuning.gemmSplitK).length;
   if (split > 0) parts.push(tp('model.tuning.splitK', split));
   if (r.tuning.gemvReduction === 'subgroup') parts.push(t('model.tuning.subgroupGemv'));
-  if (parts.length === 0) parts.push(t('model.tuning.defaultsWon'));
-  if (r.trials.some((x) => x.medianMs === null)) parts.push(t('model.tuning.untimed'));
+  const timed = r.trials.filter((x) => x.medianMs !== null).length;
+  // "Fastest" only when something was timed; a budget that timed nothing says so.
+  if (parts.length === 0) parts.push(timed === 0 ? t('model.tuning.noneTimed') : t('model.tuning.defaultsWon'));
+  if (timed > 0 && timed < r.trials.length) parts.push(t('model.tuning.untimed'));
   return parts.join(', ');
 }
 
