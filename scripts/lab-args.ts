@@ -11,7 +11,7 @@ import { TASK_LANGUAGES, type TaskLanguage } from '../src/shared/realmodels/task
 
 export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset ${PRESET_NAMES.join('|')}] [--out FILE] [--json]
                       [--country ISO3] [--real-gpu] [--measure-power [--power-sensor ID]]
-                      [--timeout SECONDS] [--param key=value ...]
+                      [--timeout SECONDS] [--tune on|off] [--param key=value ...]
                       [--models synthetic|real [--models-dir DIR] [--language en|fr] [--items N]
                        [--classifier-dtype D] [--generator-dtype D] [--no-reference] [--max-new-tokens N]]
   --runtime   browser (default): the app in headless Chromium; node: the same engine in this
@@ -25,6 +25,8 @@ export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset $
               model's window; the document's measured block (nvidia-smi, hwmon, RAPL, powermetrics)
   --power-sensor   (node) record this sensor id instead of the one that covers the adapter
   --timeout   give up after SECONDS (default 900)
+  --tune      on (default): time the kernel candidates on this GPU first (or reuse that choice,
+              cached per adapter); off: the default kernels, recorded as tuning "disabled"
   --param     extra URL parameter for the custom preset (e.g. --param general=smollm2-135m)
   --models    synthetic (default): the synthetic-weight race; real: DistilBERT-SST2 and
               Qwen2.5-0.5B-Instruct answering the sentiment task (accuracy, energy per correct
@@ -69,6 +71,8 @@ export type LabArgs =
       params: [string, string][];
       /** The real-models race instead of the synthetic one (absent: synthetic). */
       real?: RealArgs;
+      /** `--tune off`: no kernel autotune (absent: tune). */
+      tune?: false;
     };
 
 export interface RealArgs {
@@ -96,6 +100,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
         'measure-power': { type: 'boolean', default: false },
         'power-sensor': { type: 'string' },
         timeout: { type: 'string', default: '900' },
+        tune: { type: 'string', default: 'on' },
         param: { type: 'string', multiple: true },
         models: { type: 'string', default: 'synthetic' },
         'models-dir': { type: 'string' },
@@ -136,12 +141,14 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     if (isPageParam(key)) throw new LabUsageError(`--param ${key}=…: "${key}" is a page parameter (${PAGE_PARAMS.join(', ')}), not a model field; use the matching option`);
     params.push([key, kv.slice(i + 1)]);
   }
+  const tune = values.tune ?? 'on';
+  if (tune !== 'on' && tune !== 'off') throw new LabUsageError(`--tune expects on or off, got "${tune}"`);
   const real = realArgs(values);
   if (real && runtime === 'node') throw new LabUsageError('--models real runs in the browser only (onnxruntime-web in the worker); drop --runtime node');
   if (real && params.length > 0) throw new LabUsageError('--param sets the custom preset\'s synthetic models; the real models are --classifier-dtype and --generator-dtype');
   return {
     kind: 'run', runtime, preset, out: values.out ?? null, json: values.json ?? false, country: values.country ?? null,
-    realGpu: values['real-gpu'] ?? false, measurePower, powerSensor, timeoutS, params, ...(real ? { real } : {}),
+    realGpu: values['real-gpu'] ?? false, measurePower, powerSensor, timeoutS, params, ...(real ? { real } : {}), ...(tune === 'off' ? { tune: false as const } : {}),
   };
 }
 
@@ -149,6 +156,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
 export function labQuery(a: Extract<LabArgs, { kind: 'run' }>): URLSearchParams {
   const q = new URLSearchParams({ preset: a.preset, autorun: '1' });
   if (a.country) q.set('country', a.country);
+  if (a.tune === false) q.set('tune', 'off');
   for (const [k, v] of a.params) q.set(k, v);
   return q;
 }

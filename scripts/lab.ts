@@ -128,7 +128,7 @@ async function runNode(args: RunArgs): Promise<void> {
   let doc: ResultDocument;
   try {
     doc = await runInNode({
-      preset: args.preset, country: args.country, params: args.params, log,
+      preset: args.preset, country: args.country, params: args.params, log, ...(args.tune === false ? { tune: false } : {}),
       power: args.measurePower ? { sensorId: args.powerSensor, log } : null,
     });
   } catch (e) {
@@ -184,6 +184,12 @@ function printSummary(doc: ResultDocument, out: string | undefined): void {
   const b = doc.environment.browser;
   console.log(`\nAdapter: ${a.vendor || '?'} / ${a.architecture || '?'}${a.isFallbackAdapter ? ' (fallback)' : ''} · timing: ${doc.environment.timing} · runtime: ${b.name}${b.major === null ? '' : ` ${b.major}`}`);
   console.log(`Suite: preset ${doc.suite.preset}, version ${doc.suite.version} · app ${doc.app.version}`);
+  const tu = doc.environment.tuning;
+  if (tu) {
+    const split = Object.entries(tu.tuning.gemmSplitK).map(([shape, k]) => `${shape}→${k}`).join(', ') || 'none';
+    const how = tu.source === 'default' ? `defaults (${tu.reason ?? 'failed'})` : tu.source === 'cache' ? 'from the cache' : `tuned in ${(tu.tuneMs ?? 0).toFixed(0)} ms, ${tu.trials.filter((t) => t.medianMs !== null).length}/${tu.trials.length} candidates timed`;
+    console.log(`Kernels: ${how} · split-K ${split} · GEMV ${tu.tuning.gemvReduction}`);
+  }
   for (const w of doc.workloads) {
     const rate = [w.gflops ? `${w.gflops.toPrecision(3)} GFLOP/s` : '', w.gbps ? `${w.gbps.toPrecision(3)} GB/s` : ''].filter(Boolean).join(', ');
     console.log(

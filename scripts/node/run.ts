@@ -31,6 +31,8 @@ export interface NodeRunOptions {
   /** Record a power sensor around the run (null: do not). */
   power: NodeRecorderOptions | null;
   log: (line: string) => void;
+  /** false: no kernel autotune (the default kernels, recorded as 'disabled'). */
+  tune?: boolean;
 }
 
 /** The OS family as the document records it, from Node's platform. */
@@ -61,6 +63,7 @@ export async function runInNode(opts: NodeRunOptions): Promise<ResultDocument> {
     preset: opts.preset,
     ...(opts.preset === 'custom' ? { custom: new URLSearchParams(opts.params) } : {}),
     country: opts.country,
+    ...(opts.tune === false ? { tune: false } : {}),
     power: opts.power ? {} : false,
     host: { lab, startRecorder: (vendor) => startNodeRecording(vendor, opts.power ?? {}) },
     onProgress: (p) => {

@@ -20,7 +20,8 @@ import { gemmRow, gemvRow, type KernelBenchContext } from './kernels.ts';
 import { gemvReductionRows } from './gemv-reduction.ts';
 import { decodeRow, modelRow } from './models.ts';
 import { skinnyShapes, splitKRows } from './splitk.ts';
-import { BENCH_VERSION, computeRatios, type BenchReport, type BenchRow } from './report.ts';
+import { BENCH_VERSION, computeRatios, formatTuning, type BenchReport, type BenchRow } from './report.ts';
+import { benchTuning } from './tuning.ts';
 
 type Gemm = [m: number, k: number, n: number];
 type Gemv = [k: number, n: number];
@@ -52,7 +53,8 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
   const preset: PresetName = isPresetName(presetArg) ? presetArg : 'ci';
   configureOrt(ort);
   const acquired = await acquireDevice({
-    features: ['timestamp-query'],
+    // Subgroups (when present) let the autotune time the subgroup GEMV.
+    features: ['timestamp-query', 'subgroups'],
     // The largest shapes need large bindings; raised only as far as the adapter allows.
     limits: { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31 },
   });
@@ -76,6 +78,9 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
     const ctx: KernelBenchContext = { device, cache, timer, ort, opts, runs: light ? 5 : 20, ceilings };
     const workloads = resolveSuite(preset, { limits: acquired.summary.limits }).workloads;
     const shapes = transformerShapes(workloads);
+    // The app's autotune on the preset's shapes, reported with its trials.
+    const tuning = await benchTuning(device, acquired.adapter.info, timer, workloads, light ? 0 : 1500);
+    for (const line of formatTuning(tuning)) log(line);
     for (const [m, k, n] of [...SQUARES[preset].map((s): Gemm => [s, s, s]), ...shapes.gemm]) {
       if (!fits(4 * Math.max(m * k, k * n, m * n), `gemm ${m}×${k}×${n}`)) continue;
       const row = await gemmRow(ctx, m, k, n);
@@ -128,6 +133,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
       rows,
       skipped,
       ratios: computeRatios(rows),
+      tuning,
       method:
         'Ceilings, kernel GFLOP/s and GB/s and decode time from GPU timestamps (batches of ≥ 10 ms, median; wall clock when the adapter has no timestamps). ' +
         'Dispatch cost: a 16-byte copy replayed 2,000 times in one pass, empty-submit latency subtracted. ' +

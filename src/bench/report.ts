@@ -8,7 +8,7 @@
  * shape dominate). A ratio that could not be measured is `null` with the reason, never 0.
  */
 import type { TimingSource } from '../shared/result.ts';
-import type { GemmSplitK, GemvReduction } from '../shared/tuning.ts';
+import type { GemmSplitK, GemvReduction, TuningRecord } from '../shared/tuning.ts';
 
 export const BENCH_VERSION = 3;
 
@@ -208,6 +208,8 @@ export interface BenchReport {
   /** Shapes or models not measured, each with why (too large for a binding, an engine failed). */
   skipped: { what: string; reason: string }[];
   ratios: Record<RatioName, Ratio>;
+  /** The app's kernel autotune on this preset's shapes, with its trials (absent from reports before tuning). */
+  tuning?: TuningRecord;
   method: string;
 }
 
@@ -221,6 +223,17 @@ function num(v: number | null, digits = 3): string {
 function compileText(c: PipelineCompile): string {
   if (c.ms === null) return `pipelines not timed (${c.reason})`;
   return `${c.pipelines} pipelines compiled in ${num(c.ms)} ms${c.late > 0 ? ` (+${c.late} late)` : ''}`;
+}
+
+const trialMs = (v: number | null): string => (v === null ? 'untimed' : `${v.toPrecision(3)} ms`);
+
+/** The tuning's lines of the printed table: the choice, then one line per trial. */
+export function formatTuning(r: TuningRecord): string[] {
+  const split = Object.entries(r.tuning.gemmSplitK).map(([shape, k]) => `${shape}→${k}`);
+  const how = r.source === 'default' ? `defaults (${r.reason ?? 'failed'})` : `${r.source}${r.tuneMs === null ? '' : ` in ${r.tuneMs.toFixed(0)} ms`}`;
+  const lines = [`tuning ${how}: split-K ${split.length ? split.join(', ') : 'none'}, GEMV ${r.tuning.gemvReduction}`];
+  for (const t of r.trials) lines.push(`  trial ${t.op.padEnd(4)} ${t.shape.padEnd(16)} ${t.candidate.padEnd(20)} ${trialMs(t.medianMs)}`);
+  return lines;
 }
 
 /** The printed table of `npm run bench`: one line per row, then the ratios against their targets. */
@@ -275,6 +288,7 @@ export function formatReport(r: BenchReport): string {
       }
     }
   }
+  if (r.tuning) lines.push(...formatTuning(r.tuning));
   for (const s of r.skipped) lines.push(`skipped ${s.what}: ${s.reason}`);
   lines.push('ratios (geometric means; target → met?):');
   for (const name of RATIO_NAMES) {

@@ -7,6 +7,7 @@
  * walkthrough, measure, profile → finish (release the device, report a loss as a loss).
  */
 import type { AdapterSummary, KernelBreakdown, PresetName, TimingRecord, TimingSource, Workload } from '../shared/result.ts';
+import type { TuningRecord } from '../shared/tuning.ts';
 import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { PipelineCache, type Dispatch } from './dispatch.ts';
 import { DeviceLostError, GpuValidationError, OutOfMemoryError } from './errors.ts';
@@ -17,6 +18,8 @@ import { createModelRunner, type ModelRunner } from './models/model-runner.ts';
 import { summarize } from './stats.ts';
 import { GpuTimer, measure, type RunControl } from './timing.ts';
 import { modelTensors, tensorElements } from './weights.ts';
+import { tuneForRun } from './tuning/autotune.ts';
+import { defaultTuningStore, type TuningStore } from './tuning/store.ts';
 
 export interface MeasurementPlan {
   preset: PresetName;
@@ -37,6 +40,11 @@ export interface MeasurementPlan {
   /** Per-kernel breakdown passes (one pass per dispatch, timestamps around each). */
   profileRuns: number;
   preferF16: boolean;
+  /**
+   * Kernel autotuning before the graphs are built (src/engine/tuning/): its wall-clock budget.
+   * Absent: the run uses the default kernels and records why ('disabled').
+   */
+  autotune?: { budgetMs: number };
 }
 
 export type Progress =
@@ -55,6 +63,8 @@ export interface EngineRunOutput {
   timing: TimingSource;
   workloads: Workload[];
   flags: string[];
+  /** The kernel choices the run used and where they came from (absent from engines before tuning). */
+  tuning?: TuningRecord;
 }
 
 /** The largest single binding the plan needs: limits are raised this far and no further. */
@@ -140,6 +150,8 @@ interface RunContext {
   readonly device: GPUDevice;
   readonly timer: GpuTimer;
   readonly cache: PipelineCache;
+  /** What the run's kernels were tuned to (set before any graph is built). */
+  tuning: TuningRecord | null;
   readonly flags: Set<string>;
   readonly workloads: Workload[];
   readonly total: number;
@@ -154,7 +166,8 @@ interface RunContext {
 
 /** Acquire phase: a device with the plan's features and binding limits, and the timer on it. */
 async function acquirePlanDevice(plan: MeasurementPlan): Promise<AcquiredDevice> {
-  const features: GPUFeatureName[] = ['timestamp-query'];
+  // Subgroups when the adapter has them: the subgroup GEMV candidate needs the feature enabled.
+  const features: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
   if (plan.preferF16) features.push('shader-f16');
   const need = requiredBindingBytes(plan);
   return acquireDevice({
@@ -322,7 +335,10 @@ async function runModelWorkload(ctx: RunContext, spec: ModelWorkloadSpec, index:
   control.throwIfCancelled();
   onProgress({ type: 'workload-start', index, total: ctx.total, id: spec.id, kind: 'model', role: spec.role });
   onProgress({ type: 'phase', id: spec.id, phase: 'build' });
-  const runner = await lostOr(ctx, scoped(device, spec.model.name, () => createModelRunner(device, spec, { seed: spec.seed, preferF16: plan.preferF16 })));
+  // A cache of its own per model, as before tuning, carrying the run's kernel choices.
+  const pipelineCache = new PipelineCache(device);
+  if (ctx.tuning) pipelineCache.tuning = ctx.tuning.tuning;
+  const runner = await lostOr(ctx, scoped(device, spec.model.name, () => createModelRunner(device, spec, { seed: spec.seed, preferF16: plan.preferF16, pipelineCache })));
   try {
     // A model timed again on the wall clock (oneTimingSource) has had its story told already.
     await walkThrough(ctx, spec, runner, !retimed);
@@ -363,7 +379,7 @@ export async function runPlan(
   plan: MeasurementPlan,
   control: RunControl,
   onProgress: (p: Progress) => void,
-  hooks: { onDevice?: (d: AcquiredDevice) => void } = {},
+  hooks: { onDevice?: (d: AcquiredDevice) => void; tuningStore?: TuningStore } = {},
 ): Promise<EngineRunOutput> {
   const acquired = await acquirePlanDevice(plan);
   hooks.onDevice?.(acquired);
@@ -372,6 +388,7 @@ export async function runPlan(
   const ctx: RunContext = {
     plan, control, onProgress, acquired, device, timer,
     cache: new PipelineCache(device),
+    tuning: null,
     flags: new Set<string>(),
     workloads: [],
     total: plan.micro.length + plan.models.length,
@@ -380,10 +397,17 @@ export async function runPlan(
   };
   onProgress({ type: 'device', adapter: summary, timing: timer.source });
   try {
+    const info = acquired.adapter.info;
+    ctx.tuning = await lostOr(ctx, tuneForRun({
+      device, cache: ctx.cache, models: plan.models, timer,
+      adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
+      budgetMs: plan.autotune?.budgetMs ?? null,
+      store: hooks.tuningStore ?? defaultTuningStore(),
+    }));
     for (const spec of plan.micro) await runMicroWorkload(ctx, spec);
     for (const spec of plan.models) await runModelWorkload(ctx, spec, ctx.index++);
     await oneTimingSource(ctx);
-    return { adapter: summary, timing: timer.source, workloads: ctx.workloads, flags: [...ctx.flags] };
+    return { adapter: summary, timing: timer.source, workloads: ctx.workloads, flags: [...ctx.flags], ...(ctx.tuning ? { tuning: ctx.tuning } : {}) };
   } catch (e) {
     throw failure(acquired, e);
   } finally {

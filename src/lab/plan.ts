@@ -49,7 +49,17 @@ export interface PlanOptions {
   modelsOnly?: boolean;
   /** Whether the adapter has shader-f16 (models then run in f16). */
   preferF16?: boolean;
+  /** Kernel autotuning before the run (default true). */
+  tune?: boolean;
 }
+
+/**
+ * Wall-clock budget of the kernel autotune (ms). `ci` runs on the software adapter, where the
+ * first candidate alone (its pipeline compiled, two dispatches) took 1.8 s in Node and 5 s in
+ * Chromium with a 300 ms budget: its budget is 0, so its candidates are listed untimed and the
+ * run pays nothing (tests/gpu/tuning.test.ts times candidates on SwiftShader instead).
+ */
+const TUNE_BUDGET_MS = { light: 0, full: 1500 } as const;
 
 export function buildPlan(opts: PlanOptions): { plan: MeasurementPlan; notes: SuiteNote[] } {
   let custom;
@@ -85,6 +95,7 @@ export function buildPlan(opts: PlanOptions): { plan: MeasurementPlan; notes: Su
     modelPreheatMs: light ? 200 : 1000,
     profileRuns: light ? 1 : 2,
     preferF16: opts.preferF16 ?? false,
+    ...(opts.tune === false ? {} : { autotune: { budgetMs: light ? TUNE_BUDGET_MS.light : TUNE_BUDGET_MS.full } }),
   });
   return { plan, notes: suite.notes };
 }

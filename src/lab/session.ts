@@ -35,6 +35,7 @@ export function buildDocument(out: EngineRunOutput, plan: Pick<MeasurementPlan, 
       crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : false,
       // A browser does not say which native API its WebGPU uses; the Node runner replaces this.
       runtime: { kind: 'browser', backend: null },
+      ...(out.tuning ? { tuning: out.tuning } : {}),
     },
     workloads: out.workloads,
     ...(out.flags.length ? { flags: out.flags } : {}),
@@ -45,6 +46,8 @@ export interface RunRequest {
   preset: PresetName;
   custom?: URLSearchParams;
   modelsOnly?: boolean;
+  /** Kernel autotuning before the run (default on); off: the default kernels, recorded as 'disabled'. */
+  tune?: boolean;
   country?: string | null;
   onProgress?: (p: Progress) => void;
   onPlan?: (plan: MeasurementPlan, notes: SuiteNote[]) => void;
@@ -89,6 +92,7 @@ export async function runLab(req: RunRequest): Promise<ResultDocument> {
     ...(limits ? { limits } : {}),
     ...(req.custom ? { custom: req.custom } : {}),
     ...(req.modelsOnly ? { modelsOnly: true } : {}),
+    ...(req.tune === false ? { tune: false } : {}),
   });
   req.onPlan?.(plan, notes);
   // Started (with its idle baseline) before the run; inert when the page has no local server.

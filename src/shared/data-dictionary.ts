@@ -14,6 +14,8 @@ import { KNOWN_VENDORS } from './schema.ts';
 import { PROMPT_VERSIONS } from './realmodels/prompt.ts';
 import { AGREEMENT_REASONS, ANSWER_KINDS, EXECUTION_PROVIDERS, NO_FIGURE_REASONS, REAL_DTYPES, REAL_MODEL_KEYS } from './realmodels/record.ts';
 import { TASK_LANGUAGES, TASK_SET_IDS } from './realmodels/task-set.ts';
+import { GEMM_SPLIT_K, GEMV_REDUCTIONS, TUNING_DEFAULT_REASONS, TUNING_SOURCES } from './tuning.ts';
+import { SHAPE_KEY_PATTERN } from './tuning-schema.ts';
 import {
   APP_VERSION_PATTERN, APPLE_TIERS, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CATALOG_VERSION_PATTERN, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS,
   CONFIG_STRINGS, EMBODIED_CLASSES, FORMULAS_VERSIONS, GRID_COUNTRIES, KERNEL_NAMES, MEASURED_PROFILE_IDS, MICRO_WORKLOAD_IDS,
@@ -64,6 +66,19 @@ function triangle(path: string, unit: string, obtained: Obtained, en: string, fr
 // ---------------------------------------------------------------------------------------------
 // Run, environment
 
+/** Kernel tuning (src/shared/tuning.ts): `MxNxK` in a path stands for each GEMM shape key. */
+const TUNING: DictionaryField[] = [
+  field('environment.tuning.source', 'string', null, oneOf(TUNING_SOURCES), 'identifier', 'Where the kernel choices came from: timed in this run, kept from an earlier autotune on the same adapter and kernel sources, or the defaults', 'Origine des choix de noyaux : mesurés pendant cette exécution, repris d’un réglage antérieur sur le même adaptateur et les mêmes sources de noyaux, ou valeurs par défaut'),
+  field('environment.tuning.reason', 'string', null, oneOf(TUNING_DEFAULT_REASONS), 'identifier', 'Why the defaults ran (only when source is default)', 'Raison de l’usage des valeurs par défaut (seulement si source vaut default)'),
+  field('environment.tuning.tuning.gemmSplitK.MxNxK', 'integer', null, `${GEMM_SPLIT_K.join(', ')}; keys ${pattern(SHAPE_KEY_PATTERN)}, at most 64`, 'identifier', 'Split-K chosen for the matrix product m×n×k (a shape absent runs unsplit)', 'Découpage en K choisi pour le produit matriciel m×n×k (une forme absente n’est pas découpée)'),
+  field('environment.tuning.tuning.gemvReduction', 'string', null, oneOf(GEMV_REDUCTIONS), 'identifier', 'How every matrix-vector product sums over K: shared memory or subgroup operations', 'Façon dont chaque produit matrice-vecteur somme sur K : mémoire partagée ou opérations de sous-groupe'),
+  field('environment.tuning.tuneMs', 'number', 'ms', null, 'measured', 'Wall-clock time the autotune took in this run (null: from the cache, or the defaults)', 'Durée (horloge murale) du réglage automatique pendant cette exécution (null : repris du cache, ou valeurs par défaut)', true),
+  field('environment.tuning.trials[].op', 'string', null, 'gemm, gemv', 'identifier', 'Kind of product a candidate was timed on', 'Type de produit sur lequel un candidat a été mesuré'),
+  field('environment.tuning.trials[].shape', 'string', null, pattern(SHAPE_KEY_PATTERN), 'identifier', 'Shape timed, m×n×k (1×n×k for a matrix-vector product)', 'Forme mesurée, m×n×k (1×n×k pour un produit matrice-vecteur)'),
+  field('environment.tuning.trials[].candidate', 'string', null, [...GEMM_SPLIT_K.map((k) => `splitK=${k}`), ...GEMV_REDUCTIONS.map((r) => `reduction=${r}`)].join(', '), 'identifier', 'Candidate timed', 'Candidat mesuré'),
+  field('environment.tuning.trials[].medianMs', 'number', 'ms', null, 'measured', 'Median GPU time of one dispatch group of the candidate (GPU timestamps); null when not timed (a failure, or the budget ran out)', 'Temps GPU médian d’un groupe de lancements du candidat (horodatages GPU) ; null si non mesuré (échec, ou budget épuisé)', true),
+];
+
 const RUN: DictionaryField[] = [
   field('schemaVersion', 'integer', null, '1', 'identifier', 'Version of the document schema', 'Version du schéma du document'),
   field('suite.preset', 'string', null, oneOf(PRESET_NAMES), 'identifier', 'Benchmark preset that was run', 'Préréglage de banc d’essai exécuté'),
@@ -85,6 +100,7 @@ const RUN: DictionaryField[] = [
   field('environment.crossOriginIsolated', 'boolean', null, null, 'identifier', 'Whether the page was cross-origin isolated', 'Indique si la page était isolée (cross-origin isolated)'),
   field('environment.runtime.kind', 'string', null, oneOf(RUNTIME_KINDS), 'identifier', 'What ran the engine: a browser, or Dawn for Node in the browser-free runner', 'Ce qui a exécuté le moteur : un navigateur, ou Dawn pour Node dans l’exécuteur sans navigateur'),
   field('environment.runtime.backend', 'string', null, oneOf(WEBGPU_BACKENDS), 'identifier', 'Native graphics API under WebGPU (Dawn’s backend); null when unknown (a browser does not say)', 'API graphique native sous WebGPU (backend de Dawn) ; null si inconnue (un navigateur ne la dit pas)', true),
+  ...TUNING,
 ];
 
 // ---------------------------------------------------------------------------------------------

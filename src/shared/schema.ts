@@ -19,6 +19,7 @@ import type { ResultDocument } from './result.ts';
 import { LIMITS, count, energySection, finite, isoDay, knownOnly, list, measuredSection, oneOf, rate, timingRecord, timingSource } from './schema-parts.ts';
 import { realWorkload } from './realmodels-result.ts';
 import { utcDay } from './day.ts';
+import { tuningRecordSchema } from './tuning-schema.ts';
 import {
   APP_VERSION_PATTERN, ARCHITECTURE_PATTERN, BROWSER_FAMILIES, CONFIG_BOOLEAN_KEYS, CONFIG_KEYS, CONFIG_STRINGS, KERNEL_NAMES,
   MICRO_WORKLOAD_IDS, MODEL_WORKLOAD_IDS, OS_FAMILIES, RECORDED_FEATURES, RECORDED_LIMIT_NAMES, RESULT_FLAGS, SUITE_VERSIONS,
@@ -151,6 +152,8 @@ const environment = v.object({
   timing: timingSource,
   crossOriginIsolated: v.optional(v.boolean('must be a boolean')),
   runtime: v.optional(v.object({ kind: v.picklist(RUNTIME_KINDS, `must be one of ${RUNTIME_KINDS.join(', ')}`), backend: v.nullable(v.picklist(WEBGPU_BACKENDS, `must be one of ${WEBGPU_BACKENDS.join(', ')} or null`)) })),
+  // The kernel choices (tuning-schema.ts); documents from before tuning have none.
+  tuning: v.optional(tuningRecordSchema),
 });
 
 export const ResultDocumentSchema = v.pipe(
@@ -265,6 +268,8 @@ export function anonymize(doc: ResultDocument, now: Date = new Date()): ResultDo
       timing: doc.environment.timing,
       ...(doc.environment.crossOriginIsolated !== undefined ? { crossOriginIsolated: doc.environment.crossOriginIsolated } : {}),
       ...(doc.environment.runtime ? { runtime: { kind: doc.environment.runtime.kind, backend: doc.environment.runtime.backend } } : {}),
+      // Kernel choices and their timings: shapes and closed words, nothing that identifies a device.
+      ...(doc.environment.tuning ? { tuning: doc.environment.tuning } : {}),
     },
     workloads: doc.workloads,
     ...(doc.energy ? { energy: doc.energy } : {}),

@@ -5,6 +5,7 @@ import type { MeasurementPlan, Progress } from '../engine/run-plan.ts';
 import type { AdapterSummary, PresetName, ResultDocument, TimingSource } from '../shared/result.ts';
 import { getLab, lastWorkerError } from '../lab/client.ts';
 import { runLab } from '../lab/session.ts';
+import { tuneFromParams } from '../lab/page-params.ts';
 import { saveRun } from '../results/history.ts';
 import { t } from '../i18n/index.ts';
 import type { SuiteNote } from '../engine/models/presets.ts';
@@ -150,6 +151,7 @@ export async function startRun(opts: { preset: PresetName; custom?: URLSearchPar
   try {
     const doc = await runLab({
       ...opts,
+      tune: tuneFromParams(opts.custom),
       onPlan: (plan, notes) => {
         progress.value = initialProgress(plan);
         planNotes.value = notes;

@@ -47,6 +47,8 @@ describe('data dictionary', () => {
       { ...sample, energy: { ...sample.energy!, profile: profileFromSensor({ version: 1, adapter: { ...sample.environment.adapter }, sensor: { kind: 'rapl', coverage: 'cpu-package' }, date: '2026-01-01', idleW: 10, deltaW: { low: 20, typ: 25, high: 30 }, samples: 40 }, []) } },
       // What ran the engine (a browser or Dawn for Node) and the native API under WebGPU.
       { ...sample, environment: { ...sample.environment, runtime: { kind: 'browser', backend: null } } },
+      // The kernel choices of the run and the trials that decided them.
+      { ...sample, environment: { ...sample.environment, tuning: { source: 'autotune', tuning: { gemmSplitK: { '64x768x3072': 4 }, gemvReduction: 'subgroup' }, tuneMs: 812, trials: [{ op: 'gemm', shape: '64x768x3072', candidate: 'splitK=4', medianMs: 0.4 }] } } },
       { ...sample, workloads: sample.workloads.map((w) => ({ ...w, timing: { ...w.timing, ciMedianMs: { low: w.timing.medianMs, high: w.timing.medianMs }, flags: ['high-variability'], preheatMs: 1000, targetBatchMs: 10, wallBaselineMs: 0.1 } })) },
     ];
     // Real models: the sample, then the variants it leaves out (WASM reference without agreement,
@@ -58,7 +60,9 @@ describe('data dictionary', () => {
       real: { ...g.real!, executionProvider: 'wasm', agreement: { measured: false, reason: 'is-reference' }, accuracy: { correct: 0, n: 40, low: 0, high: wilson(0, 40).high }, parseFailures: 2 } };
     docs.push(real, sampleResult({ workloads: ws }));
     const missing = new Set<string>();
-    for (const doc of docs) for (const p of leafPaths(parsed(doc))) if (!paths.has(p)) missing.add(p);
+    // A GEMM shape key in a path is one entry of the dictionary: `MxNxK`.
+    const shapeKeyed = (p: string) => p.replace(/\.\d+x\d+x\d+(?=\.|$)/g, '.MxNxK');
+    for (const doc of docs) for (const p of leafPaths(parsed(doc))) if (!paths.has(shapeKeyed(p))) missing.add(p);
     expect([...missing]).toEqual([]);
   });
 

@@ -57,7 +57,7 @@ describe('lab CLI options', () => {
     [['--measure-power'], '--measure-power needs --runtime node (in a browser, open the page served by npm start on this machine)'],
     [['--runtime', 'node', '--power-sensor', 'nvidia:0'], '--power-sensor goes with --measure-power'],
     [['--runtime', 'node', '--measure-power', '--power-sensor', 'NVIDIA 0'], '--power-sensor expects a sensor id such as nvidia:0 or rapl:intel-rapl:0, got "NVIDIA 0"'],
-    [['--param', 'lang=fr'], '--param lang=…: "lang" is a page parameter (preset, lang, country, theme, autorun, debug), not a model field; use the matching option'],
+    [['--param', 'lang=fr'], '--param lang=…: "lang" is a page parameter (preset, lang, country, theme, autorun, debug, tune), not a model field; use the matching option'],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseLabArgs(argv)).toThrow(LabUsageError);
     expect(() => parseLabArgs(argv)).toThrow(message);
@@ -68,5 +68,14 @@ describe('lab CLI options', () => {
     expect(() => parseLabArgs(['--bogus'])).toThrow(/--bogus/);
     expect(() => parseLabArgs(['--preset'])).toThrow(LabUsageError);
     expect(() => parseLabArgs(['stray'])).toThrow(LabUsageError);
+  });
+
+  test('--tune off runs the default kernels (tune=off on the page); on is the default; anything else is refused', () => {
+    expect(run(['--tune', 'off']).tune).toBe(false);
+    expect(labQuery(run(['--tune', 'off'])).get('tune')).toBe('off');
+    expect(run(['--tune', 'on']).tune).toBeUndefined();
+    expect(labQuery(run([])).has('tune')).toBe(false);
+    expect(() => parseLabArgs(['--tune', 'maybe'])).toThrow(/--tune expects on or off/);
+    expect(() => parseLabArgs(['--param', 'tune=off', '--preset', 'custom'])).toThrow(/page parameter/);
   });
 });

@@ -12,6 +12,7 @@ import { fmt, t } from '../../i18n/index.ts';
 import { PROVENANCE_INPUTS, provenanceOf, sourceText, type Provenance, type ProvenanceInput, type ProvenanceKind } from '../../shared/provenance.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
 import { energyWorkload } from '../../shared/energy-workload.ts';
+import { TuningNote } from './TuningNote.tsx';
 
 const ROLES: Role[] = ['specialized', 'general'];
 
@@ -207,6 +208,7 @@ export function ProvenanceTable({ doc, e }: { doc: ResultDocument; e: EnergySect
           </tbody>
         </table>
       </div>
+      <TuningNote doc={doc} />
     </details>
   );
 }

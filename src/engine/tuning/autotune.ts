@@ -1,0 +1,232 @@
+/**
+ * The autotuner on the GPU: each candidate of the plan's shapes (choose.ts) is built with
+ * createLinear, exactly as a model builds it, on scratch buffers of the shape's size, and timed
+ * with GPU timestamps through the run's own timer (GpuTimer.run: a warm-up, a probe, five
+ * batches of ≥ 5 ms, the median). Without timestamps nothing is timed: the wall clock around one
+ * short dispatch measures the submission, not the kernel, so the defaults run ('no-timestamps').
+ *
+ * `tuneForRun` is what a run calls before building its graphs: the cache per adapter first, then
+ * the autotune, and the choice set on the pipeline cache the op builders read.
+ */
+import { DEFAULT_TUNING, type KernelTuning, type TuningDefaultReason, type TuningRecord } from '../../shared/tuning.ts';
+import type { Dispatch, PipelineCache } from '../dispatch.ts';
+import type { ModelWorkloadSpec } from '../models/config.ts';
+import { createLinear } from '../ops/linear.ts';
+import { UniformPool } from '../ops/common.ts';
+import { weightBytesPerElement, type WeightStorage } from '../ops/weight-storage.ts';
+import { GpuTimer } from '../timing.ts';
+import { OVER_BUDGET, planJobs, runJobs, type TuneJob } from './choose.ts';
+import { tuningShapes, type TuningShapes } from './shapes.ts';
+import { SafeTuningStore, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
+
+/** Largest scratch buffer a timing allocates (bytes): bigger shapes (a large LM head) keep the default. */
+const MAX_SCRATCH_BYTES = 64 * 1024 * 1024;
+
+/** Timed samples per candidate (after a warm-up and a probe); their median is the trial. */
+const TRIAL_SAMPLES = 5;
+/**
+ * Each sample replays the dispatch group for at least this long (GPU time), so Chrome's 100 µs
+ * timestamp rounding stays ≤ 2 %, under the 3 % decision margin.
+ */
+const TRIAL_BATCH_MS = 5;
+const TRIAL_MAX_BATCH = 256;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/**
+ * One candidate on the run's timer: a warm-up (pipeline creation and first use), a probe that
+ * sizes the batch, then TRIAL_SAMPLES batches timed with GPU timestamps; the median per replay.
+ * Null when the timestamps are unusable (fewer than three valid, or busy time above the wall
+ * time around it); OVER_BUDGET when the samples would end past the deadline.
+ */
+async function timeTrial(timer: GpuTimer, list: readonly Dispatch[], deadline: number): Promise<number | null | typeof OVER_BUDGET> {
+  await timer.run(list, 1);
+  // A warm-up that alone ran past the deadline (a slow compile, a slow adapter) ends the timings.
+  if (performance.now() > deadline) return OVER_BUDGET;
+  const probe = await timer.run(list, 1);
+  if (probe.gpuMs === null) return null;
+  const batch = Math.max(1, Math.min(TRIAL_MAX_BATCH, Math.ceil(TRIAL_BATCH_MS / Math.max(probe.gpuMs, 1e-4))));
+  // Each sample costs its GPU time plus the submission's own latency (the probe's wall time beyond its GPU time).
+  const perSample = batch * probe.gpuMs + Math.max(0, probe.wallMs - probe.gpuMs);
+  if (performance.now() + TRIAL_SAMPLES * perSample > deadline) return OVER_BUDGET;
+  const gpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < TRIAL_SAMPLES; i++) {
+    const t = await timer.run(list, batch);
+    wall.push(t.wallMs);
+    if (t.gpuMs !== null) gpu.push(t.gpuMs);
+  }
+  if (gpu.length < 3 || median(gpu) > median(wall) * 1.01 + 0.1) return null;
+  return median(gpu) / batch;
+}
+
+const defaultRecord = (reason: TuningDefaultReason): TuningRecord => ({ source: 'default', reason, tuning: DEFAULT_TUNING, tuneMs: null, trials: [] });
+
+const align4 = (bytes: number): number => Math.max(4, Math.ceil(bytes / 4) * 4);
+
+interface Scratch {
+  x: GPUBuffer;
+  w: GPUBuffer;
+  y: GPUBuffer;
+  storage: WeightStorage;
+}
+
+/** Buffer sizes of a job's operands: x [m, k], W [k, n] in its storage, y [m, n]. */
+function operandBytes(job: TuneJob, storage: WeightStorage): { x: number; w: number; y: number } {
+  const { n, k } = job.shape;
+  const m = job.op === 'gemm' ? job.shape.m : 1;
+  return { x: align4(4 * m * k), w: align4(weightBytesPerElement(storage) * k * n), y: align4(4 * m * n) };
+}
+
+/** The tuning under which a job's candidate runs: the default, with only this choice changed. */
+function candidateTuning(job: TuneJob): KernelTuning {
+  switch (job.op) {
+    case 'gemm':
+      return job.splitK === 1 ? DEFAULT_TUNING : { gemmSplitK: { [`${job.shape.m}x${job.shape.n}x${job.shape.k}`]: job.splitK }, gemvReduction: DEFAULT_TUNING.gemvReduction };
+    case 'gemv':
+      return { gemmSplitK: {}, gemvReduction: job.reduction };
+  }
+}
+
+/** Shapes whose operands fit the scratch cap and the device's binding limit. */
+function fitting(shapes: TuningShapes, device: GPUDevice, storageOf: (f16: boolean) => WeightStorage): TuningShapes {
+  const cap = Math.min(MAX_SCRATCH_BYTES, device.limits.maxStorageBufferBindingSize);
+  const fits = (job: TuneJob): boolean => {
+    const b = operandBytes(job, storageOf(job.shape.f16));
+    return b.x <= cap && b.w <= cap && b.y <= cap;
+  };
+  return {
+    gemm: shapes.gemm.filter((shape) => fits({ op: 'gemm', shape, splitK: 1 })),
+    gemv: shapes.gemv.filter((shape) => fits({ op: 'gemv', shape, reduction: 'workgroup' })),
+  };
+}
+
+interface AutotuneOptions {
+  /** Wall-clock budget (ms): the timings stop there and the best so far is kept. */
+  budgetMs: number;
+  /** The run's timer (the autotune makes its own otherwise). */
+  timer?: GpuTimer;
+}
+
+/**
+ * Times the candidates of `shapes` on this device and sets `cache.tuning` to the choice. Never
+ * throws for a candidate that fails to build or run (its trial is untimed); the caller handles
+ * anything else (tuneForRun records it as 'failed').
+ */
+export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: TuningShapes, opts: AutotuneOptions): Promise<TuningRecord> {
+  if (!device.features.has('timestamp-query')) return defaultRecord('no-timestamps');
+  const storageOf = (f16: boolean): WeightStorage => (f16 && device.features.has('shader-f16') ? 'f16' : 'f32');
+  const jobs = planJobs(fitting(shapes, device, storageOf), { subgroups: device.features.has('subgroups') });
+  if (jobs.length === 0) return defaultRecord('no-candidates');
+  const t0 = performance.now();
+  const timer = opts.timer ?? new GpuTimer(device);
+  // Operands are shared by the candidates of one shape (jobs come grouped by shape).
+  let scratch: { key: string; bufs: Scratch } | null = null;
+  const release = (): void => {
+    if (!scratch) return;
+    scratch.bufs.x.destroy();
+    scratch.bufs.w.destroy();
+    scratch.bufs.y.destroy();
+    scratch = null;
+  };
+  const operands = (job: TuneJob): Scratch => {
+    const storage = storageOf(job.shape.f16);
+    const key = `${job.op}:${job.op === 'gemm' ? job.shape.m : 1}x${job.shape.n}x${job.shape.k}:${job.op === 'gemv' ? job.shape.layout : 'kn'}:${storage}`;
+    if (scratch?.key === key) return scratch.bufs;
+    release();
+    const b = operandBytes(job, storage);
+    const usage = GPUBufferUsage.STORAGE;
+    // Zero-filled synthetic operands: the kernels' time does not depend on the values.
+    const bufs: Scratch = {
+      x: device.createBuffer({ label: 'Tune.x', size: b.x, usage }),
+      w: device.createBuffer({ label: 'Tune.w', size: b.w, usage }),
+      y: device.createBuffer({ label: 'Tune.y', size: b.y, usage }),
+      storage,
+    };
+    scratch = { key, bufs };
+    return bufs;
+  };
+  const time = async (job: TuneJob, deadline: number): Promise<number | null | typeof OVER_BUDGET> => {
+    const bufs = operands(job);
+    const pool = new UniformPool();
+    const kept = cache.tuning;
+    device.pushErrorScope('validation');
+    let ms: number | null | typeof OVER_BUDGET;
+    try {
+      cache.tuning = candidateTuning(job);
+      const m = job.op === 'gemm' ? job.shape.m : 1;
+      const layout = job.op === 'gemv' ? job.shape.layout : 'kn';
+      const { n, k } = job.shape;
+      const block = layout === 'kn'
+        ? { buffer: bufs.w, rowStart: 0, rowCount: k, colStart: 0, colCount: n, storage: bufs.storage }
+        : { buffer: bufs.w, rowStart: 0, rowCount: n, colStart: 0, colCount: k, storage: bufs.storage };
+      const list = createLinear(device, cache, { x: bufs.x, blocks: [block], layout, y: bufs.y, m, k, n, label: 'Tune', resources: pool, phase: 'tune' });
+      cache.tuning = kept;
+      ms = await timeTrial(timer, list, deadline);
+    } catch {
+      ms = null;
+    } finally {
+      cache.tuning = kept;
+    }
+    // A validation error makes the timing meaningless (the kernel may not have run at all).
+    const error = await device.popErrorScope().catch((e: unknown) => e);
+    pool.destroy();
+    return error && ms !== OVER_BUDGET ? null : ms;
+  };
+  try {
+    const outcome = await runJobs(jobs, time, { budgetMs: opts.budgetMs, now: () => performance.now() });
+    cache.tuning = outcome.tuning;
+    return { source: 'autotune', tuning: outcome.tuning, tuneMs: performance.now() - t0, trials: outcome.trials };
+  } finally {
+    release();
+    if (!opts.timer) timer.destroy();
+  }
+}
+
+interface TuneForRunArgs {
+  device: GPUDevice;
+  /** The adapter's identity (GPUAdapterInfo) for the cache key; the device gives the features. */
+  adapter: Omit<TuningAdapter, 'features'>;
+  cache: PipelineCache;
+  models: readonly ModelWorkloadSpec[];
+  /** Wall-clock budget (ms); null: tuning is switched off for this run. */
+  budgetMs: number | null;
+  store: TuningStore;
+  timer?: GpuTimer;
+  /** The kernel sources' hash in the cache key (default: the sources of this build). */
+  sources?: string;
+  /** Tests only: what times the candidates (default: autotune). */
+  tune?: typeof autotune;
+}
+
+/**
+ * The tuning of a run, set on `cache.tuning`: from the store when this adapter already tuned the
+ * same shapes with the same kernel sources ('cache'), timed now ('autotune', then stored), or the
+ * defaults with the reason. Never throws: a failed autotune runs the defaults ('failed').
+ */
+export async function tuneForRun(args: TuneForRunArgs): Promise<TuningRecord> {
+  const { device, cache } = args;
+  let record: TuningRecord;
+  if (args.budgetMs === null) record = defaultRecord('disabled');
+  else {
+    const shapes = tuningShapes(args.models);
+    const store = args.store instanceof SafeTuningStore ? args.store : new SafeTuningStore(args.store);
+    const key = tuningKey({ ...args.adapter, features: [...device.features] }, shapes, args.sources);
+    const cached = await store.get(key);
+    if (cached) record = { source: 'cache', tuning: cached.tuning, tuneMs: null, trials: cached.trials };
+    else {
+      try {
+        record = await (args.tune ?? autotune)(device, cache, shapes, { budgetMs: args.budgetMs, ...(args.timer ? { timer: args.timer } : {}) });
+      } catch {
+        record = defaultRecord('failed');
+      }
+      if (record.source === 'autotune') await store.put(key, { tuning: record.tuning, trials: record.trials });
+    }
+  }
+  cache.tuning = record.tuning;
+  return record;
+}
