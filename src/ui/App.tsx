@@ -6,6 +6,7 @@ import { ResultsPanel } from './ResultsPanel.tsx';
 import { hrefFor, location, ROUTES, type Route } from './router.ts';
 import { ClassContribution } from './demo/ClassContribution.tsx';
 import { classCodeOf } from './demo/pupil-link.ts';
+import { realAnnouncement } from './realmodels/mode.ts';
 import './a11y.css';
 
 /**
@@ -68,7 +69,7 @@ function LiveAnnouncer() {
   }
   return (
     <p class="sr-only" role="status" aria-live="polite" data-testid="live-announcer">
-      {text}
+      {realAnnouncement.value || text}
     </p>
   );
 }
