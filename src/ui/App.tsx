@@ -6,7 +6,6 @@ import { ResultsPanel } from './ResultsPanel.tsx';
 import { hrefFor, location, ROUTES, type Route } from './router.ts';
 import { ClassContribution } from './demo/ClassContribution.tsx';
 import { classCodeOf } from './demo/pupil-link.ts';
-import { realAnnouncement } from './realmodels/mode.ts';
 import './a11y.css';
 
 /**
@@ -16,7 +15,7 @@ import './a11y.css';
 const HEADER_ROUTES = ROUTES.filter((r) => r !== 'dictionary');
 import { RunView } from './RunView.tsx';
 import { lazyView } from './lazy.tsx';
-import { lastDoc, lastLocalId, progress, runState } from './state.ts';
+import { lastDoc, lastLocalId, progress, realAnnouncement, runState } from './state.ts';
 import { theme, THEMES, type Theme } from './theme.ts';
 
 // Loaded on first visit of their route (see lazy.tsx): only #/ and #/results ship in the entry.

@@ -18,7 +18,7 @@ const TEACHER = 'http://192.168.1.10:8787/#/demo?models=real';
 function fakeFetch(answer: (url: string) => Response | Error) {
   const calls: { url: string; method: string | undefined }[] = [];
   const impl = (async (input: URL | RequestInfo, init?: RequestInit) => {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
     calls.push({ url, method: init?.method });
     const a = answer(url);
     if (a instanceof Error) throw a;

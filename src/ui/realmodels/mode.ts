@@ -3,14 +3,7 @@
  * `models=real` (absent means synthetic) so a link or a projector bookmark opens the right one.
  * Small on purpose: it ships in the first screen's script; the real-models views load on demand.
  */
-import { signal } from '@preact/signals';
 import { location, parseHash, replaceHash } from '../router.ts';
-
-/**
- * What the real-models race says in the app's one live region (App.tsx `LiveAnnouncer`): a sentence
- * when a stage changes and the result, set by the real views (which load on demand); empty otherwise.
- */
-export const realAnnouncement = signal('');
 
 export type ModelsMode = 'synthetic' | 'real';
 export const MODELS_MODES: readonly ModelsMode[] = ['synthetic', 'real'];

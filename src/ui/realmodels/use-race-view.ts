@@ -11,7 +11,7 @@ import { useEffect } from 'preact/hooks';
 import { location } from '../router.ts';
 import { realPupilParams } from './link.ts';
 import { liveText } from './live.ts';
-import { realAnnouncement } from './mode.ts';
+import { realAnnouncement } from '../state.ts';
 import { cancelRealRace, choice, choiceFromParams, detectLocalBase, pupilParams, race, raceOptions, settleSizes, type RaceOptions } from './state.ts';
 
 export function useRaceView(): { country: string | null; opts: RaceOptions } {

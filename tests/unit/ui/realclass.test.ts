@@ -18,13 +18,12 @@ vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts'))
 
 const { lang } = await import('../../../src/i18n/index.ts');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
-const { capsState } = await import('../../../src/ui/state.ts');
+const { capsState, realAnnouncement } = await import('../../../src/ui/state.ts');
 const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsPanel.tsx');
 const { RealDemo } = await import('../../../src/ui/realmodels/RealDemo.tsx');
 const { ClassDialog } = await import('../../../src/ui/demo/ClassDialog.tsx');
 const { pupilHref } = await import('../../../src/ui/demo/pupil-link.ts');
 const { realPupilParams } = await import('../../../src/ui/realmodels/link.ts');
-const { realAnnouncement } = await import('../../../src/ui/realmodels/mode.ts');
 const { liveText } = await import('../../../src/ui/realmodels/live.ts');
 const rm = await import('../../../src/ui/realmodels/state.ts');
 
@@ -90,7 +89,7 @@ describe('sizes while typing', () => {
     expect(sizeSpy).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(sizeSpy).toHaveBeenCalledTimes(2);
-    expect(sizeSpy.mock.calls.map((c) => (c[0] as ModelRef).id)).toEqual(['Xenova/distilbert-base-uncased-finetuned-sst-2-english', 'own/model']);
+    expect(sizeSpy.mock.calls.map((c) => c[0].id)).toEqual(['Xenova/distilbert-base-uncased-finetuned-sst-2-english', 'own/model']);
     await vi.advanceTimersByTimeAsync(0);
     expect(rm.sizes.value.kind).toBe('ready');
 
