@@ -2,8 +2,9 @@
  * End to end: the real-models race in the built app, as a teacher runs it from a class server.
  * The fixture models (tiny random weights, the real signatures) are written to a temporary folder
  * that the production server serves under /models/ (MODELS_DIR). In headless Chromium (WebGPU on
- * SwiftShader): the model panel points at `/models/` through its base URL field, the generator's
- * fp32-computing variant (q4: SwiftShader has no shader-f16) and the address's short settings
+ * SwiftShader): the model panel finds the pair on its own server and takes `/models/` by itself
+ * (no request leaves the origin, not even a size read from the hub), then the test sets the base
+ * URL field as a teacher would, the generator's fp32-computing variant (q4: SwiftShader has no shader-f16) and the address's short settings
  * (`preset=ci&items=4&maxNewTokens=2`: the fixture chat model never ends its reply); the sizes
  * show before any ONNX file is fetched; the race shows its progress, then accuracy with its
  * interval, energy per query and per correct answer, the gap ratio and real/synthetic time; the
