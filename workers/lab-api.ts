@@ -8,6 +8,7 @@ import { RunInProgressError } from '../src/engine/errors.ts';
 import type { EngineRunOutput, MeasurementPlan, Progress } from '../src/engine/run-plan.ts';
 import { RunControl } from '../src/engine/timing.ts';
 import type { LabApi } from '../src/lab/api.ts';
+import { DOWNLOAD_PARTIALS } from '../src/lab/model-cache.ts';
 import { NoModelsLoadedError } from './realmodels-errors.ts';
 import type { RealModelsRunner } from './realmodels.ts';
 
@@ -115,6 +116,9 @@ export function createLabApi(engine: LabEngine): LabApi {
         abort = null;
         current = null;
       }
+    },
+    forgetPartialDownloads() {
+      DOWNLOAD_PARTIALS.clear();
     },
     async answerSentence(text, language) {
       // One query each on the kept sessions: not while a race (which replaces them) or another activity runs.

@@ -54,6 +54,11 @@ export interface LabApi {
    * sessions stay loaded for `answerSentence`; `cancel()` stops it between queries or downloads.
    */
   runRealModels(req: RealRaceRequest, onProgress: (p: RealRaceProgress) => void): Promise<RealRaceOutput>;
+  /**
+   * Drops the bytes of interrupted model downloads this worker keeps for a resume ("forget
+   * downloaded models": the page clears Cache Storage itself, but these live in the worker's memory).
+   */
+  forgetPartialDownloads(): void;
   /** "Type your own sentence": both models of the last race answer one text (rejects when none is loaded). */
   answerSentence(text: string, language: TaskLanguage): Promise<OwnSentenceAnswers>;
   /** Test and demo hook: destroys the current device as a driver reset would. */

@@ -12,7 +12,7 @@
 import { concatBytes } from '../shared/bytes.ts';
 import { bodyChunks, DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 import { DOWNLOAD_PARTIALS, isQuotaError, ModelQuotaError, type ModelCache, type PartialDownload } from './model-cache.ts';
-import { modelFileUrls, type ModelRef } from './model-files.ts';
+import { fileUrl, modelFiles, modelFileUrls, type ModelRef } from './model-files.ts';
 
 export { DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 
@@ -129,6 +129,24 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
   return { files, total: sum(files), toDownload: sum(files.filter((f) => !f.cached)) };
 }
 
+/**
+ * Whether `base` holds every model of `refs`: one HEAD each of the first file the loader reads
+ * (config.json), answered as JSON. How the page finds that its own server serves a model folder
+ * (`MODELS_DIR` at `/models/`); a static host answering every path with its index page (HTML), a
+ * 404 or a network error all say no. Never throws.
+ */
+export async function modelsServedAt(refs: readonly ModelRef[], base: string, opts: Pick<LoadOptions, 'origin' | 'fetchImpl' | 'signal'> = {}): Promise<boolean> {
+  const one = async (ref: ModelRef): Promise<boolean> => {
+    try {
+      const url = fileUrl(ref, modelFiles(ref)[0]!, base, opts.origin);
+      const res = await (opts.fetchImpl ?? fetch)(url, { method: 'HEAD', ...(opts.signal ? { signal: opts.signal } : {}) });
+      return res.ok && (res.headers.get('content-type') ?? '').includes('json');
+    } catch {
+      return false;
+    }
+  };
+  return refs.length > 0 && (await Promise.all(refs.map(one))).every(Boolean);
+}
 
 /** `bytes N-M/T` → N and T (null for `*`); null when absent or malformed. */
 export function parseContentRange(header: string | null): { start: number; total: number | null } | null {

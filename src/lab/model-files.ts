@@ -36,6 +36,9 @@ export const FETCH_DEFAULT_MODELS: readonly ModelRef[] = [...DEFAULT_MODELS, { t
 
 export const HUB_BASE = 'https://huggingface.co/';
 
+/** Where our server (`npm start` with `MODELS_DIR`) serves a local model folder, on the page's own origin. */
+export const LOCAL_MODELS_BASE = '/models/';
+
 /** A model id is `owner/name` of the hub's characters; nothing that could climb out of a folder. */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -46,6 +49,21 @@ export class ModelRefError extends Error {
 export function checkModelId(id: string): string {
   if (!MODEL_ID.test(id) || id.includes('..')) throw new ModelRefError(`"${id}" is not a model id (owner/name).`);
   return id;
+}
+
+/**
+ * A base URL the files may come from: http or https, absolute or relative to `origin` (our
+ * `/models/`). Returns it resolved; ModelRefError for anything else (ftp:, javascript:, junk).
+ */
+export function checkModelBase(base: string, origin: string = globalThis.location?.href ?? 'http://localhost/'): URL {
+  let url: URL | null;
+  try {
+    url = new URL(base, origin);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new ModelRefError(`"${base}" is not an http(s) base URL.`);
+  return url;
 }
 
 export function onnxPath(dtype: ModelDtype): string {

@@ -6,9 +6,10 @@
  */
 import type { ResultDocument } from '../shared/result.ts';
 import type { TaskLanguage } from '../shared/realmodels/task-set.ts';
+import type { LabApi } from './api.ts';
 import { getLab } from './client.ts';
-import { cacheStorageModelCache, type CachedFile } from './model-cache.ts';
-import { modelSize, type ModelSize } from './model-download.ts';
+import { cacheStorageModelCache, type CachedFile, type ModelCache } from './model-cache.ts';
+import { modelSize, modelsServedAt, type ModelSize } from './model-download.ts';
 import type { ModelRef } from './model-files.ts';
 import type { OwnSentenceAnswers, RealRaceOutput, RealSessionRequest } from './realmodels-api.ts';
 import { pageUrl, runRealModelsSession } from './realmodels-session.ts';
@@ -24,22 +25,46 @@ export interface RealModelsClient {
   /** Stops the race (or the download) between queries or chunks: what arrived is kept. */
   cancel(): void;
   answer(text: string, language: TaskLanguage): Promise<OwnSentenceAnswers>;
-  /** Sizes of a model's files before anything is downloaded, and which are cached already. */
-  size(ref: ModelRef, base?: string): Promise<ModelSize>;
+  /** Sizes of a model's files before anything is downloaded, and which are cached already; `signal` drops a stale ask. */
+  size(ref: ModelRef, base?: string, signal?: AbortSignal): Promise<ModelSize>;
+  /** Whether `base` (resolved against the page) holds every model of `refs` (src/lab/model-download.ts `modelsServedAt`). */
+  servedAt?(refs: readonly ModelRef[], base: string): Promise<boolean>;
   cached(): Promise<CachedFile[]>;
-  /** Forgets every downloaded model file. */
+  /** Forgets every downloaded model file, and the bytes of interrupted downloads kept for a resume. */
   forget(): Promise<void>;
 }
 
-export function labRealModelsClient(): RealModelsClient {
+/** The worker's methods the client calls, as comlink gives them (every call a promise) or in process. */
+interface LabPart {
+  cancel(): unknown;
+  answerSentence: LabApi['answerSentence'];
+  forgetPartialDownloads(): void | Promise<void>;
+}
+
+/** What the client needs of the lab and the cache; tests pass fakes. */
+interface RealClientDeps {
+  lab?: () => LabPart;
+  cache?: () => ModelCache;
+  fetchImpl?: typeof fetch;
+}
+
+export function labRealModelsClient(deps: RealClientDeps = {}): RealModelsClient {
   // The same address the session resolves a relative base against, so the size shown is of the files downloaded.
   const origin = pageUrl();
+  const lab = deps.lab ?? getLab;
+  const cache = deps.cache ?? (() => cacheStorageModelCache());
+  const net = { ...(origin ? { origin } : {}), ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}) };
   return {
     run: (req) => runRealModelsSession(req),
-    cancel: () => void getLab().cancel(),
-    answer: (text, language) => getLab().answerSentence(text, language),
-    size: (ref, base) => modelSize(ref, { ...(base ? { base } : {}), ...(origin ? { origin } : {}), cache: cacheStorageModelCache() }),
-    cached: () => cacheStorageModelCache().list(),
-    forget: () => cacheStorageModelCache().clear(),
+    cancel: () => void lab().cancel(),
+    answer: (text, language) => lab().answerSentence(text, language),
+    size: (ref, base, signal) => modelSize(ref, { ...(base ? { base } : {}), ...net, ...(signal ? { signal } : {}), cache: cache() }),
+    servedAt: (refs, base) => modelsServedAt(refs, base, net),
+    cached: () => cache().list(),
+    async forget() {
+      // The worker downloads, so the bytes kept for a resume are in its memory, not the page's.
+      await lab().forgetPartialDownloads();
+      await cache().clear();
+    },
   };
 }

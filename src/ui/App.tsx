@@ -15,7 +15,7 @@ import './a11y.css';
 const HEADER_ROUTES = ROUTES.filter((r) => r !== 'dictionary');
 import { RunView } from './RunView.tsx';
 import { lazyView } from './lazy.tsx';
-import { lastDoc, lastLocalId, progress, runState } from './state.ts';
+import { lastDoc, lastLocalId, progress, realAnnouncement, runState } from './state.ts';
 import { theme, THEMES, type Theme } from './theme.ts';
 
 // Loaded on first visit of their route (see lazy.tsx): only #/ and #/results ship in the entry.
@@ -68,7 +68,7 @@ function LiveAnnouncer() {
   }
   return (
     <p class="sr-only" role="status" aria-live="polite" data-testid="live-announcer">
-      {text}
+      {realAnnouncement.value || text}
     </p>
   );
 }

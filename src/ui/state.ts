@@ -37,6 +37,8 @@ export type RunState =
 
 export const capsState = signal<CapsState>({ status: 'loading' });
 export const runState = signal<RunState>({ kind: 'idle' });
+/** What the real-models race says in the app's live region (App.tsx), set by its views, which load on demand. */
+export const realAnnouncement = signal('');
 export const progress = signal<WorkloadProgress[]>([]);
 export const planNotes = signal<SuiteNote[]>([]);
 export const paused = signal(false);

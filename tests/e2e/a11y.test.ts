@@ -1,16 +1,33 @@
 /**
  * End to end: axe-core on every view of the built app, in the light and dark themes (the demo
  * brings its own projector theme, checked with its dialog and its step-through recap too), after a
- * real `ci` run so the results views are full. A serious or critical violation fails the test,
+ * real `ci` run so the results views are full. The real-models views (`models=real` on `#/` and the
+ * demo, with the demo's dialog) are checked before a race, with the fixture models served as a
+ * class server serves them (MODELS_DIR), so their panel shows sizes and where the files come from. A serious or critical violation fails the test,
  * unless it is listed in `KNOWN_VIOLATIONS` below; a listed one that is no longer found fails it
  * too, so the list cannot outlive the fixes.
  */
-import { describe, expect, test } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
+import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
+import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID } from '../../src/lab/model-files.ts';
 import { useBuiltApp } from './harness.ts';
 
-const app = useBuiltApp('a11y');
+const modelsDir = mkdtempSync(join(tmpdir(), 'fal-e2e-a11y-models-'));
+beforeAll(() => {
+  for (const [path, data] of fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID })) {
+    const file = join(modelsDir, ...path.split('/'));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, data);
+  }
+});
+afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+
+const app = useBuiltApp('a11y', { modelsDir });
 
 /**
  * Violations in views whose files are another area's, to be fixed there: rule id, the view (and
@@ -18,7 +35,7 @@ const app = useBuiltApp('a11y');
  */
 const KNOWN_VIOLATIONS: readonly string[] = [];
 
-const VIEWS = ['#/?preset=ci&class=ABC234', '#/results', '#/demo', '#/model', '#/history', '#/dataset', '#/methodology'] as const;
+const VIEWS = ['#/?preset=ci&class=ABC234', '#/results', '#/demo', '#/demo?models=real', '#/?models=real', '#/model', '#/history', '#/dataset', '#/methodology'] as const;
 const THEMES = ['light', 'dark'] as const;
 
 
@@ -73,6 +90,9 @@ describe('accessibility (axe-core)', () => {
       await page.locator('[data-testid="theme"]').selectOption(theme);
       for (const view of VIEWS) {
         await show(page, view);
+        // The real race's panel, settled: the pair found on this server, and its sizes.
+        if (view === '#/?models=real') await page.locator('[data-testid="rm-served-here"]').waitFor();
+        if (view === '#/?models=real') await page.locator('[data-testid="size-generator"]').waitFor();
         found.push(...(await violations(page, `${view} ${theme}`)));
         if (view === '#/demo') {
           // The "your own device" dialog, over the demo.
@@ -85,6 +105,14 @@ describe('accessibility (axe-core)', () => {
           await page.locator('[data-testid="demo-steps"]').waitFor();
           found.push(...(await violations(page, `${view}+steps ${theme}`)));
           await page.locator('[data-testid="step-mode"]').uncheck();
+        }
+        if (view === '#/demo?models=real') {
+          // The dialog's link for the real race: it says where the pupils' devices download from.
+          await page.locator('[data-testid="rm-demo"]').waitFor();
+          await page.keyboard.press('q');
+          await page.locator('[data-testid="class-real-from"]').waitFor();
+          found.push(...(await violations(page, `${view}+dialog ${theme}`)));
+          await page.keyboard.press('Escape');
         }
       }
     }

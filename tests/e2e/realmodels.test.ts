@@ -2,8 +2,9 @@
  * End to end: the real-models race in the built app, as a teacher runs it from a class server.
  * The fixture models (tiny random weights, the real signatures) are written to a temporary folder
  * that the production server serves under /models/ (MODELS_DIR). In headless Chromium (WebGPU on
- * SwiftShader): the model panel points at `/models/` through its base URL field, the generator's
- * fp32-computing variant (q4: SwiftShader has no shader-f16) and the address's short settings
+ * SwiftShader): the model panel finds the pair on its own server and takes `/models/` by itself
+ * (no request leaves the origin, not even a size read from the hub), then the test sets the base
+ * URL field as a teacher would, the generator's fp32-computing variant (q4: SwiftShader has no shader-f16) and the address's short settings
  * (`preset=ci&items=4&maxNewTokens=2`: the fixture chat model never ends its reply); the sizes
  * show before any ONNX file is fetched; the race shows its progress, then accuracy with its
  * interval, energy per query and per correct answer, the gap ratio and real/synthetic time; the
@@ -42,7 +43,7 @@ const LONG = 200_000;
 let page: Page;
 /** Every GET of an ONNX file since the last reset (the worker's fetches are reported to the page too). */
 let onnxGets: string[] = [];
-/** Requests that left the app's origin: only the hub's size reads (HEAD) before the base URL is typed may. */
+/** Requests that left the app's origin: none (the panel finds the models on this server first). */
 const offOrigin: string[] = [];
 const problems: string[] = [];
 
@@ -105,6 +106,9 @@ describe('the real-models race from a local model folder', () => {
   test('sizes before any download, then progress, results with intervals and energy per correct answer, and the own sentence', async () => {
     await page.goto(`${app.url}/${ADDRESS}`);
     await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
+    // The pair is on this page's own server: the panel takes /models/ by itself and says so.
+    await byId('rm-served-here').waitFor({ timeout: 60_000 });
+    await expect(byId('rm-base').inputValue()).resolves.toBe('/models/');
     await chooseLocalModels('/models/');
     // The fewest sentences: the address's 4 joined the choices and is selected.
     await expect(byId('rm-items').inputValue()).resolves.toBe('4');
@@ -224,6 +228,7 @@ describe('the real-models race from a local model folder', () => {
 
   test('no page error, no unexpected console error, and nothing fetched from the internet', () => {
     expect(problems).toEqual([]);
-    for (const r of offOrigin) expect(r).toMatch(/^HEAD https:\/\/huggingface\.co\//);
+    // The panel found the models on this server before asking any size: not even a HEAD to the hub.
+    expect(offOrigin).toEqual([]);
   });
 });

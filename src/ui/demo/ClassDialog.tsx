@@ -1,13 +1,17 @@
 /**
  * "Run it on your own device": a dialog over the demo (so the race still fits the screen) with a
  * QR code and the short link that opens the same preset, language and country on the pupils'
- * devices. The teacher may also pool the class's results: a class code (three hours, closable
- * early with the token kept in this tab), added to the link; the pupils who opt in after their
- * run appear in the distribution, polled every few seconds (a 304 when nothing changed).
+ * devices (and the same real-models race, downloading from the same place, when the demo shows
+ * it). The teacher may also pool the class's results: a class code (three hours, closable early
+ * with the token kept in this tab), added to the link; the pupils who opt in after their run
+ * appear in the distribution, polled every few seconds (a 304 when nothing changed).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import type { ClassCreated, ClassView } from '../../shared/classroom.ts';
+import { realPupilParams } from '../realmodels/link.ts';
+import { modelsMode } from '../realmodels/mode.ts';
+import { location } from '../router.ts';
 import { closeClass, createClass, pollClass } from './class-api.ts';
 import { ClassPool } from './ClassPool.tsx';
 import { inertOutside, trapTab } from './focus-trap.ts';
@@ -61,7 +65,11 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
   const closeButton = useRef<HTMLButtonElement>(null);
   const overlay = useRef<HTMLDivElement>(null);
   const code = pool.kind === 'open' ? pool.cls.code : null;
-  const url = absoluteUrl(pupilHref(settings, code));
+  // The real race: its pair, reply budget and an absolute base, so the pupils' devices download
+  // from where the teacher's does (the teacher's machine, for `/models/`), not from the hub.
+  const shown = realPupilParams.value;
+  const real = modelsMode(location.value.params) === 'real' ? (shown ?? { models: 'real' }) : null;
+  const url = absoluteUrl(pupilHref(settings, code, real));
 
   // Modal while open: the page behind is inert; on close it is restored first, so that focus can
   // go back to where it was (the QR button, or wherever the Q key was pressed).
@@ -158,6 +166,12 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
           </div>
           <div class="class-side">
             <p>{t('classroom.intro')}</p>
+            {real && shown ? (
+              // Set by the real views, whose chunk brings these strings (realmodels-view.ts).
+              <p class="small" data-testid="class-real-from">
+                {shown['base'] ? t('realmodels.class.from', { base: shown['base'] }) : t('realmodels.class.hub')}
+              </p>
+            ) : null}
             {pool.kind === 'open' ? (
               <>
                 <p class="class-code" data-testid="class-code">

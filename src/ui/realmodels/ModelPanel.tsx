@@ -11,13 +11,22 @@ import type { ModelTask } from '../../lab/model-files.ts';
 import { formatBytes } from '../format.ts';
 import { errorHintKey } from '../errors.ts';
 import {
-  CLASSIFIER_DTYPES, GENERATOR_DTYPES, ITEM_COUNTS, cacheError, cacheFiles, choice, choiceProblems, forgetModels, race, refreshSizes, sizes,
-  type ChoiceField, type RealChoice,
+  CLASSIFIER_DTYPES, GENERATOR_DTYPES, ITEM_COUNTS, cacheError, cacheFiles, choice, choiceProblems, forgetModels, isLocalBase, race, scheduleSizes, settleSizes,
+  sizes, writeChoiceToAddress, type ChoiceField, type RealChoice,
 } from './state.ts';
 
-function update(patch: Partial<RealChoice>): void {
+/** A choice made (a variant picked, a field left or Enter pressed): kept in the address, sized now. */
+function commit(patch: Partial<RealChoice>, resize = true): void {
   choice.value = { ...choice.value, ...patch };
-  void refreshSizes();
+  writeChoiceToAddress();
+  if (resize) settleSizes();
+}
+
+/** A keystroke in an id or the base: no request until the value is valid and stays put (state.ts `scheduleSizes`). */
+function typing(field: ChoiceField, value: string): void {
+  if (choice.value[field] === value) return;
+  choice.value = { ...choice.value, [field]: value };
+  scheduleSizes();
 }
 
 function Field({ field, label, value, placeholder, problem }: { field: ChoiceField; label: string; value: string; placeholder?: string; problem: string | undefined }) {
@@ -34,7 +43,8 @@ function Field({ field, label, value, placeholder, problem }: { field: ChoiceFie
         placeholder={placeholder}
         aria-invalid={problem ? 'true' : undefined}
         aria-describedby={problem ? `${id}-error` : undefined}
-        onChange={(e) => update({ [field]: (e.target as HTMLInputElement).value })}
+        onInput={(e) => typing(field, (e.target as HTMLInputElement).value)}
+        onChange={(e) => commit({ [field]: (e.target as HTMLInputElement).value })}
         data-testid={id}
       />
       {problem ? (
@@ -158,7 +168,7 @@ export function ModelPanel() {
           <Field field="classifierId" label={t('realmodels.choice.id')} value={c.classifierId} problem={problems.classifierId} />
           <label>
             {t('realmodels.choice.dtype')}{' '}
-            <select value={c.classifierDtype} onChange={(e) => update({ classifierDtype: (e.target as HTMLSelectElement).value as RealChoice['classifierDtype'] })} data-testid="rm-classifier-dtype">
+            <select value={c.classifierDtype} onChange={(e) => commit({ classifierDtype: (e.target as HTMLSelectElement).value as RealChoice['classifierDtype'] })} data-testid="rm-classifier-dtype">
               {CLASSIFIER_DTYPES.map((d) => (
                 <option key={d} value={d}>
                   {d === 'fp32' ? t('realmodels.dtype.fp32') : t('realmodels.dtype.quantized')}
@@ -173,7 +183,7 @@ export function ModelPanel() {
           <Field field="generatorId" label={t('realmodels.choice.id')} value={c.generatorId} problem={problems.generatorId} />
           <label>
             {t('realmodels.choice.dtype')}{' '}
-            <select value={c.generatorDtype} onChange={(e) => update({ generatorDtype: (e.target as HTMLSelectElement).value as RealChoice['generatorDtype'] })} data-testid="rm-generator-dtype">
+            <select value={c.generatorDtype} onChange={(e) => commit({ generatorDtype: (e.target as HTMLSelectElement).value as RealChoice['generatorDtype'] })} data-testid="rm-generator-dtype">
               {GENERATOR_DTYPES.map((d) => (
                 <option key={d} value={d}>
                   {t(GENERATOR_DTYPE_KEYS[d])}
@@ -185,9 +195,14 @@ export function ModelPanel() {
           {s.kind === 'ready' ? <SizeList task="generator" size={s.generator} /> : null}
         </div>
         <Field field="base" label={t('realmodels.choice.base')} value={c.base} placeholder={t('realmodels.choice.basePlaceholder')} problem={problems.base} />
+        {isLocalBase(c.base) && s.kind !== 'error' ? (
+          <p class="small" data-testid="rm-served-here">
+            {t('realmodels.choice.servedHere')}
+          </p>
+        ) : null}
         <label>
           {t('realmodels.choice.items')}{' '}
-          <select value={String(c.items)} onChange={(e) => update({ items: Number((e.target as HTMLSelectElement).value) })} data-testid="rm-items">
+          <select value={String(c.items)} onChange={(e) => commit({ items: Number((e.target as HTMLSelectElement).value) }, false)} data-testid="rm-items">
             {itemCounts(c.items).map((n) => (
               <option key={n} value={String(n)}>
                 {n}

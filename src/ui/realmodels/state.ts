@@ -8,12 +8,13 @@ import { signal } from '@preact/signals';
 import { lang } from '../../i18n/index.ts';
 import type { CachedFile } from '../../lab/model-cache.ts';
 import type { ModelProgress, ModelSize } from '../../lab/model-download.ts';
-import { checkModelId, DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, type ModelRef, type ModelTask } from '../../lab/model-files.ts';
+import { checkModelBase, checkModelId, DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, LOCAL_MODELS_BASE, type ModelRef, type ModelTask } from '../../lab/model-files.ts';
 import { labRealModelsClient, type RealModelsClient, type RealSessionResult } from '../../lab/realmodels-client.ts';
 import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
 import { isPresetName, type PresetName } from '../../shared/presets.ts';
 import type { Role } from '../../shared/result.ts';
 import { keepRealResult } from './keep.ts';
+import { replaceHash } from '../router.ts';
 
 let client: RealModelsClient | null = null;
 export function realModelsClient(): RealModelsClient {
@@ -83,8 +84,11 @@ export function raceOptions(params: URLSearchParams): RaceOptions {
   };
 }
 
+/** The page's address, against which a relative base resolves (the session resolves it the same way). */
+const pageHref = (): string => (typeof window !== 'undefined' && /^https?:/.test(window.location.href) ? window.location.href : 'http://localhost/');
+
 /** What is wrong with the typed ids and base URL, by field (empty when the choice can run). */
-export function choiceProblems(c: RealChoice, origin = typeof location !== 'undefined' ? location.href : 'http://localhost/'): Partial<Record<ChoiceField, string>> {
+export function choiceProblems(c: RealChoice, origin = pageHref()): Partial<Record<ChoiceField, string>> {
   const out: Partial<Record<ChoiceField, string>> = {};
   for (const f of ['classifierId', 'generatorId'] as const) {
     try {
@@ -94,14 +98,96 @@ export function choiceProblems(c: RealChoice, origin = typeof location !== 'unde
     }
   }
   if (c.base.trim() !== '') {
-    let url: URL | null;
     try {
-      url = new URL(c.base.trim(), origin);
-    } catch {
-      url = null;
+      checkModelBase(c.base.trim(), origin);
+    } catch (e) {
+      out.base = e instanceof Error ? e.message : String(e);
     }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) out.base = c.base;
   }
+  return out;
+}
+
+/** Each choice field's address parameter, beside `models=real` (`#/?models=real&base=/models/&generatorDtype=q4`). */
+const CHOICE_PARAMS = {
+  classifierId: 'classifier',
+  classifierDtype: 'classifierDtype',
+  generatorId: 'generator',
+  generatorDtype: 'generatorDtype',
+  base: 'base',
+  items: 'items',
+} as const satisfies Record<keyof RealChoice, string>;
+
+const pick = <T extends string>(list: readonly T[], v: string | null): T | undefined => list.find((d) => d === v);
+
+/** The choice the address asks for over `c`: each valid value taken, anything else ignored. */
+export function choiceFromParams(params: URLSearchParams, c: RealChoice = DEFAULT_CHOICE): RealChoice {
+  const valid = (field: ChoiceField): string | undefined => {
+    const v = params.get(CHOICE_PARAMS[field])?.trim();
+    if (!v) return undefined;
+    return Object.keys(choiceProblems({ ...DEFAULT_CHOICE, [field]: v })).length === 0 ? v : undefined;
+  };
+  return {
+    classifierId: valid('classifierId') ?? c.classifierId,
+    classifierDtype: pick(CLASSIFIER_DTYPES, params.get(CHOICE_PARAMS.classifierDtype)) ?? c.classifierDtype,
+    generatorId: valid('generatorId') ?? c.generatorId,
+    generatorDtype: pick(GENERATOR_DTYPES, params.get(CHOICE_PARAMS.generatorDtype)) ?? c.generatorDtype,
+    base: valid('base') ?? c.base,
+    items: wholeIn(params.get(CHOICE_PARAMS.items), MAX_ITEMS) ?? c.items,
+  };
+}
+
+/** The choice as address parameters: each valid field that differs from the default; null removes one. */
+function choiceParams(c: RealChoice): Record<string, string | null> {
+  const problems = choiceProblems(c);
+  const out: Record<string, string | null> = {};
+  for (const field of Object.keys(CHOICE_PARAMS) as (keyof RealChoice)[]) {
+    const v = String(c[field]).trim();
+    out[CHOICE_PARAMS[field]] = v === String(DEFAULT_CHOICE[field]) || field in problems ? null : v;
+  }
+  return out;
+}
+
+/** `hash` with each parameter of `patch` set (or removed for null), every other one kept. */
+function hashWithParams(hash: string, patch: Record<string, string | null>): string {
+  const h = hash.replace(/^#/, '');
+  const at = h.indexOf('?');
+  const params = new URLSearchParams(at < 0 ? '' : h.slice(at + 1));
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) params.delete(k);
+    else params.set(k, v);
+  }
+  const q = params.toString();
+  return `#${(at < 0 ? h : h.slice(0, at)) || '/'}${q ? `?${q}` : ''}`;
+}
+
+/** Keeps the visitor's choice in the address (no history entry), so a reload or a copied link runs the same pair. */
+export function writeChoiceToAddress(c: RealChoice = choice.value): void {
+  if (typeof window === 'undefined') return;
+  const hash = hashWithParams(window.location.hash, choiceParams(c));
+  if (hash === window.location.hash) return;
+  replaceHash(hash);
+}
+
+/** Whether `base` is this page's own server's model folder (`/models/` on the page's origin). */
+export function isLocalBase(base: string, page = pageHref()): boolean {
+  if (base.trim() === '') return false;
+  try {
+    return checkModelBase(base.trim(), page).href === new URL(LOCAL_MODELS_BASE, page).href;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The address parameters a pupil's link carries for this race: `models=real`, the choice where it
+ * differs from the default, the reply budget, and the base made absolute against the teacher's
+ * page, since a relative `/models/` on a pupil's device must still mean the teacher's machine.
+ */
+export function pupilParams(c: RealChoice, opts: RaceOptions, page = pageHref()): Record<string, string> {
+  const out: Record<string, string> = { models: 'real' };
+  for (const [k, v] of Object.entries(choiceParams(c))) if (v !== null) out[k] = v;
+  if (out['base'] !== undefined) out['base'] = checkModelBase(out['base'], page).href;
+  if (opts.maxNewTokens !== undefined) out['maxNewTokens'] = String(opts.maxNewTokens);
   return out;
 }
 
@@ -134,25 +220,85 @@ export const sizes = signal<SizeState>({ kind: 'idle' });
 export const cacheFiles = signal<CachedFile[] | null>(null);
 export const cacheError = signal<Failure | null>(null);
 
-let sizeAsk = 0;
-/** Reads what the chosen pair weighs and what is cached, downloading nothing. */
+/** How long a typed id or base must stay unchanged before its size is asked. */
+const SIZE_DEBOUNCE_MS = 500;
+
+let sizeAbort: AbortController | null = null;
+let sizeTimer: ReturnType<typeof setTimeout> | null = null;
+/** The ids, variants and base whose sizes are shown or being read. */
+let sizedKey: string | null = null;
+
+const sizeKey = (c: RealChoice): string => JSON.stringify([refsOf(c), c.base.trim()]);
+
+/** Drops a pending or running size request: its answer would be of values no longer chosen. */
+function dropSizeAsk(): void {
+  if (sizeTimer !== null) clearTimeout(sizeTimer);
+  sizeTimer = null;
+  sizeAbort?.abort();
+  sizeAbort = null;
+  sizedKey = null;
+}
+
+/** Reads what the chosen pair weighs and what is cached, downloading nothing; an invalid choice asks nothing. */
 export async function refreshSizes(c: RealChoice = choice.value): Promise<void> {
-  const ask = ++sizeAsk;
+  dropSizeAsk();
   const cl = realModelsClient();
   void refreshCache();
   if (Object.keys(choiceProblems(c)).length > 0) {
     sizes.value = { kind: 'idle' };
     return;
   }
+  const ac = new AbortController();
+  sizeAbort = ac;
+  sizedKey = sizeKey(c);
   sizes.value = { kind: 'loading' };
   const refs = refsOf(c);
   const base = c.base.trim() || undefined;
   try {
-    const [classifier, generator] = await Promise.all([cl.size(refs.classifier, base), cl.size(refs.generator, base)]);
-    if (ask === sizeAsk) sizes.value = { kind: 'ready', classifier, generator };
+    const [classifier, generator] = await Promise.all([cl.size(refs.classifier, base, ac.signal), cl.size(refs.generator, base, ac.signal)]);
+    if (!ac.signal.aborted) sizes.value = { kind: 'ready', classifier, generator };
   } catch (e) {
-    if (ask === sizeAsk) sizes.value = { kind: 'error', failure: failureOf(e) };
+    if (!ac.signal.aborted) sizes.value = { kind: 'error', failure: failureOf(e) };
+  } finally {
+    if (sizeAbort === ac) sizeAbort = null;
   }
+}
+
+/**
+ * While the visitor types an id or a base: the shown sizes are of other values, so they go; the
+ * new ones are asked once the value is valid and has not changed for SIZE_DEBOUNCE_MS (or at
+ * once on Enter or leaving the field, `settleSizes`), never on every keystroke.
+ */
+export function scheduleSizes(): void {
+  dropSizeAsk();
+  sizes.value = { kind: 'idle' };
+  if (Object.keys(choiceProblems(choice.value)).length > 0) return;
+  sizeTimer = setTimeout(() => {
+    sizeTimer = null;
+    void refreshSizes();
+  }, SIZE_DEBOUNCE_MS);
+}
+
+/** Sizes the choice now, unless these very values are already shown or being read. */
+export function settleSizes(): void {
+  const c = choice.value;
+  if (sizedKey === sizeKey(c) && (sizes.value.kind === 'ready' || sizes.value.kind === 'loading')) return;
+  void refreshSizes(c);
+}
+
+/**
+ * With no base in the address and none typed: when this page's own server holds the chosen pair
+ * under `/models/` (`npm start` with `MODELS_DIR`), the files come from there, so a class
+ * downloads from the teacher's machine and not from the hub. Asked before any size is.
+ */
+export async function detectLocalBase(): Promise<void> {
+  const cl = realModelsClient();
+  const c = choice.value;
+  if (c.base.trim() !== '' || !cl.servedAt || Object.keys(choiceProblems(c)).length > 0) return;
+  const refs = refsOf(c);
+  const here = await cl.servedAt([refs.classifier, refs.generator], LOCAL_MODELS_BASE).catch(() => false);
+  // Only if nothing was typed meanwhile.
+  if (here && sizeKey(choice.value) === sizeKey(c)) choice.value = { ...choice.value, base: LOCAL_MODELS_BASE };
 }
 
 export async function refreshCache(): Promise<void> {
