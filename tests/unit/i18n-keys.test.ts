@@ -11,6 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { dictionaries } from '../../src/i18n/index.ts';
 // Dictionaries that views add when they load on demand (they are checked like the others).
 import '../../src/ui/realmodels/strings.ts';
+import '../../src/ui/energy/tuning-strings.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DICT_DIR = join(ROOT, 'src', 'i18n', 'dict');

@@ -11,19 +11,6 @@ const en: Record<string, string> = {
   'model.note.quickChose': '{model} chosen (its largest tensor, {need}, fits the {allowed} buffer limit of this GPU).',
   'model.note.quickSkipped': '{model} skipped (its largest tensor, {need}, exceeds the {allowed} buffer limit of this GPU).',
 
-  // The kernels a run used (environment.tuning, src/ui/energy/TuningNote.tsx)
-  'model.tuning.autotune': 'Kernels tuned on this GPU in {seconds} s ({choices}).',
-  'model.tuning.cache': 'Kernels tuned earlier on this GPU, taken from the cache ({choices}).',
-  'model.tuning.splitK.one': 'split-K on {n} shape',
-  'model.tuning.splitK.other': 'split-K on {n} shapes',
-  'model.tuning.subgroupGemv': 'subgroup GEMV',
-  'model.tuning.defaultsWon': 'the default kernels were fastest',
-  'model.tuning.untimed': 'some candidates left untimed (time budget)',
-  'model.tuning.noneTimed': 'no candidate timed within the time budget',
-  'model.tuning.disabled': 'Default kernels: tuning was switched off for this run.',
-  'model.tuning.noCandidates': 'Default kernels: no product of this run has an alternative worth timing on this GPU.',
-  'model.tuning.noTimestamps': 'Default kernels: this GPU gives no timestamps, and one kernel timed on the wall clock is noise.',
-  'model.tuning.failed': 'Default kernels: the tuning failed.',
 
   // Custom suite validation
   'model.error.unknown-param': 'Unknown setting “{field}” (value “{value}”).',
@@ -122,19 +109,6 @@ const en: Record<string, string> = {
 };
 
 const fr: Record<string, string> = {
-  // Les noyaux utilisés par une exécution (environment.tuning, src/ui/energy/TuningNote.tsx)
-  'model.tuning.autotune': 'Noyaux réglés sur ce GPU en {seconds} s ({choices}).',
-  'model.tuning.cache': 'Noyaux réglés auparavant sur ce GPU, repris du cache ({choices}).',
-  'model.tuning.splitK.one': 'découpage en K sur {n} forme',
-  'model.tuning.splitK.other': 'découpage en K sur {n} formes',
-  'model.tuning.subgroupGemv': 'GEMV par sous-groupes',
-  'model.tuning.defaultsWon': 'les noyaux par défaut étaient les plus rapides',
-  'model.tuning.untimed': 'des candidats non mesurés (budget de temps)',
-  'model.tuning.noneTimed': 'aucun candidat mesuré dans le budget de temps',
-  'model.tuning.disabled': 'Noyaux par défaut : le réglage était désactivé pour cette exécution.',
-  'model.tuning.noCandidates': 'Noyaux par défaut : aucun produit de cette exécution n’a d’alternative à mesurer sur ce GPU.',
-  'model.tuning.noTimestamps': 'Noyaux par défaut : ce GPU ne fournit pas d’horodatages, et un noyau chronométré à l’horloge murale n’est que du bruit.',
-  'model.tuning.failed': 'Noyaux par défaut : le réglage a échoué.',
 
   'model.note.dtype': 'Les poids et les activations sont stockés et calculés en {dtype}.',
   'model.note.dtypeF16': 'Les matrices de poids sont stockées en f16 (l’adaptateur a shader-f16) ; activations et sommes restent en f32.',

@@ -12,7 +12,10 @@ import { fmt, t } from '../../i18n/index.ts';
 import { PROVENANCE_INPUTS, provenanceOf, sourceText, type Provenance, type ProvenanceInput, type ProvenanceKind } from '../../shared/provenance.ts';
 import type { EnergySection, ResultDocument, Role } from '../../shared/result.ts';
 import { energyWorkload } from '../../shared/energy-workload.ts';
-import { TuningNote } from './TuningNote.tsx';
+import { lazyView } from '../lazy.tsx';
+
+// The tuning note loads on demand with its strings (the first screen's script has a budget).
+const TuningNote = lazyView<{ doc: ResultDocument }>(() => import('./TuningNote.tsx').then((m) => m.TuningNote));
 
 const ROLES: Role[] = ['specialized', 'general'];
 

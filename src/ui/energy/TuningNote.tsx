@@ -2,7 +2,9 @@
  * One line under the provenance table: which kernels the run's figures came from, tuned on this
  * GPU, reused from the cache of an earlier autotune, or the defaults and why
  * (`environment.tuning`, src/shared/tuning.ts). Documents from before tuning show nothing.
+ * Loaded on demand (ProvenanceTable), with its strings.
  */
+import './tuning-strings.ts';
 import { fmt, t, tp } from '../../i18n/index.ts';
 import type { ResultDocument } from '../../shared/result.ts';
 import type { TuningRecord } from '../../shared/tuning.ts';
