@@ -1,9 +1,12 @@
 /**
  * A thin Preact wrapper over uPlot: created once per options object, data pushed with setData,
  * width follows the container. Colours come from the CSS custom properties of the theme.
+ *
+ * uPlot itself (≈ 20 KB gzip) loads on demand, the first time a chart mounts: no chart is on the
+ * first screen, whose script has a budget. Its table alternative renders at once.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { fmt, t } from '../i18n/index.ts';
 
@@ -11,6 +14,32 @@ export function cssVar(name: string, fallback: string): string {
   if (typeof document === 'undefined') return fallback;
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
+}
+
+let lib: typeof uPlot | null = null;
+let loading: Promise<typeof uPlot> | null = null;
+
+function loadUplot(): Promise<typeof uPlot> {
+  return (loading ??= import('uplot').then(
+    (m) => (lib = m.default),
+    (e: unknown) => {
+      // A failed chunk (offline, a deploy that replaced it) may succeed on the next chart.
+      loading = null;
+      throw e;
+    },
+  ));
+}
+
+/**
+ * uPlot's bar path builder, usable in options built before uPlot has loaded: a path is only
+ * drawn by a live plot, and a live plot means the library is there.
+ */
+export function barsPath(opts: uPlot.Series.BarsPathBuilderOpts): uPlot.Series.PathBuilder {
+  let builder: uPlot.Series.PathBuilder | null = null;
+  return (u, seriesIdx, idx0, idx1) => {
+    builder ??= lib!.paths.bars!(opts);
+    return builder(u, seriesIdx, idx0, idx1);
+  };
 }
 
 export interface ChartProps {
@@ -24,19 +53,30 @@ export interface ChartProps {
 export function Chart({ options, data, label, class: cls }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+  const [failed, setFailed] = useState(false);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const width = Math.max(200, el.clientWidth || 600);
-    plot.current = new uPlot({ ...options, width }, data, el);
-    const ro = new ResizeObserver(() => {
-      const w = Math.max(200, el.clientWidth);
-      if (plot.current && Math.abs(plot.current.width - w) > 2) plot.current.setSize({ width: w, height: options.height });
-    });
-    ro.observe(el);
+    let live = true;
+    let ro: ResizeObserver | null = null;
+    const create = (U: typeof uPlot): void => {
+      if (!live) return;
+      const width = Math.max(200, el.clientWidth || 600);
+      plot.current = new U({ ...options, width }, latest.current, el);
+      ro = new ResizeObserver(() => {
+        const w = Math.max(200, el.clientWidth);
+        if (plot.current && Math.abs(plot.current.width - w) > 2) plot.current.setSize({ width: w, height: options.height });
+      });
+      ro.observe(el);
+    };
+    if (lib) create(lib);
+    else loadUplot().then(create, () => live && setFailed(true));
     return () => {
-      ro.disconnect();
+      live = false;
+      ro?.disconnect();
       plot.current?.destroy();
       plot.current = null;
     };
@@ -50,6 +90,7 @@ export function Chart({ options, data, label, class: cls }: ChartProps) {
   return (
     <div class="chart-wrap">
       <div ref={host} class={`chart ${cls ?? ''}`} role="img" aria-label={label} />
+      {failed ? <p class="small muted">{t('view.loadFailed')}</p> : null}
       <ChartTable options={options} data={data} label={label} />
     </div>
   );

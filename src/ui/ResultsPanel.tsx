@@ -1,9 +1,9 @@
 /** A finished run: ceilings, roofline, the two models side by side, kernel breakdown, energy, upload. */
 import { useMemo } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { fmt, t, tp } from '../i18n/index.ts';
 import type { EnergySection, ResultDocument, Workload } from '../shared/result.ts';
-import { axisStyle, Chart, cssVar } from './Chart.tsx';
+import { axisStyle, barsPath, Chart, cssVar } from './Chart.tsx';
 import { roofCurve, roofline } from './charts.ts';
 import { EnergySections, type SectionWrap } from './energy/EnergyPanel.tsx';
 import { useEnergyEstimate } from './energy/use-energy.ts';
@@ -181,8 +181,8 @@ function KernelChart({ general, specialized }: { general: Workload; specialized:
     const accent2 = cssVar('--accent-2', '#b4541b');
     const val = (w: Workload) => names.map((n) => w.kernels?.find((k) => k.name === n)?.medianMs ?? null);
     // Two bars per kernel, side by side: the specialized one left of the tick, the general right.
-    const barsLeft = uPlot.paths.bars!({ size: [0.4, 40], align: -1 });
-    const barsRight = uPlot.paths.bars!({ size: [0.4, 40], align: 1 });
+    const barsLeft = barsPath({ size: [0.4, 40], align: -1 });
+    const barsRight = barsPath({ size: [0.4, 40], align: 1 });
     const opts: Omit<uPlot.Options, 'width'> = {
       height: 260,
       scales: { x: { time: false, range: [-0.5, names.length - 0.5] } },

@@ -3,11 +3,11 @@
  * whiskers drawn in a uPlot draw hook. One series per model so each keeps its theme colour.
  */
 import { useMemo } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { lang, t } from '../../i18n/index.ts';
 import { scale3 } from '../../energy/index.ts';
 import type { Range3 } from '../../shared/result.ts';
-import { axisStyle, Chart, cssVar } from '../Chart.tsx';
+import { axisStyle, barsPath, Chart, cssVar } from '../Chart.tsx';
 import { fmtWhRange, scaleWh } from './format.ts';
 
 export function EnergyChart({ specialized, general }: { specialized: Range3; general: Range3 }) {
@@ -22,7 +22,7 @@ export function EnergyChart({ specialized, general }: { specialized: Range3; gen
     const accent2 = cssVar('--accent-2', '#b4541b');
     const fg = cssVar('--fg', '#222');
     const names = [t('energy.role.specialized'), t('energy.role.general')];
-    const bars = uPlot.paths.bars!({ size: [0.5, 140] });
+    const bars = barsPath({ size: [0.5, 140] });
     const opts: Omit<uPlot.Options, 'width'> = {
       height: 240,
       legend: { show: false },

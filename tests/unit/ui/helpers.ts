@@ -21,6 +21,7 @@ export function fakeChartModule() {
   return {
     Chart: ({ data, label }: { data: unknown; label: string }) => h('div', { 'data-testid': 'chart', 'aria-label': label, 'data-series': JSON.stringify(data) }),
     axisStyle: () => ({}),
+    barsPath: () => () => null,
     cssVar: (_n: string, fallback: string) => fallback,
   };
 }
