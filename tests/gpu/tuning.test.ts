@@ -43,8 +43,10 @@ describe('autotune on the device', () => {
         expect(first.tuning).toEqual(a.tuning);
         const second = new PipelineCache(device);
         const b = await tuneForRun({ ...args, cache: second });
-        expect(b).toEqual({ source: 'cache', tuning: a.tuning, tuneMs: null, trials: a.trials });
-        expect(second.tuning).toEqual(a.tuning);
+        // Kept only when every candidate was timed within the budget; otherwise tuned again.
+        if (a.trials.every((t) => t.medianMs !== null)) expect(b).toEqual({ source: 'cache', tuning: a.tuning, tuneMs: null, trials: a.trials });
+        else expect(b.source).toBe('autotune');
+        expect(second.tuning).toEqual(b.tuning);
         console.info(`autotune on ${info.vendor}/${info.architecture}: tiny set ${r.tuneMs!.toFixed(0)} ms, ci ${a.tuneMs!.toFixed(0)} ms (${a.trials.filter((t) => t.medianMs !== null).length}/${a.trials.length} timed)`);
       },
       { features: ['timestamp-query'] },

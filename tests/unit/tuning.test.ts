@@ -150,6 +150,21 @@ describe('cache per adapter', () => {
     expect(second.tuning).toEqual(chosen.tuning);
   });
 
+  test('a tuning the budget cut short (an untimed trial) is not kept: the next run tunes again', async () => {
+    const store = new MemoryTuningStore();
+    const partial = async (): Promise<TuningRecord> => ({ source: 'autotune', tuning: chosen.tuning, tuneMs: 12, trials: [...chosen.trials, { op: 'gemv', shape: '1x64x64', candidate: 'reduction=subgroup', medianMs: null }] });
+    expect((await tuneForRun({ device, adapter, cache: new PipelineCache(device), models, budgetMs: 1000, store, tune: partial })).source).toBe('autotune');
+    let tunedAgain = 0;
+    const again = async (): Promise<TuningRecord> => {
+      tunedAgain++;
+      return timed();
+    };
+    expect((await tuneForRun({ device, adapter, cache: new PipelineCache(device), models, budgetMs: 1000, store, tune: again })).source).toBe('autotune');
+    expect(tunedAgain).toBe(1);
+    expect((await tuneForRun({ device, adapter, cache: new PipelineCache(device), models, budgetMs: 1000, store, tune: again })).source).toBe('cache');
+    expect(tunedAgain).toBe(1);
+  });
+
   test('a new kernel source, another adapter or other shapes miss', async () => {
     const shapes = tuningShapes(models);
     const k = tuningKey({ ...adapter, features: ['timestamp-query'] }, shapes);

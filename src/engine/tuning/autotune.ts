@@ -2,7 +2,7 @@
  * The autotuner on the GPU: each candidate of the plan's shapes (choose.ts) is built with
  * createLinear, exactly as a model builds it, on scratch buffers of the shape's size, and timed
  * with GPU timestamps through the run's own timer (GpuTimer.run: a warm-up, a probe, five
- * batches of ≥ 5 ms, the median). Without timestamps nothing is timed: the wall clock around one
+ * batches of ≥ 6.7 ms, the median). Without timestamps nothing is timed: the wall clock around one
  * short dispatch measures the submission, not the kernel, so the defaults run ('no-timestamps').
  *
  * `tuneForRun` is what a run calls before building its graphs: the cache per adapter first, then
@@ -24,12 +24,15 @@ const MAX_SCRATCH_BYTES = 64 * 1024 * 1024;
 
 /** Timed samples per candidate (after a warm-up and a probe); their median is the trial. */
 const TRIAL_SAMPLES = 5;
-/**
- * Each sample replays the dispatch group for at least this long (GPU time), so Chrome's 100 µs
- * timestamp rounding stays ≤ 2 %, under the 3 % decision margin.
- */
+/** Each sample replays the dispatch group for at least this long (GPU time); see MIN_SAMPLE_MS. */
 const TRIAL_BATCH_MS = 5;
-const TRIAL_MAX_BATCH = 256;
+const TRIAL_MAX_BATCH = 4096;
+/**
+ * A sample shorter than this (ms) cannot support the 3 % margin under 100 µs timestamp rounding
+ * (2 × 0.1 ms ÷ 0.03): a kernel so short that even TRIAL_MAX_BATCH replays stay under it is
+ * left untimed rather than decided on rounding noise.
+ */
+const MIN_SAMPLE_MS = (2 * 0.1) / 0.03;
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,7 +52,8 @@ async function timeTrial(timer: GpuTimer, list: readonly Dispatch[], deadline: n
   if (performance.now() > deadline) return OVER_BUDGET;
   const probe = await timer.run(list, 1);
   if (probe.gpuMs === null) return null;
-  const batch = Math.max(1, Math.min(TRIAL_MAX_BATCH, Math.ceil(TRIAL_BATCH_MS / Math.max(probe.gpuMs, 1e-4))));
+  const batch = Math.max(1, Math.min(TRIAL_MAX_BATCH, Math.ceil(Math.max(TRIAL_BATCH_MS, MIN_SAMPLE_MS) / Math.max(probe.gpuMs, 1e-4))));
+  if (batch * probe.gpuMs < MIN_SAMPLE_MS * 0.9) return null;
   // Each sample costs its GPU time plus the submission's own latency (the probe's wall time beyond its GPU time).
   const perSample = batch * probe.gpuMs + Math.max(0, probe.wallMs - probe.gpuMs);
   if (performance.now() + TRIAL_SAMPLES * perSample > deadline) return OVER_BUDGET;
@@ -224,7 +228,9 @@ export async function tuneForRun(args: TuneForRunArgs): Promise<TuningRecord> {
       } catch {
         record = defaultRecord('failed');
       }
-      if (record.source === 'autotune') await store.put(key, { tuning: record.tuning, trials: record.trials });
+      // Only a complete tuning is kept: one the budget cut short (or with an untimed candidate)
+      // is timed again next run, rather than fixing its untimed candidates at the default for good.
+      if (record.source === 'autotune' && record.trials.every((t) => t.medianMs !== null)) await store.put(key, { tuning: record.tuning, trials: record.trials });
     }
   }
   cache.tuning = record.tuning;

@@ -35,13 +35,19 @@ export interface TuningAdapter {
  * kernel sources (a new kernel version re-tunes) and the shapes timed (a run of another preset has
  * other shapes, so its own entry).
  */
+/**
+ * The tuner's own rules (candidates, margins, how trials are timed) change what a cached choice
+ * means: bump this when they change, so every adapter tunes again.
+ */
+export const TUNER_VERSION = 2;
+
 export function tuningKey(adapter: TuningAdapter, shapes: TuningShapes, sources: string = sourcesHash()): string {
   const shapeList = [
     ...shapes.gemm.map((s) => `g${gemmShapeKey(s.m, s.n, s.k)}${s.f16 ? 'h' : ''}`),
     ...shapes.gemv.map((s) => `v${gemvShapeKey(s)}${s.layout}${s.f16 ? 'h' : ''}`),
   ].sort();
   const who = [adapter.vendor, adapter.architecture, adapter.device, adapter.description, [...adapter.features].sort().join(',')].join('|');
-  return `tuning|${who}|k${sources}|s${fnv1a(shapeList.join(';'))}`;
+  return `tuning|v${TUNER_VERSION}|${who}|k${sources}|s${fnv1a(shapeList.join(';'))}`;
 }
 
 /** A stored value read back is checked like a document's tuning: anything else is a miss. */
