@@ -137,7 +137,7 @@ const engineWorkload = v.pipe(
  */
 const workload = v.variant('kind', [engineWorkload, realWorkload], 'must be a workload of kind "micro", "model" or "real-model"');
 
-const environment = v.object({
+const environment = v.pipe(v.object({
   browser: v.object({ name: oneOf(BROWSER_FAMILIES, 'browser family'), major: v.nullable(count(10_000)) }),
   os: v.object({ family: oneOf(OS_FAMILIES, 'OS family') }),
   adapter: v.object({
@@ -154,7 +154,12 @@ const environment = v.object({
   runtime: v.optional(v.object({ kind: v.picklist(RUNTIME_KINDS, `must be one of ${RUNTIME_KINDS.join(', ')}`), backend: v.nullable(v.picklist(WEBGPU_BACKENDS, `must be one of ${WEBGPU_BACKENDS.join(', ')} or null`)) })),
   // The kernel choices (tuning-schema.ts); documents from before tuning have none.
   tuning: v.optional(tuningRecordSchema),
-});
+}), 
+  // A tuning must be one this adapter could have run and timed: subgroup kernels need the
+  // feature, and a timed trial needs GPU timestamps.
+  v.check((e) => e.tuning?.tuning.gemvReduction !== 'subgroup' || e.adapter.features.includes('subgroups'), 'tuning: a subgroup reduction needs the adapter feature "subgroups"'),
+  v.check((e) => !e.tuning || e.timing === 'gpu-timestamp' || e.tuning.trials.every((t) => t.medianMs === null), 'tuning: trials are timed only with GPU timestamps'),
+);
 
 export const ResultDocumentSchema = v.pipe(
   v.object({

@@ -84,6 +84,11 @@ export const tuningRecordSchema = v.pipe(
   v.check((r) => (r.source === 'default') === (r.reason !== undefined), 'reason is given exactly when source is "default"'),
   v.check((r) => r.source === 'autotune' || r.tuneMs === null, 'tuneMs is null unless source is "autotune"'),
   v.check((r) => r.source !== 'default' || (Object.keys(r.tuning.gemmSplitK).length === 0 && r.tuning.gemvReduction === 'workgroup'), 'source "default" runs the default tuning'),
+  v.check((r) => r.source !== 'autotune' || r.tuneMs !== null, 'tuneMs is a number when source is "autotune"'),
+  // Every choice away from the defaults rests on a timed trial of that candidate (a GEMM split
+  // needs at least two rows to split; a GEMV is one).
+  v.check((r) => Object.entries(r.tuning.gemmSplitK).every(([shape, k]) => k === 1 || (Number(shape.split('x')[0]) >= 2 && r.trials.some((t) => t.op === 'gemm' && t.shape === shape && t.candidate === `splitK=${k}` && t.medianMs !== null))), 'every gemmSplitK choice above 1 has a timed trial of that split on a shape of at least 2 rows'),
+  v.check((r) => r.tuning.gemvReduction === 'workgroup' || r.trials.some((t) => t.op === 'gemv' && t.candidate === 'reduction=subgroup' && t.medianMs !== null), 'a subgroup reduction has a timed trial'),
 );
 
 /** What the tuning cache keeps per adapter: the choice and the trials that decided it. */

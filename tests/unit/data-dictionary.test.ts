@@ -48,7 +48,7 @@ describe('data dictionary', () => {
       // What ran the engine (a browser or Dawn for Node) and the native API under WebGPU.
       { ...sample, environment: { ...sample.environment, runtime: { kind: 'browser', backend: null } } },
       // The kernel choices of the run and the trials that decided them.
-      { ...sample, environment: { ...sample.environment, tuning: { source: 'autotune', tuning: { gemmSplitK: { '64x768x3072': 4 }, gemvReduction: 'subgroup' }, tuneMs: 812, trials: [{ op: 'gemm', shape: '64x768x3072', candidate: 'splitK=4', medianMs: 0.4 }] } } },
+      { ...sample, environment: { ...sample.environment, tuning: { source: 'autotune', tuning: { gemmSplitK: { '64x768x3072': 4 }, gemvReduction: 'subgroup' }, tuneMs: 812, trials: [{ op: 'gemm', shape: '64x768x3072', candidate: 'splitK=4', medianMs: 0.4 }, { op: 'gemv', shape: '1x896x4864', candidate: 'reduction=subgroup', medianMs: 0.2 }] } } },
       { ...sample, workloads: sample.workloads.map((w) => ({ ...w, timing: { ...w.timing, ciMedianMs: { low: w.timing.medianMs, high: w.timing.medianMs }, flags: ['high-variability'], preheatMs: 1000, targetBatchMs: 10, wallBaselineMs: 0.1 } })) },
     ];
     // Real models: the sample, then the variants it leaves out (WASM reference without agreement,

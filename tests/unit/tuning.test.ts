@@ -229,7 +229,7 @@ describe('the run and its document', () => {
 
   test('the record goes into environment.tuning and passes the schema', () => {
     const s = sampleResult();
-    const tuning: TuningRecord = { source: 'autotune', tuning: { gemmSplitK: { '16x128x512': 4 }, gemvReduction: 'workgroup' }, tuneMs: 812, trials: [{ op: 'gemm', shape: '16x128x512', candidate: 'splitK=1', medianMs: 1 }, { op: 'gemm', shape: '16x128x512', candidate: 'splitK=4', medianMs: null }] };
+    const tuning: TuningRecord = { source: 'autotune', tuning: { gemmSplitK: { '16x128x512': 4 }, gemvReduction: 'workgroup' }, tuneMs: 812, trials: [{ op: 'gemm', shape: '16x128x512', candidate: 'splitK=1', medianMs: 1 }, { op: 'gemm', shape: '16x128x512', candidate: 'splitK=4', medianMs: 0.5 }] };
     const doc = buildDocument({ adapter: s.environment.adapter, timing: 'gpu-timestamp', workloads: s.workloads, flags: [], tuning }, { preset: s.suite.preset, suiteVersion: s.suite.version }, 'Mozilla/5.0 Chrome/140.0');
     expect(doc.environment.tuning).toEqual(tuning);
     const parsed = parseResult(doc);
@@ -257,7 +257,7 @@ describe('npm run bench', () => {
 });
 
 describe('schema of environment.tuning', () => {
-  const good: TuningRecord = { source: 'autotune', tuning: { gemmSplitK: { '64x768x3072': 4 }, gemvReduction: 'subgroup' }, tuneMs: 800, trials: [{ op: 'gemv', shape: '1x896x4864', candidate: 'reduction=subgroup', medianMs: 0.2 }] };
+  const good: TuningRecord = { source: 'autotune', tuning: { gemmSplitK: { '64x768x3072': 4 }, gemvReduction: 'subgroup' }, tuneMs: 800, trials: [{ op: 'gemv', shape: '1x896x4864', candidate: 'reduction=subgroup', medianMs: 0.2 }, { op: 'gemm', shape: '64x768x3072', candidate: 'splitK=4', medianMs: 0.4 }] };
   const withTuning = (t: unknown) => {
     const d = structuredClone(sampleResult()) as unknown as { environment: Record<string, unknown> };
     d.environment['tuning'] = t;
@@ -291,6 +291,10 @@ describe('schema of environment.tuning', () => {
     ['trial shape', { ...good, trials: [{ ...good.trials[0], shape: '1x2' }] }, /environment\.tuning\.trials\.0\.shape: must be a shape key/],
     ['too many trials', { ...good, trials: Array.from({ length: 257 }, () => good.trials[0]) }, /environment\.tuning\.trials: must have at most 256 items/],
     ['default with choices', { ...good, source: 'default', reason: 'failed', tuneMs: null }, /source "default" runs the default tuning/],
+    ['autotune without its time', { ...good, tuneMs: null }, /tuneMs is a number when source is "autotune"/],
+    ['split without a timed trial', { ...good, trials: good.trials.filter((t) => t.op === 'gemv') }, /every gemmSplitK choice above 1 has a timed trial/],
+    ['split of one row', { ...good, tuning: { ...good.tuning, gemmSplitK: { '1x768x3072': 4 } }, trials: [...good.trials, { op: 'gemm', shape: '1x768x3072', candidate: 'splitK=4', medianMs: 0.1 }] }, /shape of at least 2 rows/],
+    ['subgroup without a timed trial', { ...good, trials: good.trials.filter((t) => t.op === 'gemm') }, /a subgroup reduction has a timed trial/],
   ])('refuses a bad %s, naming the field', (_name, value, message) => {
     expect(issues(value)).toMatch(message);
   });
