@@ -209,10 +209,12 @@ export class GeneratorSession {
     try {
       if (!logitsT) throw new ModelSignatureError('generator', ['logits']);
       const vocab = logitsT.dims[2]!;
+      // The last row the export returned: every position's logits, or (some exports) the last one only.
+      const last = (logitsT.dims[1] ?? 1) - 1;
       const logits =
         logitsT.location === 'gpu-buffer'
-          ? await lastRowFromGpu(await this.ort.env.webgpu.device, logitsT, ids.length - 1, vocab)
-          : floatsOf(logitsT, (ids.length - 1) * vocab, vocab).slice();
+          ? await lastRowFromGpu(await this.ort.env.webgpu.device, logitsT, last, vocab)
+          : floatsOf(logitsT, last * vocab, vocab).slice();
       return { logits, present };
     } catch (e) {
       // The new cache (GPU buffers on WebGPU) is the caller's only on success: free it here otherwise.
