@@ -63,6 +63,8 @@ function refusalText(r: CompareRefusal): string {
       return t('realmodels.compare.mixed');
     case 'different-models':
       return t('realmodels.compare.differentModels', { pairs: r.pairs.join('; ') });
+    case 'different-tasks':
+      return t('realmodels.compare.differentTasks', { tasks: r.tasks.join('; ') });
     default: {
       const never: never = r;
       return String(never);
