@@ -168,7 +168,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
             <QrCode text={url} />
             <p class="class-url" data-testid="class-url">{url}</p>
             {problem ? (
-              <p class="message-warn" data-testid="class-url-warning" data-problem={problem}>
+              <p class="class-warn" data-testid="class-url-warning" data-problem={problem}>
                 {problem === 'loopback' ? t('realmodels.class.loopback', { host: new URL(url).host }) : t('realmodels.class.insecure')}
               </p>
             ) : null}
