@@ -4,6 +4,8 @@
  */
 import type { HistoryRecord } from './migrations.ts';
 import type { GroupStats } from '../shared/dataset.ts';
+import { energyWorkload } from '../shared/energy-workload.ts';
+import type { ResultDocument } from '../shared/result.ts';
 import { isRealDocument, realPair, realPairLabel } from './real.ts';
 
 export interface RunColumn {
@@ -67,22 +69,37 @@ export function compareRuns(records: readonly HistoryRecord[]): Comparison {
 /**
  * Why a set of runs must not be compared side by side (null when it may). A real-models result
  * and a synthetic-race one measure different things (real weights answering a task vs synthetic
- * weights), and two real-models results on different models share no workload id (`ROLE:MODEL:EP`):
- * either table would be rows of dashes, or energy rows that read as a like-for-like comparison.
+ * weights), two real-models results on different models share no workload id (`ROLE:MODEL:EP`),
+ * and two on the same models but different task sets (English and French sentences) line up row
+ * by row while measuring different work: each table would be rows of dashes, or rows that read
+ * as a like-for-like comparison.
  * Two runs of the same models in different variants (fp32 vs quantized) do line up, and compare.
  */
 export type CompareRefusal =
   | { kind: 'mixed'; real: number; synthetic: number }
   /** `pairs`: each distinct pair once, as realPairLabel writes it, in the runs' order. */
-  | { kind: 'different-models'; pairs: string[] };
+  | { kind: 'different-models'; pairs: string[] }
+  /**
+   * The same models on different task sets (an English run and a French one, or another version
+   * of the items): accuracy and energy per correct answer answer different questions.
+   * `tasks`: each distinct task set once, as realTaskLabel writes it, in the runs' order.
+   */
+  | { kind: 'different-tasks'; tasks: string[] };
+
+/** "sentiment-en v1": the task set a real-models document's energy rests on ("?" when it names none). */
+export function realTaskLabel(doc: Pick<ResultDocument, 'workloads'>): string {
+  const task = (energyWorkload(doc, 'specialized') ?? energyWorkload(doc, 'general'))?.real?.taskSet;
+  return task ? `${task.id} v${task.version}` : '?';
+}
 
 export function compareRefusal(records: readonly HistoryRecord[]): CompareRefusal | null {
   const real = records.filter((r) => isRealDocument(r.doc));
   if (real.length > 0 && real.length < records.length) return { kind: 'mixed', real: real.length, synthetic: records.length - real.length };
   const pairs = real.map((r) => realPair(r.doc)).filter((p) => p !== null);
   const models = new Set(pairs.map((p) => `${p.specialized?.model ?? '?'}|${p.general?.model ?? '?'}`));
-  if (models.size <= 1) return null;
-  return { kind: 'different-models', pairs: [...new Set(pairs.map(realPairLabel))] };
+  if (models.size > 1) return { kind: 'different-models', pairs: [...new Set(pairs.map(realPairLabel))] };
+  const tasks = [...new Set(real.map((r) => realTaskLabel(r.doc)))];
+  return tasks.length > 1 ? { kind: 'different-tasks', tasks } : null;
 }
 
 /** Ratio of each run's median to the first run's (the baseline), per workload. */

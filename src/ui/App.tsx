@@ -1,11 +1,12 @@
 /** App shell: header with navigation, language and theme; the view for the current hash route. */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { lang, LANGS, t, type Lang } from '../i18n/index.ts';
 import { FirstVisit } from './FirstVisit.tsx';
 import { ResultsPanel } from './ResultsPanel.tsx';
 import { hrefFor, location, ROUTES, type Route } from './router.ts';
 import { ClassContribution } from './demo/ClassContribution.tsx';
 import { classCodeOf } from './demo/pupil-link.ts';
+import { modelsMode } from './realmodels/mode.ts';
 import './a11y.css';
 
 /**
@@ -66,9 +67,23 @@ function LiveAnnouncer() {
       text = String(never);
     }
   }
+  // Two sources (the synthetic run, the real race's views): the region says the one that changed
+  // last (the synthetic one by its state, so a language switch is not a change), and a real view
+  // going away (its text cleared) leaves it quiet instead of bringing back an old synthetic sentence.
+  const real = realAnnouncement.value;
+  const key = `${s.kind}${s.kind === 'running' ? progress.value.filter((w) => w.status === 'done').length : ''}`;
+  const last = useRef({ key: 'idle', real: '', synthetic: false }).current;
+  if (real !== last.real) {
+    last.real = real;
+    last.synthetic = false;
+  }
+  if (key !== last.key) {
+    last.key = key;
+    last.synthetic = true;
+  }
   return (
     <p class="sr-only" role="status" aria-live="polite" data-testid="live-announcer">
-      {realAnnouncement.value || text}
+      {last.synthetic ? text : real}
     </p>
   );
 }
@@ -77,7 +92,9 @@ function LiveAnnouncer() {
 function ClassOptIn({ route, params }: { route: Route; params: URLSearchParams }) {
   const code = classCodeOf(params);
   const s = runState.value;
-  if (!code || (route !== 'run' && route !== 'results') || s.kind !== 'done') return null;
+  // The class pool takes synthetic-race results only: in real mode the synthetic runState is not
+  // what the pupil sees (an older result, or none), so nothing is offered there.
+  if (!code || (route !== 'run' && route !== 'results') || s.kind !== 'done' || modelsMode(params) === 'real') return null;
   return <ClassContribution code={code} doc={s.doc} />;
 }
 

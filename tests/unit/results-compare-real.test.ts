@@ -1,6 +1,6 @@
 /** Real-models documents in the history: recognised, named by their model pair, and never compared with what they cannot be. */
 import { describe, expect, test } from 'vitest';
-import { compareRefusal, compareRuns } from '../../src/results/compare.ts';
+import { compareRefusal, compareRuns, realTaskLabel } from '../../src/results/compare.ts';
 import type { HistoryRecord } from '../../src/results/history.ts';
 import { isRealDocument, realPair, realPairLabel } from '../../src/results/real.ts';
 import { realWorkloadId } from '../../src/shared/realmodels/record.ts';
@@ -50,6 +50,16 @@ describe('comparing runs', () => {
       kind: 'different-models',
       pairs: ['distilbert-sst2 fp32 · qwen2.5-0.5b-instruct q4f16', 'distilbert-sst2 fp32 · custom q4f16'],
     });
+  });
+
+  test('the same models on another task set (English vs French) are refused, naming both task sets', () => {
+    const french = sampleRealResult();
+    french.workloads = french.workloads.map((w): Workload => (w.real ? { ...w, real: { ...w.real, taskSet: { id: 'sentiment-fr', version: 1, language: 'fr' } } } : w));
+    expect(realTaskLabel(french)).toBe('sentiment-fr v1');
+    expect(compareRefusal([record(sampleRealResult(), 'a'), record(french, 'b')])).toEqual({ kind: 'different-tasks', tasks: ['sentiment-en v1', 'sentiment-fr v1'] });
+    // Different models remain the first reason given.
+    const frenchCustom = { ...french, workloads: french.workloads.map((w): Workload => (w.real && w.role === 'general' ? { ...w, real: { ...w.real, model: 'custom' } } : w)) };
+    expect(compareRefusal([record(sampleRealResult(), 'a'), record(frenchCustom, 'b')])?.kind).toBe('different-models');
   });
 
   test('the same models in another variant line up row by row, and compare', () => {

@@ -66,6 +66,9 @@ const en: Record<string, string> = {
   'realmodels.live.error': 'The real-models race stopped with an error.',
   'realmodels.class.from': 'Real models: the pupils’ devices download them from {base}, as this one does.',
   'realmodels.class.hub': 'Real models: the pupils’ devices download them from the Hugging Face hub, each its own copy. Serve them from this machine (MODELS_DIR) to download them once.',
+  'realmodels.class.loopback': 'This link names this computer ({host}): the pupils’ devices cannot reach it. Open the page by its network address, over https.',
+  'realmodels.class.insecure': 'Plain http: browsers give WebGPU only to https pages, so the pupils’ devices would find no GPU. Serve the page over https.',
+  'realmodels.class.noPool': 'The class pool takes synthetic-race results only: real-model results stay on the pupils’ devices.',
   'realmodels.result.title': 'Real models: results',
   'realmodels.result.none': 'This result holds no real-model workload.',
   'realmodels.result.figure': 'Figure',
@@ -122,6 +125,7 @@ const en: Record<string, string> = {
   'realmodels.history.missing': 'This run is no longer in the local history.',
   'realmodels.compare.mixed': 'A real-models result and a synthetic-race result measure different things (real weights answering a task, synthetic weights): they are not compared side by side. Select runs of one kind.',
   'realmodels.compare.differentModels': 'These real-models results ran different models ({pairs}): their rows would not line up. Select runs of the same model pair.',
+  'realmodels.compare.differentTasks': 'These real-models results answered different task sets ({tasks}): their accuracy and energy per correct answer measure different work. Select runs of the same task set.',
 };
 
 const fr: Record<string, string> = {
@@ -187,6 +191,9 @@ const fr: Record<string, string> = {
   'realmodels.live.error': 'La course des vrais modèles s’est arrêtée sur une erreur.',
   'realmodels.class.from': 'Vrais modèles : les appareils des élèves les téléchargent depuis {base}, comme celui-ci.',
   'realmodels.class.hub': 'Vrais modèles : les appareils des élèves les téléchargent depuis le hub Hugging Face, chacun sa copie. Servez-les depuis cette machine (MODELS_DIR) pour ne les télécharger qu’une fois.',
+  'realmodels.class.loopback': 'Ce lien désigne cet ordinateur ({host}) : les appareils des élèves ne peuvent pas l’atteindre. Ouvrez la page par son adresse réseau, en https.',
+  'realmodels.class.insecure': 'http simple : les navigateurs ne donnent WebGPU qu’aux pages https, les appareils des élèves n’auraient pas de GPU. Servez la page en https.',
+  'realmodels.class.noPool': 'La mise en commun de la classe ne prend que les résultats de la course synthétique : ceux des vrais modèles restent sur les appareils des élèves.',
   'realmodels.result.title': 'Vrais modèles : résultats',
   'realmodels.result.none': 'Ce résultat ne contient aucune mesure de vrai modèle.',
   'realmodels.result.figure': 'Mesure',
@@ -243,6 +250,7 @@ const fr: Record<string, string> = {
   'realmodels.history.missing': 'Cette mesure n’est plus dans l’historique local.',
   'realmodels.compare.mixed': 'Un résultat de vrais modèles et un résultat de la course synthétique ne mesurent pas la même chose (de vrais poids qui répondent à une tâche, des poids synthétiques) : ils ne sont pas comparés côte à côte. Sélectionnez des mesures d’un seul type.',
   'realmodels.compare.differentModels': 'Ces résultats de vrais modèles ont fait tourner des modèles différents ({pairs}) : leurs lignes ne se correspondraient pas. Sélectionnez des mesures de la même paire de modèles.',
+  'realmodels.compare.differentTasks': 'Ces résultats de vrais modèles ont répondu à des jeux de tâches différents ({tasks}) : leur exactitude et leur énergie par bonne réponse ne mesurent pas le même travail. Sélectionnez des mesures du même jeu de tâches.',
 };
 
 export const realmodelsView = { en, fr };

@@ -10,12 +10,15 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import type { ClassCreated, ClassView } from '../../shared/classroom.ts';
 import { realPupilParams } from '../realmodels/link.ts';
+// The dialog's own warnings and its real-mode line (realmodels-view.ts), in this lazily loaded chunk.
+import '../realmodels/strings.ts';
 import { modelsMode } from '../realmodels/mode.ts';
 import { location } from '../router.ts';
 import { closeClass, createClass, pollClass } from './class-api.ts';
 import { ClassPool } from './ClassPool.tsx';
 import { inertOutside, trapTab } from './focus-trap.ts';
 import { absoluteUrl, pupilHref } from './pupil-link.ts';
+import { pupilLinkProblem } from './pupil-reach.ts';
 import { qrMatrix, qrPath } from './qr.ts';
 import type { DemoSettings } from './settings.ts';
 import './classroom.css';
@@ -70,6 +73,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
   const shown = realPupilParams.value;
   const real = modelsMode(location.value.params) === 'real' ? (shown ?? { models: 'real' }) : null;
   const url = absoluteUrl(pupilHref(settings, code, real));
+  const problem = pupilLinkProblem(url);
 
   // Modal while open: the page behind is inert; on close it is restored first, so that focus can
   // go back to where it was (the QR button, or wherever the Q key was pressed).
@@ -163,6 +167,11 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
           <div class="class-qr">
             <QrCode text={url} />
             <p class="class-url" data-testid="class-url">{url}</p>
+            {problem ? (
+              <p class="class-warn" data-testid="class-url-warning" data-problem={problem}>
+                {problem === 'loopback' ? t('realmodels.class.loopback', { host: new URL(url).host }) : t('realmodels.class.insecure')}
+              </p>
+            ) : null}
           </div>
           <div class="class-side">
             <p>{t('classroom.intro')}</p>
@@ -172,6 +181,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
                 {shown['base'] ? t('realmodels.class.from', { base: shown['base'] }) : t('realmodels.class.hub')}
               </p>
             ) : null}
+            {real ? <p class="small" data-testid="class-no-real-pool">{t('realmodels.class.noPool')}</p> : null}
             {pool.kind === 'open' ? (
               <>
                 <p class="class-code" data-testid="class-code">

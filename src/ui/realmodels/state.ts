@@ -15,6 +15,7 @@ import { isPresetName, type PresetName } from '../../shared/presets.ts';
 import type { Role } from '../../shared/result.ts';
 import { keepRealResult } from './keep.ts';
 import { replaceHash } from '../router.ts';
+import type { RealParam } from './mode.ts';
 
 let client: RealModelsClient | null = null;
 export function realModelsClient(): RealModelsClient {
@@ -76,7 +77,7 @@ function wholeIn(v: string | null, max: number): number | undefined {
 export function raceOptions(params: URLSearchParams): RaceOptions {
   const preset = params.get('preset');
   const items = wholeIn(params.get('items'), MAX_ITEMS);
-  const maxNewTokens = wholeIn(params.get('maxNewTokens'), MAX_NEW_TOKENS);
+  const maxNewTokens = wholeIn(params.get(MAX_NEW_TOKENS_PARAM), MAX_NEW_TOKENS);
   return {
     ...(isPresetName(preset) && preset !== 'custom' ? { preset } : {}),
     ...(items !== undefined ? { items } : {}),
@@ -107,6 +108,10 @@ export function choiceProblems(c: RealChoice, origin = pageHref()): Partial<Reco
   return out;
 }
 
+// Every real-race parameter name is typed as a RealParam: REAL_PARAMS (mode.ts) is the one list,
+// which the switch back to synthetic removes.
+const MAX_NEW_TOKENS_PARAM: RealParam = 'maxNewTokens';
+
 /** Each choice field's address parameter, beside `models=real` (`#/?models=real&base=/models/&generatorDtype=q4`). */
 const CHOICE_PARAMS = {
   classifierId: 'classifier',
@@ -115,7 +120,7 @@ const CHOICE_PARAMS = {
   generatorDtype: 'generatorDtype',
   base: 'base',
   items: 'items',
-} as const satisfies Record<keyof RealChoice, string>;
+} as const satisfies Record<keyof RealChoice, RealParam>;
 
 const pick = <T extends string>(list: readonly T[], v: string | null): T | undefined => list.find((d) => d === v);
 
@@ -187,7 +192,7 @@ export function pupilParams(c: RealChoice, opts: RaceOptions, page = pageHref())
   const out: Record<string, string> = { models: 'real' };
   for (const [k, v] of Object.entries(choiceParams(c))) if (v !== null) out[k] = v;
   if (out['base'] !== undefined) out['base'] = checkModelBase(out['base'], page).href;
-  if (opts.maxNewTokens !== undefined) out['maxNewTokens'] = String(opts.maxNewTokens);
+  if (opts.maxNewTokens !== undefined) out[MAX_NEW_TOKENS_PARAM] = String(opts.maxNewTokens);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * chart), JSON/CSV export, deletion, and withdrawal of shared runs. Works offline: everything
  * but withdrawal reads IndexedDB only.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { fmt, fmtDate, t, tp } from '../../i18n/index.ts';
 import { clearUpload, deleteRun, historyRevision, readHistory, type HistoryRecord, type SkippedRecord } from '../../results/history.ts';
@@ -63,6 +63,8 @@ function refusalText(r: CompareRefusal): string {
       return t('realmodels.compare.mixed');
     case 'different-models':
       return t('realmodels.compare.differentModels', { pairs: r.pairs.join('; ') });
+    case 'different-tasks':
+      return t('realmodels.compare.differentTasks', { tasks: r.tasks.join('; ') });
     default: {
       const never: never = r;
       return String(never);
@@ -150,6 +152,12 @@ function PresetCell({ r }: { r: HistoryRecord }) {
 /** A stored run opened from the list: its whole result, as after the run (a real-models one without the replies, never kept). */
 function OpenedRun({ runs, id }: { runs: HistoryRecord[]; id: string }) {
   const r = runs.find((x) => x.localId === id);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening another run (`run=` changed) moves focus to its heading, so a keyboard or screen-reader
+  // user lands on what just opened instead of staying on the list's link.
+  useEffect(() => {
+    heading.current?.focus();
+  }, [id, r !== undefined]);
   if (!r) {
     return (
       <p class="card message-warn" data-testid="history-open-missing">
@@ -160,10 +168,11 @@ function OpenedRun({ runs, id }: { runs: HistoryRecord[]; id: string }) {
   return (
     <section aria-labelledby="history-opened-h" data-testid="history-opened">
       <div class="row card">
-        <h2 id="history-opened-h">{t('realmodels.history.opened', { date: fmtDate(r.doc.date ?? r.savedAt) })}</h2>
+        <h2 id="history-opened-h" tabIndex={-1} ref={heading}>{t('realmodels.history.opened', { date: fmtDate(r.doc.date ?? r.savedAt) })}</h2>
         <a href={hrefFor('history')}>{t('realmodels.history.close')}</a>
       </div>
-      <ResultsPanel doc={r.doc} localId={r.localId} />
+      {/* Keyed by the run: another run is another panel, never the previous run's upload state (its receipt, "Withdraw now"). */}
+      <ResultsPanel key={r.localId} doc={r.doc} localId={r.localId} />
     </section>
   );
 }

@@ -135,6 +135,13 @@ export function UploadPanel(props: { doc: ResultDocument; localId: string | null
   useEffect(() => {
     pendingKey.current = null;
   }, [payload]);
+  // Another run is another upload: a finished or failed attempt belongs to the previous one. A
+  // stored run is named by its id (its document is re-read after every history change, the same
+  // run), an unsaved one by its document.
+  const identity: string | ResultDocument = localId ?? doc;
+  useEffect(() => {
+    setPhase({ kind: 'idle' });
+  }, [identity]);
 
   useEffect(() => {
     let live = true;

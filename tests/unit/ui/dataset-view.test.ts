@@ -88,7 +88,7 @@ describe('DatasetView', () => {
     const withReal: DatasetStats = { ...stats, total: 10, groups: [...stats.groups, real('sentiment-en', 2, 70), real('sentiment-fr', 1, 25)] };
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(withReal), { status: 200 })));
     const realRows = () => [...root.querySelectorAll('[data-testid="dataset-real"] tbody tr')];
-    const { t } = await import('../../../src/i18n/index.ts');
+    const { tp } = await import('../../../src/i18n/index.ts');
     try {
       history.replaceState(null, '', '#/dataset');
       location.value = parseHash('#/dataset');
@@ -96,9 +96,10 @@ describe('DatasetView', () => {
       await flush();
       expect(realRows().map((r) => r.querySelector('[data-testid="dataset-real-task"]')?.textContent)).toEqual(['sentiment-en', 'sentiment-fr']);
       expect(realRows().map((r) => r.querySelector('[data-testid="dataset-real-effective-n"]')?.textContent)).toEqual([
-        t('dataset.real.effectiveN', { results: 2, effectiveN: '40' }),
-        t('dataset.real.effectiveN', { results: 1, effectiveN: '40' }),
+        'from 2 results; interval at n = 40 answers per result',
+        'from 1 result; interval at n = 40 answers per result',
       ]);
+      expect(tp('dataset.real.effectiveN', 1, { effectiveN: '40' }, 'fr')).toBe('sur 1 résultat ; intervalle à n = 40 réponses par résultat');
       expect(realRows()[0]?.textContent).toContain('(70/80; 95 %: 50–75 %)');
 
       render(null, root);

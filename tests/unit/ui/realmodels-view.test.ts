@@ -18,7 +18,8 @@ const { lang } = await import('../../../src/i18n/index.ts');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
 const { capsState } = await import('../../../src/ui/state.ts');
 const { ModelsSwitch } = await import('../../../src/ui/realmodels/ModelsSwitch.tsx');
-const { hashWithMode, modelsMode } = await import('../../../src/ui/realmodels/mode.ts');
+const { hashWithMode, modelsMode, REAL_PARAMS } = await import('../../../src/ui/realmodels/mode.ts');
+const { parseCustomParams } = await import('../../../src/lab/custom.ts');
 const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsPanel.tsx');
 const { RealResults } = await import('../../../src/ui/realmodels/RealResults.tsx');
 const { OwnSentence } = await import('../../../src/ui/realmodels/OwnSentence.tsx');
@@ -66,6 +67,24 @@ describe('the synthetic / real switch', () => {
     expect(location.value.params.has('models')).toBe(false);
     expect(hashWithMode('#/', 'real')).toBe('#/?models=real');
     expect(hashWithMode('#/?models=real&lang=fr', 'synthetic')).toBe('#/?lang=fr');
+  });
+
+  test("switching back to synthetic removes the real race's parameters, so preset=custom reads only its own", async () => {
+    go('#/?preset=custom&g.layers=3&lang=en');
+    render(h(ModelsSwitch, { disabled: false }), root);
+    await act(() => (root.querySelector('[data-testid="models-real"]') as HTMLInputElement).click());
+    // Every parameter the real race writes, the pupils' link included, is on the one list.
+    const chosen = { classifierId: 'someone/classifier', classifierDtype: 'quantized', generatorId: 'someone/chat', generatorDtype: 'q4', base: '/models/', items: 4 } as const;
+    rm.writeChoiceToAddress(chosen);
+    const written = [...new URLSearchParams(window.location.hash.split('?')[1]).keys(), ...Object.keys(rm.pupilParams(chosen, { items: 4, maxNewTokens: 2 }, 'http://class.example/'))];
+    expect(written).toEqual(expect.arrayContaining(['classifier', 'classifierDtype', 'generator', 'generatorDtype', 'base', 'items', 'maxNewTokens']));
+    const own = new Set(['models', 'preset', 'g.layers', 'lang']);
+    expect(written.filter((k) => !own.has(k) && !(REAL_PARAMS as readonly string[]).includes(k))).toEqual([]);
+    go(`${window.location.hash}&maxNewTokens=2`);
+    expect(parseCustomParams(location.value.params).ok).toBe(false);
+    await act(() => (root.querySelector('[data-testid="models-synthetic"]') as HTMLInputElement).click());
+    expect(window.location.hash).toBe('#/?preset=custom&g.layers=3&lang=en');
+    expect(parseCustomParams(location.value.params)).toMatchObject({ ok: true });
   });
 });
 

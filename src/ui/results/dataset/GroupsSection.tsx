@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { fmt, t } from '../../../i18n/index.ts';
+import { fmt, t, tp } from '../../../i18n/index.ts';
 import type { GroupStats, RealGroupStats } from '../../../shared/dataset.ts';
 import { datasetSeries, groupLabel } from '../../../results/compare.ts';
 import { Chart, axisStyle, cssVar } from '../../Chart.tsx';
@@ -61,7 +61,7 @@ function Accuracy({ accuracy: a }: { accuracy: RealGroupStats['accuracy'] }) {
     <>
       {t('dataset.real.accuracyValue', { rate: pct(a.rate), correct: a.correct, n: a.n, low: pct(a.low), high: pct(a.high) })}
       <br />
-      <span class="small muted" data-testid="dataset-real-effective-n">{t('dataset.real.effectiveN', { results: a.results, effectiveN: fmt(a.effectiveN, 2) })}</span>
+      <span class="small muted" data-testid="dataset-real-effective-n">{tp('dataset.real.effectiveN', a.results, { effectiveN: fmt(a.effectiveN, 2) })}</span>
     </>
   );
 }
