@@ -180,6 +180,11 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(output.models.classifier.sha256).toBe(createHash('sha256').update(onnx).digest('hex'));
     expect(output.models.classifier.revision).toBe(COMMIT);
     expect(output.taskSet).toEqual({ id: 'sentiment-en', version: (setJson as TaskSet).version });
+    // Accuracy per kind of sentence (the results' difficulty chart) covers every answer once, per model.
+    for (const run of [output.webgpu.specialized, output.webgpu.general]) {
+      const parts = Object.values(run.accuracyByDifficulty).filter((a) => a !== null);
+      expect([parts.reduce((s, a) => s + a.n, 0), parts.reduce((s, a) => s + a.correct, 0)]).toEqual([run.accuracy.n, run.accuracy.correct]);
+    }
 
     // The replicas: the preset's settings, the shapes of config.json, the run's median token counts.
     expect(plans).toHaveLength(1);
