@@ -2,7 +2,8 @@
  * The real-models race, end to end, on the page side: the worker loads and runs both models
  * (LabApi.runRealModels), then this module turns its output into a ResultDocument: one
  * `real-model` workload per model and execution provider (WebGPU, and the WASM reference when it
- * ran), the synthetic replicas (`model` workloads of the same shapes and token counts), and the
+ * ran), the synthetic replicas (`model` workloads of the same shapes and token counts, with the
+ * kernel tuning they ran with as `environment.tuning`), and the
  * energy estimate made exactly as for the synthetic race (session.ts). The UI and the headless
  * `lab --models real` both go through here. Raw replies and item ids stay in `output` (local).
  */
@@ -99,6 +100,9 @@ export function buildRealDocument(out: RealRaceOutput, ctx: RealDocumentContext)
     workloads,
     // Replicas asked for but failed: the real race stands, and the document says the comparison is missing.
     flags: out.replicaError !== undefined ? ['replica-failed'] : out.replicas?.flags ?? [],
+    // The kernel choices the replicas ran with (onnxruntime's kernels, which run the real models, are
+    // not ours to tune): absent when the replicas did not run, so the field never claims a tuning.
+    ...(out.replicas?.tuning ? { tuning: out.replicas.tuning } : {}),
   };
   return buildDocument(engineOut, { preset: ctx.preset, suiteVersion: SUITE_VERSIONS[ctx.preset] }, ctx.ua ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent));
 }

@@ -144,6 +144,12 @@ describe('the real-models race from a local model folder', () => {
     }
     await expect(byId('rm-ratio').innerText()).resolves.toMatch(/^Energy per query, general ÷ specialized model: ×[\d.,]+ \([\d.,]+–[\d.,]+\)\.$/);
     await expect(byId('rm-ratio-correct').innerText()).resolves.toMatch(/\S/);
+    // Accuracy per kind of sentence, from the race's own answers: each model's rows add up to the 4 sentences.
+    await expect(page.locator('[data-testid="rm-chart-difficulty"]').getAttribute('aria-describedby')).resolves.toBe('rm-diff-table');
+    for (const role of ['specialized', 'general']) {
+      const cells = await page.locator(`[data-testid="rm-diff-table"] tbody td[data-role="${role}"]`).allInnerTexts();
+      expect(cells.reduce((s, c) => s + Number(/^\d+ of (\d+) correct/.exec(c)?.[1] ?? NaN), 0), cells.join(' | ')).toBe(4);
+    }
 
     await byId('own-text').fill('A warm, funny and moving film.');
     await byId('own-submit').click();

@@ -38,6 +38,7 @@ import { parseResult } from '../../src/shared/schema.ts';
 import { verifyEnergy } from '../../src/shared/recompute.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import type { Workload } from '../../src/shared/result.ts';
+import type { TuningRecord } from '../../src/shared/tuning.ts';
 import { createLabApi, type LabEngine } from '../../workers/lab-api.ts';
 import { balancedItems, createRealModels, NoModelsLoadedError, type RealModelsEngine } from '../../workers/realmodels.ts';
 import setJson from '../../data/tasks/sentiment-en.json';
@@ -79,7 +80,19 @@ function fixtureFetch(): { fetchImpl: typeof fetch; gets: string[] } {
   return { fetchImpl, gets };
 }
 
-/** The replicas' run: one model workload per spec of the plan, with a wall-clock record. */
+/** The kernel choices the fake replica run reports, as the autotuner would. */
+const TUNING: TuningRecord = {
+  source: 'autotune',
+  tuning: { gemmSplitK: { '8x64x256': 4 }, gemvReduction: 'subgroup' },
+  tuneMs: 12.5,
+  trials: [
+    { op: 'gemm', shape: '8x64x256', candidate: 'splitK=1', medianMs: 0.2 },
+    { op: 'gemm', shape: '8x64x256', candidate: 'splitK=4', medianMs: 0.1 },
+    { op: 'gemv', shape: '1x64x256', candidate: 'reduction=subgroup', medianMs: null },
+  ],
+};
+
+/** The replicas' run: one model workload per spec of the plan, with a wall-clock record and the tuning it ran with. */
 async function fakeRunPlan(plan: MeasurementPlan): Promise<EngineRunOutput> {
   const workloads: Workload[] = plan.models.map((spec, i) => {
     const c = countQuery(spec);
@@ -88,7 +101,7 @@ async function fakeRunPlan(plan: MeasurementPlan): Promise<EngineRunOutput> {
       timing: wallClockTiming([1 + i, 1.1 + i, 1.2 + i, 0.9 + i, 1.05 + i, 1.15 + i], plan.warmup, []), dtype: 'f32',
     };
   });
-  return { adapter: ADAPTER, timing: 'wall-clock', workloads, flags: [] };
+  return { adapter: ADAPTER, timing: 'wall-clock', workloads, flags: [], tuning: TUNING };
 }
 
 function engineWith(over: Partial<RealModelsEngine> = {}): { engine: RealModelsEngine; gets: string[]; plans: MeasurementPlan[] } {
@@ -167,6 +180,11 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(output.models.classifier.sha256).toBe(createHash('sha256').update(onnx).digest('hex'));
     expect(output.models.classifier.revision).toBe(COMMIT);
     expect(output.taskSet).toEqual({ id: 'sentiment-en', version: (setJson as TaskSet).version });
+    // Accuracy per kind of sentence (the results' difficulty chart) covers every answer once, per model.
+    for (const run of [output.webgpu.specialized, output.webgpu.general]) {
+      const parts = Object.values(run.accuracyByDifficulty).filter((a) => a !== null);
+      expect([parts.reduce((s, a) => s + a.n, 0), parts.reduce((s, a) => s + a.correct, 0)]).toEqual([run.accuracy.n, run.accuracy.correct]);
+    }
 
     // The replicas: the preset's settings, the shapes of config.json, the run's median token counts.
     expect(plans).toHaveLength(1);
@@ -182,6 +200,9 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
       'specialized:distilbert-sst2', 'specialized:distilbert-sst2:wasm', 'specialized:distilbert-sst2:webgpu',
     ]);
     expect(doc.suite.preset).toBe('ci');
+    // The replicas' kernel tuning is the document's (the real models run onnxruntime's kernels).
+    expect(output.replicas?.tuning).toEqual(TUNING);
+    expect(doc.environment.tuning).toEqual(TUNING);
     for (const w of doc.workloads.filter((x) => x.kind === 'real-model')) {
       expect(parseRealModelRecord(w.real)).toMatchObject({ ok: true });
       const a = w.real!.accuracy;
@@ -206,6 +227,7 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     // The whole document is what the server takes: schema, closed vocabulary, energy recomputed.
     const parsed = parseResult(doc);
     expect(parsed.ok ? [] : parsed.issues).toEqual([]);
+    expect(parsed.ok ? parsed.value.environment.tuning : null).toEqual(TUNING);
     expect(verifyEnergy(doc)).toEqual([]);
     const gpuGeneral = doc.workloads.find((w) => w.id === 'general:qwen2.5-0.5b-instruct:webgpu')!;
     expect(gpuGeneral.real).toMatchObject({ executionProvider: 'webgpu', answer: 'generation', promptVersion: 'sentiment-zs-1', accuracy: { n: 6 } });
@@ -232,6 +254,8 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(again.wasm).toBeNull();
     const doc2 = buildRealDocument(again, { preset: 'ci', adapter: ADAPTER });
     expect(doc2.workloads.map((w) => w.real?.agreement)).toEqual([{ measured: false, reason: 'reference-not-run' }, { measured: false, reason: 'reference-not-run' }]);
+    // No replicas, no tuning: the optional field stays absent rather than claiming default kernels.
+    expect('tuning' in doc2.environment).toBe(false);
     // Cached files: their commit is not known again.
     expect(again.models.classifier.revision).toBeNull();
 
@@ -297,6 +321,7 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     expect(out.webgpu.specialized.items).toHaveLength(6);
     const doc = buildRealDocument(out, { preset: 'ci', adapter: ADAPTER });
     expect(doc.flags).toEqual(['replica-failed']);
+    expect('tuning' in doc.environment).toBe(false);
     expect(doc.workloads.map((w) => w.id).sort()).toEqual(['general:qwen2.5-0.5b-instruct:webgpu', 'specialized:distilbert-sst2:webgpu']);
     const parsed = parseResult(doc);
     expect(parsed.ok ? parsed.value.flags : parsed.issues).toEqual(['replica-failed']);

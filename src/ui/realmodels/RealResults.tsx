@@ -2,13 +2,15 @@
  * The real-models result: for each model its accuracy with the 95 % interval and n, parse
  * failures, agreement with the WASM reference, time per query, tokens, prefill/decode rates,
  * energy per query and per correct answer, and how its time compares with the synthetic replica;
- * the gap ratios; two charts with this table as their text alternative; the general model's raw
- * replies, which stay on this device.
+ * the gap ratios; two charts with this table as their text alternative; accuracy per kind of
+ * sentence (DifficultyChart, right after a race only); the general model's raw replies, which stay
+ * on this device.
  */
 import { fmt, t } from '../../i18n/index.ts';
 import { accuracyText, agreementText as agreedText, answerText, noFigureText, parseFailuresText } from '../../i18n/realmodels-task.ts';
 import type { RealRaceOutput } from '../../lab/realmodels-api.ts';
 import type { ResultDocument, Role } from '../../shared/result.ts';
+import { DifficultyChart } from './DifficultyChart.tsx';
 import { RealCharts } from './RealCharts.tsx';
 import { joulesRange, pct, ratioRange } from './format.ts';
 import { realFigures, type RoleFigures } from './figures.ts';
@@ -113,6 +115,7 @@ export function RealResults({ doc, output }: { doc: ResultDocument; output: Real
         </tbody>
       </table>
       <p class="small muted">{t('realmodels.result.envelope')}</p>
+      <DifficultyChart output={output} />
       {output ? <Replies output={output} /> : null}
     </section>
   );

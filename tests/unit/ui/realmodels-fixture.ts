@@ -7,6 +7,8 @@ import type { ModelProgress, ModelSize } from '../../../src/lab/model-download.t
 import type { RealModelsClient, RealSessionResult } from '../../../src/lab/realmodels-client.ts';
 import type { OwnSentenceAnswers, RealRaceOutput, RealSessionRequest } from '../../../src/lab/realmodels-api.ts';
 import type { RealModelRecord } from '../../../src/shared/realmodels/record.ts';
+import type { Difficulty } from '../../../src/shared/realmodels/labels.ts';
+import { wilson, type AccuracyRecord } from '../../../src/shared/realmodels/scoring.ts';
 import type { ResultDocument, Workload } from '../../../src/shared/result.ts';
 
 const timing = (medianMs: number) => ({ source: 'wall-clock' as const, warmup: 2, samplesMs: [medianMs], medianMs, p10Ms: medianMs * 0.9, p90Ms: medianMs * 1.2, cv: 0.05 });
@@ -62,12 +64,29 @@ export function fixtureDoc(): ResultDocument {
   return doc as unknown as ResultDocument;
 }
 
+/** Accuracy on `correct` of `n` sentences, as scoring.accuracy gives it. */
+function acc(correct: number, n: number, parseFailures = 0): AccuracyRecord {
+  const w = wilson(correct, n);
+  return { correct, n, rate: w.rate, low: w.low, high: w.high, parseFailures };
+}
+
+/**
+ * Accuracy per kind of sentence: the specialized model gets irony 1 of 2, the general one 2 of 2;
+ * nobody answered a comparison or a slang sentence (not shown).
+ */
+export const FIXTURE_BY_DIFFICULTY: Record<'specialized' | 'general', Record<Difficulty, AccuracyRecord | null>> = {
+  specialized: { plain: acc(20, 20), negation: acc(10, 12), irony: acc(1, 2), mixed: acc(3, 6), comparison: null, slang: null },
+  general: { plain: acc(18, 20), negation: acc(6, 12, 1), irony: acc(2, 2), mixed: acc(2, 6, 2), comparison: null, slang: null },
+};
+
 export function fixtureOutput(): RealRaceOutput {
   const model = (notCached: string[]) => ({ notCached });
   return {
     models: { classifier: model([]), generator: model(['onnx/model_q4f16.onnx']) },
     webgpu: {
+      specialized: { accuracyByDifficulty: FIXTURE_BY_DIFFICULTY.specialized },
       general: {
+        accuracyByDifficulty: FIXTURE_BY_DIFFICULTY.general,
         items: [
           { id: 'en-001', label: 'positive', raw: 'Positive.' },
           { id: 'en-002', label: 'unparseable', raw: 'It depends on the reader.' },

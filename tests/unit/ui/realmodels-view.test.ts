@@ -10,7 +10,7 @@ import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { mountPoint, READY_CAPS, until } from './helpers.ts';
-import { fakeClient, fixtureDoc, fixtureOutput, progress } from './realmodels-fixture.ts';
+import { fakeClient, FIXTURE_BY_DIFFICULTY, fixtureDoc, fixtureOutput, progress } from './realmodels-fixture.ts';
 
 vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
 
@@ -252,6 +252,54 @@ describe('results', () => {
     expect(cell('synthetic', 'general')).toBe('no synthetic replica in this run');
     expect(cell('perCorrect', 'general')).toBe('No correct answer, so there is no energy per correct answer.');
     expect(root.querySelector('[data-testid="rm-replies"]')).toBeNull();
+  });
+});
+
+describe('accuracy by kind of sentence', () => {
+  const row = (d: string, role: string) => root.querySelector(`[data-testid="rm-diff-row-${d}"] td[data-role="${role}"]`)?.textContent ?? '';
+  const col = (d: string, role: string) => root.querySelector(`[data-testid="rm-chart-difficulty"] [data-difficulty="${d}"] [data-role="${role}"]`) as HTMLElement;
+
+  test('one group per kind answered, one bar per model: height the rate, the whisker its 95 % Wilson interval, n under it; the table says the same', () => {
+    render(h(RealResults, { doc: fixtureDoc(), output: fixtureOutput() }), root);
+    // Irony, specialized model: 1 of 2, Wilson 95 % 9.45–90.5 %.
+    const irony = FIXTURE_BY_DIFFICULTY.specialized.irony!;
+    expect([irony.low, irony.high].map((x) => +x.toFixed(4))).toEqual([0.0945, 0.9055]);
+    const bar = col('irony', 'specialized');
+    expect((bar.querySelector('.rm-diff-bar') as HTMLElement).style.height).toBe('50.00%');
+    const whisker = bar.querySelector('.rm-diff-whisker') as HTMLElement;
+    expect([whisker.style.bottom, whisker.style.height]).toEqual([`${(irony.low * 100).toFixed(2)}%`, `${((irony.high - irony.low) * 100).toFixed(2)}%`]);
+    expect([whisker.style.bottom, whisker.style.height]).toEqual(['9.45%', '81.09%']);
+    expect(bar.textContent).toBe('n = 2');
+    expect((col('irony', 'general').querySelector('.rm-diff-bar') as HTMLElement).style.height).toBe('100.00%');
+    expect((col('negation', 'general').querySelector('.rm-diff-bar') as HTMLElement).style.height).toBe(`${((6 / 12) * 100).toFixed(2)}%`);
+    // Kinds nobody answered are left out, in the chart and the table; the task's order is kept.
+    const groups = [...root.querySelectorAll('[data-testid="rm-chart-difficulty"] [data-difficulty]')].map((g) => g.getAttribute('data-difficulty'));
+    expect(groups).toEqual(['plain', 'negation', 'irony', 'mixed']);
+    expect(root.querySelector('[data-testid="rm-diff-row-comparison"]')).toBeNull();
+    // The table is the text alternative: every figure in words.
+    expect(row('irony', 'specialized')).toBe('1 of 2 correct (50 %; 95 % interval 9.45–90.5 %)');
+    expect(row('irony', 'general')).toBe('2 of 2 correct (100 %; 95 % interval 34.2–100 %)');
+    expect(root.querySelector('[data-testid="rm-diff-row-irony"] th')?.textContent).toBe('irony');
+    const chart = root.querySelector('[data-testid="rm-chart-difficulty"]')!;
+    expect(chart.getAttribute('role')).toBe('img');
+    expect(chart.getAttribute('aria-describedby')).toBe('rm-diff-table');
+    expect(root.querySelector('#rm-diff-table')).not.toBeNull();
+    expect(chart.getAttribute('aria-label')).toContain('irony: Specialized model 50 % (9.45–90.5 %, n = 2), General model 100 % (34.2–100 %, n = 2)');
+    expect(text('rm-difficulty-not-kept')).toBe('');
+  });
+
+  test('in French, with the task\'s words for each kind', () => {
+    lang.value = 'fr';
+    render(h(RealResults, { doc: fixtureDoc(), output: fixtureOutput() }), root);
+    expect(root.querySelector('[data-testid="rm-diff-row-irony"] th')?.textContent).toBe('ironie');
+    expect(row('irony', 'specialized')).toContain('justes : 1 sur 2');
+    expect(root.querySelector('#rm-diff-h')?.textContent).toBe('Où chaque modèle se trompe : exactitude par type de phrase');
+  });
+
+  test('a stored result has no per-sentence answers: no chart, a line that says why', () => {
+    render(h(RealResults, { doc: fixtureDoc(), output: null }), root);
+    expect(root.querySelector('[data-testid="rm-difficulty"]')).toBeNull();
+    expect(text('rm-difficulty-not-kept')).toContain('keeps no per-sentence answers');
   });
 });
 
