@@ -52,6 +52,8 @@ export const gemmSplitKMeta: KernelMeta<GemmSplitKShape> = {
     { binding: 4, name: 'bias', kind: 'read-only-storage' },
     { binding: 5, name: 'residual', kind: 'read-only-storage' },
     { binding: 6, name: 'partial', kind: 'storage' },
+    // gamma or up of the prologue (pass 1; a dummy without one).
+    { binding: 7, name: 'prologue', kind: 'read-only-storage' },
   ],
   workgroupSize: [8, 8, 1],
   entryWorkgroupSizes: { reduce_vec4: [SPLITK_REDUCE_WG, 1, 1], reduce_scalar: [SPLITK_REDUCE_WG, 1, 1] },

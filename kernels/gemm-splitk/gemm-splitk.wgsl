@@ -13,15 +13,23 @@
 //     activation, residual, output segments) with the same f32 operations.
 // The result is deterministic but not bit-identical to the unsplit gemm: the K terms are added
 // in a different order (per slice, then across slices).
+//
+// Prologues (PROLOGUE, gemm's codes; the operand at binding 7, binding 6 being the scratch) run in
+// pass 1 exactly as gemm.wgsl runs them, with its helper functions' text (tests/unit/gemm-splitk.test.ts
+// checks it): RMSNorm needs the whole row, so every workgroup first computes inv_rms of its tile's
+// rows over the FULL K (not its slice) with rmsnorm.wgsl's order, then scales the slice it stages;
+// SwiGLU is element-wise. Split-K with a prologue thus equals rmsnorm / swiglu → split-K bit for bit.
 // Globals bound at the same slots are allowed because no entry point uses both declarations.
 
 override TILE_K: u32 = 16u;   // depth of a K step (multiple of 4), as in gemm.wgsl
 override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 3 = gelu (gemm's codes)
 override HAS_RESIDUAL: bool = false;
+override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu (gemm's codes; pass 1 only)
 
-// gemm's Dims, then the split: `splits` slices of `kSlice` columns of A (the last may be short).
-struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, base2: u32, splits: u32, kSlice: u32 }
+// gemm's Dims, then the split: `splits` slices of `kSlice` columns of A (the last may be short),
+// then the RMSNorm prologue's epsilon (unused otherwise).
+struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, base2: u32, splits: u32, kSlice: u32, eps: f32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
@@ -36,6 +44,10 @@ struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, 
 @group(0) @binding(3) var<storage, read_write> c1: array<f32>;
 @group(0) @binding(6) var<storage, read_write> partial1: array<f32>;
 
+// The prologue's operand: gamma [K] (RMSNorm) or up [M, K] (SwiGLU); pass 1 only.
+@group(0) @binding(7) var<storage, read> prologue4: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read> prologue1: array<f32>;
+
 // B (the weights, binding 2) is read through loadW4 / loadW1 / lenW4, defined by the storage
 // snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl or weights-f16.wgsl.
 
@@ -46,6 +58,53 @@ const REDUCE_WG: u32 = 64u;
 
 var<workgroup> tileA: array<vec4<f32>, 256>; // TILE_M * MAX_TILE_K / 4
 var<workgroup> tileB: array<vec4<f32>, 256>; // MAX_TILE_K * TILE_N / 4
+
+// ---- Prologue helpers: the text of gemm.wgsl. ----
+// RMSNorm prologue: NORM_ROWS rows' 64 lane partials at a time, then inv_rms of each tile row.
+const NORM_LANES: u32 = 64u; // rmsnorm.wgsl's workgroup size: its reduction order
+const NORM_ROWS: u32 = 4u;
+var<workgroup> normRed: array<f32, 256>; // NORM_ROWS * NORM_LANES
+var<workgroup> rowInv: array<f32, 32>;  // TILE_M
+
+// Lane `lane`'s sum of squares of row gr (rmsnorm.wgsl's loop), read as vec4 (main_vec4) or f32.
+fn sumSquares4(gr: u32, lane: u32) -> f32 {
+  var q = 0.0;
+  if (gr < dims.m) {
+    let K = dims.k; let K4 = K / 4u;
+    for (var i = lane; i < K; i += NORM_LANES) { let v = a4[gr * K4 + i / 4u][i % 4u]; q += v * v; }
+  }
+  return q;
+}
+
+fn sumSquares1(gr: u32, lane: u32) -> f32 {
+  var q = 0.0;
+  if (gr < dims.m) {
+    let K = dims.k;
+    for (var i = lane; i < K; i += NORM_LANES) { let v = a1[gr * K + i]; q += v * v; }
+  }
+  return q;
+}
+
+// Tree over the 64 partials of rows r0 .. r0 + NORM_ROWS (rmsnorm.wgsl's halving order), then
+// inv_rms with its expression. Called by all 64 threads in uniform control flow.
+fn reduceNormRows(r0: u32, tid: u32) {
+  workgroupBarrier();
+  for (var s = NORM_LANES / 2u; s > 0u; s >>= 1u) {
+    if (tid < s) {
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] += normRed[j * NORM_LANES + tid + s]; }
+    }
+    workgroupBarrier();
+  }
+  if (tid < NORM_ROWS) { rowInv[r0 + tid] = inverseSqrt(normRed[tid * NORM_LANES] / f32(dims.k) + dims.eps); }
+  workgroupBarrier();
+}
+
+// silu(g) · u, swiglu.wgsl's expression, per lane.
+fn swiglu4(g: vec4<f32>, u: vec4<f32>) -> vec4<f32> {
+  return g / (1.0 + exp(-g)) * u;
+}
+
+// ---- end of the prologue helpers ----
 
 // GELU, exact (erf) form: the same expression as gemm.wgsl and gelu.wgsl.
 fn erf_approx(z: f32) -> f32 {
@@ -118,11 +177,22 @@ fn partial_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_
   let tid = lid.y * 8u + lid.x;
   let kv = TILE_K / 4u;
   var acc: array<vec4<f32>, 4>;
+  // inv_rms over the whole row (all of K), whatever slice this workgroup multiplies.
+  if (PROLOGUE == 1u) {
+    for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = sumSquares4(row0 + r0 + j, tid); }
+      reduceNormRows(r0, tid);
+    }
+  }
   for (var k0 = kStart4; k0 < kEnd4; k0 += kv) {
     for (var i = tid; i < TILE_M * kv; i += 64u) {
       let r = i / kv; let q = i % kv;
       let gr = row0 + r; let gk = k0 + q;
-      tileA[i] = select(vec4<f32>(0.0), a4[min(gr * K4 + gk, arrayLength(&a4) - 1u)], gr < M && gk < kEnd4);
+      let ai = min(gr * K4 + gk, arrayLength(&a4) - 1u);
+      var v = select(vec4<f32>(0.0), a4[ai], gr < M && gk < kEnd4);
+      if (PROLOGUE == 1u) { v = v * rowInv[r] * prologue4[min(gk, arrayLength(&prologue4) - 1u)]; }
+      if (PROLOGUE == 2u) { v = swiglu4(v, prologue4[min(ai, arrayLength(&prologue4) - 1u)]); }
+      tileA[i] = v;
     }
     for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {
       let r = i / (TILE_N / 4u); let q = i % (TILE_N / 4u);
@@ -153,6 +223,12 @@ fn partial_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocatio
   let tid = lid.y * 8u + lid.x;
   let kv = TILE_K / 4u;
   var acc: array<vec4<f32>, 4>;
+  if (PROLOGUE == 1u) {
+    for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = sumSquares1(row0 + r0 + j, tid); }
+      reduceNormRows(r0, tid);
+    }
+  }
   for (var k0 = kStart; k0 < kEnd; k0 += TILE_K) {
     for (var i = tid; i < TILE_M * kv; i += 64u) {
       let r = i / kv; let q = i % kv;
@@ -160,7 +236,14 @@ fn partial_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocatio
       var v = vec4<f32>(0.0);
       if (gr < M) {
         let base = gr * K;
-        for (var j = 0u; j < 4u; j++) { if (gk + j < kEnd) { v[j] = a1[base + gk + j]; } }
+        for (var j = 0u; j < 4u; j++) {
+          if (gk + j < kEnd) {
+            var x = a1[base + gk + j];
+            if (PROLOGUE == 1u) { x = x * rowInv[r] * prologue1[gk + j]; }
+            if (PROLOGUE == 2u) { x = x / (1.0 + exp(-x)) * prologue1[base + gk + j]; }
+            v[j] = x;
+          }
+        }
       }
       tileA[i] = v;
     }

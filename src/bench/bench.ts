@@ -109,10 +109,11 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
     }
     for (const w of workloads) {
       try {
-        const row = await modelRow(ctx, w);
+        // The model rows run with the tuning chosen above, as the app's runs do.
+        const row = await modelRow(ctx, w, tuning.tuning);
         rows.push(row);
         log(`model ${row.model} ${row.phase}: ${row.dispatches} dispatches, ours ${row.oursWallMs.toFixed(3)} ms vs ort ${row.ortWallMs?.toFixed(3) ?? row.ortError}`);
-        const decode = await decodeRow(ctx, w);
+        const decode = await decodeRow(ctx, w, tuning.tuning);
         if (decode) {
           rows.push(decode);
           log(`decode ${decode.model}: ${decode.tokensPerSecond.toFixed(2)} tok/s, roofline ${decode.rooflineTokensPerSecond.toFixed(2)} tok/s`);
@@ -137,7 +138,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
       method:
         'Ceilings, kernel GFLOP/s and GB/s and decode time from GPU timestamps (batches of ≥ 10 ms, median; wall clock when the adapter has no timestamps). ' +
         'Dispatch cost: a 16-byte copy replayed 2,000 times in one pass, empty-submit latency subtracted. ' +
-        `${FEEDING_METHOD} Whole models: the ONNX oracle graph (same weights) in f32 on both engines; decoder rows time the prefill; ` +
+        `${FEEDING_METHOD} Whole models: the ONNX oracle graph (same weights) in f32 on both engines, ours with the kernel tuning above; decoder rows time the prefill; ` +
         "each model's pipelines are created with createComputePipelineAsync (in parallel, shaders salted so nothing comes from a driver cache) and timed before the model is built, apart from its first query; " +
         'split-K rows time one skinny product unsplit and split into 2, 4 and 8 slices of K (GPU timestamps, same batches), each output checked against the unsplit one first; ' +
         'decode is compared with the bandwidth roofline (copy bandwidth ÷ bytes its dispatches declare per token), not with onnxruntime-web, whose oracle graph has no KV cache.',

@@ -6,11 +6,13 @@
  */
 import type * as Ort from 'onnxruntime-web/webgpu';
 import { specWithDtype, type ModelWorkloadSpec } from '../engine/models/config.ts';
+import { PipelineCache } from '../engine/dispatch.ts';
 import { createModelRunner, type ModelRunner } from '../engine/models/model-runner.ts';
 import { buildOnnxModel, ONNX_INPUT } from '../engine/onnx/models.ts';
 import { summarize } from '../engine/stats.ts';
 import { measure } from '../engine/timing.ts';
 import { workloadInputIds } from '../engine/weights.ts';
+import { DEFAULT_TUNING, type KernelTuning } from '../shared/tuning.ts';
 import { WARMUP_CALLS, ortWallPerCall } from './feeding.ts';
 import type { KernelBenchContext } from './kernels.ts';
 import { compileModelPipelines, type CompiledModel } from './pipelines.ts';
@@ -44,8 +46,11 @@ async function ortQuery(ctx: KernelBenchContext, ort: OrtModule, spec: ModelWork
   }
 }
 
-/** Encoder forward, or decoder prefill (first token), both engines in f32 on the same weights. */
-export async function modelRow(ctx: KernelBenchContext, workload: ModelWorkloadSpec): Promise<ModelRow> {
+/**
+ * Encoder forward, or decoder prefill (first token), both engines in f32 on the same weights; ours
+ * with `tuning` (the one the bench chose, as a run of the app would use it).
+ */
+export async function modelRow(ctx: KernelBenchContext, workload: ModelWorkloadSpec, tuning: KernelTuning = DEFAULT_TUNING): Promise<ModelRow> {
   const f32 = specWithDtype(workload, 'f32');
   const spec: ModelWorkloadSpec = f32.family === 'decoder' ? { ...f32, outputTokens: 1 } : f32;
   const ids = workloadInputIds(spec);
@@ -53,11 +58,12 @@ export async function modelRow(ctx: KernelBenchContext, workload: ModelWorkloadS
   let compiled: CompiledModel | null = null;
   let compileError = '';
   try {
-    compiled = await compileModelPipelines(ctx.device, spec, { tokenIds: ids });
+    compiled = await compileModelPipelines(ctx.device, spec, { tokenIds: ids }, tuning);
   } catch (e) {
     compileError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
-  const runner = await createModelRunner(ctx.device, spec, { tokenIds: ids, ...(compiled ? { pipelineCache: compiled.cache } : {}) });
+  // Without a compiled cache the runner still gets the tuning (its pipelines then compile lazily).
+  const runner = await createModelRunner(ctx.device, spec, { tokenIds: ids, pipelineCache: compiled ? compiled.cache : tunedCache(ctx.device, tuning) });
   const compile: PipelineCompile = compiled
     ? { ms: compiled.compileMs, pipelines: compiled.pipelines, late: compiled.cache.misses }
     : { ms: null, reason: `pipeline discovery or compilation failed: ${compileError}` };
@@ -83,11 +89,17 @@ export async function modelRow(ctx: KernelBenchContext, workload: ModelWorkloadS
   }
 }
 
-/** Decode steps of a decoder query replayed alone (the KV cache as the query left it), per token. */
-export async function decodeRow(ctx: KernelBenchContext, workload: ModelWorkloadSpec): Promise<DecodeRow | null> {
+function tunedCache(device: GPUDevice, tuning: KernelTuning): PipelineCache {
+  const cache = new PipelineCache(device);
+  cache.tuning = tuning;
+  return cache;
+}
+
+/** Decode steps of a decoder query replayed alone (the KV cache as the query left it), per token, with `tuning`. */
+export async function decodeRow(ctx: KernelBenchContext, workload: ModelWorkloadSpec, tuning: KernelTuning = DEFAULT_TUNING): Promise<DecodeRow | null> {
   if (workload.family !== 'decoder' || workload.outputTokens < 2) return null;
   const spec = specWithDtype(workload, 'f32');
-  const runner = await createModelRunner(ctx.device, spec);
+  const runner = await createModelRunner(ctx.device, spec, { pipelineCache: tunedCache(ctx.device, tuning) });
   try {
     runner.submit(); // the prefill fills the cache the decode steps read
     await runner.readOutputs();

@@ -4,12 +4,19 @@
  * (rmsnorm's 64-lane strided sums and halving tree, swiglu's expression), so nothing may differ.
  * Shapes cover both gemm entry points (vec4: k, n multiples of 4; scalar otherwise), more than
  * one 32-row tile, rows longer than 64 lanes, and the three gemv entry points with an x offset.
+ * Split-K with a prologue against rmsnorm / swiglu → split-K (same slices), bit for bit: every
+ * slice's workgroups compute inv_rms over the whole row with gemm's helpers; against the gemm with
+ * the same prologue it agrees within the split-K tolerance (another K summation order).
+ * (The subgroup GEMV's prologues are in tests/gpu/kernels.subgroup.test.ts: they need the feature.)
  */
 import { describe, expect, test } from 'vitest';
 import { withDevice } from '../helpers/with-device.ts';
-import { seededValues } from '../../kernels/testing.ts';
+import { compareClose, seededValues } from '../../kernels/testing.ts';
 import { createGemm } from '../../src/engine/ops/gemm.ts';
 import { createGemv } from '../../src/engine/ops/gemv.ts';
+import { createGemmSplitK } from '../../src/engine/ops/gemm-splitk.ts';
+import type { ProductPrologue } from '../../src/engine/ops/prologue.ts';
+import type { Dispatch } from '../../src/engine/dispatch.ts';
 import { createRmsNorm } from '../../src/engine/ops/norms.ts';
 import { createSwiglu } from '../../src/engine/ops/elementwise.ts';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
@@ -146,5 +153,47 @@ describe('gemv prologues', () => {
       });
       expect(bits(fused!)).toEqual(bits(chain!));
     });
+  }
+});
+
+describe('split-K prologues', () => {
+  // [m, n, k, splits]: vec4 with two row tiles and 3 slices of a 200-long row; scalar with a short last slice.
+  for (const [m, n, k, splits] of [[33, 16, 200, 3], [5, 6, 130, 4]] as const) {
+    for (const kind of ['rmsnorm', 'swiglu'] as const) {
+      test(`${m}×${n}×${k} in ${splits} slices: ${kind} prologue equals ${kind} then split-K`, async () => {
+        const x = seededValues(61, m * k, 3);
+        const operand = seededValues(62, kind === 'rmsnorm' ? k : m * k, 2);
+        const w = seededValues(63, k * n);
+        const got = await withDevice(async ({ device, buffer, read, track }) => {
+          const cache = new PipelineCache(device);
+          const resources: GPUBuffer[] = [];
+          const [xb, ob, wb] = [buffer(x), buffer(operand), buffer(w)];
+          const prologue: ProductPrologue = kind === 'rmsnorm' ? { kind, gamma: ob, eps: EPS } : { kind, up: ob };
+          const pre = buffer(kind === 'rmsnorm' ? 4 * m * k : x);
+          const [fused, chain, plain] = [buffer(4 * m * n), buffer(4 * m * n), buffer(4 * m * n)];
+          const split = createGemmSplitK(device, cache, { a: xb, b: wb, c: fused, m, n, k, splits, prologue, resources });
+          const gemm = createGemm(device, cache, { a: xb, b: wb, c: plain, m, n, k, prologue, resources });
+          // FLOPs as gemm counts them with the prologue (on the first pass); bytes add gamma or up there.
+          expect(split[0].flops + split[1].flops).toBe(gemm.flops);
+          const unfused = createGemmSplitK(device, cache, { a: pre, b: wb, c: chain, m, n, k, splits, resources });
+          expect(split[0].bytes - unfused[0].bytes).toBe(kind === 'rmsnorm' ? 4 * k : 4 * m * k);
+          const list: Dispatch[] = [
+            ...split,
+            kind === 'rmsnorm'
+              ? createRmsNorm(device, cache, { x: xb, gamma: ob, y: pre, rows: m, dim: k, eps: EPS, resources })
+              : createSwiglu(device, cache, { gate: pre, up: ob, count: m * k, resources }),
+            ...unfused,
+            gemm,
+          ];
+          submitDispatches(device, list);
+          const result = [await read(fused), await read(chain), await read(plain)];
+          resources.forEach(track);
+          return result;
+        });
+        expect(bits(got[0]!)).toEqual(bits(got[1]!));
+        const vsGemm = compareClose(new Float32Array(got[0]!), new Float32Array(got[2]!), 1e-5 * (1 + k), 1e-4);
+        expect(vsGemm, JSON.stringify(vsGemm)).toMatchObject({ ok: true });
+      });
+    }
   }
 });

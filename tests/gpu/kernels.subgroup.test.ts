@@ -10,6 +10,11 @@
  * workgroup overrides (reductions over 4 or 2 invocations) exercise the other branch, a subgroup
  * as wide as or wider than the reduction (xor butterflies), as on GPUs with 32- to 128-wide subgroups.
  * Tolerance: 1e-5·(1 + k) absolute, as the gemv cases (f32 accumulation over k).
+ * Prologues (RMSNorm, SwiGLU): bit for bit against rmsnorm / swiglu → gemv-subgroup with the same
+ * workgroup (the prologue repeats those kernels' f32 operations; the K reduction is the same), and
+ * within the tolerance above against gemv with the same prologue (another K summation order).
+ * The `ci` decoder with the subgroup reduction and split-K on every GEMM shape gives the default
+ * tuning's tokens (logits within models-splitk's tolerance).
  */
 import { describe, expect, test } from 'vitest';
 import { withDevice } from '../helpers/with-device.ts';
@@ -19,9 +24,12 @@ import { createGemv, type GemvActivation } from '../../src/engine/ops/gemv.ts';
 import { createGemvSubgroup, type GemvSubgroupWorkgroup } from '../../src/engine/ops/gemv-subgroup.ts';
 import type { OutputSegment } from '../../src/engine/ops/common.ts';
 import { createModelRunner } from '../../src/engine/models/model-runner.ts';
+import { createRmsNorm } from '../../src/engine/ops/norms.ts';
+import { createSwiglu } from '../../src/engine/ops/elementwise.ts';
+import type { ProductPrologue } from '../../src/engine/ops/prologue.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
 import { createArgmax } from '../../src/engine/ops/tokens.ts';
-import { DEFAULT_TUNING } from '../../src/shared/tuning.ts';
+import { DEFAULT_TUNING, GEMM_SPLIT_K, type GemmSplitK, type KernelTuning } from '../../src/shared/tuning.ts';
 import { argmaxRef } from '../../kernels/argmax/argmax.ref.ts';
 import { compareClose, packF16, roundToF16, seededValues } from '../../kernels/testing.ts';
 import { erf } from '../../kernels/gelu/gelu.ref.ts';
@@ -154,6 +162,60 @@ describe.skipIf(!HAS_SUBGROUPS)(suite, () => {
     });
   }
 
+  // [layout, n, k]: the three entry points; x (and up) at row 2 of a 3-row activation.
+  for (const [layout, n, k] of [['kn', 64, 200], ['kn', 6, 130], ['nk', 37, 200]] as const) {
+    for (const kind of layout === 'nk' ? (['rmsnorm'] as const) : (['rmsnorm', 'swiglu'] as const)) {
+      test(`${kind} prologue, ${layout} n=${n} k=${k}: equals ${kind} then gemv-subgroup bit for bit, every workgroup`, async () => {
+        const [rows, row] = [3, 2];
+        const x = seededValues(51, rows * k, 3);
+        const operand = seededValues(52, kind === 'rmsnorm' ? k : rows * k, 2);
+        const w = seededValues(53, k * n);
+        const EPS = 1e-6;
+        const outputs = await withDevice(async ({ device, buffer, read, track }) => {
+          const cache = new PipelineCache(device);
+          const resources: GPUBuffer[] = [];
+          const [xb, ob, wb] = [buffer(x), buffer(operand), buffer(w)];
+          const prologue: ProductPrologue = kind === 'rmsnorm' ? { kind, gamma: ob, eps: EPS } : { kind, up: ob };
+          // The chain's input: rmsnorm's output row, or swiglu applied in place to a copy of x.
+          const pre = buffer(kind === 'rmsnorm' ? 4 * rows * k : x);
+          const list: Dispatch[] = [
+            kind === 'rmsnorm'
+              ? createRmsNorm(device, cache, { x: xb, gamma: ob, y: pre, rows: 1, dim: k, eps: EPS, rowOffset: row, resources })
+              : createSwiglu(device, cache, { gate: pre, up: ob, count: rows * k, resources }),
+          ];
+          const common = { w: wb, n, k, layout, xOffset: row * k, resources };
+          const yPlain = buffer(4 * n);
+          const plain = createGemv(device, cache, { ...common, x: xb, y: yPlain, prologue });
+          list.push(plain);
+          const pairs: [GPUBuffer, GPUBuffer][] = [];
+          for (const wg of WORKGROUPS) {
+            const [fused, chain] = [buffer(4 * n), buffer(4 * n)];
+            const workgroup = layout === 'kn' ? wg.kn : wg.nk;
+            const d = createGemvSubgroup(device, cache, { ...common, x: xb, y: fused, prologue, workgroup });
+            // Counted as gemv counts the same prologue (rmsnorm 4, swiglu 6 per element; gamma or up read).
+            expect([d.flops, d.bytes]).toEqual([plain.flops, plain.bytes]);
+            expect(d.flops).toBe(2 * n * k + (kind === 'rmsnorm' ? 4 : 6) * k);
+            list.push(d, createGemvSubgroup(device, cache, { ...common, x: pre, y: chain, workgroup }));
+            pairs.push([fused, chain]);
+          }
+          // A later block of a split weight does not count the prologue again.
+          expect(createGemvSubgroup(device, cache, { ...common, x: xb, y: yPlain, prologue, countPrologue: false }).flops).toBe(2 * n * k);
+          resources.forEach(track);
+          submitDispatches(device, list);
+          const out: { plain: Float32Array; pairs: [Float32Array, Float32Array][] } = { plain: new Float32Array(await read(yPlain)), pairs: [] };
+          for (const [a, b] of pairs) out.pairs.push([new Float32Array(await read(a)), new Float32Array(await read(b))]);
+          return out;
+        }, { features: ['subgroups'] });
+        outputs.pairs.forEach(([fused, chain], i) => {
+          const name = WORKGROUPS[i]!.name;
+          expect(Array.from(new Uint32Array(fused.buffer)), name).toEqual(Array.from(new Uint32Array(chain.buffer)));
+          const vsGemv = compareClose(fused.subarray(0, n), outputs.plain.subarray(0, n), 1e-5 * (1 + k));
+          expect(vsGemv, `${name} vs gemv: ${JSON.stringify(vsGemv)}`).toMatchObject({ ok: true });
+        });
+      });
+    }
+  }
+
   test('argmax-subgroup: ties to the lowest index, across subgroups and slots, -Infinity and NaN never win', async () => {
     const tieAcross = new Float32Array(600).fill(-1);
     for (const i of [517, 261, 7, 300]) tieAcross[i] = 5; // lowest is 7; 261 = 7 + 254 sits in another subgroup
@@ -189,25 +251,35 @@ describe.skipIf(!HAS_SUBGROUPS)(suite, () => {
     expect(got[0]).toBe(0);
   });
 
+  // Three model builds on SwiftShader (under a shared CPU): one run per test, the default tuning's
+  // run shared, and a timeout above the default 120 s.
+  const DECODER_TIMEOUT_MS = 300_000;
+  const spec = resolveSuite('ci').workloads.find((w) => w.family === 'decoder')!;
+  // Every GEMM shape split (2, 4 or 8 slices by the key's length), as tests/gpu/models-splitk.test.ts.
+  const splitEverything: KernelTuning['gemmSplitK'] = new Proxy<Record<string, GemmSplitK>>({}, {
+    get: (_target, key) => (typeof key === 'string' ? GEMM_SPLIT_K[1 + (key.length % 3)] : undefined),
+  });
+  const run = (subgroup: boolean, gemmSplitK: KernelTuning['gemmSplitK'] = {}) =>
+    withDevice(
+      async ({ device }) => {
+        const cache = new PipelineCache(device);
+        cache.tuning = { gemmSplitK, gemvReduction: subgroup ? 'subgroup' : 'workgroup' };
+        const runner = await createModelRunner(device, spec, { pipelineCache: cache });
+        try {
+          runner.submit();
+          const out = await runner.readOutputs();
+          return { ...out, labels: new Set(cache.requests().map((r) => r.label)) };
+        } finally {
+          runner.destroy();
+        }
+      },
+      { features: ['subgroups'] },
+    );
+  let baseRun: ReturnType<typeof run> | undefined;
+  const defaultRun = () => (baseRun ??= run(false));
+
   test('ci decoder: gemvReduction "subgroup" gives the default tuning\'s tokens', async () => {
-    const spec = resolveSuite('ci').workloads.find((w) => w.family === 'decoder')!;
-    const run = (subgroup: boolean) =>
-      withDevice(
-        async ({ device }) => {
-          const cache = new PipelineCache(device);
-          cache.tuning = subgroup ? { ...DEFAULT_TUNING, gemvReduction: 'subgroup' } : DEFAULT_TUNING;
-          const runner = await createModelRunner(device, spec, { pipelineCache: cache });
-          try {
-            runner.submit();
-            const out = await runner.readOutputs();
-            return { ...out, labels: new Set(cache.requests().map((r) => r.label)) };
-          } finally {
-            runner.destroy();
-          }
-        },
-        { features: ['subgroups'] },
-      );
-    const base = await run(false);
+    const base = await defaultRun();
     const sub = await run(true);
     expect(base.labels.has('gemv-subgroup')).toBe(false);
     expect(sub.labels.has('gemv-subgroup')).toBe(true);
@@ -218,5 +290,15 @@ describe.skipIf(!HAS_SUBGROUPS)(suite, () => {
     // Same products summed in another order: the logits agree to f32 rounding.
     const report = compareClose(sub.logits, base.logits, 2e-5, 1e-4);
     expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
-  });
+  }, DECODER_TIMEOUT_MS);
+
+  test('ci decoder: gemvReduction "subgroup" and split-K on every GEMM (prologue products included) give the default tuning\'s tokens', async () => {
+    const base = await defaultRun();
+    const both = await run(true, splitEverything);
+    // No plain gemm or gemv left: the normed / gated products run on the tuned kernels too.
+    expect([both.labels.has('gemm-splitk'), both.labels.has('gemm'), both.labels.has('gemv-subgroup'), both.labels.has('gemv')]).toEqual([true, false, true, false]);
+    expect(both.tokens).toEqual(base.tokens);
+    const report = compareClose(both.logits, base.logits, 2e-5, 1e-4);
+    expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
+  }, DECODER_TIMEOUT_MS);
 });

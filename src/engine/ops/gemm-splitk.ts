@@ -1,7 +1,8 @@
 /**
  * Split-K GEMM for skinny products (few rows, long K: a short prompt's prefill). Same arguments
  * and same result as createGemm, in two dispatches: partial products over S slices of K into a
- * scratch buffer, then a reduce pass that sums them in slice order and applies gemm's epilogue.
+ * scratch buffer (A read through gemm's RMSNorm or SwiGLU prologue when asked, inv_rms over the
+ * whole row), then a reduce pass that sums them in slice order and applies gemm's epilogue.
  * The summation order differs from the unsplit gemm, so results agree within the gemm tolerance,
  * not bit for bit. Chosen per shape by `PipelineCache.tuning.gemmSplitK` (see createLinear).
  */
@@ -14,7 +15,8 @@ import {
 import { gemmShapeKey, type GemmSplitK } from '../../shared/tuning.ts';
 import { KernelLimitError } from '../errors.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { bindGroup, dummyBuffer, segmentWords, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
+import { bindGroup, dummyBuffer, packWords, segmentWords, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
+import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand } from './prologue.ts';
 import { createGemm, type GemmArgs } from './gemm.ts';
 import { weightBytesPerElement, withWeights } from './weight-storage.ts';
 
@@ -55,9 +57,9 @@ function epilogueFlops(args: GemmArgs): number {
 }
 
 /**
- * C[m,n] = act(A[m,k]·B[k,n] + bias) + residual as [partial, reduce] dispatches. Their FLOPs sum
- * to createGemm's (the product on the first, the epilogue on the second); their bytes add the
- * scratch traffic (written once, read once).
+ * C[m,n] = act(A'[m,k]·B[k,n] + bias) + residual (A' = A or its prologue) as [partial, reduce]
+ * dispatches. Their FLOPs sum to createGemm's (the product and prologue on the first, the epilogue
+ * on the second); their bytes add the scratch traffic (written once, read once).
  */
 export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: GemmSplitKArgs): [Dispatch, Dispatch] {
   const label = args.label ?? 'GemmSplitK';
@@ -66,7 +68,6 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
   const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
   if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
   if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
-  if (args.prologue) throw new KernelLimitError(`${label}: split-K has no input prologue (the plain gemm has)`);
   const words = segmentWords(label, args.n, segments);
   const plan = splitKPlan(shape);
   const scratchBytes = splitKScratchBytes(shape);
@@ -76,13 +77,14 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
   const vec4 = gemmUsesVec4(shape) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
   const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: args.relu ? 1 : args.gelu ? 3 : 0, HAS_RESIDUAL: args.residual ? 1 : 0 };
   const code = withWeights(splitKCode, args.weights);
-  const partialPipeline = cache.get('gemm-splitk', code, {}, vec4 ? 'partial_vec4' : 'partial_scalar');
+  const partialPipeline = cache.get('gemm-splitk', code, { PROLOGUE: prologueCode(args.prologue) }, vec4 ? 'partial_vec4' : 'partial_scalar');
   const reducePipeline = cache.get('gemm-splitk', code, constants, vec4 ? 'reduce_vec4' : 'reduce_scalar');
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.m, args.n, args.k, ...words, plan.slices, plan.kSlice]), args.resources);
+  const dimWords = [args.m, args.n, args.k, ...words, plan.slices, plan.kSlice].map((u) => ({ u }));
+  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
   const scratch = scratchBuffer(device, label, scratchBytes, args.resources);
   const phase = args.phase !== undefined ? { phase: args.phase } : {};
   const bytes = splitKPassBytes(shape);
-  const partialEntries: [number, BufferRef][] = [[0, dims], [1, args.a], [2, args.b], [6, scratch]];
+  const partialEntries: [number, BufferRef][] = [[0, dims], [1, args.a], [2, args.b], [6, scratch], [7, prologueOperand(args.prologue) ?? dummyBuffer(device)]];
   const reduceEntries: [number, BufferRef][] = [
     [0, dims],
     [3, args.c],
@@ -96,8 +98,10 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
       pipeline: partialPipeline,
       bindGroups: [bindGroup(device, partialPipeline, `${label}.partial.bindGroup`, partialEntries)],
       workgroups: splitKPartialWorkgroups(shape),
-      flops: gemmSplitKMeta.flops(shape),
-      bytes: bytes.partial - (4 - weightBytesPerElement(args.weights)) * args.k * args.n,
+      // The prologue, counted as gemm counts it (once: the per-slice recomputation of inv_rms is
+      // the split's overhead, as its cross-slice adds are).
+      flops: gemmSplitKMeta.flops(shape) + prologueFlops(args.prologue, args.m, args.k),
+      bytes: bytes.partial - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + prologueBytes(args.prologue, args.m, args.k),
       ...phase,
     },
     {
@@ -114,7 +118,6 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
 
 /** createGemm, or createGemmSplitK when `cache.tuning` splits this shape: what createLinear runs for m > 1. */
 export function createGemmTuned(device: GPUDevice, cache: PipelineCache, args: GemmArgs): Dispatch[] {
-  // Split-K has no prologue: a product that normalizes its input as it reads it stays unsplit.
-  const splits = args.prologue ? 1 : tunedSplitK(cache, args.m, args.n, args.k);
+  const splits = tunedSplitK(cache, args.m, args.n, args.k);
   return splits > 1 ? createGemmSplitK(device, cache, { ...args, splits }) : [createGemm(device, cache, args)];
 }

@@ -1,6 +1,6 @@
 /**
  * The matrix-vector product with its K reduction on subgroup operations (kernels/gemv-subgroup):
- * the same arguments, outputs, epilogue, FLOPs and bytes as createGemv. createLinear picks it for
+ * the same arguments, outputs, prologue, epilogue, FLOPs and bytes as createGemv. createLinear picks it for
  * m = 1 when the device has `subgroups` and the tuning says so (`useSubgroupReduction`).
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
@@ -9,7 +9,8 @@ import gemvSubgroupCode from '../../../kernels/gemv-subgroup/gemv-subgroup.wgsl?
 import { GEMV_COLS, GEMV_KSPLIT } from '../../../kernels/gemv/gemv.meta.ts';
 import { GEMV_SG_ROW_LANES, GEMV_SG_ROWS, gemvSubgroupMeta, gemvSubgroupUsesVec4, type GemvSubgroupShape } from '../../../kernels/gemv-subgroup/gemv-subgroup.meta.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { bindGroup, dispatch, dummyBuffer, segmentWords, uniformBuffer } from './common.ts';
+import { bindGroup, dispatch, dummyBuffer, packWords, segmentWords, uniformBuffer } from './common.ts';
+import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand } from './prologue.ts';
 import type { GemvActivation, GemvArgs } from './gemv.ts';
 import { weightBytesPerElement, withWeights } from './weight-storage.ts';
 
@@ -46,7 +47,7 @@ function checkShape(label: string, a: number, b: number): void {
   if (!isPow2(a) || !isPow2(b) || a * b > 256) throw new KernelLimitError(`${label}: subgroup gemv workgroup ${a}×${b} must be powers of two with at most 256 invocations`);
 }
 
-/** y = act(x·W + bias) (+ residual) for one row, K summed with subgroup operations. */
+/** y = act(x'·W + bias) (+ residual) for one row, x' = x or its prologue, K summed with subgroup operations. */
 export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args: GemvSubgroupArgs): Dispatch {
   const label = args.label ?? 'GemvSubgroup';
   if (!device.features.has('subgroups')) throw new KernelLimitError(`${label}: the device was created without the 'subgroups' feature`);
@@ -72,11 +73,12 @@ export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args
       shapeConstants = { RL: rowLanes, RPW: rowsPerWorkgroup };
       break;
   }
-  const pipeline = cache.get('gemv-subgroup', withWeights(gemvSubgroupCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, ...shapeConstants }, entry);
+  const pipeline = cache.get('gemv-subgroup', withWeights(gemvSubgroupCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, PROLOGUE: prologueCode(args.prologue), ...shapeConstants }, entry);
   const segments = args.segments ?? [{ cols: args.n, offset: args.yOffset ?? 0 }];
   if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
   const [n0, n1, y0, y1, y2] = segmentWords(label, args.n, segments);
-  const dims = uniformBuffer(device, `${label}.dims`, new Uint32Array([args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2]), args.resources);
+  const dimWords = [args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2].map((u) => ({ u }));
+  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
   const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
     [0, dims],
     [1, args.x],
@@ -84,10 +86,13 @@ export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args
     [3, args.y],
     [4, args.bias ?? dummyBuffer(device)],
     [5, args.residual ?? dummyBuffer(device)],
+    [6, prologueOperand(args.prologue) ?? dummyBuffer(device)],
   ]);
   // FLOPs and bytes exactly as createGemv counts them: the reduction changes neither.
   const activationFlops = activation === 'gelu' ? ELEMENTWISE_FLOPS.gelu : activation !== 'none' ? 1 : 0;
-  const extraFlops = (args.bias ? args.n : 0) + activationFlops * args.n + (args.residual ? ELEMENTWISE_FLOPS.residual * args.n : 0);
-  const bytes = gemvSubgroupMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.n : 0);
+  const extraFlops =
+    (args.bias ? args.n : 0) + activationFlops * args.n + (args.residual ? ELEMENTWISE_FLOPS.residual * args.n : 0) + (args.countPrologue === false ? 0 : prologueFlops(args.prologue, 1, args.k));
+  const bytes =
+    gemvSubgroupMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.n : 0) + prologueBytes(args.prologue, 1, args.k);
   return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvSubgroupMeta.workgroups(shape), gemvSubgroupMeta.flops(shape) + extraFlops, bytes, args.phase);
 }

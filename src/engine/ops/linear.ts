@@ -39,9 +39,8 @@ export interface LinearArgs {
   /** Where y's columns go (one unsplit weight only): a fused Q/K/V projection; see OutputSegment. */
   segments?: readonly OutputSegment[];
   /**
-   * x read through RMSNorm or SwiGLU inside the product (no separate norm or gating dispatch).
-   * Always runs on the plain gemm / gemv kernels: their tuned variants (split-K, subgroup GEMV)
-   * have no prologue.
+   * x read through RMSNorm or SwiGLU inside the product (no separate norm or gating dispatch),
+   * on whichever kernel the tuning picks: gemm / split-K and gemv / subgroup GEMV all have it.
    */
   prologue?: ProductPrologue;
   /** Element offsets (gemv only): which row of x, where y starts. */
@@ -56,12 +55,10 @@ export interface LinearArgs {
 export function createLinear(device: GPUDevice, cache: PipelineCache, args: LinearArgs): Dispatch[] {
   const layout = args.layout ?? 'kn';
   const common = { label: args.label, resources: args.resources, phase: args.phase };
-  // A call with a prologue must stay on these two kernels whatever the tuning picks: the tuned
-  // variants (split-K GEMM, subgroup GEMV) have no prologue.
   if (args.m === 1) {
     if (args.blocks.length > 1 && (args.bias || args.residual || args.segments)) throw new KernelLimitError(`${args.label}: a split weight with a bias or residual is not supported`);
     // The GEMV reduction of the device's tuning; without the `subgroups` feature the tuning is ignored.
-    const gemv = !args.prologue && useSubgroupReduction(device, cache) ? createGemvSubgroup : createGemv;
+    const gemv = useSubgroupReduction(device, cache) ? createGemvSubgroup : createGemv;
     return args.blocks.map((b, i) => {
       const n = layout === 'kn' ? b.colCount : b.rowCount;
       const start = layout === 'kn' ? b.colStart : b.rowStart;
