@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
@@ -53,6 +54,12 @@ export interface ServerOptions {
   snapshotDir?: string;
   /** A local model folder served under /models/ (MODELS_DIR; see server/models.ts). */
   modelsDir?: string;
+  /**
+   * Serve HTTPS with this certificate and key (PEM; TLS_CERT and TLS_KEY name the files). Browsers
+   * give WebGPU only to secure contexts, so a class whose devices open the teacher's machine by its
+   * network address needs it (loopback counts as secure, a LAN address over plain http does not).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningServer {
@@ -312,11 +319,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const server = await new Promise<Server>((resolveServer, reject) => {
     // autoCleanupIncoming off: unread request bodies are settled by our middleware (body.ts),
     // whose bounds and Connection header agree, instead of the adapter's 500 ms drain.
-    const s = serve({ fetch: withHead(app), port: opts.port ?? 8787, hostname: host, autoCleanupIncoming: false }, () => resolveServer(s as Server));
+    const base = { fetch: withHead(app), port: opts.port ?? 8787, hostname: host, autoCleanupIncoming: false };
+    // An HTTPS server is an http.Server for everything used here (close, closeAllConnections, address).
+    const tls = opts.tls ? { createServer: createHttpsServer, serverOptions: { cert: opts.tls.cert, key: opts.tls.key } } : {};
+    const s = serve({ ...base, ...tls }, () => resolveServer(s as Server));
     (s as Server).once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log({ msg: 'listening', url, db: db.kind });
   const snapshots = opts.snapshotDir ? scheduleSnapshots(db, resolve(opts.snapshotDir), log) : null;
   let closing: Promise<void> | null = null;

@@ -3,8 +3,10 @@
  * DATA_DIR (./data/db, PGlite), DATABASE_URL (PostgreSQL instead), RATE_LIMIT_PER_MINUTE,
  * RATE_LIMIT_BURST, RATE_LIMIT_PER_HOUR, SNAPSHOT_DIR (./data/snapshots; `off`: no daily snapshot,
  * none published), POWER (`off`: no power sensors are detected or served; see server/README.md),
- * MODELS_DIR (a local model folder served under /models/, see server/models.ts).
+ * MODELS_DIR (a local model folder served under /models/, see server/models.ts), TLS_CERT and
+ * TLS_KEY (PEM files: serve HTTPS, which a classroom on the network needs for WebGPU).
  */
+import { readFileSync } from 'node:fs';
 import { startServer } from './app.ts';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.ts';
 
@@ -22,7 +24,25 @@ function positiveInt(name: string, fallback: number): number {
 const perMinute = positiveInt('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT.perMinute);
 const burst = positiveInt('RATE_LIMIT_BURST', DEFAULT_RATE_LIMIT.burst);
 const perHour = positiveInt('RATE_LIMIT_PER_HOUR', DEFAULT_RATE_LIMIT.perHour ?? 0);
+function tlsFiles(): { cert: Buffer; key: Buffer } | null {
+  const cert = process.env.TLS_CERT;
+  const key = process.env.TLS_KEY;
+  if (!cert && !key) return null;
+  if (!cert || !key) {
+    process.stderr.write('TLS_CERT and TLS_KEY go together: give both PEM files, or neither\n');
+    process.exit(2);
+  }
+  try {
+    return { cert: readFileSync(cert), key: readFileSync(key) };
+  } catch (e) {
+    process.stderr.write(`cannot read the TLS files: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+}
+
+const tls = tlsFiles();
 const server = await startServer({
+  ...(tls ? { tls } : {}),
   port: positiveInt('PORT', 8787),
   host: process.env.HOST || '127.0.0.1',
   dataDir: process.env.DATA_DIR || './data/db',
