@@ -30,6 +30,8 @@ describe('autotune on the device', () => {
         expect(gemm.map((t) => t.candidate)).toEqual(['splitK=1', 'splitK=2', 'splitK=4']);
         expect(gemm.every((t) => t.medianMs !== null && t.medianMs > 0), JSON.stringify(r)).toBe(true);
         expect(r.trials.some((t) => t.op === 'gemv')).toBe(device.features.has('subgroups'));
+        // Every candidate computed what the default computes (else it would be left untimed).
+        expect(r.trials.every((t) => t.medianMs !== null), JSON.stringify(r)).toBe(true);
         expect(cache.tuning).toEqual(r.tuning);
 
         // The whole path of a run: the ci preset's shapes within its budget, then the cache.

@@ -19,7 +19,8 @@ const key = readFileSync(join(DIR, 'localhost.key'));
 function get(url: string, ca: Buffer): Promise<{ status: number; body: string; peerCN: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ca }, (res) => {
-      const peerCN = (res.socket as TLSSocket).getPeerCertificate().subject?.CN;
+      const cn = (res.socket as TLSSocket).getPeerCertificate().subject?.CN;
+      const peerCN = Array.isArray(cn) ? cn[0] : cn;
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));

@@ -68,6 +68,47 @@ async function timeTrial(timer: GpuTimer, list: readonly Dispatch[], deadline: n
   return median(gpu) / batch;
 }
 
+const isDefaultCandidate = (job: TuneJob): boolean => (job.op === 'gemm' ? job.splitK === 1 : job.reduction === 'workgroup');
+
+/** A storage buffer of `bytes` holding values in {−0.5, −0.25, 0, 0.25, 0.5}, exact in f16 and f32. */
+function patterned(device: GPUDevice, label: string, bytes: number, storage: WeightStorage): GPUBuffer {
+  const buf = device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+  const value = (i: number): number => ((i * 7) % 5 - 2) * 0.25;
+  if (storage === 'f16') {
+    // f16 halves of those values: 0 and ±0.25 (0x3400) and ±0.5 (0x3800).
+    const half = [0xb800, 0xb400, 0, 0x3400, 0x3800];
+    const u = new Uint16Array(buf.getMappedRange());
+    for (let i = 0; i < u.length; i++) u[i] = half[(i * 7) % 5]!;
+  } else {
+    const f = new Float32Array(buf.getMappedRange());
+    for (let i = 0; i < f.length; i++) f[i] = value(i);
+  }
+  buf.unmap();
+  return buf;
+}
+
+async function readFloats(device: GPUDevice, src: GPUBuffer): Promise<Float32Array> {
+  const staging = device.createBuffer({ label: 'Tune.readback', size: src.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  try {
+    const enc = device.createCommandEncoder({ label: 'Tune.readback' });
+    enc.copyBufferToBuffer(src, 0, staging, 0, src.size);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    return new Float32Array(staging.getMappedRange().slice(0));
+  } finally {
+    staging.destroy();
+  }
+}
+
+/** Equal but for the f32 summation order (split-K and subgroup sums add in another order). */
+function agrees(a: Float32Array, b: Float32Array, k: number): boolean {
+  if (a.length !== b.length) return false;
+  // Each output sums k products of magnitude ≤ 0.25: its rounding differs by a few ulps of k·0.25.
+  const tol = 1e-5 * (1 + 0.25 * k);
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= tol)) return false;
+  return true;
+}
+
 const defaultRecord = (reason: TuningDefaultReason): TuningRecord => ({ source: 'default', reason, tuning: DEFAULT_TUNING, tuneMs: null, trials: [] });
 
 const align4 = (bytes: number): number => Math.max(4, Math.ceil(bytes / 4) * 4);
@@ -143,17 +184,20 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
     if (scratch?.key === key) return scratch.bufs;
     release();
     const b = operandBytes(job, storage);
-    const usage = GPUBufferUsage.STORAGE;
-    // Zero-filled synthetic operands: the kernels' time does not depend on the values.
+    // Small exact values (the time does not depend on them), so every candidate's output can be
+    // checked against the default's: a candidate that computes something else is never chosen.
     const bufs: Scratch = {
-      x: device.createBuffer({ label: 'Tune.x', size: b.x, usage }),
-      w: device.createBuffer({ label: 'Tune.w', size: b.w, usage }),
-      y: device.createBuffer({ label: 'Tune.y', size: b.y, usage }),
+      x: patterned(device, 'Tune.x', b.x, 'f32'),
+      w: patterned(device, 'Tune.w', b.w, storage),
+      y: device.createBuffer({ label: 'Tune.y', size: b.y, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
       storage,
     };
     scratch = { key, bufs };
+    reference = null;
     return bufs;
   };
+  // The default candidate's output for the current operands (jobs of a shape start with it).
+  let reference: Float32Array | null = null;
   const time = async (job: TuneJob, deadline: number): Promise<number | null | typeof OVER_BUDGET> => {
     const bufs = operands(job);
     const pool = new UniformPool();
@@ -179,7 +223,15 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
     // A validation error makes the timing meaningless (the kernel may not have run at all).
     const error = await device.popErrorScope().catch((e: unknown) => e);
     pool.destroy();
-    return error && ms !== OVER_BUDGET ? null : ms;
+    if (error && ms !== OVER_BUDGET) return null;
+    if (typeof ms === 'number') {
+      const out = await readFloats(device, bufs.y);
+      if (isDefaultCandidate(job)) reference = out;
+      // A candidate whose output differs from the default's is left untimed, so never chosen:
+      // e.g. a driver whose subgroups are not consecutive invocations, which the subgroup kernels assume.
+      else if (!reference || !agrees(out, reference, job.shape.k)) return null;
+    }
+    return ms;
   };
   try {
     const outcome = await runJobs(jobs, time, { budgetMs: opts.budgetMs, now: () => performance.now() });
