@@ -47,7 +47,7 @@ import type { TaskSet } from '../../src/shared/realmodels/task-set.ts';
 ort.env.wasm.numThreads = 1;
 
 const COMMIT = 'a'.repeat(40);
-const ADAPTER = { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true, features: [] as string[], limits: { maxBufferSize: 268435456, maxStorageBufferBindingSize: 134217728 } };
+const ADAPTER = { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true, features: ['timestamp-query'] as string[], limits: { maxBufferSize: 268435456, maxStorageBufferBindingSize: 134217728 } };
 const CAPS: Capabilities = { available: true, adapter: ADAPTER, secureContext: true } as unknown as Capabilities;
 
 /** onnxruntime-web whose sessions run on WASM whatever provider is asked (Node has no WebGPU EP). */
@@ -83,12 +83,12 @@ function fixtureFetch(): { fetchImpl: typeof fetch; gets: string[] } {
 /** The kernel choices the fake replica run reports, as the autotuner would. */
 const TUNING: TuningRecord = {
   source: 'autotune',
-  tuning: { gemmSplitK: { '8x64x256': 4 }, gemvReduction: 'subgroup' },
+  // The fake adapter has no subgroups: only split-K was tried and kept.
+  tuning: { gemmSplitK: { '8x64x256': 4 }, gemvReduction: 'workgroup' },
   tuneMs: 12.5,
   trials: [
     { op: 'gemm', shape: '8x64x256', candidate: 'splitK=1', medianMs: 0.2 },
     { op: 'gemm', shape: '8x64x256', candidate: 'splitK=4', medianMs: 0.1 },
-    { op: 'gemv', shape: '1x64x256', candidate: 'reduction=subgroup', medianMs: null },
   ],
 };
 
