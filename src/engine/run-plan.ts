@@ -166,8 +166,8 @@ interface RunContext {
 
 /** Acquire phase: a device with the plan's features and binding limits, and the timer on it. */
 async function acquirePlanDevice(plan: MeasurementPlan): Promise<AcquiredDevice> {
-  // Subgroups when the adapter has them: the subgroup GEMV candidate needs the feature enabled.
-  const features: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
+  // (acquireDevice adds `subgroups` whenever the adapter has it, for the subgroup GEMV.)
+  const features: GPUFeatureName[] = ['timestamp-query'];
   if (plan.preferF16) features.push('shader-f16');
   const need = requiredBindingBytes(plan);
   return acquireDevice({
