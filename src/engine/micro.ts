@@ -3,6 +3,7 @@
  * Each is verified against a CPU reference on the device before it is timed: a fast wrong
  * kernel would make every ratio meaningless.
  */
+import { readBuffer } from './readback.ts';
 import fmaCode from '../../kernels/fma-peak/fma-peak.wgsl?raw';
 import copyCode from '../../kernels/copy/copy.wgsl?raw';
 import { FMA_ROW_WORKGROUPS, FMA_WORKGROUP, fmaPeakMeta, fmaPeakRef, type FmaPeakShape } from '../../kernels/fma-peak/fma-peak.meta.ts';
@@ -60,19 +61,6 @@ export function microCounts(spec: MicroSpec): { flops: number; bytes: number } {
   }
 }
 
-async function readBack(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: 'Micro.readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    const enc = device.createCommandEncoder({ label: 'Micro.readback' });
-    enc.copyBufferToBuffer(src, 0, staging, 0, bytes);
-    device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    return staging.getMappedRange().slice(0);
-  } finally {
-    staging.destroy();
-  }
-}
-
 function runOnce(device: GPUDevice, list: readonly Dispatch[]): void {
   const enc = device.createCommandEncoder({ label: 'Micro.verify' });
   const pass = enc.beginComputePass({ label: 'Micro.verify' });
@@ -118,7 +106,7 @@ export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec
       });
       const d: Dispatch = { kernel: 'fma-peak', pipeline, bindGroups: [bg], workgroups: fmaPeakMeta.workgroups(shape), ...microCounts({ id: 'fma-peak', ...shape }) };
       runOnce(device, [d]);
-      const got = new Float32Array(await readBack(device, out, Math.min(out.size, 4096 * 16)));
+      const got = new Float32Array(await readBuffer(device, out, 'Micro', 0, Math.min(out.size, 4096 * 16)));
       // fma() may be fused or not: allow for the rounding of 4·iterations steps, far below any bug.
       for (let idx = 0; idx < got.length / 4; idx += 97) {
         const want = fmaPeakRef(idx, shape.iterations, Math.fround(FMA_MUL), Math.fround(FMA_ADD));
@@ -152,7 +140,7 @@ export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec
       });
       const d: Dispatch = { kernel: 'copy', pipeline, bindGroups: [bg], workgroups: copyMeta.workgroups({ bytes }), ...microCounts({ id: 'copy', bytes }) };
       runOnce(device, [d]);
-      const got = new Uint32Array(await readBack(device, dst, bytes));
+      const got = new Uint32Array(await readBuffer(device, dst, 'Micro', 0, bytes));
       const stride = Math.max(1, Math.floor(got.length / (1 << 20)));
       for (let i = 0; i < got.length; i += stride) {
         if (got[i] !== pattern[i]) throw new VerificationError(`copy: word ${i} is ${got[i]}, expected ${pattern[i]}`);
@@ -175,7 +163,7 @@ export async function prepareMicro(device: GPUDevice, cache: PipelineCache, spec
       const uniforms: GPUBuffer[] = [];
       const d = createGemm(device, cache, { a, b, c, m, n, k, label: 'GemmBench', resources: uniforms });
       runOnce(device, [d]);
-      const got = new Float32Array(await readBack(device, c, 4 * m * n));
+      const got = new Float32Array(await readBuffer(device, c, 'Micro', 0, 4 * m * n));
       // Check a spread of output elements (a full CPU GEMM would take seconds on large shapes).
       const checks = Math.min(m * n, 256);
       for (let s = 0; s < checks; s++) {

@@ -19,6 +19,7 @@ import { createSession, type OrtModule } from '../onnx/ort.ts';
 import { checkHalfPrecision, checkSignature, ModelSignatureError } from './checks.ts';
 import { argmax } from './classifier.ts';
 import { floatsOf } from './tensors.ts';
+import { readBuffer } from '../readback.ts';
 import { f16BitsToF32 } from '../../shared/half.ts';
 import { ChatTemplateError, renderChatPrompt } from '../../shared/realmodels/chat-template.ts';
 import type { ChatMessage } from '../../shared/realmodels/prompt.ts';
@@ -83,22 +84,13 @@ export async function lastRowFromGpu(device: GPUDevice, t: Ort.Tensor, row: numb
   const start = row * vocab * elem;
   const begin = Math.floor(start / 4) * 4;
   const end = Math.min(src.size, Math.ceil((start + vocab * elem) / 4) * 4);
-  const staging = device.createBuffer({ label: 'Generator.lastLogits', size: end - begin, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  try {
-    const enc = device.createCommandEncoder({ label: 'Generator.lastLogits' });
-    enc.copyBufferToBuffer(src, begin, staging, 0, end - begin);
-    device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const bytes = staging.getMappedRange().slice(0);
-    const skip = start - begin;
-    if (!half) return new Float32Array(bytes, skip, vocab).slice();
-    const bits = new Uint16Array(bytes, skip, vocab);
-    const out = new Float32Array(vocab);
-    for (let i = 0; i < vocab; i++) out[i] = f16BitsToF32(bits[i]!);
-    return out;
-  } finally {
-    staging.destroy();
-  }
+  const bytes = await readBuffer(device, src, 'Generator.lastLogits', begin, end - begin);
+  const skip = start - begin;
+  if (!half) return new Float32Array(bytes, skip, vocab).slice();
+  const bits = new Uint16Array(bytes, skip, vocab);
+  const out = new Float32Array(vocab);
+  for (let i = 0; i < vocab; i++) out[i] = f16BitsToF32(bits[i]!);
+  return out;
 }
 
 function eosOf(generationConfig: object): number[] {

@@ -15,6 +15,7 @@ import { createLinear } from '../ops/linear.ts';
 import { UniformPool } from '../ops/common.ts';
 import { weightBytesPerElement, type WeightStorage } from '../ops/weight-storage.ts';
 import { GpuTimer } from '../timing.ts';
+import { readBuffer } from '../readback.ts';
 import { OVER_BUDGET, planJobs, runJobs, type TuneJob } from './choose.ts';
 import { tuningShapes, type TuningShapes } from './shapes.ts';
 import { SafeTuningStore, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
@@ -85,19 +86,6 @@ function patterned(device: GPUDevice, label: string, bytes: number, storage: Wei
   }
   buf.unmap();
   return buf;
-}
-
-async function readFloats(device: GPUDevice, src: GPUBuffer): Promise<Float32Array> {
-  const staging = device.createBuffer({ label: 'Tune.readback', size: src.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  try {
-    const enc = device.createCommandEncoder({ label: 'Tune.readback' });
-    enc.copyBufferToBuffer(src, 0, staging, 0, src.size);
-    device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    return new Float32Array(staging.getMappedRange().slice(0));
-  } finally {
-    staging.destroy();
-  }
 }
 
 /** Equal but for the f32 summation order (split-K and subgroup sums add in another order). */
@@ -225,7 +213,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
     pool.destroy();
     if (error && ms !== OVER_BUDGET) return null;
     if (typeof ms === 'number') {
-      const out = await readFloats(device, bufs.y);
+      const out = new Float32Array(await readBuffer(device, bufs.y, 'Tune'));
       if (isDefaultCandidate(job)) reference = out;
       // A candidate whose output differs from the default's is left untimed, so never chosen:
       // e.g. a driver whose subgroups are not consecutive invocations, which the subgroup kernels assume.
