@@ -17,6 +17,19 @@ export type DeleteOutcome = 'deleted' | 'not-found' | 'forbidden';
 const ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
 export const isResultId = (s: string): boolean => ID_PATTERN.test(s);
 
+/**
+ * A new result id: 16 base64url characters (96 random bits) that start with a letter or digit.
+ * An id starting with `-` would reach the CSV export as `'-…`, because the export's guard against
+ * spreadsheet formulas prefixes such cells, and the CSV's ids would no longer match the JSONL's
+ * or the API's (1 upload in 64 did). Redrawing keeps every accepted id uniformly random.
+ */
+export function newResultId(): string {
+  for (;;) {
+    const id = randomBytes(12).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
+
 interface ResultRow {
   seq: string | number;
   id: string;
@@ -79,7 +92,7 @@ export class ResultStore {
    */
   async insert(doc: ResultDocument, opts: { idempotencyKey?: string | null; now?: Date } = {}): Promise<UploadAccepted | UploadDuplicate | UploadReplayed> {
     const hash = contentHash(doc);
-    const id = randomBytes(12).toString('base64url');
+    const id = newResultId();
     const token = randomBytes(32).toString('base64url');
     const keyHash = opts.idempotencyKey ? sha256(opts.idempotencyKey) : null;
     const c = derivedColumns(doc);
