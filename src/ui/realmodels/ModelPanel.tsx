@@ -10,13 +10,20 @@ import type { ModelSize } from '../../lab/model-download.ts';
 import type { ModelTask } from '../../lab/model-files.ts';
 import { formatBytes } from '../format.ts';
 import { errorHintKey } from '../errors.ts';
+import { agreeToBase } from './consent.ts';
 import {
   CLASSIFIER_DTYPES, GENERATOR_DTYPES, ITEM_COUNTS, cacheError, cacheFiles, choice, choiceProblems, forgetModels, isLocalBase, race, scheduleSizes, settleSizes,
   sizes, writeChoiceToAddress, type ChoiceField, type RealChoice,
 } from './state.ts';
 
+/** A base the visitor types is one they chose: its host needs no other agreement (consent.ts). */
+function typedBase(patch: Partial<RealChoice>): void {
+  if (patch.base !== undefined) agreeToBase(patch.base);
+}
+
 /** A choice made (a variant picked, a field left or Enter pressed): kept in the address, sized now. */
 function commit(patch: Partial<RealChoice>, resize = true): void {
+  typedBase(patch);
   choice.value = { ...choice.value, ...patch };
   writeChoiceToAddress();
   if (resize) settleSizes();
@@ -25,6 +32,7 @@ function commit(patch: Partial<RealChoice>, resize = true): void {
 /** A keystroke in an id or the base: no request until the value is valid and stays put (state.ts `scheduleSizes`). */
 function typing(field: ChoiceField, value: string): void {
   if (choice.value[field] === value) return;
+  if (field === 'base') agreeToBase(value);
   choice.value = { ...choice.value, [field]: value };
   scheduleSizes();
 }

@@ -6,7 +6,7 @@ import { t } from '../../i18n/index.ts';
 import { capsState } from '../state.ts';
 import { errorHintKey } from '../errors.ts';
 import { formatBytes } from '../format.ts';
-import { cancelRealRace, choice, choiceProblems, race, sizes, startRealRace, type RaceOptions } from './state.ts';
+import { cancelRealRace, mayAsk, race, sizes, startRealRace, type RaceOptions } from './state.ts';
 
 /** Bytes still to download for the pair, or null while unknown. */
 export function bytesToDownload(): number | null {
@@ -27,10 +27,11 @@ export function RaceControls({ country, opts }: { country: string | null; opts: 
   const running = race.value.kind === 'running';
   const caps = capsState.value;
   const available = caps.status === 'ready' && caps.caps.available;
-  const invalid = Object.keys(choiceProblems(choice.value)).length > 0;
+  // An invalid choice, or a base on a host the visitor has not agreed to (BaseConsent), runs nothing.
+  const blocked = !mayAsk();
   return (
     <div class="row">
-      <button class="primary" disabled={running || !available || invalid} onClick={() => void startRealRace(country, opts)} data-testid="rm-start">
+      <button class="primary" disabled={running || !available || blocked} onClick={() => void startRealRace(country, opts)} data-testid="rm-start">
         {startLabel()}
       </button>
       <button class="danger" disabled={!running} onClick={cancelRealRace} data-testid="rm-cancel">

@@ -9,6 +9,7 @@ import { fmt, t } from '../../i18n/index.ts';
 import { accuracyText } from '../../i18n/realmodels-task.ts';
 import type { Role } from '../../shared/result.ts';
 import { demoKeyAction } from '../demo/keys.ts';
+import { BaseConsent } from './BaseConsent.tsx';
 import { realFigures, type RoleFigures } from './figures.ts';
 import { joulesRange, progressLine, ratioRange } from './format.ts';
 import { laneText } from './RaceProgress.tsx';
@@ -96,6 +97,7 @@ export function RealDemo() {
   const rc = figs?.ratioPerCorrect;
   return (
     <div class="rm-demo" data-testid="rm-demo">
+      <BaseConsent />
       <RaceControls country={country} opts={opts} />
       <div class="lanes rm-demo-lanes">
         <RealLane role="specialized" s={s} f={figs?.specialized ?? null} />

@@ -6,6 +6,7 @@ import './strings.ts';
 import { t } from '../../i18n/index.ts';
 import { hrefFor } from '../router.ts';
 import type { RealRaceOutput } from '../../lab/realmodels-api.ts';
+import { BaseConsent } from './BaseConsent.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
 import { OwnSentence } from './OwnSentence.tsx';
 import { RaceControls, RaceError } from './RaceControls.tsx';
@@ -51,6 +52,7 @@ export function RealModelsPanel() {
   const s = race.value;
   return (
     <div class="rm" data-testid="rm-panel">
+      <BaseConsent />
       <ModelPanel />
       <section class="card">
         <RaceControls country={country} opts={opts} />

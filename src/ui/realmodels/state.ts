@@ -13,6 +13,7 @@ import { labRealModelsClient, type RealModelsClient, type RealSessionResult } fr
 import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
 import { isPresetName, type PresetName } from '../../shared/presets.ts';
 import type { Role } from '../../shared/result.ts';
+import { consentNeeded, pageHref } from './consent.ts';
 import { keepRealResult } from './keep.ts';
 import { replaceHash } from '../router.ts';
 import type { RealParam } from './mode.ts';
@@ -84,9 +85,6 @@ export function raceOptions(params: URLSearchParams): RaceOptions {
     ...(maxNewTokens !== undefined ? { maxNewTokens } : {}),
   };
 }
-
-/** The page's address, against which a relative base resolves (the session resolves it the same way). */
-const pageHref = (): string => (typeof window !== 'undefined' && /^https?:/.test(window.location.href) ? window.location.href : 'http://localhost/');
 
 /** What is wrong with the typed ids and base URL, by field (empty when the choice can run). */
 export function choiceProblems(c: RealChoice, origin = pageHref()): Partial<Record<ChoiceField, string>> {
@@ -244,12 +242,23 @@ function dropSizeAsk(): void {
   sizedKey = null;
 }
 
-/** Reads what the chosen pair weighs and what is cached, downloading nothing; an invalid choice asks nothing. */
+/**
+ * Whether the race may ask anything of the choice's base now: a valid choice, on the page's own
+ * server, the hub, or a host the visitor agreed to (consent.ts).
+ */
+export function mayAsk(c: RealChoice = choice.value): boolean {
+  return Object.keys(choiceProblems(c)).length === 0 && consentNeeded(c.base) === null;
+}
+
+/**
+ * Reads what the chosen pair weighs and what is cached, downloading nothing; an invalid choice,
+ * or a base on another host the visitor has not agreed to, asks nothing.
+ */
 export async function refreshSizes(c: RealChoice = choice.value): Promise<void> {
   dropSizeAsk();
   const cl = realModelsClient();
   void refreshCache();
-  if (Object.keys(choiceProblems(c)).length > 0) {
+  if (!mayAsk(c)) {
     sizes.value = { kind: 'idle' };
     return;
   }
@@ -277,7 +286,7 @@ export async function refreshSizes(c: RealChoice = choice.value): Promise<void> 
 export function scheduleSizes(): void {
   dropSizeAsk();
   sizes.value = { kind: 'idle' };
-  if (Object.keys(choiceProblems(choice.value)).length > 0) return;
+  if (!mayAsk()) return;
   sizeTimer = setTimeout(() => {
     sizeTimer = null;
     void refreshSizes();
@@ -387,7 +396,7 @@ export function applyProgress(s: RunningState, p: RealRaceProgress): RunningStat
 export async function startRealRace(country: string | null = null, opts: RaceOptions = {}): Promise<void> {
   if (race.value.kind === 'running') return;
   const c = choice.value;
-  if (Object.keys(choiceProblems(c)).length > 0) return;
+  if (!mayAsk(c)) return;
   const refs = refsOf(c);
   race.value = { kind: 'running', download: {}, lanes: { specialized: idleLane(), general: idleLane() }, replica: null };
   ownAnswers.value = { kind: 'idle' };

@@ -159,6 +159,10 @@ describe('where the files come from', () => {
     useClient(servedAt);
     go('#/?models=real&base=http%3A%2F%2F192.168.1.10%3A8787%2Fmodels%2F&generatorDtype=q4&classifier=..%2Fetc&items=20');
     render(h(RealModelsPanel, {}), root);
+    // Another host than the page's: nothing is asked of it before the visitor agrees (realmodels-consent.test.ts).
+    await until(() => q('rm-consent-yes') !== null);
+    expect(sizeSpy).not.toHaveBeenCalled();
+    await act(() => (q('rm-consent-yes') as HTMLButtonElement).click());
     await until(() => rm.sizes.value.kind === 'ready');
     expect(servedAt).not.toHaveBeenCalled();
     expect(rm.choice.value).toEqual({ ...rm.DEFAULT_CHOICE, base: 'http://192.168.1.10:8787/models/', generatorDtype: 'q4', items: 20 });

@@ -1,0 +1,156 @@
+// @vitest-environment happy-dom
+/**
+ * A link whose `base=` names another host than the page's and the hub's sends nothing there
+ * before the visitor agrees: the real client (its HEAD requests through a recording fetch) is
+ * mounted under the run view and the demo; no request reaches the foreign host while "Load models
+ * from …?" is shown, not even from the start button or Space; after the click, the sizes are read
+ * from it. The page's own `/models/` and the hub stay automatic, and a base the visitor types
+ * needs no other agreement.
+ */
+import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { mountPoint, READY_CAPS, until } from './helpers.ts';
+
+vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
+
+const { lang, t } = await import('../../../src/i18n/index.ts');
+const { location, parseHash } = await import('../../../src/ui/router.ts');
+const { capsState } = await import('../../../src/ui/state.ts');
+const { labRealModelsClient } = await import('../../../src/lab/realmodels-client.ts');
+const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsPanel.tsx');
+const { RealDemo } = await import('../../../src/ui/realmodels/RealDemo.tsx');
+const consent = await import('../../../src/ui/realmodels/consent.ts');
+const rm = await import('../../../src/ui/realmodels/state.ts');
+
+const FOREIGN = 'https://elsewhere.example/';
+const mounted = mountPoint();
+let root: HTMLElement;
+/** Every request the page made, as "METHOD url". */
+let requests: string[];
+
+const q = (id: string) => root.querySelector(`[data-testid="${id}"]`);
+const toForeign = () => requests.filter((r) => r.includes('elsewhere.example'));
+
+function go(hash: string): void {
+  window.history.replaceState(null, '', hash);
+  location.value = parseHash(hash);
+}
+
+beforeEach(() => {
+  root = mounted();
+  lang.value = 'en';
+  capsState.value = READY_CAPS as never;
+  requests = [];
+  const fetchImpl = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    requests.push(`${init?.method ?? 'GET'} ${url}`);
+    const json = url.endsWith('.json');
+    return new Response(null, { status: 200, headers: { 'content-length': json ? '1000' : '5000000', 'content-type': json ? 'application/json' : 'application/octet-stream' } });
+  }) as unknown as typeof fetch;
+  const run = vi.fn(async () => {
+    throw new Error('the race is not run in this test');
+  });
+  const client = labRealModelsClient({
+    fetchImpl,
+    cache: () => ({ get: async () => null, put: async () => undefined, list: async () => [], clear: async () => undefined }),
+    lab: () => ({ cancel: () => undefined, answerSentence: async () => { throw new Error('unused'); }, forgetPartialDownloads: () => undefined }),
+  });
+  rm.setRealModelsClient({ ...client, run });
+  consent.resetConsent();
+  rm.choice.value = rm.DEFAULT_CHOICE;
+  rm.sizes.value = { kind: 'idle' };
+  rm.race.value = { kind: 'idle' };
+});
+
+describe('which hosts need the visitor’s agreement', () => {
+  test('the page’s origin and the hub are automatic; another host is asked until agreed; an invalid base asks nothing', () => {
+    const page = 'https://lab.example/#/?models=real';
+    expect(consent.foreignOrigin('', page)).toBeNull();
+    expect(consent.foreignOrigin('/models/', page)).toBeNull();
+    expect(consent.foreignOrigin('https://lab.example/other/', page)).toBeNull();
+    expect(consent.foreignOrigin('https://huggingface.co/', page)).toBeNull();
+    expect(consent.foreignOrigin('ftp://elsewhere.example/', page)).toBeNull();
+    expect(consent.foreignOrigin('http://lab.example/models/', page)).toBe('http://lab.example');
+    expect(consent.consentNeeded(FOREIGN, page)).toBe('https://elsewhere.example');
+    consent.agreeToBase(`${FOREIGN}models/`, page);
+    expect(consent.consentNeeded(FOREIGN, page)).toBeNull();
+    expect(consent.consentNeeded('https://third.example/', page)).toBe('https://third.example');
+  });
+});
+
+describe('a crafted link with another host as base', () => {
+  test('the run view asks first, sends nothing there before the click, then reads the sizes from it', async () => {
+    go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    expect(q('rm-consent')?.getAttribute('data-host')).toBe('elsewhere.example');
+    expect(root.querySelector('#rm-consent-h')?.textContent).toBe(t('realmodels.consent.title', { host: 'elsewhere.example' }));
+    // Let every pending effect and timer run: still nothing to that host, and the race cannot start.
+    await until(() => false);
+    expect(toForeign()).toEqual([]);
+    expect(rm.sizes.value.kind).toBe('idle');
+    const start = q('rm-start') as HTMLButtonElement;
+    expect(start.disabled).toBe(true);
+    await rm.startRealRace();
+    expect(rm.race.value.kind).toBe('idle');
+    expect(toForeign()).toEqual([]);
+
+    // A keyboard user reaches the button and activates it (a native button: Enter and Space click it).
+    const yes = q('rm-consent-yes') as HTMLButtonElement;
+    expect(yes.tagName).toBe('BUTTON');
+    expect(yes.textContent).toBe(t('realmodels.consent.yes', { host: 'elsewhere.example' }));
+    await act(() => yes.click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(q('rm-consent')).toBeNull();
+    expect(toForeign().length).toBeGreaterThan(0);
+    expect(toForeign().every((r) => r.startsWith(`HEAD ${FOREIGN}`))).toBe(true);
+    expect((q('rm-start') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  test('the demo asks too, and Space does not start a race there before the agreement', async () => {
+    go(`#/demo?models=real&base=${encodeURIComponent(`${FOREIGN}models/`)}`);
+    await act(() => render(h(RealDemo, {}), root));
+    await until(() => q('rm-consent') !== null);
+    await act(() => void window.dispatchEvent(new KeyboardEvent('keydown', { key: ' ' })));
+    await until(() => false);
+    expect(rm.race.value.kind).toBe('idle');
+    expect(toForeign()).toEqual([]);
+  });
+
+  test('declining goes back to the usual source: nothing is ever asked of the other host', async () => {
+    go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    await act(() => (q('rm-consent-no') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(rm.choice.value.base).toBe('/models/');
+    // The other host leaves the address: a reload finds /models/ again, as with no base at all.
+    expect(location.value.params.get('base')).toBeNull();
+    expect(toForeign()).toEqual([]);
+    expect(q('rm-consent')).toBeNull();
+  });
+
+  test('the page’s own /models/ in the address is read at once, with no question', async () => {
+    go('#/?models=real&base=%2Fmodels%2F');
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(q('rm-consent')).toBeNull();
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => r.startsWith(`HEAD ${window.location.origin}/models/`))).toBe(true);
+  });
+
+  test('a base the visitor types is theirs: sized without a question', async () => {
+    go('#/?models=real');
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => rm.sizes.value.kind === 'ready');
+    requests = [];
+    const base = q('rm-base') as HTMLInputElement;
+    base.value = FOREIGN;
+    await act(() => void base.dispatchEvent(new Event('input')));
+    await act(() => void base.dispatchEvent(new Event('change')));
+    await until(() => rm.sizes.value.kind === 'ready' && toForeign().length > 0);
+    expect(q('rm-consent')).toBeNull();
+    expect(toForeign().length).toBeGreaterThan(0);
+  });
+});
