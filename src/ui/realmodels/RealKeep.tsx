@@ -11,7 +11,8 @@ import { realDownloads, type DownloadFile } from './keep.ts';
 
 const save = (f: DownloadFile) => downloadText(f.name, f.mime, f.text);
 
-export function RealKeep({ doc, localId }: { doc: ResultDocument; localId: string | null }) {
+/** `share`: offer the upload (false for a result the dataset's checks no longer accept: StoredRealResult says why). */
+export function RealKeep({ doc, localId, share = true }: { doc: ResultDocument; localId: string | null; share?: boolean }) {
   return (
     <>
       <section class="card" aria-labelledby="rm-keep-h" data-testid="rm-keep">
@@ -26,7 +27,7 @@ export function RealKeep({ doc, localId }: { doc: ResultDocument; localId: strin
         </div>
         <p class="small muted">{t('realmodels.keep.noReplies')}</p>
       </section>
-      <UploadPanel doc={doc} localId={localId} />
+      {share ? <UploadPanel doc={doc} localId={localId} /> : null}
     </>
   );
 }
