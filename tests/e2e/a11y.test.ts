@@ -3,7 +3,9 @@
  * brings its own projector theme, checked with its dialog and its step-through recap too), after a
  * real `ci` run so the results views are full. The real-models views (`models=real` on `#/` and the
  * demo, with the demo's dialog) are checked before a race, with the fixture models served as a
- * class server serves them (MODELS_DIR), so their panel shows sizes and where the files come from. A serious or critical violation fails the test,
+ * class server serves them (MODELS_DIR), so their panel shows sizes and where the files come from,
+ * and with a base on another host, where the panel asks "Load models from …?" first (and nothing
+ * is requested from that host meanwhile). A serious or critical violation fails the test,
  * unless it is listed in `KNOWN_VIOLATIONS` below; a listed one that is no longer found fails it
  * too, so the list cannot outlive the fixes.
  */
@@ -35,7 +37,9 @@ const app = useBuiltApp('a11y', { modelsDir });
  */
 const KNOWN_VIOLATIONS: readonly string[] = [];
 
-const VIEWS = ['#/?preset=ci&class=ABC234', '#/results', '#/demo', '#/demo?models=real', '#/?models=real', '#/model', '#/history', '#/dataset', '#/methodology'] as const;
+/** A link whose model base is on another host: the real race asks the visitor before any request goes there. */
+const FOREIGN_BASE = '#/?models=real&base=https%3A%2F%2Felsewhere.example%2F';
+const VIEWS = ['#/?preset=ci&class=ABC234', '#/results', '#/demo', '#/demo?models=real', '#/?models=real', '#/model', FOREIGN_BASE, '#/history', '#/dataset', '#/methodology'] as const;
 const THEMES = ['light', 'dark'] as const;
 
 
@@ -74,6 +78,10 @@ describe('accessibility (axe-core)', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).hostname === 'elsewhere.example') foreign.push(`${r.method()} ${r.url()}`);
+    });
     await page.goto(`${app.url}/${VIEWS[0]}`);
     await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
     // A fresh browser sees the first-visit explanation over #/: checked too, then closed with Esc.
@@ -93,7 +101,14 @@ describe('accessibility (axe-core)', () => {
         // The real race's panel, settled: the pair found on this server, and its sizes.
         if (view === '#/?models=real') await page.locator('[data-testid="rm-served-here"]').waitFor();
         if (view === '#/?models=real') await page.locator('[data-testid="size-generator"]').waitFor();
+        if (view === FOREIGN_BASE) await page.locator('[data-testid="rm-consent"]').waitFor();
         found.push(...(await violations(page, `${view} ${theme}`)));
+        if (view === FOREIGN_BASE) {
+          // Declined from the keyboard: the usual source again (this server's /models/), for the next views.
+          await page.locator('[data-testid="rm-consent-no"]').focus();
+          await page.keyboard.press('Enter');
+          await page.locator('[data-testid="rm-served-here"]').waitFor();
+        }
         if (view === '#/demo') {
           // The "your own device" dialog, over the demo.
           await page.keyboard.press('q');
@@ -122,6 +137,8 @@ describe('accessibility (axe-core)', () => {
     expect(unexpected).toEqual([]);
     expect(fixed).toEqual([]);
     expect(errors).toEqual([]);
+    // The other host was shown and never asked: the visitor did not agree.
+    expect(foreign).toEqual([]);
     await context.close();
   });
 });
