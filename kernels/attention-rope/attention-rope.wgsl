@@ -1,6 +1,7 @@
 // Causal attention with the rotary position embedding folded in, fp32: the decoder's RoPE and
 // attention in one dispatch per layer. One workgroup per (query row, query head), keys in chunks
-// of 64 with an online softmax (running max and sum), as kernels/attention.
+// of 64 with an online softmax (running max and sum): kernels/attention/online-softmax.wgsl, the
+// same text as kernels/attention, appended at pipeline creation.
 //
 // Everything lives in one buffer, one layer's `qkv` (element offsets in the uniform): Q of the
 // new rows and their K, both not yet rotated ("kNew", written there by the Q/K/V projection), and
@@ -26,13 +27,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(4) var<storage, read_write> o: array<f32>;
 
-const WG: u32 = 64u;
-const PER_THREAD: u32 = 4u; // max head size 256 / WG output dims per thread
-const NEG: f32 = -3.0e38;
-
-var<workgroup> qs: array<f32, 256>;
-var<workgroup> ps: array<f32, 64>;
-var<workgroup> red: array<f32, 64>;
+/** Element `col` of V's row `row` in the V cache (online-softmax.wgsl reads V through this). */
+fn loadV(row: u32, col: u32) -> f32 { return qkv[params.vOff + row * params.kvStride + col]; }
 
 /** Element d of the row at `base` (head size hd), rotated to table row `pos`. */
 fn rotated(base: u32, d: u32, pos: u32, hd: u32) -> f32 {
@@ -68,10 +64,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
   workgroupBarrier();
 
-  var m = NEG;      // running max of the scores seen so far
-  var l = 0.0;      // running sum of exp(score − m)
-  var acc: array<f32, 4>;
-
   for (var c0 = 0u; c0 < nKeys; c0 += WG) {
     let j = c0 + tid;
     var s = NEG;
@@ -86,42 +78,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       }
       s = dot;
     }
-    // Chunk max.
-    red[tid] = s;
-    workgroupBarrier();
-    for (var st = WG / 2u; st > 0u; st >>= 1u) {
-      if (tid < st) { red[tid] = max(red[tid], red[tid + st]); }
-      workgroupBarrier();
-    }
-    let mNew = max(m, red[0]);
-    workgroupBarrier();
-    let p = select(0.0, exp(s - mNew), j < nKeys);
-    ps[tid] = p;
-    red[tid] = p;
-    workgroupBarrier();
-    for (var st = WG / 2u; st > 0u; st >>= 1u) {
-      if (tid < st) { red[tid] += red[tid + st]; }
-      workgroupBarrier();
-    }
-    let correction = exp(m - mNew);
-    l = l * correction + red[0];
-    let count = min(WG, nKeys - c0);
-    for (var e = 0u; e < PER_THREAD; e++) {
-      let d = tid + e * WG;
-      if (d < hd) {
-        var a = acc[e] * correction;
-        for (var jj = 0u; jj < count; jj++) { a += ps[jj] * qkv[params.vOff + (c0 + jj) * params.kvStride + kvCol + d]; }
-        acc[e] = a;
-      }
-    }
-    m = mNew;
-    workgroupBarrier();
+    softmaxChunk(s, c0, nKeys, tid, hd, kvCol);
   }
 
-  let oBase = qi * params.oStride + h * hd;
-  let inv = 1.0 / l;
-  for (var e = 0u; e < PER_THREAD; e++) {
-    let d = tid + e * WG;
-    if (d < hd) { o[oBase + d] = acc[e] * inv; }
-  }
+  softmaxStore(qi * params.oStride + h * hd, tid, hd);
 }

@@ -4,7 +4,7 @@
  * engine's tuning cache, which checks what it reads back from storage with the same rules.
  */
 import * as v from 'valibot';
-import { GEMM_SPLIT_K, GEMV_REDUCTIONS, TUNING_DEFAULT_REASONS, TUNING_SOURCES, type KernelTuning, type TuningRecord, type TuningTrial } from './tuning.ts';
+import { GEMM_SPLIT_K, GEMV_REDUCTIONS, TUNING_DEFAULT_REASONS, TUNING_PROLOGUES, TUNING_SOURCES, TUNING_UNTIMED_REASONS, type KernelTuning, type TuningRecord, type TuningTrial } from './tuning.ts';
 
 const TUNING_LIMITS = {
   /** GEMM shapes with a split-K choice: the autotuner never tunes more (its own cap is lower). */
@@ -61,7 +61,11 @@ const tuningTrialSchema = v.pipe(
     shape: shapeKey,
     candidate: v.picklist(CANDIDATES, `must be one of ${CANDIDATES.join(', ')}`),
     medianMs: v.nullable(nonNegative(TUNING_LIMITS.maxTrialMs)),
+    // Both optional: documents and caches written before them stay valid.
+    untimed: v.optional(v.picklist(TUNING_UNTIMED_REASONS, `must be one of ${TUNING_UNTIMED_REASONS.join(', ')}`)),
+    prologue: v.optional(v.picklist(TUNING_PROLOGUES, `must be one of ${TUNING_PROLOGUES.join(', ')}`)),
   }),
+  v.check((t) => t.untimed === undefined || t.medianMs === null, 'untimed is given only when medianMs is null'),
   v.check((t) => t.candidate.startsWith(t.op === 'gemm' ? 'splitK=' : 'reduction='), 'a gemm trial times a splitK candidate, a gemv trial a reduction'),
   v.check((t) => t.op === 'gemm' || t.shape.startsWith('1x'), 'a gemv shape is 1xNxK'),
 );

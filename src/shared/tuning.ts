@@ -36,6 +36,21 @@ export type TuningSource = (typeof TUNING_SOURCES)[number];
 export const TUNING_DEFAULT_REASONS = ['disabled', 'no-candidates', 'no-timestamps', 'failed'] as const;
 export type TuningDefaultReason = (typeof TUNING_DEFAULT_REASONS)[number];
 
+/**
+ * The prologue a product reads its input through in the model (RMSNorm, SwiGLU), with which its
+ * candidates were timed; a trial without one timed the product as the model runs it, bare.
+ */
+export const TUNING_PROLOGUES = ['rmsnorm', 'swiglu'] as const;
+export type TuningPrologue = (typeof TUNING_PROLOGUES)[number];
+
+/**
+ * Why a trial has no median: the budget ran out before it (`budget`), its output differed from
+ * the default candidate's (`wrong-output`), or it failed to build or run, or its timestamps could
+ * not support a decision (`unusable`).
+ */
+export const TUNING_UNTIMED_REASONS = ['budget', 'wrong-output', 'unusable'] as const;
+export type TuningUntimedReason = (typeof TUNING_UNTIMED_REASONS)[number];
+
 /** One candidate timed by the autotuner. */
 export interface TuningTrial {
   op: 'gemm' | 'gemv';
@@ -45,6 +60,10 @@ export interface TuningTrial {
   candidate: string;
   /** Median GPU milliseconds of one dispatch group; null when it could not be timed. */
   medianMs: number | null;
+  /** Why medianMs is null (records written before this field have none). */
+  untimed?: TuningUntimedReason;
+  /** The prologue the product was timed with (absent: none). */
+  prologue?: TuningPrologue;
 }
 
 export interface TuningRecord {

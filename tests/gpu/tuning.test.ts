@@ -1,7 +1,8 @@
 /**
  * The autotuner on a real WebGPU device (SwiftShader here): a tiny shape set is timed with GPU
  * timestamps, the record is well-formed under the document schema, the pipeline cache carries
- * the choice, and a second run on the same adapter takes it from the cache.
+ * the choice, and a second run on the same adapter takes it from the cache. A product with a
+ * prologue is timed with it, and a candidate that is wrong only under the prologue is refused.
  */
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
@@ -50,6 +51,41 @@ describe('autotune on the device', () => {
         else expect(b.source).toBe('autotune');
         expect(second.tuning).toEqual(b.tuning);
         console.info(`autotune on ${info.vendor}/${info.architecture}: tiny set ${r.tuneMs!.toFixed(0)} ms, ci ${a.tuneMs!.toFixed(0)} ms (${a.trials.filter((t) => t.medianMs !== null).length}/${a.trials.length} timed)`);
+      },
+      { features: ['timestamp-query'] },
+    );
+  });
+
+  test('a product with a prologue is tuned with it; a candidate wrong only under the prologue is refused', async () => {
+    await withDevice(
+      async ({ device }) => {
+        // A split-K that forgets the RMSNorm prologue (its partial pass compiled with PROLOGUE=0):
+        // right on a bare product, wrong on a normalized one.
+        class ForgetsPrologue extends PipelineCache {
+          override get(label: string, code: string, constants: Record<string, number> = {}, entryPoint = 'main'): GPUComputePipeline {
+            const forget = label === 'gemm-splitk' && constants['PROLOGUE'] === 1;
+            return super.get(label, code, forget ? { ...constants, PROLOGUE: 0 } : constants, entryPoint);
+          }
+        }
+        const bare = { m: 8, n: 64, k: 256, count: 1, f16: false };
+        const normed = { ...bare, prologue: 'rmsnorm' as const, epilogue: { bias: true, activation: 'none' as const, residual: true } };
+
+        // Honest kernels: every candidate of the normalized product is built with PROLOGUE=1 and agrees.
+        const cache = new PipelineCache(device);
+        const ok = await autotune(device, cache, { gemm: [normed], gemv: [] }, { budgetMs: 60_000 });
+        expect(v.safeParse(tuningRecordSchema, ok).success, JSON.stringify(ok)).toBe(true);
+        expect(ok.trials.map((t) => [t.candidate, t.prologue, t.untimed])).toEqual([['splitK=1', 'rmsnorm', undefined], ['splitK=2', 'rmsnorm', undefined], ['splitK=4', 'rmsnorm', undefined]]);
+        const partials = cache.requests().filter((r) => r.label === 'gemm' || r.entryPoint.startsWith('partial'));
+        expect(partials.map((r) => `${r.label}:${r.constants['PROLOGUE']}`).sort()).toEqual(['gemm-splitk:1', 'gemm:1']);
+        expect(cache.requests().filter((r) => r.label === 'gemm').map((r) => [r.constants['HAS_BIAS'], r.constants['HAS_RESIDUAL']])).toEqual([[1, 1]]);
+
+        // The forgetful split-K passes the bare product and is refused on the normalized one.
+        const plain = await autotune(device, new ForgetsPrologue(device), { gemm: [bare], gemv: [] }, { budgetMs: 60_000 });
+        expect(plain.trials.every((t) => t.medianMs !== null && t.prologue === undefined), JSON.stringify(plain)).toBe(true);
+        const refused = await autotune(device, new ForgetsPrologue(device), { gemm: [normed], gemv: [] }, { budgetMs: 60_000 });
+        expect(v.safeParse(tuningRecordSchema, refused).success, JSON.stringify(refused)).toBe(true);
+        expect(refused.trials.map((t) => [t.candidate, t.untimed ?? 'timed'])).toEqual([['splitK=1', 'timed'], ['splitK=2', 'wrong-output'], ['splitK=4', 'wrong-output']]);
+        expect(refused.tuning).toEqual({ gemmSplitK: {}, gemvReduction: 'workgroup' });
       },
       { features: ['timestamp-query'] },
     );

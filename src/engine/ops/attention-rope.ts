@@ -8,6 +8,7 @@ import attentionRopeCode from '../../../kernels/attention-rope/attention-rope.wg
 import { attentionRopeMeta, type AttentionRopeShape } from '../../../kernels/attention-rope/attention-rope.meta.ts';
 import { ATTENTION_MAX_HEAD_DIM } from '../../../kernels/attention/attention.meta.ts';
 import { KernelLimitError } from '../errors.ts';
+import { withOnlineSoftmax } from './attention.ts';
 import { bindGroup, dispatch, packWords, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
 
 /** Element offsets of the blocks of one layer's buffer (rows are kvHeads·headDim long for K/V). */
@@ -21,6 +22,9 @@ export interface AttentionRopeLayout {
   /** V cache [positions, kvHeads·headDim]; rows qPos0.. already hold the new V. */
   v: number;
 }
+
+/** attention-rope.wgsl with attention's online-softmax snippet, as the pipeline compiles it. */
+const ATTENTION_ROPE_CODE = withOnlineSoftmax(attentionRopeCode);
 
 export interface AttentionRopeArgs extends OpCommon {
   /** The layer's whole buffer, bound read-write (it is both read and written, see the WGSL). */
@@ -40,7 +44,7 @@ export function createAttentionRope(device: GPUDevice, cache: PipelineCache, arg
   if (s.headDim > ATTENTION_MAX_HEAD_DIM) throw new KernelLimitError(`attention supports headDim ≤ ${ATTENTION_MAX_HEAD_DIM} (got ${s.headDim})`);
   if (s.headDim % 2 !== 0) throw new KernelLimitError(`RoPE needs an even head size (got ${s.headDim})`);
   if (s.heads % s.kvHeads !== 0) throw new KernelLimitError(`attention needs kvHeads (${s.kvHeads}) to divide heads (${s.heads})`);
-  const pipeline = cache.get('attention-rope', attentionRopeCode);
+  const pipeline = cache.get('attention-rope', ATTENTION_ROPE_CODE);
   const L = args.layout;
   const params = uniformBuffer(
     device,

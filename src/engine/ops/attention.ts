@@ -3,9 +3,22 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import attentionCode from '../../../kernels/attention/attention.wgsl?raw';
+import onlineSoftmaxCode from '../../../kernels/attention/online-softmax.wgsl?raw';
 import { ATTENTION_MAX_HEAD_DIM, attentionMeta, type AttentionShape } from '../../../kernels/attention/attention.meta.ts';
 import { KernelLimitError } from '../errors.ts';
 import { bindGroup, dispatch, packWords, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
+
+/**
+ * Kernel source + the online softmax, weighted sum of V and output store that attention and
+ * attention-rope share (kernels/attention/online-softmax.wgsl): one text, so both kernels run the
+ * same f32 operations in the same order.
+ */
+export function withOnlineSoftmax(code: string): string {
+  return `${code}\n${onlineSoftmaxCode}`;
+}
+
+/** attention.wgsl with its snippet, as the pipeline compiles it. */
+const ATTENTION_CODE = withOnlineSoftmax(attentionCode);
 
 export interface AttentionArgs extends OpCommon {
   q: BufferRef;
@@ -26,7 +39,7 @@ export function createAttention(device: GPUDevice, cache: PipelineCache, args: A
   const label = args.label ?? 'Attention';
   if (s.headDim > ATTENTION_MAX_HEAD_DIM) throw new KernelLimitError(`attention supports headDim ≤ ${ATTENTION_MAX_HEAD_DIM} (got ${s.headDim})`);
   if (s.heads % s.kvHeads !== 0) throw new KernelLimitError(`attention needs kvHeads (${s.kvHeads}) to divide heads (${s.heads})`);
-  const pipeline = cache.get('attention', attentionCode);
+  const pipeline = cache.get('attention', ATTENTION_CODE);
   const params = uniformBuffer(
     device,
     `${label}.params`,

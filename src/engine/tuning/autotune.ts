@@ -4,6 +4,9 @@
  * with GPU timestamps through the run's own timer (GpuTimer.run: a warm-up, a probe, five
  * batches of ≥ 6.7 ms, the median). Without timestamps nothing is timed: the wall clock around one
  * short dispatch measures the submission, not the kernel, so the defaults run ('no-timestamps').
+ * Each product is built with the prologue and epilogue it runs with in the model (shapes.ts), its
+ * operands (gamma or up, bias, residual) scratch buffers too, so the candidates timed and checked
+ * are the kernels that will run.
  *
  * `tuneForRun` is what a run calls before building its graphs: the cache per adapter first, then
  * the autotune, and the choice set on the pipeline cache the op builders read.
@@ -16,8 +19,9 @@ import { UniformPool } from '../ops/common.ts';
 import { weightBytesPerElement, type WeightStorage } from '../ops/weight-storage.ts';
 import { GpuTimer } from '../timing.ts';
 import { readBuffer } from '../readback.ts';
-import { OVER_BUDGET, planJobs, runJobs, type TuneJob } from './choose.ts';
-import { tuningShapes, type TuningShapes } from './shapes.ts';
+import { OVER_BUDGET, WRONG_OUTPUT, planJobs, runJobs, type TuneJob } from './choose.ts';
+import { fusionKey, tuningShapes, type TuningShapes } from './shapes.ts';
+import type { ProductPrologue } from '../ops/prologue.ts';
 import { SafeTuningStore, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
 
 /** Largest scratch buffer a timing allocates (bytes): bigger shapes (a large LM head) keep the default. */
@@ -88,11 +92,15 @@ function patterned(device: GPUDevice, label: string, bytes: number, storage: Wei
   return buf;
 }
 
-/** Equal but for the f32 summation order (split-K and subgroup sums add in another order). */
-function agrees(a: Float32Array, b: Float32Array, k: number): boolean {
+/**
+ * Equal but for the f32 summation order (split-K and subgroup sums add in another order). `term`
+ * bounds one product's magnitude: 0.25 for the patterned operands (|x|, |w| ≤ 0.5); an RMSNorm
+ * prologue scales x by inv_rms (≤ 3 on these rows, mean square ≈ 0.125) times gamma (≤ 0.5).
+ */
+export function agrees(a: Float32Array, b: Float32Array, k: number, term = 0.25): boolean {
   if (a.length !== b.length) return false;
-  // Each output sums k products of magnitude ≤ 0.25: its rounding differs by a few ulps of k·0.25.
-  const tol = 1e-5 * (1 + 0.25 * k);
+  // Each output sums k products of magnitude ≤ term: its rounding differs by a few ulps of k·term.
+  const tol = 1e-5 * (1 + term * k);
   for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= tol)) return false;
   return true;
 }
@@ -105,14 +113,43 @@ interface Scratch {
   x: GPUBuffer;
   w: GPUBuffer;
   y: GPUBuffer;
+  /** The prologue's operand: gamma [k] (RMSNorm) or up [m, k] (SwiGLU). */
+  pro?: GPUBuffer;
+  bias?: GPUBuffer;
+  residual?: GPUBuffer;
   storage: WeightStorage;
 }
 
-/** Buffer sizes of a job's operands: x [m, k], W [k, n] in its storage, y [m, n]. */
-function operandBytes(job: TuneJob, storage: WeightStorage): { x: number; w: number; y: number } {
-  const { n, k } = job.shape;
+/** The RMSNorm epsilon of the timed products (the models' is of the same order; time does not depend on it). */
+const TUNE_EPS = 1e-6;
+
+/**
+ * Buffer sizes of a job's operands: x [m, k], W [k, n] in its storage, y [m, n], and what its
+ * fusion reads: gamma [k] or up [m, k], bias [n], residual [m, n] (0: none).
+ */
+function operandBytes(job: TuneJob, storage: WeightStorage): { x: number; w: number; y: number; pro: number; bias: number; residual: number } {
+  const { n, k, prologue, epilogue } = job.shape;
   const m = job.op === 'gemm' ? job.shape.m : 1;
-  return { x: align4(4 * m * k), w: align4(weightBytesPerElement(storage) * k * n), y: align4(4 * m * n) };
+  const pro = prologue === 'rmsnorm' ? align4(4 * k) : prologue === 'swiglu' ? align4(4 * m * k) : 0;
+  return {
+    x: align4(4 * m * k),
+    w: align4(weightBytesPerElement(storage) * k * n),
+    y: align4(4 * m * n),
+    pro,
+    bias: epilogue?.bias ? align4(4 * n) : 0,
+    residual: epilogue?.residual ? align4(4 * m * n) : 0,
+  };
+}
+
+/** The prologue of a job's product on its scratch operands. */
+function scratchPrologue(job: TuneJob, bufs: Scratch): ProductPrologue | undefined {
+  if (!job.shape.prologue || !bufs.pro) return undefined;
+  switch (job.shape.prologue) {
+    case 'rmsnorm':
+      return { kind: 'rmsnorm', gamma: bufs.pro, eps: TUNE_EPS };
+    case 'swiglu':
+      return { kind: 'swiglu', up: bufs.pro };
+  }
 }
 
 /** The tuning under which a job's candidate runs: the default, with only this choice changed. */
@@ -130,7 +167,7 @@ function fitting(shapes: TuningShapes, device: GPUDevice, storageOf: (f16: boole
   const cap = Math.min(MAX_SCRATCH_BYTES, device.limits.maxStorageBufferBindingSize);
   const fits = (job: TuneJob): boolean => {
     const b = operandBytes(job, storageOf(job.shape.f16));
-    return b.x <= cap && b.w <= cap && b.y <= cap;
+    return Math.max(b.x, b.w, b.y, b.pro, b.bias, b.residual) <= cap;
   };
   return {
     gemm: shapes.gemm.filter((shape) => fits({ op: 'gemm', shape, splitK: 1 })),
@@ -161,14 +198,12 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
   let scratch: { key: string; bufs: Scratch } | null = null;
   const release = (): void => {
     if (!scratch) return;
-    scratch.bufs.x.destroy();
-    scratch.bufs.w.destroy();
-    scratch.bufs.y.destroy();
+    for (const b of [scratch.bufs.x, scratch.bufs.w, scratch.bufs.y, scratch.bufs.pro, scratch.bufs.bias, scratch.bufs.residual]) b?.destroy();
     scratch = null;
   };
   const operands = (job: TuneJob): Scratch => {
     const storage = storageOf(job.shape.f16);
-    const key = `${job.op}:${job.op === 'gemm' ? job.shape.m : 1}x${job.shape.n}x${job.shape.k}:${job.op === 'gemv' ? job.shape.layout : 'kn'}:${storage}`;
+    const key = `${job.op}:${job.op === 'gemm' ? job.shape.m : 1}x${job.shape.n}x${job.shape.k}:${job.op === 'gemv' ? job.shape.layout : 'kn'}:${storage}:${fusionKey(job.shape)}`;
     if (scratch?.key === key) return scratch.bufs;
     release();
     const b = operandBytes(job, storage);
@@ -178,6 +213,9 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
       x: patterned(device, 'Tune.x', b.x, 'f32'),
       w: patterned(device, 'Tune.w', b.w, storage),
       y: device.createBuffer({ label: 'Tune.y', size: b.y, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
+      ...(b.pro ? { pro: patterned(device, 'Tune.prologue', b.pro, 'f32') } : {}),
+      ...(b.bias ? { bias: patterned(device, 'Tune.bias', b.bias, 'f32') } : {}),
+      ...(b.residual ? { residual: patterned(device, 'Tune.residual', b.residual, 'f32') } : {}),
       storage,
     };
     scratch = { key, bufs };
@@ -186,7 +224,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
   };
   // The default candidate's output for the current operands (jobs of a shape start with it).
   let reference: Float32Array | null = null;
-  const time = async (job: TuneJob, deadline: number): Promise<number | null | typeof OVER_BUDGET> => {
+  const time = async (job: TuneJob, deadline: number): Promise<number | null | typeof OVER_BUDGET | typeof WRONG_OUTPUT> => {
     const bufs = operands(job);
     const pool = new UniformPool();
     const kept = cache.tuning;
@@ -200,7 +238,15 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
       const block = layout === 'kn'
         ? { buffer: bufs.w, rowStart: 0, rowCount: k, colStart: 0, colCount: n, storage: bufs.storage }
         : { buffer: bufs.w, rowStart: 0, rowCount: n, colStart: 0, colCount: k, storage: bufs.storage };
-      const list = createLinear(device, cache, { x: bufs.x, blocks: [block], layout, y: bufs.y, m, k, n, label: 'Tune', resources: pool, phase: 'tune' });
+      const prologue = scratchPrologue(job, bufs);
+      const epi = job.shape.epilogue;
+      const list = createLinear(device, cache, {
+        x: bufs.x, blocks: [block], layout, y: bufs.y, m, k, n, label: 'Tune', resources: pool, phase: 'tune',
+        ...(prologue ? { prologue } : {}),
+        ...(epi && epi.activation !== 'none' ? { activation: epi.activation } : {}),
+        ...(bufs.bias ? { bias: bufs.bias } : {}),
+        ...(bufs.residual ? { residual: bufs.residual } : {}),
+      });
       cache.tuning = kept;
       ms = await timeTrial(timer, list, deadline);
     } catch {
@@ -217,7 +263,8 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
       if (isDefaultCandidate(job)) reference = out;
       // A candidate whose output differs from the default's is left untimed, so never chosen:
       // e.g. a driver whose subgroups are not consecutive invocations, which the subgroup kernels assume.
-      else if (!reference || !agrees(out, reference, job.shape.k)) return null;
+      else if (!reference) return null;
+      else if (!agrees(out, reference, job.shape.k, job.shape.prologue === 'rmsnorm' ? 0.5 : 0.25)) return WRONG_OUTPUT;
     }
     return ms;
   };
@@ -268,9 +315,10 @@ export async function tuneForRun(args: TuneForRunArgs): Promise<TuningRecord> {
       } catch {
         record = defaultRecord('failed');
       }
-      // Only a complete tuning is kept: one the budget cut short (or with an untimed candidate)
-      // is timed again next run, rather than fixing its untimed candidates at the default for good.
-      if (record.source === 'autotune' && record.trials.every((t) => t.medianMs !== null)) await store.put(key, { tuning: record.tuning, trials: record.trials });
+      // Only a complete tuning is kept: one the budget cut short (or with a candidate that failed
+      // or could not be timed) is timed again next run, rather than fixing its untimed candidates
+      // at the default for good. A candidate refused for a wrong output would be refused again.
+      if (record.source === 'autotune' && record.trials.every((t) => t.medianMs !== null || t.untimed === 'wrong-output')) await store.put(key, { tuning: record.tuning, trials: record.trials });
     }
   }
   cache.tuning = record.tuning;

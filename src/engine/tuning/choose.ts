@@ -21,8 +21,12 @@
  * candidate can take seconds); the best so far is kept and every candidate left untimed is
  * recorded as a trial with a null median (so the record says the budget ran out, and which
  * choices it cut short).
+ *
+ * Every trial without a median says why (`untimed`): cut by the budget, refused for an output
+ * that differs from the default's, or unusable (it failed, or its timestamps could not decide).
+ * A trial also names the prologue its product was timed with (shapes.ts: as the model runs it).
  */
-import { DEFAULT_TUNING, GEMM_SPLIT_K, gemmShapeKey, type GemmSplitK, type GemvReduction, type KernelTuning, type TuningTrial } from '../../shared/tuning.ts';
+import { DEFAULT_TUNING, GEMM_SPLIT_K, gemmShapeKey, type GemmSplitK, type GemvReduction, type KernelTuning, type TuningTrial, type TuningUntimedReason } from '../../shared/tuning.ts';
 import { gemvShapeKey, type GemmTuningShape, type GemvTuningShape, type TuningShapes } from './shapes.ts';
 
 /** A candidate must beat the default's median by more than this fraction to be chosen. */
@@ -70,23 +74,34 @@ export function planJobs(shapes: TuningShapes, device: { subgroups: boolean }): 
   return jobs.slice(0, MAX_TRIALS);
 }
 
-function jobTrial(job: TuneJob, medianMs: number | null): TuningTrial {
+function jobTrial(job: TuneJob, medianMs: number | null, untimed: TuningUntimedReason | undefined): TuningTrial {
+  const extra = { ...(medianMs === null && untimed ? { untimed } : {}), ...(job.shape.prologue ? { prologue: job.shape.prologue } : {}) };
   switch (job.op) {
     case 'gemm':
-      return { op: 'gemm', shape: gemmShapeKey(job.shape.m, job.shape.n, job.shape.k), candidate: `splitK=${job.splitK}`, medianMs };
+      return { op: 'gemm', shape: gemmShapeKey(job.shape.m, job.shape.n, job.shape.k), candidate: `splitK=${job.splitK}`, medianMs, ...extra };
     case 'gemv':
-      return { op: 'gemv', shape: gemvShapeKey(job.shape), candidate: `reduction=${job.reduction}`, medianMs };
+      return { op: 'gemv', shape: gemvShapeKey(job.shape), candidate: `reduction=${job.reduction}`, medianMs, ...extra };
   }
 }
 
 /** What a job timer answers when timing the job would overrun the budget (nothing more is timed). */
 export const OVER_BUDGET = 'over-budget';
+/** What a job timer answers when the candidate's output differs from the default candidate's. */
+export const WRONG_OUTPUT = 'wrong-output';
 
 /**
- * Times one job: its median GPU milliseconds, null when it could not be timed, or OVER_BUDGET
- * when the samples would end past `deadline` (a `now()` time).
+ * Times one job: its median GPU milliseconds, null when it could not be timed (it failed, or its
+ * timestamps were unusable), WRONG_OUTPUT when it computed something else than the default, or
+ * OVER_BUDGET when the samples would end past `deadline` (a `now()` time).
  */
-type JobTimer = (job: TuneJob, deadline: number) => Promise<number | null | typeof OVER_BUDGET>;
+type JobTimer = (job: TuneJob, deadline: number) => Promise<number | null | typeof OVER_BUDGET | typeof WRONG_OUTPUT>;
+
+/** Why a job timer's answer is not a median (undefined: it is one). */
+function untimedReason(ms: number | null | typeof OVER_BUDGET | typeof WRONG_OUTPUT, budgetHit: boolean): TuningUntimedReason | undefined {
+  if (budgetHit || ms === OVER_BUDGET) return 'budget';
+  if (ms === WRONG_OUTPUT) return 'wrong-output';
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? undefined : 'unusable';
+}
 
 interface TuneOutcome {
   tuning: KernelTuning;
@@ -101,16 +116,17 @@ const beats = (a: number, base: number): boolean => a < base * (1 - TUNE_MARGIN)
 /** Runs the jobs within the budget and decides (see the file comment). */
 export async function runJobs(jobs: readonly TuneJob[], time: JobTimer, opts: { budgetMs: number; now: () => number }): Promise<TuneOutcome> {
   const start = opts.now();
-  const timed: { job: TuneJob; ms: number | null }[] = [];
+  const timed: { job: TuneJob; ms: number | null; untimed: TuningUntimedReason | undefined }[] = [];
   let budgetHit = false;
   const deadline = start + opts.budgetMs;
   for (const job of jobs) {
     if (!budgetHit && opts.now() >= deadline) budgetHit = true;
     const ms = budgetHit ? null : await time(job, deadline);
+    const untimed = untimedReason(ms, budgetHit);
     if (ms === OVER_BUDGET) budgetHit = true;
-    timed.push({ job, ms: typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : null });
+    timed.push({ job, ms: untimed === undefined && typeof ms === 'number' ? ms : null, untimed });
   }
-  return { tuning: decide(timed), trials: timed.map((t) => jobTrial(t.job, t.ms)), budgetHit };
+  return { tuning: decide(timed), trials: timed.map((t) => jobTrial(t.job, t.ms, t.untimed)), budgetHit };
 }
 
 function decide(timed: readonly { job: TuneJob; ms: number | null }[]): KernelTuning {

@@ -10,9 +10,31 @@
  * the whole product, which no dispatch runs: it is dropped by the byte cap (autotune.ts) anyway.
  */
 import type { ModelWorkloadSpec } from '../models/config.ts';
-import { gemmShapeKey } from '../../shared/tuning.ts';
+import type { GemvActivation } from '../ops/gemv.ts';
+import { gemmShapeKey, type TuningPrologue } from '../../shared/tuning.ts';
 
-export interface GemmTuningShape {
+/**
+ * What a product applies after the sum over K (gemm/gemv's epilogue): a bias, an activation, a
+ * residual add. Timed with it, as the model runs it.
+ */
+export interface TuningEpilogue {
+  bias: boolean;
+  activation: GemvActivation;
+  residual: boolean;
+}
+
+/**
+ * How the model runs a product: the prologue it reads its input through (absent: none) and its
+ * epilogue (absent: none). Candidates are timed and checked with these, so the choice is made on
+ * the kernel that runs, not on the bare product (an RMSNorm prologue makes every split-K slice
+ * compute its rows' statistics over the whole K, for instance).
+ */
+export interface TuningFusion {
+  prologue?: TuningPrologue;
+  epilogue?: TuningEpilogue;
+}
+
+export interface GemmTuningShape extends TuningFusion {
   m: number;
   n: number;
   k: number;
@@ -22,7 +44,7 @@ export interface GemmTuningShape {
   f16: boolean;
 }
 
-export interface GemvTuningShape {
+export interface GemvTuningShape extends TuningFusion {
   n: number;
   k: number;
   /** 'kn': W [k, n]; 'nk': W [n, k] (the tied LM head reads embedding rows). */
@@ -39,42 +61,70 @@ export interface TuningShapes {
 /** The key of a GEMV shape in the trials: `1x${n}x${k}`. */
 export const gemvShapeKey = (s: Pick<GemvTuningShape, 'n' | 'k'>): string => gemmShapeKey(1, s.n, s.k);
 
-class ShapeTally {
-  private readonly gemm = new Map<string, GemmTuningShape>();
-  private readonly gemv = new Map<string, GemvTuningShape>();
-  constructor(private readonly f16: boolean) {}
+/** A product's fusion as the model runs it: absent fields are none. */
+interface Fusion {
+  prologue?: TuningPrologue;
+  bias?: boolean;
+  activation?: GemvActivation;
+  residual?: boolean;
+}
 
-  /** y[m×n] = x[m×k]·W: `times` dispatches of it per query. */
-  linear(m: number, k: number, n: number, times: number, layout: 'kn' | 'nk' = 'kn'): void {
+function tuningFusion(f: Fusion): TuningFusion {
+  const epilogue: TuningEpilogue = { bias: f.bias ?? false, activation: f.activation ?? 'none', residual: f.residual ?? false };
+  const bare = !epilogue.bias && epilogue.activation === 'none' && !epilogue.residual;
+  return { ...(f.prologue ? { prologue: f.prologue } : {}), ...(bare ? {} : { epilogue }) };
+}
+
+/** A fusion as a short key (cache keys, scratch reuse): `prologue|epilogue`, `-` for none. */
+export const fusionKey = (f: TuningFusion): string => `${f.prologue ?? '-'}|${f.epilogue ? `${+f.epilogue.bias}${f.epilogue.activation}${+f.epilogue.residual}` : '-'}`;
+
+/** One shape with the dispatches of each fusion it runs with. */
+interface Tallied<S> {
+  shape: S;
+  variants: Map<string, { fusion: TuningFusion; count: number }>;
+}
+
+/**
+ * The plan's products by shape. One shape is one tuning choice (KernelTuning is keyed by shape),
+ * so when products of one shape run with different fusions, the shape is timed with the fusion
+ * of most dispatches (the first seen on a tie).
+ */
+class ShapeTally {
+  private readonly gemm = new Map<string, Tallied<Omit<GemmTuningShape, 'count'>>>();
+  private readonly gemv = new Map<string, Tallied<Omit<GemvTuningShape, 'count'>>>();
+  /** Whether the model being walked stores its weights in f16. */
+  f16 = false;
+
+  /** y[m×n] = x[m×k]·W: `times` dispatches of it per query, run with `fusion`. */
+  linear(m: number, k: number, n: number, times: number, fusion: Fusion = {}, layout: 'kn' | 'nk' = 'kn'): void {
     if (times <= 0) return;
-    if (m === 1) {
-      const key = `${gemvShapeKey({ n, k })}:${layout}`;
-      const s = this.gemv.get(key) ?? { n, k, layout, count: 0, f16: false };
-      s.count += times;
-      s.f16 ||= this.f16;
-      this.gemv.set(key, s);
-      return;
-    }
-    const key = gemmShapeKey(m, n, k);
-    const s = this.gemm.get(key) ?? { m, n, k, count: 0, f16: false };
-    s.count += times;
-    s.f16 ||= this.f16;
-    this.gemm.set(key, s);
+    if (m === 1) add(this.gemv, `${gemvShapeKey({ n, k })}:${layout}`, { n, k, layout, f16: false }, this.f16, tuningFusion(fusion), times);
+    else add(this.gemm, gemmShapeKey(m, n, k), { m, n, k, f16: false }, this.f16, tuningFusion(fusion), times);
   }
 
-  into(out: TuningShapes): void {
-    for (const s of this.gemm.values()) merge(out.gemm, s, (a) => gemmShapeKey(a.m, a.n, a.k));
-    for (const s of this.gemv.values()) merge(out.gemv, s, (a) => `${gemvShapeKey(a)}:${a.layout}`);
+  shapes(): TuningShapes {
+    return { gemm: [...this.gemm.values()].map(resolve), gemv: [...this.gemv.values()].map(resolve) };
   }
 }
 
-function merge<T extends { count: number; f16: boolean }>(list: T[], s: T, key: (x: T) => string): void {
-  const at = list.find((x) => key(x) === key(s));
-  if (!at) list.push({ ...s });
-  else {
-    at.count += s.count;
-    at.f16 ||= s.f16;
+function add<S extends { f16: boolean }>(map: Map<string, Tallied<S>>, key: string, shape: S, f16: boolean, fusion: TuningFusion, times: number): void {
+  const t: Tallied<S> = map.get(key) ?? { shape, variants: new Map() };
+  t.shape.f16 ||= f16;
+  const fk = fusionKey(fusion);
+  const v = t.variants.get(fk) ?? { fusion, count: 0 };
+  v.count += times;
+  t.variants.set(fk, v);
+  map.set(key, t);
+}
+
+function resolve<S>(t: Tallied<S>): S & TuningFusion & { count: number } {
+  let count = 0;
+  let top: { fusion: TuningFusion; count: number } | null = null;
+  for (const v of t.variants.values()) {
+    count += v.count;
+    if (!top || v.count > top.count) top = v;
   }
+  return { ...t.shape, count, ...(top?.fusion ?? {}) };
 }
 
 function encoderShapes(spec: Extract<ModelWorkloadSpec, { family: 'encoder' }>, t: ShapeTally): void {
@@ -84,13 +134,13 @@ function encoderShapes(spec: Extract<ModelWorkloadSpec, { family: 'encoder' }>, 
   const q = c.heads * c.headDim;
   const kv = c.kvHeads * c.headDim;
   const L = c.layers;
-  t.linear(T, d, q + 2 * kv, L); // fused Q/K/V
-  t.linear(T, q, d, L); // output projection (+ residual)
-  t.linear(T, d, c.ffn, L); // FFN up (+ GELU)
-  t.linear(T, c.ffn, d, L); // FFN down (+ residual)
+  t.linear(T, d, q + 2 * kv, L, { bias: true }); // fused Q/K/V
+  t.linear(T, q, d, L, { bias: true, residual: true }); // output projection
+  t.linear(T, d, c.ffn, L, { bias: true, activation: 'gelu' }); // FFN up
+  t.linear(T, c.ffn, d, L, { bias: true, residual: true }); // FFN down
   // Classifier head on the first token: two GEMVs.
-  t.linear(1, d, d, 1);
-  t.linear(1, d, c.labels, 1);
+  t.linear(1, d, d, 1, { bias: true, activation: c.preClassifier });
+  t.linear(1, d, c.labels, 1, { bias: true });
 }
 
 function decoderShapes(spec: Extract<ModelWorkloadSpec, { family: 'decoder' }>, t: ShapeTally): void {
@@ -101,13 +151,15 @@ function decoderShapes(spec: Extract<ModelWorkloadSpec, { family: 'decoder' }>, 
   const L = c.layers;
   const head: 'kn' | 'nk' = c.tiedEmbeddings ? 'nk' : 'kn';
   // One pass over m positions, `times` times per query (the prefill once, decode steps m = 1).
+  // The norms and SwiGLU run in the prologue of the product after them, the residual adds in
+  // the epilogues of the O and down projections (models/decoder.ts).
   const pass = (m: number, times: number): void => {
-    t.linear(m, d, q + 2 * kv, L * times);
-    t.linear(m, q, d, L * times);
-    t.linear(m, d, 2 * c.ffn, L * times);
-    t.linear(m, c.ffn, d, L * times);
-    // The LM head runs on the last position only.
-    t.linear(1, d, c.vocab, times, head);
+    t.linear(m, d, q + 2 * kv, L * times, { prologue: 'rmsnorm', bias: c.qkvBias });
+    t.linear(m, q, d, L * times, { residual: true });
+    t.linear(m, d, 2 * c.ffn, L * times, { prologue: 'rmsnorm' });
+    t.linear(m, c.ffn, d, L * times, { prologue: 'swiglu', residual: true });
+    // The LM head runs on the last position only, after the final norm.
+    t.linear(1, d, c.vocab, times, { prologue: 'rmsnorm' }, head);
   };
   pass(spec.promptTokens, 1);
   pass(1, Math.max(0, spec.outputTokens - 1));
@@ -115,9 +167,9 @@ function decoderShapes(spec: Extract<ModelWorkloadSpec, { family: 'decoder' }>, 
 
 /** Every distinct linear shape of the plan's models, with its dispatches per query. */
 export function tuningShapes(models: readonly ModelWorkloadSpec[]): TuningShapes {
-  const out: TuningShapes = { gemm: [], gemv: [] };
+  const t = new ShapeTally();
   for (const spec of models) {
-    const t = new ShapeTally(spec.model.dtype === 'f16');
+    t.f16 = spec.model.dtype === 'f16';
     switch (spec.family) {
       case 'encoder':
         encoderShapes(spec, t);
@@ -126,7 +178,6 @@ export function tuningShapes(models: readonly ModelWorkloadSpec[]): TuningShapes
         decoderShapes(spec, t);
         break;
     }
-    t.into(out);
   }
-  return out;
+  return t.shapes();
 }

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { storedTuningSchema } from '../../shared/tuning-schema.ts';
 import type { KernelTuning, TuningTrial } from '../../shared/tuning.ts';
 import { fnv1a, sourcesHash } from './sources.ts';
-import { gemvShapeKey, type TuningShapes } from './shapes.ts';
+import { fusionKey, gemvShapeKey, type TuningShapes } from './shapes.ts';
 import { gemmShapeKey } from '../../shared/tuning.ts';
 
 export interface StoredTuning {
@@ -31,20 +31,22 @@ export interface TuningAdapter {
 }
 
 /**
- * The cache key: the adapter (vendor, architecture, device, description, enabled features), the
- * kernel sources (a new kernel version re-tunes) and the shapes timed (a run of another preset has
- * other shapes, so its own entry).
- */
-/**
  * The tuner's own rules (candidates, margins, how trials are timed) change what a cached choice
- * means: bump this when they change, so every adapter tunes again.
+ * means: bump this when they change, so every adapter tunes again. 3: products are timed with the
+ * prologue and epilogue they run with in the model, no longer bare.
  */
-export const TUNER_VERSION = 2;
+export const TUNER_VERSION = 3;
+
+/**
+ * The cache key: the adapter (vendor, architecture, device, description, enabled features), the
+ * kernel sources (a new kernel version re-tunes) and the shapes timed with their fusions (a run of
+ * another preset has other shapes, so its own entry).
+ */
 
 export function tuningKey(adapter: TuningAdapter, shapes: TuningShapes, sources: string = sourcesHash()): string {
   const shapeList = [
-    ...shapes.gemm.map((s) => `g${gemmShapeKey(s.m, s.n, s.k)}${s.f16 ? 'h' : ''}`),
-    ...shapes.gemv.map((s) => `v${gemvShapeKey(s)}${s.layout}${s.f16 ? 'h' : ''}`),
+    ...shapes.gemm.map((s) => `g${gemmShapeKey(s.m, s.n, s.k)}${s.f16 ? 'h' : ''}${fusionKey(s)}`),
+    ...shapes.gemv.map((s) => `v${gemvShapeKey(s)}${s.layout}${s.f16 ? 'h' : ''}${fusionKey(s)}`),
   ].sort();
   const who = [adapter.vendor, adapter.architecture, adapter.device, adapter.description, [...adapter.features].sort().join(',')].join('|');
   return `tuning|v${TUNER_VERSION}|${who}|k${sources}|s${fnv1a(shapeList.join(';'))}`;
