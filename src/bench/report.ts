@@ -225,14 +225,15 @@ function compileText(c: PipelineCompile): string {
   return `${c.pipelines} pipelines compiled in ${num(c.ms)} ms${c.late > 0 ? ` (+${c.late} late)` : ''}`;
 }
 
-const trialMs = (v: number | null): string => (v === null ? 'untimed' : `${v.toPrecision(3)} ms`);
+/** A trial's median, or why it has none (records before the reason was kept say just "untimed"). */
+const trialMs = (t: TuningRecord['trials'][number]): string => (t.medianMs === null ? `untimed${t.untimed ? ` (${t.untimed})` : ''}` : `${t.medianMs.toPrecision(3)} ms`);
 
 /** The tuning's lines of the printed table: the choice, then one line per trial. */
 export function formatTuning(r: TuningRecord): string[] {
   const split = Object.entries(r.tuning.gemmSplitK).map(([shape, k]) => `${shape}→${k}`);
   const how = r.source === 'default' ? `defaults (${r.reason ?? 'failed'})` : `${r.source}${r.tuneMs === null ? '' : ` in ${r.tuneMs.toFixed(0)} ms`}`;
   const lines = [`tuning ${how}: split-K ${split.length ? split.join(', ') : 'none'}, GEMV ${r.tuning.gemvReduction}`];
-  for (const t of r.trials) lines.push(`  trial ${t.op.padEnd(4)} ${t.shape.padEnd(16)} ${t.candidate.padEnd(20)} ${trialMs(t.medianMs)}`);
+  for (const t of r.trials) lines.push(`  trial ${t.op.padEnd(4)} ${t.shape.padEnd(16)} ${t.candidate.padEnd(20)} ${trialMs(t)}${t.prologue ? ` with ${t.prologue}` : ''}`);
   return lines;
 }
 

@@ -243,6 +243,12 @@ describe('the run and its document', () => {
     expect(tuningSummary({ source: 'cache', tuning: DEFAULT_TUNING, tuneMs: null, trials: [timed] })).toBe('Kernels tuned earlier on this GPU, taken from the cache (the default kernels were fastest).');
     expect(tuningSummary({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 0.2, trials: [{ ...timed, medianMs: null }] })).toBe('Kernels tuned on this GPU in 0.0002 s (no candidate timed within the time budget).');
     expect(tuningSummary({ source: 'default', reason: 'no-timestamps', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toMatch(/^Default kernels: this GPU gives no timestamps/);
+    // A candidate refused for its output is said apart from one the budget left untimed.
+    const refused = { ...timed, candidate: 'splitK=4', medianMs: null, untimed: 'wrong-output' as const };
+    expect(tuningSummary({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 500, trials: [timed, refused] }))
+      .toBe('Kernels tuned on this GPU in 0.5 s (the default kernels were fastest, 1 candidate refused: its output differed from the default kernel’s).');
+    expect(tuningSummary({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 500, trials: [timed, refused, { ...refused, untimed: 'budget' as const }] }))
+      .toBe('Kernels tuned on this GPU in 0.5 s (the default kernels were fastest, 1 candidate refused: its output differed from the default kernel’s, some candidates left untimed (time budget)).');
   });
 });
 
@@ -252,6 +258,8 @@ describe('npm run bench', () => {
     expect(lines[0]).toBe('tuning autotune in 812 ms: split-K 64x768x3072→4, GEMV workgroup');
     expect(lines[1]).toMatch(/trial gemm 64x768x3072 +splitK=1 +0\.500 ms/);
     expect(lines[2]).toMatch(/splitK=4 +untimed$/);
+    const why = formatTuning({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 5, trials: [{ op: 'gemm', shape: '64x768x3072', candidate: 'splitK=4', medianMs: null, untimed: 'wrong-output', prologue: 'rmsnorm' }] });
+    expect(why[1]).toMatch(/splitK=4 +untimed \(wrong-output\) with rmsnorm$/);
     expect(formatTuning({ source: 'default', reason: 'no-timestamps', tuning: DEFAULT_TUNING, tuneMs: null, trials: [] })).toEqual(['tuning defaults (no-timestamps): split-K none, GEMV workgroup']);
   });
 });

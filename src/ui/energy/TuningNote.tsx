@@ -18,7 +18,10 @@ function choices(r: TuningRecord): string {
   const timed = r.trials.filter((x) => x.medianMs !== null).length;
   // "Fastest" only when something was timed; a budget that timed nothing says so.
   if (parts.length === 0) parts.push(timed === 0 ? t('model.tuning.noneTimed') : t('model.tuning.defaultsWon'));
-  if (timed > 0 && timed < r.trials.length) parts.push(t('model.tuning.untimed'));
+  // A candidate refused for its output is not one the budget cut short: say which happened.
+  const refused = r.trials.filter((x) => x.untimed === 'wrong-output').length;
+  if (refused > 0) parts.push(tp('model.tuning.refused', refused));
+  if (timed > 0 && timed + refused < r.trials.length) parts.push(t('model.tuning.untimed'));
   return parts.join(', ');
 }
 
