@@ -9,7 +9,7 @@
 import type { DatasetStats, DistributionMetric, GroupStats, RealGroupStats, SketchDistribution, WorkloadStats } from '../src/shared/dataset.ts';
 import { DATASET_LICENSE } from '../src/shared/dataset.ts';
 import type { Queryable } from './queryable.ts';
-import { DISTRIBUTION_METRICS, FIGURES_SELECT, figuresOfRow, GROUP_COLS, groupKeyText, REAL_METRICS, WORKLOAD_METRIC_PREFIX, type GroupKey } from './aggregates.ts';
+import { DISTRIBUTION_METRICS, FIGURES_SELECT, figuresOfRow, GROUP_COLS, groupKeyText, REAL_METRICS, rowGroup, WORKLOAD_METRIC_PREFIX, type GroupKey } from './aggregates.ts';
 import { Z95 } from '../src/shared/realmodels/scoring.ts';
 import { DISTRIBUTION_QUANTILES, quantilesFromBins, RELATIVE_ACCURACY, type Bin, type BinSign } from './sketch.ts';
 
@@ -21,12 +21,6 @@ const GROUP_LIST = GROUP_COLS.join(', ');
 
 const fullKey = groupKeyText;
 
-function rowGroup(r: Record<string, unknown>): GroupKey {
-  return {
-    vendor: String(r['vendor']), architecture: String(r['architecture']), preset: String(r['preset']),
-    suite_version: String(r['suite_version']), model: String(r['model']), dtype: String(r['dtype']), task: String(r['task']),
-  };
-}
 
 /** A real model's group accuracy, as /api/stats publishes it. */
 type PooledAccuracy = NonNullable<RealGroupStats['accuracy']>;
@@ -87,14 +81,17 @@ async function exactMedians(q: Queryable, small: GroupKey[]): Promise<Map<string
       cols(synthetic).slice(0, 4),
     )).rows);
   }
-  // A real model's small group: the rows that ran this model in this dtype on this task set.
+  // A real model's small group: the rows that ran this model in this dtype and role on this task
+  // set and version (and, for a custom model, this file: a null sha256 is stripped, so the test
+  // leaves it out for a model of the closed list).
   if (real.length > 0) {
     rows.push(...(await q.query(
       `SELECT ${FIGURES_SELECT} FROM results
-        WHERE EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS g(v, a, p, s, m, d, t)
+        WHERE EXISTS (SELECT 1 FROM unnest(${GROUP_COLS.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS g(v, a, p, s, m, d, t, tv, r, h)
                        WHERE results.vendor = g.v AND results.architecture = g.a AND results.preset = g.p AND results.suite_version = g.s
-                         AND results.doc->'workloads' @> jsonb_build_array(jsonb_build_object('real',
-                               jsonb_build_object('model', g.m, 'dtype', g.d, 'taskSet', jsonb_build_object('id', g.t)))))`,
+                         AND results.doc->'workloads' @> jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('role', g.r, 'real',
+                               jsonb_build_object('model', g.m, 'dtype', g.d, 'sha256', NULLIF(g.h, ''),
+                                                  'taskSet', jsonb_build_object('id', g.t, 'version', g.tv::int))))))`,
       cols(real),
     )).rows);
   }
@@ -204,7 +201,8 @@ export async function readAggregateStats(q: Queryable, cache: GroupInputsCache =
       (ex ? (ex.get(metric) ?? null) : (quantilesFromBins(metrics.get(metric) ?? [], [0.5])[0]?.value ?? null));
     const base = {
       vendor: key.vendor, architecture: key.architecture, preset: key.preset, suiteVersion: key.suite_version,
-      model: isReal ? key.model : null, dtype: isReal ? key.dtype : null, task: isReal ? key.task : null, count,
+      model: isReal ? key.model : null, dtype: isReal ? key.dtype : null, task: isReal ? key.task : null,
+      ...(isReal ? realGroupFields(key) : {}), count,
       medianSource: ex ? ('exact' as const) : ('sketch' as const),
       distributions,
     };
@@ -231,13 +229,25 @@ export async function readAggregateStats(q: Queryable, cache: GroupInputsCache =
       workloads.push({
         vendor: key.vendor, architecture: key.architecture, preset: key.preset, suiteVersion: key.suite_version, workload, count: n, medianMs,
         medianSource: exactMs === undefined ? 'sketch' : 'exact',
-        ...(key.model === '' ? {} : { model: key.model, dtype: key.dtype, task: key.task }),
+        ...(key.model === '' ? {} : { model: key.model, dtype: key.dtype, task: key.task, ...realKeyFields(key) }),
       });
     }
   }
   workloads.sort((a, b) => cmp(a.vendor, b.vendor) || cmp(a.architecture, b.architecture) || cmp(a.preset, b.preset) || cmp(a.suiteVersion, b.suiteVersion)
-    || cmp(a.workload, b.workload) || cmp(a.dtype ?? '', b.dtype ?? '') || cmp(a.task ?? '', b.task ?? ''));
+    || cmp(a.workload, b.workload) || cmp(a.dtype ?? '', b.dtype ?? '') || cmp(a.task ?? '', b.task ?? '') || (a.taskVersion ?? 0) - (b.taskVersion ?? 0)
+    || cmp(a.modelSha256 ?? '', b.modelSha256 ?? ''));
   return { total, license: DATASET_LICENSE, groups, workloads: workloads.slice(0, MAX_WORKLOADS) };
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What a real model's group key adds to its published workloads: the task set's version, a custom model's file. */
+function realKeyFields(key: GroupKey): Pick<WorkloadStats, 'taskVersion' | 'modelSha256'> {
+  return { taskVersion: Number(key.task_version), ...(key.model_sha256 === '' ? {} : { modelSha256: key.model_sha256 }) };
+}
+
+/** And to its published group: the role too (a workload's id already names it). */
+function realGroupFields(key: GroupKey): Pick<GroupStats, 'taskVersion' | 'role' | 'modelSha256'> {
+  const role = key.role === 'general' || key.role === 'specialized' ? key.role : undefined;
+  return { ...realKeyFields(key), ...(role === undefined ? {} : { role }) };
+}

@@ -1,6 +1,7 @@
 /**
  * Maintained aggregates of the open dataset: per group (vendor, architecture, preset, suite
- * version, model, dtype, task set) a result count, and quantile-sketch bins (server/sketch.ts) for
+ * version, and for a real model: model, dtype, task set and its version, role, a custom model's
+ * file) a result count, and quantile-sketch bins (server/sketch.ts) for
  * each per-result figure (ratio, general and specialized joules per query) and each workload's median
  * time. Every insert adds a result's contribution and every withdrawal subtracts exactly the
  * same one, in the transaction of that write, so /api/stats never scans `results` for them.
@@ -19,10 +20,16 @@ import { derivedColumns } from './result-row.ts';
 import { binOf, type BinSign } from './sketch.ts';
 
 /**
- * The group a result belongs to. `model`, `dtype` and `task` are '' for the synthetic race
- * (primary keys cannot hold NULL); the API answers null for them. `task` is a real model's task
- * set (`sentiment-en`, `sentiment-fr`): a model's accuracy and its energy per correct answer
- * differ by language, so results on two sets never pool into one figure.
+ * The group a result belongs to. The real-model columns are '' for the synthetic race (primary
+ * keys cannot hold NULL); the API answers null or leaves them out. `task` and `task_version` are a
+ * real model's task set and its version (`sentiment-en`, `1`): a model's accuracy and its energy per
+ * correct answer differ by language, and a new version of a set asks other sentences, so results
+ * on two sets or two versions never pool into one figure. `role` is the role the model ran in, so
+ * that one result adds one run's answers to a group (two roles that ran the same file on the same
+ * set would otherwise add two runs' answers for one result). `model_sha256` is the SHA-256 of a
+ * custom model's ONNX file ('' for a model of the closed list): every custom model is stored as
+ * `custom`, and the file's hash, which the document already records for it, is what tells two of
+ * them apart, so unrelated custom models never pool.
  */
 export interface GroupKey {
   vendor: string;
@@ -32,6 +39,9 @@ export interface GroupKey {
   model: string;
   dtype: string;
   task: string;
+  task_version: string;
+  role: string;
+  model_sha256: string;
 }
 
 /** What one result adds to one of its groups: a value per metric (null adds nothing), and answers scored. */
@@ -76,9 +86,10 @@ export const AGGREGATE_SHARDS = 8;
 export const shardOf = (seq: number): number => seq % AGGREGATE_SHARDS;
 
 /**
- * The current shape of the aggregate tables (migration 7 replaces migration 5's and rebuilds;
- * migration 8 adds `member_seq_sum`; migration 9 adds `task` to the group key, both recreating
- * the tables and rebuilding them from the rows). `results` counts the results whose primary group
+ * The current shape of the aggregate tables (migration 7 replaces migration 5's; migration 8 adds
+ * `member_seq_sum`; migration 9 adds `task` to the group key; migration 10 adds `task_version`,
+ * `role` and `model_sha256`. Each of these recreates the tables, and the migration runner rebuilds
+ * them from the rows once, after the last of them: server/migrations.ts). `results` counts the results whose primary group
  * this is (their sum is the dataset's size) and `seq_sum` sums their `seq`: with the highest `seq`, a
  * dataset version that needs no scan of the rows (server/http-cache.ts). `member_seq_sum` sums the
  * `seq` of every result in the group, primary or not: with `count`, it names the group's members
@@ -89,6 +100,7 @@ export const AGGREGATES_SQL = `
   CREATE TABLE IF NOT EXISTS aggregate_groups (
     vendor TEXT NOT NULL, architecture TEXT NOT NULL, preset TEXT NOT NULL, suite_version TEXT NOT NULL,
     model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '', task TEXT NOT NULL DEFAULT '',
+    task_version TEXT NOT NULL DEFAULT '', role TEXT NOT NULL DEFAULT '', model_sha256 TEXT NOT NULL DEFAULT '',
     shard SMALLINT NOT NULL,
     count BIGINT NOT NULL,
     results BIGINT NOT NULL,
@@ -96,21 +108,22 @@ export const AGGREGATES_SQL = `
     member_seq_sum BIGINT NOT NULL DEFAULT 0,
     correct BIGINT NOT NULL,
     answered BIGINT NOT NULL,
-    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, task, shard)
+    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, task, task_version, role, model_sha256, shard)
   );
   CREATE TABLE IF NOT EXISTS aggregate_bins (
     vendor TEXT NOT NULL, architecture TEXT NOT NULL, preset TEXT NOT NULL, suite_version TEXT NOT NULL,
     model TEXT NOT NULL DEFAULT '', dtype TEXT NOT NULL DEFAULT '', task TEXT NOT NULL DEFAULT '',
+    task_version TEXT NOT NULL DEFAULT '', role TEXT NOT NULL DEFAULT '', model_sha256 TEXT NOT NULL DEFAULT '',
     shard SMALLINT NOT NULL,
     metric TEXT NOT NULL,
     sign SMALLINT NOT NULL,
     bin INTEGER NOT NULL,
     count BIGINT NOT NULL,
-    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, task, shard, metric, sign, bin)
+    PRIMARY KEY (vendor, architecture, preset, suite_version, model, dtype, task, task_version, role, model_sha256, shard, metric, sign, bin)
   );
 `;
 
-export const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype', 'task'] as const;
+export const GROUP_COLS = ['vendor', 'architecture', 'preset', 'suite_version', 'model', 'dtype', 'task', 'task_version', 'role', 'model_sha256'] as const;
 const GROUP_LIST = GROUP_COLS.join(', ');
 const NG = GROUP_COLS.length;
 /** `$1::text[], …` for the group columns, then `t.vendor, …`: the unnest of one array per group column. */
@@ -150,12 +163,15 @@ const energyWorkloadOf = (ws: FigureWorkload[], role: 'general' | 'specialized')
 /** The figures of a real model's group: its energy and time per query, energy per correct answer. */
 export const REAL_METRICS = ['queryJ', 'correctJ', 'queryMs'] as const;
 
+/** The real-model columns of a synthetic-race group: none. */
+const NOT_REAL = { model: '', dtype: '', task: '', task_version: '', role: '', model_sha256: '' } as const;
+
 /**
- * A result's groups and what it adds to each. A synthetic-race result has one group (model,
- * dtype and task ''). A real-models result has one group per real model its energy rests on
- * (model, dtype and task set: `energyWorkload`, the WebGPU run before the WASM reference), never
- * the synthetic group: its gap is between real models. Two roles on the same model, dtype and
- * task set are one group. Groups come sorted: the first is the primary one.
+ * A result's groups and what it adds to each. A synthetic-race result has one group (the
+ * real-model columns ''). A real-models result has one group per real model its energy rests on
+ * (`energyWorkload`, the WebGPU run before the WASM reference), never the synthetic group: its gap
+ * is between real models. The role is in the key, so each group gets exactly one run of the
+ * result: its answers once, its figures once. Groups come sorted: the first is the primary one.
  */
 export function figuresOf(x: FigureInput, seq: number): ResultFigures {
   const base = { vendor: x.vendor, architecture: x.architecture, preset: x.preset, suite_version: x.suite_version };
@@ -164,27 +180,34 @@ export function figuresOf(x: FigureInput, seq: number): ResultFigures {
     return {
       seq,
       groups: [{
-        group: { ...base, model: '', dtype: '', task: '' },
+        group: { ...base, ...NOT_REAL },
         values: [['ratio', x.ratio_p50], ['generalJ', x.general_j_p50], ['specializedJ', x.specialized_j_p50], ...workloadValues(x.workloads)],
         correct: 0,
         answered: 0,
       }],
     };
   }
-  const byKey = new Map<string, GroupFigures>();
+  const groups: { key: string; figures: GroupFigures }[] = [];
   for (const role of ['specialized', 'general'] as const) {
     const w = energyWorkloadOf(x.workloads, role);
     if (w?.real === undefined) continue;
-    const group: GroupKey = { ...base, model: w.real.model, dtype: w.real.dtype, task: w.real.taskSet.id };
-    const k = groupKeyText(group);
-    let g = byKey.get(k);
-    if (!g) byKey.set(k, (g = { group, values: [], correct: 0, answered: 0 }));
-    g.values.push(['queryJ', role === 'general' ? x.general_j_p50 : x.specialized_j_p50], ['correctJ', role === 'general' ? x.general_correct_j : x.specialized_correct_j],
-      ['queryMs', w.timing.medianMs], ...workloadValues([w]));
-    g.correct += w.real.accuracy.correct;
-    g.answered += w.real.accuracy.n;
+    const r = w.real;
+    const group: GroupKey = {
+      ...base, model: r.model, dtype: r.dtype, task: r.taskSet.id, task_version: String(r.taskSet.version), role,
+      model_sha256: r.model === 'custom' ? (r.sha256 ?? '') : '',
+    };
+    groups.push({
+      key: groupKeyText(group),
+      figures: {
+        group,
+        values: [['queryJ', role === 'general' ? x.general_j_p50 : x.specialized_j_p50], ['correctJ', role === 'general' ? x.general_correct_j : x.specialized_correct_j],
+          ['queryMs', w.timing.medianMs], ...workloadValues([w])],
+        correct: r.accuracy.correct,
+        answered: r.accuracy.n,
+      },
+    });
   }
-  return { seq, groups: [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g) };
+  return { seq, groups: groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((g) => g.figures) };
 }
 
 /** A document's figures, once its row's `seq` is known. */
@@ -357,9 +380,11 @@ export async function aggregatesFromRows(q: Queryable): Promise<AggregateSet> {
   return set;
 }
 
-const rowGroup = (r: Record<string, unknown>): GroupKey => ({
-  vendor: String(r['vendor']), architecture: String(r['architecture']), preset: String(r['preset']),
-  suite_version: String(r['suite_version']), model: String(r['model']), dtype: String(r['dtype']), task: String(r['task']),
+/** A group key from a row holding the group columns. */
+export const rowGroup = (r: Record<string, unknown>): GroupKey => ({
+  vendor: String(r['vendor']), architecture: String(r['architecture']), preset: String(r['preset']), suite_version: String(r['suite_version']),
+  model: String(r['model']), dtype: String(r['dtype']), task: String(r['task']), task_version: String(r['task_version']), role: String(r['role']),
+  model_sha256: String(r['model_sha256']),
 });
 
 /** The maintained aggregates, as stored. */

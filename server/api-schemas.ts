@@ -46,6 +46,9 @@ export const GroupStatsSchema = v.object({
   model: v.nullable(v.string()),
   dtype: v.nullable(v.string()),
   task: v.nullable(v.string()),
+  taskVersion: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description('A real-model group\'s task set version: versions never pool.'))),
+  role: v.optional(v.picklist(['general', 'specialized'])),
+  modelSha256: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/), v.description('A custom model\'s ONNX file: custom models are told apart by it, never pooled.'))),
   count: v.pipe(v.number(), v.integer(), v.minValue(0)),
   medianSource: v.picklist(['exact', 'sketch']),
   distributions: v.array(SketchDistributionSchema),
@@ -81,6 +84,8 @@ export const WorkloadStatsSchema = v.object({
   model: v.optional(v.string()),
   dtype: v.optional(v.string()),
   task: v.optional(v.string()),
+  taskVersion: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  modelSha256: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
 });
 
 export const DatasetStatsSchema = v.object({

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS, needsAggregateRebuild, recreateAggregates } from './migrations.ts';
 import type { MigrationLog, Queryable, Row } from './queryable.ts';
 
 export interface Db extends Queryable {
@@ -101,7 +101,9 @@ export async function openDb(config: DbConfig, opts: { log?: MigrationLog } = {}
 /**
  * Apply pending migrations in one transaction: SQL ones, and code ones that rewrite rows (their
  * counts go to `log`). The advisory lock serializes servers starting together against the same
- * PostgreSQL database (harmless on PGlite, which has one client).
+ * PostgreSQL database (harmless on PGlite, which has one client). The aggregate tables are rebuilt
+ * once, after the last pending migration, if any of them asks for it (`rebuildsAggregates`): each
+ * rebuild reads every row, and all of them would end in the same tables.
  */
 export async function migrate(db: Db, log: MigrationLog = stdoutLog): Promise<number[]> {
   return db.transaction(async (tx) => {
@@ -109,6 +111,7 @@ export async function migrate(db: Db, log: MigrationLog = stdoutLog): Promise<nu
     await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
     const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     const applied: number[] = [];
+    let rebuild = false;
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       switch (m.kind) {
@@ -118,14 +121,18 @@ export async function migrate(db: Db, log: MigrationLog = stdoutLog): Promise<nu
         case 'code':
           await m.run(tx, log);
           break;
+        case 'aggregates':
+          break;
         default: {
           const never: never = m;
           throw new Error(`unknown migration ${JSON.stringify(never)}`);
         }
       }
+      rebuild ||= needsAggregateRebuild(m);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.version);
     }
+    if (rebuild) await recreateAggregates(tx);
     return applied;
   });
 }

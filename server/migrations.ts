@@ -9,12 +9,24 @@ import { cleanStoredResults, MERGED_UPLOADS_SQL } from './clean-results.ts';
 import { MEASURED_PROFILES_INDEX_SQL } from './measured-profiles.ts';
 import type { MigrationLog, Queryable } from './queryable.ts';
 
+/**
+ * `rebuildsAggregates`: the migration changes what the aggregate tables hold or their shape
+ * (server/aggregates.ts). It does not rebuild them itself: the runner (db.ts `migrate`) drops them,
+ * creates them in the current shape and rebuilds them from the rows ONCE, after the last pending
+ * migration, in the same transaction. Each rebuild is a full scan of `results`; a database several
+ * versions behind (7, 8, 9 and 10 pending) pays one, and gets the same tables as one rebuild per
+ * migration would have left (the last one wins; each writes only what the rows imply).
+ * `kind: 'aggregates'` is a migration that only does that.
+ */
 export type Migration =
-  | { kind: 'sql'; version: number; name: string; sql: string }
-  | { kind: 'code'; version: number; name: string; run(tx: Queryable, log: MigrationLog): Promise<void> };
+  | { kind: 'sql'; version: number; name: string; sql: string; rebuildsAggregates?: true }
+  | { kind: 'code'; version: number; name: string; run(tx: Queryable, log: MigrationLog): Promise<void>; rebuildsAggregates?: true }
+  | { kind: 'aggregates'; version: number; name: string };
 
-/** Drop the aggregate tables, create them in the current shape and fill them from the rows. */
-async function recreateAggregates(tx: Queryable): Promise<void> {
+export const needsAggregateRebuild = (m: Migration): boolean => m.kind === 'aggregates' || m.rebuildsAggregates === true;
+
+/** Drop the aggregate tables, create them in the current shape and fill them from the rows (the runner calls it once). */
+export async function recreateAggregates(tx: Queryable): Promise<void> {
   await tx.exec('DROP TABLE IF EXISTS aggregate_bins; DROP TABLE IF EXISTS aggregate_groups;');
   await tx.exec(AGGREGATES_SQL);
   await rebuildAggregates(tx);
@@ -73,18 +85,15 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: MERGED_UPLOADS_SQL,
   },
   {
-    kind: 'code',
+    kind: 'aggregates',
     version: 5,
     name: 'aggregates',
     // Counts and quantile-sketch bins per group, maintained by every insert and withdrawal so that
-    // /api/stats never scans the rows (server/aggregates.ts); built here from the rows already
-    // stored. IF NOT EXISTS and a full rewrite: a database whose results table was dropped and
-    // recreated (the PostgreSQL test suites do so) may still hold the old aggregate tables.
-    // It logs nothing: it changes no result, and `npm run dataset:rebuild` reports the same work.
-    run: async (tx) => {
-      await tx.exec(AGGREGATES_SQL);
-      await rebuildAggregates(tx);
-    },
+    // /api/stats never scans the rows (server/aggregates.ts); built from the rows already stored
+    // (by the runner, once: see `rebuildsAggregates`). The tables are dropped first: a database
+    // whose results table was dropped and recreated (the PostgreSQL test suites do so) may still
+    // hold old aggregate tables. It logs nothing: it changes no result, and `npm run
+    // dataset:rebuild` reports the same work.
   },
   {
     kind: 'sql',
@@ -116,17 +125,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    kind: 'code',
+    kind: 'aggregates',
     version: 7,
     name: 'aggregate shards and versions',
     // The aggregates' new shape (server/aggregates.ts): each group's counts split over shard rows
     // so that uploads into one group do not queue on one row lock, a per-group result count and
     // seq sum (the dataset version without a scan), and answers scored for real-model groups.
-    // The tables hold only what the rows imply: dropped, recreated and rebuilt from the rows.
-    run: (tx) => recreateAggregates(tx),
+    // The tables hold only what the rows imply: recreated and rebuilt from the rows by the runner.
   },
   {
-    kind: 'code',
+    kind: 'sql',
     version: 8,
     name: 'measured profiles index, group members',
     // GET /api/profiles/measured groups the results estimated with a sensor profile: a partial
@@ -134,24 +142,28 @@ export const MIGRATIONS: readonly Migration[] = [
     // listing reads those rows only, never the whole table. An index on expressions adds no
     // column and rewrites no row, so it costs one pass to build.
     // Each group's member seq sum (server/aggregates.ts), which lets /api/stats keep a group's
-    // figures until its members change: filled by a rebuild from the rows. The tables hold only
-    // what the rows imply, so they are recreated in the current shape rather than altered: the
-    // rebuild writes every column of the current tables (a later group column included), which a
-    // version-7 table would not have.
-    run: async (tx) => {
-      await tx.exec(MEASURED_PROFILES_INDEX_SQL);
-      await recreateAggregates(tx);
-    },
+    // figures until its members change: filled by the runner's rebuild, which recreates the tables
+    // in the current shape rather than altering them (it writes every current column).
+    sql: MEASURED_PROFILES_INDEX_SQL,
+    rebuildsAggregates: true,
   },
   {
-    kind: 'code',
+    kind: 'aggregates',
     version: 9,
     name: 'aggregates per task set',
     // A real model's group is keyed by the task set it answered too (server/aggregates.ts `task`):
     // its accuracy and energy per correct answer differ by language, so English and French results
-    // must not pool. The group key changes, so the tables are recreated and rebuilt from the rows,
-    // which splits the real-model groups that earlier versions pooled across task sets.
-    run: (tx) => recreateAggregates(tx),
+    // must not pool. The group key changes, so the runner recreates the tables and rebuilds them
+    // from the rows, which splits the real-model groups that earlier versions pooled across task sets.
+  },
+  {
+    kind: 'aggregates',
+    version: 10,
+    name: 'aggregates per task set version, role and custom model file',
+    // Three more real-model group columns (server/aggregates.ts): the task set's version (a new
+    // version asks other sentences), the role (one result adds one run's answers to a group, so a
+    // group's effective n stays the answers of one result), and a custom model's file SHA-256 (every
+    // custom model is stored as `custom`: without its file, unrelated custom models pooled into one
+    // accuracy). Recreated and rebuilt from the rows by the runner.
   },
 ];
-

@@ -127,7 +127,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/stats': {
         get: {
           operationId: 'getStats',
-          summary: 'Aggregates per group (vendor, architecture, preset, suite version, model, dtype, task set)',
+          summary: 'Aggregates per group (vendor, architecture, preset, suite version; a real model: model, dtype, task set and version, role, a custom model\'s file)',
           description: 'Counts, medians and quantile distributions per group; at most a few seconds old. `ETag` over the body.',
           parameters: [paramRef('ifNoneMatch')],
           responses: { 200: { description: 'The aggregates.', headers: cachedHeaders, content: jsonContent(ref('DatasetStats')) }, 304: notModified },

@@ -98,6 +98,18 @@ export interface GroupStats {
    * language, so English and French results never pool. Null for the synthetic race.
    */
   task: string | null;
+  /**
+   * Present exactly for a real-model group. The task set's version: a new version asks other
+   * sentences, so its results never pool with an older version's.
+   */
+  taskVersion?: number;
+  /** The role the model ran in (real-model groups): a group holds one run per result. */
+  role?: 'general' | 'specialized';
+  /**
+   * A custom model's ONNX file, SHA-256 (64 hex digits): every custom model is stored as `custom`,
+   * and its file is what tells two apart, so unrelated custom models never pool. Absent otherwise.
+   */
+  modelSha256?: string;
   count: number;
   /** Whether the medians below are exact (small groups, or the periodic job) or read from the sketch. */
   medianSource: 'exact' | 'sketch';
@@ -145,10 +157,12 @@ export interface WorkloadStats {
   medianMs: number;
   /** Where medianMs came from: the rows themselves (small groups) or the group's sketch (within its relative accuracy). */
   medianSource: 'exact' | 'sketch';
-  /** A real model's workload: its group's model, dtype and task set. */
+  /** A real model's workload: its group's model, dtype, task set and its version, and a custom model's file SHA-256. */
   model?: string;
   dtype?: string;
   task?: string;
+  taskVersion?: number;
+  modelSha256?: string;
 }
 
 export interface DatasetStats {

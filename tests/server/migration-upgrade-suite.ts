@@ -213,7 +213,7 @@ export function migrationUpgradeSuite(name: string, open: () => Promise<Db>) {
       const pooled = await db.query<{ n: number }>(`SELECT sum(count)::int AS n FROM aggregate_groups WHERE vendor = 'intel' AND model = 'distilbert-sst2'`);
       expect(pooled.rows[0]!.n).toBe(more.length);
 
-      expect(await migrate(db, () => undefined)).toEqual([9]);
+      expect(await migrate(db, () => undefined)).toEqual([9, 10]);
       const migrated = (await storedAggregates(db)).lines();
       expect(migrated).toEqual((await aggregatesFromRows(db)).lines());
       expect((await db.transaction((tx) => rebuildAggregates(tx))).differing).toBe(0);

@@ -41,7 +41,7 @@ test('zero, negative and non-finite values', () => {
 
 test('a withdrawal subtracts exactly the bins its insert added', () => {
   const f: GroupFigures = {
-    group: { vendor: 'nvidia', architecture: 'ada', preset: 'ci', suite_version: 'ci-1', model: '', dtype: '', task: '' },
+    group: { vendor: 'nvidia', architecture: 'ada', preset: 'ci', suite_version: 'ci-1', model: '', dtype: '', task: '', task_version: '', role: '', model_sha256: '' },
     values: [['ratio', 12.5], ['generalJ', 0.3], ['specializedJ', null], ['w:gemm', 2], ['w:copy', 2], ['w:gemm', 2.0001]],
     correct: 0,
     answered: 0,

@@ -92,9 +92,9 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
             {groups.map((g) => (
               <tr key={groupTitle(g)}>
                 <td>{g.vendor || '?'} / {g.architecture || '?'} <span class="small muted">{g.preset} ({g.suiteVersion})</span></td>
-                <td>{g.model}</td>
+                <td>{g.model}{g.modelSha256 ? <span class="small muted" data-testid="dataset-real-file" title={g.modelSha256}> {g.modelSha256.slice(0, 12)}</span> : null}</td>
                 <td>{g.dtype}</td>
-                <td data-testid="dataset-real-task">{g.task ?? '—'}</td>
+                <td data-testid="dataset-real-task">{taskLabel(g)}</td>
                 <td class="num">{g.count}</td>
                 <td><Accuracy accuracy={g.real?.accuracy ?? null} /></td>
                 <td class="num">{fmt(g.real?.medianQueryMs ?? null, 2)}</td>
@@ -110,8 +110,11 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
   );
 }
 
+/** "sentiment-en v1": a real group's task set and its version (versions never pool). */
+const taskLabel = (g: GroupStats): string => (g.task === null ? '—' : g.taskVersion === undefined ? g.task : `${g.task} v${g.taskVersion}`);
+
 const groupTitle = (g: GroupStats) =>
-  `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.dtype ? ` ${g.dtype}` : ''}${g.task ? ` · ${g.task}` : ''}` : ''}`;
+  `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.modelSha256 ? ` ${g.modelSha256}` : ''}${g.dtype ? ` ${g.dtype}` : ''}${g.task ? ` · ${taskLabel(g)}` : ''}${g.role ? ` · ${g.role}` : ''}` : ''}`;
 
 export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; pageSize: number }) {
   const [page, setPage] = useState(0);
