@@ -1,10 +1,11 @@
 /**
  * Downloading a real model's files with what a person needs to live with 500 MB: the size before
  * anything is fetched (HEAD, or the cache), progress with rate and time left, cancel, resume
- * with an HTTP Range request where the host allows it (the bytes received before a cancel or a
- * broken connection are kept in memory with the file's ETag, sent back as If-Range so two versions
- * are never stitched together), and a cache so the second visit downloads nothing; when the cache
- * is full the files still load, and the result says which were not kept.
+ * with an HTTP Range request where the host allows it (the bytes received are kept with the file's
+ * ETag, sent back as If-Range so two versions are never stitched together: in memory for a retry on
+ * this page, and persisted in the browser as they arrive, a piece every few MB, so a reload or a
+ * crash resumes too; Node keeps them in memory only), and a cache so the second visit downloads
+ * nothing; when the storage is full the files still load, and the progress says which were not kept.
  * Errors are named: DownloadHttpError (404 …), DownloadNetworkError (offline, CORS refusal),
  * DownloadCancelledError, DownloadReadError (connection lost; resumable), ModelFileError (not ONNX),
  * ModelQuotaError (from the cache; the loader reports it as `notCached` instead of failing).
@@ -247,8 +248,9 @@ export async function downloadFile(
     }
     validator = kept?.validator ?? validator;
   } else {
-    // A 200: the whole file, maybe another version; what was kept (here or persisted) is of no use.
-    if (received > 0) await forget();
+    // A 200: the whole file, maybe another version; what was kept (here or persisted, including
+    // pieces that did not follow on from byte 0) is of no use, and must not mix with the new pieces.
+    await forget();
     chunks = [];
     received = 0;
     persisted = 0;

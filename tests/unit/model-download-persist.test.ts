@@ -138,6 +138,17 @@ describe('a reload resumes an interrupted download', () => {
     expect(stores.get(PARTIALS_CACHE_NAME)?.size ?? 0).toBe(0);
   });
 
+  test('a download that starts from zero first drops stray pieces (ones that did not follow on from byte 0)', async () => {
+    const { storage, stores } = fakeCaches();
+    await reload(storage).cache.partials!.append(url.href, 70, v2.slice(70, 90), { validator: '"v2"', total: 120 });
+    const h = host(new Map([[url.href, { bytes: v1, etag: '"v1"' }]]));
+    h.cutNext = 40;
+    await expect(downloadFile(url, { ...reload(storage), fetchImpl: h.fetchImpl, pieceBytes: 16 }, () => {})).rejects.toBeInstanceOf(DownloadReadError);
+    expect(h.requests[0]?.get('range')).toBeNull();
+    expect(stores.get(PARTIALS_CACHE_NAME)?.size).toBe(1);
+    expect(await reload(storage).cache.list()).toEqual([{ url: url.href, bytes: 40, partial: true }]);
+  });
+
   test('pieces of two versions, or with a gap, are never read back as one partial', async () => {
     const { storage } = fakeCaches();
     const store = reload(storage).cache.partials!;
