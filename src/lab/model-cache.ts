@@ -3,12 +3,15 @@
  * URL, so a hub file and the same file from the class server are two entries), or any other
  * implementation of `ModelCache` (tests use the in-memory one; Node has no Cache Storage).
  * The page lists what is kept, with sizes, and can forget it all: the finished files and the
- * bytes of interrupted downloads (kept in memory so a retry resumes).
+ * bytes of interrupted downloads (in memory so a retry in the same tab resumes, and in the
+ * browser, see `PartialStore` below, so a reload resumes too).
  */
 
 export interface CachedFile {
   url: string;
   bytes: number;
+  /** The bytes of an interrupted download of `url`, kept so the next load resumes (not a usable file). */
+  partial?: true;
 }
 
 export interface ModelCache {
@@ -18,6 +21,8 @@ export interface ModelCache {
   list(): Promise<CachedFile[]>;
   /** Forget every downloaded model file, and the bytes of interrupted downloads. */
   clear(): Promise<void>;
+  /** Where interrupted downloads are persisted so a reload resumes; absent: in memory only (Node). */
+  partials?: PartialStore;
 }
 
 /**
@@ -30,6 +35,8 @@ export interface PartialDownload {
   validator: string | null;
   /** The whole file's size as the first response gave it; null when unknown. */
   total: number | null;
+  /** How many of these bytes, from byte 0, are in the cache's `PartialStore` (0 when absent). */
+  persisted?: number;
 }
 
 /** Interrupted downloads by URL, module-wide unless a caller brings its own map. */
@@ -74,9 +81,12 @@ export function cacheStorageModelCache(
   storage: CacheStorage = caches,
   name = MODEL_CACHE_NAME,
   partials: Map<string, PartialDownload> = DOWNLOAD_PARTIALS,
+  partialsName = PARTIALS_CACHE_NAME,
 ): ModelCache {
   const open = (): Promise<Cache> => storage.open(name);
+  const store = cacheStoragePartials(storage, partialsName);
   return {
+    partials: store,
     async get(url) {
       const res = await (await open()).match(url.href);
       return res ? new Uint8Array(await res.arrayBuffer()) : null;
@@ -98,10 +108,141 @@ export function cacheStorageModelCache(
         const declared = Number(res?.headers.get('content-length'));
         out.push({ url: req.url, bytes: Number.isFinite(declared) && declared > 0 ? declared : ((await res?.arrayBuffer())?.byteLength ?? 0) });
       }
-      return out;
+      // Interrupted downloads take room too: the size shown is what forgetting frees.
+      return [...out, ...(await store.list())];
     },
     async clear() {
       partials.clear();
+      await storage.delete(name);
+      await store.clear();
+    },
+  };
+}
+
+/*
+ * The bytes of interrupted downloads, persisted as they arrive so that a reload (or a crash)
+ * resumes instead of starting 500 MB again. Kept in Cache Storage under their own cache name,
+ * beside the finished files, and not in OPFS: Cache Storage is reachable from the page as well as
+ * the worker (the page lists the sizes and "forget downloaded models" clears them there), it has
+ * no exclusive lock (OPFS's synchronous handles, the only fast way to append, lock a file to one
+ * worker, so two tabs would collide), it is the storage the finished files already use (one quota,
+ * one failure mode), and it exists in every browser with WebGPU.
+ *
+ * A Cache Storage entry cannot be appended to, so a partial is a series of pieces, each its own
+ * entry holding the bytes from `at` on, with the URL, the file's validator and size in its key and
+ * headers: every piece describes itself, so a crash between two writes leaves a consistent
+ * partial (the pieces written so far), and reading one back takes the pieces that follow each
+ * other from byte 0 for a single version of the file.
+ */
+
+/** What identifies the version of the file a partial came from (see model-download.ts). */
+export interface PartialVersion {
+  /** The response's ETag, else its Last-Modified; null when neither. */
+  validator: string | null;
+  /** The whole file's size; null when unknown. */
+  total: number | null;
+}
+
+/** A partial read back: its pieces in order from byte 0, all of one version. */
+export interface StoredPartial extends PartialVersion {
+  chunks: Uint8Array[];
+  received: number;
+}
+
+export interface PartialStore {
+  /** The persisted bytes of `url` from byte 0, or null when none (or unreadable). */
+  load(url: string): Promise<StoredPartial | null>;
+  /** Keeps `bytes` as the piece of `url` that starts at byte `at`; ModelQuotaError when the storage is full. */
+  append(url: string, at: number, bytes: Uint8Array, version: PartialVersion): Promise<void>;
+  /** Drops every piece of `url` (finished, or another version of the file arrived). */
+  delete(url: string): Promise<void>;
+  /** One entry per URL with the bytes its pieces take, `partial: true`. */
+  list(): Promise<CachedFile[]>;
+  clear(): Promise<void>;
+}
+
+export const PARTIALS_CACHE_NAME = 'frugal-ai-lab-partials-v1';
+
+/** Keys of pieces: never fetched, only a name in the cache (Cache Storage wants http(s) URLs). */
+const PIECE_BASE = 'https://partial-downloads.invalid/piece';
+const pieceKey = (url: string, at: number): string => `${PIECE_BASE}?${new URLSearchParams({ url, at: String(at) }).toString()}`;
+
+function parsePieceKey(key: string): { url: string; at: number } | null {
+  if (!key.startsWith(`${PIECE_BASE}?`)) return null;
+  const params = new URL(key).searchParams;
+  const url = params.get('url');
+  const at = Number(params.get('at'));
+  return url !== null && Number.isSafeInteger(at) && at >= 0 ? { url, at } : null;
+}
+
+const totalOf = (header: string | null): number | null => {
+  const n = Number(header);
+  return header !== null && Number.isFinite(n) && n > 0 ? n : null;
+};
+
+export function cacheStoragePartials(storage: CacheStorage = caches, name = PARTIALS_CACHE_NAME): PartialStore {
+  const open = (): Promise<Cache> => storage.open(name);
+  const piecesOf = async (cache: Cache, url: string | null): Promise<{ key: Request; url: string; at: number }[]> => {
+    const out: { key: Request; url: string; at: number }[] = [];
+    for (const key of await cache.keys()) {
+      const p = parsePieceKey(key.url);
+      if (p && (url === null || p.url === url)) out.push({ key, ...p });
+    }
+    return out.sort((a, b) => a.at - b.at);
+  };
+  return {
+    async load(url) {
+      try {
+        const cache = await open();
+        const chunks: Uint8Array[] = [];
+        let received = 0;
+        let version: PartialVersion | null = null;
+        // The pieces that follow each other from byte 0, of one version; anything else is ignored.
+        for (const piece of await piecesOf(cache, url)) {
+          if (piece.at !== received) continue;
+          const res = await cache.match(piece.key);
+          if (!res) continue;
+          const v: PartialVersion = { validator: res.headers.get('x-validator'), total: totalOf(res.headers.get('x-total')) };
+          if (version && (v.validator !== version.validator || v.total !== version.total)) continue;
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          if (bytes.length === 0) continue;
+          version ??= v;
+          chunks.push(bytes);
+          received += bytes.length;
+        }
+        return version && received > 0 ? { chunks, received, ...version } : null;
+      } catch {
+        // Storage that cannot be read is no partial: the download starts from zero, as before.
+        return null;
+      }
+    },
+    async append(url, at, bytes, version) {
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
+      if (version.validator !== null) headers['x-validator'] = version.validator;
+      if (version.total !== null) headers['x-total'] = String(version.total);
+      try {
+        await (await open()).put(pieceKey(url, at), new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
+      } catch (e) {
+        if (isQuotaError(e)) throw new ModelQuotaError(url, bytes.length);
+        throw e;
+      }
+    },
+    async delete(url) {
+      const cache = await open();
+      for (const piece of await piecesOf(cache, url)) await cache.delete(piece.key);
+    },
+    async list() {
+      const cache = await open();
+      const sizes = new Map<string, number>();
+      for (const piece of await piecesOf(cache, null)) {
+        const res = await cache.match(piece.key);
+        const declared = Number(res?.headers.get('content-length'));
+        const bytes = Number.isFinite(declared) && declared > 0 ? declared : ((await res?.arrayBuffer())?.byteLength ?? 0);
+        sizes.set(piece.url, (sizes.get(piece.url) ?? 0) + bytes);
+      }
+      return [...sizes].map(([url, bytes]) => ({ url, bytes, partial: true }));
+    },
+    async clear() {
       await storage.delete(name);
     },
   };

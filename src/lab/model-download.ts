@@ -1,17 +1,20 @@
 /**
  * Downloading a real model's files with what a person needs to live with 500 MB: the size before
  * anything is fetched (HEAD, or the cache), progress with rate and time left, cancel, resume
- * with an HTTP Range request where the host allows it (the bytes received before a cancel or a
- * broken connection are kept in memory with the file's ETag, sent back as If-Range so two versions
- * are never stitched together), and a cache so the second visit downloads nothing; when the cache
- * is full the files still load, and the result says which were not kept.
+ * with an HTTP Range request where the host allows it (the bytes received are kept with the file's
+ * ETag, sent back as If-Range so two versions are never stitched together: in memory for a retry on
+ * this page, and persisted in the browser as they arrive, a piece every few MB, so a reload or a
+ * crash resumes too; Node keeps them in memory only), and a cache so the second visit downloads
+ * nothing; when the storage is full the files still load, and the progress says which were not kept.
  * Errors are named: DownloadHttpError (404 …), DownloadNetworkError (offline, CORS refusal),
  * DownloadCancelledError, DownloadReadError (connection lost; resumable), ModelFileError (not ONNX),
  * ModelQuotaError (from the cache; the loader reports it as `notCached` instead of failing).
  */
 import { concatBytes } from '../shared/bytes.ts';
 import { bodyChunks, DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
-import { DOWNLOAD_PARTIALS, isQuotaError, ModelQuotaError, type ModelCache, type PartialDownload } from './model-cache.ts';
+import {
+  DOWNLOAD_PARTIALS, isQuotaError, ModelQuotaError, type ModelCache, type PartialDownload, type PartialVersion, type StoredPartial,
+} from './model-cache.ts';
 import { fileUrl, modelFiles, modelFileUrls, type ModelRef } from './model-files.ts';
 
 export { DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
@@ -54,6 +57,11 @@ export interface ModelProgress {
   etaS: number | null;
   /** Files downloaded but not kept because the storage is full: the next visit downloads them again. */
   notCached: string[];
+  /**
+   * Files whose download goes on while the storage is too full to keep its bytes as they arrive:
+   * a reload now would download them again from where their kept bytes stop. Absent when none.
+   */
+  notPersisted?: string[];
 }
 
 export interface FileSize {
@@ -67,7 +75,7 @@ export interface ModelSize {
   files: FileSize[];
   /** Sum of all files; null when a size is unknown. */
   total: number | null;
-  /** What remains to download (files not cached); null when a size is unknown. */
+  /** What remains to download (files not cached, less the bytes kept from an interrupted download); null when a size is unknown. */
   toDownload: number | null;
 }
 
@@ -81,6 +89,8 @@ export interface LoadOptions {
   fetchImpl?: typeof fetch;
   /** Bytes kept from interrupted downloads, by URL (module-wide by default, see model-cache.ts). */
   partials?: Map<string, PartialDownload>;
+  /** Bytes persisted at a time in `cache.partials` (PIECE_BYTES by default). */
+  pieceBytes?: number;
   now?: () => number;
   /** Each download response's headers (e.g. the hub's `x-repo-commit`), by URL. */
   onResponse?: (url: string, headers: Headers) => void;
@@ -118,7 +128,10 @@ export async function headSize(url: URL, opts: Pick<LoadOptions, 'fetchImpl' | '
 
 /** What the model weighs and what remains to download, before downloading anything. */
 export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<ModelSize> {
-  const cachedSizes = new Map((await opts.cache?.list())?.map((f) => [f.url, f.bytes]) ?? []);
+  const listed = (await opts.cache?.list()) ?? [];
+  const cachedSizes = new Map(listed.filter((f) => !f.partial).map((f) => [f.url, f.bytes]));
+  // Bytes an interrupted download kept (a resume fetches only the rest, if the file did not change since).
+  const partialSizes = new Map(listed.filter((f) => f.partial).map((f) => [f.url, f.bytes]));
   const files: FileSize[] = [];
   for (const { path, url } of modelFileUrls(ref, opts.base, opts.origin)) {
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, 0);
@@ -126,7 +139,8 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
     files.push({ path, url: url.href, bytes: cached ?? (await headSize(url, opts)), cached: cached !== undefined });
   }
   const sum = (list: FileSize[]): number | null => (list.some((f) => f.bytes === null) ? null : list.reduce((a, f) => a + (f.bytes ?? 0), 0));
-  return { files, total: sum(files), toDownload: sum(files.filter((f) => !f.cached)) };
+  const left = (f: FileSize): FileSize => (f.bytes === null ? f : { ...f, bytes: Math.max(0, f.bytes - (partialSizes.get(f.url) ?? 0)) });
+  return { files, total: sum(files), toDownload: sum(files.filter((f) => !f.cached).map(left)) };
 }
 
 /**
@@ -157,21 +171,45 @@ export function parseContentRange(header: string | null): { start: number; total
 /** What identifies a version of the file: the ETag, else Last-Modified. */
 const validatorOf = (res: Response): string | null => res.headers.get('etag') ?? res.headers.get('last-modified');
 
+/** Bytes of a download persisted at a time (see `PartialStore`): a crash loses at most this much. */
+export const PIECE_BYTES = 4 * 1024 * 1024;
+
+/** The bytes of `chunks` from `offset` on, as one array. */
+function bytesFrom(chunks: readonly Uint8Array[], offset: number, length: number): Uint8Array {
+  const tail: Uint8Array[] = [];
+  let at = 0;
+  for (const c of chunks) {
+    if (at + c.length > offset) tail.push(at >= offset ? c : c.subarray(offset - at));
+    at += c.length;
+  }
+  return concatBytes(tail, length - offset);
+}
+
+/** What a persisted partial read back is, as a kept partial. */
+const asPartial = (p: StoredPartial): PartialDownload => ({ chunks: p.chunks, validator: p.validator, total: p.total, persisted: p.received });
+
 /**
- * One file, resumed from `partials` with a Range request (and If-Range with the kept validator)
- * when bytes were kept. A 206 appends only when it continues exactly where the kept bytes stop,
- * from the same version of the file; anything else (a 200, a 416, a 206 from elsewhere) starts
- * again from zero. `onChunk(received, total)` after each chunk.
+ * One file, resumed with a Range request (and If-Range with the kept validator) when bytes were
+ * kept: in `partials` (this page's memory), else in the cache's `PartialStore` (a previous page).
+ * A 206 appends only when it continues exactly where the kept bytes stop, from the same version of
+ * the file; anything else (a 200, a 416, a 206 from elsewhere) drops them and starts again from
+ * zero. The bytes are persisted every `pieceBytes` as they arrive, and the rest when the download
+ * stops early; a full storage stops persisting (the download goes on) and calls `onNotPersisted`
+ * once. `onChunk(received, total)` after each chunk.
  */
 export async function downloadFile(
   url: URL,
   opts: LoadOptions,
   onChunk: (received: number, total: number | null, resumed: number) => void,
+  onNotPersisted?: () => void,
 ): Promise<Uint8Array> {
   const partials = opts.partials ?? DOWNLOAD_PARTIALS;
-  const kept = partials.get(url.href);
+  const store = opts.cache?.partials;
+  const stored = partials.has(url.href) || !store ? null : await store.load(url.href);
+  const kept = partials.get(url.href) ?? (stored ? asPartial(stored) : undefined);
   let chunks = kept?.chunks ?? [];
   let received = chunks.reduce((a, c) => a + c.length, 0);
+  let persisted = Math.min(kept?.persisted ?? 0, received);
   const headers: Record<string, string> = {};
   if (received > 0) {
     headers['Range'] = `bytes=${received}-`;
@@ -180,9 +218,14 @@ export async function downloadFile(
   }
   const res = await doFetch(url, received > 0 ? { headers } : {}, opts, received);
   if (res.ok) opts.onResponse?.(url.href, res.headers);
-  const restart = (): Promise<Uint8Array> => {
+  const forget = async (): Promise<void> => {
     partials.delete(url.href);
-    return downloadFile(url, opts, onChunk);
+    // A piece that cannot be deleted is ignored by the next load once other bytes follow it; never fatal.
+    await store?.delete(url.href).catch(() => undefined);
+  };
+  const restart = async (): Promise<Uint8Array> => {
+    await forget();
+    return downloadFile(url, opts, onChunk, onNotPersisted);
   };
   if (res.status === 416 && received > 0) {
     // Nothing after what we have (the file was complete) or the file changed: start over.
@@ -205,33 +248,54 @@ export async function downloadFile(
     }
     validator = kept?.validator ?? validator;
   } else {
+    // A 200: the whole file, maybe another version; what was kept (here or persisted, including
+    // pieces that did not follow on from byte 0) is of no use, and must not mix with the new pieces.
+    await forget();
     chunks = [];
     received = 0;
+    persisted = 0;
   }
   const resumed = received;
   const length = Number(res.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? received + length : null;
-  const keep = (): void => {
-    if (received > 0) partials.set(url.href, { chunks, validator, total });
+  const version: PartialVersion = { validator, total };
+  const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
+  let persisting = store !== undefined;
+  const persist = async (): Promise<void> => {
+    if (!store || !persisting || received <= persisted) return;
+    try {
+      await store.append(url.href, persisted, bytesFrom(chunks, persisted, received), version);
+      persisted = received;
+    } catch (e) {
+      // Full (or broken) storage: keep downloading; only a reload would lose what arrives from now on.
+      persisting = false;
+      if (e instanceof ModelQuotaError || isQuotaError(e)) onNotPersisted?.();
+    }
+  };
+  const keep = async (): Promise<void> => {
+    if (received === 0) return;
+    await persist();
+    partials.set(url.href, { chunks, validator, total: version.total, persisted });
   };
   try {
     for await (const chunk of bodyChunks(res)) {
       chunks.push(chunk);
       received += chunk.length;
       onChunk(received, total, resumed);
+      if (received - persisted >= pieceBytes) await persist();
     }
   } catch (e) {
-    keep();
+    await keep();
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
     throw new DownloadReadError(`${url.href}: the connection was lost after ${received} bytes (${e instanceof Error ? e.message : String(e)}); downloading again resumes.`);
   }
   if (total !== null && received < total) {
     // The body ended early without an error: what arrived is good, keep it for the resume.
-    keep();
+    await keep();
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
     throw new DownloadReadError(`${url.href}: the response ended after ${received} of ${total} bytes; downloading again resumes.`);
   }
-  partials.delete(url.href);
+  await forget();
   if (total !== null && received !== total) {
     throw new DownloadReadError(`${url.href}: ${received} bytes arrived, ${total} were announced.`);
   }
@@ -290,6 +354,7 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
   const files = new Map<string, Uint8Array>();
   const fromCache: string[] = [];
   const notCached: string[] = [];
+  const notPersisted: string[] = [];
   const pending: { path: string; url: URL }[] = [];
   for (const f of urls) {
     const hit = await opts.cache?.get(f.url);
@@ -313,6 +378,11 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
       throw new DownloadCancelledError(url.href, partials.get(url.href)?.chunks.reduce((a, c) => a + c.length, 0) ?? 0);
     }
     let fileFetched = 0;
+    let last: ModelProgress | null = null;
+    const tell = (p: ModelProgress): void => {
+      last = p;
+      opts.onProgress?.(notPersisted.length > 0 ? { ...p, notPersisted: [...notPersisted] } : p);
+    };
     const bytes = await downloadFile(url, opts, (received, fileTotal, resumed) => {
       fileFetched = received - resumed;
       const fetched = downloadedBytes + fileFetched;
@@ -320,7 +390,11 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
       const rate = elapsed >= 0.2 ? fetched / elapsed : null;
       const overall = done + received;
       const etaS = rate && total !== null ? Math.max(0, (total - overall) / rate) : null;
-      opts.onProgress?.({ file: { path, received, total: fileTotal }, received: overall, total, rate, etaS, notCached: [...notCached] });
+      tell({ file: { path, received, total: fileTotal }, received: overall, total, rate, etaS, notCached: [...notCached] });
+    }, () => {
+      // Said once per file, at once (not at the next chunk), and carried by every later progress.
+      notPersisted.push(path);
+      tell(last ?? { file: { path, received: 0, total: null }, received: done, total, rate: null, etaS: null, notCached: [...notCached] });
     });
     checkFile(path, url, bytes);
     try {
@@ -330,7 +404,10 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
       // The storage is full: the bytes are good, so this load uses them rather than losing them
       // (and failing the same way on every retry); only the next visit downloads this file again.
       notCached.push(path);
-      opts.onProgress?.({ file: { path, received: bytes.length, total: bytes.length }, received: done + bytes.length, total, rate: null, etaS: null, notCached: [...notCached] });
+      opts.onProgress?.({
+        file: { path, received: bytes.length, total: bytes.length }, received: done + bytes.length, total, rate: null, etaS: null, notCached: [...notCached],
+        ...(notPersisted.length > 0 ? { notPersisted: [...notPersisted] } : {}),
+      });
     }
     files.set(path, bytes);
     done += bytes.length;

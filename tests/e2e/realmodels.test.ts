@@ -9,7 +9,8 @@
  * show before any ONNX file is fetched; the race shows its progress, then accuracy with its
  * interval, energy per query and per correct answer, the gap ratio and real/synthetic time; the
  * own sentence gets both answers. After a reload the race runs from the cache (no ONNX GET);
- * "forget downloaded models" empties it; a base URL that 404s shows the named error's hint. The
+ * "forget downloaded models" empties it; a download cut short on a previous page resumes after
+ * a reload with a Range request from the bytes it kept; a base URL that 404s shows the named error's hint. The
  * finished race is in the local history, downloads as CSV, uploads (without the general model's
  * replies) to the server, and reopens from the history with the real-models table.
  * Nothing is downloaded from the internet.
@@ -224,6 +225,47 @@ describe('the real-models race from a local model folder', () => {
     await byId('forget-yes').click();
     await page.locator('[data-testid="rm-cache"]', { hasText: 'No model is downloaded in this browser yet.' }).waitFor({ timeout: 30_000 });
     await expect(byId('size-generator').innerText()).resolves.toMatch(/to download/);
+  }, 2 * LONG);
+
+  test('a download cut short on a previous page resumes after a reload: a Range from the kept bytes, a 206, then the race', async () => {
+    await page.goto(`${app.url}/${ADDRESS}`);
+    const onnxUrl = new URL(`/models/${DEFAULT_GENERATOR_ID}/onnx/model_q4.onnx`, app.url).href;
+    // What a page closed 30,000 bytes into the general model's file leaves behind: nothing cached,
+    // and that first piece persisted as the loader persists it (src/lab/model-cache.ts, PartialStore).
+    const kept = await page.evaluate(async (u) => {
+      await caches.delete('frugal-ai-lab-models-v1');
+      await caches.delete('frugal-ai-lab-partials-v1');
+      const res = await fetch(u, { headers: { range: 'bytes=0-29999' }, cache: 'no-store' });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const total = /\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1] ?? '';
+      const key = `https://partial-downloads.invalid/piece?${new URLSearchParams({ url: u, at: '0' }).toString()}`;
+      const headers = { 'content-length': String(bytes.length), 'x-validator': res.headers.get('etag') ?? '', 'x-total': total };
+      await (await caches.open('frugal-ai-lab-partials-v1')).put(key, new Response(bytes, { headers }));
+      return { status: res.status, bytes: bytes.length };
+    }, onnxUrl);
+    expect(kept).toEqual({ status: 206, bytes: 30_000 });
+
+    await page.reload();
+    await page.locator('[data-testid="webgpu-status"][data-available="true"]').waitFor({ timeout: 60_000 });
+    await chooseLocalModels('/models/');
+    // The kept bytes count in what this browser holds.
+    await page.locator('[data-testid="rm-cache"]', { hasText: '(1 file)' }).waitFor({ timeout: 60_000 });
+    const gets: Request[] = [];
+    const onRequest = (r: Request) => void (r.url() === onnxUrl && r.method() === 'GET' && gets.push(r));
+    page.on('request', onRequest);
+    try {
+      await runRace();
+    } finally {
+      page.off('request', onRequest);
+    }
+    expect(gets).toHaveLength(1);
+    const headers = await gets[0]!.allHeaders();
+    expect(headers['range']).toBe('bytes=30000-');
+    expect(headers['if-range']).toMatch(/^W\/"/);
+    expect((await gets[0]!.response())?.status()).toBe(206);
+    // Finished: the file is cached whole and nothing partial is left.
+    const left = await page.evaluate(async () => (await (await caches.open('frugal-ai-lab-partials-v1')).keys()).length);
+    expect(left).toBe(0);
   }, 2 * LONG);
 
   test('a base URL that answers 404 shows the named error and its hint', async () => {

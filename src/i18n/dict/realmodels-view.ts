@@ -140,6 +140,7 @@ const en: Record<string, string> = {
   'realmodels.compare.mixed': 'A real-models result and a synthetic-race result measure different things (real weights answering a task, synthetic weights): they are not compared side by side. Select runs of one kind.',
   'realmodels.compare.differentModels': 'These real-models results ran different models ({pairs}): their rows would not line up. Select runs of the same model pair.',
   'realmodels.compare.differentTasks': 'These real-models results answered different task sets ({tasks}): their accuracy and energy per correct answer measure different work. Select runs of the same task set.',
+  'realmodels.download.notPersisted': 'The browser storage is full: {files} keeps downloading, but what arrives from now on is not kept if the page is reloaded.',
 };
 
 const fr: Record<string, string> = {
@@ -279,6 +280,7 @@ const fr: Record<string, string> = {
   'realmodels.compare.mixed': 'Un résultat de vrais modèles et un résultat de la course synthétique ne mesurent pas la même chose (de vrais poids qui répondent à une tâche, des poids synthétiques) : ils ne sont pas comparés côte à côte. Sélectionnez des mesures d’un seul type.',
   'realmodels.compare.differentModels': 'Ces résultats de vrais modèles ont fait tourner des modèles différents ({pairs}) : leurs lignes ne se correspondraient pas. Sélectionnez des mesures de la même paire de modèles.',
   'realmodels.compare.differentTasks': 'Ces résultats de vrais modèles ont répondu à des jeux de tâches différents ({tasks}) : leur exactitude et leur énergie par bonne réponse ne mesurent pas le même travail. Sélectionnez des mesures du même jeu de tâches.',
+  'realmodels.download.notPersisted': 'Le stockage du navigateur est plein : le téléchargement de {files} continue, mais ce qui arrive maintenant n’est pas gardé si la page est rechargée.',
 };
 
 export const realmodelsView = { en, fr };

@@ -21,6 +21,11 @@ export function DownloadBar({ task, p }: { task: ModelTask; p: ModelProgress }) 
           {t('realmodels.download.notCached', { files: p.notCached.join(', ') })}
         </p>
       ) : null}
+      {p.notPersisted?.length ? (
+        <p class="small warn-text" role="status" data-testid={`not-persisted-${task}`}>
+          {t('realmodels.download.notPersisted', { files: p.notPersisted.join(', ') })}
+        </p>
+      ) : null}
     </div>
   );
 }
