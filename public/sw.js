@@ -6,7 +6,16 @@
 const CACHE = 'frugal-ai-lab-v1';
 
 self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+// Earlier versions of this worker copied /models/ files into CACHE: drop those copies on activation.
+self.addEventListener('activate', (event) =>
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      for (const req of await cache.keys()) if (new URL(req.url).pathname.includes('/models/')) await cache.delete(req);
+      await self.clients.claim();
+    })(),
+  ),
+);
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
@@ -19,7 +28,8 @@ self.addEventListener('fetch', (event) => {
       const cache = await caches.open(CACHE);
       try {
         const res = await fetch(req);
-        if (res.status === 200 && res.type === 'basic') await cache.put(req, res.clone());
+        // Keeping a copy is best effort: a full storage must not fail the page's request.
+        if (res.status === 200 && res.type === 'basic') await cache.put(req, res.clone()).catch(() => undefined);
         return res;
       } catch (err) {
         const hit = await cache.match(req, { ignoreSearch: true });
