@@ -28,7 +28,7 @@ export function uniqueResult(n: number): ResultDocument {
  */
 const SUITE_SERVER: ServerOptions = { port: 0, log: false, rateLimit: false, staticDir: '/nonexistent-dist' };
 
-export interface SuiteServer {
+interface SuiteServer {
   /** The server's origin, e.g. http://127.0.0.1:41234 (read it inside a test or a later hook). */
   readonly base: string;
   readonly server: RunningServer;
@@ -137,7 +137,7 @@ export function jsonlDocs(text: string): (ResultDocument & { id: string })[] {
 /** The repository root, where the scripts run from as `npm run` runs them. */
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
-export interface ScriptOutcome {
+interface ScriptOutcome {
   code: number | null;
   stdout: string;
   stderr: string;

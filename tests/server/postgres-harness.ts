@@ -29,7 +29,7 @@ const isCi = (): boolean => {
  * `body(url)` runs inside a describe block titled "PostgreSQL backend (what)". With `emptySchema`
  * every table is dropped first, so migrations run from scratch and counts start at zero.
  */
-export function describePostgres(what: string, body: (url: string) => void, opts: { emptySchema?: boolean } = {}): void {
+function describePostgres(what: string, body: (url: string) => void, opts: { emptySchema?: boolean } = {}): void {
   const url = process.env.DATABASE_URL;
   const title = `PostgreSQL backend (${what})`;
   if (!url && isCi()) {
