@@ -9,25 +9,12 @@
  * unless it is listed in `KNOWN_VIOLATIONS` below; a listed one that is no longer found fails it
  * too, so the list cannot outlive the fixes.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
-import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
-import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID } from '../../src/lab/model-files.ts';
-import { useBuiltApp } from './harness.ts';
+import { useBuiltApp, useFixtureModels } from './harness.ts';
 
-const modelsDir = mkdtempSync(join(tmpdir(), 'fal-e2e-a11y-models-'));
-beforeAll(() => {
-  for (const [path, data] of fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID })) {
-    const file = join(modelsDir, ...path.split('/'));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, data);
-  }
-});
-afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+const modelsDir = useFixtureModels('a11y');
 
 const app = useBuiltApp('a11y', { modelsDir });
 

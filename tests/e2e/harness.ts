@@ -6,12 +6,14 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
 import { ensureBuilt } from '../../scripts/serve-dist.ts';
 import { startServer, type RunningServer } from '../../server/app.ts';
+import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
+import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID } from '../../src/lab/model-files.ts';
 
 export interface E2eApp {
   readonly url: string;
@@ -45,4 +47,22 @@ export function useBuiltApp(name: string, opts: { modelsDir?: string } = {}): E2
       return started(browser, 'the browser');
     },
   };
+}
+
+/**
+ * A model folder holding the fixture classifier and generator under the default ids, written
+ * before the file's tests and removed after them: pass it to useBuiltApp as `modelsDir` (call this
+ * first, so the folder is filled before the server starts).
+ */
+export function useFixtureModels(name: string): string {
+  const modelsDir = mkdtempSync(join(tmpdir(), `fal-e2e-${name}-models-`));
+  beforeAll(() => {
+    for (const [path, data] of fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID })) {
+      const file = join(modelsDir, ...path.split('/'));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, data);
+    }
+  });
+  afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+  return modelsDir;
 }

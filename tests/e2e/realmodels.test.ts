@@ -15,25 +15,15 @@
  * replies) to the server, and reopens from the history with the real-models table.
  * Nothing is downloaded from the internet.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Request } from 'playwright-core';
-import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
 import { realmodels as dict } from '../../src/i18n/dict/realmodels.ts';
-import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID } from '../../src/lab/model-files.ts';
-import { useBuiltApp } from './harness.ts';
+import { useBuiltApp, useFixtureModels } from './harness.ts';
 
-const modelsDir = mkdtempSync(join(tmpdir(), 'fal-e2e-models-'));
-beforeAll(() => {
-  for (const [path, data] of fixtureTree({ classifier: DEFAULT_CLASSIFIER_ID, generator: DEFAULT_GENERATOR_ID })) {
-    const file = join(modelsDir, ...path.split('/'));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, data);
-  }
-});
-afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+const modelsDir = useFixtureModels('realmodels');
 
 const app = useBuiltApp('realmodels', { modelsDir });
 

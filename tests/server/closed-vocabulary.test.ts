@@ -11,9 +11,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { PGlite } from '@electric-sql/pglite';
-import { startServer, type RunningServer } from '../../server/app.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
-import { postJson, tempDir } from './helpers.ts';
+import { postJson, tempDir, useServer } from './helpers.ts';
+import { parseCsv } from './csv.ts';
 import { buildPayload } from '../../src/results/upload.ts';
 import { UPLOAD_DAY, uploadedDocument } from './energy-docs.ts';
 import beforeJson from './fixtures/app-upload-export.before.json';
@@ -126,31 +126,23 @@ const OTHER_STRINGS = byShape(shapes.strings, baseJson).filter((p) => !NAMED.som
 const OTHER_OBJECTS = byShape(shapes.objects, baseJson).filter((p) => !KEYED.some((n) => dotted(n) === dotted(p)));
 
 describe('closed vocabulary: hostile strings are refused or dropped, never stored or exported', () => {
-  let server: RunningServer;
   const dir = tempDir('fal-vocab-');
+  // Registered before the server's hooks, so it runs after the server closed.
+  afterAll(() => dir.remove());
+  const srv = useServer(() => ({ dataDir: dir.path }));
   const canaries: string[] = [];
   let accepted = 0;
   let refused = 0;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, log: false, rateLimit: false, staticDir: '/nonexistent-dist', dataDir: dir.path });
     // The untouched upload is accepted: every refusal below comes from the hostile value.
-    expect((await postJson(server.url, base)).status).toBe(201);
-  });
-  let closed = false;
-  const close = async () => {
-    if (!closed) await server?.close();
-    closed = true;
-  };
-  afterAll(async () => {
-    await close();
-    dir.remove();
+    expect((await postJson(srv.base, base)).status).toBe(201);
   });
 
   /** Uploads `doc` with `canary` somewhere at `field`: 422 naming the field, or stored without it. */
   async function check(doc: Json, field: Path, canary: string): Promise<void> {
     canaries.push(canary);
-    const up = await postJson(server.url, doc);
+    const up = await postJson(srv.base, doc);
     const name = dotted(field);
     if (up.status === 422) {
       refused++;
@@ -163,7 +155,7 @@ describe('closed vocabulary: hostile strings are refused or dropped, never store
     }
     expect([200, 201], `${name}: ${JSON.stringify(up.json).slice(0, 300)}`).toContain(up.status);
     accepted++;
-    const stored = await (await fetch(`${server.url}/api/results/${String(up.json.id)}`)).text();
+    const stored = await (await fetch(`${srv.base}/api/results/${String(up.json.id)}`)).text();
     expect(stored, `${name} was stored with its hostile value`).not.toContain(canary);
   }
 
@@ -171,10 +163,10 @@ describe('closed vocabulary: hostile strings are refused or dropped, never store
     // The same local document, sent the way the app sends it (anonymized, validated payload).
     const payload = buildPayload(before.local, UPLOAD_DAY);
     expect(payload.ok).toBe(true);
-    const up = await postJson(server.url, payload.ok ? payload.json : '');
+    const up = await postJson(srv.base, payload.ok ? payload.json : '');
     expect([200, 201]).toContain(up.status);
     const id = up.json.id as string;
-    const jsonl = await (await fetch(`${server.url}/api/export.jsonl`)).text();
+    const jsonl = await (await fetch(`${srv.base}/api/export.jsonl`)).text();
     const line = jsonl.split('\n').find((l) => l.startsWith(`{"id":"${id}"`))!;
     const row = JSON.parse(line.replaceAll(id, 'ID')) as Json;
     const leaves: Path[] = [];
@@ -190,10 +182,9 @@ describe('closed vocabulary: hostile strings are refused or dropped, never store
       if (TEXTS.has(dotted(path))) expect(typeof now === 'string' || now === undefined, dotted(path)).toBe(true);
       else expect(now, dotted(path)).toEqual(was);
     }
-    const csv = (await (await fetch(`${server.url}/api/export.csv`)).text()).replaceAll(id, 'ID');
-    const lines = (text: string) => text.split('\r\n').filter(Boolean).map((l) => l.split(','));
-    const [headBefore, ...rowsBefore] = lines(before.csv);
-    const [headNow, ...rowsAll] = lines(csv);
+    const csv = (await (await fetch(`${srv.base}/api/export.csv`)).text()).replaceAll(id, 'ID');
+    const [headBefore, ...rowsBefore] = parseCsv(before.csv);
+    const [headNow, ...rowsAll] = parseCsv(csv);
     const rowsNow = rowsAll.filter((r) => r[0] === 'ID');
     for (const [i, col] of headBefore!.entries()) {
       const j = headNow!.indexOf(col);
@@ -202,72 +193,55 @@ describe('closed vocabulary: hostile strings are refused or dropped, never store
     }
   });
 
-  const runs = (n: number) => ({ numRuns: n, endOnFailure: true });
-
-  test.each(NAMED.map((p) => [dotted(p), p] as const))('%s', async (_name, path) => {
-    await fc.assert(
+  /**
+   * `runs` hostile values, each put into a fresh copy of the upload by `put` (which answers the
+   * field it wrote), then checked there.
+   */
+  const hostile = (runs: number, put: (doc: Json, value: string) => Path) =>
+    fc.assert(
       fc.asyncProperty(hostileArb, async ({ value, canary }) => {
         const doc = clone(base);
-        setAt(doc, path, value);
-        await check(doc, path, canary);
+        await check(doc, put(doc, value), canary);
       }),
-      runs(20),
+      { numRuns: runs, endOnFailure: true },
     );
+  const valueAt = (path: Path) => (doc: Json, value: string): Path => {
+    setAt(doc, path, value);
+    return path;
+  };
+  const keyIn = (path: Path, v: Json) => (doc: Json, value: string): Path => {
+    (at(doc, path) as Record<string, Json>)[value] = v;
+    return path;
+  };
+
+  test.each(NAMED.map((p) => [dotted(p), p] as const))('%s', async (_name, path) => {
+    await hostile(20, valueAt(path));
   });
 
   test.each(ADDED.map((p) => [dotted(p), p] as const))('%s (added)', async (_name, path) => {
-    await fc.assert(
-      fc.asyncProperty(hostileArb, async ({ value, canary }) => {
-        const doc = clone(base);
-        // Arrays of strings get the hostile value as their one element.
-        const isList = path[path.length - 1] === 'flags';
-        setAt(doc, path, isList ? [value] : value);
-        await check(doc, isList ? [...path, 0] : path, canary);
-      }),
-      runs(10),
-    );
+    await hostile(10, (doc, value) => {
+      // Arrays of strings get the hostile value as their one element.
+      const isList = path[path.length - 1] === 'flags';
+      setAt(doc, path, isList ? [value] : value);
+      return isList ? [...path, 0] : path;
+    });
   });
 
   test.each(KEYED.map((p) => [dotted(p), p] as const))('a hostile key in %s', async (_name, path) => {
-    await fc.assert(
-      fc.asyncProperty(hostileArb, async ({ value, canary }) => {
-        const doc = clone(base);
-        (at(doc, path) as Record<string, Json>)[value] = 1;
-        await check(doc, path, canary);
-      }),
-      runs(10),
-    );
+    await hostile(10, keyIn(path, 1));
   });
 
   test(`every other string field of the upload (${OTHER_STRINGS.length}) and an extra key in every object (${OTHER_OBJECTS.length})`, async () => {
-    for (const path of OTHER_STRINGS) {
-      await fc.assert(
-        fc.asyncProperty(hostileArb, async ({ value, canary }) => {
-          const doc = clone(base);
-          setAt(doc, path, value);
-          await check(doc, path, canary);
-        }),
-        runs(3),
-      );
-    }
-    for (const path of OTHER_OBJECTS) {
-      await fc.assert(
-        fc.asyncProperty(hostileArb, async ({ value, canary }) => {
-          const doc = clone(base);
-          (at(doc, path) as Record<string, Json>)[value] = 'x';
-          await check(doc, path, canary);
-        }),
-        runs(2),
-      );
-    }
+    for (const path of OTHER_STRINGS) await hostile(3, valueAt(path));
+    for (const path of OTHER_OBJECTS) await hostile(2, keyIn(path, 'x'));
   });
 
   test('no canary in the exports nor in the database', async () => {
     expect(canaries.length).toBeGreaterThan(0);
     expect(accepted + refused).toBeLessThanOrEqual(canaries.length);
-    const csv = await (await fetch(`${server.url}/api/export.csv`)).text();
-    const jsonl = await (await fetch(`${server.url}/api/export.jsonl`)).text();
-    await close();
+    const csv = await (await fetch(`${srv.base}/api/export.csv`)).text();
+    const jsonl = await (await fetch(`${srv.base}/api/export.jsonl`)).text();
+    await srv.server.close();
     const lite = await PGlite.create({ dataDir: dir.path });
     let dump = '';
     try {

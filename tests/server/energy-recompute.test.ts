@@ -3,12 +3,11 @@
  * (method, grid range, idle range, host flag, per-model inputs), the exported row recomputes to
  * its stored figures, and a document whose figures were edited is refused, naming the field.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import { recomputeEnergy, verifyEnergy } from '../../src/shared/recompute.ts';
 import { anonymize } from '../../src/shared/schema.ts';
-import { postJson, tempDir } from './helpers.ts';
+import { jsonlDocs, postJson, useServer } from './helpers.ts';
 import { localDocument, UPLOAD_DAY } from './energy-docs.ts';
 
 /** A plain-JSON copy (what crossing the wire leaves of a value). */
@@ -17,33 +16,23 @@ function json<T>(v: T): T {
 }
 
 async function exportedRows(base: string): Promise<(ResultDocument & { id: string })[]> {
-  const text = await (await fetch(`${base}/api/export.jsonl`)).text();
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResultDocument & { id: string });
+  return jsonlDocs(await (await fetch(`${base}/api/export.jsonl`)).text());
 }
 
 describe('energy: uploaded, exported, recomputed', () => {
-  let server: RunningServer;
-  const dir = tempDir('fal-recompute-');
+  const srv = useServer();
   const local = localDocument();
   const payload = anonymize(local, UPLOAD_DAY);
   let id = '';
 
-  beforeAll(async () => {
-    server = await startServer({ port: 0, log: false, rateLimit: false, staticDir: '/nonexistent-dist', dataDir: dir.path });
-  });
-  afterAll(async () => {
-    await server?.close();
-    dir.remove();
-  });
-
   test('the upload is accepted', async () => {
-    const up = await postJson(server.url, payload);
+    const up = await postJson(srv.base, payload);
     expect(up.status, JSON.stringify(up.json)).toBe(201);
     id = up.json.id as string;
   });
 
   test('the exported row carries the method and every input of the local copy', async () => {
-    const row = (await exportedRows(server.url)).find((r) => r.id === id)!;
+    const row = (await exportedRows(srv.base)).find((r) => r.id === id)!;
     expect(row).toBeDefined();
     const mine = json(local.energy!);
     const theirs = row.energy!;
@@ -67,7 +56,7 @@ describe('energy: uploaded, exported, recomputed', () => {
   });
 
   test('recomputeEnergy on the exported row gives back the stored figures', async () => {
-    const row = (await exportedRows(server.url)).find((r) => r.id === id)!;
+    const row = (await exportedRows(srv.base)).find((r) => r.id === id)!;
     const again = recomputeEnergy(row);
     const stored = row.energy!;
     for (const role of ['general', 'specialized'] as const) {
@@ -92,12 +81,12 @@ describe('energy: uploaded, exported, recomputed', () => {
     const forged = json(payload);
     const j = forged.energy!.perQuery.general.joules;
     forged.energy!.perQuery.general.joules = { p5: j.p5 * 10, p50: j.p50 * 10, p95: j.p95 * 10 };
-    const up = await postJson(server.url, forged);
+    const up = await postJson(srv.base, forged);
     expect(up.status).toBe(422);
     const issues = (up.json.issues ?? []) as string[];
     expect(issues.some((i) => i.startsWith('energy.perQuery.general.joules')), issues.join(' | ')).toBe(true);
     // Nothing was stored: the dataset still holds the one honest row.
-    expect((await exportedRows(server.url)).map((r) => r.id)).toEqual([id]);
+    expect((await exportedRows(srv.base)).map((r) => r.id)).toEqual([id]);
   });
 
   test('one forged percentile, a forged ratio or forged inputs are refused too', async () => {
@@ -114,7 +103,7 @@ describe('energy: uploaded, exported, recomputed', () => {
     for (const [field, edit] of cases) {
       const forged = json(payload);
       edit(forged);
-      const up = await postJson(server.url, forged);
+      const up = await postJson(srv.base, forged);
       expect(up.status, field).toBe(422);
       const issues = (up.json.issues ?? []) as string[];
       expect(issues.some((i) => i.startsWith(field)), `${field}: ${issues.join(' | ')}`).toBe(true);

@@ -9,11 +9,9 @@
 import http from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer } from '../../server/app.ts';
-import type { RunningServer } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
 import { DRAIN_MAX_BYTES, settleBody } from '../../server/body.ts';
-import { tempDir, uniqueResult } from './helpers.ts';
+import { uniqueResult, useServer } from './helpers.ts';
 
 interface Answer {
   status: number;
@@ -86,83 +84,67 @@ async function refusalThenUpload(base: string, refusal: Probe, expectedStatus: n
 const bigJson = Buffer.alloc(2_400_000, 0x20); // 2.4 MB of spaces: valid JSON padding, far over the limit
 
 describe('early answers keep the connection honest', () => {
-  const dir = tempDir('fal-keepalive-');
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ port: 0, log: false, dataDir: dir.path, rateLimit: false, staticDir: '/nonexistent-dist' });
-  });
-  afterAll(async () => {
-    await server?.close();
-    dir.remove();
-  });
+  const srv = useServer();
 
   test('413 on a 2.4 MB body with Content-Length: the next upload on the same socket succeeds', async () => {
-    const { refused, next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: bigJson }, 413);
+    const { refused, next } = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: json, body: bigJson }, 413);
     // Under the drain cap, the server reads and discards the rest and keeps the socket.
     expect(refused.connection).toBe('keep-alive');
     expect(next.reusedSocket).toBe(true);
   });
 
   test('413 on a 2.4 MB chunked body (length unknown up front): drained too, the socket reused', async () => {
-    const { refused, next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: bigJson, chunked: true }, 413);
+    const { refused, next } = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: json, body: bigJson, chunked: true }, 413);
     expect(refused.connection).toBe('keep-alive');
     expect(next.reusedSocket).toBe(true);
   });
 
   test('413 on a chunked body just over the limit: the socket reused', async () => {
-    const { next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: Buffer.alloc(100_000, 0x20), chunked: true }, 413);
+    const { next } = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: json, body: Buffer.alloc(100_000, 0x20), chunked: true }, 413);
     expect(next.reusedSocket).toBe(true);
   });
 
   test('413 on a body declared over the drain cap: answered at once with Connection: close', async () => {
     const huge = Buffer.alloc(DRAIN_MAX_BYTES + 1024, 0x20);
-    const { refused, next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: huge, headersOnly: true }, 413);
+    const { refused, next } = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: json, body: huge, headersOnly: true }, 413);
     expect(refused.connection).toBe('close');
     expect(next.reusedSocket).toBe(false);
   });
 
   test('415 wrong content type: the body is drained, the socket reused', async () => {
-    const { next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: { 'content-type': 'text/plain' }, body: Buffer.from(JSON.stringify(uniqueResult(1))) }, 415);
+    const { next } = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: { 'content-type': 'text/plain' }, body: Buffer.from(JSON.stringify(uniqueResult(1))) }, 415);
     expect(next.reusedSocket).toBe(true);
   });
 
   test('400 bad JSON and 400 malformed Idempotency-Key: the socket is reused', async () => {
-    const bad = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: json, body: Buffer.from('{"schemaVersion": 1,') }, 400);
+    const bad = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: json, body: Buffer.from('{"schemaVersion": 1,') }, 400);
     expect(bad.next.reusedSocket).toBe(true);
-    const key = await refusalThenUpload(server.url, { method: 'POST', path: '/api/results', headers: { ...json, 'idempotency-key': 'short' }, body: Buffer.from(JSON.stringify(uniqueResult(2))) }, 400);
+    const key = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/results', headers: { ...json, 'idempotency-key': 'short' }, body: Buffer.from(JSON.stringify(uniqueResult(2))) }, 400);
     expect(key.next.reusedSocket).toBe(true);
   });
 
   test('403 withdrawal without a token, sent with a body: the socket is reused', async () => {
-    const { next } = await refusalThenUpload(server.url, { method: 'DELETE', path: '/api/results/abcdefghijklmnop', headers: json, body: Buffer.alloc(200_000, 0x20) }, 403);
+    const { next } = await refusalThenUpload(srv.base, { method: 'DELETE', path: '/api/results/abcdefghijklmnop', headers: json, body: Buffer.alloc(200_000, 0x20) }, 403);
     expect(next.reusedSocket).toBe(true);
   });
 
   test('404 unknown API endpoint with a body: the socket is reused', async () => {
-    const { next } = await refusalThenUpload(server.url, { method: 'POST', path: '/api/nope', headers: json, body: Buffer.alloc(500_000, 0x20) }, 404);
+    const { next } = await refusalThenUpload(srv.base, { method: 'POST', path: '/api/nope', headers: json, body: Buffer.alloc(500_000, 0x20) }, 404);
     expect(next.reusedSocket).toBe(true);
   });
 });
 
 describe('429 keeps the connection honest too', () => {
-  const dir = tempDir('fal-keepalive-rl-');
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ port: 0, log: false, dataDir: dir.path, rateLimit: { burst: 1, perMinute: 1 }, staticDir: '/nonexistent-dist' });
-  });
-  afterAll(async () => {
-    await server?.close();
-    dir.remove();
-  });
+  const srv = useServer(() => ({ rateLimit: { burst: 1, perMinute: 1 } }));
 
   test('a rate-limited upload with a large body, then a read on the same socket', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      expect((await send(agent, server.url, validUpload())).status).toBe(201);
-      const limited = await send(agent, server.url, { method: 'POST', path: '/api/results', headers: json, body: Buffer.alloc(1_000_000, 0x20) });
+      expect((await send(agent, srv.base, validUpload())).status).toBe(201);
+      const limited = await send(agent, srv.base, { method: 'POST', path: '/api/results', headers: json, body: Buffer.alloc(1_000_000, 0x20) });
       expect(limited.status).toBe(429);
       // The limiter refuses writes, so probe the socket with a write-free request that has a body.
-      const next = await send(agent, server.url, { method: 'POST', path: '/api/nope', headers: json, body: Buffer.from('{}') });
+      const next = await send(agent, srv.base, { method: 'POST', path: '/api/nope', headers: json, body: Buffer.from('{}') });
       expect(next.status).toBe(404);
       if (limited.connection !== 'close') expect(next.reusedSocket).toBe(true);
       expect(limited.connection).toBe('keep-alive');

@@ -6,7 +6,6 @@
  * reference, the synthetic replicas, the energy estimate; the summary prints per-correct energy,
  * both gap ratios and real/synthetic time. Nothing is downloaded.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,10 +13,8 @@ import { findChromium } from '../../scripts/chromium.ts';
 import { parseRealModelRecord } from '../../src/shared/realmodels-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
-import { tempDir } from './helpers.ts';
+import { ROOT, runScript, tempDir } from './helpers.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CHROMIUM = (() => {
   try {
     return findChromium();
@@ -29,29 +26,17 @@ const CHROMIUM = (() => {
 const tmp = tempDir('lab-real-');
 afterAll(() => tmp.remove());
 
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
 describe.skipIf(!CHROMIUM || !existsSync(join(ROOT, 'dist/index.html')))('lab --models real --models-dir (fixtures) --preset ci', () => {
   const out = join(tmp.path, 'r.json');
   let doc: ResultDocument;
   let stdout = '';
   beforeAll(async () => {
     const models = join(tmp.path, 'models');
-    const fx = await run('scripts/fixtures-models.ts', ['--out', models]);
+    const fx = await runScript('scripts/fixtures-models.ts', ['--out', models]);
     expect(fx.code, fx.stderr).toBe(0);
     // The fixtures' chat model never ends its reply: a short budget keeps SwiftShader's run short.
     // fp32: SwiftShader has no shader-f16 for the default q4f16.
-    const res = await run('scripts/lab.ts', ['--models', 'real', '--models-dir', models, '--preset', 'ci', '--items', '4', '--max-new-tokens', '2', '--generator-dtype', 'fp32', '--out', out]);
+    const res = await runScript('scripts/lab.ts', ['--models', 'real', '--models-dir', models, '--preset', 'ci', '--items', '4', '--max-new-tokens', '2', '--generator-dtype', 'fp32', '--out', out]);
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
     stdout = res.stdout;
     doc = JSON.parse(readFileSync(out, 'utf8')) as ResultDocument;

@@ -3,7 +3,6 @@
 // The document it writes must carry the measured block of that sensor, validate and recompute
 // like a browser's, and count the same FLOPs and kernels as the engine's plan. Then the
 // in-process recorder's failures, fed with the progress a run emits, without a run.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,10 +16,8 @@ import { sampleResult } from '../../src/shared/sample-result.ts';
 import { anonymize, parseResult } from '../../src/shared/schema.ts';
 import { startNodeRecording } from '../../scripts/node/power.ts';
 import { installFakeNvidiaSmi } from './fake-nvidia-smi.ts';
-import { tempDir } from './helpers.ts';
+import { runScript, tempDir } from './helpers.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const WATTS = 123.4;
 /** A SwiftShader this machine can run the runner on (the system Chromium's); without it, the run is skipped. */
 const SWIFTSHADER = existsSync('/usr/lib/chromium/vk_swiftshader_icd.json') || process.env['VK_ICD_FILENAMES'] !== undefined;
@@ -28,18 +25,6 @@ const SWIFTSHADER = existsSync('/usr/lib/chromium/vk_swiftshader_icd.json') || p
 const tmp = tempDir('node-runner-');
 const nvidia = installFakeNvidiaSmi(tmp.path);
 afterAll(() => tmp.remove());
-
-function lab(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(TSX, ['scripts/lab.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(!SWIFTSHADER)('lab --runtime node --preset ci --measure-power', () => {
   const out = join(tmp.path, 'r.json');
@@ -49,7 +34,7 @@ describe.skipIf(!SWIFTSHADER)('lab --runtime node --preset ci --measure-power', 
     nvidia.play([WATTS]);
     // The adapter is SwiftShader (vendor google): no NVIDIA board covers it, so the sensor is
     // named by hand; on an NVIDIA machine the runner picks it by itself.
-    const res = await lab(['--runtime', 'node', '--preset', 'ci', '--measure-power', '--power-sensor', 'nvidia:0', '--out', out], { ...nvidia.env(), LAB_PROFILE_DIR: join(tmp.path, 'profiles') });
+    const res = await runScript('scripts/lab.ts', ['--runtime', 'node', '--preset', 'ci', '--measure-power', '--power-sensor', 'nvidia:0', '--out', out], { ...nvidia.env(), LAB_PROFILE_DIR: join(tmp.path, 'profiles') });
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
     stdout = res.stdout;
     doc = JSON.parse(readFileSync(out, 'utf8')) as ResultDocument;
@@ -110,7 +95,7 @@ describe.skipIf(!SWIFTSHADER)('lab --runtime node --preset ci --measure-power', 
 });
 
 test('no adapter: a clear message naming the variables, exit 4', async () => {
-  const res = await lab(['--runtime', 'node', '--preset', 'ci'], { ...process.env, VK_ICD_FILENAMES: join(tmp.path, 'missing-icd.json') });
+  const res = await runScript('scripts/lab.ts', ['--runtime', 'node', '--preset', 'ci'], { ...process.env, VK_ICD_FILENAMES: join(tmp.path, 'missing-icd.json') });
   expect(res.code).toBe(4);
   expect(res.stderr).toMatch(/lab: no WebGPU adapter through Dawn/);
   expect(res.stderr).toMatch(/VK_ICD_FILENAMES/);

@@ -1,11 +1,15 @@
 /**
- * How every PostgreSQL suite starts: against the server named by DATABASE_URL (`.ci/postgres.sh`
+ * How every backend suite starts: `eachBackend` runs a suite on PGlite (a throwaway folder) and
+ * on PostgreSQL. PostgreSQL runs against the server named by DATABASE_URL (`.ci/postgres.sh`
  * starts a throwaway one and sets it). In CI (`CI` set, as `.ci/run` does) a missing DATABASE_URL
  * is a failure: a PostgreSQL that could not start must not turn into a green run. Elsewhere the
  * suite is skipped, and its title says why.
  */
-import { beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import pg from 'pg';
+import { openDb, type Db, type DbConfig } from '../../server/db.ts';
+import type { ServerOptions } from '../../server/app.ts';
+import { tempDir } from './helpers.ts';
 
 class PostgresUnavailableError extends Error {
   override name = 'PostgresUnavailableError';
@@ -25,7 +29,7 @@ const isCi = (): boolean => {
  * `body(url)` runs inside a describe block titled "PostgreSQL backend (what)". With `emptySchema`
  * every table is dropped first, so migrations run from scratch and counts start at zero.
  */
-export function describePostgres(what: string, body: (url: string) => void, opts: { emptySchema?: boolean } = {}): void {
+function describePostgres(what: string, body: (url: string) => void, opts: { emptySchema?: boolean } = {}): void {
   const url = process.env.DATABASE_URL;
   const title = `PostgreSQL backend (${what})`;
   if (!url && isCi()) {
@@ -49,4 +53,57 @@ export function describePostgres(what: string, body: (url: string) => void, opts
     }
     body(url!);
   });
+}
+
+/** The database a backend suite runs on. */
+export interface SuiteBackend {
+  readonly kind: DbConfig['kind'];
+  /** The suite's database: the same one at every call. */
+  config(): DbConfig;
+  /**
+   * A database no earlier call holds open: PGlite admits one process per folder, so a new folder
+   * each call; PostgreSQL takes many connections, so the same server.
+   */
+  fresh(): DbConfig;
+}
+
+/** The server options that point a results server at a backend's database. */
+export function serverStorage(config: DbConfig): Pick<ServerOptions, 'dataDir' | 'databaseUrl'> {
+  switch (config.kind) {
+    case 'pglite':
+      return { dataDir: config.dataDir };
+    case 'postgres':
+      return { databaseUrl: config.url };
+  }
+}
+
+/** Opens a backend's database without its log lines. */
+export function openQuiet(config: DbConfig): Promise<Db> {
+  return openDb(config, { log: () => undefined });
+}
+
+/**
+ * Runs `suite` on PGlite in a throwaway folder, then on PostgreSQL (see describePostgres; with
+ * `emptySchema` it starts from no tables, as PGlite's new folder does).
+ */
+export function eachBackend(what: string, suite: (backend: SuiteBackend) => void, opts: { emptySchema?: boolean } = {}): void {
+  describe(`PGlite backend (${what})`, () => {
+    const prefix = `fal-${what.replace(/\W+/g, '-')}-`;
+    const dirs = [tempDir(prefix)];
+    afterAll(() => dirs.forEach((d) => d.remove()));
+    const folder = (path: string): DbConfig => ({ kind: 'pglite', dataDir: path });
+    suite({
+      kind: 'pglite',
+      config: () => folder(dirs[0]!.path),
+      fresh: () => {
+        const d = tempDir(prefix);
+        dirs.push(d);
+        return folder(d.path);
+      },
+    });
+  });
+  describePostgres(what, (url) => {
+    const config = (): DbConfig => ({ kind: 'postgres', url });
+    suite({ kind: 'postgres', config, fresh: config });
+  }, opts);
 }

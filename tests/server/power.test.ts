@@ -51,6 +51,13 @@ async function api<T>(base: string, path: string, init?: { method?: string; body
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Starts a recording of `sensor`, lets the fake play its trace for 700 ms, and reads the recording back. */
+async function recordBriefly(base: string, sensor: string): Promise<RecordingSummary> {
+  const rec = await api<RecordingSummary>(base, '/recordings', { method: 'POST', body: { sensor } });
+  await sleep(700);
+  return (await api<RecordingSummary>(base, `/recordings/${rec.json.id}`)).json;
+}
+
 async function server(withNvidia: boolean): Promise<RunningServer> {
   return startServer({ port: 0, dataDir: join(tmp.path, `db-${Math.random().toString(36).slice(2)}`), log: false, power: { env: nvidia.env(withNvidia), platform: 'linux', sysfsRoot: sys, readSysfs } });
 }
@@ -173,13 +180,11 @@ describe('NVIDIA\'s energy counter, where the driver offers it', () => {
 
   test('garbage from the counter: the recording fails and says so', async () => {
     playTrace('100 100 100 garbage');
-    const rec = await api<RecordingSummary>(counter.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0:energy' } });
-    await sleep(700);
-    const sum = (await api<RecordingSummary>(counter.url, `/recordings/${rec.json.id}`)).json;
+    const sum = await recordBriefly(counter.url, 'nvidia:0:energy');
     expect(sum.state).toBe('failed');
     expect(sum.error).toBe('nvidia:0:energy: nvidia-smi returned "garbage" instead of millijoules');
     expect(sum.readings).toBe(3);
-    await api(counter.url, `/recordings/${rec.json.id}`, { method: 'DELETE' });
+    await api(counter.url, `/recordings/${sum.id}`, { method: 'DELETE' });
   });
 });
 
@@ -227,25 +232,17 @@ describe('only this machine may read or sample its sensors', () => {
 describe('a sensor that fails mid-run, or is absent', () => {
   test('garbage after three readings: the recording fails with the reason, the readings before it stay', async () => {
     playTrace('100 100 100 garbage');
-    {
-      const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
-      await sleep(700);
-      const sum = (await api<RecordingSummary>(s.url, `/recordings/${rec.json.id}`)).json;
-      expect(sum.state).toBe('failed');
-      expect(sum.error).toBe('nvidia:0: nvidia-smi returned "garbage" instead of watts');
-      expect(sum.readings).toBe(3);
-    }
+    const sum = await recordBriefly(s.url, 'nvidia:0');
+    expect(sum.state).toBe('failed');
+    expect(sum.error).toBe('nvidia:0: nvidia-smi returned "garbage" instead of watts');
+    expect(sum.readings).toBe(3);
   });
 
   test('nvidia-smi that stops answering', async () => {
     playTrace('100 100 exit');
-    {
-      const rec = await api<RecordingSummary>(s.url, '/recordings', { method: 'POST', body: { sensor: 'nvidia:0' } });
-      await sleep(700);
-      const sum = (await api<RecordingSummary>(s.url, `/recordings/${rec.json.id}`)).json;
-      expect(sum.state).toBe('failed');
-      expect(sum.error).toMatch(/nvidia-smi stopped answering \(exit 3\)/);
-    }
+    const sum = await recordBriefly(s.url, 'nvidia:0');
+    expect(sum.state).toBe('failed');
+    expect(sum.error).toMatch(/nvidia-smi stopped answering \(exit 3\)/);
   });
 
   test('no nvidia-smi on PATH: listed as unreadable with the reason; recording refused', async () => {

@@ -4,11 +4,9 @@
  * address is mostly refused with 429 + Retry-After. Fake clock for the limiter itself, and the
  * real server over real HTTP for the class and a burst of flood.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer } from '../../server/app.ts';
-import type { RunningServer } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from '../../server/rate-limit.ts';
-import { postJson, tempDir, total, uniqueResult } from './helpers.ts';
+import { postJson, total, uniqueResult, useServer } from './helpers.ts';
 
 const SCHOOL = '203.0.113.7';
 const T0 = Date.UTC(2026, 10, 23, 10);
@@ -81,26 +79,18 @@ describe('default write limit (fake clock)', () => {
 });
 
 describe('default write limit over real HTTP', () => {
-  const dir = tempDir('fal-class-');
-  let server: RunningServer;
-  beforeAll(async () => {
-    // The default limit, as `npm start` runs it; every request comes from 127.0.0.1.
-    server = await startServer({ port: 0, log: false, dataDir: dir.path, staticDir: '/nonexistent-dist' });
-  });
-  afterAll(async () => {
-    await server?.close();
-    dir.remove();
-  });
+  // The default limit (rateLimit undefined), as `npm start` runs it; every request comes from 127.0.0.1.
+  const srv = useServer(() => ({ rateLimit: undefined }));
 
   test('a class of 40 uploading together from one address: every upload accepted', async () => {
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postJson(server.url, uniqueResult(5_000 + i))));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postJson(srv.base, uniqueResult(5_000 + i))));
     expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 40 }, () => 201));
-    expect(await total(server.url)).toBe(40);
+    expect(await total(srv.base)).toBe(40);
   });
 
   test('then a flood from the same address is refused with 429 and Retry-After', async () => {
     const answers: { status: number; headers: Headers }[] = [];
-    for (let i = 0; i < 100; i++) answers.push(await postJson(server.url, uniqueResult(6_000 + i)));
+    for (let i = 0; i < 100; i++) answers.push(await postJson(srv.base, uniqueResult(6_000 + i)));
     const refused = answers.filter((a) => a.status === 429);
     // 5 tokens left from the burst, plus what refilled at one per 2 s while this ran.
     expect(refused.length).toBeGreaterThan(50);

@@ -3,14 +3,13 @@
  * its network address needs a secure context for WebGPU. The server answers over TLS with the
  * certificate it was given, and plain HTTP is not answered on that port.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
+import { useServer } from './helpers.ts';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'tls');
 const cert = readFileSync(join(DIR, 'localhost.crt'));
@@ -32,29 +31,21 @@ function get(url: string, ca: Buffer): Promise<{ status: number; body: string; p
 }
 
 describe('HTTPS (TLS_CERT, TLS_KEY)', () => {
-  let server: RunningServer;
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'fal-tls-'));
-    server = await startServer({ port: 0, log: false, staticDir: '/nonexistent-dist', power: false, dataDir, tls: { cert, key } });
-  });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  // The write limit is the server's default (rateLimit undefined), as `npm start` runs it.
+  const srv = useServer(() => ({ power: false, rateLimit: undefined, tls: { cert, key } }));
 
   test('the URL says https, and the API answers over TLS with the given certificate', async () => {
-    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const r = await get(`${server.url}/healthz`, cert);
+    expect(srv.base).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const r = await get(`${srv.base}/healthz`, cert);
     expect(r.status).toBe(200);
     expect(r.peerCN).toBe('localhost');
     expect(JSON.parse(r.body)).toMatchObject({ ok: true });
   });
 
   test('a client that does not trust the certificate is refused; plain HTTP gets no page', async () => {
-    await expect(get(`${server.url}/healthz`, Buffer.from(''))).rejects.toThrow();
+    await expect(get(`${srv.base}/healthz`, Buffer.from(''))).rejects.toThrow();
     const plain = await new Promise<number | 'error'>((resolve) => {
-      const req = httpRequest(server.url.replace('https:', 'http:') + '/healthz', (res) => resolve(res.statusCode ?? 0));
+      const req = httpRequest(srv.base.replace('https:', 'http:') + '/healthz', (res) => resolve(res.statusCode ?? 0));
       req.on('error', () => resolve('error'));
       req.end();
     });

@@ -2,25 +2,17 @@
  * The browser's upload client against the real server: the shapes both sides agree on, end to
  * end (what the consent dialog previews is what gets stored).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServer } from '../../server/app.ts';
-import type { RunningServer } from '../../server/app.ts';
+import { beforeAll, expect, test } from 'vitest';
 import { buildPayload, sendPayload, uploadResult, withdrawResult } from '../../src/results/upload.ts';
 import type { UploadTransport } from '../../src/results/upload.ts';
 import type { ResultListItem } from '../../src/shared/dataset.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
-import { tempDir } from './helpers.ts';
+import { useServer } from './helpers.ts';
 
-const dir = tempDir('fal-client-');
-let server: RunningServer;
+const srv = useServer(() => ({ rateLimit: { burst: 5, perMinute: 1 } }));
 let transport: UploadTransport;
-beforeAll(async () => {
-  server = await startServer({ port: 0, log: false, dataDir: dir.path, rateLimit: { burst: 5, perMinute: 1 } });
-  transport = { fetch: (...a) => fetch(...a), baseUrl: server.url, online: () => true };
-});
-afterAll(async () => {
-  await server?.close();
-  dir.remove();
+beforeAll(() => {
+  transport = { fetch: (...a) => fetch(...a), baseUrl: srv.base, online: () => true };
 });
 
 test('the previewed payload is exactly what the server stores; withdrawal with the kept token', async () => {
@@ -33,7 +25,7 @@ test('the previewed payload is exactly what the server stores; withdrawal with t
   const sent = await sendPayload(p.json, transport);
   expect(sent.kind).toBe('accepted');
   if (sent.kind !== 'accepted') return;
-  const stored = (await (await fetch(`${server.url}/api/results/${sent.id}`)).json()) as ResultListItem;
+  const stored = (await (await fetch(`${srv.base}/api/results/${sent.id}`)).json()) as ResultListItem;
   expect(stored.doc).toEqual(p.doc);
   expect(JSON.stringify(stored.doc)).not.toContain('per1000');
 

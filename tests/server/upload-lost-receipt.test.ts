@@ -3,24 +3,16 @@
  * answer never reaches the browser. The client's retry with the same idempotency key must come
  * back with the same id and a working withdrawal token.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServer } from '../../server/app.ts';
-import type { RunningServer } from '../../server/app.ts';
+import { beforeAll, expect, test } from 'vitest';
 import { buildPayload, newIdempotencyKey, sendPayload, withdrawResult } from '../../src/results/upload.ts';
 import type { UploadTransport } from '../../src/results/upload.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
-import { tempDir, total } from './helpers.ts';
+import { total, useServer } from './helpers.ts';
 
-const dir = tempDir('fal-lost-');
-let server: RunningServer;
+const srv = useServer();
 let transport: UploadTransport;
-beforeAll(async () => {
-  server = await startServer({ port: 0, log: false, dataDir: dir.path, rateLimit: false });
-  transport = { fetch: (...a) => fetch(...a), baseUrl: server.url, online: () => true };
-});
-afterAll(async () => {
-  await server?.close();
-  dir.remove();
+beforeAll(() => {
+  transport = { fetch: (...a) => fetch(...a), baseUrl: srv.base, online: () => true };
 });
 
 /** Delivers the request, reads the answer off the wire, then fails as a dropped connection would. */
@@ -44,13 +36,13 @@ test('a retry with the same key recovers the id and a new token; the lost token 
   expect(await sendPayload(p.json, losingAnswers(lost), key)).toEqual({ kind: 'offline' });
   expect(lost[0]?.status).toBe(201);
   const original = (await lost[0]!.json()) as { id: string; token: string };
-  expect(await total(server.url)).toBe(1);
+  expect(await total(srv.base)).toBe(1);
 
   const retry = await sendPayload(p.json, transport, key);
   expect(retry).toEqual({ kind: 'accepted', id: original.id, token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as unknown });
   if (retry.kind !== 'accepted') return;
   expect(retry.token).not.toBe(original.token);
-  expect(await total(server.url)).toBe(1);
+  expect(await total(srv.base)).toBe(1);
 
   // Without the key (or with a new one) the same content is a plain duplicate: no token.
   expect(await sendPayload(p.json, transport)).toEqual({ kind: 'duplicate', id: original.id });
@@ -58,5 +50,5 @@ test('a retry with the same key recovers the id and a new token; the lost token 
 
   expect(await withdrawResult(original.id, original.token, transport)).toEqual({ kind: 'wrong-token' });
   expect(await withdrawResult(original.id, retry.token, transport)).toEqual({ kind: 'withdrawn' });
-  expect(await total(server.url)).toBe(0);
+  expect(await total(srv.base)).toBe(0);
 });

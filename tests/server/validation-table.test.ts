@@ -15,9 +15,8 @@ import { parseResult } from '../../src/shared/schema.ts';
 import { startNodeRecording } from '../../scripts/node/power.ts';
 import { GAP_HEADER, MODEL_HEADER, parseTableArgs, validationMarkdown, validationRows } from '../../scripts/validation-table.ts';
 import { installFakeNvidiaSmi } from './fake-nvidia-smi.ts';
-import { tempDir } from './helpers.ts';
+import { ROOT, tempDir } from './helpers.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const tmp = tempDir('validation-table-');
 const nvidia = installFakeNvidiaSmi(tmp.path);
 afterAll(() => tmp.remove());

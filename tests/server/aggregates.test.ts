@@ -1,6 +1,5 @@
 /**
- * The maintained aggregates on a real database (`aggregates.pglite.test.ts`,
- * `aggregates.postgres.test.ts`): a withdrawal brings /api/stats back to exactly what it was,
+ * The maintained aggregates on a real database, on each storage backend: a withdrawal brings /api/stats back to exactly what it was,
  * the stored bins equal a rebuild from the rows after inserts, duplicates, replays and
  * withdrawals (including one through a merged upload's id), a large group's medians come from
  * its sketch within the stated accuracy, and migration 5 builds the aggregates of rows already
@@ -17,6 +16,7 @@ import { sha256 } from '../../server/result-row.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import type { UploadAccepted } from '../../src/shared/dataset.ts';
 import { uniqueResult } from './helpers.ts';
+import { eachBackend, openQuiet, type SuiteBackend } from './postgres-harness.ts';
 import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import { filteredPages } from '../../server/export-stream.ts';
@@ -60,13 +60,13 @@ async function expectMaintainedEqualsRebuilt(db: Db, store?: ResultStore): Promi
   if (store) expect(await store.stats()).toEqual(await db.transaction((tx) => readAggregateStats(tx)));
 }
 
-export function aggregatesSuite(name: string, open: () => Promise<Db>) {
-  describe(`maintained aggregates (${name})`, () => {
+function aggregatesSuite(backend: SuiteBackend) {
+  describe(`maintained aggregates (${backend.kind})`, () => {
     let db: Db;
     let store: ResultStore;
     let n = 0;
     beforeAll(async () => {
-      db = await open();
+      db = await openQuiet(backend.config());
       store = new ResultStore(db, { statsTtlMs: 0 });
     });
     afterAll(async () => {
@@ -267,3 +267,6 @@ export function aggregatesSuite(name: string, open: () => Promise<Db>) {
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the suite asserts exact aggregates.
+eachBackend('aggregates', aggregatesSuite, { emptySchema: true });

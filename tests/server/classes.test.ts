@@ -1,5 +1,5 @@
 /**
- * Classes over real HTTP on a real database (`classes.pglite.test.ts`, `classes.postgres.test.ts`):
+ * Classes over real HTTP on a real database, on each storage backend:
  * a teacher creates a class, pupils' devices add their figures, the projector reads the pooled
  * distribution with entity tags; expiry (on an injected clock) and closing refuse entries with 410
  * and delete them; bad input is refused without echoing the client's text; writes are rate limited.
@@ -9,18 +9,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import { serve, type HttpBindings } from '@hono/node-server';
-import { startServer, type RunningServer } from '../../server/app.ts';
 import { classRoutes, type ClassDb } from '../../server/classes.ts';
-import { openDb, type Db, type DbConfig } from '../../server/db.ts';
+import type { Db } from '../../server/db.ts';
 import { RateLimiter, type RateLimitConfig } from '../../server/rate-limit.ts';
 import type { Queryable } from '../../server/queryable.ts';
-import { postJson, uniqueResult } from './helpers.ts';
+import { postJson, uniqueResult, useServer } from './helpers.ts';
+import { eachBackend, openQuiet, serverStorage, type SuiteBackend } from './postgres-harness.ts';
 import { CLASS_CODE_PATTERN, CLASS_LIFETIME_MS, type ClassCreated, type ClassEntry, type ClassView } from '../../src/shared/classroom.ts';
-
-export interface ClassesBackend {
-  /** A database config; called once per server (PGlite needs one directory each). */
-  config(): DbConfig;
-}
 
 interface Harness {
   base: string;
@@ -52,7 +47,9 @@ async function send(base: string, method: string, path: string, body?: unknown, 
   return { status: res.status, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown>, headers: res.headers };
 }
 
-export function classesSuite(name: string, backend: ClassesBackend) {
+/** Each database this suite opens is a fresh one: PGlite needs a folder per process that holds it. */
+function classesSuite(backend: SuiteBackend) {
+  const name = backend.kind;
   describe(`classes (${name})`, () => {
     let db: Db;
     let h: Harness;
@@ -60,7 +57,7 @@ export function classesSuite(name: string, backend: ClassesBackend) {
     const now = () => clock;
 
     beforeAll(async () => {
-      db = await openDb(backend.config(), { log: () => undefined });
+      db = await openQuiet(backend.fresh());
       h = await harness(db, now, false);
     });
     afterAll(async () => {
@@ -297,19 +294,13 @@ export function classesSuite(name: string, backend: ClassesBackend) {
   });
 
   describe(`classes in the server (${name})`, () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      const cfg = backend.config();
-      server = await startServer({ port: 0, log: false, staticDir: '/nonexistent-dist', power: false, ...(cfg.kind === 'pglite' ? { dataDir: cfg.dataDir } : { databaseUrl: cfg.url }) });
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
+    // rateLimit undefined: the server's default write limit, as production runs it.
+    const srv = useServer(() => ({ rateLimit: undefined, power: false, ...serverStorage(backend.fresh()) }));
 
     test('mounted at /api/classes, same-origin only', async () => {
-      const c = await send(server.url, 'POST', '/api/classes', { preset: 'quick' });
+      const c = await send(srv.base, 'POST', '/api/classes', { preset: 'quick' });
       expect(c.status).toBe(201);
-      const read = await send(server.url, 'GET', `/api/classes/${String(c.json.code)}`);
+      const read = await send(srv.base, 'GET', `/api/classes/${String(c.json.code)}`);
       expect(read.status).toBe(200);
       expect(read.headers.get('access-control-allow-origin')).toBeNull();
       expect(read.headers.get('cross-origin-resource-policy')).toBe('same-origin');
@@ -317,25 +308,17 @@ export function classesSuite(name: string, backend: ClassesBackend) {
   });
 
   describe(`classes share the app's write budget (${name})`, () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      const cfg = backend.config();
-      server = await startServer({
-        port: 0, log: false, staticDir: '/nonexistent-dist', power: false, rateLimit: { burst: 2, perMinute: 1 },
-        ...(cfg.kind === 'pglite' ? { dataDir: cfg.dataDir } : { databaseUrl: cfg.url }),
-      });
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
+    const srv = useServer(() => ({ power: false, rateLimit: { burst: 2, perMinute: 1 }, ...serverStorage(backend.fresh()) }));
 
     test('a client that spent its budget on an upload and a class is refused on both (429)', async () => {
-      expect((await postJson(server.url, uniqueResult(7001))).status).toBe(201);
-      expect((await send(server.url, 'POST', '/api/classes', { preset: 'quick' })).status).toBe(201);
-      const classRefused = await send(server.url, 'POST', '/api/classes', { preset: 'quick' });
+      expect((await postJson(srv.base, uniqueResult(7001))).status).toBe(201);
+      expect((await send(srv.base, 'POST', '/api/classes', { preset: 'quick' })).status).toBe(201);
+      const classRefused = await send(srv.base, 'POST', '/api/classes', { preset: 'quick' });
       expect(classRefused.status).toBe(429);
       expect(Number(classRefused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await postJson(server.url, uniqueResult(7002))).status).toBe(429);
+      expect((await postJson(srv.base, uniqueResult(7002))).status).toBe(429);
     });
   });
 }
+
+eachBackend('classes', classesSuite);

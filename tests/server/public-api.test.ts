@@ -1,19 +1,19 @@
 /**
- * The public read API over real HTTP on a real database (`public-api.pglite.test.ts`,
- * `public-api.postgres.test.ts`): the filtered listing and its cursor, 400s that never repeat
+ * The public read API over real HTTP on a real database, on each storage backend: the filtered listing and its cursor, 400s that never repeat
  * the client's text, the schema version on every read, CORS (any origin reads, none writes),
  * and the OpenAPI document: every public GET route is in it and real answers validate against it.
  */
 import { isPublicApiPath } from '../../server/cors.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Hono } from 'hono';
-import { createApp, startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
+import { createApp } from '../../server/app.ts';
 import type { ResultStore } from '../../server/store.ts';
 import type { Db } from '../../server/db.ts';
 import { LISTING_MAX_PAGE, type ResultPage } from '../../src/shared/dataset.ts';
-import { postJson, tempDir } from './helpers.ts';
+import { deleteResult, postJson, tempDir, useServer } from './helpers.ts';
 import { rawGet, resultFrom } from './dataset-http.ts';
 import { checkSchema } from './json-schema-check.ts';
+import { eachBackend, serverStorage, type SuiteBackend } from './postgres-harness.ts';
 
 type Doc = Record<string, unknown> & { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>> };
 
@@ -30,31 +30,25 @@ function publicGetRoutes(): string[] {
   return [...new Set(paths)].sort();
 }
 
-export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 'dataDir' | 'databaseUrl'>) {
-  describe(`public read API (${name})`, () => {
-    let server: RunningServer;
-    let base = '';
+function publicApiSuite(backend: SuiteBackend) {
+  describe(`public read API (${backend.kind})`, () => {
     const snapshots = tempDir('fal-openapi-snap-');
+    // Registered first, so it runs after the server's close (after-hooks run last-registered first).
+    afterAll(() => snapshots.remove());
+    const srv = useServer(() => ({ power: false, snapshotDir: snapshots.path, ...serverStorage(backend.config()) }));
     const ids: string[] = [];
     const get = async <T>(path: string, headers: Record<string, string> = {}) => {
-      const res = await fetch(`${base}${path}`, { headers });
+      const res = await fetch(`${srv.base}${path}`, { headers });
       return { res, json: (await res.json()) as T };
     };
 
     beforeAll(async () => {
-      server = await startServer({ port: 0, log: false, rateLimit: false, power: false, staticDir: '/nonexistent-dist', snapshotDir: snapshots.path, ...backend() });
-      base = server.url;
       for (const [n, vendor, arch] of [[1, 'nvidia', 'ada'], [2, 'amd', 'rdna-3'], [3, 'nvidia', 'ampere'], [4, 'intel', 'xe-lpg'], [5, 'nvidia', 'ada']] as const) {
-        const up = await postJson(base, resultFrom(100 + n, vendor, arch));
+        const up = await postJson(srv.base, resultFrom(100 + n, vendor, arch));
         expect(up.status).toBe(201);
         ids.push(up.json.id as string);
       }
     });
-    afterAll(async () => {
-      await server?.close();
-      snapshots.remove();
-    });
-
     describe('filtered listing with a cursor', () => {
       test('filters keep the matching rows in upload order; the cursor walks every page once', async () => {
         const all = await get<ResultPage>('/api/results?limit=200');
@@ -101,10 +95,10 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
       });
 
       test('the exports share the parser: model filters them too, and a bad model is refused the same way', async () => {
-        const none = await rawGet(`${base}/api/export.jsonl?model=distilbert-sst2`);
+        const none = await rawGet(`${srv.base}/api/export.jsonl?model=distilbert-sst2`);
         expect(none.status).toBe(200);
         expect(none.body.length).toBe(0);
-        const some = await rawGet(`${base}/api/export.jsonl?model=bert-tiny&vendor=amd`);
+        const some = await rawGet(`${srv.base}/api/export.jsonl?model=bert-tiny&vendor=amd`);
         expect(some.body.toString('utf8').trim().split('\n')).toHaveLength(1);
         const bad = await get<{ error: string }>(`/api/export.csv?model=${encodeURIComponent(HOSTILE)}`);
         const badList = await get<{ error: string }>(`/api/results?model=${encodeURIComponent(HOSTILE)}`);
@@ -122,10 +116,10 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
           expect(json.schemaVersion, path).toBe(1);
         }
         for (const path of ['/api/export.csv', '/api/export.jsonl', '/api/openapi.json', '/api/results/AAAAAAAAAAAAAAAA']) {
-          expect((await rawGet(`${base}${path}`)).headers['x-schema-version'], path).toBe('1');
+          expect((await rawGet(`${srv.base}${path}`)).headers['x-schema-version'], path).toBe('1');
         }
-        const first = await rawGet(`${base}/api/stats`);
-        const revalidated = await rawGet(`${base}/api/stats`, { 'if-none-match': first.headers.etag as string });
+        const first = await rawGet(`${srv.base}/api/stats`);
+        const revalidated = await rawGet(`${srv.base}/api/stats`, { 'if-none-match': first.headers.etag as string });
         expect(revalidated.status).toBe(304);
         expect(revalidated.headers['x-schema-version']).toBe('1');
       });
@@ -135,7 +129,7 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
       const origin = { origin: 'https://elsewhere.example' };
       test('GET and HEAD from another origin may read, revalidate and see the schema version', async () => {
         for (const method of ['GET', 'HEAD']) {
-          const res = await fetch(`${base}/api/stats`, { method, headers: origin });
+          const res = await fetch(`${srv.base}/api/stats`, { method, headers: origin });
           expect(res.status).toBe(200);
           expect(res.headers.get('access-control-allow-origin')).toBe('*');
           expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
@@ -144,7 +138,7 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
       });
 
       test('a preflight for a read is granted; for a write it is refused with no CORS header', async () => {
-        const pre = (path: string, method: string) => fetch(`${base}${path}`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': method, 'access-control-request-headers': 'if-none-match' } });
+        const pre = (path: string, method: string) => fetch(`${srv.base}${path}`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': method, 'access-control-request-headers': 'if-none-match' } });
         const read = await pre('/api/results?vendor=nvidia', 'GET');
         expect(read.status).toBe(204);
         expect(read.headers.get('access-control-allow-origin')).toBe('*');
@@ -159,11 +153,11 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
       });
 
       test('writes answer with no CORS header, whatever the origin', async () => {
-        const up = await postJson(base, resultFrom(199, 'apple', 'metal-3'), origin);
+        const up = await postJson(srv.base, resultFrom(199, 'apple', 'metal-3'), origin);
         expect(up.status).toBe(201);
         expect(up.headers.get('access-control-allow-origin')).toBeNull();
         expect(up.headers.get('cross-origin-resource-policy')).toBe('same-origin');
-        const del = await fetch(`${base}/api/results/${up.json.id as string}`, { method: 'DELETE', headers: { ...origin, authorization: `Bearer ${up.json.token as string}` } });
+        const del = await deleteResult(srv.base, up.json.id as string, up.json.token as string, origin);
         expect(del.status).toBe(204);
         expect(del.headers.get('access-control-allow-origin')).toBeNull();
       });
@@ -237,3 +231,6 @@ export function publicApiSuite(name: string, backend: () => Pick<ServerOptions, 
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the suite lists exactly its own uploads.
+eachBackend('public read API', publicApiSuite, { emptySchema: true });

@@ -1,18 +1,17 @@
-// GET /api/profiles/measured over real HTTP (`measured-profiles.pglite.test.ts`,
-// `measured-profiles.postgres.test.ts`): results whose estimate used a sensor profile are listed
+// GET /api/profiles/measured over real HTTP, on each storage backend: results whose estimate used a sensor profile are listed
 // per adapter and sensor with medians; an inconsistent sensor profile is refused on upload; the
 // answer validates against the OpenAPI document; an upload or a withdrawal shows at once; the
 // listing's query is answered through migration 8's partial index.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
 import type { Db } from '../../server/db.ts';
 import { MEASURED_PROFILES_SQL } from '../../server/measured-profiles.ts';
 import { computeEnergy, defaultEnergyContext, profileFromSensor } from '../../src/energy/index.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import { sampleResult } from '../../src/shared/sample-result.ts';
 import type { SensorMeasurement } from '../../src/shared/sensor-profile.ts';
-import { postJson } from './helpers.ts';
+import { deleteResult, postJson, useServer } from './helpers.ts';
 import { checkSchema } from './json-schema-check.ts';
+import { eachBackend, openQuiet, serverStorage, type SuiteBackend } from './postgres-harness.ts';
 
 /** The sample run (with its workloads' first sample shifted, so each document is new) estimated with a sensor profile. */
 function sensorDoc(n: number, idleW: number, typ: number): ResultDocument {
@@ -27,8 +26,6 @@ function sensorDoc(n: number, idleW: number, typ: number): ResultDocument {
   return { ...doc, energy: computeEnergy(doc, { ...ctx, profile: profileFromSensor(m, ctx.profile.embodiedClasses) }) };
 }
 
-type Backend = Pick<ServerOptions, 'dataDir' | 'databaseUrl'>;
-
 /** The plan of the listing's query, with sequential scans ruled out: the index serves it or the plan says Seq Scan. */
 async function listingPlan(db: Db): Promise<string> {
   return db.transaction(async (tx) => {
@@ -38,28 +35,22 @@ async function listingPlan(db: Db): Promise<string> {
   });
 }
 
-export function measuredProfilesSuite(name: string, backend: () => Backend, openBackendDb: () => Promise<Db>) {
-  describe(`measured profiles in the dataset (${name})`, () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await startServer({ port: 0, log: false, rateLimit: false, power: false, staticDir: '/nonexistent-dist', ...backend() });
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
+function measuredProfilesSuite(backend: SuiteBackend) {
+  describe(`measured profiles in the dataset (${backend.kind})`, () => {
+    const srv = useServer(() => ({ power: false, ...serverStorage(backend.config()) }));
 
     test('uploads with a sensor profile are accepted and grouped with medians; a catalog one is not listed', async () => {
       for (const [n, idle, typ] of [[1, 20, 100], [2, 30, 200], [3, 40, 150]] as const) {
-        const up = await postJson(server.url, sensorDoc(n, idle, typ));
+        const up = await postJson(srv.base, sensorDoc(n, idle, typ));
         expect(up.status, JSON.stringify(up.json)).toBe(201);
       }
-      expect((await postJson(server.url, sampleResult())).status).toBe(201);
-      const res = await fetch(`${server.url}/api/profiles/measured`);
+      expect((await postJson(srv.base, sampleResult())).status).toBe(201);
+      const res = await fetch(`${srv.base}/api/profiles/measured`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { schemaVersion: number; groups: Record<string, unknown>[] };
       const a = sampleResult().environment.adapter;
       expect(body.groups).toEqual([{ vendor: a.vendor, architecture: a.architecture, sensor: 'nvidia-smi', coverage: 'gpu-board', count: 3, medianIdleW: 30, medianDeltaW: 150 }]);
-      const openapi = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as Parameters<typeof checkSchema>[2] & { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }> };
+      const openapi = (await (await fetch(`${srv.base}/api/openapi.json`)).json()) as Parameters<typeof checkSchema>[2] & { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }> };
       const schema = openapi.paths['/api/profiles/measured']!.get.responses['200']!.content['application/json']!.schema;
       expect(checkSchema(schema, body, openapi)).toEqual([]);
       expect(checkSchema(schema, { ...body, groups: [{ ...body.groups[0], sensor: 'multimeter' }] }, openapi)).not.toEqual([]);
@@ -68,27 +59,27 @@ export function measuredProfilesSuite(name: string, backend: () => Backend, open
     test('an inconsistent sensor profile is refused with the field named', async () => {
       const d = sensorDoc(9, 25, 120);
       d.energy!.profile.hostIncluded = true;
-      const up = await postJson(server.url, d);
+      const up = await postJson(srv.base, d);
       expect(up.status).toBe(422);
       expect(JSON.stringify(up.json)).toMatch(/energy\.profile\.hostIncluded: a gpu-board sensor does not include the host/);
     });
 
     test('an upload and a withdrawal show in the listing at once (kept per dataset version, not for a minute)', async () => {
-      const list = async () => ((await (await fetch(`${server.url}/api/profiles/measured`)).json()) as { groups: { count: number; medianIdleW: number }[] }).groups;
+      const list = async () => ((await (await fetch(`${srv.base}/api/profiles/measured`)).json()) as { groups: { count: number; medianIdleW: number }[] }).groups;
       const before = await list();
       expect(before[0]?.count).toBe(3);
-      const up = await postJson(server.url, sensorDoc(4, 50, 160));
+      const up = await postJson(srv.base, sensorDoc(4, 50, 160));
       expect(up.status, JSON.stringify(up.json)).toBe(201);
       expect((await list()).map((g) => [g.count, g.medianIdleW])).toEqual([[4, 35]]);
-      const res = await fetch(`${server.url}/api/results/${String(up.json.id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${String(up.json.token)}` } });
+      const res = await deleteResult(srv.base, String(up.json.id), String(up.json.token));
       expect(res.status).toBe(204);
       expect(await list()).toEqual(before);
     });
 
     test('the listing reads the sensor-profile rows through their partial index (migration 8)', async () => {
       // The server holds PGlite's only connection: close it before reading the same directory.
-      await server.close();
-      const db = await openBackendDb();
+      await srv.server.close();
+      const db = await openQuiet(backend.config());
       try {
         const plan = await listingPlan(db);
         expect(plan).toMatch(/results_sensor_profile_idx/);
@@ -99,3 +90,6 @@ export function measuredProfilesSuite(name: string, backend: () => Backend, open
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the suite counts the listed profiles from zero.
+eachBackend('measured profiles', measuredProfilesSuite, { emptySchema: true });

@@ -3,20 +3,18 @@
  * listing and both exports; a tampered accuracy interval, figure per correct answer or ratio per
  * correct answer is refused with 422 naming the field; /api/stats pools their answers per model,
  * dtype and task set (English and French apart) and a withdrawal restores it exactly; migration
- * 3's cleaning keeps the new kind.
- * `real-models.pglite.test.ts` and `real-models.postgres.test.ts` run it on each backend.
+ * 3's cleaning keeps the new kind. Run on each storage backend.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer } from '../../server/app.ts';
-import type { RunningServer, ServerOptions } from '../../server/app.ts';
+import { describe, expect, test } from 'vitest';
 import { cleanDocument } from '../../server/clean-results.ts';
-import { CSV_COLUMNS } from '../../src/shared/export.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import { sampleRealResult, sampleRealWorkloads } from '../../src/shared/sample-real-result.ts';
-import type { DatasetStats, GroupStats, ResultPage } from '../../src/shared/dataset.ts';
+import type { DatasetStats, GroupStats } from '../../src/shared/dataset.ts';
 import { wilson } from '../../src/shared/realmodels/scoring.ts';
 import { pooledAccuracy } from '../../server/aggregate-stats.ts';
-import { postJson } from './helpers.ts';
+import { jsonlDocs, listedIds, postJson, stats, upload, useServer, withdraw, type Receipt } from './helpers.ts';
+import { csvValue as col, fetchCsv } from './csv.ts';
+import { eachBackend, serverStorage, type SuiteBackend } from './postgres-harness.ts';
 
 const fresh = (): ResultDocument => structuredClone(sampleRealResult());
 
@@ -35,38 +33,27 @@ function variant(n: number, correct: number, medianMs: number, language: 'en' | 
   return structuredClone(sampleRealResult({ workloads: ws, app: { version: `0.1.0-rm${n}` } }));
 }
 
-export function realModelsSuite(name: string, backend: () => Pick<ServerOptions, 'dataDir' | 'databaseUrl'>) {
-  describe(`real-model documents (${name})`, () => {
-    let server: RunningServer;
-    let base = '';
-    beforeAll(async () => {
-      server = await startServer({ port: 0, log: false, rateLimit: false, staticDir: '/nonexistent-dist', ...backend() });
-      base = server.url;
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
+function realModelsSuite(backend: SuiteBackend) {
+  describe(`real-model documents (${backend.kind})`, () => {
+    const srv = useServer(() => serverStorage(backend.config()));
 
     test('a valid document is stored, and comes back in the listing, the CSV and the JSONL', async () => {
       const doc = fresh();
-      const up = await postJson(base, doc);
-      expect(up.status, JSON.stringify(up.json)).toBe(201);
-      const id = up.json.id as string;
+      const { id } = await upload(srv.base, doc);
 
-      const one = (await (await fetch(`${base}/api/results/${id}`)).json()) as { doc: ResultDocument };
+      const one = (await (await fetch(`${srv.base}/api/results/${id}`)).json()) as { doc: ResultDocument };
       expect(one.doc.workloads.map((w) => `${w.kind} ${w.id}`)).toEqual(doc.workloads.map((w) => `${w.kind} ${w.id}`));
       expect(one.doc.workloads[1]!.real).toEqual(doc.workloads[1]!.real);
       expect(one.doc.energy?.ratioPerCorrect).toEqual(doc.energy!.ratioPerCorrect);
 
-      const csv = (await (await fetch(`${base}/api/export.csv`)).text()).trimEnd().split('\r\n').map((l) => l.split(','));
-      const col = (row: string[], c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+      const csv = await fetchCsv(srv.base);
       const general = csv.find((r) => r[0] === id && col(r, 'workload_id') === 'general:qwen2.5-0.5b-instruct:webgpu')!;
       expect([col(general, 'kind'), col(general, 'real_model'), col(general, 'real_dtype'), col(general, 'execution_provider'), col(general, 'accuracy_n'), col(general, 'parse_failures')])
         .toEqual(['real-model', 'qwen2.5-0.5b-instruct', 'q4f16', 'webgpu', '40', '2']);
       const pc = doc.energy!.perQuery.general.perCorrect!;
       expect(Number(col(general, 'per_correct_j_p50'))).toBe(pc.available ? pc.joules.p50 : NaN);
 
-      const jsonl = (await (await fetch(`${base}/api/export.jsonl`)).text()).trimEnd().split('\n').map((l) => JSON.parse(l) as ResultDocument & { id: string });
+      const jsonl = jsonlDocs(await (await fetch(`${srv.base}/api/export.jsonl`)).text());
       const row = jsonl.find((r) => r.id === id)!;
       expect(row.workloads[0]!.real?.accuracy).toEqual(doc.workloads[0]!.real!.accuracy);
       expect(row.energy?.perQuery.specialized.perCorrect).toEqual(doc.energy!.perQuery.specialized.perCorrect);
@@ -80,23 +67,18 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
     ] as const)('tampered %s: 422 naming the field', async (_what, tamper, issue) => {
       const d = fresh();
       tamper(d);
-      const res = await postJson(base, d);
+      const res = await postJson(srv.base, d);
       expect(res.status).toBe(422);
       expect(res.json.issues as string[]).toEqual(expect.arrayContaining([expect.stringMatching(issue)]) as unknown);
     });
 
     test('stats pool the answers per model and dtype; the filtered listing and exports find them; withdrawal restores /api/stats exactly', async () => {
-      const stats = async (): Promise<DatasetStats> => (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
       const groupOf = (s: DatasetStats, model: string, dtype: string): GroupStats | undefined => s.groups.find((g) => g.model === model && g.dtype === dtype && g.task === 'sentiment-en');
-      const before = await stats();
+      const before = await stats(srv.base);
       const docs = [variant(1, 30, 11.9), variant(2, 25, 12.4)];
-      const ups: { id: string; token: string }[] = [];
-      for (const d of docs) {
-        const up = await postJson(base, d);
-        expect(up.status, JSON.stringify(up.json)).toBe(201);
-        ups.push({ id: up.json.id as string, token: up.json.token as string });
-      }
-      const after = await stats();
+      const ups: Receipt[] = [];
+      for (const d of docs) ups.push(await upload(srv.base, d));
+      const after = await stats(srv.base);
       // Each result counts once in the total, though it belongs to two groups (its two real models).
       expect(after.total).toBe(before.total + 2);
       for (const [model, dtype, role] of [['distilbert-sst2', 'fp32', 'specialized'], ['qwen2.5-0.5b-instruct', 'q4f16', 'general']] as const) {
@@ -116,19 +98,14 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
       expect(after.groups.filter((g) => g.model === null)).toEqual(before.groups.filter((g) => g.model === null));
       expect(after.workloads.filter((x) => x.model === 'distilbert-sst2').map((x) => x.workload)).toEqual(['specialized:distilbert-sst2:webgpu']);
 
-      const ids = async (query: string): Promise<string[]> => {
-        const res = await fetch(`${base}/api/results?${query}`);
-        expect(res.status).toBe(200);
-        return ((await res.json()) as ResultPage).items.map((i) => i.id);
-      };
+      const ids = (query: string) => listedIds(srv.base, query);
       const mine = ups.map((u) => u.id);
       expect(await ids('model=distilbert-sst2&dtype=fp32')).toEqual(expect.arrayContaining(mine) as unknown);
       expect(await ids('model=qwen2.5-0.5b-instruct&dtype=q4f16')).toEqual(expect.arrayContaining(mine) as unknown);
       expect(await ids('dtype=q4f16')).toEqual(expect.arrayContaining(mine) as unknown);
       expect(await ids('model=distilbert-sst2&dtype=q4f16')).toEqual([]);
 
-      const csv = (await (await fetch(`${base}/api/export.csv?model=distilbert-sst2&dtype=fp32`)).text()).trimEnd().split('\r\n').map((l) => l.split(','));
-      const col = (row: string[], c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+      const csv = await fetchCsv(srv.base, 'model=distilbert-sst2&dtype=fp32');
       for (const [i, d] of docs.entries()) {
         const spec = csv.find((r) => r[0] === mine[i] && col(r, 'workload_id') === 'specialized:distilbert-sst2:webgpu')!;
         const acc = d.workloads[0]!.real!.accuracy;
@@ -137,34 +114,21 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
         const pc = d.energy!.perQuery.specialized.perCorrect!;
         expect(Number(col(spec, 'per_correct_j_p50'))).toBe(pc.available ? pc.joules.p50 : NaN);
       }
-      const jsonl = (await (await fetch(`${base}/api/export.jsonl?model=qwen2.5-0.5b-instruct&dtype=q4f16`)).text()).trimEnd().split('\n').map((l) => JSON.parse(l) as ResultDocument & { id: string });
+      const jsonl = jsonlDocs(await (await fetch(`${srv.base}/api/export.jsonl?model=qwen2.5-0.5b-instruct&dtype=q4f16`)).text());
       expect(jsonl.map((r) => r.id)).toEqual(expect.arrayContaining(mine) as unknown);
       expect(jsonl.find((r) => r.id === mine[1])?.workloads[0]?.real?.accuracy).toEqual(docs[1]!.workloads[0]!.real!.accuracy);
 
-      for (const u of ups) {
-        const res = await fetch(`${base}/api/results/${u.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${u.token}` } });
-        expect(res.status).toBe(204);
-      }
-      expect(await stats()).toEqual(before);
+      for (const u of ups) await withdraw(srv.base, u);
+      expect(await stats(srv.base)).toEqual(before);
       expect(await ids('model=distilbert-sst2&dtype=fp32')).not.toEqual(expect.arrayContaining([mine[0]]) as unknown);
     });
 
     test('an English and a French upload of one model: two groups, each its own accuracy; the task filter and column; withdrawal restores exactly', async () => {
-      const stats = async (): Promise<DatasetStats> => (await (await fetch(`${base}/api/stats`)).json()) as DatasetStats;
-      const upload = async (d: ResultDocument): Promise<{ id: string; token: string }> => {
-        const up = await postJson(base, d);
-        expect(up.status, JSON.stringify(up.json)).toBe(201);
-        return { id: up.json.id as string, token: up.json.token as string };
-      };
-      const withdraw = async (u: { id: string; token: string }) => {
-        const res = await fetch(`${base}/api/results/${u.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${u.token}` } });
-        expect(res.status).toBe(204);
-      };
-      const before = await stats();
-      const en = await upload(variant(11, 38, 12.1, 'en'));
-      const withEn = await stats();
-      const fr = await upload(variant(12, 21, 12.3, 'fr'));
-      const both = await stats();
+      const before = await stats(srv.base);
+      const en = await upload(srv.base, variant(11, 38, 12.1, 'en'));
+      const withEn = await stats(srv.base);
+      const fr = await upload(srv.base, variant(12, 21, 12.3, 'fr'));
+      const both = await stats(srv.base);
       const classifier = (s: DatasetStats, task: string) => s.groups.find((g) => g.model === 'distilbert-sst2' && g.dtype === 'fp32' && g.task === task);
       const gFr = classifier(both, 'sentiment-fr')!;
       // The French group holds the French result only: its own 21 of 40, not pooled with English answers.
@@ -175,23 +139,18 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
       expect(both.groups.filter((g) => g.task === 'sentiment-fr').map((g) => g.model).sort()).toEqual(['distilbert-sst2', 'qwen2.5-0.5b-instruct']);
       expect(both.groups.filter((g) => g.model === null).every((g) => g.task === null)).toBe(true);
 
-      const ids = async (query: string): Promise<string[]> => {
-        const res = await fetch(`${base}/api/results?${query}`);
-        expect(res.status).toBe(200);
-        return ((await res.json()) as ResultPage).items.map((i) => i.id);
-      };
+      const ids = (query: string) => listedIds(srv.base, query);
       expect(await ids('task=sentiment-fr')).toEqual([fr.id]);
       expect(await ids('model=distilbert-sst2&task=sentiment-en')).toEqual(expect.arrayContaining([en.id]) as unknown);
       expect(await ids('model=distilbert-sst2&task=sentiment-en')).not.toContain(fr.id);
-      expect((await fetch(`${base}/api/results?task=sentiment-de`)).status).toBe(400);
-      const csv = (await (await fetch(`${base}/api/export.csv?task=sentiment-fr`)).text()).trimEnd().split('\r\n').map((l) => l.split(','));
-      const col = (row: string[], c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+      expect((await fetch(`${srv.base}/api/results?task=sentiment-de`)).status).toBe(400);
+      const csv = await fetchCsv(srv.base, 'task=sentiment-fr');
       expect(csv.slice(1).filter((r) => col(r, 'kind') === 'real-model').map((r) => [r[0], col(r, 'task_set')])).toEqual([[fr.id, 'sentiment-fr'], [fr.id, 'sentiment-fr']]);
 
-      await withdraw(fr);
-      expect(await stats()).toEqual(withEn);
-      await withdraw(en);
-      expect(await stats()).toEqual(before);
+      await withdraw(srv.base, fr);
+      expect(await stats(srv.base)).toEqual(withEn);
+      await withdraw(srv.base, en);
+      expect(await stats(srv.base)).toEqual(before);
     });
 
     test('the stored-row cleaning (migration 3) keeps a real-model document unchanged', () => {
@@ -200,3 +159,6 @@ export function realModelsSuite(name: string, backend: () => Pick<ServerOptions,
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the valid document must be new (201), not a duplicate of an earlier run.
+eachBackend('real models', realModelsSuite, { emptySchema: true });

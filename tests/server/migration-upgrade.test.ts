@@ -1,6 +1,5 @@
 /**
- * Upgrading a database that already holds rows at version 6 (`migration-upgrade.pglite.test.ts`,
- * `migration-upgrade.postgres.test.ts`): the database is brought back to what a version-6 server
+ * Upgrading a database that already holds rows at version 6, on each storage backend: the database is brought back to what a version-6 server
  * left (migration 5's aggregate tables, one row per group and no shards, filled from the rows; the
  * results written with the columns of that version), then migrated. Migration 7's aggregates must
  * equal `dataset:rebuild`'s, /api/stats must equal what a current server that received the same
@@ -9,7 +8,7 @@
  * 9 splits them by task set.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { migrate, openDb, type Db } from '../../server/db.ts';
+import { migrate, type Db } from '../../server/db.ts';
 import { aggregatesFromRows, rebuildAggregates, storedAggregates } from '../../server/aggregates.ts';
 import { contentHash, derivedColumns, sha256 } from '../../server/result-row.ts';
 import { ResultStore } from '../../server/store.ts';
@@ -17,6 +16,7 @@ import { MIGRATIONS } from '../../server/migrations.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
 import { sampleRealResult } from '../../src/shared/sample-real-result.ts';
 import { tempDir, uniqueResult } from './helpers.ts';
+import { eachBackend, openQuiet, type SuiteBackend } from './postgres-harness.ts';
 
 /** Migration 5's tables as version 6 had them: one row per group, no shards, no result count or seq sum. */
 const V5_AGGREGATES_SQL = `
@@ -141,15 +141,16 @@ async function downgradeToVersion8(db: Db): Promise<void> {
   await db.query('DELETE FROM schema_migrations WHERE version > 8');
 }
 
-export function migrationUpgradeSuite(name: string, open: () => Promise<Db>) {
+function migrationUpgradeSuite(backend: SuiteBackend) {
+  const name = backend.kind;
   describe(`migrations 7 to 9 over rows stored at versions 6 and 8 (${name})`, () => {
     let db: Db;
     const control = tempDir('fal-upgrade-control-');
     let controlDb: Db;
     const docs = syntheticDocs();
     beforeAll(async () => {
-      db = await open();
-      controlDb = await openDb({ kind: 'pglite', dataDir: control.path }, { log: () => undefined });
+      db = await openQuiet(backend.config());
+      controlDb = await openQuiet({ kind: 'pglite', dataDir: control.path });
     });
     afterAll(async () => {
       await db?.close();
@@ -236,3 +237,6 @@ export function migrationUpgradeSuite(name: string, open: () => Promise<Db>) {
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the suite counts rows from zero and compares seqs with its control.
+eachBackend('version-6 upgrade', migrationUpgradeSuite, { emptySchema: true });

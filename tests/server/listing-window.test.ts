@@ -1,6 +1,5 @@
 /**
- * The public listing's bounded scan (`listing-window.pglite.test.ts`, `listing-window.postgres.test.ts`):
- * a request reads at most one window of the upload order, so a filter that matches nothing costs
+ * The public listing's bounded scan, on each storage backend: a request reads at most one window of the upload order, so a filter that matches nothing costs
  * a window, not the table; a short or empty page carries the cursor to go on from, and following
  * it finds the rows past the window.
  */
@@ -8,25 +7,26 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { listResponse, type ReadRequest } from '../../server/dataset-reads.ts';
 import { LISTING_SCAN_WINDOW } from '../../server/export-stream.ts';
-import { openDb, type Db, type DbConfig } from '../../server/db.ts';
+import type { Db } from '../../server/db.ts';
 import { ResultStore } from '../../server/store.ts';
 import type { ResultPage } from '../../src/shared/dataset.ts';
 import { resultFrom } from './dataset-http.ts';
+import { eachBackend, openQuiet, type SuiteBackend } from './postgres-harness.ts';
 
 function request(query: string): ReadRequest {
   const url = new URL(`http://test/api/results?${query}`);
   return { url: url.toString(), header: () => undefined, query: (name) => url.searchParams.get(name) ?? undefined };
 }
 
-export function listingWindowSuite(name: string, config: () => DbConfig) {
-  describe(`listing scan window (${name})`, () => {
+function listingWindowSuite(backend: SuiteBackend) {
+  describe(`listing scan window (${backend.kind})`, () => {
     let db: Db;
     let store: ResultStore;
     const nvidia: string[] = [];
     let amd = '';
 
     beforeAll(async () => {
-      db = await openDb(config(), { log: () => undefined });
+      db = await openQuiet(backend.config());
       store = new ResultStore(db);
       // 30 rows: the first 29 nvidia, the last one the only amd.
       for (let n = 1; n <= 30; n++) {
@@ -104,3 +104,6 @@ export function listingWindowSuite(name: string, config: () => DbConfig) {
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the suite counts rows in the upload order from the first.
+eachBackend('listing scan window', listingWindowSuite, { emptySchema: true });
