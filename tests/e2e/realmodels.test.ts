@@ -22,6 +22,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { realmodels as dict } from '../../src/i18n/dict/realmodels.ts';
 import { useBuiltApp, useFixtureModels } from './harness.ts';
+import { DEFAULT_GENERATOR_ID } from '../../src/lab/model-files.ts';
 
 const modelsDir = useFixtureModels('realmodels');
 

@@ -1,5 +1,5 @@
 /**
- * Real-model groups that mix nothing (`real-groups.pglite.test.ts`, `real-groups.postgres.test.ts`):
+ * Real-model groups that mix nothing, on PGlite and PostgreSQL (`eachBackend`):
  * custom models are told apart by their file's SHA-256 instead of pooling as `custom`; a result
  * adds one run's answers to a group even when both roles ran the same file (the role is in the
  * key), so a group's effective n stays the answers of one result; results on two versions of a
@@ -9,7 +9,8 @@
  * stored through the store, so the aggregates are the maintained ones.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { migrate, type Db } from '../../server/db.ts';
+import { migrate, openDb, type Db } from '../../server/db.ts';
+import { eachBackend, type SuiteBackend } from './postgres-harness.ts';
 import { aggregatesFromRows, storedAggregates } from '../../server/aggregates.ts';
 import { MIGRATIONS, needsAggregateRebuild } from '../../server/migrations.ts';
 import { ResultStore } from '../../server/store.ts';
@@ -82,8 +83,9 @@ function countingScans(db: Db): { db: Db; scans: () => number } {
   return { db: { ...db, query: (sql, params) => watch(db).query(sql, params), exec: (sql) => db.exec(sql), transaction: (fn) => db.transaction((tx) => fn(watch(tx))) }, scans: () => scans };
 }
 
-export function realGroupsSuite(name: string, open: () => Promise<Db>) {
-  describe(`real-model groups: custom files, roles, task set versions; one rebuild per upgrade (${name})`, () => {
+function realGroupsSuite(backend: SuiteBackend) {
+  const open = (): Promise<Db> => openDb(backend.config(), { log: () => undefined });
+  describe('real-model groups: custom files, roles, task set versions; one rebuild per upgrade', () => {
     let db: Db;
     let store: ResultStore;
     const stats = () => store.stats();
@@ -200,3 +202,6 @@ export function realGroupsSuite(name: string, open: () => Promise<Db>) {
     });
   });
 }
+
+// Starts from an empty schema on PostgreSQL: the suite counts groups and results from zero.
+eachBackend('real model groups', realGroupsSuite, { emptySchema: true });
