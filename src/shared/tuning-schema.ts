@@ -66,6 +66,8 @@ const tuningTrialSchema = v.pipe(
     prologue: v.optional(v.picklist(TUNING_PROLOGUES, `must be one of ${TUNING_PROLOGUES.join(', ')}`)),
   }),
   v.check((t) => t.untimed === undefined || t.medianMs === null, 'untimed is given only when medianMs is null'),
+  // The default candidate is the reference the others are checked against: it cannot be refused for its output.
+  v.check((t) => t.untimed !== 'wrong-output' || (t.candidate !== 'splitK=1' && t.candidate !== 'reduction=workgroup'), 'the default candidate is the reference, never refused for a wrong output'),
   v.check((t) => t.candidate.startsWith(t.op === 'gemm' ? 'splitK=' : 'reduction='), 'a gemm trial times a splitK candidate, a gemv trial a reduction'),
   v.check((t) => t.op === 'gemm' || t.shape.startsWith('1x'), 'a gemv shape is 1xNxK'),
 );

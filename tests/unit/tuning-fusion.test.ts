@@ -8,7 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
-import { tuningShapes, type GemmTuningShape, type TuningShapes } from '../../src/engine/tuning/shapes.ts';
+import { tuningShapes, type GemmTuningShape, type GemvTuningShape, type TuningShapes } from '../../src/engine/tuning/shapes.ts';
 import { OVER_BUDGET, WRONG_OUTPUT, planJobs, runJobs, type TuneJob } from '../../src/engine/tuning/choose.ts';
 import { agrees, tuneForRun } from '../../src/engine/tuning/autotune.ts';
 import { MemoryTuningStore, tuningKey } from '../../src/engine/tuning/store.ts';
@@ -107,6 +107,18 @@ describe('trials', () => {
     expect(cut.trials.map((x) => x.untimed ?? 'timed')).toEqual(['timed', 'timed', 'budget', 'budget', 'budget', 'budget']);
   });
 
+  test('a subgroup GEMV refused on one shape is not chosen for all, however fast it was on the others', async () => {
+    // One GEMV choice serves every GEMV of the run, the LM head included (refused there).
+    const gemv: GemvTuningShape[] = [{ n: 896, k: 896, count: 24, layout: 'kn', f16: false }, { n: 151936, k: 896, count: 1, layout: 'nk', f16: false, prologue: 'rmsnorm' }];
+    const planned = planJobs({ gemm: [], gemv }, { subgroups: true });
+    const t = fakeTimer({ '1x896x896:workgroup': 1, '1x896x896:subgroup': 0.5, '1x151936x896:workgroup': 2, '1x151936x896:subgroup': WRONG_OUTPUT });
+    const out = await runJobs(planned, t.time, { budgetMs: 1000, now: t.now });
+    expect(out.tuning.gemvReduction).toBe('workgroup');
+    // Without the refusal, the same timings pick the subgroup reduction.
+    const ok = fakeTimer({ '1x896x896:workgroup': 1, '1x896x896:subgroup': 0.5, '1x151936x896:workgroup': 2, '1x151936x896:subgroup': 1.9 });
+    expect((await runJobs(planned, ok.time, { budgetMs: 1000, now: ok.now })).tuning.gemvReduction).toBe('subgroup');
+  });
+
   test('records with reasons and prologues pass the schema; an untimed trial with a median does not', () => {
     const record: TuningRecord = {
       source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 10,
@@ -118,6 +130,9 @@ describe('trials', () => {
       ],
     };
     expect(v.safeParse(tuningRecordSchema, record).success).toBe(true);
+    // The default candidate is the reference: a record cannot say it was refused for its output.
+    const refusedDefault = { ...record, trials: [{ op: 'gemm' as const, shape: '16x128x512', candidate: 'splitK=1', medianMs: null, untimed: 'wrong-output' as const }] };
+    expect(v.safeParse(tuningRecordSchema, refusedDefault).issues?.map((i) => i.message)).toEqual(['the default candidate is the reference, never refused for a wrong output']);
     const bad = (trial: object): string => {
       const r = v.safeParse(tuningRecordSchema, { ...record, trials: [trial] });
       return r.success ? '(accepted)' : r.issues.map((i) => i.message).join('\n');

@@ -249,6 +249,8 @@ describe('the run and its document', () => {
       .toBe('Kernels tuned on this GPU in 0.5 s (the default kernels were fastest, 1 candidate refused: its output differed from the default kernel’s).');
     expect(tuningSummary({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 500, trials: [timed, refused, { ...refused, untimed: 'budget' as const }] }))
       .toBe('Kernels tuned on this GPU in 0.5 s (the default kernels were fastest, 1 candidate refused: its output differed from the default kernel’s, some candidates left untimed (time budget)).');
+    expect(tuningSummary({ source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 500, trials: [timed, { ...refused, untimed: 'unusable' as const }] }))
+      .toBe('Kernels tuned on this GPU in 0.5 s (the default kernels were fastest, some candidates could not be timed on this GPU).');
   });
 });
 

@@ -129,7 +129,7 @@ export async function runJobs(jobs: readonly TuneJob[], time: JobTimer, opts: { 
   return { tuning: decide(timed), trials: timed.map((t) => jobTrial(t.job, t.ms, t.untimed)), budgetHit };
 }
 
-function decide(timed: readonly { job: TuneJob; ms: number | null }[]): KernelTuning {
+function decide(timed: readonly { job: TuneJob; ms: number | null; untimed?: TuningUntimedReason | undefined }[]): KernelTuning {
   const gemmSplitK: Record<string, GemmSplitK> = {};
   const byShape = new Map<string, { splitK: GemmSplitK; ms: number | null }[]>();
   let wg = 0;
@@ -159,6 +159,9 @@ function decide(timed: readonly { job: TuneJob; ms: number | null }[]): KernelTu
     if (best && beats(best.ms, base)) gemmSplitK[key] = best.splitK;
   }
   // Only shapes timed under both reductions count: a partial pair compares nothing.
+  // One GEMV choice serves every GEMV of the run: a subgroup reduction that computed something else
+  // on any shape is never chosen, however fast it was on the others.
+  const subgroupRefused = timed.some((t) => t.job.op === 'gemv' && t.job.reduction === 'subgroup' && t.untimed === 'wrong-output');
   let pairs = 0;
   for (const p of gemvPairs.values()) {
     if (typeof p.workgroup === 'number' && typeof p.subgroup === 'number') {
@@ -167,6 +170,6 @@ function decide(timed: readonly { job: TuneJob; ms: number | null }[]): KernelTu
       pairs++;
     }
   }
-  const gemvReduction: GemvReduction = pairs > 0 && beats(sg, wg) ? 'subgroup' : DEFAULT_TUNING.gemvReduction;
+  const gemvReduction: GemvReduction = !subgroupRefused && pairs > 0 && beats(sg, wg) ? 'subgroup' : DEFAULT_TUNING.gemvReduction;
   return { gemmSplitK, gemvReduction };
 }

@@ -21,7 +21,10 @@ function choices(r: TuningRecord): string {
   // A candidate refused for its output is not one the budget cut short: say which happened.
   const refused = r.trials.filter((x) => x.untimed === 'wrong-output').length;
   if (refused > 0) parts.push(tp('model.tuning.refused', refused));
-  if (timed > 0 && timed + refused < r.trials.length) parts.push(t('model.tuning.untimed'));
+  // Only the budget's cuts (and records from before the reasons were kept) are "left untimed (time budget)".
+  const cut = r.trials.filter((x) => x.medianMs === null && (x.untimed === 'budget' || x.untimed === undefined)).length;
+  if (timed > 0 && cut > 0) parts.push(t('model.tuning.untimed'));
+  if (r.trials.some((x) => x.untimed === 'unusable')) parts.push(t('model.tuning.unusable'));
   return parts.join(', ');
 }
 
