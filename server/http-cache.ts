@@ -26,7 +26,7 @@ export const RESULT_CACHE_CONTROL = 'public, max-age=3600, immutable';
  * Bumped whenever the bytes of an export change for the same rows (columns, rendering): the
  * export tags hash it, so a client holding an older rendering gets the new one.
  */
-const EXPORT_FORMAT_REVISION = 1;
+const EXPORT_FORMAT_REVISION = 2; // 2: the CSV's task_version and model_sha256 columns
 
 /**
  * The dataset's version without a scan of the rows: the result count and the sum of their `seq`

@@ -29,7 +29,7 @@ export const CSV_COLUMNS = [
   // it answered (accuracy compares only within one), appended so earlier columns keep their place.
   'real_model', 'real_dtype', 'execution_provider', 'accuracy', 'accuracy_n', 'accuracy_low', 'accuracy_high',
   'parse_failures', 'agreement', 'agreement_n', 'per_correct_j_p5', 'per_correct_j_p50', 'per_correct_j_p95',
-  'ratio_per_correct_p50', 'task_set', 'task_version',
+  'ratio_per_correct_p50', 'task_set', 'task_version', 'model_sha256',
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -49,7 +49,7 @@ export function csvCell(value: Cell): string {
 /** The real-model columns of one row (all empty for a micro or synthetic workload). */
 function realCells(doc: ResultDocument, w: Workload): Cell[] {
   const r = w.real;
-  if (!r || !w.role) return Array<Cell>(16).fill(null);
+  if (!r || !w.role) return Array<Cell>(17).fill(null);
   const e = doc.energy;
   // Per-correct joules belong to the workload the energy was computed from, not to a WASM reference run.
   const pc = e && energyWorkload(doc, w.role)?.id === w.id ? e.perQuery[w.role].perCorrect : undefined;
@@ -61,6 +61,8 @@ function realCells(doc: ResultDocument, w: Workload): Cell[] {
     r.parseFailures, a.measured ? a.agree / a.n : null, a.measured ? a.n : null, j?.p5 ?? null, j?.p50 ?? null, j?.p95 ?? null, ratio,
     // The version too: the dataset's groups keep versions of a task set apart (other sentences).
     r.taskSet.id, r.taskSet.version,
+    // A custom model's file is what tells it apart (the dataset's groups key it so); catalog models need no hash.
+    r.model === 'custom' ? r.sha256 : null,
   ];
 }
 

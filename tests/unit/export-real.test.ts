@@ -21,14 +21,23 @@ describe('real-model exports', () => {
       model: col(general, 'real_model'), dtype: col(general, 'real_dtype'), ep: col(general, 'execution_provider'), acc: col(general, 'accuracy'),
       n: col(general, 'accuracy_n'), low: col(general, 'accuracy_low'), high: col(general, 'accuracy_high'), pf: col(general, 'parse_failures'),
       agreement: col(general, 'agreement'), an: col(general, 'agreement_n'), j: col(general, 'per_correct_j_p50'), ratio: col(general, 'ratio_per_correct_p50'),
-      task: col(general, 'task_set'), version: col(general, 'task_version'),
+      task: col(general, 'task_set'), version: col(general, 'task_version'), sha: col(general, 'model_sha256'),
     }).toEqual({
       model: 'qwen2.5-0.5b-instruct', dtype: 'q4f16', ep: 'webgpu', acc: 31 / 40, n: 40, low: w.accuracy.low, high: w.accuracy.high, pf: 2,
-      agreement: 19 / 20, an: 20, j: pc.joules.p50, ratio: ratio.ratio.p50, task: 'sentiment-en', version: 1,
+      agreement: 19 / 20, an: 20, j: pc.joules.p50, ratio: ratio.ratio.p50, task: 'sentiment-en', version: 1, sha: null,
     });
     expect(col(general, 'kind')).toBe('real-model');
     const replica = rows.find((r) => col(r, 'workload_id') === 'general:qwen2.5-0.5b-instruct')!;
-    expect(CSV_COLUMNS.slice(CSV_COLUMNS.indexOf('real_model')).map((c) => col(replica, c))).toEqual(Array(16).fill(null));
+    expect(CSV_COLUMNS.slice(CSV_COLUMNS.indexOf('real_model')).map((c) => col(replica, c))).toEqual(Array(17).fill(null));
+  });
+
+  test('CSV: the rows of a custom model carry its file hash (what tells custom models apart), those of a catalog model none', () => {
+    const doc = sampleRealResult();
+    const spec = doc.workloads.find((w) => w.kind === 'real-model' && w.role === 'specialized')!;
+    spec.real = { ...spec.real!, model: 'custom', sha256: 'ab'.repeat(32) };
+    const rows = csvRows({ id: 'r1', doc });
+    expect(rows.filter((r) => col(r, 'kind') === 'real-model').map((r) => [col(r, 'real_model'), col(r, 'model_sha256')]))
+      .toEqual([['custom', 'ab'.repeat(32)], ['qwen2.5-0.5b-instruct', null]]);
   });
 
   test('JSONL keeps the real block and the per-correct figures', () => {
