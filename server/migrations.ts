@@ -1,5 +1,6 @@
 /**
- * Versioned migrations, applied in order, never edited once released (add a new one): SQL
+ * Versioned migrations, applied in order, never edited once released (add a new one; the one
+ * exception: 5, 7, 8 and 9 had their own rebuilds moved to the runner below, same final tables): SQL
  * statements, or code that rewrites rows, both inside the transaction of db.ts `migrate()`.
  * Privacy by construction: there is no column for an IP address, a user agent or a timestamp;
  * `received_day` is a DATE. The deletion token and the idempotency key are stored only as SHA-256.
@@ -17,6 +18,9 @@ import type { MigrationLog, Queryable } from './queryable.ts';
  * versions behind (7, 8, 9 and 10 pending) pays one, and gets the same tables as one rebuild per
  * migration would have left (the last one wins; each writes only what the rows imply).
  * `kind: 'aggregates'` is a migration that only does that.
+ * Two rules follow: until that final rebuild the aggregate tables may still have an older shape, so
+ * no migration may read or write them; and a code migration that changes rows must set
+ * `rebuildsAggregates`, or the aggregates keep counting the rows as they were.
  */
 export type Migration =
   | { kind: 'sql'; version: number; name: string; sql: string; rebuildsAggregates?: true }
