@@ -118,6 +118,24 @@ describe('a crafted link with another host as base', () => {
     expect(toForeign()).toEqual([]);
   });
 
+  test('editing the crafted base is no answer to the card: a Backspace and a blur send nothing to that host', async () => {
+    go(`#/?models=real&base=${encodeURIComponent(`${FOREIGN}models/`)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    const base = q('rm-base') as HTMLInputElement;
+    expect(base.value).toBe(`${FOREIGN}models/`);
+    base.value = `${FOREIGN}models`;
+    await act(() => void base.dispatchEvent(new Event('input')));
+    await act(() => void base.dispatchEvent(new Event('change')));
+    // Past the sizing debounce (500 ms; `until` runs 2 s of timers): nothing asked of that host, the card still asks.
+    await until(() => false);
+    expect(rm.choice.value.base).toBe(`${FOREIGN}models`);
+    expect(consent.consentNeeded(rm.choice.value.base)).toBe('https://elsewhere.example');
+    expect(q('rm-consent')?.getAttribute('data-host')).toBe('elsewhere.example');
+    expect(toForeign()).toEqual([]);
+    expect((q('rm-start') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   test('declining goes back to the usual source: nothing is ever asked of the other host', async () => {
     go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
     await act(() => render(h(RealModelsPanel, {}), root));
