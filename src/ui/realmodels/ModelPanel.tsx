@@ -174,7 +174,7 @@ export function ModelPanel() {
   const s = sizes.value;
   return (
     <section class="card rm-models" aria-labelledby="rm-models-h" data-testid="rm-models">
-      <h2 id="rm-models-h">{t('realmodels.choice.title')}</h2>
+      <h2 id="rm-models-h" tabIndex={-1}>{t('realmodels.choice.title')}</h2>
       <p class="small">{t('realmodels.choice.intro')}</p>
       <fieldset disabled={running} class="rm-choice">
         <div class="rm-model role-specialized">

@@ -106,6 +106,8 @@ describe('a crafted link with another host as base', () => {
     expect(toForeign().length).toBeGreaterThan(0);
     expect(toForeign().every((r) => r.startsWith(`HEAD ${FOREIGN}`))).toBe(true);
     expect((q('rm-start') as HTMLButtonElement).disabled).toBe(false);
+    // The focused button left with the card: focus moved on to the start button, not to the page's body.
+    expect(document.activeElement).toBe(q('rm-start'));
   });
 
   test('the demo asks too, and Space does not start a race there before the agreement', async () => {
@@ -147,6 +149,21 @@ describe('a crafted link with another host as base', () => {
     expect(location.value.params.get('base')).toBeNull();
     expect(toForeign()).toEqual([]);
     expect(q('rm-consent')).toBeNull();
+    expect(document.activeElement).toBe(q('rm-start'));
+  });
+
+  test('without WebGPU the start button cannot take focus: answering moves it to the models’ heading', async () => {
+    capsState.value = { ...READY_CAPS, caps: { ...READY_CAPS.caps, available: false } } as never;
+    go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    const yes = q('rm-consent-yes') as HTMLButtonElement;
+    yes.focus();
+    await act(() => yes.click());
+    await until(() => q('rm-consent') === null && document.activeElement !== yes);
+    expect((q('rm-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(document.activeElement).toBe(root.querySelector('#rm-models-h'));
+    expect(document.activeElement?.getAttribute('tabindex')).toBe('-1');
   });
 
   test('the page’s own /models/ in the address is read at once, with no question', async () => {
