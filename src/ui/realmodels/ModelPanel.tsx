@@ -10,7 +10,7 @@ import type { ModelSize } from '../../lab/model-download.ts';
 import type { ModelTask } from '../../lab/model-files.ts';
 import { formatBytes } from '../format.ts';
 import { errorHintKey } from '../errors.ts';
-import { agreeToBase, consentNeeded, foreignOrigin } from './consent.ts';
+import { agreeToBase, consentNeeded, foreignOrigin, pageHref } from './consent.ts';
 import {
   CLASSIFIER_DTYPES, GENERATOR_DTYPES, ITEM_COUNTS, cacheError, cacheFiles, choice, choiceProblems, forgetModels, isLocalBase, race, scheduleSizes, settleSizes,
   sizes, writeChoiceToAddress, type ChoiceField, type RealChoice,
@@ -43,6 +43,17 @@ function typing(field: ChoiceField, value: string): void {
   scheduleSizes();
 }
 
+/** The words for an invalid base: a user name or password before its host (model-files.ts `checkModelBase`), or no web address at all. */
+function baseProblemKey(base: string): string {
+  try {
+    const url = new URL(base.trim(), pageHref());
+    if (url.username !== '' || url.password !== '') return 'realmodels.choice.baseUserinfo';
+  } catch {
+    // Not a URL at all: the general words.
+  }
+  return 'realmodels.choice.baseInvalid';
+}
+
 function Field({ field, label, value, placeholder, problem }: { field: ChoiceField; label: string; value: string; placeholder?: string; problem: string | undefined }) {
   const id = `rm-${field}`;
   return (
@@ -63,7 +74,7 @@ function Field({ field, label, value, placeholder, problem }: { field: ChoiceFie
       />
       {problem ? (
         <p class="small message-error" id={`${id}-error`} data-testid={`${id}-error`}>
-          {field === 'base' ? t('realmodels.choice.baseInvalid') : t('realmodels.choice.idInvalid', { id: value })}
+          {field === 'base' ? t(baseProblemKey(value)) : t('realmodels.choice.idInvalid', { id: value })}
         </p>
       ) : null}
     </div>

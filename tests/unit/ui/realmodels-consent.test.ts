@@ -22,6 +22,7 @@ const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsP
 const { RealDemo } = await import('../../../src/ui/realmodels/RealDemo.tsx');
 const consent = await import('../../../src/ui/realmodels/consent.ts');
 const rm = await import('../../../src/ui/realmodels/state.ts');
+const { checkModelBase, ModelRefError } = await import('../../../src/lab/model-files.ts');
 
 const FOREIGN = 'https://elsewhere.example/';
 const mounted = mountPoint();
@@ -76,6 +77,46 @@ describe('which hosts need the visitor’s agreement', () => {
     consent.agreeToBase(`${FOREIGN}models/`, page);
     expect(consent.consentNeeded(FOREIGN, page)).toBeNull();
     expect(consent.consentNeeded('https://third.example/', page)).toBe('https://third.example');
+  });
+});
+
+describe('a base with a user name or password before its host', () => {
+  const DISGUISED = 'https://huggingface.co@evil.example/';
+
+  test('is refused: it reads as the hub but would send every request to the host after the @', () => {
+    const page = 'https://lab.example/#/?models=real';
+    expect(new URL(DISGUISED).host).toBe('evil.example');
+    expect(() => checkModelBase(DISGUISED, page)).toThrow(ModelRefError);
+    expect(() => checkModelBase(DISGUISED, page)).toThrow('A model base may not carry a user name or password before its host (…@evil.example)');
+    expect(() => checkModelBase('https://user:secret@models.example/m/', page)).toThrow(ModelRefError);
+    // The message never repeats the password.
+    expect(() => checkModelBase('https://user:secret@models.example/m/', page)).not.toThrow(/secret/);
+    expect(checkModelBase('https://models.example/m/', page).href).toBe('https://models.example/m/');
+    expect(consent.foreignOrigin(DISGUISED, page)).toBeNull();
+    expect(rm.choiceProblems({ ...rm.DEFAULT_CHOICE, base: DISGUISED }, page).base).toMatch(/user name or password/);
+  });
+
+  test('from a link it is ignored; typed, the field says why in the visitor’s language, and nothing is asked of either host', async () => {
+    go(`#/?models=real&base=${encodeURIComponent(DISGUISED)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(rm.choice.value.base).not.toContain('evil.example');
+    expect(q('rm-consent')).toBeNull();
+    const base = q('rm-base') as HTMLInputElement;
+    base.value = DISGUISED;
+    await act(() => void base.dispatchEvent(new Event('input')));
+    await act(() => void base.dispatchEvent(new Event('change')));
+    expect(q('rm-base-error')?.textContent).toBe(t('realmodels.choice.baseUserinfo'));
+    expect(q('rm-base-error')?.textContent).toContain('user name or password');
+    await act(() => {
+      lang.value = 'fr';
+    });
+    expect(q('rm-base-error')?.textContent).toContain('nom d’utilisateur ou un mot de passe');
+    base.value = 'ftp://x/';
+    await act(() => void base.dispatchEvent(new Event('input')));
+    expect(q('rm-base-error')?.textContent).toBe(t('realmodels.choice.baseInvalid'));
+    await until(() => false);
+    expect(requests.filter((r) => r.includes('evil.example'))).toEqual([]);
   });
 });
 
