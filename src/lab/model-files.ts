@@ -53,7 +53,9 @@ export function checkModelId(id: string): string {
 
 /**
  * A base URL the files may come from: http or https, absolute or relative to `origin` (our
- * `/models/`). Returns it resolved; ModelRefError for anything else (ftp:, javascript:, junk).
+ * `/models/`). Returns it resolved; ModelRefError for anything else (ftp:, javascript:, junk), and
+ * for a user name or password before the host: `https://huggingface.co@evil.example/` reads as the
+ * hub to a person but sends every request to evil.example.
  */
 export function checkModelBase(base: string, origin: string = globalThis.location?.href ?? 'http://localhost/'): URL {
   let url: URL | null;
@@ -63,6 +65,10 @@ export function checkModelBase(base: string, origin: string = globalThis.locatio
     url = null;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new ModelRefError(`"${base}" is not an http(s) base URL.`);
+  // The base itself is not repeated: it may hold a password.
+  if (url.username !== '' || url.password !== '') {
+    throw new ModelRefError(`A model base may not carry a user name or password before its host (…@${url.host}): write the address without them.`);
+  }
   return url;
 }
 

@@ -9,7 +9,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import type { ClassCreated, ClassView } from '../../shared/classroom.ts';
-import { realPupilParams } from '../realmodels/link.ts';
+import { realPupilParams, realPupilPendingHost } from '../realmodels/link.ts';
 // The dialog's own warnings and its real-mode line (realmodels-view.ts), in this lazily loaded chunk.
 import '../realmodels/strings.ts';
 import { modelsMode } from '../realmodels/mode.ts';
@@ -71,6 +71,7 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
   // The real race: its pair, reply budget and an absolute base, so the pupils' devices download
   // from where the teacher's does (the teacher's machine, for `/models/`), not from the hub.
   const shown = realPupilParams.value;
+  const pendingHost = realPupilPendingHost.value;
   const real = modelsMode(location.value.params) === 'real' ? (shown ?? { models: 'real' }) : null;
   const url = absoluteUrl(pupilHref(settings, code, real));
   const problem = pupilLinkProblem(url);
@@ -178,7 +179,11 @@ export function ClassDialog({ settings, onClose }: { settings: Pick<DemoSettings
             {real && shown ? (
               // Set by the real views, whose chunk brings these strings (realmodels-view.ts).
               <p class="small" data-testid="class-real-from">
-                {shown['base'] ? t('realmodels.class.from', { base: shown['base'] }) : t('realmodels.class.hub')}
+                {pendingHost !== null
+                  ? t('realmodels.class.pending', { host: pendingHost })
+                  : shown['base']
+                    ? t('realmodels.class.from', { base: shown['base'] })
+                    : t('realmodels.class.hub')}
               </p>
             ) : null}
             {real ? <p class="small" data-testid="class-no-real-pool">{t('realmodels.class.noPool')}</p> : null}

@@ -10,20 +10,26 @@ import type { ModelSize } from '../../lab/model-download.ts';
 import type { ModelTask } from '../../lab/model-files.ts';
 import { formatBytes } from '../format.ts';
 import { errorHintKey } from '../errors.ts';
-import { agreeToBase } from './consent.ts';
+import { agreeToBase, consentNeeded, foreignOrigin, pageHref } from './consent.ts';
 import {
   CLASSIFIER_DTYPES, GENERATOR_DTYPES, ITEM_COUNTS, cacheError, cacheFiles, choice, choiceProblems, forgetModels, isLocalBase, race, scheduleSizes, settleSizes,
   sizes, writeChoiceToAddress, type ChoiceField, type RealChoice,
 } from './state.ts';
 
-/** A base the visitor types is one they chose: its host needs no other agreement (consent.ts). */
-function typedBase(patch: Partial<RealChoice>): void {
-  if (patch.base !== undefined) agreeToBase(patch.base);
+/**
+ * A base the visitor types is one they chose: its host needs no other agreement (consent.ts).
+ * Except the host a link brought and the consent card still asks about: editing that base (one
+ * Backspace on `…/models/`) is not an answer to the card, so it stays asked until a click on it.
+ */
+function typedBase(value: string): void {
+  const origin = foreignOrigin(value);
+  if (origin !== null && origin === consentNeeded(choice.value.base)) return;
+  agreeToBase(value);
 }
 
 /** A choice made (a variant picked, a field left or Enter pressed): kept in the address, sized now. */
 function commit(patch: Partial<RealChoice>, resize = true): void {
-  typedBase(patch);
+  if (patch.base !== undefined) typedBase(patch.base);
   choice.value = { ...choice.value, ...patch };
   writeChoiceToAddress();
   if (resize) settleSizes();
@@ -32,9 +38,20 @@ function commit(patch: Partial<RealChoice>, resize = true): void {
 /** A keystroke in an id or the base: no request until the value is valid and stays put (state.ts `scheduleSizes`). */
 function typing(field: ChoiceField, value: string): void {
   if (choice.value[field] === value) return;
-  if (field === 'base') agreeToBase(value);
+  if (field === 'base') typedBase(value);
   choice.value = { ...choice.value, [field]: value };
   scheduleSizes();
+}
+
+/** The words for an invalid base: a user name or password before its host (model-files.ts `checkModelBase`), or no web address at all. */
+function baseProblemKey(base: string): string {
+  try {
+    const url = new URL(base.trim(), pageHref());
+    if (url.username !== '' || url.password !== '') return 'realmodels.choice.baseUserinfo';
+  } catch {
+    // Not a URL at all: the general words.
+  }
+  return 'realmodels.choice.baseInvalid';
 }
 
 function Field({ field, label, value, placeholder, problem }: { field: ChoiceField; label: string; value: string; placeholder?: string; problem: string | undefined }) {
@@ -57,7 +74,7 @@ function Field({ field, label, value, placeholder, problem }: { field: ChoiceFie
       />
       {problem ? (
         <p class="small message-error" id={`${id}-error`} data-testid={`${id}-error`}>
-          {field === 'base' ? t('realmodels.choice.baseInvalid') : t('realmodels.choice.idInvalid', { id: value })}
+          {field === 'base' ? t(baseProblemKey(value)) : t('realmodels.choice.idInvalid', { id: value })}
         </p>
       ) : null}
     </div>
@@ -168,7 +185,7 @@ export function ModelPanel() {
   const s = sizes.value;
   return (
     <section class="card rm-models" aria-labelledby="rm-models-h" data-testid="rm-models">
-      <h2 id="rm-models-h">{t('realmodels.choice.title')}</h2>
+      <h2 id="rm-models-h" tabIndex={-1}>{t('realmodels.choice.title')}</h2>
       <p class="small">{t('realmodels.choice.intro')}</p>
       <fieldset disabled={running} class="rm-choice">
         <div class="rm-model role-specialized">

@@ -7,3 +7,6 @@
 import { signal } from '@preact/signals';
 
 export const realPupilParams = signal<Record<string, string> | null>(null);
+
+/** The host of a base the teacher has not agreed to yet, left out of the pupils' link (state.ts `pupilParams`); else null. */
+export const realPupilPendingHost = signal<string | null>(null);

@@ -185,11 +185,16 @@ export function isLocalBase(base: string, page = pageHref()): boolean {
  * The address parameters a pupil's link carries for this race: `models=real`, the choice where it
  * differs from the default, the reply budget, and the base made absolute against the teacher's
  * page, since a relative `/models/` on a pupil's device must still mean the teacher's machine.
+ * A base on a host the teacher has not agreed to (a crafted link, consent.ts) is left out: the QR
+ * code would otherwise hand the pupils a host nobody on this page accepted.
  */
 export function pupilParams(c: RealChoice, opts: RaceOptions, page = pageHref()): Record<string, string> {
   const out: Record<string, string> = { models: 'real' };
   for (const [k, v] of Object.entries(choiceParams(c))) if (v !== null) out[k] = v;
-  if (out['base'] !== undefined) out['base'] = checkModelBase(out['base'], page).href;
+  if (out['base'] !== undefined) {
+    if (consentNeeded(out['base'], page) === null) out['base'] = checkModelBase(out['base'], page).href;
+    else delete out['base'];
+  }
   if (opts.maxNewTokens !== undefined) out[MAX_NEW_TOKENS_PARAM] = String(opts.maxNewTokens);
   return out;
 }

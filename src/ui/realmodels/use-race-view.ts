@@ -9,7 +9,8 @@
 import { effect } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { location } from '../router.ts';
-import { realPupilParams } from './link.ts';
+import { consentNeeded } from './consent.ts';
+import { realPupilParams, realPupilPendingHost } from './link.ts';
 import { liveText } from './live.ts';
 import { realAnnouncement } from '../state.ts';
 import { cancelRealRace, choice, choiceFromParams, detectLocalBase, pupilParams, race, raceOptions, settleSizes, type RaceOptions } from './state.ts';
@@ -40,10 +41,13 @@ export function useRaceView(): { country: string | null; opts: RaceOptions } {
   useEffect(() => {
     const stop = effect(() => {
       realPupilParams.value = pupilParams(choice.value, opts);
+      const pending = consentNeeded(choice.value.base);
+      realPupilPendingHost.value = pending === null ? null : new URL(pending).host;
     });
     return () => {
       stop();
       realPupilParams.value = null;
+      realPupilPendingHost.value = null;
     };
   }, [opts.maxNewTokens]);
   return { country, opts };

@@ -2,7 +2,8 @@
 /**
  * The dataset view's real-model table with the groups /api/stats now keys apart: two custom models
  * (told apart by their file's SHA-256, shown shortened with the whole hash as its title) and two
- * versions of one task set (shown as "sentiment-en v1" / "v2").
+ * versions of one task set (shown as "sentiment-en v1" / "v2"); one model in both roles, told apart
+ * by the Role column and the distribution titles, in the reader's language.
  */
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
@@ -12,16 +13,16 @@ import { DATASET_LICENSE, type DatasetStats, type GroupStats } from '../../../sr
 
 vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
 
-const { lang } = await import('../../../src/i18n/index.ts');
+const { lang, t } = await import('../../../src/i18n/index.ts');
 const { DatasetView } = await import('../../../src/ui/results/DatasetView.tsx');
 
 const FILE_A = 'c1'.repeat(32);
 const FILE_B = 'd2'.repeat(32);
 
-function real(model: string, taskVersion: number, correct: number, modelSha256?: string): GroupStats {
+function real(model: string, taskVersion: number, correct: number, modelSha256?: string, role: 'specialized' | 'general' = 'specialized'): GroupStats {
   return {
     vendor: 'apple', architecture: 'metal-3', preset: 'quick', suiteVersion: 'quick-1', model, dtype: 'fp32', task: 'sentiment-en', taskVersion,
-    role: 'specialized', ...(modelSha256 ? { modelSha256 } : {}), count: 1,
+    role, ...(modelSha256 ? { modelSha256 } : {}), count: 1,
     medianSource: 'exact', distributions: [], medianGeneralJ: null, medianSpecializedJ: null, medianRatio: null,
     real: { accuracy: { correct, n: 40, results: 1, effectiveN: 40, rate: correct / 40, low: 0.5, high: 0.9 }, medianQueryMs: 12, medianQueryJ: 0.02, medianCorrectJ: 0.03 },
   };
@@ -59,4 +60,31 @@ test('custom models by their file, task sets with their version: four rows, none
     ['distilbert-sst2', 'sentiment-en v2'],
   ]);
   expect([...root.querySelectorAll('[data-testid="dataset-real-file"]')].map((e) => e.getAttribute('title'))).toEqual([FILE_A, FILE_B]);
+});
+
+test('one model in both roles: two rows told apart by a translated Role column; titles with the short hash and the translated role', async () => {
+  const both: DatasetStats = { ...stats, total: 2, groups: [real('custom', 1, 30, FILE_A, 'specialized'), real('custom', 1, 22, FILE_A, 'general')] };
+  vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(both), { status: 200 })));
+  lang.value = 'fr';
+  await act(() => render(h(DatasetView, {}), root));
+  await act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
+  const headers = [...root.querySelectorAll('[data-testid="dataset-real"] thead th')].map((th) => th.textContent);
+  expect(headers.slice(1, 4)).toEqual([t('dataset.real.model'), t('dataset.real.role'), t('dataset.real.dtype')]);
+  expect(headers[2]).toBe('Rôle');
+  expect([...root.querySelectorAll('[data-testid="dataset-real-role"]')].map((e) => e.textContent)).toEqual(['Spécialisé', 'Généraliste']);
+  const titles = [...root.querySelectorAll('[data-testid="dataset-distributions"] figcaption strong')].map((e) => e.textContent);
+  expect(titles).toEqual([
+    `apple / metal-3 · quick (quick-1) · custom ${FILE_A.slice(0, 12)} fp32 · sentiment-en v1 · Spécialisé`,
+    `apple / metal-3 · quick (quick-1) · custom ${FILE_A.slice(0, 12)} fp32 · sentiment-en v1 · Généraliste`,
+  ]);
+  expect(titles.join(' ')).not.toContain(FILE_A);
+  expect(titles.join(' ')).not.toMatch(/specialized|general\b/);
+  expect(root.querySelector('[data-testid="dataset-real"] p')?.textContent).toBe(t('dataset.real.intro'));
+  expect(t('dataset.real.intro')).toContain('rôle');
+  lang.value = 'en';
+  await act(() => undefined);
+  expect([...root.querySelectorAll('[data-testid="dataset-real-role"]')].map((e) => e.textContent)).toEqual(['Specialized', 'General']);
+  expect(t('dataset.real.intro')).toContain('role (specialized or general)');
 });

@@ -16,7 +16,7 @@ import { fakeClient, fixtureDoc, fixtureOutput, size } from './realmodels-fixtur
 
 vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
 
-const { lang } = await import('../../../src/i18n/index.ts');
+const { lang, t } = await import('../../../src/i18n/index.ts');
 const { location, parseHash } = await import('../../../src/ui/router.ts');
 const { capsState, realAnnouncement } = await import('../../../src/ui/state.ts');
 const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsPanel.tsx');
@@ -24,6 +24,7 @@ const { RealDemo } = await import('../../../src/ui/realmodels/RealDemo.tsx');
 const { ClassDialog } = await import('../../../src/ui/demo/ClassDialog.tsx');
 const { pupilHref } = await import('../../../src/ui/demo/pupil-link.ts');
 const { realPupilParams } = await import('../../../src/ui/realmodels/link.ts');
+const consent = await import('../../../src/ui/realmodels/consent.ts');
 const { liveText } = await import('../../../src/ui/realmodels/live.ts');
 const rm = await import('../../../src/ui/realmodels/state.ts');
 
@@ -67,6 +68,7 @@ beforeEach(() => {
   rm.sizes.value = { kind: 'idle' };
   rm.race.value = { kind: 'idle' };
   rm.cacheFiles.value = null;
+  consent.resetConsent();
   go('#/?models=real');
 });
 afterEach(() => {
@@ -205,7 +207,11 @@ describe('the pupils’ link', () => {
       items: '20',
       maxNewTokens: '8',
     });
-    // Another host stays as typed; an invalid id is left out (the pupil gets the default).
+    // Another host the teacher has not agreed to (a crafted link) is left out of the pupils' link.
+    const other = { ...rm.DEFAULT_CHOICE, base: 'https://models.school.example/m/', generatorId: 'bad' };
+    expect(rm.pupilParams(other, {}, page)).toEqual({ models: 'real' });
+    consent.agreeToBase('https://models.school.example/m/', page);
+    // Once agreed, another host stays as typed; an invalid id is left out (the pupil gets the default).
     expect(rm.pupilParams({ ...rm.DEFAULT_CHOICE, base: 'https://models.school.example/m/', generatorId: 'bad' }, {}, page)).toEqual({
       models: 'real',
       base: 'https://models.school.example/m/',
@@ -227,6 +233,24 @@ describe('the pupils’ link', () => {
     // Left, the real views no longer speak for the link.
     render(null, root);
     expect(realPupilParams.value).toBeNull();
+  });
+
+  test('a crafted link’s base: the QR link leaves it out and says so until the teacher agrees, then carries it', async () => {
+    useClient(async () => false);
+    go(`#/demo?preset=ci&models=real&base=${encodeURIComponent('https://elsewhere.example/models/')}`);
+    await act(() => render(h('div', {}, h(RealDemo, {}), h(ClassDialog, { settings: { preset: 'ci', lang: 'en', country: null }, onClose: () => undefined })), root));
+    await until(() => q('rm-consent-yes') !== null && q('class-real-from') !== null);
+    await act(() => undefined);
+    const paramsOf = () => new URLSearchParams(new URL(text('class-url')).hash.split('?')[1]);
+    expect(paramsOf().get('models')).toBe('real');
+    expect(paramsOf().get('base')).toBeNull();
+    expect(text('class-url')).not.toContain('elsewhere.example');
+    expect(text('class-real-from')).toBe(t('realmodels.class.pending', { host: 'elsewhere.example' }));
+
+    await act(() => (q('rm-consent-yes') as HTMLButtonElement).click());
+    await until(() => paramsOf().get('base') !== null);
+    expect(paramsOf().get('base')).toBe('https://elsewhere.example/models/');
+    expect(text('class-real-from')).toContain('download them from https://elsewhere.example/models/');
   });
 
   test('the synthetic demo’s link carries no real-race parameter', async () => {

@@ -22,6 +22,7 @@ const { RealModelsPanel } = await import('../../../src/ui/realmodels/RealModelsP
 const { RealDemo } = await import('../../../src/ui/realmodels/RealDemo.tsx');
 const consent = await import('../../../src/ui/realmodels/consent.ts');
 const rm = await import('../../../src/ui/realmodels/state.ts');
+const { checkModelBase, ModelRefError } = await import('../../../src/lab/model-files.ts');
 
 const FOREIGN = 'https://elsewhere.example/';
 const mounted = mountPoint();
@@ -79,6 +80,46 @@ describe('which hosts need the visitor’s agreement', () => {
   });
 });
 
+describe('a base with a user name or password before its host', () => {
+  const DISGUISED = 'https://huggingface.co@evil.example/';
+
+  test('is refused: it reads as the hub but would send every request to the host after the @', () => {
+    const page = 'https://lab.example/#/?models=real';
+    expect(new URL(DISGUISED).host).toBe('evil.example');
+    expect(() => checkModelBase(DISGUISED, page)).toThrow(ModelRefError);
+    expect(() => checkModelBase(DISGUISED, page)).toThrow('A model base may not carry a user name or password before its host (…@evil.example)');
+    expect(() => checkModelBase('https://user:secret@models.example/m/', page)).toThrow(ModelRefError);
+    // The message never repeats the password.
+    expect(() => checkModelBase('https://user:secret@models.example/m/', page)).not.toThrow(/secret/);
+    expect(checkModelBase('https://models.example/m/', page).href).toBe('https://models.example/m/');
+    expect(consent.foreignOrigin(DISGUISED, page)).toBeNull();
+    expect(rm.choiceProblems({ ...rm.DEFAULT_CHOICE, base: DISGUISED }, page).base).toMatch(/user name or password/);
+  });
+
+  test('from a link it is ignored; typed, the field says why in the visitor’s language, and nothing is asked of either host', async () => {
+    go(`#/?models=real&base=${encodeURIComponent(DISGUISED)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(rm.choice.value.base).not.toContain('evil.example');
+    expect(q('rm-consent')).toBeNull();
+    const base = q('rm-base') as HTMLInputElement;
+    base.value = DISGUISED;
+    await act(() => void base.dispatchEvent(new Event('input')));
+    await act(() => void base.dispatchEvent(new Event('change')));
+    expect(q('rm-base-error')?.textContent).toBe(t('realmodels.choice.baseUserinfo'));
+    expect(q('rm-base-error')?.textContent).toContain('user name or password');
+    await act(() => {
+      lang.value = 'fr';
+    });
+    expect(q('rm-base-error')?.textContent).toContain('nom d’utilisateur ou un mot de passe');
+    base.value = 'ftp://x/';
+    await act(() => void base.dispatchEvent(new Event('input')));
+    expect(q('rm-base-error')?.textContent).toBe(t('realmodels.choice.baseInvalid'));
+    await until(() => false);
+    expect(requests.filter((r) => r.includes('evil.example'))).toEqual([]);
+  });
+});
+
 describe('a crafted link with another host as base', () => {
   test('the run view asks first, sends nothing there before the click, then reads the sizes from it', async () => {
     go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
@@ -106,6 +147,8 @@ describe('a crafted link with another host as base', () => {
     expect(toForeign().length).toBeGreaterThan(0);
     expect(toForeign().every((r) => r.startsWith(`HEAD ${FOREIGN}`))).toBe(true);
     expect((q('rm-start') as HTMLButtonElement).disabled).toBe(false);
+    // The focused button left with the card: focus moved on to the start button, not to the page's body.
+    expect(document.activeElement).toBe(q('rm-start'));
   });
 
   test('the demo asks too, and Space does not start a race there before the agreement', async () => {
@@ -116,6 +159,24 @@ describe('a crafted link with another host as base', () => {
     await until(() => false);
     expect(rm.race.value.kind).toBe('idle');
     expect(toForeign()).toEqual([]);
+  });
+
+  test('editing the crafted base is no answer to the card: a Backspace and a blur send nothing to that host', async () => {
+    go(`#/?models=real&base=${encodeURIComponent(`${FOREIGN}models/`)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    const base = q('rm-base') as HTMLInputElement;
+    expect(base.value).toBe(`${FOREIGN}models/`);
+    base.value = `${FOREIGN}models`;
+    await act(() => void base.dispatchEvent(new Event('input')));
+    await act(() => void base.dispatchEvent(new Event('change')));
+    // Past the sizing debounce (500 ms; `until` runs 2 s of timers): nothing asked of that host, the card still asks.
+    await until(() => false);
+    expect(rm.choice.value.base).toBe(`${FOREIGN}models`);
+    expect(consent.consentNeeded(rm.choice.value.base)).toBe('https://elsewhere.example');
+    expect(q('rm-consent')?.getAttribute('data-host')).toBe('elsewhere.example');
+    expect(toForeign()).toEqual([]);
+    expect((q('rm-start') as HTMLButtonElement).disabled).toBe(true);
   });
 
   test('declining goes back to the usual source: nothing is ever asked of the other host', async () => {
@@ -129,6 +190,21 @@ describe('a crafted link with another host as base', () => {
     expect(location.value.params.get('base')).toBeNull();
     expect(toForeign()).toEqual([]);
     expect(q('rm-consent')).toBeNull();
+    expect(document.activeElement).toBe(q('rm-start'));
+  });
+
+  test('without WebGPU the start button cannot take focus: answering moves it to the models’ heading', async () => {
+    capsState.value = { ...READY_CAPS, caps: { ...READY_CAPS.caps, available: false } } as never;
+    go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    const yes = q('rm-consent-yes') as HTMLButtonElement;
+    yes.focus();
+    await act(() => yes.click());
+    await until(() => q('rm-consent') === null && document.activeElement !== yes);
+    expect((q('rm-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(document.activeElement).toBe(root.querySelector('#rm-models-h'));
+    expect(document.activeElement?.getAttribute('tabindex')).toBe('-1');
   });
 
   test('the page’s own /models/ in the address is read at once, with no question', async () => {

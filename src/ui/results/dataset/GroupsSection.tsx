@@ -66,7 +66,23 @@ function Accuracy({ accuracy: a }: { accuracy: RealGroupStats['accuracy'] }) {
   );
 }
 
-/** Real-model groups: model, weights, task set, pooled accuracy with its interval, time, energy per query and per correct answer. */
+/** A real group's role, in the reader's language; null for a synthetic group (no role). */
+function roleLabel(role: GroupStats['role']): string | null {
+  switch (role) {
+    case undefined:
+      return null;
+    case 'specialized':
+      return t('dataset.real.role.specialized');
+    case 'general':
+      return t('dataset.real.role.general');
+    default: {
+      const never: never = role;
+      throw new Error(`unexpected role ${String(never)}`);
+    }
+  }
+}
+
+/** Real-model groups: model, role, weights, task set, pooled accuracy with its interval, time, energy per query and per correct answer. */
 function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
   return (
     <section class="card" aria-labelledby="dataset-real-title" data-testid="dataset-real">
@@ -78,6 +94,7 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
             <tr>
               <th scope="col">{t('results.dataset.group')}</th>
               <th scope="col">{t('dataset.real.model')}</th>
+              <th scope="col">{t('dataset.real.role')}</th>
               <th scope="col">{t('dataset.real.dtype')}</th>
               <th scope="col">{t('dataset.real.task')}</th>
               <th scope="col" class="num">{t('results.dataset.count')}</th>
@@ -90,9 +107,10 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
           </thead>
           <tbody>
             {groups.map((g) => (
-              <tr key={groupTitle(g)}>
+              <tr key={groupKey(g)}>
                 <td>{g.vendor || '?'} / {g.architecture || '?'} <span class="small muted">{g.preset} ({g.suiteVersion})</span></td>
-                <td>{g.model}{g.modelSha256 ? <span class="small muted" data-testid="dataset-real-file" title={g.modelSha256}> {g.modelSha256.slice(0, 12)}</span> : null}</td>
+                <td>{g.model}{g.modelSha256 ? <span class="small muted" data-testid="dataset-real-file" title={g.modelSha256}> {shortHash(g.modelSha256)}</span> : null}</td>
+                <td data-testid="dataset-real-role">{roleLabel(g.role) ?? '—'}</td>
                 <td>{g.dtype}</td>
                 <td data-testid="dataset-real-task">{taskLabel(g)}</td>
                 <td class="num">{g.count}</td>
@@ -113,8 +131,21 @@ function RealGroupsTable({ groups }: { groups: GroupStats[] }) {
 /** "sentiment-en v1": a real group's task set and its version (versions never pool). */
 const taskLabel = (g: GroupStats): string => (g.task === null ? '—' : g.taskVersion === undefined ? g.task : `${g.task} v${g.taskVersion}`);
 
-const groupTitle = (g: GroupStats) =>
-  `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${g.model ? ` · ${g.model}${g.modelSha256 ? ` ${g.modelSha256}` : ''}${g.dtype ? ` ${g.dtype}` : ''}${g.task ? ` · ${taskLabel(g)}` : ''}${g.role ? ` · ${g.role}` : ''}` : ''}`;
+/** A custom model's file, as the table shows it: the first 12 hex digits of its SHA-256 (the whole hash is its tooltip). */
+const shortHash = (sha256: string): string => sha256.slice(0, 12);
+
+/** Everything /api/stats keys a group by, the whole hash included: unique per group (a list key). */
+const groupKey = (g: GroupStats): string =>
+  [g.vendor, g.architecture, g.preset, g.suiteVersion, g.model ?? '', g.modelSha256 ?? '', g.dtype ?? '', g.task ?? '', g.taskVersion ?? '', g.role ?? ''].join('\u0000');
+
+/** A group's heading for readers: its role translated, a custom model's file by its short hash. */
+const groupTitle = (g: GroupStats): string => {
+  const role = roleLabel(g.role);
+  const model = g.model
+    ? ` · ${g.model}${g.modelSha256 ? ` ${shortHash(g.modelSha256)}` : ''}${g.dtype ? ` ${g.dtype}` : ''}${g.task ? ` · ${taskLabel(g)}` : ''}${role ? ` · ${role}` : ''}`
+    : '';
+  return `${g.vendor || '?'} / ${g.architecture || '?'} · ${g.preset} (${g.suiteVersion})${model}`;
+};
 
 export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; pageSize: number }) {
   const [page, setPage] = useState(0);
@@ -172,7 +203,7 @@ export function GroupsSection({ groups, pageSize }: { groups: GroupStats[]; page
         <h3 id="dataset-dist-title">{t('dataset.dist.title')}</h3>
         <p class="small muted">{t('dataset.dist.intro')}</p>
         <div class="dist-grid">
-          {shown.map((g) => <GroupDistribution key={groupTitle(g)} group={g} scales={scales} title={groupTitle(g)} />)}
+          {shown.map((g) => <GroupDistribution key={groupKey(g)} group={g} scales={scales} title={groupTitle(g)} />)}
         </div>
       </section>
     </>
