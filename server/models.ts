@@ -4,9 +4,10 @@
  * class downloads the real models once, from the teacher's machine, and not from the internet.
  *
  * GET and HEAD with an exact Content-Length, single byte ranges (206, or 416 when unsatisfiable)
- * so that an interrupted download resumes, and a weak ETag from size and modification time so a
- * resume never stitches two versions of a file together (If-Range). Paths never leave the
- * folder: dot segments, backslashes, encoded separators and hidden files are refused.
+ * so that an interrupted download resumes, and a strong ETag from size and modification time (in
+ * ms) so a resume never stitches two versions of a file together (If-Range, which a weak ETag
+ * never satisfies). Paths never leave the folder: dot segments, backslashes, encoded separators
+ * and hidden files are refused.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -70,7 +71,7 @@ export function modelsRoutes(dir: string): Hono {
     const info = path ? await stat(path).catch(() => null) : null;
     if (!path || !info?.isFile()) return c.text('no such model file', 404);
     const size = info.size;
-    const etag = `W/"${size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    const etag = `"${size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
     const headers: Record<string, string> = {
       'Content-Type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
       'Accept-Ranges': 'bytes',

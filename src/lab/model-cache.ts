@@ -35,7 +35,11 @@ export interface PartialDownload {
   validator: string | null;
   /** The whole file's size as the first response gave it; null when unknown. */
   total: number | null;
-  /** How many of these bytes, from byte 0, are in the cache's `PartialStore` (0 when absent). */
+  /**
+   * How many of these bytes, from byte 0, are in the cache's `PartialStore` (0 when absent). With
+   * `chunks` empty and `persisted` > 0, every byte is in the store and none is held here (a
+   * cancelled 500 MB download need not stay in memory): the retry reads them back from the store.
+   */
   persisted?: number;
 }
 
@@ -49,6 +53,12 @@ export class ModelQuotaError extends Error {
     super(`No room left to keep ${url} (${bytes} bytes): free some space, or forget downloaded models.`);
   }
 }
+
+/**
+ * Whether `v` can go back as If-Range: RFC 9110 allows only a strong validator there, so a weak
+ * ETag (`W/"…"`) never matches, and a host answers the whole file to every resume.
+ */
+export const isStrongValidator = (v: string | null): v is string => v !== null && v !== '' && !v.startsWith('W/');
 
 export const isQuotaError = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && 'name' in e && (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED');
@@ -108,8 +118,10 @@ export function cacheStorageModelCache(
         const declared = Number(res?.headers.get('content-length'));
         out.push({ url: req.url, bytes: Number.isFinite(declared) && declared > 0 ? declared : ((await res?.arrayBuffer())?.byteLength ?? 0) });
       }
-      // Interrupted downloads take room too: the size shown is what forgetting frees.
-      return [...out, ...(await store.list())];
+      // Interrupted downloads take room too, as far as a resume would use them; a URL already
+      // finished is listed once (its leftover pieces, if a delete failed, are not a second file).
+      const finished = new Set(out.map((f) => f.url));
+      return [...out, ...(await store.list()).filter((f) => !finished.has(f.url))];
     },
     async clear() {
       partials.clear();
@@ -132,7 +144,9 @@ export function cacheStorageModelCache(
  * entry holding the bytes from `at` on, with the URL, the file's validator and size in its key and
  * headers: every piece describes itself, so a crash between two writes leaves a consistent
  * partial (the pieces written so far), and reading one back takes the pieces that follow each
- * other from byte 0 for a single version of the file.
+ * other from byte 0 for a single version of the file. Only pieces with a strong validator are
+ * read back (model-download.ts persists no others): with neither ETag nor Last-Modified, two
+ * versions of the same size would look alike across a reload.
  */
 
 /** What identifies the version of the file a partial came from (see model-download.ts). */
@@ -154,9 +168,14 @@ export interface PartialStore {
   load(url: string): Promise<StoredPartial | null>;
   /** Keeps `bytes` as the piece of `url` that starts at byte `at`; ModelQuotaError when the storage is full. */
   append(url: string, at: number, bytes: Uint8Array, version: PartialVersion): Promise<void>;
+  /** Whether a piece of `url` starts at byte `at` (a download checks that nobody cleared its pieces). */
+  has(url: string, at: number): Promise<boolean>;
   /** Drops every piece of `url` (finished, or another version of the file arrived). */
   delete(url: string): Promise<void>;
-  /** One entry per URL with the bytes its pieces take, `partial: true`. */
+  /**
+   * One entry per URL with the bytes a resume would use (what `load` would read back), `partial:
+   * true`, from the pieces' headers only; pieces that would not be read back are not counted.
+   */
   list(): Promise<CachedFile[]>;
   clear(): Promise<void>;
 }
@@ -180,6 +199,9 @@ const totalOf = (header: string | null): number | null => {
   return header !== null && Number.isFinite(n) && n > 0 ? n : null;
 };
 
+const versionOf = (h: Headers): PartialVersion => ({ validator: h.get('x-validator'), total: totalOf(h.get('x-total')) });
+const sameVersion = (a: PartialVersion, b: PartialVersion): boolean => a.validator === b.validator && a.total === b.total;
+
 export function cacheStoragePartials(storage: CacheStorage = caches, name = PARTIALS_CACHE_NAME): PartialStore {
   const open = (): Promise<Cache> => storage.open(name);
   const piecesOf = async (cache: Cache, url: string | null): Promise<{ key: Request; url: string; at: number }[]> => {
@@ -202,8 +224,9 @@ export function cacheStoragePartials(storage: CacheStorage = caches, name = PART
           if (piece.at !== received) continue;
           const res = await cache.match(piece.key);
           if (!res) continue;
-          const v: PartialVersion = { validator: res.headers.get('x-validator'), total: totalOf(res.headers.get('x-total')) };
-          if (version && (v.validator !== version.validator || v.total !== version.total)) continue;
+          const v = versionOf(res.headers);
+          if (!version && !isStrongValidator(v.validator)) return null;
+          if (version && !sameVersion(v, version)) continue;
           const bytes = new Uint8Array(await res.arrayBuffer());
           if (bytes.length === 0) continue;
           version ??= v;
@@ -227,20 +250,35 @@ export function cacheStoragePartials(storage: CacheStorage = caches, name = PART
         throw e;
       }
     },
+    async has(url, at) {
+      return (await (await open()).match(pieceKey(url, at))) !== undefined;
+    },
     async delete(url) {
       const cache = await open();
       for (const piece of await piecesOf(cache, url)) await cache.delete(piece.key);
     },
     async list() {
       const cache = await open();
-      const sizes = new Map<string, number>();
+      // What `load` would read back, walked the same way, but from the headers (no 500 MB read to list sizes).
+      const usable = new Map<string, { bytes: number; version: PartialVersion | null; done: boolean }>();
       for (const piece of await piecesOf(cache, null)) {
+        const u = usable.get(piece.url) ?? { bytes: 0, version: null, done: false };
+        usable.set(piece.url, u);
+        if (u.done || piece.at !== u.bytes) continue;
         const res = await cache.match(piece.key);
-        const declared = Number(res?.headers.get('content-length'));
-        const bytes = Number.isFinite(declared) && declared > 0 ? declared : ((await res?.arrayBuffer())?.byteLength ?? 0);
-        sizes.set(piece.url, (sizes.get(piece.url) ?? 0) + bytes);
+        if (!res) continue;
+        const v = versionOf(res.headers);
+        if (!u.version && !isStrongValidator(v.validator)) {
+          u.done = true;
+          continue;
+        }
+        if (u.version && !sameVersion(v, u.version)) continue;
+        const declared = Number(res.headers.get('content-length'));
+        if (!Number.isSafeInteger(declared) || declared <= 0) continue;
+        u.version ??= v;
+        u.bytes += declared;
       }
-      return [...sizes].map(([url, bytes]) => ({ url, bytes, partial: true }));
+      return [...usable].filter(([, u]) => u.bytes > 0).map(([url, u]) => ({ url, bytes: u.bytes, partial: true }));
     },
     async clear() {
       await storage.delete(name);

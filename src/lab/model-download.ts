@@ -13,7 +13,7 @@
 import { concatBytes } from '../shared/bytes.ts';
 import { bodyChunks, DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 import {
-  DOWNLOAD_PARTIALS, isQuotaError, ModelQuotaError, type ModelCache, type PartialDownload, type PartialVersion, type StoredPartial,
+  DOWNLOAD_PARTIALS, isQuotaError, isStrongValidator, ModelQuotaError, type ModelCache, type PartialDownload, type PartialVersion, type StoredPartial,
 } from './model-cache.ts';
 import { fileUrl, modelFiles, modelFileUrls, type ModelRef } from './model-files.ts';
 
@@ -162,14 +162,22 @@ export async function modelsServedAt(refs: readonly ModelRef[], base: string, op
   return refs.length > 0 && (await Promise.all(refs.map(one))).every(Boolean);
 }
 
-/** `bytes N-M/T` → N and T (null for `*`); null when absent or malformed. */
-export function parseContentRange(header: string | null): { start: number; total: number | null } | null {
-  const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header?.trim() ?? '');
-  return m ? { start: Number(m[1]), total: m[2] === '*' ? null : Number(m[2]) } : null;
+/** `bytes N-M/T` → N, M and T (null for `*`); null when absent, malformed, or M before N or past T. */
+export function parseContentRange(header: string | null): { start: number; end: number; total: number | null } | null {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? '');
+  if (!m) return null;
+  const range = { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
+  return range.end < range.start || (range.total !== null && range.end >= range.total) ? null : range;
 }
 
-/** What identifies a version of the file: the ETag, else Last-Modified. */
-const validatorOf = (res: Response): string | null => res.headers.get('etag') ?? res.headers.get('last-modified');
+/**
+ * What identifies a version of the file, sent back as If-Range: a strong ETag, else
+ * Last-Modified; null when neither (a weak ETag never matches an If-Range, see isStrongValidator).
+ */
+function validatorOf(headers: Headers): string | null {
+  const etag = headers.get('etag');
+  return isStrongValidator(etag) ? etag : headers.get('last-modified');
+}
 
 /** Bytes of a download persisted at a time (see `PartialStore`): a crash loses at most this much. */
 export const PIECE_BYTES = 4 * 1024 * 1024;
@@ -188,14 +196,51 @@ function bytesFrom(chunks: readonly Uint8Array[], offset: number, length: number
 /** What a persisted partial read back is, as a kept partial. */
 const asPartial = (p: StoredPartial): PartialDownload => ({ chunks: p.chunks, validator: p.validator, total: p.total, persisted: p.received });
 
+const contentLength = (res: Response): number | null => {
+  const header = res.headers.get('content-length');
+  const n = Number(header);
+  return header !== null && Number.isSafeInteger(n) && n >= 0 ? n : null;
+};
+
+/** What a response brings: the file's size (null when unknown), where its body ends, and the version its bytes are kept under. */
+interface Reply {
+  total: number | null;
+  end: number | null;
+  version: PartialVersion;
+}
+
+/**
+ * A 206 that continues the kept bytes: it starts where they stop, its Content-Range agrees with
+ * its Content-Length, and nothing says it is another version (size or validator). Its pieces are
+ * kept under the kept version exactly, so every piece of the file reads back as one partial.
+ * Null when it must not be appended.
+ */
+function continuation(res: Response, received: number, kept: PartialDownload): Reply | null {
+  const range = parseContentRange(res.headers.get('content-range'));
+  if (range === null || range.start !== received) return null;
+  const length = contentLength(res);
+  if (length !== null && length !== range.end - range.start + 1) return null;
+  if (kept.total !== null && range.total !== null && range.total !== kept.total) return null;
+  const validator = validatorOf(res.headers);
+  if (kept.validator !== null && validator !== null && validator !== kept.validator) return null;
+  const end = range.end + 1;
+  const total = range.total ?? kept.total ?? end;
+  if (end > total) return null;
+  return { total, end, version: { validator: kept.validator, total: kept.total } };
+}
+
 /**
  * One file, resumed with a Range request (and If-Range with the kept validator) when bytes were
  * kept: in `partials` (this page's memory), else in the cache's `PartialStore` (a previous page).
  * A 206 appends only when it continues exactly where the kept bytes stop, from the same version of
  * the file; anything else (a 200, a 416, a 206 from elsewhere) drops them and starts again from
- * zero. The bytes are persisted every `pieceBytes` as they arrive, and the rest when the download
- * stops early; a full storage stops persisting (the download goes on) and calls `onNotPersisted`
- * once. `onChunk(received, total)` after each chunk.
+ * zero. A 206 that stops before the end of the file (a host may send a window) keeps its bytes and
+ * is a DownloadReadError, resumable like a lost connection. The bytes are persisted every
+ * `pieceBytes` as they arrive, and the rest when the download stops early, but only with a
+ * validator: without one, a reload could not tell two versions of the same size apart, so such a
+ * download resumes in this page's memory only. A full storage stops persisting (the download goes
+ * on) and calls `onNotPersisted` once; pieces cleared meanwhile ("forget downloaded models") stop
+ * it too, and nothing is kept. `onChunk(received, total)` after each chunk.
  */
 export async function downloadFile(
   url: URL,
@@ -205,11 +250,28 @@ export async function downloadFile(
 ): Promise<Uint8Array> {
   const partials = opts.partials ?? DOWNLOAD_PARTIALS;
   const store = opts.cache?.partials;
-  const stored = partials.has(url.href) || !store ? null : await store.load(url.href);
-  const kept = partials.get(url.href) ?? (stored ? asPartial(stored) : undefined);
+  const forget = async (): Promise<void> => {
+    partials.delete(url.href);
+    // A piece that cannot be deleted is ignored by the next load once other bytes follow it; never fatal.
+    await store?.delete(url.href).catch(() => undefined);
+  };
+  let inMemory = partials.get(url.href);
+  if (inMemory && inMemory.chunks.length === 0 && (inMemory.persisted ?? 0) > 0) {
+    // Only the version was held in memory: the bytes are in the store, read back below.
+    partials.delete(url.href);
+    inMemory = undefined;
+  }
+  const stored = inMemory || !store ? null : await store.load(url.href);
+  const kept = inMemory ?? (stored ? asPartial(stored) : undefined);
   let chunks = kept?.chunks ?? [];
   let received = chunks.reduce((a, c) => a + c.length, 0);
   let persisted = Math.min(kept?.persisted ?? 0, received);
+  if (kept && received > 0 && received === kept.total) {
+    // Every byte arrived before (the page closed before the file was cached): a Range would get a 416.
+    await forget();
+    onChunk(received, received, received);
+    return concatBytes(chunks, received);
+  }
   const headers: Record<string, string> = {};
   if (received > 0) {
     headers['Range'] = `bytes=${received}-`;
@@ -218,11 +280,6 @@ export async function downloadFile(
   }
   const res = await doFetch(url, received > 0 ? { headers } : {}, opts, received);
   if (res.ok) opts.onResponse?.(url.href, res.headers);
-  const forget = async (): Promise<void> => {
-    partials.delete(url.href);
-    // A piece that cannot be deleted is ignored by the next load once other bytes follow it; never fatal.
-    await store?.delete(url.href).catch(() => undefined);
-  };
   const restart = async (): Promise<Uint8Array> => {
     await forget();
     return downloadFile(url, opts, onChunk, onNotPersisted);
@@ -232,21 +289,16 @@ export async function downloadFile(
     return restart();
   }
   if (!res.ok) throw new DownloadHttpError(res.status, res.statusText);
-  let validator = validatorOf(res);
+  let reply: Reply;
   if (res.status === 206) {
-    const range = parseContentRange(res.headers.get('content-range'));
-    const same =
-      range !== null &&
-      range.start === received &&
-      (kept?.total == null || range.total === null || range.total === kept.total) &&
-      (kept?.validator == null || validator === null || validator === kept.validator);
-    if (!same) {
+    const next = kept && received > 0 ? continuation(res, received, kept) : null;
+    if (!next) {
       // Bytes from another offset or another version of the file: never stitch them on.
       await res.body?.cancel().catch(() => undefined);
       if (received > 0) return restart();
       throw new DownloadHttpError(res.status, 'partial content that was not asked for');
     }
-    validator = kept?.validator ?? validator;
+    reply = next;
   } else {
     // A 200: the whole file, maybe another version; what was kept (here or persisted, including
     // pieces that did not follow on from byte 0) is of no use, and must not mix with the new pieces.
@@ -254,16 +306,24 @@ export async function downloadFile(
     chunks = [];
     received = 0;
     persisted = 0;
+    const length = contentLength(res);
+    const total = length !== null && length > 0 ? length : null;
+    reply = { total, end: total, version: { validator: validatorOf(res.headers), total } };
   }
+  const { total, end, version } = reply;
   const resumed = received;
-  const length = Number(res.headers.get('content-length'));
-  const total = Number.isFinite(length) && length > 0 ? received + length : null;
-  const version: PartialVersion = { validator, total };
   const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
-  let persisting = store !== undefined;
+  let persisting = store !== undefined && version.validator !== null;
+  let forgotten = false;
   const persist = async (): Promise<void> => {
     if (!store || !persisting || received <= persisted) return;
     try {
+      if (persisted > 0 && !(await store.has(url.href, 0))) {
+        // The pieces were cleared meanwhile: one written now would start past byte 0 and never be read back.
+        persisting = false;
+        forgotten = true;
+        return;
+      }
       await store.append(url.href, persisted, bytesFrom(chunks, persisted, received), version);
       persisted = received;
     } catch (e) {
@@ -275,7 +335,9 @@ export async function downloadFile(
   const keep = async (): Promise<void> => {
     if (received === 0) return;
     await persist();
-    partials.set(url.href, { chunks, validator, total: version.total, persisted });
+    if (forgotten) return;
+    // All of it in the store: memory keeps only the version, and a retry reads the bytes back.
+    partials.set(url.href, { chunks: store && persisted === received ? [] : chunks, ...version, persisted });
   };
   try {
     for await (const chunk of bodyChunks(res)) {
@@ -289,16 +351,22 @@ export async function downloadFile(
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
     throw new DownloadReadError(`${url.href}: the connection was lost after ${received} bytes (${e instanceof Error ? e.message : String(e)}); downloading again resumes.`);
   }
-  if (total !== null && received < total) {
+  if (end !== null && received < end) {
     // The body ended early without an error: what arrived is good, keep it for the resume.
     await keep();
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
-    throw new DownloadReadError(`${url.href}: the response ended after ${received} of ${total} bytes; downloading again resumes.`);
+    throw new DownloadReadError(`${url.href}: the response ended after ${received} of ${end} bytes; downloading again resumes.`);
+  }
+  if (end !== null && received > end) {
+    await forget();
+    throw new DownloadReadError(`${url.href}: ${received} bytes arrived, ${end} were announced.`);
+  }
+  if (total !== null && received < total) {
+    // A 206 that ends before the file does: never a short file; keep the bytes and resume from there.
+    await keep();
+    throw new DownloadReadError(`${url.href}: the host sent bytes up to ${received} of ${total}; downloading again resumes.`);
   }
   await forget();
-  if (total !== null && received !== total) {
-    throw new DownloadReadError(`${url.href}: ${received} bytes arrived, ${total} were announced.`);
-  }
   return concatBytes(chunks, received);
 }
 
@@ -375,7 +443,8 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
   for (const { path, url } of pending) {
     // Cancelled between files (or while the sizes were asked, whose errors are swallowed above).
     if (opts.signal?.aborted) {
-      throw new DownloadCancelledError(url.href, partials.get(url.href)?.chunks.reduce((a, c) => a + c.length, 0) ?? 0);
+      const kept = partials.get(url.href);
+      throw new DownloadCancelledError(url.href, Math.max(kept?.chunks.reduce((a, c) => a + c.length, 0) ?? 0, kept?.persisted ?? 0));
     }
     let fileFetched = 0;
     let last: ModelProgress | null = null;

@@ -72,6 +72,12 @@ describe('the /models/ folder', () => {
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(onnxBytes.subarray(100, 200));
     const past = await fetch(url, { headers: { Range: `bytes=${onnxBytes.length}-` } });
     expect(past.status).toBe(416);
+    // A strong ETag (a weak one never satisfies If-Range), and If-Range with it resumes.
+    const etag = head.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    const same = await fetch(url, { headers: { Range: 'bytes=100-', 'If-Range': etag } });
+    expect(same.status).toBe(206);
+    await same.arrayBuffer();
     // If-Range with another version's ETag: the whole file, never a stitched one.
     const changed = await fetch(url, { headers: { Range: 'bytes=100-', 'If-Range': 'W/"other"' } });
     expect(changed.status).toBe(200);

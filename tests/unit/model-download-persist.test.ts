@@ -10,47 +10,7 @@ import { decoderFixture } from '../../src/engine/realmodels/fixtures.ts';
 import { cacheStorageModelCache, PARTIALS_CACHE_NAME, type PartialDownload } from '../../src/lab/model-cache.ts';
 import { DownloadCancelledError, DownloadReadError, downloadFile, loadModelFiles, modelSize, type ModelProgress } from '../../src/lab/model-download.ts';
 import { DEFAULT_MODELS, modelFileUrls } from '../../src/lab/model-files.ts';
-import { host } from './fake-model-host.ts';
-
-interface Entry {
-  bytes: Uint8Array;
-  headers: Headers;
-}
-
-/** Cache Storage in memory: entries are kept as bytes so every match gives a fresh body. */
-function fakeCaches(quotaBytes = Infinity) {
-  const stores = new Map<string, Map<string, Entry>>();
-  const used = (): number => [...stores.values()].flatMap((m) => [...m.values()]).reduce((a, e) => a + e.bytes.length, 0);
-  const keyOf = (req: RequestInfo | URL): string => (typeof req === 'string' ? req : req instanceof URL ? req.href : req.url);
-  const cache = (entries: Map<string, Entry>) =>
-    ({
-      async match(req: RequestInfo | URL) {
-        const e = entries.get(keyOf(req));
-        return e ? new Response(e.bytes.slice(), { headers: e.headers }) : undefined;
-      },
-      async put(req: RequestInfo | URL, res: Response) {
-        const bytes = new Uint8Array(await res.arrayBuffer());
-        if (used() + bytes.length > quotaBytes) throw new DOMException('quota', 'QuotaExceededError');
-        entries.set(keyOf(req), { bytes, headers: res.headers });
-      },
-      async delete(req: RequestInfo | URL) {
-        return entries.delete(keyOf(req));
-      },
-      async keys() {
-        return [...entries.keys()].map((u) => new Request(u));
-      },
-    }) as unknown as Cache;
-  const storage = {
-    async open(name: string) {
-      if (!stores.has(name)) stores.set(name, new Map());
-      return cache(stores.get(name)!);
-    },
-    async delete(name: string) {
-      return stores.delete(name);
-    },
-  } as unknown as CacheStorage;
-  return { storage, stores, used };
-}
+import { fakeCaches, host } from './fake-model-host.ts';
 
 /** A page load: a fresh ModelCache and fresh in-memory partials over the same browser storage. */
 const reload = (storage: CacheStorage) => ({ cache: cacheStorageModelCache(storage, 'models', new Map<string, PartialDownload>()), partials: new Map<string, PartialDownload>() });
@@ -126,7 +86,7 @@ describe('a reload resumes an interrupted download', () => {
 
   test('a host that ignores Range (200 to a Range request) restarts from zero and drops the persisted bytes', async () => {
     const { storage, stores } = fakeCaches();
-    await reload(storage).cache.partials!.append(url.href, 0, v1.slice(0, 30), { validator: null, total: 100 });
+    await reload(storage).cache.partials!.append(url.href, 0, v1.slice(0, 30), { validator: '"v1"', total: 100 });
     const ranges: (string | null)[] = [];
     const fetchImpl: typeof fetch = async (_u, init) => {
       ranges.push(new Headers(init?.headers).get('range'));

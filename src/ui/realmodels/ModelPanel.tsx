@@ -157,6 +157,8 @@ function Cache() {
           <button
             type="button"
             class="danger"
+            // A race started after "forget" was clicked: forgetting now would pull the files from under its downloads.
+            disabled={busy}
             onClick={() => {
               setConfirming(false);
               void forgetModels();

@@ -132,6 +132,20 @@ describe('the model panel', () => {
     expect(fake.client.forget).toHaveBeenCalledTimes(1);
     expect(text('rm-cache')).toContain('No model is downloaded in this browser yet.');
   });
+
+  test('a race started while "forget" asks for confirmation disables the "yes": nothing is forgotten under its downloads', async () => {
+    render(h(RealModelsPanel, {}), root);
+    await until(() => rm.cacheFiles.value !== null);
+    await act(() => button('forget').click());
+    expect(button('forget-yes').disabled).toBe(false);
+    const lane = { stage: 'waiting', answered: 0, of: 0, lastMs: null } as const;
+    await act(() => {
+      rm.race.value = { kind: 'running', download: {}, lanes: { specialized: lane, general: lane }, replica: null };
+    });
+    expect(button('forget-yes').disabled).toBe(true);
+    await act(() => button('forget-yes').click());
+    expect(fake.client.forget).not.toHaveBeenCalled();
+  });
 });
 
 describe('the race', () => {
