@@ -29,8 +29,11 @@ describe('exports', () => {
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(7); // header + 5 workloads + trailing empty
+    // The real-model columns (17 since the task version and a custom model's hash) stay empty for a synthetic run.
+    const realColumns = CSV_COLUMNS.length - CSV_COLUMNS.indexOf('real_model');
+    expect(realColumns).toBe(17);
     const energy = [e.perQuery.general.joules.p50, e.perQuery.specialized.joules.p50, e.ratio.p5, e.ratio.p50, e.ratio.p95].join(',');
-    expect(lines[5]).toBe(`L1,2026-11-23,ci,ci-1,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,general:tiny-decoder,model,general,80000000,9000000,300,290,320,0.05,3,,,software-adapter,FRA,44.18,${energy}${','.repeat(15)}`);
+    expect(lines[5]).toBe(`L1,2026-11-23,ci,ci-1,0.1.0,chrome,140,linux,google,swiftshader,true,gpu-timestamp,general:tiny-decoder,model,general,80000000,9000000,300,290,320,0.05,3,,,software-adapter,FRA,44.18,${energy}${','.repeat(realColumns)}`);
     expect(lines[6]).toBe('');
   });
   test('CSV without an energy section leaves the energy columns empty, never 0', () => {
