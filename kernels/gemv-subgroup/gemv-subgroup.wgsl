@@ -19,7 +19,7 @@
 // powers of two, so with S ≤ the workgroup size every subgroup is full.
 //
 // Prologues (PROLOGUE, as gemv.wgsl: same codes, binding 6, eps in the uniform): x is read as
-// x · inv_rms(x) · gamma (1) or silu(gate) · up (2) through gemv's `xin`, its text unchanged.
+// x · inv_rms(x) · gamma (1) or silu(gate) · up (2) through gemv's `xin` (kernels/product/row.wgsl).
 // inv_rms repeats rmsnorm.wgsl's f32 operations in their order (64 lanes' strided sums, a halving
 // tree): the workgroup's invocations play those 64 lanes (each several when the workgroup has
 // fewer than 64), so the fused product equals rmsnorm → gemv-subgroup bit for bit.
@@ -60,66 +60,8 @@ var<workgroup> partial1: array<f32, 256>;
 var<workgroup> slots4: array<vec4<f32>, 256>;
 var<workgroup> slots1: array<f32, 256>;
 
-const NORM_LANES: u32 = 64u; // rmsnorm.wgsl's workgroup size: its reduction order
-var<workgroup> normRed: array<f32, 64>;
-
-// inv_rms of x's row (RMSNorm prologue) with rmsnorm.wgsl's lanes and tree; invocation li of a
-// workgroup of `size` plays lanes li, li + size, … Called by every invocation in uniform control flow.
-fn rowInvRms(li: u32, size: u32) -> f32 {
-  for (var lane = li; lane < NORM_LANES; lane += size) {
-    var q = 0.0;
-    for (var i = lane; i < dims.k; i += NORM_LANES) { let v = x[dims.xOffset + i]; q += v * v; }
-    normRed[lane] = q;
-  }
-  workgroupBarrier();
-  for (var s = NORM_LANES / 2u; s > 0u; s >>= 1u) {
-    for (var j = li; j < s; j += size) { normRed[j] += normRed[j + s]; }
-    workgroupBarrier();
-  }
-  return inverseSqrt(normRed[0] / f32(dims.k) + dims.eps);
-}
-
-// x[kk] as the product reads it: through the prologue when there is one.
-fn xin(kk: u32, rinv: f32) -> f32 {
-  let v = x[dims.xOffset + kk];
-  if (PROLOGUE == 1u) { return v * rinv * prologue[kk]; }
-  if (PROLOGUE == 2u) { return v / (1.0 + exp(-v)) * prologue[dims.xOffset + kk]; }
-  return v;
-}
-
-// ---- Epilogue: the same text as gemv.wgsl (tests/unit/gemv-subgroup.test.ts checks it), so a
-// fused bias, activation and residual give the same f32 operations. ----
-fn erf_approx(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  let r = 1.0 - poly * exp(-a * a);
-  return select(-r, r, z >= 0.0);
-}
-
-fn activate(v: f32) -> f32 {
-  switch (ACTIVATION) {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return tanh(v); }
-    case 3u: { return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476)); }
-    default: { return v; }
-  }
-}
-
-fn outIndex(col: u32) -> u32 {
-  if (col < dims.n0) { return dims.yOffset + col; }
-  if (col < dims.n0 + dims.n1) { return dims.y1 + (col - dims.n0); }
-  return dims.y2 + (col - dims.n0 - dims.n1);
-}
-
-fn finish(col: u32, v: f32) {
-  var r = v;
-  if (HAS_BIAS) { r += bias[col]; }
-  r = activate(r);
-  if (HAS_RESIDUAL) { r += residual[dims.yOffset + col]; }
-  y[outIndex(col)] = r;
-}
-// ---- end of the epilogue ----
+// The prologue (rowStats, xin) and the epilogue (activate, outIndex, finish) are
+// kernels/product/row.wgsl, appended at pipeline creation: gemv's text, not a copy.
 
 // Sum of v over the aligned group of r invocations holding lii; exact at the group's first
 // invocation (lii % r == 0). Call from uniform control flow (it has a barrier).
@@ -166,8 +108,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
              @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let n4 = dims.n / 4u;
   let c = wg.x * COLS + lid.x;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(lii, COLS * KSPLIT); }
+  let rinv = rowStats(lii, COLS * KSPLIT);
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
@@ -190,8 +131,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
                @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let n = dims.n;
   let c = wg.x * COLS + lid.x;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(lii, COLS * KSPLIT); }
+  let rinv = rowStats(lii, COLS * KSPLIT);
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
@@ -214,8 +154,7 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
              @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let block = wg.y * nwg.x + wg.x;
   let row = block * RPW + lid.y;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(lii, RL * RPW); }
+  let rinv = rowStats(lii, RL * RPW);
   var acc = 0.0;
   if (row < dims.n) {
     let base = row * dims.k;

@@ -55,72 +55,15 @@ override KSPLIT: u32 = 16u;
 var<workgroup> partial4: array<vec4<f32>, 256>; // COLS * KSPLIT
 var<workgroup> partial1: array<f32, 256>;
 
-const NORM_LANES: u32 = 64u; // rmsnorm.wgsl's workgroup size: its reduction order
-var<workgroup> normRed: array<f32, 64>;
-
-// inv_rms of x's row (RMSNorm prologue): threads 0..63 play rmsnorm.wgsl's lanes. Called by
-// every thread of the workgroup in uniform control flow; `li` is local_invocation_index.
-fn rowInvRms(li: u32) -> f32 {
-  if (li < NORM_LANES) {
-    var q = 0.0;
-    for (var i = li; i < dims.k; i += NORM_LANES) { let v = x[dims.xOffset + i]; q += v * v; }
-    normRed[li] = q;
-  }
-  workgroupBarrier();
-  for (var s = NORM_LANES / 2u; s > 0u; s >>= 1u) {
-    if (li < s) { normRed[li] += normRed[li + s]; }
-    workgroupBarrier();
-  }
-  return inverseSqrt(normRed[0] / f32(dims.k) + dims.eps);
-}
-
-// x[kk] as the product reads it: through the prologue when there is one.
-fn xin(kk: u32, rinv: f32) -> f32 {
-  let v = x[dims.xOffset + kk];
-  if (PROLOGUE == 1u) { return v * rinv * prologue[kk]; }
-  if (PROLOGUE == 2u) { return v / (1.0 + exp(-v)) * prologue[dims.xOffset + kk]; }
-  return v;
-}
-
-// GELU, exact (erf) form: the same expression as kernels/gelu/gelu.wgsl, so fusing it changes no bit.
-fn erf_approx(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  let r = 1.0 - poly * exp(-a * a);
-  return select(-r, r, z >= 0.0);
-}
-
-fn activate(v: f32) -> f32 {
-  switch (ACTIVATION) {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return tanh(v); }
-    case 3u: { return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476)); }
-    default: { return v; }
-  }
-}
-
-fn outIndex(col: u32) -> u32 {
-  if (col < dims.n0) { return dims.yOffset + col; }
-  if (col < dims.n0 + dims.n1) { return dims.y1 + (col - dims.n0); }
-  return dims.y2 + (col - dims.n0 - dims.n1);
-}
-
-fn finish(col: u32, v: f32) {
-  var r = v;
-  if (HAS_BIAS) { r += bias[col]; }
-  r = activate(r);
-  if (HAS_RESIDUAL) { r += residual[dims.yOffset + col]; }
-  y[outIndex(col)] = r;
-}
+// The prologue (rowStats, xin) and the epilogue (activate, outIndex, finish) are
+// kernels/product/row.wgsl, appended at pipeline creation (shared with gemv-subgroup.wgsl).
 
 @compute @workgroup_size(COLS, KSPLIT, 1)
 fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
              @builtin(local_invocation_index) li: u32) {
   let n4 = dims.n / 4u;
   let c = wg.x * COLS + lid.x;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(li); }
+  let rinv = rowStats(li, COLS * KSPLIT);
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
@@ -141,8 +84,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
                @builtin(local_invocation_index) li: u32) {
   let n = dims.n;
   let c = wg.x * COLS + lid.x;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(li); }
+  let rinv = rowStats(li, COLS * KSPLIT);
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
@@ -165,8 +107,7 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
              @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let block = wg.y * nwg.x + wg.x;
   let row = block * 4u + lid.y;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(li); }
+  let rinv = rowStats(li, 64u * 4u);
   var acc = 0.0;
   if (row < dims.n) {
     let base = row * dims.k;

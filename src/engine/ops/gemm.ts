@@ -9,7 +9,8 @@ import { gemmMeta, gemmUsesVec4 } from '../../../kernels/gemm/gemm.meta.ts';
 import { bindGroup, dummyBuffer, packWords, segmentWords, uniformBuffer, type BufferRef, type OpResources, type OutputSegment } from './common.ts';
 import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand, type ProductPrologue } from './prologue.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { weightBytesPerElement, withWeights, type WeightStorage } from './weight-storage.ts';
+import { weightBytesPerElement, type WeightStorage } from './weight-storage.ts';
+import { tileProductSource } from './product.ts';
 
 export interface GemmArgs {
   a: BufferRef;
@@ -43,25 +44,40 @@ export interface GemmArgs {
  * removes a dispatch, not work). The ReLU is not counted by that convention.
  * Bytes, by contrast, drop: a fused GELU or residual reads the residual once (4·m·n, above) but
  * the projection's output is no longer written, read back and rewritten by a second kernel.
+ * Split-K's reduce pass counts the same.
  */
-function gemmEpilogueFlops(args: GemmArgs): number {
+export function gemmEpilogueFlops(args: GemmArgs): number {
   const mn = args.m * args.n;
   return (args.bias ? mn : 0) + (args.gelu ? ELEMENTWISE_FLOPS.gelu * mn : 0) + (args.residual ? ELEMENTWISE_FLOPS.residual * mn : 0);
+}
+
+/** Bytes the epilogue reads beside the product's own: bias [n], residual [m, n]. */
+export function gemmEpilogueBytes(args: GemmArgs): number {
+  return (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.m * args.n : 0);
+}
+
+/**
+ * What gemm and split-K both derive from the arguments: the checked output segments and their
+ * uniform words, the vec4 choice, and the epilogue's overrides.
+ */
+export function gemmLayout(label: string, args: GemmArgs): { words: number[]; vec4: boolean; epilogue: Record<string, number> } {
+  const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
+  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
+  if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
+  const words = segmentWords(label, args.n, segments);
+  // The vec4 store needs every segment's rows to start on a vec4.
+  const vec4 = gemmUsesVec4(args) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
+  const epilogue = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: args.relu ? 1 : args.gelu ? 3 : 0, HAS_RESIDUAL: args.residual ? 1 : 0 };
+  return { words, vec4, epilogue };
 }
 
 /** C[m,n] = act(A[m,k]·B[k,n] + bias) + residual; vec4 path when k and n are multiples of 4. */
 export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmArgs): Dispatch {
   const shape = { m: args.m, n: args.n, k: args.k };
   const label = args.label ?? 'Gemm';
-  const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
-  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
-  const words = segmentWords(label, args.n, segments);
-  // The vec4 store needs every segment's rows to start on a vec4.
-  const vec4 = gemmUsesVec4(shape) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
-  if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
-  const activation = args.relu ? 1 : args.gelu ? 3 : 0;
-  const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: activation, HAS_RESIDUAL: args.residual ? 1 : 0, PROLOGUE: prologueCode(args.prologue) };
-  const pipeline = cache.get('gemm', withWeights(gemmCode, args.weights), constants, vec4 ? 'main_vec4' : 'main_scalar');
+  const { words, vec4, epilogue } = gemmLayout(label, args);
+  const constants = { ...epilogue, PROLOGUE: prologueCode(args.prologue) };
+  const pipeline = cache.get('gemm', tileProductSource(gemmCode, args.weights), constants, vec4 ? 'main_vec4' : 'main_scalar');
   const dimWords = [args.m, args.n, args.k, ...words].map((u) => ({ u }));
   const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
   const entries: [number, BufferRef][] = [
@@ -79,8 +95,7 @@ export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmAr
     bindGroups: [bindGroup(device, pipeline, `${label}.bindGroup`, entries)],
     workgroups: gemmMeta.workgroups(shape),
     flops: gemmMeta.flops(shape) + gemmEpilogueFlops(args) + prologueFlops(args.prologue, args.m, args.k),
-    bytes:
-      gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.m * args.n : 0) + prologueBytes(args.prologue, args.m, args.k),
+    bytes: gemmMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + gemmEpilogueBytes(args) + prologueBytes(args.prologue, args.m, args.k),
     ...(args.phase !== undefined ? { phase: args.phase } : {}),
   };
 }
