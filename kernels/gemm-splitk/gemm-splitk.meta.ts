@@ -50,6 +50,8 @@ export const gemmSplitKMeta: KernelMeta<GemmSplitKShape> = {
     { binding: 6, name: 'partial', kind: 'storage' },
     // gamma or up of the prologue (pass 1; a dummy without one).
     { binding: 7, name: 'prologue', kind: 'read-only-storage' },
+    // The normalized residual's gamma, beta [2, n] (pass 2; a dummy without one).
+    { binding: 8, name: 'residualNorm', kind: 'read-only-storage' },
   ],
   workgroupSize: [8, 8, 1],
   entryWorkgroupSizes: { reduce_vec4: [SPLITK_REDUCE_WG, 1, 1], reduce_scalar: [SPLITK_REDUCE_WG, 1, 1] },

@@ -10,7 +10,7 @@
 //     epilogue, into the scratch P[s, M, N];
 //  2. `reduce_vec4` / `reduce_scalar`: each thread owns one row and 4 consecutive columns, sums
 //     P[0] + P[1] + … + P[S−1] in that fixed order, then applies gemm's epilogue (bias,
-//     activation, residual, output segments) with the same f32 operations.
+//     activation, residual or normalized residual, output segments) with the same f32 operations.
 // The result is deterministic but not bit-identical to the unsplit gemm: the K terms are added
 // in a different order (per slice, then across slices).
 //
@@ -25,11 +25,12 @@ override TILE_K: u32 = 16u;   // depth of a K step (multiple of 4), as in gemm.w
 override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 3 = gelu (gemm's codes)
 override HAS_RESIDUAL: bool = false;
-override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu (gemm's codes; pass 1 only)
+override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu, 3 = layernorm (gemm's codes; pass 1 only)
+override RESIDUAL_NORM: bool = false; // gemm's normalized residual (pass 2 only)
 
 // gemm's Dims, then the split: `splits` slices of `kSlice` columns of A (the last may be short),
-// then the RMSNorm prologue's epsilon (unused otherwise).
-struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, base2: u32, splits: u32, kSlice: u32, eps: f32 }
+// then the prologue's and the normalized residual's epsilons (unused otherwise).
+struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, base2: u32, splits: u32, kSlice: u32, eps: f32, epsR: f32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
@@ -44,9 +45,11 @@ struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, 
 @group(0) @binding(3) var<storage, read_write> c1: array<f32>;
 @group(0) @binding(6) var<storage, read_write> partial1: array<f32>;
 
-// The prologue's operand: gamma [K] (RMSNorm) or up [M, K] (SwiGLU); pass 1 only.
+// The prologue's operand: gamma [K] (RMSNorm), up [M, K] (SwiGLU) or gamma, beta [2, K] (LayerNorm); pass 1 only.
 @group(0) @binding(7) var<storage, read> prologue4: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read> prologue1: array<f32>;
+// The normalized residual's gamma, beta [2, N]; pass 2 only.
+@group(0) @binding(8) var<storage, read> residualNorm: array<f32>;
 
 // B (the weights, binding 2) is read through loadW4 / loadW1 / lenW4, defined by the storage
 // snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl or weights-f16.wgsl.
@@ -94,23 +97,29 @@ fn partial_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocatio
   }
 }
 
-// Pass 2, vec4: thread (x, row) owns columns 4x .. 4x+3 of one row.
+// Pass 2, vec4: thread (x, row) owns columns 4x .. 4x+3 of one row. A workgroup's 64 threads share
+// one row (wg.y): with a normalized residual they first compute that row's mean and rstd (the
+// statistics pass works NORM_ROWS rows at a time; the rows after this one are computed and unused).
 @compute @workgroup_size(REDUCE_WG, 1, 1)
-fn reduce_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn reduce_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>,
+               @builtin(local_invocation_id) lid: vec3<u32>) {
   let N4 = dims.n / 4u;
-  let q = gid.x; let row = gid.y;
+  let q = gid.x; let row = wg.y;
+  residualRowStats(row, 1u, lid.x);
   if (q >= N4 || row >= dims.m) { return; }
   let stride = dims.m * N4;
   var acc = partial4[row * N4 + q];
   for (var s = 1u; s < dims.splits; s++) { acc += partial4[s * stride + row * N4 + q]; }
-  c4[outIndex(row, q * 4u) / 4u] = epilogue(acc, row, q * 4u);
+  c4[outIndex(row, q * 4u) / 4u] = epilogue(acc, row, q * 4u, 0u);
 }
 
 // Pass 2, any shape: the same ownership, scalar loads and stores.
 @compute @workgroup_size(REDUCE_WG, 1, 1)
-fn reduce_scalar(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn reduce_scalar(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>,
+                 @builtin(local_invocation_id) lid: vec3<u32>) {
   let N = dims.n;
-  let col0 = gid.x * 4u; let row = gid.y;
+  let col0 = gid.x * 4u; let row = wg.y;
+  residualRowStats(row, 1u, lid.x);
   if (col0 >= N || row >= dims.m) { return; }
   let stride = dims.m * N;
   let base = row * N + col0;
@@ -119,6 +128,6 @@ fn reduce_scalar(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var s = 1u; s < dims.splits; s++) {
     for (var j = 0u; j < 4u; j++) { if (col0 + j < N) { acc[j] += partial1[s * stride + base + j]; } }
   }
-  let v = epilogue(acc, row, col0);
+  let v = epilogue(acc, row, col0, 0u);
   for (var j = 0u; j < 4u; j++) { if (col0 + j < N) { c1[outIndex(row, col0 + j)] = v[j]; } }
 }

@@ -19,10 +19,12 @@
 // powers of two, so with S ≤ the workgroup size every subgroup is full.
 //
 // Prologues (PROLOGUE, as gemv.wgsl: same codes, binding 6, eps in the uniform): x is read as
-// x · inv_rms(x) · gamma (1) or silu(gate) · up (2) through gemv's `xin` (kernels/product/row.wgsl).
-// inv_rms repeats rmsnorm.wgsl's f32 operations in their order (64 lanes' strided sums, a halving
-// tree): the workgroup's invocations play those 64 lanes (each several when the workgroup has
-// fewer than 64), so the fused product equals rmsnorm → gemv-subgroup bit for bit.
+// x · inv_rms(x) · gamma (1), silu(gate) · up (2) or LayerNorm(x) (3) through gemv's `xin`
+// (kernels/product/row.wgsl); the normalized residual (RESIDUAL_NORM) likewise.
+// The row statistics repeat the norm kernels' f32 operations in their order (64 lanes' strided
+// sums, a halving tree): the workgroup's invocations play those 64 lanes (each several when the
+// workgroup has fewer than 64), so the fused product equals rmsnorm / layernorm → gemv-subgroup
+// bit for bit.
 
 enable subgroups;
 // Subgroup operations below run under branches on subgroup_size, which is the same for every
@@ -32,18 +34,21 @@ diagnostic(off, subgroup_uniformity);
 override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 2 = tanh, 3 = gelu
 override HAS_RESIDUAL: bool = false;
-override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu (gemv's codes)
+override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu, 3 = layernorm (gemv's codes)
+override RESIDUAL_NORM: bool = false; // gemv's normalized residual (binding 7)
 
-// eps: the RMSNorm prologue's epsilon (unused otherwise).
-struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: u32, y2: u32, eps: f32 }
+// eps: the RMSNorm or LayerNorm prologue's epsilon; epsR: the normalized residual's (unused otherwise).
+struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: u32, y2: u32, eps: f32, epsR: f32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read> residual: array<f32>;
-// The prologue's operand: gamma [k] (RMSNorm) or up (SwiGLU, read at xOffset like x).
+// The prologue's operand: gamma [k] (RMSNorm), up (SwiGLU, read at xOffset like x) or gamma, beta [2, k] (LayerNorm).
 @group(0) @binding(6) var<storage, read> prologue: array<f32>;
+// The normalized residual's gamma, beta [2, n].
+@group(0) @binding(7) var<storage, read> residualNorm: array<f32>;
 
 // W (binding 2) is read through loadW4 / loadW1 (kernels/weights/*.wgsl, appended at pipeline creation).
 
@@ -108,11 +113,12 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
              @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let n4 = dims.n / 4u;
   let c = wg.x * COLS + lid.x;
-  let rinv = rowStats(lii, COLS * KSPLIT);
+  let st = rowStats(lii, COLS * KSPLIT);
+  let rs = residualStats(lii, COLS * KSPLIT);
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, rinv) * loadW4(kk * n4 + c);
+      acc += xin(kk, st) * loadW4(kk * n4 + c);
     }
   }
   partial4[lid.y * COLS + lid.x] = acc;
@@ -121,7 +127,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   var s = groupSum4(partial4[(lii % KSPLIT) * COLS + col], KSPLIT, lii, lane, sg);
   let cc = wg.x * COLS + col;
   if (lii % KSPLIT == 0u && cc < n4) {
-    for (var e = 0u; e < 4u; e++) { finish(cc * 4u + e, s[e]); }
+    for (var e = 0u; e < 4u; e++) { finish(cc * 4u + e, s[e], rs); }
   }
 }
 
@@ -131,11 +137,12 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
                @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let n = dims.n;
   let c = wg.x * COLS + lid.x;
-  let rinv = rowStats(lii, COLS * KSPLIT);
+  let st = rowStats(lii, COLS * KSPLIT);
+  let rs = residualStats(lii, COLS * KSPLIT);
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, rinv) * loadW1(kk * n + c);
+      acc += xin(kk, st) * loadW1(kk * n + c);
     }
   }
   partial1[lid.y * COLS + lid.x] = acc;
@@ -143,7 +150,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   let col = lii / KSPLIT;
   let s = groupSum1(partial1[(lii % KSPLIT) * COLS + col], KSPLIT, lii, lane, sg);
   let cc = wg.x * COLS + col;
-  if (lii % KSPLIT == 0u && cc < n) { finish(cc, s); }
+  if (lii % KSPLIT == 0u && cc < n) { finish(cc, s, rs); }
 }
 
 // RPW rows per workgroup (lid.y), RL invocations across k (lid.x): a row's partial sums are
@@ -154,14 +161,15 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
              @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let block = wg.y * nwg.x + wg.x;
   let row = block * RPW + lid.y;
-  let rinv = rowStats(lii, RL * RPW);
+  let st = rowStats(lii, RL * RPW);
+  let rs = residualStats(lii, RL * RPW);
   var acc = 0.0;
   if (row < dims.n) {
     let base = row * dims.k;
     for (var kk = lid.x; kk < dims.k; kk += RL) {
-      acc += xin(kk, rinv) * loadW1(base + kk);
+      acc += xin(kk, st) * loadW1(base + kk);
     }
   }
   let s = groupSum1(acc, RL, lii, lane, sg);
-  if (lid.x == 0u && row < dims.n) { finish(row, s); }
+  if (lid.x == 0u && row < dims.n) { finish(row, s, rs); }
 }

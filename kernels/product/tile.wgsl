@@ -3,9 +3,10 @@
 // multiply the same register blocks and finish C with the same epilogue: one copy, and the
 // same f32 operations in the same order in both.
 //
-// Expects from the kernel: `dims` (m, n, k, n0, n1, base0, base1, base2, eps), the overrides
-// TILE_K, HAS_BIAS, ACTIVATION, HAS_RESIDUAL and PROLOGUE, A as `a4` / `a1`, the prologue's
-// operand as `prologue4` / `prologue1`, `bias` and `residual`; gelu() comes from gelu.wgsl.
+// Expects from the kernel: `dims` (m, n, k, n0, n1, base0, base1, base2, eps, epsR), the overrides
+// TILE_K, HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, A as `a4` / `a1`, the
+// prologue's operand as `prologue4` / `prologue1`, `bias`, `residual` and the normalized
+// residual's gamma/beta `residualNorm`; gelu() comes from gelu.wgsl.
 
 const TILE_M: u32 = 32u;
 const TILE_N: u32 = 32u;
@@ -31,34 +32,60 @@ fn accumulate(acc: ptr<function, array<vec4<f32>, 4>>, tx: u32, ty: u32) {
 }
 
 // ---- Prologue: A transformed as it is staged ----
-// RMSNorm prologue: NORM_ROWS rows' 64 lane partials at a time, then inv_rms of each tile row.
-const NORM_LANES: u32 = 64u; // rmsnorm.wgsl's workgroup size: its reduction order
+// Row statistics, NORM_ROWS rows' 64 lane partials at a time (the norm kernels' workgroup of 64
+// lanes, each summing elements lane, lane + 64, …, then a halving tree: their order), for
+//  - RMSNorm (PROLOGUE 1): inv_rms of each tile row of A, rmsnorm.wgsl's operations;
+//  - LayerNorm (PROLOGUE 3): mean, then rstd from the centred squares, layernorm.wgsl's two passes;
+//  - the normalized residual (RESIDUAL_NORM): mean and rstd of each row of R over N, the same way.
+const NORM_LANES: u32 = 64u;
 const NORM_ROWS: u32 = 4u;
 var<workgroup> normRed: array<f32, 256>; // NORM_ROWS * NORM_LANES
-var<workgroup> rowInv: array<f32, 32>;  // TILE_M
+var<workgroup> rowMean: array<f32, 32>; // TILE_M: LayerNorm's mean of A's rows
+var<workgroup> rowInv: array<f32, 32>;  // TILE_M: inv_rms (RMSNorm) or rstd (LayerNorm) of A's rows
+var<workgroup> resMean: array<f32, 32>; // mean and rstd of R's rows (normalized residual)
+var<workgroup> resInv: array<f32, 32>;
 
-// Lane `lane`'s sum of squares of row gr (rmsnorm.wgsl's loop), read as vec4 (main_vec4) or f32.
-fn sumSquares4(gr: u32, lane: u32) -> f32 {
+// One lane's term: x (what = 0), (x − mean)² (1: layernorm.wgsl's `let c = x − mean; q += c·c`), x² (2).
+fn normTerm(v: f32, what: u32, mean: f32) -> f32 {
+  switch (what) {
+    case 0u: { return v; }
+    case 1u: { let c = v - mean; return c * c; }
+    default: { return v * v; }
+  }
+}
+
+// Lane `lane`'s strided sum of row gr of A (K columns), read as vec4 (main_vec4) or f32.
+fn laneSumA4(gr: u32, lane: u32, what: u32, mean: f32) -> f32 {
   var q = 0.0;
   if (gr < dims.m) {
     let K = dims.k; let K4 = K / 4u;
-    for (var i = lane; i < K; i += NORM_LANES) { let v = a4[gr * K4 + i / 4u][i % 4u]; q += v * v; }
+    for (var i = lane; i < K; i += NORM_LANES) { q += normTerm(a4[gr * K4 + i / 4u][i % 4u], what, mean); }
   }
   return q;
 }
 
-fn sumSquares1(gr: u32, lane: u32) -> f32 {
+fn laneSumA1(gr: u32, lane: u32, what: u32, mean: f32) -> f32 {
   var q = 0.0;
   if (gr < dims.m) {
     let K = dims.k;
-    for (var i = lane; i < K; i += NORM_LANES) { let v = a1[gr * K + i]; q += v * v; }
+    for (var i = lane; i < K; i += NORM_LANES) { q += normTerm(a1[gr * K + i], what, mean); }
   }
   return q;
 }
 
-// Tree over the 64 partials of rows r0 .. r0 + NORM_ROWS (rmsnorm.wgsl's halving order), then
-// inv_rms with its expression. Called by all 64 threads in uniform control flow.
-fn reduceNormRows(r0: u32, tid: u32) {
+// The same over row gr of the residual R [M, N].
+fn laneSumR(gr: u32, lane: u32, what: u32, mean: f32) -> f32 {
+  var q = 0.0;
+  if (gr < dims.m) {
+    let N = dims.n;
+    for (var i = lane; i < N; i += NORM_LANES) { q += normTerm(residual[gr * N + i], what, mean); }
+  }
+  return q;
+}
+
+// Halving tree over the 64 partials of each of the NORM_ROWS rows in normRed; the row sums end at
+// normRed[j · 64]. Called by all 64 threads in uniform control flow.
+fn treeRows(tid: u32) {
   workgroupBarrier();
   for (var s = NORM_LANES / 2u; s > 0u; s >>= 1u) {
     if (tid < s) {
@@ -66,27 +93,64 @@ fn reduceNormRows(r0: u32, tid: u32) {
     }
     workgroupBarrier();
   }
-  if (tid < NORM_ROWS) { rowInv[r0 + tid] = inverseSqrt(normRed[tid * NORM_LANES] / f32(dims.k) + dims.eps); }
-  workgroupBarrier();
 }
+
+// Row sum / count (the mean), or inverseSqrt(sum / count + eps) (inv_rms, rstd): the norm
+// kernels' expressions. Thread j < NORM_ROWS reads row j's sum.
+fn rowMeanOf(tid: u32, count: u32) -> f32 { return normRed[tid * NORM_LANES] / f32(count); }
+fn rowInvOf(tid: u32, count: u32, eps: f32) -> f32 { return inverseSqrt(normRed[tid * NORM_LANES] / f32(count) + eps); }
 
 // The row statistics of the tile rows row0 .. row0 + TILE_M that the prologue needs, before the
 // K loop (every slice of a split-K product computes them over the whole row). All 64 threads,
 // uniform control flow. Two functions because an entry point may use only one view of A.
 fn tileRowStats4(row0: u32, tid: u32) {
-  if (PROLOGUE == 1u) {
+  if (PROLOGUE == 1u || PROLOGUE == 3u) {
     for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
-      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = sumSquares4(row0 + r0 + j, tid); }
-      reduceNormRows(r0, tid);
+      if (PROLOGUE == 3u) {
+        for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA4(row0 + r0 + j, tid, 0u, 0.0); }
+        treeRows(tid);
+        if (tid < NORM_ROWS) { rowMean[r0 + tid] = rowMeanOf(tid, dims.k); }
+        workgroupBarrier();
+      }
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA4(row0 + r0 + j, tid, select(2u, 1u, PROLOGUE == 3u), rowMean[r0 + j]); }
+      treeRows(tid);
+      if (tid < NORM_ROWS) { rowInv[r0 + tid] = rowInvOf(tid, dims.k, dims.eps); }
+      workgroupBarrier();
     }
   }
 }
 
 fn tileRowStats1(row0: u32, tid: u32) {
-  if (PROLOGUE == 1u) {
+  if (PROLOGUE == 1u || PROLOGUE == 3u) {
     for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
-      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = sumSquares1(row0 + r0 + j, tid); }
-      reduceNormRows(r0, tid);
+      if (PROLOGUE == 3u) {
+        for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA1(row0 + r0 + j, tid, 0u, 0.0); }
+        treeRows(tid);
+        if (tid < NORM_ROWS) { rowMean[r0 + tid] = rowMeanOf(tid, dims.k); }
+        workgroupBarrier();
+      }
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA1(row0 + r0 + j, tid, select(2u, 1u, PROLOGUE == 3u), rowMean[r0 + j]); }
+      treeRows(tid);
+      if (tid < NORM_ROWS) { rowInv[r0 + tid] = rowInvOf(tid, dims.k, dims.eps); }
+      workgroupBarrier();
+    }
+  }
+}
+
+// Mean and rstd of the residual rows row0 .. row0 + rows (rows ≤ TILE_M, in steps of NORM_ROWS),
+// at resMean / resInv [0 ..): the normalized residual's statistics, layernorm.wgsl's two passes
+// over N. All 64 threads, uniform control flow; nothing without RESIDUAL_NORM.
+fn residualRowStats(row0: u32, rows: u32, tid: u32) {
+  if (RESIDUAL_NORM) {
+    for (var r0 = 0u; r0 < rows; r0 += NORM_ROWS) {
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumR(row0 + r0 + j, tid, 0u, 0.0); }
+      treeRows(tid);
+      if (tid < NORM_ROWS) { resMean[r0 + tid] = rowMeanOf(tid, dims.n); }
+      workgroupBarrier();
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumR(row0 + r0 + j, tid, 1u, resMean[r0 + j]); }
+      treeRows(tid);
+      if (tid < NORM_ROWS) { resInv[r0 + tid] = rowInvOf(tid, dims.n, dims.epsR); }
+      workgroupBarrier();
     }
   }
 }
@@ -101,6 +165,12 @@ fn stageA4(ai: u32, inb: bool, r: u32, gk: u32) -> vec4<f32> {
   var v = select(vec4<f32>(0.0), a4[ai], inb);
   if (PROLOGUE == 1u) { v = v * rowInv[r] * prologue4[min(gk, arrayLength(&prologue4) - 1u)]; }
   if (PROLOGUE == 2u) { v = swiglu4(v, prologue4[min(ai, arrayLength(&prologue4) - 1u)]); }
+  if (PROLOGUE == 3u) {
+    // gamma [K] then beta [K] (vec4 K / 4 further); layernorm.wgsl's (x − mean) · rstd · gamma + beta.
+    let last = arrayLength(&prologue4) - 1u;
+    let y = (v - rowMean[r]) * rowInv[r] * prologue4[min(gk, last)] + prologue4[min(dims.k / 4u + gk, last)];
+    v = select(vec4<f32>(0.0), y, inb);
+  }
   return v;
 }
 
@@ -109,6 +179,7 @@ fn stageA1(ai: u32, r: u32, kk: u32) -> f32 {
   var x = a1[ai];
   if (PROLOGUE == 1u) { x = x * rowInv[r] * prologue1[kk]; }
   if (PROLOGUE == 2u) { x = x / (1.0 + exp(-x)) * prologue1[ai]; }
+  if (PROLOGUE == 3u) { x = (x - rowMean[r]) * rowInv[r] * prologue1[kk] + prologue1[dims.k + kk]; }
   return x;
 }
 
@@ -178,8 +249,10 @@ fn tileProduct1(row0: u32, col0: u32, kBegin: u32, kEnd: u32, lid: vec3<u32>) ->
 }
 
 // ---- Epilogue: bias, activation, residual on the accumulator, then the output segments ----
-// Lanes at or past column n are computed but never stored.
-fn epilogue(v: vec4<f32>, row: u32, col0: u32) -> vec4<f32> {
+// Lanes at or past column n are computed but never stored. With RESIDUAL_NORM the residual added
+// is LayerNorm(R) of its row: (R − mean) · rstd · gamma + beta, layernorm.wgsl's expression, with
+// the row's statistics at resMean[rs] / resInv[rs] and gamma, beta at residualNorm[col], [n + col].
+fn epilogue(v: vec4<f32>, row: u32, col0: u32, rs: u32) -> vec4<f32> {
   let n = dims.n;
   var r = v;
   if (HAS_BIAS) {
@@ -194,11 +267,20 @@ fn epilogue(v: vec4<f32>, row: u32, col0: u32) -> vec4<f32> {
   if (HAS_RESIDUAL) {
     let last = arrayLength(&residual) - 1u;
     let base = row * n + col0;
-    r += vec4<f32>(
+    var res = vec4<f32>(
       select(0.0, residual[min(base, last)], col0 < n),
       select(0.0, residual[min(base + 1u, last)], col0 + 1u < n),
       select(0.0, residual[min(base + 2u, last)], col0 + 2u < n),
       select(0.0, residual[min(base + 3u, last)], col0 + 3u < n));
+    if (RESIDUAL_NORM) {
+      let lastG = arrayLength(&residualNorm) - 1u;
+      let gamma = vec4<f32>(
+        residualNorm[min(col0, lastG)], residualNorm[min(col0 + 1u, lastG)], residualNorm[min(col0 + 2u, lastG)], residualNorm[min(col0 + 3u, lastG)]);
+      let beta = vec4<f32>(
+        residualNorm[min(n + col0, lastG)], residualNorm[min(n + col0 + 1u, lastG)], residualNorm[min(n + col0 + 2u, lastG)], residualNorm[min(n + col0 + 3u, lastG)]);
+      res = (res - resMean[rs]) * resInv[rs] * gamma + beta;
+    }
+    r += res;
   }
   return r;
 }

@@ -51,7 +51,7 @@ describe('prologue text shared with the plain kernels', () => {
   test("split-K's pass 1 uses gemm's prologue helpers (row statistics, SwiGLU) verbatim", () => {
     const split = tiled('gemm-splitk/gemm-splitk.wgsl');
     const gemm = tiled('gemm/gemm.wgsl');
-    const helpers = (code: string) => span(code, '// RMSNorm prologue: NORM_ROWS rows', 'fn swiglu4');
+    const helpers = (code: string) => span(code, '// ---- Prologue: A transformed as it is staged ----', 'fn swiglu4');
     expect(helpers(split)).toBe(helpers(gemm));
     // The staging expressions too (vec4 and scalar entry points).
     for (const line of [

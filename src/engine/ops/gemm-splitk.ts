@@ -14,8 +14,8 @@ import {
 import { gemmShapeKey, type GemmSplitK } from '../../shared/tuning.ts';
 import { KernelLimitError } from '../errors.ts';
 import { bindGroup, dummyBuffer, packWords, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
-import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand } from './prologue.ts';
-import { createGemm, gemmEpilogueBytes, gemmEpilogueFlops, gemmLayout, type GemmArgs } from './gemm.ts';
+import { prologueBytes, prologueCode, prologueOperand } from './prologue.ts';
+import { createGemm, gemmEpilogueBytes, gemmEpilogueFlops, gemmEpsWords, gemmLayout, gemmPrologueFlops, type GemmArgs } from './gemm.ts';
 import { weightBytesPerElement } from './weight-storage.ts';
 import { tileProductSource } from './product.ts';
 
@@ -68,7 +68,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
   const partialPipeline = cache.get('gemm-splitk', code, { PROLOGUE: prologueCode(args.prologue) }, vec4 ? 'partial_vec4' : 'partial_scalar');
   const reducePipeline = cache.get('gemm-splitk', code, epilogue, vec4 ? 'reduce_vec4' : 'reduce_scalar');
   const dimWords = [args.m, args.n, args.k, ...words, plan.slices, plan.kSlice].map((u) => ({ u }));
-  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
+  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, ...gemmEpsWords(args)]), args.resources);
   const scratch = scratchBuffer(device, label, scratchBytes, args.resources);
   const phase = args.phase !== undefined ? { phase: args.phase } : {};
   const bytes = splitKPassBytes(shape);
@@ -79,6 +79,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
     [4, args.bias ?? dummyBuffer(device)],
     [5, args.residual ?? dummyBuffer(device)],
     [6, scratch],
+    [8, args.residualNorm?.gammaBeta ?? dummyBuffer(device)],
   ];
   return [
     {
@@ -88,7 +89,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
       workgroups: splitKPartialWorkgroups(shape),
       // The prologue, counted as gemm counts it (once: the per-slice recomputation of inv_rms is
       // the split's overhead, as its cross-slice adds are).
-      flops: gemmSplitKMeta.flops(shape) + prologueFlops(args.prologue, args.m, args.k),
+      flops: gemmSplitKMeta.flops(shape) + gemmPrologueFlops(args),
       bytes: bytes.partial - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + prologueBytes(args.prologue, args.m, args.k),
       ...phase,
     },
