@@ -5,23 +5,13 @@
 // Expects from the kernel: `dims` (n, k, xOffset, yOffset, n0, n1, y1, y2, eps, epsR), the
 // overrides HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, `x`, `y`, `bias`,
 // `residual`, the prologue's operand `prologue` and the normalized residual's gamma/beta
-// `residualNorm`; gelu() comes from gelu.wgsl.
+// `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl.
 
 // ---- Prologue: x transformed as it is read ----
 // Row statistics with the norm kernels' 64 lanes (lane t sums elements t, t + 64, …) and halving
 // tree: invocation li of a workgroup of `size` plays lanes li, li + size, … (one lane each when
 // size ≥ 64). All invocations, uniform control flow.
-const NORM_LANES: u32 = 64u;
 var<workgroup> normRed: array<f32, 64>;
-
-// One lane's term: x (what = 0), (x − mean)² (1: layernorm.wgsl's `let c = x − mean; q += c·c`), x² (2).
-fn normTerm(v: f32, what: u32, mean: f32) -> f32 {
-  switch (what) {
-    case 0u: { return v; }
-    case 1u: { let c = v - mean; return c * c; }
-    default: { return v * v; }
-  }
-}
 
 // The sum over `count` elements from x[xOffset] (src 0) or residual[yOffset] (src 1) of the terms.
 fn rowSum(li: u32, size: u32, src: u32, count: u32, what: u32, mean: f32) -> f32 {

@@ -6,7 +6,7 @@
 // Expects from the kernel: `dims` (m, n, k, n0, n1, base0, base1, base2, eps, epsR), the overrides
 // TILE_K, HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, A as `a4` / `a1`, the
 // prologue's operand as `prologue4` / `prologue1`, `bias`, `residual` and the normalized
-// residual's gamma/beta `residualNorm`; gelu() comes from gelu.wgsl.
+// residual's gamma/beta `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl.
 
 const TILE_M: u32 = 32u;
 const TILE_N: u32 = 32u;
@@ -37,22 +37,12 @@ fn accumulate(acc: ptr<function, array<vec4<f32>, 4>>, tx: u32, ty: u32) {
 //  - RMSNorm (PROLOGUE 1): inv_rms of each tile row of A, rmsnorm.wgsl's operations;
 //  - LayerNorm (PROLOGUE 3): mean, then rstd from the centred squares, layernorm.wgsl's two passes;
 //  - the normalized residual (RESIDUAL_NORM): mean and rstd of each row of R over N, the same way.
-const NORM_LANES: u32 = 64u;
 const NORM_ROWS: u32 = 4u;
 var<workgroup> normRed: array<f32, 256>; // NORM_ROWS * NORM_LANES
 var<workgroup> rowMean: array<f32, 32>; // TILE_M: LayerNorm's mean of A's rows
 var<workgroup> rowInv: array<f32, 32>;  // TILE_M: inv_rms (RMSNorm) or rstd (LayerNorm) of A's rows
 var<workgroup> resMean: array<f32, 32>; // mean and rstd of R's rows (normalized residual)
 var<workgroup> resInv: array<f32, 32>;
-
-// One lane's term: x (what = 0), (x − mean)² (1: layernorm.wgsl's `let c = x − mean; q += c·c`), x² (2).
-fn normTerm(v: f32, what: u32, mean: f32) -> f32 {
-  switch (what) {
-    case 0u: { return v; }
-    case 1u: { let c = v - mean; return c * c; }
-    default: { return v * v; }
-  }
-}
 
 // Lane `lane`'s strided sum of row gr of A (K columns), read as vec4 (main_vec4) or f32.
 fn laneSumA4(gr: u32, lane: u32, what: u32, mean: f32) -> f32 {
@@ -100,40 +90,47 @@ fn treeRows(tid: u32) {
 fn rowMeanOf(tid: u32, count: u32) -> f32 { return normRed[tid * NORM_LANES] / f32(count); }
 fn rowInvOf(tid: u32, count: u32, eps: f32) -> f32 { return inverseSqrt(normRed[tid * NORM_LANES] / f32(count) + eps); }
 
+// After the NORM_ROWS rows' lane sums are in normRed: their means (LayerNorm's first pass), or their
+// inv_rms / rstd (RMSNorm, LayerNorm's second pass), at rowMean / rowInv [r0 ..].
+fn storeRowMeans(r0: u32, tid: u32) {
+  treeRows(tid);
+  if (tid < NORM_ROWS) { rowMean[r0 + tid] = rowMeanOf(tid, dims.k); }
+  workgroupBarrier();
+}
+
+fn storeRowInvs(r0: u32, tid: u32) {
+  treeRows(tid);
+  if (tid < NORM_ROWS) { rowInv[r0 + tid] = rowInvOf(tid, dims.k, dims.eps); }
+  workgroupBarrier();
+}
+
+// The second pass's term: x² (RMSNorm) or (x − mean)² (LayerNorm).
+fn secondTerm() -> u32 { return select(2u, 1u, PROLOGUE == 3u); }
+
 // The row statistics of the tile rows row0 .. row0 + TILE_M that the prologue needs, before the
 // K loop (every slice of a split-K product computes them over the whole row). All 64 threads,
 // uniform control flow. Two functions because an entry point may use only one view of A.
 fn tileRowStats4(row0: u32, tid: u32) {
-  if (PROLOGUE == 1u || PROLOGUE == 3u) {
-    for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
-      if (PROLOGUE == 3u) {
-        for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA4(row0 + r0 + j, tid, 0u, 0.0); }
-        treeRows(tid);
-        if (tid < NORM_ROWS) { rowMean[r0 + tid] = rowMeanOf(tid, dims.k); }
-        workgroupBarrier();
-      }
-      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA4(row0 + r0 + j, tid, select(2u, 1u, PROLOGUE == 3u), rowMean[r0 + j]); }
-      treeRows(tid);
-      if (tid < NORM_ROWS) { rowInv[r0 + tid] = rowInvOf(tid, dims.k, dims.eps); }
-      workgroupBarrier();
+  if (PROLOGUE != 1u && PROLOGUE != 3u) { return; }
+  for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
+    if (PROLOGUE == 3u) {
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA4(row0 + r0 + j, tid, 0u, 0.0); }
+      storeRowMeans(r0, tid);
     }
+    for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA4(row0 + r0 + j, tid, secondTerm(), rowMean[r0 + j]); }
+    storeRowInvs(r0, tid);
   }
 }
 
 fn tileRowStats1(row0: u32, tid: u32) {
-  if (PROLOGUE == 1u || PROLOGUE == 3u) {
-    for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
-      if (PROLOGUE == 3u) {
-        for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA1(row0 + r0 + j, tid, 0u, 0.0); }
-        treeRows(tid);
-        if (tid < NORM_ROWS) { rowMean[r0 + tid] = rowMeanOf(tid, dims.k); }
-        workgroupBarrier();
-      }
-      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA1(row0 + r0 + j, tid, select(2u, 1u, PROLOGUE == 3u), rowMean[r0 + j]); }
-      treeRows(tid);
-      if (tid < NORM_ROWS) { rowInv[r0 + tid] = rowInvOf(tid, dims.k, dims.eps); }
-      workgroupBarrier();
+  if (PROLOGUE != 1u && PROLOGUE != 3u) { return; }
+  for (var r0 = 0u; r0 < TILE_M; r0 += NORM_ROWS) {
+    if (PROLOGUE == 3u) {
+      for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA1(row0 + r0 + j, tid, 0u, 0.0); }
+      storeRowMeans(r0, tid);
     }
+    for (var j = 0u; j < NORM_ROWS; j++) { normRed[j * NORM_LANES + tid] = laneSumA1(row0 + r0 + j, tid, secondTerm(), rowMean[r0 + j]); }
+    storeRowInvs(r0, tid);
   }
 }
 
