@@ -1,5 +1,5 @@
 import { ceilDiv, type KernelMeta } from '../kernel.ts';
-import { GEMM_TILE_M, GEMM_TILE_N, type GemmShape } from '../gemm/gemm.meta.ts';
+import { GEMM_TILE_M, GEMM_TILE_N, gemmMeta, type GemmShape } from '../gemm/gemm.meta.ts';
 
 /** A GEMM cut into `splits` slices along K (see gemm-splitk.wgsl). */
 export interface GemmSplitKShape extends GemmShape {
@@ -45,15 +45,13 @@ export function splitKPassBytes(s: GemmSplitKShape): { partial: number; reduce: 
 export const gemmSplitKMeta: KernelMeta<GemmSplitKShape> = {
   name: 'gemm-splitk',
   bindings: [
-    { binding: 0, name: 'dims', kind: 'uniform' },
-    { binding: 1, name: 'a', kind: 'read-only-storage' },
-    { binding: 2, name: 'b', kind: 'read-only-storage' },
-    { binding: 3, name: 'c', kind: 'storage' },
-    { binding: 4, name: 'bias', kind: 'read-only-storage' },
-    { binding: 5, name: 'residual', kind: 'read-only-storage' },
+    // gemm's dims, A, B, C, bias and residual, at gemm's slots.
+    ...gemmMeta.bindings.filter((b) => b.binding <= 5),
     { binding: 6, name: 'partial', kind: 'storage' },
     // gamma or up of the prologue (pass 1; a dummy without one).
     { binding: 7, name: 'prologue', kind: 'read-only-storage' },
+    // The normalized residual's gamma, beta [2, n] (pass 2; a dummy without one).
+    { binding: 8, name: 'residualNorm', kind: 'read-only-storage' },
   ],
   workgroupSize: [8, 8, 1],
   entryWorkgroupSizes: { reduce_vec4: [SPLITK_REDUCE_WG, 1, 1], reduce_scalar: [SPLITK_REDUCE_WG, 1, 1] },

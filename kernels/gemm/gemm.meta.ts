@@ -22,8 +22,10 @@ export const gemmMeta: KernelMeta<GemmShape> = {
     { binding: 3, name: 'c', kind: 'storage' },
     { binding: 4, name: 'bias', kind: 'read-only-storage' },
     { binding: 5, name: 'residual', kind: 'read-only-storage' },
-    // The prologue's operand: RMSNorm gamma [k] or SwiGLU up [m, k] (a dummy when off).
+    // The prologue's operand: RMSNorm gamma [k], SwiGLU up [m, k] or LayerNorm gamma, beta [2, k] (a dummy when off).
     { binding: 6, name: 'prologue', kind: 'read-only-storage' },
+    // The normalized residual's gamma, beta [2, n] (a dummy when off).
+    { binding: 7, name: 'residualNorm', kind: 'read-only-storage' },
   ],
   workgroupSize: [8, 8, 1],
   requiredFeatures: [],

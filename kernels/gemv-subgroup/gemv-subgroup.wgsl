@@ -19,10 +19,12 @@
 // powers of two, so with S ≤ the workgroup size every subgroup is full.
 //
 // Prologues (PROLOGUE, as gemv.wgsl: same codes, binding 6, eps in the uniform): x is read as
-// x · inv_rms(x) · gamma (1) or silu(gate) · up (2) through gemv's `xin`, its text unchanged.
-// inv_rms repeats rmsnorm.wgsl's f32 operations in their order (64 lanes' strided sums, a halving
-// tree): the workgroup's invocations play those 64 lanes (each several when the workgroup has
-// fewer than 64), so the fused product equals rmsnorm → gemv-subgroup bit for bit.
+// x · inv_rms(x) · gamma (1), silu(gate) · up (2) or LayerNorm(x) (3) through gemv's `xin`
+// (kernels/product/row.wgsl); the normalized residual (RESIDUAL_NORM) likewise.
+// The row statistics repeat the norm kernels' f32 operations in their order (64 lanes' strided
+// sums, a halving tree): the workgroup's invocations play those 64 lanes (each several when the
+// workgroup has fewer than 64), so the fused product equals rmsnorm / layernorm → gemv-subgroup
+// bit for bit.
 
 enable subgroups;
 // Subgroup operations below run under branches on subgroup_size, which is the same for every
@@ -32,18 +34,21 @@ diagnostic(off, subgroup_uniformity);
 override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u; // 0 = none, 1 = relu, 2 = tanh, 3 = gelu
 override HAS_RESIDUAL: bool = false;
-override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu (gemv's codes)
+override PROLOGUE: u32 = 0u; // 0 = none, 1 = rmsnorm, 2 = swiglu, 3 = layernorm (gemv's codes)
+override RESIDUAL_NORM: bool = false; // gemv's normalized residual (binding 7)
 
-// eps: the RMSNorm prologue's epsilon (unused otherwise).
-struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: u32, y2: u32, eps: f32 }
+// eps: the RMSNorm or LayerNorm prologue's epsilon; epsR: the normalized residual's (unused otherwise).
+struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: u32, y2: u32, eps: f32, epsR: f32 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read> residual: array<f32>;
-// The prologue's operand: gamma [k] (RMSNorm) or up (SwiGLU, read at xOffset like x).
+// The prologue's operand: gamma [k] (RMSNorm), up (SwiGLU, read at xOffset like x) or gamma, beta [2, k] (LayerNorm).
 @group(0) @binding(6) var<storage, read> prologue: array<f32>;
+// The normalized residual's gamma, beta [2, n].
+@group(0) @binding(7) var<storage, read> residualNorm: array<f32>;
 
 // W (binding 2) is read through loadW4 / loadW1 (kernels/weights/*.wgsl, appended at pipeline creation).
 
@@ -60,66 +65,8 @@ var<workgroup> partial1: array<f32, 256>;
 var<workgroup> slots4: array<vec4<f32>, 256>;
 var<workgroup> slots1: array<f32, 256>;
 
-const NORM_LANES: u32 = 64u; // rmsnorm.wgsl's workgroup size: its reduction order
-var<workgroup> normRed: array<f32, 64>;
-
-// inv_rms of x's row (RMSNorm prologue) with rmsnorm.wgsl's lanes and tree; invocation li of a
-// workgroup of `size` plays lanes li, li + size, … Called by every invocation in uniform control flow.
-fn rowInvRms(li: u32, size: u32) -> f32 {
-  for (var lane = li; lane < NORM_LANES; lane += size) {
-    var q = 0.0;
-    for (var i = lane; i < dims.k; i += NORM_LANES) { let v = x[dims.xOffset + i]; q += v * v; }
-    normRed[lane] = q;
-  }
-  workgroupBarrier();
-  for (var s = NORM_LANES / 2u; s > 0u; s >>= 1u) {
-    for (var j = li; j < s; j += size) { normRed[j] += normRed[j + s]; }
-    workgroupBarrier();
-  }
-  return inverseSqrt(normRed[0] / f32(dims.k) + dims.eps);
-}
-
-// x[kk] as the product reads it: through the prologue when there is one.
-fn xin(kk: u32, rinv: f32) -> f32 {
-  let v = x[dims.xOffset + kk];
-  if (PROLOGUE == 1u) { return v * rinv * prologue[kk]; }
-  if (PROLOGUE == 2u) { return v / (1.0 + exp(-v)) * prologue[dims.xOffset + kk]; }
-  return v;
-}
-
-// ---- Epilogue: the same text as gemv.wgsl (tests/unit/gemv-subgroup.test.ts checks it), so a
-// fused bias, activation and residual give the same f32 operations. ----
-fn erf_approx(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  let r = 1.0 - poly * exp(-a * a);
-  return select(-r, r, z >= 0.0);
-}
-
-fn activate(v: f32) -> f32 {
-  switch (ACTIVATION) {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return tanh(v); }
-    case 3u: { return 0.5 * v * (1.0 + erf_approx(v * 0.7071067811865476)); }
-    default: { return v; }
-  }
-}
-
-fn outIndex(col: u32) -> u32 {
-  if (col < dims.n0) { return dims.yOffset + col; }
-  if (col < dims.n0 + dims.n1) { return dims.y1 + (col - dims.n0); }
-  return dims.y2 + (col - dims.n0 - dims.n1);
-}
-
-fn finish(col: u32, v: f32) {
-  var r = v;
-  if (HAS_BIAS) { r += bias[col]; }
-  r = activate(r);
-  if (HAS_RESIDUAL) { r += residual[dims.yOffset + col]; }
-  y[outIndex(col)] = r;
-}
-// ---- end of the epilogue ----
+// The prologue (rowStats, xin) and the epilogue (activate, outIndex, finish) are
+// kernels/product/row.wgsl, appended at pipeline creation: gemv's text, not a copy.
 
 // Sum of v over the aligned group of r invocations holding lii; exact at the group's first
 // invocation (lii % r == 0). Call from uniform control flow (it has a barrier).
@@ -166,12 +113,12 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
              @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let n4 = dims.n / 4u;
   let c = wg.x * COLS + lid.x;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(lii, COLS * KSPLIT); }
+  let st = rowStats(lii, COLS * KSPLIT);
+  let rs = residualStats(lii, COLS * KSPLIT);
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, rinv) * loadW4(kk * n4 + c);
+      acc += xin(kk, st) * loadW4(kk * n4 + c);
     }
   }
   partial4[lid.y * COLS + lid.x] = acc;
@@ -180,7 +127,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   var s = groupSum4(partial4[(lii % KSPLIT) * COLS + col], KSPLIT, lii, lane, sg);
   let cc = wg.x * COLS + col;
   if (lii % KSPLIT == 0u && cc < n4) {
-    for (var e = 0u; e < 4u; e++) { finish(cc * 4u + e, s[e]); }
+    for (var e = 0u; e < 4u; e++) { finish(cc * 4u + e, s[e], rs); }
   }
 }
 
@@ -190,12 +137,12 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
                @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let n = dims.n;
   let c = wg.x * COLS + lid.x;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(lii, COLS * KSPLIT); }
+  let st = rowStats(lii, COLS * KSPLIT);
+  let rs = residualStats(lii, COLS * KSPLIT);
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, rinv) * loadW1(kk * n + c);
+      acc += xin(kk, st) * loadW1(kk * n + c);
     }
   }
   partial1[lid.y * COLS + lid.x] = acc;
@@ -203,7 +150,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   let col = lii / KSPLIT;
   let s = groupSum1(partial1[(lii % KSPLIT) * COLS + col], KSPLIT, lii, lane, sg);
   let cc = wg.x * COLS + col;
-  if (lii % KSPLIT == 0u && cc < n) { finish(cc, s); }
+  if (lii % KSPLIT == 0u && cc < n) { finish(cc, s, rs); }
 }
 
 // RPW rows per workgroup (lid.y), RL invocations across k (lid.x): a row's partial sums are
@@ -214,15 +161,15 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
              @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sg: u32) {
   let block = wg.y * nwg.x + wg.x;
   let row = block * RPW + lid.y;
-  var rinv = 1.0;
-  if (PROLOGUE == 1u) { rinv = rowInvRms(lii, RL * RPW); }
+  let st = rowStats(lii, RL * RPW);
+  let rs = residualStats(lii, RL * RPW);
   var acc = 0.0;
   if (row < dims.n) {
     let base = row * dims.k;
     for (var kk = lid.x; kk < dims.k; kk += RL) {
-      acc += xin(kk, rinv) * loadW1(base + kk);
+      acc += xin(kk, st) * loadW1(base + kk);
     }
   }
   let s = groupSum1(acc, RL, lii, lane, sg);
-  if (lid.x == 0u && row < dims.n) { finish(row, s); }
+  if (lid.x == 0u && row < dims.n) { finish(row, s, rs); }
 }

@@ -25,8 +25,10 @@ export const gemvMeta: KernelMeta<GemvShape> = {
     { binding: 3, name: 'y', kind: 'storage' },
     { binding: 4, name: 'bias', kind: 'read-only-storage' },
     { binding: 5, name: 'residual', kind: 'read-only-storage' },
-    // The prologue's operand: RMSNorm gamma [k] or SwiGLU up (a dummy when off).
+    // The prologue's operand: RMSNorm gamma [k], SwiGLU up or LayerNorm gamma, beta [2, k] (a dummy when off).
     { binding: 6, name: 'prologue', kind: 'read-only-storage' },
+    // The normalized residual's gamma, beta [2, n] (a dummy when off).
+    { binding: 7, name: 'residualNorm', kind: 'read-only-storage' },
   ],
   // The 'kn' entry points; main_rows ('nk') gives 4 rows of 64 threads each.
   workgroupSize: [GEMV_COLS, GEMV_KSPLIT, 1],

@@ -13,6 +13,7 @@ import { resolveSuite } from '../../src/engine/models/presets.ts';
 import { PipelineCache } from '../../src/engine/dispatch.ts';
 import { KernelLimitError } from '../../src/engine/errors.ts';
 import { createGemvSubgroup, useSubgroupReduction } from '../../src/engine/ops/gemv-subgroup.ts';
+import { rowProductSource } from '../../src/engine/ops/product.ts';
 import { gemvMeta } from '../../kernels/gemv/gemv.meta.ts';
 import { gemvSubgroupMeta } from '../../kernels/gemv-subgroup/gemv-subgroup.meta.ts';
 import { DEFAULT_TUNING, type KernelTuning } from '../../src/shared/tuning.ts';
@@ -31,15 +32,20 @@ const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSi
 const deviceWith = (features: string[]) => ({ limits, features: new Set<string>(features) }) as unknown as GPUDevice;
 const SUBGROUP: KernelTuning = { ...DEFAULT_TUNING, gemvReduction: 'subgroup' };
 
-/** From `fn erf_approx` to the end of `fn finish`: the fused epilogue. */
+/**
+ * The fused epilogue as compiled (the kernel with the shared product snippets appended): from
+ * `fn activate` to the end of `fn finish`, and the GELU it calls.
+ */
 function epilogue(file: string): string {
-  const code = readFileSync(join(ROOT, file), 'utf8');
-  const start = code.indexOf('fn erf_approx');
+  const code = rowProductSource(readFileSync(join(ROOT, file), 'utf8'), 'f32');
+  const start = code.indexOf('fn activate');
   const finish = code.indexOf('fn finish');
   const end = code.indexOf('\n}\n', finish);
   expect(start, file).toBeGreaterThan(0);
   expect(end, file).toBeGreaterThan(finish);
-  return code.slice(start, end + 2);
+  const gelu = code.indexOf('fn erf_approx');
+  expect(gelu, file).toBeGreaterThan(0);
+  return code.slice(start, end + 2) + code.slice(gelu, code.indexOf('\n}\n', code.indexOf('fn gelu')) + 2);
 }
 
 describe('gemv-subgroup kernel', () => {

@@ -4,12 +4,13 @@
  * access (uniform, storage read, storage read_write), and the `enable` directives against
  * `requiredFeatures`. Kernels that read weights through loadW4/loadW1/lenW4 get the weight
  * snippet (kernels/weights/*.wgsl, binding 2) appended at pipeline creation: it is parsed with
- * them, in both storage variants.
+ * them, in both storage variants; the products' shared snippets (kernels/product) likewise.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { BindingKind, KernelMeta } from '../../kernels/kernel.ts';
+import { productParts } from '../../src/engine/ops/product.ts';
 
 const ROOT = join(import.meta.dirname, '../../kernels');
 
@@ -99,7 +100,8 @@ describe('kernel metas agree with their WGSL', () => {
     expect(meta.name).toBe(folder);
     const runsOn = RUNS_ON[folder];
     const codeFolder = runsOn?.kernel ?? folder;
-    const own = parseWgsl(readFileSync(join(ROOT, codeFolder, `${codeFolder}.wgsl`), 'utf8'));
+    // The products get their shared prologue/epilogue snippets (kernels/product) appended: parsed with them.
+    const own = parseWgsl(`${readFileSync(join(ROOT, codeFolder, `${codeFolder}.wgsl`), 'utf8')}\n${productParts(codeFolder)}`);
     const variants = own.usesWeights ? weightSnippets.map((w) => merge(own, w)) : [own];
 
     for (const wgsl of variants) {

@@ -39,7 +39,8 @@ describe('countQuery: bert-tiny, 16 tokens (hand count)', () => {
     expect(q.matmulFlops).toBe(2 * 6_422_528 + 33_280);
   });
   test('total with element-wise work', () => {
-    // embedding position add 16·128 = 2,048; 5 layernorms × 8·2,048 = 81,920;
+    // embedding position add 16·128 = 2,048; 5 layernorms × 8·2,048 = 81,920 (in the products'
+    // prologues now: Q/K/V and FFN up per layer, and the head's, booked over all 16 rows);
     // per layer: biases 8,192 + 10,240, scores 2·256·6 = 3,072, residuals 4,096, GELU 8·16·512 = 65,536;
     // head: bias 128 + tanh 128 + bias 2.
     expect(q.flops).toBe(12_878_336 + 2_048 + 81_920 + 2 * 91_136 + 258);
@@ -50,19 +51,24 @@ describe('countQuery: bert-tiny, 16 tokens (hand count)', () => {
     expect(q.kernels.reduce((s, k) => s + k.flops, 0)).toBe(q.flops);
     expect(q.kernels.reduce((s, k) => s + k.bytes, 0)).toBe(q.bytes);
     const byName = Object.fromEntries(q.kernels.map((k) => [k.name, k]));
-    // per layer: fused Q/K/V, O (+ residual), FFN up (+ GELU), FFN down (+ residual).
+    // per layer: (LayerNorm +) fused Q/K/V, O (+ normalized residual), (LayerNorm +) FFN up (+ GELU),
+    // FFN down (+ normalized residual).
     expect(byName.gemm?.count).toBe(2 * 4);
     expect(byName.gelu).toBeUndefined();
     expect(byName.residual).toBeUndefined();
     expect(byName.attention?.count).toBe(2);
-    expect(byName.layernorm?.count).toBe(5);
+    // No LayerNorm dispatch: the 5 norms' 81,920 FLOPs are booked on the products that read them.
+    expect(byName.layernorm).toBeUndefined();
+    // The head: its products 33,280, the last LayerNorm over 16·128 (8 each), bias, tanh, bias.
+    expect(byName.classifier?.flops).toBe(33_280 + 8 * 2_048 + 258);
     expect(byName.classifier?.count).toBe(1);
     expect(byName.gemv).toBeUndefined();
   });
   test('bytes: the classifier reads its weights once, in f32', () => {
     const cls = q.kernels.find((k) => k.name === 'classifier');
-    // x 128, pre W 128·128 + b 128, act out 128, cls W 128·2 + b 2, out 2 → ×4 bytes
-    expect(cls?.bytes).toBe(4 * (128 + 16_384 + 128 + 128 + 256 + 2 + 2));
+    // x 128, the last LayerNorm's gamma and beta 2·128 (the head's prologue), pre W 128·128 + b 128,
+    // act out 128, cls W 128·2 + b 2, out 2 → ×4 bytes
+    expect(cls?.bytes).toBe(4 * (128 + 256 + 16_384 + 128 + 128 + 256 + 2 + 2));
   });
   test('f16 halves the weight bytes only (activations and norms stay f32)', () => {
     const h = countQuery({ ...bertTiny16, model: { ...BERT_TINY, dtype: 'f16' } });

@@ -11,10 +11,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
+import { rowProductSource, tileProductSource } from '../../src/engine/ops/product.ts';
 import { DEFAULT_TUNING, GEMM_SPLIT_K, type GemmSplitK, type KernelTuning } from '../../src/shared/tuning.ts';
 
 const ROOT = join(import.meta.dirname, '../../kernels');
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
+/** A kernel as compiled: its file with the shared product snippets appended (src/engine/ops/product.ts). */
+const tiled = (file: string): string => tileProductSource(read(file), 'f32');
+const rowed = (file: string): string => rowProductSource(read(file), 'f32');
 
 /** From the line starting with `from` to the end of the function starting with `last`. */
 function span(code: string, from: string, last: string): string {
@@ -35,8 +39,8 @@ beforeAll(() => {
 
 describe('prologue text shared with the plain kernels', () => {
   test("gemv-subgroup reads x through gemv's xin, with rmsnorm's 64 lanes", () => {
-    const sub = read('gemv-subgroup/gemv-subgroup.wgsl');
-    const plain = read('gemv/gemv.wgsl');
+    const sub = rowed('gemv-subgroup/gemv-subgroup.wgsl');
+    const plain = rowed('gemv/gemv.wgsl');
     expect(span(sub, '// x[kk] as the product reads it', 'fn xin')).toBe(span(plain, '// x[kk] as the product reads it', 'fn xin'));
     const lanes = 'const NORM_LANES: u32 = 64u;';
     expect([sub.includes(lanes), plain.includes(lanes)]).toEqual([true, true]);
@@ -45,19 +49,24 @@ describe('prologue text shared with the plain kernels', () => {
   });
 
   test("split-K's pass 1 uses gemm's prologue helpers (row statistics, SwiGLU) verbatim", () => {
-    const split = read('gemm-splitk/gemm-splitk.wgsl');
-    const gemm = read('gemm/gemm.wgsl');
-    const helpers = (code: string) => span(code, '// RMSNorm prologue: NORM_ROWS rows', 'fn swiglu4');
+    const split = tiled('gemm-splitk/gemm-splitk.wgsl');
+    const gemm = tiled('gemm/gemm.wgsl');
+    const helpers = (code: string) => span(code, '// ---- Prologue: A transformed as it is staged ----', 'fn swiglu4');
     expect(helpers(split)).toBe(helpers(gemm));
     // The staging expressions too (vec4 and scalar entry points).
     for (const line of [
       'if (PROLOGUE == 1u) { v = v * rowInv[r] * prologue4[min(gk, arrayLength(&prologue4) - 1u)]; }',
       'if (PROLOGUE == 2u) { v = swiglu4(v, prologue4[min(ai, arrayLength(&prologue4) - 1u)]); }',
-      'if (PROLOGUE == 1u) { x = x * rowInv[r] * prologue1[gk + j]; }',
-      'if (PROLOGUE == 2u) { x = x / (1.0 + exp(-x)) * prologue1[base + gk + j]; }',
+      'if (PROLOGUE == 1u) { x = x * rowInv[r] * prologue1[kk]; }',
+      'if (PROLOGUE == 2u) { x = x / (1.0 + exp(-x)) * prologue1[ai]; }',
     ]) {
       expect(gemm, line).toContain(line);
       expect(split, line).toContain(line);
+    }
+    // One copy: the staging and the row statistics live in the shared snippet, not in either kernel.
+    for (const file of ['gemm/gemm.wgsl', 'gemm-splitk/gemm-splitk.wgsl']) {
+      expect(read(file), file).not.toMatch(/fn (tileProduct4|tileProduct1|stageA4|stageA1|reduceNormRows|epilogue)\b/);
+      expect(read(file), file).toMatch(/tileProduct4\(/);
     }
   });
 });

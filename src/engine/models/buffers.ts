@@ -11,7 +11,7 @@
  *
  * Fused tensors: each layer's Q, K and V weights (and biases) are written side by side into one
  * [hidden, q + k + v] buffer, so the three projections run as one product (one dispatch instead
- * of three). The values are the per-tensor synthesized ones (kernels/weight-synth places each
+ * of three); a LayerNorm's gamma and beta share one [2, d] buffer (normGroups). The values are the per-tensor synthesized ones (kernels/weight-synth places each
  * block at its column offset), so results do not change. A group that would not fit one binding,
  * or that f16 packing cannot place (odd column counts), stays as separate tensors.
  */
@@ -80,6 +80,21 @@ export function fusionGroups(specs: readonly TensorSpec[]): FusionGroup[] {
     const m = /^layers\.(\d+)\.ffn\.gate\.weight$/.exec(s.name);
     const up = m && `layers.${m[1]}.ffn.up.weight`;
     if (m && up && names.has(up)) groups.push({ name: `layers.${m[1]}.ffn.gateUp.weight`, members: [s.name, up] });
+  }
+  return groups;
+}
+
+/**
+ * A LayerNorm's gamma and beta side by side, `X.norm.gammaBeta` = [gamma | beta] ([2, d] in
+ * memory): the product prologue and the normalized-residual epilogue read a norm through one
+ * binding each (a gemm already binds 7 storage buffers of WebGPU's default 8). RMSNorms have no beta.
+ */
+export function normGroups(specs: readonly TensorSpec[]): FusionGroup[] {
+  const names = new Set(specs.map((s) => s.name));
+  const groups: FusionGroup[] = [];
+  for (const s of specs) {
+    const m = /^(.*\.norm)\.gamma$/.exec(s.name);
+    if (m && names.has(`${m[1]}.beta`)) groups.push({ name: `${m[1]}.gammaBeta`, members: [s.name, `${m[1]}.beta`] });
   }
   return groups;
 }
@@ -213,7 +228,7 @@ export class ModelBuffers {
     specs: readonly TensorSpec[],
     splitAxis: (spec: TensorSpec) => SplitAxis,
     storageOf: (spec: TensorSpec) => WeightStorage = () => 'f32',
-    groups: readonly FusionGroup[] = fusionGroups(specs),
+    groups: readonly FusionGroup[] = [...fusionGroups(specs), ...normGroups(specs)],
   ): void {
     const limit = this.limit;
     const shape = (spec: TensorSpec) => {

@@ -141,16 +141,20 @@ class Tally {
    * bytes are not: the epilogue reads r once, and y is written once instead of written, read and
    * rewritten by an element-wise kernel.
    */
-  matmul_(m: number, k: number, n: number, bias: boolean, epilogue: { gelu?: boolean; residual?: boolean; prologue?: 'rmsnorm' | 'swiglu' } = {}): void {
+  matmul_(m: number, k: number, n: number, bias: boolean, epilogue: { gelu?: boolean; residual?: boolean; residualNorm?: boolean; prologue?: 'rmsnorm' | 'swiglu' | 'layernorm' } = {}): void {
     const mm = 2 * m * n * k;
     this.matmul += mm;
     const E = ELEMENTWISE_FLOPS;
     const pro = epilogue.prologue;
-    // Prologue: the norm's or SwiGLU's FLOPs over the [m, k] input; bytes: gamma [k] or up [m, k].
+    // Prologue: the norm's or SwiGLU's FLOPs over the [m, k] input; bytes: gamma [k], up [m, k] or
+    // gamma and beta [2, k].
     const proFlops = pro === undefined ? 0 : E[pro] * m * k;
-    const proReads = pro === undefined ? 0 : pro === 'rmsnorm' ? k : m * k;
+    const proReads = pro === undefined ? 0 : pro === 'rmsnorm' ? k : pro === 'layernorm' ? 2 * k : m * k;
+    // A normalized residual (the post-LN encoder) reads gamma and beta [2, n] too; its LayerNorm's
+    // FLOPs are booked on the prologue that reads the same normalized rows.
+    const resReads = (epilogue.residual ? m * n : 0) + (epilogue.residualNorm ? 2 * n : 0);
     const flops = mm + (bias ? m * n : 0) + (epilogue.gelu ? E.gelu * m * n : 0) + (epilogue.residual ? E.residual * m * n : 0) + proFlops;
-    const bytes = this.b * (m * k + m * n + (epilogue.residual ? m * n : 0) + proReads) + this.wb * (k * n + (bias ? n : 0));
+    const bytes = this.b * (m * k + m * n + resReads + proReads) + this.wb * (k * n + (bias ? n : 0));
     this.add(m === 1 ? 'gemv' : 'gemm', flops, bytes);
   }
 
@@ -209,23 +213,24 @@ function countEncoder(spec: EncoderWorkloadSpec): QueryCount {
   // the learned position table stays f32 in every dtype (the runner keeps it f32 because the
   // gather adds it in f32); the summed row written is an activation.
   t.add('embedding', E.positionAdd * T * d, ID_BYTES * T + b * T * d + ACT_BYTES * T * d + ACT_BYTES * T * d);
-  t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
+  // Post-LN blocks with no LayerNorm dispatch (see models/encoder.ts): each LayerNorm runs in the
+  // prologue of the product that reads the normalized rows (and books its 8 FLOPs per element
+  // there) and again, uncounted, in the epilogue that adds them as a residual.
   for (let l = 0; l < c.layers; l++) {
-    t.matmul_(T, d, q + 2 * kv, true); // fused Q/K/V projection
+    t.matmul_(T, d, q + 2 * kv, true, { prologue: 'layernorm' }); // (embedding or FFN) norm + fused Q/K/V projection
     t.attention(c.heads, c.kvHeads, c.headDim, T, T, T * T); // bidirectional: every query sees T keys
-    t.matmul_(T, q, d, true, { residual: true });
-    t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
-    t.matmul_(T, d, c.ffn, true, { gelu: true });
-    t.matmul_(T, c.ffn, d, true, { residual: true });
-    t.elementwise('layernorm', T * d, E.layernorm, 1, 2 * d);
+    t.matmul_(T, q, d, true, { residual: true, residualNorm: true });
+    t.matmul_(T, d, c.ffn, true, { gelu: true, prologue: 'layernorm' }); // attention norm + FFN up
+    t.matmul_(T, c.ffn, d, true, { residual: true, residualNorm: true });
   }
-  // Classifier head on the first token: pre (d→d, + activation), classifier (d→labels).
+  // Classifier head on the first token: pre (d→d, + activation) reading row 0 through the last
+  // LayerNorm, which it books over all T rows as the model defines it, then classifier (d→labels).
   const headMatmul = 2 * d * d + 2 * d * c.labels;
   t.matmul += headMatmul;
   t.add(
     'classifier',
-    headMatmul + d /* bias */ + d /* relu/tanh */ + c.labels /* bias */,
-    ACT_BYTES * (d + d + c.labels) + b * (d * d + d + d * c.labels + c.labels),
+    headMatmul + E.layernorm * T * d + d /* bias */ + d /* relu/tanh */ + c.labels /* bias */,
+    ACT_BYTES * (d + 2 * d + d + c.labels) + b * (d * d + d + d * c.labels + c.labels),
   );
   const prefill = t.flush();
   return finish(t, prefill, null);

@@ -8,17 +8,16 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import splitKCode from '../../../kernels/gemm-splitk/gemm-splitk.wgsl?raw';
-import { gemmUsesVec4 } from '../../../kernels/gemm/gemm.meta.ts';
 import {
   gemmSplitKMeta, splitKPartialWorkgroups, splitKPassBytes, splitKPlan, splitKReduceWorkgroups, type GemmSplitKShape,
 } from '../../../kernels/gemm-splitk/gemm-splitk.meta.ts';
 import { gemmShapeKey, type GemmSplitK } from '../../shared/tuning.ts';
 import { KernelLimitError } from '../errors.ts';
-import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { bindGroup, dummyBuffer, packWords, segmentWords, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
-import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand } from './prologue.ts';
-import { createGemm, type GemmArgs } from './gemm.ts';
-import { weightBytesPerElement, withWeights } from './weight-storage.ts';
+import { bindGroup, dummyBuffer, packWords, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
+import { prologueBytes, prologueCode, prologueOperand } from './prologue.ts';
+import { createGemm, gemmEpilogueBytes, gemmEpilogueFlops, gemmEpsWords, gemmLayout, gemmPrologueFlops, type GemmArgs } from './gemm.ts';
+import { weightBytesPerElement } from './weight-storage.ts';
+import { tileProductSource } from './product.ts';
 
 export interface GemmSplitKArgs extends GemmArgs {
   /** Requested slices of K (2, 4 or 8); fewer are launched when K is too short (splitKPlan). */
@@ -50,12 +49,6 @@ function scratchBuffer(device: GPUDevice, label: string, bytes: number, resource
   return buf;
 }
 
-/** Epilogue FLOPs, by gemm's convention (bias m·n, GELU 8 and residual 1 per element; ReLU uncounted). */
-function epilogueFlops(args: GemmArgs): number {
-  const mn = args.m * args.n;
-  return (args.bias ? mn : 0) + (args.gelu ? ELEMENTWISE_FLOPS.gelu * mn : 0) + (args.residual ? ELEMENTWISE_FLOPS.residual * mn : 0);
-}
-
 /**
  * C[m,n] = act(A'[m,k]·B[k,n] + bias) + residual (A' = A or its prologue) as [partial, reduce]
  * dispatches. Their FLOPs sum to createGemm's (the product and prologue on the first, the epilogue
@@ -65,22 +58,17 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
   const label = args.label ?? 'GemmSplitK';
   const shape: GemmSplitKShape = { m: args.m, n: args.n, k: args.k, splits: args.splits };
   if (!Number.isInteger(args.splits) || args.splits < 2) throw new RangeError(`${label}: split-K needs at least 2 slices, got ${args.splits}`);
-  const segments = args.segments ?? [{ cols: args.n, offset: 0 }];
-  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
-  if (args.relu && args.gelu) throw new RangeError(`${label}: one activation at most`);
-  const words = segmentWords(label, args.n, segments);
+  const { words, vec4, epilogue } = gemmLayout(label, args);
   const plan = splitKPlan(shape);
   const scratchBytes = splitKScratchBytes(shape);
   if (scratchBytes > device.limits.maxStorageBufferBindingSize) {
     throw new KernelLimitError(`${label}: split-K scratch of ${scratchBytes} B exceeds the ${device.limits.maxStorageBufferBindingSize} B binding limit`);
   }
-  const vec4 = gemmUsesVec4(shape) && segments.every((sg) => sg.cols % 4 === 0 && sg.offset % 4 === 0);
-  const constants = { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: args.relu ? 1 : args.gelu ? 3 : 0, HAS_RESIDUAL: args.residual ? 1 : 0 };
-  const code = withWeights(splitKCode, args.weights);
+  const code = tileProductSource(splitKCode, args.weights);
   const partialPipeline = cache.get('gemm-splitk', code, { PROLOGUE: prologueCode(args.prologue) }, vec4 ? 'partial_vec4' : 'partial_scalar');
-  const reducePipeline = cache.get('gemm-splitk', code, constants, vec4 ? 'reduce_vec4' : 'reduce_scalar');
+  const reducePipeline = cache.get('gemm-splitk', code, epilogue, vec4 ? 'reduce_vec4' : 'reduce_scalar');
   const dimWords = [args.m, args.n, args.k, ...words, plan.slices, plan.kSlice].map((u) => ({ u }));
-  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
+  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, ...gemmEpsWords(args)]), args.resources);
   const scratch = scratchBuffer(device, label, scratchBytes, args.resources);
   const phase = args.phase !== undefined ? { phase: args.phase } : {};
   const bytes = splitKPassBytes(shape);
@@ -91,6 +79,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
     [4, args.bias ?? dummyBuffer(device)],
     [5, args.residual ?? dummyBuffer(device)],
     [6, scratch],
+    [8, args.residualNorm?.gammaBeta ?? dummyBuffer(device)],
   ];
   return [
     {
@@ -100,7 +89,7 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
       workgroups: splitKPartialWorkgroups(shape),
       // The prologue, counted as gemm counts it (once: the per-slice recomputation of inv_rms is
       // the split's overhead, as its cross-slice adds are).
-      flops: gemmSplitKMeta.flops(shape) + prologueFlops(args.prologue, args.m, args.k),
+      flops: gemmSplitKMeta.flops(shape) + gemmPrologueFlops(args),
       bytes: bytes.partial - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + prologueBytes(args.prologue, args.m, args.k),
       ...phase,
     },
@@ -109,8 +98,8 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
       pipeline: reducePipeline,
       bindGroups: [bindGroup(device, reducePipeline, `${label}.reduce.bindGroup`, reduceEntries)],
       workgroups: splitKReduceWorkgroups(shape),
-      flops: epilogueFlops(args),
-      bytes: bytes.reduce + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.m * args.n : 0),
+      flops: gemmEpilogueFlops(args),
+      bytes: bytes.reduce + gemmEpilogueBytes(args),
       ...phase,
     },
   ];

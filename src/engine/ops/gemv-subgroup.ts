@@ -8,11 +8,9 @@ import { KernelLimitError } from '../errors.ts';
 import gemvSubgroupCode from '../../../kernels/gemv-subgroup/gemv-subgroup.wgsl?raw';
 import { GEMV_COLS, GEMV_KSPLIT } from '../../../kernels/gemv/gemv.meta.ts';
 import { GEMV_SG_ROW_LANES, GEMV_SG_ROWS, gemvSubgroupMeta, gemvSubgroupUsesVec4, type GemvSubgroupShape } from '../../../kernels/gemv-subgroup/gemv-subgroup.meta.ts';
-import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { bindGroup, dispatch, dummyBuffer, packWords, segmentWords, uniformBuffer } from './common.ts';
-import { prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand } from './prologue.ts';
-import type { GemvActivation, GemvArgs } from './gemv.ts';
-import { weightBytesPerElement, withWeights } from './weight-storage.ts';
+import { dispatch } from './common.ts';
+import { gemvBindGroup, gemvConstants, gemvFusedCosts, type GemvArgs } from './gemv.ts';
+import { rowProductSource } from './product.ts';
 
 /**
  * True when this device and cache run the subgroup reductions (GEMV, and greedy argmax with it):
@@ -37,8 +35,6 @@ export interface GemvSubgroupArgs extends GemvArgs {
   workgroup?: GemvSubgroupWorkgroup;
 }
 
-const ACTIVATION_CODE: Record<GemvActivation, number> = { none: 0, relu: 1, tanh: 2, gelu: 3 };
-
 const isPow2 = (v: number): boolean => Number.isInteger(v) && v >= 1 && (v & (v - 1)) === 0;
 
 function checkShape(label: string, a: number, b: number): void {
@@ -58,7 +54,6 @@ export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args
   const rowLanes = wgArgs.rowLanes ?? GEMV_SG_ROW_LANES;
   const rowsPerWorkgroup = wgArgs.rowsPerWorkgroup ?? GEMV_SG_ROWS;
   const shape: GemvSubgroupShape = { n: args.n, k: args.k, layout, cols, ksplit, rowLanes, rowsPerWorkgroup };
-  const activation = args.activation ?? 'none';
   let entry: string;
   let shapeConstants: Record<string, number>;
   switch (layout) {
@@ -73,26 +68,9 @@ export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args
       shapeConstants = { RL: rowLanes, RPW: rowsPerWorkgroup };
       break;
   }
-  const pipeline = cache.get('gemv-subgroup', withWeights(gemvSubgroupCode, args.weights), { HAS_BIAS: args.bias ? 1 : 0, ACTIVATION: ACTIVATION_CODE[activation], HAS_RESIDUAL: args.residual ? 1 : 0, PROLOGUE: prologueCode(args.prologue), ...shapeConstants }, entry);
-  const segments = args.segments ?? [{ cols: args.n, offset: args.yOffset ?? 0 }];
-  if (args.residual && segments.length > 1) throw new RangeError(`${label}: a residual needs a single output segment`);
-  const [n0, n1, y0, y1, y2] = segmentWords(label, args.n, segments);
-  const dimWords = [args.n, args.k, args.xOffset ?? 0, y0, n0, n1, y1, y2].map((u) => ({ u }));
-  const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, { f: prologueEps(args.prologue) }]), args.resources);
-  const bg = bindGroup(device, pipeline, `${label}.bindGroup`, [
-    [0, dims],
-    [1, args.x],
-    [2, args.w],
-    [3, args.y],
-    [4, args.bias ?? dummyBuffer(device)],
-    [5, args.residual ?? dummyBuffer(device)],
-    [6, prologueOperand(args.prologue) ?? dummyBuffer(device)],
-  ]);
+  const pipeline = cache.get('gemv-subgroup', rowProductSource(gemvSubgroupCode, args.weights), { ...gemvConstants(args), ...shapeConstants }, entry);
+  const bg = gemvBindGroup(device, pipeline, label, args);
   // FLOPs and bytes exactly as createGemv counts them: the reduction changes neither.
-  const activationFlops = activation === 'gelu' ? ELEMENTWISE_FLOPS.gelu : activation !== 'none' ? 1 : 0;
-  const extraFlops =
-    (args.bias ? args.n : 0) + activationFlops * args.n + (args.residual ? ELEMENTWISE_FLOPS.residual * args.n : 0) + (args.countPrologue === false ? 0 : prologueFlops(args.prologue, 1, args.k));
-  const bytes =
-    gemvSubgroupMeta.bytes(shape) - (4 - weightBytesPerElement(args.weights)) * args.k * args.n + (args.bias ? 4 * args.n : 0) + (args.residual ? 4 * args.n : 0) + prologueBytes(args.prologue, 1, args.k);
-  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvSubgroupMeta.workgroups(shape), gemvSubgroupMeta.flops(shape) + extraFlops, bytes, args.phase);
+  const extra = gemvFusedCosts(args);
+  return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvSubgroupMeta.workgroups(shape), gemvSubgroupMeta.flops(shape) + extra.flops, gemvSubgroupMeta.bytes(shape) + extra.bytes, args.phase);
 }

@@ -9,7 +9,7 @@ import { createGemmTuned } from './gemm-splitk.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
 import { createGemvSubgroup, useSubgroupReduction } from './gemv-subgroup.ts';
 import type { WeightStorage } from './weight-storage.ts';
-import type { ProductPrologue } from './prologue.ts';
+import type { ProductPrologue, ResidualNorm } from './prologue.ts';
 import type { BufferRef, OpResources, OutputSegment } from './common.ts';
 
 /** A buffer holding rows [rowStart, +rowCount) × cols [colStart, +colCount) of a weight. */
@@ -43,6 +43,12 @@ export interface LinearArgs {
    * on whichever kernel the tuning picks: gemm / split-K and gemv / subgroup GEMV all have it.
    */
   prologue?: ProductPrologue;
+  /** The residual added is LayerNorm(residual) of its row (a post-LN block); needs `residual`. Every kernel carries it. */
+  residualNorm?: ResidualNorm;
+  /** Rows of the normalization the prologue's FLOPs book (gemv only; see GemvArgs.prologueRows). */
+  prologueRows?: number;
+  /** Whether the FLOPs include the prologue's (default true; false when another product books the same normalization). */
+  countPrologue?: boolean;
   /** Element offsets (gemv only): which row of x, where y starts. */
   xOffset?: number;
   yOffset?: number;
@@ -77,10 +83,12 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
         yOffset: (args.yOffset ?? 0) + start,
         ...(args.bias ? { bias: args.bias } : {}),
         ...(args.residual ? { residual: args.residual } : {}),
+        ...(args.residualNorm ? { residualNorm: args.residualNorm } : {}),
         ...(args.segments ? { segments: args.segments } : {}),
         ...(args.kernelName ? { kernelName: args.kernelName } : {}),
+        ...(args.prologueRows !== undefined ? { prologueRows: args.prologueRows } : {}),
         // Every block of a split weight normalizes x itself; the norm's FLOPs count once.
-        ...(args.prologue ? { prologue: args.prologue, countPrologue: i === 0 } : {}),
+        ...(args.prologue ? { prologue: args.prologue, countPrologue: i === 0 && args.countPrologue !== false } : {}),
       });
     });
   }
@@ -103,8 +111,10 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
       gelu: args.activation === 'gelu',
       ...(args.bias ? { bias: args.bias } : {}),
       ...(args.residual ? { residual: args.residual } : {}),
+      ...(args.residualNorm ? { residualNorm: args.residualNorm } : {}),
       ...(args.segments ? { segments: args.segments } : {}),
       ...(args.prologue ? { prologue: args.prologue } : {}),
+      ...(args.countPrologue === false ? { countPrologue: false } : {}),
     }),
   ];
 }

@@ -11,9 +11,11 @@ import gemvSubgroupCode from '../../../kernels/gemv-subgroup/gemv-subgroup.wgsl?
 import argmaxSubgroupCode from '../../../kernels/argmax-subgroup/argmax-subgroup.wgsl?raw';
 import weightsF32Code from '../../../kernels/weights/weights-f32.wgsl?raw';
 import weightsF16Code from '../../../kernels/weights/weights-f16.wgsl?raw';
+import { PRODUCT_SNIPPETS } from '../ops/product.ts';
 
-// argmax-subgroup runs with the subgroup GEMV (the same tuning flag), so its source counts too.
-export const TUNED_KERNEL_SOURCES: readonly string[] = [gemmCode, gemvCode, gemmSplitKCode, gemvSubgroupCode, argmaxSubgroupCode, weightsF32Code, weightsF16Code];
+// argmax-subgroup runs with the subgroup GEMV (the same tuning flag), so its source counts too;
+// the products' shared prologue/epilogue snippets (kernels/product) are part of every candidate.
+export const TUNED_KERNEL_SOURCES: readonly string[] = [gemmCode, gemvCode, gemmSplitKCode, gemvSubgroupCode, argmaxSubgroupCode, weightsF32Code, weightsF16Code, ...PRODUCT_SNIPPETS];
 
 /** FNV-1a over the text, as 8 hex digits (a change detector, not a security hash). */
 export function fnv1a(text: string, seed = 2166136261): string {

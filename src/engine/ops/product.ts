@@ -1,0 +1,44 @@
+/**
+ * The WGSL the matrix products share, appended at pipeline creation like the weight-storage
+ * snippet: kernels/product/tile.wgsl (gemm and split-K: tiles, A prologue, C epilogue),
+ * kernels/product/row.wgsl (gemv and the subgroup GEMV: x prologue, y epilogue) and
+ * kernels/product/common.wgsl (the fused GELU and the norms' lane terms, for both). One copy of each prologue and
+ * epilogue, so a plain kernel and its tuned variant cannot drift apart.
+ */
+import tileCode from '../../../kernels/product/tile.wgsl?raw';
+import rowCode from '../../../kernels/product/row.wgsl?raw';
+import commonCode from '../../../kernels/product/common.wgsl?raw';
+import { withWeights, type WeightStorage } from './weight-storage.ts';
+
+/** Every shared product snippet (the tuning cache key hashes them with the kernels). */
+export const PRODUCT_SNIPPETS: readonly string[] = [tileCode, rowCode, commonCode];
+
+const TILE_PARTS = `${tileCode}\n${commonCode}`;
+const ROW_PARTS = `${rowCode}\n${commonCode}`;
+
+/**
+ * The shared text appended to a kernel's own WGSL before the weight snippet: tile parts for gemm
+ * and gemm-splitk, row parts for gemv and gemv-subgroup, nothing for any other kernel.
+ */
+export function productParts(kernel: string): string {
+  switch (kernel) {
+    case 'gemm':
+    case 'gemm-splitk':
+      return TILE_PARTS;
+    case 'gemv':
+    case 'gemv-subgroup':
+      return ROW_PARTS;
+    default:
+      return '';
+  }
+}
+
+/** A tiled product's source (gemm, gemm-splitk) as compiled: kernel + tile parts + common parts + weight access. */
+export function tileProductSource(code: string, storage: WeightStorage | undefined): string {
+  return withWeights(`${code}\n${TILE_PARTS}`, storage);
+}
+
+/** A matrix-vector product's source (gemv, gemv-subgroup) as compiled: kernel + row parts + common parts + weight access. */
+export function rowProductSource(code: string, storage: WeightStorage | undefined): string {
+  return withWeights(`${code}\n${ROW_PARTS}`, storage);
+}
