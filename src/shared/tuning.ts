@@ -40,7 +40,7 @@ export type TuningDefaultReason = (typeof TUNING_DEFAULT_REASONS)[number];
  * The prologue a product reads its input through in the model (RMSNorm, SwiGLU), with which its
  * candidates were timed; a trial without one timed the product as the model runs it, bare.
  */
-export const TUNING_PROLOGUES = ['rmsnorm', 'swiglu'] as const;
+export const TUNING_PROLOGUES = ['rmsnorm', 'swiglu', 'layernorm'] as const;
 export type TuningPrologue = (typeof TUNING_PROLOGUES)[number];
 
 /**

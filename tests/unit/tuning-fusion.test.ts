@@ -43,11 +43,21 @@ describe('shapes carry the fusion each product runs with', () => {
     expect(at(m, d, c.ffn)).toMatchObject({ prologue: 'swiglu', epilogue: { residual: true } });
     // The LM head (m = 1) after the final norm.
     expect(gemv.find((s) => s.n === c.vocab && s.k === d)).toMatchObject({ prologue: 'rmsnorm' });
-    // The encoder: no prologue; bias everywhere, GELU on the FFN up, residual on O and down.
+    // The post-LN encoder: bias everywhere; the LayerNorm in the prologue of Q/K/V, FFN up and the
+    // classifier's first GEMV, and as the normalized residual of O and down; GELU on the FFN up.
     const e = tuningShapes([enc]);
-    expect(e.gemm.every((s) => s.prologue === undefined && s.epilogue?.bias === true)).toBe(true);
-    expect(e.gemm.find((s) => s.n === enc.model.ffn)?.epilogue?.activation).toBe('gelu');
-    expect(e.gemv.find((s) => s.n === enc.model.hidden)?.epilogue?.activation).toBe(enc.model.preClassifier);
+    const ed = enc.model.hidden;
+    const eq = enc.model.heads * enc.model.headDim;
+    const T = enc.inputTokens;
+    const g = (n: number, k: number) => e.gemm.find((s) => s.m === T && s.n === n && s.k === k);
+    expect(e.gemm.every((s) => s.epilogue?.bias === true)).toBe(true);
+    expect(g(eq + 2 * enc.model.kvHeads * enc.model.headDim, ed)).toMatchObject({ prologue: 'layernorm' });
+    expect(g(enc.model.ffn, ed)).toMatchObject({ prologue: 'layernorm', epilogue: { activation: 'gelu', residual: false } });
+    expect(g(ed, eq)).toMatchObject({ epilogue: { residual: true, residualNorm: true } });
+    expect(g(ed, enc.model.ffn)).toMatchObject({ epilogue: { residual: true, residualNorm: true } });
+    expect([g(ed, eq)?.prologue, g(ed, enc.model.ffn)?.prologue]).toEqual([undefined, undefined]);
+    expect(e.gemv.find((s) => s.n === ed)).toMatchObject({ prologue: 'layernorm', epilogue: { activation: enc.model.preClassifier } });
+    expect(e.gemv.find((s) => s.n === enc.model.labels)?.prologue).toBeUndefined();
   });
 
   test('a shape run with two fusions is timed with the one of most dispatches, counting all', () => {
@@ -55,7 +65,7 @@ describe('shapes carry the fusion each product runs with', () => {
     const enc = workloads.find((w) => w.family === 'encoder')!;
     const dec = workloads.find((w) => w.family === 'decoder')!;
     if (dec.family !== 'decoder' || enc.family !== 'encoder') throw new Error('a suite has an encoder and a decoder');
-    // Both O projections are [16, 64] × [64, 64]: the encoder's (bias + residual) 3 times, the decoder's (residual) once.
+    // Both O projections are [16, 64] × [64, 64]: the encoder's (bias + normalized residual) 3 times, the decoder's (residual) once.
     const dims = { hidden: 64, heads: 4, kvHeads: 4, headDim: 16, ffn: 96 };
     const shapes = tuningShapes([
       { ...enc, inputTokens: 16, model: { ...enc.model, ...dims, layers: 3 } },
@@ -63,7 +73,7 @@ describe('shapes carry the fusion each product runs with', () => {
     ]);
     const o = shapes.gemm.filter((s) => s.m === 16 && s.n === 64 && s.k === 64);
     expect(o).toHaveLength(1);
-    expect(o[0]).toMatchObject({ count: 4, epilogue: { bias: true, activation: 'none', residual: true } });
+    expect(o[0]).toMatchObject({ count: 4, epilogue: { bias: true, activation: 'none', residual: true, residualNorm: true } });
     expect(o[0]!.prologue).toBeUndefined();
   });
 
@@ -72,9 +82,11 @@ describe('shapes carry the fusion each product runs with', () => {
     const bare: TuningShapes = { gemm: [{ m: 16, n: 128, k: 512, count: 1, f16: false }], gemv: [] };
     const normed: TuningShapes = { gemm: [{ ...bare.gemm[0]!, prologue: 'rmsnorm' }], gemv: [] };
     const residual: TuningShapes = { gemm: [{ ...bare.gemm[0]!, epilogue: { bias: false, activation: 'none', residual: true } }], gemv: [] };
-    const keys = new Set([bare, normed, residual].map((s) => tuningKey(adapter, s, 'k')));
-    expect(keys.size).toBe(3);
-    expect(tuningKey(adapter, bare, 'k')).toMatch(/^tuning\|v3\|/);
+    const layerNormed: TuningShapes = { gemm: [{ ...bare.gemm[0]!, prologue: 'layernorm' }], gemv: [] };
+    const normalizedResidual: TuningShapes = { gemm: [{ ...bare.gemm[0]!, epilogue: { bias: false, activation: 'none', residual: true, residualNorm: true } }], gemv: [] };
+    const keys = new Set([bare, normed, residual, layerNormed, normalizedResidual].map((s) => tuningKey(adapter, s, 'k')));
+    expect(keys.size).toBe(5);
+    expect(tuningKey(adapter, bare, 'k')).toMatch(/^tuning\|v4\|/);
   });
 });
 
@@ -139,7 +151,8 @@ describe('trials', () => {
     };
     expect(bad({ ...record.trials[0], untimed: 'budget' })).toMatch(/untimed is given only when medianMs is null/);
     expect(bad({ ...record.trials[1], untimed: 'bored' })).toMatch(/must be one of budget, wrong-output, unusable/);
-    expect(bad({ ...record.trials[0], prologue: 'layernorm' })).toMatch(/must be one of rmsnorm, swiglu/);
+    expect(bad({ ...record.trials[0], prologue: 'groupnorm' })).toMatch(/must be one of rmsnorm, swiglu, layernorm/);
+    expect(v.safeParse(tuningRecordSchema, { ...record, trials: [{ ...record.trials[0], prologue: 'layernorm' }] }).success).toBe(true);
   });
 });
 

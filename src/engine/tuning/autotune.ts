@@ -11,7 +11,7 @@
  * `tuneForRun` is what a run calls before building its graphs: the cache per adapter first, then
  * the autotune, and the choice set on the pipeline cache the op builders read.
  */
-import { DEFAULT_TUNING, type KernelTuning, type TuningDefaultReason, type TuningRecord } from '../../shared/tuning.ts';
+import { DEFAULT_TUNING, type KernelTuning, type TuningDefaultReason, type TuningPrologue, type TuningRecord } from '../../shared/tuning.ts';
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import type { ModelWorkloadSpec } from '../models/config.ts';
 import { createLinear } from '../ops/linear.ts';
@@ -105,6 +105,23 @@ export function agrees(a: Float32Array, b: Float32Array, k: number, term = 0.25)
   return true;
 }
 
+/**
+ * The bound on one product term x̂·w on the patterned operands (values in ±0.5): a normalized row
+ * (mean square 0.125, so inv_rms or rstd ≈ 2.83) reaches 1.42 · gamma 0.5 (RMSNorm: 0.71, times w
+ * 0.5: ≤ 0.36), LayerNorm adds beta 0.5 (≤ 1.21 · 0.5 ≈ 0.6); SwiGLU stays ≤ 0.08, the bare product ≤ 0.25.
+ */
+function termBound(prologue: TuningPrologue | undefined): number {
+  switch (prologue) {
+    case 'rmsnorm':
+      return 0.5;
+    case 'layernorm':
+      return 0.75;
+    case 'swiglu':
+    case undefined:
+      return 0.25;
+  }
+}
+
 const defaultRecord = (reason: TuningDefaultReason): TuningRecord => ({ source: 'default', reason, tuning: DEFAULT_TUNING, tuneMs: null, trials: [] });
 
 const align4 = (bytes: number): number => Math.max(4, Math.ceil(bytes / 4) * 4);
@@ -113,10 +130,12 @@ interface Scratch {
   x: GPUBuffer;
   w: GPUBuffer;
   y: GPUBuffer;
-  /** The prologue's operand: gamma [k] (RMSNorm) or up [m, k] (SwiGLU). */
+  /** The prologue's operand: gamma [k] (RMSNorm), up [m, k] (SwiGLU) or gamma/beta [2, k] (LayerNorm). */
   pro?: GPUBuffer;
   bias?: GPUBuffer;
   residual?: GPUBuffer;
+  /** The normalized residual's gamma/beta [2, n]. */
+  residualNorm?: GPUBuffer;
   storage: WeightStorage;
 }
 
@@ -127,10 +146,10 @@ const TUNE_EPS = 1e-6;
  * Buffer sizes of a job's operands: x [m, k], W [k, n] in its storage, y [m, n], and what its
  * fusion reads: gamma [k] or up [m, k], bias [n], residual [m, n] (0: none).
  */
-function operandBytes(job: TuneJob, storage: WeightStorage): { x: number; w: number; y: number; pro: number; bias: number; residual: number } {
+function operandBytes(job: TuneJob, storage: WeightStorage): { x: number; w: number; y: number; pro: number; bias: number; residual: number; residualNorm: number } {
   const { n, k, prologue, epilogue } = job.shape;
   const m = job.op === 'gemm' ? job.shape.m : 1;
-  const pro = prologue === 'rmsnorm' ? align4(4 * k) : prologue === 'swiglu' ? align4(4 * m * k) : 0;
+  const pro = prologue === 'rmsnorm' ? align4(4 * k) : prologue === 'swiglu' ? align4(4 * m * k) : prologue === 'layernorm' ? align4(8 * k) : 0;
   return {
     x: align4(4 * m * k),
     w: align4(weightBytesPerElement(storage) * k * n),
@@ -138,6 +157,7 @@ function operandBytes(job: TuneJob, storage: WeightStorage): { x: number; w: num
     pro,
     bias: epilogue?.bias ? align4(4 * n) : 0,
     residual: epilogue?.residual ? align4(4 * m * n) : 0,
+    residualNorm: epilogue?.residualNorm ? align4(8 * n) : 0,
   };
 }
 
@@ -149,6 +169,8 @@ function scratchPrologue(job: TuneJob, bufs: Scratch): ProductPrologue | undefin
       return { kind: 'rmsnorm', gamma: bufs.pro, eps: TUNE_EPS };
     case 'swiglu':
       return { kind: 'swiglu', up: bufs.pro };
+    case 'layernorm':
+      return { kind: 'layernorm', gammaBeta: bufs.pro, eps: TUNE_EPS };
   }
 }
 
@@ -167,7 +189,7 @@ function fitting(shapes: TuningShapes, device: GPUDevice, storageOf: (f16: boole
   const cap = Math.min(MAX_SCRATCH_BYTES, device.limits.maxStorageBufferBindingSize);
   const fits = (job: TuneJob): boolean => {
     const b = operandBytes(job, storageOf(job.shape.f16));
-    return Math.max(b.x, b.w, b.y, b.pro, b.bias, b.residual) <= cap;
+    return Math.max(b.x, b.w, b.y, b.pro, b.bias, b.residual, b.residualNorm) <= cap;
   };
   return {
     gemm: shapes.gemm.filter((shape) => fits({ op: 'gemm', shape, splitK: 1 })),
@@ -198,7 +220,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
   let scratch: { key: string; bufs: Scratch } | null = null;
   const release = (): void => {
     if (!scratch) return;
-    for (const b of [scratch.bufs.x, scratch.bufs.w, scratch.bufs.y, scratch.bufs.pro, scratch.bufs.bias, scratch.bufs.residual]) b?.destroy();
+    for (const b of [scratch.bufs.x, scratch.bufs.w, scratch.bufs.y, scratch.bufs.pro, scratch.bufs.bias, scratch.bufs.residual, scratch.bufs.residualNorm]) b?.destroy();
     scratch = null;
   };
   const operands = (job: TuneJob): Scratch => {
@@ -216,6 +238,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
       ...(b.pro ? { pro: patterned(device, 'Tune.prologue', b.pro, 'f32') } : {}),
       ...(b.bias ? { bias: patterned(device, 'Tune.bias', b.bias, 'f32') } : {}),
       ...(b.residual ? { residual: patterned(device, 'Tune.residual', b.residual, 'f32') } : {}),
+      ...(b.residualNorm ? { residualNorm: patterned(device, 'Tune.residualNorm', b.residualNorm, 'f32') } : {}),
       storage,
     };
     scratch = { key, bufs };
@@ -246,6 +269,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
         ...(epi && epi.activation !== 'none' ? { activation: epi.activation } : {}),
         ...(bufs.bias ? { bias: bufs.bias } : {}),
         ...(bufs.residual ? { residual: bufs.residual } : {}),
+        ...(bufs.residual && bufs.residualNorm ? { residualNorm: { gammaBeta: bufs.residualNorm, eps: TUNE_EPS } } : {}),
       });
       cache.tuning = kept;
       ms = await timeTrial(timer, list, deadline);
@@ -264,7 +288,7 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
       // A candidate whose output differs from the default's is left untimed, so never chosen:
       // e.g. a driver whose subgroups are not consecutive invocations, which the subgroup kernels assume.
       else if (!reference) return null;
-      else if (!agrees(out, reference, job.shape.k, job.shape.prologue === 'rmsnorm' ? 0.5 : 0.25)) return WRONG_OUTPUT;
+      else if (!agrees(out, reference, job.shape.k, termBound(job.shape.prologue))) return WRONG_OUTPUT;
     }
     return ms;
   };

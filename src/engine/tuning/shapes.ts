@@ -15,12 +15,15 @@ import { gemmShapeKey, type TuningPrologue } from '../../shared/tuning.ts';
 
 /**
  * What a product applies after the sum over K (gemm/gemv's epilogue): a bias, an activation, a
- * residual add. Timed with it, as the model runs it.
+ * residual add — of the residual as stored, or LayerNorm-normalized (`residualNorm`, the post-LN
+ * encoder). Timed with it, as the model runs it.
  */
 export interface TuningEpilogue {
   bias: boolean;
   activation: GemvActivation;
   residual: boolean;
+  /** The residual is added as LayerNorm(R) of its row (absent: as stored). */
+  residualNorm?: true;
 }
 
 /**
@@ -66,17 +69,21 @@ interface Fusion {
   prologue?: TuningPrologue;
   bias?: boolean;
   activation?: GemvActivation;
-  residual?: boolean;
+  residual?: boolean | 'normalized';
 }
 
 function tuningFusion(f: Fusion): TuningFusion {
-  const epilogue: TuningEpilogue = { bias: f.bias ?? false, activation: f.activation ?? 'none', residual: f.residual ?? false };
+  const epilogue: TuningEpilogue = {
+    bias: f.bias ?? false, activation: f.activation ?? 'none', residual: (f.residual ?? false) !== false,
+    ...(f.residual === 'normalized' ? { residualNorm: true as const } : {}),
+  };
   const bare = !epilogue.bias && epilogue.activation === 'none' && !epilogue.residual;
   return { ...(f.prologue ? { prologue: f.prologue } : {}), ...(bare ? {} : { epilogue }) };
 }
 
 /** A fusion as a short key (cache keys, scratch reuse): `prologue|epilogue`, `-` for none. */
-export const fusionKey = (f: TuningFusion): string => `${f.prologue ?? '-'}|${f.epilogue ? `${+f.epilogue.bias}${f.epilogue.activation}${+f.epilogue.residual}` : '-'}`;
+export const fusionKey = (f: TuningFusion): string =>
+  `${f.prologue ?? '-'}|${f.epilogue ? `${+f.epilogue.bias}${f.epilogue.activation}${+f.epilogue.residual}${f.epilogue.residualNorm ? 'n' : ''}` : '-'}`;
 
 /** One shape with the dispatches of each fusion it runs with. */
 interface Tallied<S> {
@@ -134,12 +141,14 @@ function encoderShapes(spec: Extract<ModelWorkloadSpec, { family: 'encoder' }>, 
   const q = c.heads * c.headDim;
   const kv = c.kvHeads * c.headDim;
   const L = c.layers;
-  t.linear(T, d, q + 2 * kv, L, { bias: true }); // fused Q/K/V
-  t.linear(T, q, d, L, { bias: true, residual: true }); // output projection
-  t.linear(T, d, c.ffn, L, { bias: true, activation: 'gelu' }); // FFN up
-  t.linear(T, c.ffn, d, L, { bias: true, residual: true }); // FFN down
-  // Classifier head on the first token: two GEMVs.
-  t.linear(1, d, d, 1, { bias: true, activation: c.preClassifier });
+  // Post-LN: each LayerNorm runs in the prologue of the product that reads the state and in the
+  // normalized-residual epilogue of the one that adds it back (models/encoder.ts).
+  t.linear(T, d, q + 2 * kv, L, { prologue: 'layernorm', bias: true }); // fused Q/K/V
+  t.linear(T, q, d, L, { bias: true, residual: 'normalized' }); // output projection
+  t.linear(T, d, c.ffn, L, { prologue: 'layernorm', bias: true, activation: 'gelu' }); // FFN up
+  t.linear(T, c.ffn, d, L, { bias: true, residual: 'normalized' }); // FFN down
+  // Classifier head on the first token: two GEMVs, the first reading the last LayerNorm.
+  t.linear(1, d, d, 1, { prologue: 'layernorm', bias: true, activation: c.preClassifier });
   t.linear(1, d, c.labels, 1, { bias: true });
 }
 

@@ -33,9 +33,9 @@ export interface TuningAdapter {
 /**
  * The tuner's own rules (candidates, margins, how trials are timed) change what a cached choice
  * means: bump this when they change, so every adapter tunes again. 3: products are timed with the
- * prologue and epilogue they run with in the model, no longer bare.
+ * prologue and epilogue they run with in the model, no longer bare. 4: the encoder's LayerNorm prologue and normalized residual.
  */
-export const TUNER_VERSION = 3;
+export const TUNER_VERSION = 4;
 
 /**
  * The cache key: the adapter (vendor, architecture, device, description, enabled features), the
