@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { classifierFixture, decoderFixture } from '../../src/engine/realmodels/fixtures.ts';
 import { cacheStorageModelCache, ModelQuotaError } from '../../src/lab/model-cache.ts';
 import { downloadFile, onnxProblem } from '../../src/lab/model-download.ts';
+import { fakeCaches as fakeCacheStorage } from './fake-model-host.ts';
 import {
   checkModelId, DEFAULT_MODELS, MODEL_DTYPES, FETCH_DEFAULT_MODELS, fetchList, fileUrl, modelFiles, modelFileUrls, ModelRefError, onnxPath,
 } from '../../src/lab/model-files.ts';
@@ -85,37 +86,10 @@ describe('downloadFile', () => {
   });
 });
 
-/** Just enough Cache Storage for the cache: one named cache of URL → Response. */
-function fakeCaches(quotaBytes = Infinity): CacheStorage {
-  const stores = new Map<string, Map<string, Response>>();
-  const cache = (entries: Map<string, Response>): Cache => ({
-    async match(req: RequestInfo | URL) {
-      return entries.get(typeof req === 'string' ? req : req instanceof URL ? req.href : req.url)?.clone();
-    },
-    async put(req: RequestInfo | URL, res: Response) {
-      const bytes = Number(res.headers.get('content-length'));
-      const used = [...entries.values()].reduce((a, r) => a + Number(r.headers.get('content-length')), 0);
-      if (used + bytes > quotaBytes) throw new DOMException('quota', 'QuotaExceededError');
-      entries.set(typeof req === 'string' ? req : req instanceof URL ? req.href : req.url, res);
-    },
-    async keys() {
-      return [...entries.keys()].map((u) => new Request(u));
-    },
-  }) as unknown as Cache;
-  return {
-    async open(name: string) {
-      if (!stores.has(name)) stores.set(name, new Map());
-      return cache(stores.get(name)!);
-    },
-    async delete(name: string) {
-      return stores.delete(name);
-    },
-  } as unknown as CacheStorage;
-}
 
 describe('Cache Storage cache', () => {
   test('keeps, lists with sizes, forgets; a full quota is a ModelQuotaError', async () => {
-    const c = cacheStorageModelCache(fakeCaches(10));
+    const c = cacheStorageModelCache(fakeCacheStorage(10).storage);
     const a = new URL('https://h/a/b/config.json');
     expect(await c.get(a)).toBeNull();
     await c.put(a, Uint8Array.from([1, 2, 3]));
