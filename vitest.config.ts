@@ -4,8 +4,9 @@ import { chromiumArgs, locateChromium } from './scripts/chromium.ts';
 import { isolationHeaders } from './vite.config.ts';
 
 /**
- * One runner, four projects: unit (node), server (node, real HTTP + PGlite), gpu (real WebGPU in
- * headless Chromium through SwiftShader) and e2e (Playwright drives the built app).
+ * One runner, five projects: unit (node), server (node, real HTTP + PGlite), gpu (real WebGPU in
+ * headless Chromium through SwiftShader), f16 (f16 kernels through Dawn for Node on lavapipe, the
+ * one CPU adapter here with shader-f16) and e2e (Playwright drives the built app).
  *
  * Chromium is looked up without throwing: `vitest run --project unit` must load this file on a
  * machine that has none. The gpu project checks for it in its global setup, and the e2e tests
@@ -43,6 +44,18 @@ export default defineConfig({
             instances: [{ browser: 'chromium' }],
             screenshotFailures: false,
           },
+          fileParallelism: false,
+        },
+      },
+      // f16 kernels on a real shader-f16 adapter: Dawn for Node on Mesa's lavapipe (tests/f16/adapter.ts).
+      // Forks, not threads: the Vulkan loader reads VK_ICD_FILENAMES from the process environment.
+      {
+        test: {
+          name: 'f16',
+          environment: 'node',
+          include: ['tests/f16/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
           fileParallelism: false,
         },
       },
