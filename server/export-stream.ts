@@ -21,7 +21,9 @@ import type { ContentCoding } from './http-cache.ts';
  * keeps the results with a workload of that model (a synthetic one, or a real one); `dtype` the
  * results with a real model in those weights (with `model`: that model in those weights); `task`
  * the results with a real model that answered that task set (with `model` or `dtype`: one real
- * workload with all of them). The public listing reads the same filter.
+ * workload with all of them); `taskVersion` narrows `task` to one version of that set (accuracy
+ * compares only within a version, as the groups key it), and never comes without `task`, since a
+ * version numbers the items of one set. The public listing reads the same filter.
  */
 export interface ExportFilter {
   vendor?: string;
@@ -30,10 +32,14 @@ export interface ExportFilter {
   model?: string;
   dtype?: string;
   task?: string;
+  taskVersion?: number;
   since?: string;
 }
 
 export type FilterParse = { ok: true; filter: ExportFilter } | { ok: false; parameter: keyof ExportFilter; error: string };
+
+/** A task set version as a query value: 1 to 999,999,999, in canonical digits. */
+const TASK_VERSION = /^[1-9]\d{0,8}$/;
 
 const isRealDay = (s: string): boolean => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -76,6 +82,13 @@ export function parseExportFilter(query: (name: string) => string | undefined): 
   if (task) {
     if (!(TASK_SET_IDS as readonly string[]).includes(task)) return { ok: false, parameter: 'task', error: `task must be one of ${TASK_SET_IDS.join(', ')}` };
     filter.task = task;
+  }
+  const taskVersion = query('taskVersion');
+  if (taskVersion) {
+    // Canonical digits only (no sign, no leading zero): each version has one spelling, so one export tag.
+    if (!TASK_VERSION.test(taskVersion)) return { ok: false, parameter: 'taskVersion', error: 'taskVersion must be an integer ≥ 1 written in digits' };
+    if (filter.task === undefined) return { ok: false, parameter: 'taskVersion', error: 'taskVersion must come with task: a version numbers the items of one task set' };
+    filter.taskVersion = Number(taskVersion);
   }
   const since = query('since');
   if (since) {
@@ -133,12 +146,14 @@ export function filteredPages(db: Queryable, filter: ExportFilter, window: numbe
     return `doc->'workloads' @> $${params.length + 3}::jsonb`;
   };
   if (filter.dtype !== undefined || filter.task !== undefined) {
-    // One real workload with these weights and/or on this task set (and this model, when given).
+    // One real workload with these weights and/or on this task set, in this version when given
+    // (and this model, when given). The version is a JSON number in the document, so the
+    // containment compares numbers.
     where.push(contains({
       real: {
         ...(filter.model === undefined ? {} : { model: filter.model }),
         ...(filter.dtype === undefined ? {} : { dtype: filter.dtype }),
-        ...(filter.task === undefined ? {} : { taskSet: { id: filter.task } }),
+        ...(filter.task === undefined ? {} : { taskSet: { id: filter.task, ...(filter.taskVersion === undefined ? {} : { version: filter.taskVersion }) } }),
       },
     }));
   } else if (filter.model !== undefined) {

@@ -49,7 +49,7 @@ const cachedHeaders = { ...versionHeaders, ETag: headerRef('ETag'), 'Cache-Contr
 const badRequest = { description: 'A parameter outside its list or pattern; the message names the parameter, never its value.', headers: versionHeaders, content: jsonContent(ref('ApiError')) };
 const notModified = { description: 'The representation matching `If-None-Match` is still current: no body.', headers: cachedHeaders };
 
-const FILTER_PARAMS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'task', 'since'].map(paramRef);
+const FILTER_PARAMS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'task', 'taskVersion', 'since'].map(paramRef);
 
 function parameters(): Record<string, unknown> {
   const query = (name: string, description: string, schema: Json) => ({ name, in: 'query', required: false, description, schema });
@@ -60,6 +60,7 @@ function parameters(): Record<string, unknown> {
     model: query('model', 'Results with a workload of this model (synthetic-weight or real).', { type: 'string', enum: [...MODEL_NAMES] }),
     dtype: query('dtype', 'Results with a real model in these weights (with `model`: that model in these weights).', { type: 'string', enum: [...REAL_DTYPES] }),
     task: query('task', 'Results with a real model that answered this task set (with `model` or `dtype`: one real workload with all of them).', { type: 'string', enum: [...TASK_SET_IDS] }),
+    taskVersion: query('taskVersion', 'With `task` only: results with a real model that answered this version of that task set (accuracy compares only within a version). Without `task`: 400.', { type: 'integer', minimum: 1, maximum: 999_999_999 }),
     since: query('since', 'First upload day kept (UTC, inclusive).', { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     ifNoneMatch: { name: 'If-None-Match', in: 'header', required: false, description: 'A tag from an earlier answer: 304 while it is current.', schema: { type: 'string' } },
   };

@@ -183,8 +183,11 @@ export interface Versioned {
   schemaVersion: typeof SCHEMA_VERSION;
 }
 
-/** The listing's filters, shared by the API's query string and the dataset view's address. */
-export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'task'] as const;
+/**
+ * The listing's filters, shared by the API's query string and the dataset view's address.
+ * `taskVersion` is a version of the `task` filter's set: the server refuses it alone.
+ */
+export const LISTING_FILTERS = ['vendor', 'architecture', 'preset', 'model', 'dtype', 'task', 'taskVersion'] as const;
 export type ListingFilter = (typeof LISTING_FILTERS)[number];
 
 /** Largest page of `GET /api/results`. */

@@ -53,6 +53,8 @@ function FilterBar({ stats, filters, size }: { stats: DatasetStats; filters: Dat
     const next: DatasetFilters = { ...filters, [name]: value || undefined };
     // An architecture belongs to a vendor: a new vendor drops it.
     if (name === 'vendor') delete next.architecture;
+    // Likewise a version belongs to a task set.
+    if (name === 'task') delete next.taskVersion;
     navigate(next, size);
   };
   return (
@@ -60,7 +62,7 @@ function FilterBar({ stats, filters, size }: { stats: DatasetStats; filters: Dat
       {LISTING_FILTERS.map((name) => (
         <label key={name}>
           {t(FILTER_LABEL[name])}{' '}
-          <select name={name} value={filters[name] ?? ''} onChange={(e) => set(name, (e.target as HTMLSelectElement).value)}>
+          <select name={name} value={filters[name] ?? ''} disabled={name === 'taskVersion' && filters.task === undefined} onChange={(e) => set(name, (e.target as HTMLSelectElement).value)}>
             <option value="">{t('dataset.filters.any')}</option>
             {options[name].map((o) => <option key={o} value={o}>{o}</option>)}
           </select>
@@ -77,6 +79,7 @@ const FILTER_LABEL: Record<ListingFilter, string> = {
   model: 'dataset.filters.model',
   dtype: 'dataset.filters.dtype',
   task: 'dataset.filters.task',
+  taskVersion: 'dataset.filters.taskVersion',
 };
 
 export function DatasetView() {

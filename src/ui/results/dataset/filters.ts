@@ -1,7 +1,8 @@
 /**
  * The dataset view's filters: read from and written to the address (`#/dataset?vendor=nvidia`),
  * so a link opens the same view, and turned into the API's query strings (listing, exports).
- * A value outside its list is dropped, as the server would refuse it.
+ * A value outside its list is dropped, as the server would refuse it, and so is a task set
+ * version without its task set.
  */
 import { KNOWN_VENDORS } from '../../../shared/schema.ts';
 import { PRESET_NAMES } from '../../../shared/presets.ts';
@@ -17,6 +18,9 @@ export type DatasetFilters = Partial<Record<ListingFilter, string>>;
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
 
+/** A task set version as the server reads it: canonical digits, 1 to 999,999,999. */
+const TASK_VERSION = /^[1-9]\d{0,8}$/;
+
 function valid(name: ListingFilter, value: string): boolean {
   switch (name) {
     case 'vendor':
@@ -31,6 +35,8 @@ function valid(name: ListingFilter, value: string): boolean {
       return (REAL_DTYPES as readonly string[]).includes(value);
     case 'task':
       return (TASK_SET_IDS as readonly string[]).includes(value);
+    case 'taskVersion':
+      return TASK_VERSION.test(value);
     default: {
       const never: never = name;
       throw new Error(`unexpected filter ${String(never)}`);
@@ -44,6 +50,7 @@ export function readFilters(params: URLSearchParams): DatasetFilters {
     const value = params.get(name);
     if (value !== null && valid(name, value)) out[name] = value;
   }
+  if (out.task === undefined) delete out.taskVersion;
   return out;
 }
 
@@ -52,7 +59,8 @@ export function filterParams(filters: DatasetFilters): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of LISTING_FILTERS) {
     const value = filters[name];
-    if (value) out[name] = value;
+    // A version belongs to a task set: alone, the server would answer 400.
+    if (value && !(name === 'taskVersion' && !filters.task)) out[name] = value;
   }
   return out;
 }
@@ -75,7 +83,8 @@ export function exportUrl(format: 'csv' | 'jsonl', filters: DatasetFilters): str
 
 /**
  * The groups a filter keeps. Groups of the synthetic race have no model, dtype or task set
- * (null): a model, dtype or task filter keeps only the real-model groups that match.
+ * (null): a model, dtype or task filter keeps only the real-model groups that match, and a task
+ * set version only those of that version.
  */
 export function filterGroups(groups: readonly GroupStats[], f: DatasetFilters): GroupStats[] {
   return groups.filter((g) =>
@@ -84,10 +93,14 @@ export function filterGroups(groups: readonly GroupStats[], f: DatasetFilters): 
     && (f.preset === undefined || g.preset === f.preset)
     && (f.model === undefined || g.model === f.model)
     && (f.dtype === undefined || g.dtype === f.dtype)
-    && (f.task === undefined || g.task === f.task));
+    && (f.task === undefined || g.task === f.task)
+    && (f.taskVersion === undefined || f.task === undefined || g.taskVersion === Number(f.taskVersion)));
 }
 
-/** The choices of each filter: the closed lists, narrowed to what the dataset holds where it tells. */
+/**
+ * The choices of each filter: the closed lists, narrowed to what the dataset holds where it tells.
+ * A task set's versions are those its groups hold (none until a task set is chosen).
+ */
 export function filterOptions(groups: readonly GroupStats[], f: DatasetFilters): Record<ListingFilter, string[]> {
   const distinct = (xs: Iterable<string>) => [...new Set(xs)].filter(Boolean).sort();
   return {
@@ -97,5 +110,9 @@ export function filterOptions(groups: readonly GroupStats[], f: DatasetFilters):
     model: [...MODEL_NAMES],
     dtype: [...REAL_DTYPES],
     task: [...TASK_SET_IDS],
+    taskVersion: f.task === undefined ? [] : [...new Set([
+      ...groups.flatMap((g) => (g.task === f.task && g.taskVersion !== undefined ? [g.taskVersion] : [])),
+      ...(f.taskVersion ? [Number(f.taskVersion)] : []),
+    ])].sort((a, b) => a - b).map(String),
   };
 }
