@@ -24,7 +24,7 @@ const SWIFTSHADER_DIR = '/usr/lib/chromium';
 const ICD = 'vk_swiftshader_icd.json';
 
 /** Where Mesa installs its Vulkan driver manifests (override for lavapipe: LAB_LAVAPIPE_ICD, a manifest). */
-export const VULKAN_ICD_DIR = '/usr/share/vulkan/icd.d';
+const VULKAN_ICD_DIR = '/usr/share/vulkan/icd.d';
 /** Lavapipe's manifest: one name for all, or one per architecture (Debian's multiarch packages). */
 const LAVAPIPE_MANIFESTS: Partial<Record<NodeJS.Architecture, readonly string[]>> = {
   x64: ['lvp_icd.json', 'lvp_icd.x86_64.json'],
@@ -66,7 +66,7 @@ export interface WebGpuEnv {
 }
 
 /** Where the file checks look (tests point them at a temporary directory). */
-export interface WebGpuPlace {
+interface WebGpuPlace {
   platform?: NodeJS.Platform;
   arch?: NodeJS.Architecture;
   icdDir?: string;
