@@ -8,9 +8,11 @@ import { isPageParam, PAGE_PARAMS } from '../src/lab/page-params.ts';
 import { isPresetName, PRESET_NAMES, type PresetName } from '../src/shared/presets.ts';
 import { isModelDtype, MODEL_DTYPES, type ModelDtype } from '../src/lab/model-files.ts';
 import { TASK_LANGUAGES, type TaskLanguage } from '../src/shared/realmodels/task-set.ts';
+import { ADAPTER_REQUESTS, isAdapterRequest, type AdapterRequest } from './node/webgpu.ts';
 
 export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset ${PRESET_NAMES.join('|')}] [--out FILE] [--json]
-                      [--country ISO3] [--real-gpu] [--measure-power [--power-sensor ID]]
+                      [--country ISO3] [--real-gpu] [--adapter ${ADAPTER_REQUESTS.join('|')}]
+                      [--measure-power [--power-sensor ID]]
                       [--timeout SECONDS] [--tune on|off] [--param key=value ...]
                       [--models synthetic|real [--models-dir DIR] [--language en|fr] [--items N]
                        [--classifier-dtype D] [--generator-dtype D] [--no-reference] [--max-new-tokens N]]
@@ -21,6 +23,9 @@ export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset $
   --json      print the document on stdout instead of a summary
   --country   grid country for the CO2e estimate (ISO 3166 alpha-3), default from the time zone
   --real-gpu  use the machine's GPU instead of the SwiftShader software adapter
+  --adapter   (node) auto (default): SwiftShader unless VK_ICD_FILENAMES is set; swiftshader;
+              lavapipe: Mesa's Vulkan driver on the CPU, the software adapter with shader-f16
+              (the f16 models end to end; not GPU performance); system: the machine's GPU
   --measure-power  (node) read the machine's power sensor around the run: idle baseline, each
               model's window; the document's measured block (nvidia-smi, hwmon, RAPL, powermetrics)
   --power-sensor   (node) record this sensor id instead of the one that covers the adapter
@@ -41,7 +46,8 @@ export const USAGE = `Usage: npm run lab -- [--runtime browser|node] [--preset $
   --max-new-tokens  (real) the chat model's reply budget (default 16)
 Chromium: CHROMIUM_PATH, else the system Chromium.
 Node runtime: SwiftShader from LAB_SWIFTSHADER_DIR (default /usr/lib/chromium) unless
-VK_ICD_FILENAMES is set or --real-gpu; LAB_WEBGPU_BACKEND picks Dawn's backend (vulkan, metal, d3d12).`;
+VK_ICD_FILENAMES is set or --real-gpu; lavapipe from /usr/share/vulkan/icd.d (or LAB_LAVAPIPE_ICD);
+LAB_WEBGPU_BACKEND picks Dawn's backend (vulkan, metal, d3d12).`;
 
 export const RUNTIMES = ['browser', 'node'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
@@ -62,6 +68,11 @@ export type LabArgs =
       json: boolean;
       country: string | null;
       realGpu: boolean;
+      /**
+       * The Node runtime's adapter (`--adapter`; `--real-gpu` is `system`). Absent for the
+       * browser runtime, whose Chromium offers SwiftShader or the GPU (--real-gpu).
+       */
+      adapter?: AdapterRequest;
       /** Record the machine's power sensor around the run (Node runtime). */
       measurePower: boolean;
       /** A sensor id chosen by hand, or null for the one that covers the adapter. */
@@ -97,6 +108,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
         json: { type: 'boolean', default: false },
         country: { type: 'string' },
         'real-gpu': { type: 'boolean', default: false },
+        adapter: { type: 'string' },
         'measure-power': { type: 'boolean', default: false },
         'power-sensor': { type: 'string' },
         timeout: { type: 'string', default: '900' },
@@ -119,6 +131,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
   if (values.help) return { kind: 'help' };
   const runtime = values.runtime ?? 'browser';
   if (!isRuntime(runtime)) throw new LabUsageError(`unknown runtime "${runtime}" (one of ${RUNTIMES.join(', ')})`);
+  const adapter = adapterArg(values.adapter, values['real-gpu'] ?? false, runtime);
   const measurePower = values['measure-power'] ?? false;
   // The page measures watts only when npm start serves it; the CLI's page is served without sensors.
   if (measurePower && runtime === 'browser') throw new LabUsageError('--measure-power needs --runtime node (in a browser, open the page served by npm start on this machine)');
@@ -148,8 +161,19 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
   if (real && params.length > 0) throw new LabUsageError('--param sets the custom preset\'s synthetic models; the real models are --classifier-dtype and --generator-dtype');
   return {
     kind: 'run', runtime, preset, out: values.out ?? null, json: values.json ?? false, country: values.country ?? null,
-    realGpu: values['real-gpu'] ?? false, measurePower, powerSensor, timeoutS, params, ...(real ? { real } : {}), ...(tune === 'off' ? { tune: false as const } : {}),
+    realGpu: values['real-gpu'] ?? false, ...(adapter ? { adapter } : {}), measurePower, powerSensor, timeoutS, params, ...(real ? { real } : {}), ...(tune === 'off' ? { tune: false as const } : {}),
   };
+}
+
+/** The Node runtime's adapter request (null for the browser runtime, which takes no --adapter). */
+function adapterArg(given: string | undefined, realGpu: boolean, runtime: Runtime): AdapterRequest | null {
+  if (given !== undefined && !isAdapterRequest(given)) throw new LabUsageError(`--adapter expects one of ${ADAPTER_REQUESTS.join(', ')}, got "${given}"`);
+  if (runtime === 'browser') {
+    if (given !== undefined) throw new LabUsageError('--adapter chooses the Node runtime\'s adapter (add --runtime node); the browser runtime uses SwiftShader, or the GPU with --real-gpu');
+    return null;
+  }
+  if (realGpu && given !== undefined && given !== 'system') throw new LabUsageError(`--real-gpu is --adapter system; it contradicts --adapter ${given}`);
+  return given ?? (realGpu ? 'system' : 'auto');
 }
 
 /** The address query the CLI opens: the preset, autorun, the country, then the model fields. */

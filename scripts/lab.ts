@@ -18,10 +18,13 @@ import { runReal } from './lab-real.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MeasuredSection } from '../src/shared/power.ts';
-import { NodeWebGpuError, installWebGpu, restartedEnv, webgpuEnv } from './node/webgpu.ts';
+import { LAVAPIPE_INSTALL, NodeWebGpuError, installWebGpu, restartedEnv, webgpuEnv, type WebGpuEnv } from './node/webgpu.ts';
 import { loadProfile, profileDir, profileFromDocument, saveProfile, withSensorProfile } from './node/profiles.ts';
 
 type RunArgs = Extract<LabArgs, { kind: 'run' }>;
+
+/** The energy catalog's class of CPU adapters (data/power-profiles.json). */
+const SOFTWARE_PROFILE = 'software-adapter';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`lab: ${message}\n`);
@@ -107,7 +110,15 @@ function emit(doc: ResultDocument, { out, json }: RunArgs): void {
  */
 async function runNode(args: RunArgs): Promise<void> {
   const log = (s: string) => (args.json ? process.stderr.write(`${s}\n`) : console.log(s));
-  const setup = webgpuEnv(process.env, args.realGpu);
+  let setup: WebGpuEnv;
+  try {
+    setup = webgpuEnv(process.env, args.adapter ?? 'auto');
+  } catch (e) {
+    if (e instanceof NodeWebGpuError) fail(e.message, 4);
+    throw e;
+  }
+  const before = process.env['VK_ICD_FILENAMES'];
+  if (before && setup.choice.kind === 'lavapipe' && before !== setup.env['VK_ICD_FILENAMES']) log(`lab: --adapter lavapipe replaces VK_ICD_FILENAMES=${before} for this run.`);
   if (setup.restart) {
     const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: restartedEnv(setup.env) });
     process.exit(child.status ?? 1);
@@ -120,7 +131,8 @@ async function runNode(args: RunArgs): Promise<void> {
     if (e instanceof NodeWebGpuError) fail(e.message, 4);
     throw e;
   }
-  log(`lab: running preset "${args.preset}" in Node ${process.version} through Dawn on ${info.vendor || '?'} / ${info.architecture || '?'} (${info.description || 'no description'})…`);
+  const software = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ? ', a software adapter on the CPU' : '';
+  log(`lab: running preset "${args.preset}" in Node ${process.version} through Dawn on ${info.vendor || '?'} / ${info.architecture || '?'} (${info.description || 'no description'}${software})…`);
   register(new URL('./node/raw-hook.ts', import.meta.url));
   const { runInNode } = await import('./node/run.ts');
   const timer = setTimeout(() => fail(`timed out after ${args.timeoutS} s`, 6), args.timeoutS * 1000);
@@ -134,6 +146,8 @@ async function runNode(args: RunArgs): Promise<void> {
   } catch (e) {
     fail(`the run failed: ${(e as Error).name}: ${(e as Error).message}`, 5);
   }
+  // Lavapipe is asked for its 16-bit floats: say so when this Mesa has none (before 23).
+  if (setup.choice.kind === 'lavapipe' && !doc.environment.adapter.features.includes('shader-f16')) log(`lab: this lavapipe offers no shader-f16, so the models ran in f32: ${LAVAPIPE_INSTALL}.`);
   const dir = profileDir();
   emit(useKeptProfile(doc, dir, args.country, log), args);
   keepProfile(doc, args, dir, log);
@@ -183,6 +197,8 @@ function printSummary(doc: ResultDocument, out: string | undefined): void {
   const a = doc.environment.adapter;
   const b = doc.environment.browser;
   console.log(`\nAdapter: ${a.vendor || '?'} / ${a.architecture || '?'}${a.isFallbackAdapter ? ' (fallback)' : ''} · timing: ${doc.environment.timing} · runtime: ${b.name}${b.major === null ? '' : ` ${b.major}`}`);
+  // SwiftShader, lavapipe, WARP: the flag, or the energy model's software class (profiles.ts matches them by name too).
+  if (a.isFallbackAdapter || doc.energy?.profile.id === SOFTWARE_PROFILE) console.log('Software adapter on the CPU: these timings and the estimate say nothing of a GPU\'s performance.');
   console.log(`Suite: preset ${doc.suite.preset}, version ${doc.suite.version} · app ${doc.app.version}`);
   const tu = doc.environment.tuning;
   if (tu) {

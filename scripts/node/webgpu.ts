@@ -1,14 +1,17 @@
 /**
  * WebGPU in Node for the browser-free runner: Dawn for Node (the `webgpu` package) installed as
- * `navigator.gpu`, on the machine's real adapter or on SwiftShader through Vulkan.
+ * `navigator.gpu`, on the machine's real adapter, on SwiftShader, or on Mesa's lavapipe.
  *
  * Choosing the adapter. Dawn reaches the GPU through the Vulkan loader (Linux), Metal (macOS)
  * or D3D12 (Windows). On Linux without a GPU driver, the system Chromium ships SwiftShader, a
  * Vulkan driver on the CPU, with its own Vulkan loader: `VK_ICD_FILENAMES` names the driver and
- * `LD_LIBRARY_PATH` lets Dawn find `libvulkan.so.1` beside it. The loader path is read when the
- * process starts, so when these are unset the runner restarts itself once with them set
- * (`webgpuEnv` says whether it must). `--real-gpu` keeps the environment as it is: the system's
- * loader and driver.
+ * `LD_LIBRARY_PATH` lets Dawn find `libvulkan.so.1` beside it. The library path is read when the
+ * process starts, so when it lacks that directory the runner restarts itself once with it set
+ * (`webgpuEnv` says whether it must). Lavapipe, Mesa's Vulkan driver on the CPU, is the one
+ * software adapter with `shader-f16` (SwiftShader has none): it is loaded by the system's
+ * `libvulkan.so.1`, and the loader reads `VK_ICD_FILENAMES` only when Dawn creates its instance,
+ * so setting it in this process is enough (no restart). `--adapter system` (or `--real-gpu`)
+ * keeps the environment as it is: the system's loader and driver.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,37 +23,112 @@ import { WEBGPU_BACKENDS } from '../../src/shared/vocabulary.ts';
 const SWIFTSHADER_DIR = '/usr/lib/chromium';
 const ICD = 'vk_swiftshader_icd.json';
 
+/** Where Mesa installs its Vulkan driver manifests (override for lavapipe: LAB_LAVAPIPE_ICD, a manifest). */
+const VULKAN_ICD_DIR = '/usr/share/vulkan/icd.d';
+/** Lavapipe's manifest: one name for all, or one per architecture (Debian's multiarch packages). */
+const LAVAPIPE_MANIFESTS: Partial<Record<NodeJS.Architecture, readonly string[]>> = {
+  x64: ['lvp_icd.json', 'lvp_icd.x86_64.json'],
+  arm64: ['lvp_icd.json', 'lvp_icd.aarch64.json'],
+  ia32: ['lvp_icd.json', 'lvp_icd.i686.json'],
+};
+export const LAVAPIPE_INSTALL =
+  'install Mesa ≥ 23\'s Vulkan drivers and the Vulkan loader (Debian bookworm: `apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1`; Ubuntu ≥ 23.04: `apt-get install mesa-vulkan-drivers libvulkan1`), or set LAB_LAVAPIPE_ICD to lavapipe\'s manifest (lvp_icd*.json)';
+
 /** Set in the restarted process, so that it never restarts again. */
 const RESTARTED = 'LAB_NODE_RESTARTED';
+
+/**
+ * The adapter asked for with `--adapter`: auto (SwiftShader unless VK_ICD_FILENAMES is set, the
+ * system's driver when there is no SwiftShader), one of the two software adapters on the CPU,
+ * or the system's loader and driver (a real GPU).
+ */
+export const ADAPTER_REQUESTS = ['auto', 'swiftshader', 'lavapipe', 'system'] as const;
+export type AdapterRequest = (typeof ADAPTER_REQUESTS)[number];
+export const isAdapterRequest = (x: string): x is AdapterRequest => (ADAPTER_REQUESTS as readonly string[]).includes(x);
 
 /** Which adapter the runner asks Dawn for, and why. */
 export type AdapterChoice =
   /** SwiftShader from the directory named, set up by the runner. */
   | { kind: 'swiftshader'; dir: string }
-  /** VK_ICD_FILENAMES was already set: the user's choice, kept. */
+  /** Mesa's lavapipe (llvmpipe on Vulkan) through the system's Vulkan loader: f16 on the CPU. */
+  | { kind: 'lavapipe'; manifest: string }
+  /** VK_ICD_FILENAMES was already set, and no adapter was asked for: the user's choice, kept. */
   | { kind: 'as-set' }
-  /** The system's loader and driver: --real-gpu, or no SwiftShader found. */
+  /** The system's loader and driver: --adapter system (--real-gpu), or no SwiftShader found. */
   | { kind: 'system'; why: 'real-gpu' | 'no-swiftshader' | 'not-linux' };
 
 export interface WebGpuEnv {
   choice: AdapterChoice;
   /** The environment the runner must run under. */
   env: NodeJS.ProcessEnv;
-  /** Whether the process must restart to get it (the loader path is read at start). */
+  /** Whether the process must restart to get it (the library path is read at start). */
   restart: boolean;
 }
 
-/** The adapter choice and environment, from the current environment (pure but for the file checks). */
-export function webgpuEnv(env: NodeJS.ProcessEnv, realGpu: boolean, platform: NodeJS.Platform = process.platform): WebGpuEnv {
-  if (realGpu) return { choice: { kind: 'system', why: 'real-gpu' }, env, restart: false };
-  if (env['VK_ICD_FILENAMES']) return { choice: { kind: 'as-set' }, env, restart: false };
-  if (platform !== 'linux') return { choice: { kind: 'system', why: 'not-linux' }, env, restart: false };
-  const dir = env['LAB_SWIFTSHADER_DIR'] || SWIFTSHADER_DIR;
-  if (!existsSync(join(dir, ICD)) || !existsSync(join(dir, 'libvulkan.so.1'))) return { choice: { kind: 'system', why: 'no-swiftshader' }, env, restart: false };
+/** Where the file checks look (tests point them at a temporary directory). */
+interface WebGpuPlace {
+  platform?: NodeJS.Platform;
+  arch?: NodeJS.Architecture;
+  icdDir?: string;
+}
+
+/**
+ * The adapter choice and environment, from the request and the current environment (pure but
+ * for the file checks). Throws NodeWebGpuError, with what to install, when the adapter asked for
+ * by name is not on this machine: an explicit request never falls back to another adapter.
+ */
+export function webgpuEnv(env: NodeJS.ProcessEnv, request: AdapterRequest, place: WebGpuPlace = {}): WebGpuEnv {
+  const platform = place.platform ?? process.platform;
+  switch (request) {
+    case 'system':
+      return { choice: { kind: 'system', why: 'real-gpu' }, env, restart: false };
+    case 'lavapipe': {
+      if (platform !== 'linux') throw new NodeWebGpuError(`--adapter lavapipe needs Linux (Mesa's Vulkan driver); on ${platform}, use --adapter system.`);
+      const manifest = lavapipeManifest(env, place.arch ?? process.arch, place.icdDir ?? VULKAN_ICD_DIR);
+      // VK_DRIVER_FILES, the newer name, wins over VK_ICD_FILENAMES in recent loaders: both name lavapipe.
+      const next: NodeJS.ProcessEnv = { ...env, VK_ICD_FILENAMES: manifest, ...(env['VK_DRIVER_FILES'] ? { VK_DRIVER_FILES: manifest } : {}) };
+      return { choice: { kind: 'lavapipe', manifest }, env: next, restart: false };
+    }
+    case 'swiftshader': {
+      if (platform !== 'linux') throw new NodeWebGpuError(`--adapter swiftshader needs Linux (Chromium's SwiftShader Vulkan driver); on ${platform}, use --adapter system.`);
+      const set = swiftshaderEnv(env);
+      if (!set) throw new NodeWebGpuError(`--adapter swiftshader: no SwiftShader in ${swiftshaderDir(env)} (${ICD} and libvulkan.so.1): install Chromium, or set LAB_SWIFTSHADER_DIR to a directory holding both.`);
+      return set;
+    }
+    case 'auto': {
+      const icd = env['VK_ICD_FILENAMES'];
+      // The restarted process finds the variable set by its parent for SwiftShader: still the runner's choice.
+      const ours = env[RESTARTED] === '1' && icd === join(swiftshaderDir(env), ICD);
+      if (icd && !ours) return { choice: { kind: 'as-set' }, env, restart: false };
+      if (platform !== 'linux') return { choice: { kind: 'system', why: 'not-linux' }, env, restart: false };
+      return swiftshaderEnv(env) ?? { choice: { kind: 'system', why: 'no-swiftshader' }, env, restart: false };
+    }
+  }
+}
+
+const swiftshaderDir = (env: NodeJS.ProcessEnv): string => env['LAB_SWIFTSHADER_DIR'] || SWIFTSHADER_DIR;
+
+/** SwiftShader's environment, or null when its driver or loader is missing. */
+function swiftshaderEnv(env: NodeJS.ProcessEnv): WebGpuEnv | null {
+  const dir = swiftshaderDir(env);
+  if (!existsSync(join(dir, ICD)) || !existsSync(join(dir, 'libvulkan.so.1'))) return null;
   const ld = env['LD_LIBRARY_PATH'];
   const next = { ...env, VK_ICD_FILENAMES: join(dir, ICD), LD_LIBRARY_PATH: ld ? `${dir}:${ld}` : dir };
   const loaderFound = (ld ?? '').split(':').includes(dir);
   return { choice: { kind: 'swiftshader', dir }, env: next, restart: !loaderFound && env[RESTARTED] !== '1' };
+}
+
+/** Lavapipe's manifest: LAB_LAVAPIPE_ICD, else the first of Mesa's names found in the ICD directory. */
+function lavapipeManifest(env: NodeJS.ProcessEnv, arch: NodeJS.Architecture, icdDir: string): string {
+  const asked = env['LAB_LAVAPIPE_ICD'];
+  if (asked) {
+    if (!existsSync(asked)) throw new NodeWebGpuError(`--adapter lavapipe: LAB_LAVAPIPE_ICD names ${asked}, which does not exist; ${LAVAPIPE_INSTALL}.`);
+    return asked;
+  }
+  const names = LAVAPIPE_MANIFESTS[arch] ?? ['lvp_icd.json'];
+  const found = names.map((n) => join(icdDir, n)).find((p) => existsSync(p));
+  if (!found) throw new NodeWebGpuError(`--adapter lavapipe: no lavapipe manifest (${names.join(' or ')}) in ${icdDir}; ${LAVAPIPE_INSTALL}.`);
+  return found;
 }
 
 export const restartedEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, [RESTARTED]: '1' });
@@ -84,14 +162,16 @@ function hint(choice: AdapterChoice): string {
   switch (choice.kind) {
     case 'swiftshader':
       return `The runner used SwiftShader from ${choice.dir} (VK_ICD_FILENAMES=${join(choice.dir, ICD)}, LD_LIBRARY_PATH=${choice.dir}); check that this Chromium's SwiftShader is complete, or set LAB_SWIFTSHADER_DIR to another directory holding ${ICD} and libvulkan.so.1.`;
+    case 'lavapipe':
+      return `The runner used Mesa's lavapipe (VK_ICD_FILENAMES=${choice.manifest}) through the system's Vulkan loader: ${LAVAPIPE_INSTALL}.`;
     case 'as-set':
       return 'VK_ICD_FILENAMES is set: check that it names a Vulkan driver manifest (.json) that exists, and that LD_LIBRARY_PATH lets the Vulkan loader (libvulkan.so.1) be found.';
     case 'system':
       switch (choice.why) {
         case 'real-gpu':
-          return 'With --real-gpu the system Vulkan loader and driver are used: install the GPU driver and the Vulkan loader (Debian/Ubuntu: libvulkan1 and the vendor\'s Vulkan driver), or drop --real-gpu to use SwiftShader.';
+          return 'With --adapter system (--real-gpu) the system Vulkan loader and driver are used: install the GPU driver and the Vulkan loader (Debian/Ubuntu: libvulkan1 and the vendor\'s Vulkan driver), or use --adapter swiftshader or lavapipe (software adapters on the CPU).';
         case 'no-swiftshader':
-          return `No GPU driver answered and no SwiftShader was found in ${SWIFTSHADER_DIR}: install a Vulkan driver and loader (libvulkan1), or Chromium (which ships SwiftShader), or point VK_ICD_FILENAMES and LD_LIBRARY_PATH (or LAB_SWIFTSHADER_DIR) at a SwiftShader build.`;
+          return `No GPU driver answered and no SwiftShader was found in ${SWIFTSHADER_DIR}: install a Vulkan driver and loader (libvulkan1), or Chromium (which ships SwiftShader), or use --adapter lavapipe (Mesa's Vulkan driver on the CPU), or point VK_ICD_FILENAMES and LD_LIBRARY_PATH (or LAB_SWIFTSHADER_DIR) at a SwiftShader build.`;
         case 'not-linux':
           return 'Dawn uses Metal on macOS and D3D12 on Windows: check that the GPU driver is installed (LAB_WEBGPU_BACKEND chooses another Dawn backend).';
       }
