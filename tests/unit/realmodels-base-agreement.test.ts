@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { RunControl } from '../../src/engine/timing.ts';
 import type { Capabilities } from '../../src/engine/device.ts';
 import { lang, t } from '../../src/i18n/index.ts';
-import { agreedOriginFor, BaseAgreement, BaseNotAgreedError } from '../../src/lab/base-agreement.ts';
+import { agreedOriginFor, BaseNotAgreedError, type BaseAgreement } from '../../src/lab/base-agreement.ts';
 import { memoryModelCache } from '../../src/lab/model-cache.ts';
 import { downloadFile, loadModelFiles, ModelFileError } from '../../src/lab/model-download.ts';
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, modelFiles, type ModelRef } from '../../src/lab/model-files.ts';

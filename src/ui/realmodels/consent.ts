@@ -18,8 +18,8 @@
  * retyping it, or changing one letter of it, leaves the card asking.
  */
 import { signal } from '@preact/signals';
-import { BaseAgreement } from '../../lab/base-agreement.ts';
-import { checkModelBase, HUB_BASE } from '../../lab/model-files.ts';
+import { BaseAgreement, foreignRequestOrigin } from '../../lab/base-agreement.ts';
+import { checkModelBase } from '../../lab/model-files.ts';
 
 /** Origins the visitor agreed to load models from during this page's life. */
 export const agreedOrigins = signal<ReadonlySet<string>>(new Set());
@@ -43,13 +43,12 @@ export const pageHref = (): string => (typeof window !== 'undefined' && /^https?
 export function foreignOrigin(base: string, page: string = pageHref()): string | null {
   const b = base.trim();
   if (b === '') return null;
-  let origin: string;
   try {
-    origin = checkModelBase(b, page).origin;
+    // The client's own rule (base-agreement.ts), so the card asks exactly what the client would refuse.
+    return foreignRequestOrigin(checkModelBase(b, page), page);
   } catch {
     return null;
   }
-  return origin === new URL(page).origin || origin === new URL(HUB_BASE).origin ? null : origin;
 }
 
 /** The foreign origin `base` would send requests to, while the visitor has not agreed to it; else null. */
