@@ -17,12 +17,14 @@
  * typing it: only the card's button agrees to it. So deleting back into a crafted host name, or
  * retyping it, or changing one letter of it, leaves the card asking.
  */
-import { signal } from '@preact/signals';
+import { signal, type ReadonlySignal } from '@preact/signals';
 import { BaseAgreement, foreignRequestOrigin } from '../../lab/base-agreement.ts';
 import { checkModelBase } from '../../lab/model-files.ts';
 
-/** Origins the visitor agreed to load models from during this page's life. */
-export const agreedOrigins = signal<ReadonlySet<string>>(new Set());
+const origins = signal<ReadonlySet<string>>(new Set());
+
+/** Origins the visitor agreed to load models from during this page's life (read-only: agreeing goes through `agreeToBase`, which mints the agreement). */
+export const agreedOrigins: ReadonlySignal<ReadonlySet<string>> = origins;
 
 /** The agreement handed to the client, by origin (one per origin, made when the visitor agreed). */
 const agreements = new Map<string, BaseAgreement>();
@@ -62,7 +64,7 @@ export function agreeToBase(base: string, page: string = pageHref()): void {
   const origin = foreignOrigin(base, page);
   if (origin === null || agreedOrigins.value.has(origin)) return;
   agreements.set(origin, BaseAgreement.fromVisitorConsent(origin));
-  agreedOrigins.value = new Set([...agreedOrigins.value, origin]);
+  origins.value = new Set([...origins.value, origin]);
 }
 
 /**
@@ -104,5 +106,5 @@ export function resetConsent(): void {
   agreements.clear();
   linkedOrigins.clear();
   editingLinkedBase = false;
-  agreedOrigins.value = new Set();
+  origins.value = new Set();
 }
