@@ -123,6 +123,8 @@ export function createRealModels(engine: RealModelsEngine): RealModelsRunner {
     const files = await loadModelFiles(ref, {
       ...(req.base !== undefined ? { base: req.base } : {}),
       ...(req.origin !== undefined ? { origin: req.origin } : {}),
+      // No request leaves for a host other than the page's, the hub's and the one the visitor agreed to.
+      guard: { agreedOrigin: req.agreedOrigin ?? null },
       ...(engine.fetchImpl ? { fetchImpl: engine.fetchImpl } : {}),
       cache: modelCache(),
       signal,

@@ -11,6 +11,7 @@
  * ModelQuotaError (from the cache; the loader reports it as `notCached` instead of failing).
  */
 import { concatBytes } from '../shared/bytes.ts';
+import { checkRequestAgreed, type RequestGuard } from './base-agreement.ts';
 import { bodyChunks, DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 import {
   DOWNLOAD_PARTIALS, isQuotaError, isStrongValidator, ModelQuotaError, type ModelCache, type PartialDownload, type PartialVersion, type StoredPartial,
@@ -87,6 +88,13 @@ export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (p: ModelProgress) => void;
   fetchImpl?: typeof fetch;
+  /**
+   * When present, every request (HEAD, download, resume) to an origin other than the page's
+   * (`origin`), the hub's or `guard.agreedOrigin` is refused with BaseNotAgreedError before it is
+   * sent (base-agreement.ts). The page's client and the worker always pass one; Node tools
+   * fetching from a host they were given on the command line do not.
+   */
+  guard?: RequestGuard;
   /** Bytes kept from interrupted downloads, by URL (module-wide by default, see model-cache.ts). */
   partials?: Map<string, PartialDownload>;
   /** Bytes persisted at a time in `cache.partials` (PIECE_BYTES by default). */
@@ -109,6 +117,8 @@ export interface LoadedModel {
 }
 
 async function doFetch(url: URL, init: RequestInit, opts: LoadOptions, received = 0): Promise<Response> {
+  // Every network request of this module goes through here: the one place the agreement is checked.
+  if (opts.guard) checkRequestAgreed(url, opts.origin, opts.guard);
   try {
     return await (opts.fetchImpl ?? fetch)(url, { mode: 'cors', ...init, ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (e) {
@@ -118,8 +128,13 @@ async function doFetch(url: URL, init: RequestInit, opts: LoadOptions, received 
   }
 }
 
+/** Refuses a model on a host not agreed to as a whole, before its cache is read or anything is asked (doFetch checks each request again). */
+function checkAgreed(urls: readonly { url: URL }[], opts: LoadOptions): void {
+  if (opts.guard) for (const { url } of urls) checkRequestAgreed(url, opts.origin, opts.guard);
+}
+
 /** Size from HEAD: the hub's `x-linked-size` (the LFS file behind a redirect), else Content-Length. */
-export async function headSize(url: URL, opts: Pick<LoadOptions, 'fetchImpl' | 'signal'> = {}): Promise<number | null> {
+export async function headSize(url: URL, opts: Pick<LoadOptions, 'fetchImpl' | 'signal' | 'origin' | 'guard'> = {}): Promise<number | null> {
   const res = await doFetch(url, { method: 'HEAD' }, opts);
   if (!res.ok) throw new DownloadHttpError(res.status, res.statusText);
   const n = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
@@ -133,7 +148,9 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
   // Bytes an interrupted download kept (a resume fetches only the rest, if the file did not change since).
   const partialSizes = new Map(listed.filter((f) => f.partial).map((f) => [f.url, f.bytes]));
   const files: FileSize[] = [];
-  for (const { path, url } of modelFileUrls(ref, opts.base, opts.origin)) {
+  const urls = modelFileUrls(ref, opts.base, opts.origin);
+  checkAgreed(urls, opts);
+  for (const { path, url } of urls) {
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, 0);
     const cached = cachedSizes.get(url.href);
     files.push({ path, url: url.href, bytes: cached ?? (await headSize(url, opts)), cached: cached !== undefined });
@@ -149,10 +166,12 @@ export async function modelSize(ref: ModelRef, opts: LoadOptions = {}): Promise<
  * (`MODELS_DIR` at `/models/`); a static host answering every path with its index page (HTML), a
  * 404 or a network error all say no. Never throws.
  */
-export async function modelsServedAt(refs: readonly ModelRef[], base: string, opts: Pick<LoadOptions, 'origin' | 'fetchImpl' | 'signal'> = {}): Promise<boolean> {
+export async function modelsServedAt(refs: readonly ModelRef[], base: string, opts: Pick<LoadOptions, 'origin' | 'fetchImpl' | 'signal' | 'guard'> = {}): Promise<boolean> {
   const one = async (ref: ModelRef): Promise<boolean> => {
     try {
       const url = fileUrl(ref, modelFiles(ref)[0]!, base, opts.origin);
+      // A host not agreed to is not asked, so it holds nothing as far as the page knows.
+      if (opts.guard) checkRequestAgreed(url, opts.origin, opts.guard);
       const res = await (opts.fetchImpl ?? fetch)(url, { method: 'HEAD', ...(opts.signal ? { signal: opts.signal } : {}) });
       return res.ok && (res.headers.get('content-type') ?? '').includes('json');
     } catch {
@@ -419,6 +438,7 @@ export function onnxProblem(bytes: Uint8Array): string | null {
 export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Promise<LoadedModel> {
   const now = opts.now ?? (() => performance.now());
   const urls = modelFileUrls(ref, opts.base, opts.origin);
+  checkAgreed(urls, opts);
   const files = new Map<string, Uint8Array>();
   const fromCache: string[] = [];
   const notCached: string[] = [];

@@ -11,6 +11,7 @@ import type { RaceProgress, RealRaceResult, OwnSentenceAnswers } from '../engine
 import type { EngineRunOutput } from '../engine/run-plan.ts';
 import type { PresetName } from '../shared/presets.ts';
 import type { TaskLanguage, TaskSetId } from '../shared/realmodels/task-set.ts';
+import type { BaseAgreement } from './base-agreement.ts';
 import type { ModelProgress } from './model-download.ts';
 import type { ModelRef, ModelTask } from './model-files.ts';
 
@@ -23,6 +24,12 @@ export interface RealRaceRequest {
   base?: string;
   /** The page's origin, to resolve a relative base in the worker. */
   origin?: string;
+  /**
+   * The one origin other than the page's and the hub's the visitor agreed to load from: the
+   * worker refuses a request to any other (src/lab/base-agreement.ts). Filled by the session from
+   * a checked `BaseAgreement`, never by a view.
+   */
+  agreedOrigin?: string;
   language: TaskLanguage;
   /** How many task items (the first n of the set, balanced); the whole set when absent. */
   items?: number;
@@ -90,7 +97,9 @@ export interface RealRaceOutput {
  * ResultDocument (real-model workloads, the replicas, the energy estimate with per-correct
  * figures). The page's origin and the worker are filled in there.
  */
-export interface RealSessionRequest extends Omit<RealRaceRequest, 'origin'> {
+export interface RealSessionRequest extends Omit<RealRaceRequest, 'origin' | 'agreedOrigin'> {
+  /** The visitor's agreement to the base's origin, when it is neither the page's nor the hub's (BaseNotAgreedError without). */
+  agreement?: BaseAgreement;
   /** Grid country for the energy estimate (ISO alpha-3), or null for the default. */
   country?: string | null;
   onProgress?: (p: RealRaceProgress) => void;

@@ -16,6 +16,7 @@ import { familyOf, realModelConfig, realModelCost } from '../shared/realmodels/c
 import { realWorkloadId, type RealDtype, type RealModelRecord } from '../shared/realmodels/record.ts';
 import type { PresetName } from '../shared/presets.ts';
 import type { LabApi } from './api.ts';
+import { agreedOriginFor } from './base-agreement.ts';
 import { Comlink, getLab } from './client.ts';
 import { realModelKey, type ModelDtype } from './model-files.ts';
 import type { LoadedModelInfo, RealRaceOutput, RealRaceProgress, RealSessionRequest } from './realmodels-api.ts';
@@ -125,10 +126,12 @@ export type RealLabHost = Pick<LabApi, 'capabilities' | 'runRealModels' | 'compu
  * worker's output (raw replies, per-item answers: local only).
  */
 export async function runRealModelsSession(req: RealSessionRequest, lab: RealLabHost = getLab()): Promise<{ doc: ResultDocument; output: RealRaceOutput }> {
-  const { country, onProgress, ...race } = req;
+  const { country, onProgress, agreement, ...race } = req;
   const origin = pageUrl();
+  // Before the worker is asked anything: a base on another host needs the visitor's agreement to it.
+  const agreedOrigin = agreedOriginFor(race.base, origin, agreement);
   const output = await lab.runRealModels(
-    { ...race, ...(origin !== undefined ? { origin } : {}) },
+    { ...race, ...(origin !== undefined ? { origin } : {}), ...(agreedOrigin !== null ? { agreedOrigin } : {}) },
     Comlink.proxy((p: RealRaceProgress) => onProgress?.(p)),
   );
   // The race ran on WebGPU, so an adapter was there; the replicas report the one that ran them.

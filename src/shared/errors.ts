@@ -43,6 +43,8 @@ export const ERROR_NAMES = [
   'DownloadReadError',
   'ModelFileError',
   'ModelQuotaError',
+  // A model host the visitor has not agreed to (src/lab/base-agreement.ts): nothing was sent to it.
+  'BaseNotAgreedError',
   'ModelSignatureError',
   'HalfPrecisionUnavailableError',
   'ChatTemplateError',
@@ -71,6 +73,7 @@ export const REAL_MODEL_ERROR_NAMES = [
   'DownloadCancelledError',
   'ModelQuotaError',
   'NoModelsLoadedError',
+  'BaseNotAgreedError',
 ] as const satisfies readonly (typeof ERROR_NAMES)[number][];
 
 export type LabErrorName = (typeof ERROR_NAMES)[number];

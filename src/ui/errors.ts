@@ -38,6 +38,7 @@ export const ERROR_HINT_KEYS: Readonly<Record<LabErrorName, string>> = {
   DownloadReadError: 'realmodels.error.DownloadReadError',
   ModelFileError: 'realmodels.error.ModelFileError',
   ModelQuotaError: 'realmodels.error.ModelQuotaError',
+  BaseNotAgreedError: 'realmodels.error.BaseNotAgreedError',
   ModelSignatureError: 'realmodels.error.ModelSignatureError',
   HalfPrecisionUnavailableError: 'realmodels.error.HalfPrecisionUnavailableError',
   ChatTemplateError: 'realmodels.error.ChatTemplateError',

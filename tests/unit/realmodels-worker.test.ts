@@ -19,6 +19,7 @@ import { wallClockTiming } from '../../src/engine/onnx/measure.ts';
 import type { OrtModule } from '../../src/engine/onnx/ort.ts';
 import { HalfPrecisionUnavailableError, ModelSignatureError } from '../../src/engine/realmodels/checks.ts';
 import { ChatTemplateError } from '../../src/engine/realmodels/generator.ts';
+import { BaseNotAgreedError } from '../../src/lab/base-agreement.ts';
 import { DownloadCancelledError, DownloadHttpError, DownloadNetworkError, DownloadReadError, ModelFileError } from '../../src/lab/model-download.ts';
 import { REAL_MODEL_ERROR_NAMES } from '../../src/shared/errors.ts';
 import { fixtureTree } from '../../src/engine/realmodels/fixtures.ts';
@@ -350,7 +351,7 @@ describe('the race in the worker, the document on the page', { timeout: 180_000 
     const thrown = [
       new ModelSignatureError('classifier', ['logits']), new HalfPrecisionUnavailableError('m'), new ChatTemplateError('x'), new ModelFileError('not-onnx', 'u', 'd'),
       new ModelRefError('x'), new DownloadHttpError(404, 'Not Found'), new DownloadNetworkError('h', 'x'), new DownloadReadError('x'),
-      new DownloadCancelledError('u', 0), new ModelQuotaError('u', 1), new NoModelsLoadedError(),
+      new DownloadCancelledError('u', 0), new ModelQuotaError('u', 1), new NoModelsLoadedError(), new BaseNotAgreedError('https://elsewhere.example'),
     ];
     expect(thrown.map((e) => e.name)).toEqual([...REAL_MODEL_ERROR_NAMES]);
   });

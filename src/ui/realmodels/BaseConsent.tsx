@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
-import { agreeToBase, consentNeeded } from './consent.ts';
+import { agreeToBase, baseEdited, consentNeeded } from './consent.ts';
 import { choice, detectLocalBase, settleSizes, writeChoiceToAddress } from './state.ts';
 
 function agree(base: string): void {
@@ -16,6 +16,8 @@ function agree(base: string): void {
 }
 
 async function decline(): Promise<void> {
+  // The field is emptied: what the visitor types next is theirs (consent.ts `baseEdited`).
+  baseEdited('');
   choice.value = { ...choice.value, base: '' };
   writeChoiceToAddress();
   await detectLocalBase();

@@ -10,26 +10,16 @@ import type { ModelSize } from '../../lab/model-download.ts';
 import type { ModelTask } from '../../lab/model-files.ts';
 import { formatBytes } from '../format.ts';
 import { errorHintKey } from '../errors.ts';
-import { agreeToBase, consentNeeded, foreignOrigin, pageHref } from './consent.ts';
+import { baseEdited, pageHref } from './consent.ts';
 import {
   CLASSIFIER_DTYPES, GENERATOR_DTYPES, ITEM_COUNTS, cacheError, cacheFiles, choice, choiceProblems, forgetModels, isLocalBase, race, scheduleSizes, settleSizes,
   sizes, writeChoiceToAddress, type ChoiceField, type RealChoice,
 } from './state.ts';
 
-/**
- * A base the visitor types is one they chose: its host needs no other agreement (consent.ts).
- * Except the host a link brought and the consent card still asks about: editing that base (one
- * Backspace on `…/models/`) is not an answer to the card, so it stays asked until a click on it.
- */
-function typedBase(value: string): void {
-  const origin = foreignOrigin(value);
-  if (origin !== null && origin === consentNeeded(choice.value.base)) return;
-  agreeToBase(value);
-}
-
 /** A choice made (a variant picked, a field left or Enter pressed): kept in the address, sized now. */
 function commit(patch: Partial<RealChoice>, resize = true): void {
-  if (patch.base !== undefined) typedBase(patch.base);
+  // A base the visitor typed from scratch is one they chose; an edit of a link's is not (consent.ts).
+  if (patch.base !== undefined) baseEdited(patch.base);
   choice.value = { ...choice.value, ...patch };
   writeChoiceToAddress();
   if (resize) settleSizes();
@@ -38,7 +28,7 @@ function commit(patch: Partial<RealChoice>, resize = true): void {
 /** A keystroke in an id or the base: no request until the value is valid and stays put (state.ts `scheduleSizes`). */
 function typing(field: ChoiceField, value: string): void {
   if (choice.value[field] === value) return;
-  if (field === 'base') typedBase(value);
+  if (field === 'base') baseEdited(value);
   choice.value = { ...choice.value, [field]: value };
   scheduleSizes();
 }

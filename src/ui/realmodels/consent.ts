@@ -6,12 +6,34 @@
  * `npm run models:fetch`) and the Hugging Face hub stay automatic; any other origin is asked only
  * once the visitor has seen it and agreed, or typed it in the base field themselves. The agreement
  * lasts as long as the page (nothing is stored).
+ *
+ * This module is the only one that mints a `BaseAgreement` (src/lab/base-agreement.ts): the view
+ * hands it to the client with each size, check and race, and the client refuses a foreign base
+ * without it, so a view that forgot the card would still send nothing.
+ *
+ * What counts as typed: the base field's value starts as the link's (when the link brought a
+ * foreign host) and stays the link's through every edit until the field is emptied; only what is
+ * typed after that is the visitor's own. Even then, an origin a link brought is never agreed by
+ * typing it: only the card's button agrees to it. So deleting back into a crafted host name, or
+ * retyping it, or changing one letter of it, leaves the card asking.
  */
-import { signal } from '@preact/signals';
-import { checkModelBase, HUB_BASE } from '../../lab/model-files.ts';
+import { signal, type ReadonlySignal } from '@preact/signals';
+import { BaseAgreement, foreignRequestOrigin } from '../../lab/base-agreement.ts';
+import { checkModelBase } from '../../lab/model-files.ts';
 
-/** Origins the visitor agreed to load models from during this page's life. */
-export const agreedOrigins = signal<ReadonlySet<string>>(new Set());
+const origins = signal<ReadonlySet<string>>(new Set());
+
+/** Origins the visitor agreed to load models from during this page's life (read-only: agreeing goes through `agreeToBase`, which mints the agreement). */
+export const agreedOrigins: ReadonlySignal<ReadonlySet<string>> = origins;
+
+/** The agreement handed to the client, by origin (one per origin, made when the visitor agreed). */
+const agreements = new Map<string, BaseAgreement>();
+
+/** Foreign origins a link's `base=` brought during this page's life: typing one again is no agreement. */
+const linkedOrigins = new Set<string>();
+
+/** Whether the base field still holds (an edit of) a foreign base a link brought: not emptied since. */
+let editingLinkedBase = false;
 
 /** The page's address, against which a relative base resolves (as the session resolves it). */
 export const pageHref = (): string => (typeof window !== 'undefined' && /^https?:/.test(window.location.href) ? window.location.href : 'http://localhost/');
@@ -23,13 +45,12 @@ export const pageHref = (): string => (typeof window !== 'undefined' && /^https?
 export function foreignOrigin(base: string, page: string = pageHref()): string | null {
   const b = base.trim();
   if (b === '') return null;
-  let origin: string;
   try {
-    origin = checkModelBase(b, page).origin;
+    // The client's own rule (base-agreement.ts), so the card asks exactly what the client would refuse.
+    return foreignRequestOrigin(checkModelBase(b, page), page);
   } catch {
     return null;
   }
-  return origin === new URL(page).origin || origin === new URL(HUB_BASE).origin ? null : origin;
 }
 
 /** The foreign origin `base` would send requests to, while the visitor has not agreed to it; else null. */
@@ -42,10 +63,48 @@ export function consentNeeded(base: string, page: string = pageHref()): string |
 export function agreeToBase(base: string, page: string = pageHref()): void {
   const origin = foreignOrigin(base, page);
   if (origin === null || agreedOrigins.value.has(origin)) return;
-  agreedOrigins.value = new Set([...agreedOrigins.value, origin]);
+  agreements.set(origin, BaseAgreement.fromVisitorConsent(origin));
+  origins.value = new Set([...origins.value, origin]);
 }
 
-/** Forgets every agreement (tests; a new page starts with none). */
+/**
+ * What the client needs to ask `base` anything: the visitor's agreement to its origin; undefined
+ * when it needs none (the page's origin, the hub) or the visitor has not agreed (the client then refuses).
+ */
+export function agreementFor(base: string, page: string = pageHref()): BaseAgreement | undefined {
+  const origin = foreignOrigin(base, page);
+  return origin === null ? undefined : agreements.get(origin);
+}
+
+/**
+ * The base came from the address (a link, a QR code, a reload): it is the link's, not the
+ * visitor's, until they empty the field (`baseEdited`). A base that is not foreign taints nothing.
+ */
+export function baseFromLink(base: string, page: string = pageHref()): void {
+  const origin = foreignOrigin(base, page);
+  if (origin !== null) linkedOrigins.add(origin);
+  editingLinkedBase = origin !== null;
+}
+
+/**
+ * The visitor changed the base field (a keystroke, Enter, leaving it) to `value`. Its origin is
+ * agreed only when typed from scratch: not while the field still holds an edit of a link's
+ * foreign base, and never for an origin a link brought (the card asks about those).
+ */
+export function baseEdited(value: string, page: string = pageHref()): void {
+  if (value.trim() === '') {
+    editingLinkedBase = false;
+    return;
+  }
+  const origin = foreignOrigin(value, page);
+  if (origin === null || editingLinkedBase || linkedOrigins.has(origin)) return;
+  agreeToBase(value, page);
+}
+
+/** Forgets every agreement and every link's base (tests; a new page starts with none). */
 export function resetConsent(): void {
-  agreedOrigins.value = new Set();
+  agreements.clear();
+  linkedOrigins.clear();
+  editingLinkedBase = false;
+  origins.value = new Set();
 }

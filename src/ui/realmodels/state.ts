@@ -13,7 +13,7 @@ import { labRealModelsClient, type RealModelsClient, type RealSessionResult } fr
 import type { OwnSentenceAnswers, RealRaceProgress } from '../../lab/realmodels-api.ts';
 import { isPresetName, type PresetName } from '../../shared/presets.ts';
 import type { Role } from '../../shared/result.ts';
-import { consentNeeded, pageHref } from './consent.ts';
+import { agreementFor, consentNeeded, pageHref } from './consent.ts';
 import { keepRealResult } from './keep.ts';
 import { replaceHash } from '../router.ts';
 import type { RealParam } from './mode.ts';
@@ -274,7 +274,9 @@ export async function refreshSizes(c: RealChoice = choice.value): Promise<void> 
   const refs = refsOf(c);
   const base = c.base.trim() || undefined;
   try {
-    const [classifier, generator] = await Promise.all([cl.size(refs.classifier, base, ac.signal), cl.size(refs.generator, base, ac.signal)]);
+    // The agreement goes with the ask: the client refuses a foreign base without it (consent.ts).
+    const agreement = base === undefined ? undefined : agreementFor(base);
+    const [classifier, generator] = await Promise.all([cl.size(refs.classifier, base, ac.signal, agreement), cl.size(refs.generator, base, ac.signal, agreement)]);
     if (!ac.signal.aborted) sizes.value = { kind: 'ready', classifier, generator };
   } catch (e) {
     if (!ac.signal.aborted) sizes.value = { kind: 'error', failure: failureOf(e) };
@@ -406,10 +408,12 @@ export async function startRealRace(country: string | null = null, opts: RaceOpt
   race.value = { kind: 'running', download: {}, lanes: { specialized: idleLane(), general: idleLane() }, replica: null };
   ownAnswers.value = { kind: 'idle' };
   const base = c.base.trim();
+  const agreement = agreementFor(base);
   try {
     const result = await realModelsClient().run({
       models: { classifier: refs.classifier, generator: refs.generator },
       ...(base ? { base } : {}),
+      ...(agreement ? { agreement } : {}),
       language: lang.value,
       items: c.items,
       // Warm-up and pre-heat come from the preset's plan in the worker (ci: one query, 200 ms).

@@ -9,7 +9,7 @@
 import { effect } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { location } from '../router.ts';
-import { consentNeeded } from './consent.ts';
+import { baseFromLink, consentNeeded } from './consent.ts';
 import { realPupilParams, realPupilPendingHost } from './link.ts';
 import { liveText } from './live.ts';
 import { realAnnouncement } from '../state.ts';
@@ -23,6 +23,9 @@ export function useRaceView(): { country: string | null; opts: RaceOptions } {
     if (opts.items !== undefined && choice.value.items !== opts.items) choice.value = { ...choice.value, items: opts.items };
   }, [opts.items]);
   useEffect(() => {
+    // A base in the address is the link's: editing it is not agreeing to its host (consent.ts).
+    const linked = params.get('base');
+    if (linked !== null) baseFromLink(linked);
     const asked = choiceFromParams(params, choice.value);
     if (JSON.stringify(asked) !== JSON.stringify(choice.value)) choice.value = asked;
     void (async () => {

@@ -10,6 +10,7 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
+import type { RealLabHost } from '../../../src/lab/realmodels-session.ts';
 import { mountPoint, READY_CAPS, until } from './helpers.ts';
 
 vi.mock('../../../src/lab/client.ts', async () => (await import('./helpers.ts')).fakeClientModule());
@@ -228,5 +229,116 @@ describe('a crafted link with another host as base', () => {
     await until(() => rm.sizes.value.kind === 'ready' && toForeign().length > 0);
     expect(q('rm-consent')).toBeNull();
     expect(toForeign().length).toBeGreaterThan(0);
+  });
+});
+
+describe('what counts as a base the visitor typed', () => {
+  /** A keystroke (input), then, when `leave`, leaving the field (change). */
+  async function type(value: string, leave = false): Promise<void> {
+    const base = q('rm-base') as HTMLInputElement;
+    base.value = value;
+    await act(() => void base.dispatchEvent(new Event('input')));
+    if (leave) await act(() => void base.dispatchEvent(new Event('change')));
+  }
+  /** Requests to the crafted host or to any host one of its edits made (elsewhere.exampl, …). */
+  const toCrafted = () => requests.filter((r) => r.includes('//elsewhere.exampl'));
+
+  async function openCrafted(): Promise<void> {
+    go(`#/?models=real&base=${encodeURIComponent(`${FOREIGN}models/`)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+  }
+
+  test('deleting back into the crafted host name and retyping it is no answer to the card', async () => {
+    await openCrafted();
+    // Backspaces into the host name, then the letters typed again, one by one.
+    for (const v of ['https://elsewhere.example/', 'https://elsewhere.example', 'https://elsewhere.exampl', 'https://elsewhere.examp', 'https://elsewhere.exampl', 'https://elsewhere.example', 'https://elsewhere.example/']) await type(v);
+    await type(`${FOREIGN}models/`, true);
+    await until(() => false);
+    expect(toCrafted()).toEqual([]);
+    expect([...consent.agreedOrigins.value]).toEqual([]);
+    expect(consent.agreementFor(rm.choice.value.base)).toBeUndefined();
+    expect(q('rm-consent')?.getAttribute('data-host')).toBe('elsewhere.example');
+    expect((q('rm-start') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  test('an edit of the crafted host into another host is still the link’s: the card asks about that one', async () => {
+    await openCrafted();
+    await type('https://elsewhere.exampl/models/', true);
+    await until(() => false);
+    expect(toCrafted()).toEqual([]);
+    expect(q('rm-consent')?.getAttribute('data-host')).toBe('elsewhere.exampl');
+  });
+
+  test('emptying the field and typing the crafted host from scratch still leaves it to the card', async () => {
+    await openCrafted();
+    await type('');
+    for (const v of ['h', 'https://', 'https://elsewhere.example', `${FOREIGN}models/`]) await type(v);
+    await type(`${FOREIGN}models/`, true);
+    await until(() => false);
+    expect(toCrafted()).toEqual([]);
+    expect(q('rm-consent')?.getAttribute('data-host')).toBe('elsewhere.example');
+    // The card's button still agrees: then the sizes come from there.
+    await act(() => (q('rm-consent-yes') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(toCrafted().length).toBeGreaterThan(0);
+    expect(toCrafted().every((r) => r.startsWith(`HEAD ${FOREIGN}models/`))).toBe(true);
+  });
+
+  test('emptying the field and typing another host is the visitor’s own: sized without a question', async () => {
+    await openCrafted();
+    await type('');
+    await type('https://mine.example/m/', true);
+    await until(() => rm.sizes.value.kind === 'ready');
+    expect(q('rm-consent')).toBeNull();
+    expect(toCrafted()).toEqual([]);
+    const mine = requests.filter((r) => r.includes('mine.example'));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((r) => r.startsWith('HEAD https://mine.example/m/'))).toBe(true);
+  });
+
+  test('after declining, a host typed over the usual source is the visitor’s own', async () => {
+    await openCrafted();
+    await act(() => (q('rm-consent-no') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    await type('https://mine.example/m/', true);
+    await until(() => rm.sizes.value.kind === 'ready' && requests.some((r) => r.includes('mine.example')));
+    expect(q('rm-consent')).toBeNull();
+    expect(toCrafted()).toEqual([]);
+  });
+});
+
+describe('the view hands the agreement down', () => {
+  test('the race started after the card’s button carries the agreement for that host; the real session accepts it', async () => {
+    const { BaseAgreement } = await import('../../../src/lab/base-agreement.ts');
+    const { runRealModelsSession } = await import('../../../src/lab/realmodels-session.ts');
+    const asked: { agreement: unknown; agreedOrigin: string | undefined }[] = [];
+    const lab: RealLabHost = {
+      capabilities: async () => Promise.reject(new Error('unused')),
+      computeEnergy: async () => Promise.reject(new Error('unused')),
+      runRealModels: async (req) => {
+        asked.push({ agreement: undefined, agreedOrigin: req.agreedOrigin });
+        throw new Error('stop here');
+      },
+    };
+    const client = rm.realModelsClient();
+    rm.setRealModelsClient({
+      ...client,
+      run: async (req) => {
+        asked.push({ agreement: req.agreement, agreedOrigin: undefined });
+        return runRealModelsSession(req, lab);
+      },
+    });
+    go(`#/?models=real&base=${encodeURIComponent(FOREIGN)}`);
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => q('rm-consent') !== null);
+    await act(() => (q('rm-consent-yes') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    await rm.startRealRace();
+    expect(asked).toHaveLength(2);
+    const agreement = asked[0]!.agreement;
+    expect(BaseAgreement.isAgreement(agreement) ? agreement.origin : null).toBe('https://elsewhere.example');
+    expect(asked[1]!.agreedOrigin).toBe('https://elsewhere.example');
+    expect(rm.race.value.kind).toBe('error');
   });
 });
