@@ -3,7 +3,7 @@
  * may hold (family + major version, OS family): the UA string itself is never stored. The browser
  * family lives in src/shared (the engine's tuning cache key reads it too).
  */
-export { browserFamily, type BrowserFamily } from '../shared/user-agent.ts';
+export { browserFamily } from '../shared/user-agent.ts';
 
 export function osFamily(ua: string): string {
   if (/Android/.test(ua)) return 'android';
