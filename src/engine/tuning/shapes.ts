@@ -48,7 +48,7 @@ export interface GemmTuningShape extends TuningFusion {
   k: number;
   /** Dispatches of this shape in one query of the plan (all models together). */
   count: number;
-  /** Whether any model stores this product's weights in f16 (when the device has shader-f16). */
+  /** Whether any model stores this product's weights in f16 (DispatchContext.f16: tuneForRun answers as the runner decides, shader-f16 included). */
   f16: boolean;
 }
 
