@@ -399,8 +399,8 @@ export async function runPlan(
   try {
     const info = acquired.adapter.info;
     ctx.tuning = await lostOr(ctx, tuneForRun({
-      device, cache: ctx.cache, models: plan.models, timer,
-      adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
+      device, cache: ctx.cache, models: plan.models, timer, preferF16: plan.preferF16,
+      adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, subgroupMinSize: summary.subgroupMinSize ?? null, subgroupMaxSize: summary.subgroupMaxSize ?? null },
       budgetMs: plan.autotune?.budgetMs ?? null,
       store: hooks.tuningStore ?? defaultTuningStore(),
     }));

@@ -1,27 +1,9 @@
 /**
  * Browser and OS families from the user agent, reduced on the spot to what the result document
- * may hold (family + major version, OS family): the UA string itself is never stored.
+ * may hold (family + major version, OS family): the UA string itself is never stored. The browser
+ * family lives in src/shared (the engine's tuning cache key reads it too).
  */
-export interface BrowserFamily {
-  name: string;
-  major: number | null;
-}
-
-export function browserFamily(ua: string): BrowserFamily {
-  const rules: [string, RegExp][] = [
-    ['edge', /Edg(?:e|A|iOS)?\/(\d+)/],
-    ['opera', /OPR\/(\d+)/],
-    ['samsung', /SamsungBrowser\/(\d+)/],
-    ['firefox', /(?:Firefox|FxiOS)\/(\d+)/],
-    ['chrome', /(?:HeadlessChrome|Chrome|CriOS)\/(\d+)/],
-    ['safari', /Version\/(\d+).*Safari\//],
-  ];
-  for (const [name, re] of rules) {
-    const m = re.exec(ua);
-    if (m) return { name, major: Number(m[1]) };
-  }
-  return { name: 'other', major: null };
-}
+export { browserFamily } from '../shared/user-agent.ts';
 
 export function osFamily(ua: string): string {
   if (/Android/.test(ua)) return 'android';

@@ -78,7 +78,7 @@ describe('shapes carry the fusion each product runs with', () => {
   });
 
   test('the cache key changes with a shape\'s fusion', () => {
-    const adapter = { vendor: 'v', architecture: 'a', device: 'd', description: 'x', features: ['timestamp-query'] };
+    const adapter = { vendor: 'v', architecture: 'a', device: 'd', description: 'x', features: ['timestamp-query'], browser: { name: 'chrome', major: 140 } };
     const bare: TuningShapes = { gemm: [{ m: 16, n: 128, k: 512, count: 1, f16: false }], gemv: [] };
     const normed: TuningShapes = { gemm: [{ ...bare.gemm[0]!, prologue: 'rmsnorm' }], gemv: [] };
     const residual: TuningShapes = { gemm: [{ ...bare.gemm[0]!, epilogue: { bias: false, activation: 'none', residual: true } }], gemv: [] };
@@ -86,7 +86,7 @@ describe('shapes carry the fusion each product runs with', () => {
     const normalizedResidual: TuningShapes = { gemm: [{ ...bare.gemm[0]!, epilogue: { bias: false, activation: 'none', residual: true, residualNorm: true } }], gemv: [] };
     const keys = new Set([bare, normed, residual, layerNormed, normalizedResidual].map((s) => tuningKey(adapter, s, 'k')));
     expect(keys.size).toBe(5);
-    expect(tuningKey(adapter, bare, 'k')).toMatch(/^tuning\|v4\|/);
+    expect(tuningKey(adapter, bare, 'k')).toMatch(/^tuning\|v5\|/);
   });
 });
 
@@ -167,7 +167,7 @@ describe('the output check and the cache', () => {
   });
 
   test('a tuning whose only untimed trials were refused for a wrong output is kept; an unusable one is not', async () => {
-    const device = { features: new Set<string>(['timestamp-query']) } as unknown as GPUDevice;
+    const device = { features: new Set<string>(['timestamp-query']), limits: { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 } } as unknown as GPUDevice;
     const adapter = { vendor: 'v', architecture: 'a', device: 'd', description: 'x' };
     const models = resolveSuite('ci').workloads;
     const refused: TuningRecord = { source: 'autotune', tuning: DEFAULT_TUNING, tuneMs: 5, trials: [{ op: 'gemm', shape: '16x128x512', candidate: 'splitK=1', medianMs: 1 }, { op: 'gemm', shape: '16x128x512', candidate: 'splitK=2', medianMs: null, untimed: 'wrong-output' }] };

@@ -133,8 +133,10 @@ describe('decision', () => {
 
 describe('cache per adapter', () => {
   const adapter = { vendor: 'nvidia', architecture: 'lovelace', device: '2684', description: 'RTX 4090' };
-  const device = { features: new Set<string>(['timestamp-query']) } as unknown as GPUDevice;
+  const limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
+  const device = { features: new Set<string>(['timestamp-query']), limits } as unknown as GPUDevice;
   const models = resolveSuite('ci').workloads;
+  const browser = { name: 'chrome', major: 140 };
   const chosen: StoredTuning = { tuning: { gemmSplitK: { '16x128x512': 2 }, gemvReduction: 'workgroup' }, trials: [{ op: 'gemm', shape: '16x128x512', candidate: 'splitK=2', medianMs: 0.5 }] };
   const timed = async (): Promise<TuningRecord> => ({ source: 'autotune', tuning: chosen.tuning, tuneMs: 12, trials: chosen.trials });
 
@@ -167,11 +169,11 @@ describe('cache per adapter', () => {
 
   test('a new kernel source, another adapter or other shapes miss', async () => {
     const shapes = tuningShapes(models);
-    const k = tuningKey({ ...adapter, features: ['timestamp-query'] }, shapes);
-    expect(tuningKey({ ...adapter, features: ['timestamp-query'] }, shapes, sourcesHash(['changed']))).not.toBe(k);
-    expect(tuningKey({ ...adapter, device: '2685', features: ['timestamp-query'] }, shapes)).not.toBe(k);
-    expect(tuningKey({ ...adapter, features: ['timestamp-query', 'subgroups'] }, shapes)).not.toBe(k);
-    expect(tuningKey({ ...adapter, features: ['timestamp-query'] }, tuningShapes(resolveSuite('quick').workloads))).not.toBe(k);
+    const k = tuningKey({ ...adapter, features: ['timestamp-query'], browser }, shapes);
+    expect(tuningKey({ ...adapter, features: ['timestamp-query'], browser }, shapes, sourcesHash(['changed']))).not.toBe(k);
+    expect(tuningKey({ ...adapter, device: '2685', features: ['timestamp-query'], browser }, shapes)).not.toBe(k);
+    expect(tuningKey({ ...adapter, features: ['timestamp-query', 'subgroups'], browser }, shapes)).not.toBe(k);
+    expect(tuningKey({ ...adapter, features: ['timestamp-query'], browser }, tuningShapes(resolveSuite('quick').workloads))).not.toBe(k);
     const store = new MemoryTuningStore();
     await store.put(k, chosen);
     let tuned = 0;

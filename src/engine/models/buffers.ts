@@ -13,7 +13,8 @@
  * [hidden, q + k + v] buffer, so the three projections run as one product (one dispatch instead
  * of three); a LayerNorm's gamma and beta share one [2, d] buffer (normGroups). The values are the per-tensor synthesized ones (kernels/weight-synth places each
  * block at its column offset), so results do not change. A group that would not fit one binding,
- * or that f16 packing cannot place (odd column counts), stays as separate tensors.
+ * or that f16 packing cannot place (odd column counts), stays as separate tensors (groupFuses: the
+ * same rule lists the tuner's shapes, so it times the products that run).
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createWeightSynth } from '../ops/weight-synth.ts';
@@ -97,6 +98,61 @@ export function normGroups(specs: readonly TensorSpec[]): FusionGroup[] {
     if (m && names.has(`${m[1]}.beta`)) groups.push({ name: `${m[1]}.gammaBeta`, members: [s.name, `${m[1]}.beta`] });
   }
   return groups;
+}
+
+/** A tensor as the fusion predicate sees it: [rows, cols] (a vector is one row) and its storage. */
+export interface FusionMember {
+  rows: number;
+  cols: number;
+  storage: WeightStorage;
+}
+
+/** A tensor's [rows, cols]: its first dimension by the rest, a vector as one row. */
+export function matrixShape(spec: TensorSpec): { rows: number; cols: number } {
+  const rows = spec.shape.length >= 2 ? spec.shape[0]! : 1;
+  return { rows, cols: spec.shape.length >= 2 ? tensorElements(spec) / rows : tensorElements(spec) };
+}
+
+/**
+ * Whether a group's members can share one [rows, Σ cols] buffer, the one rule for allocation and
+ * for the tuner's shapes (tuning/shapes.ts lists the products the model will dispatch): same
+ * storage and rows, f16 blocks on whole u32 words (two halves per word: even column counts), and
+ * the whole block within one storage binding (`limitBytes`).
+ */
+export function groupFuses(members: readonly FusionMember[], limitBytes: number): boolean {
+  const first = members[0];
+  if (!first) return false;
+  const storage = first.storage;
+  const sameKind = members.every((m) => m.storage === storage && m.rows === first.rows);
+  // f16 packs two halves per u32: every block must start and end on a word.
+  const packable = storage === 'f32' || members.every((m) => m.cols % 2 === 0);
+  const cols = members.reduce((sum, m) => sum + m.cols, 0);
+  const fits = (storage === 'f16' ? 2 : 4) * first.rows * cols <= limitBytes;
+  return sameKind && packable && fits;
+}
+
+/**
+ * The groups that fuse, in allocation order (a group that goes `with` another after it, and only
+ * if that one fuses). Pure: allocateWeights and the tuner's shape walk both ask it.
+ */
+export function fusedGroups(
+  specs: readonly TensorSpec[],
+  storageOf: (spec: TensorSpec) => WeightStorage,
+  limitBytes: number,
+  groups: readonly FusionGroup[] = [...fusionGroups(specs), ...normGroups(specs)],
+): FusionGroup[] {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const out: FusionGroup[] = [];
+  for (const group of [...groups.filter((g) => !g.with), ...groups.filter((g) => g.with)]) {
+    if (group.with !== undefined && !done.has(group.with)) continue;
+    const members = group.members.map((n) => byName.get(n)).filter((s): s is TensorSpec => s !== undefined);
+    if (members.length !== group.members.length) continue;
+    if (!groupFuses(members.map((m) => ({ ...matrixShape(m), storage: storageOf(m) })), limitBytes)) continue;
+    done.add(group.name);
+    out.push(group);
+  }
+  return out;
 }
 
 /**
@@ -231,38 +287,24 @@ export class ModelBuffers {
     groups: readonly FusionGroup[] = [...fusionGroups(specs), ...normGroups(specs)],
   ): void {
     const limit = this.limit;
-    const shape = (spec: TensorSpec) => {
-      const rows = spec.shape.length >= 2 ? spec.shape[0]! : 1;
-      return { rows, cols: spec.shape.length >= 2 ? tensorElements(spec) / rows : tensorElements(spec) };
-    };
     const byName = new Map(specs.map((s) => [s.name, s]));
     const fused: { group: FusionGroup; rows: number; cols: number; storage: WeightStorage; members: { spec: TensorSpec; colStart: number; cols: number }[] }[] = [];
     const inFused = new Set<string>();
-    const done = new Set<string>();
-    // Groups that depend on another come after it.
-    for (const group of [...groups.filter((g) => !g.with), ...groups.filter((g) => g.with)]) {
-      if (group.with !== undefined && !done.has(group.with)) continue;
-      const members = group.members.map((n) => byName.get(n)).filter((s): s is TensorSpec => s !== undefined);
-      if (members.length !== group.members.length || members.length === 0) continue;
+    for (const group of fusedGroups(specs, storageOf, limit.bytes, groups)) {
+      const members = group.members.map((n) => byName.get(n)!);
       const storage = storageOf(members[0]!);
-      const rows = shape(members[0]!).rows;
+      const rows = matrixShape(members[0]!).rows;
       let colStart = 0;
       const placed = members.map((spec) => {
-        const p = { spec, colStart, cols: shape(spec).cols };
+        const p = { spec, colStart, cols: matrixShape(spec).cols };
         colStart += p.cols;
         return p;
       });
-      const sameKind = members.every((m) => storageOf(m) === storage && shape(m).rows === rows);
-      // f16 packs two halves per u32: every block must start and end on a word.
-      const packable = storage === 'f32' || placed.every((p) => p.cols % 2 === 0);
-      const fits = (storage === 'f16' ? 2 : 4) * rows * colStart <= limit.bytes;
-      if (!sameKind || !packable || !fits) continue;
       fused.push({ group, rows, cols: colStart, storage, members: placed });
-      done.add(group.name);
       for (const m of members) inFused.add(m.name);
     }
     const planned = specs.filter((spec) => !inFused.has(spec.name)).map((spec) => {
-      const { rows, cols } = shape(spec);
+      const { rows, cols } = matrixShape(spec);
       const storage = storageOf(spec);
       const e = storage === 'f16' ? 2 : 4;
       return { spec, rows, cols, storage, e, plans: planParts(this.model, spec.name, rows, cols, splitAxis(spec), limit, e) };

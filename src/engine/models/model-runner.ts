@@ -62,7 +62,7 @@ export interface ModelRunnerOptions {
  * token embedding, an untied LM head), which are nearly all of the bytes. Vectors (norm gains,
  * biases) and the learned position table (added in f32 by the gather) stay f32.
  */
-function storageFor(dtype: 'f32' | 'f16'): (spec: TensorSpec) => WeightStorage {
+export function storageFor(dtype: 'f32' | 'f16'): (spec: TensorSpec) => WeightStorage {
   return (spec) => (dtype === 'f16' && spec.shape.length === 2 && spec.name !== 'embed.positions' ? 'f16' : 'f32');
 }
 

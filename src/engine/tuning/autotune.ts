@@ -22,7 +22,9 @@ import { readBuffer } from '../readback.ts';
 import { OVER_BUDGET, WRONG_OUTPUT, planJobs, runJobs, type TuneJob } from './choose.ts';
 import { fusionKey, tuningShapes, type TuningShapes } from './shapes.ts';
 import type { ProductPrologue } from '../ops/prologue.ts';
-import { SafeTuningStore, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
+import { SafeTuningStore, runtimeBrowser, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
+import { bindingLimit } from '../models/buffers.ts';
+import type { BrowserFamily } from '../../shared/user-agent.ts';
 
 /** Largest scratch buffer a timing allocates (bytes): bigger shapes (a large LM head) keep the default. */
 const MAX_SCRATCH_BYTES = 64 * 1024 * 1024;
@@ -305,7 +307,13 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
 interface TuneForRunArgs {
   device: GPUDevice;
   /** The adapter's identity (GPUAdapterInfo) for the cache key; the device gives the features. */
-  adapter: Omit<TuningAdapter, 'features'>;
+  adapter: Omit<TuningAdapter, 'features' | 'browser'>;
+  /** The browser in the cache key (default: the one this engine runs in, runtimeBrowser). */
+  browser?: BrowserFamily;
+  /** The run's models store their matrices in f16 where the device has shader-f16 (the runner's `preferF16`). */
+  preferF16?: boolean;
+  /** The runner's binding limit (default: the device's, buffers.ts bindingLimit; tests pass their override). */
+  bindingLimitBytes?: number;
   cache: PipelineCache;
   models: readonly ModelWorkloadSpec[];
   /** Wall-clock budget (ms); null: tuning is switched off for this run. */
@@ -328,9 +336,14 @@ export async function tuneForRun(args: TuneForRunArgs): Promise<TuningRecord> {
   let record: TuningRecord;
   if (args.budgetMs === null) record = defaultRecord('disabled');
   else {
-    const shapes = tuningShapes(args.models);
+    // The products the runners will dispatch on this device: its binding limit and each model's
+    // weight storage, decided as createModelRunner decides its dtype, pick fused or separate products.
+    const shapes = tuningShapes(args.models, {
+      bindingLimitBytes: args.bindingLimitBytes ?? bindingLimit(device.limits).bytes,
+      f16: (spec) => (args.preferF16 === true || spec.model.dtype === 'f16') && device.features.has('shader-f16'),
+    });
     const store = args.store instanceof SafeTuningStore ? args.store : new SafeTuningStore(args.store);
-    const key = tuningKey({ ...args.adapter, features: [...device.features] }, shapes, args.sources);
+    const key = tuningKey({ ...args.adapter, features: [...device.features], browser: args.browser ?? runtimeBrowser() }, shapes, args.sources);
     const cached = await store.get(key);
     if (cached) record = { source: 'cache', tuning: cached.tuning, tuneMs: null, trials: cached.trials };
     else {

@@ -10,6 +10,7 @@ import type { KernelTuning, TuningTrial } from '../../shared/tuning.ts';
 import { fnv1a, sourcesHash } from './sources.ts';
 import { fusionKey, gemvShapeKey, type TuningShapes } from './shapes.ts';
 import { gemmShapeKey } from '../../shared/tuning.ts';
+import { browserFamily, type BrowserFamily } from '../../shared/user-agent.ts';
 
 export interface StoredTuning {
   tuning: KernelTuning;
@@ -21,35 +22,62 @@ export interface TuningStore {
   put(key: string, value: StoredTuning): Promise<void>;
 }
 
-/** What identifies the adapter a tuning was timed on (GPUAdapterInfo's fields and the device's features). */
+/**
+ * What identifies the WebGPU stack a tuning was timed on. A cached choice is only as good as the
+ * kernels' speed (and correctness) on that stack, and a driver or browser update can change which
+ * candidate wins, so everything knowable about it is in the key:
+ * - GPUAdapterInfo's vendor, architecture, device and description. The description carries the
+ *   driver and its version where the implementation exposes it: Dawn for Node reports e.g.
+ *   `llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)` or `SwiftShader driver 5.0.0`; Chromium leaves it
+ *   empty unless its WebGPU developer features are on, so a browser's driver update stays
+ *   invisible there, and the browser's own update is what the key can see.
+ * - The subgroup sizes (Chrome 134+, Dawn): the subgroup GEMV assumes them, and a driver may change them.
+ * - The device's enabled features.
+ * - The browser family and major version (the document's environment.browser; `node` and Node's
+ *   major in the browser-free runner): each ships its own WebGPU implementation and shader compiler.
+ */
 export interface TuningAdapter {
   vendor: string;
   architecture: string;
   device: string;
   description: string;
+  /** GPUAdapterInfo's subgroup sizes; absent or null where the adapter does not say. */
+  subgroupMinSize?: number | null;
+  subgroupMaxSize?: number | null;
   features: readonly string[];
+  browser: BrowserFamily;
 }
 
 /**
  * The tuner's own rules (candidates, margins, how trials are timed) change what a cached choice
  * means: bump this when they change, so every adapter tunes again. 3: products are timed with the
- * prologue and epilogue they run with in the model, no longer bare. 4: the encoder's LayerNorm prologue and normalized residual.
+ * prologue and epilogue they run with in the model, no longer bare. 4: the encoder's LayerNorm
+ * prologue and normalized residual. 5: the shapes are the products the runner dispatches on this
+ * device (unfused Q/K/V or gate/up where their weights do not fuse, an LM head's blocks), and the
+ * key names the browser and the subgroup sizes.
  */
-export const TUNER_VERSION = 4;
+export const TUNER_VERSION = 5;
 
 /**
- * The cache key: the adapter (vendor, architecture, device, description, enabled features), the
- * kernel sources (a new kernel version re-tunes) and the shapes timed with their fusions (a run of
- * another preset has other shapes, so its own entry).
+ * The cache key: the WebGPU stack (TuningAdapter), the kernel sources (a new kernel version
+ * re-tunes) and the shapes timed with their fusions (a run of another preset has other shapes,
+ * so its own entry).
  */
-
 export function tuningKey(adapter: TuningAdapter, shapes: TuningShapes, sources: string = sourcesHash()): string {
   const shapeList = [
     ...shapes.gemm.map((s) => `g${gemmShapeKey(s.m, s.n, s.k)}${s.f16 ? 'h' : ''}${fusionKey(s)}`),
     ...shapes.gemv.map((s) => `v${gemvShapeKey(s)}${s.layout}${s.f16 ? 'h' : ''}${fusionKey(s)}`),
   ].sort();
-  const who = [adapter.vendor, adapter.architecture, adapter.device, adapter.description, [...adapter.features].sort().join(',')].join('|');
+  const subgroups = `${adapter.subgroupMinSize ?? '-'}-${adapter.subgroupMaxSize ?? '-'}`;
+  const browser = `${adapter.browser.name}/${adapter.browser.major ?? '-'}`;
+  const who = [adapter.vendor, adapter.architecture, adapter.device, adapter.description, subgroups, [...adapter.features].sort().join(','), browser].join('|');
   return `tuning|v${TUNER_VERSION}|${who}|k${sources}|s${fnv1a(shapeList.join(';'))}`;
+}
+
+/** The browser (or Node runner) this engine runs in, as the result document names it. */
+export function runtimeBrowser(): BrowserFamily {
+  const nav = (globalThis as { navigator?: { userAgent?: unknown } }).navigator;
+  return browserFamily(typeof nav?.userAgent === 'string' ? nav.userAgent : '');
 }
 
 /** A stored value read back is checked like a document's tuning: anything else is a miss. */
