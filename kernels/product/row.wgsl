@@ -11,8 +11,9 @@
 // Precision (the kernels' K loops: `acc += vec4<f32>(ProductT(xin(…)) * loadW4(…))`): with
 // ProductT = f32 every conversion is the identity (the f32 operations as before f16 existed); with
 // ProductT = f16 (weights-f16-compute.wgsl, shader-f16) x — after the f32 prologue — is rounded to
-// f16, W is read as f16, each product x·w is rounded to f16 (error ≤ u = 2⁻¹¹ relative, plus x's
-// own rounding: ≤ ≈ 2u per term), widened to f32 and accumulated in f32 across k and across the
+// f16, W is read as f16, each product x·w is rounded to f16 (error ≤ u = 2⁻¹¹ relative rounded to
+// nearest, plus x's own rounding: ≤ ≈ 2u per term; WGSL allows either neighbour, 4u at worst),
+// widened to f32 and accumulated in f32 across k and across the
 // partial sums; the reductions, the row statistics and the epilogue stay f32. Summing in f32 keeps
 // the error at ≈ 2u · Σ_k |x_k·w_k| whatever K (an f16 running sum would add K roundings of the
 // growing sum, and overflow past 65504).

@@ -18,8 +18,10 @@
 //    then widened to f32 and added to the f32 accumulator. Why that split: f16 keeps 11
 //    significant bits (unit roundoff u = 2⁻¹¹), so a sum over all of K in f16 would grow its
 //    error with K and overflow past 65504; a 4-term block's error is at most ≈ 4u · Σ|a·b| over
-//    its own terms (4 products, 3 adds), and the K / 4 blocks add in f32 (u = 2⁻²⁴), so the
-//    whole product errs by ≤ ≈ 5u · Σ_k |a_k·b_k| (with A's rounding to f16), f32's part negligible.
+//    its own terms (4 products, 3 adds, rounded to nearest), and the K / 4 blocks add in f32
+//    (u = 2⁻²⁴), so the whole product errs by ≤ ≈ 5u · Σ_k |a_k·b_k| (with A's rounding to f16),
+//    f32's part negligible. (WGSL lets a conversion or an operation round to either neighbour, one
+//    ulp = 2u: twice these figures at worst.)
 //    A value of A beyond f16's range (|a| > 65504) would become ±inf: activations of that size
 //    are outside what these models produce.
 //    The prologue (norm statistics, SwiGLU) and the epilogue (bias, activation, residual,
@@ -215,7 +217,7 @@ fn tileProduct4(row0: u32, col04: u32, kBegin4: u32, kEnd4: u32, lid: vec3<u32>)
     for (var i = tid; i < TILE_M * kv; i += 64u) {
       let r = i / kv; let q = i % kv;
       let gr = row0 + r; let gk = k0 + q;
-      // The prologue in f32, then rounded to ProductT (f16: round to nearest even; f32: identity).
+      // The prologue in f32, then converted to ProductT (f16: to a neighbouring f16; f32: identity).
       tileA[i] = vec4<ProductT>(stageA4(min(gr * K4 + gk, arrayLength(&a4) - 1u), gr < M && gk < kEnd4, r, gk));
     }
     for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {

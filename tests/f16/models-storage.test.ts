@@ -8,7 +8,8 @@
  * f16 storage) only the accumulation order differs from the reference: 2e-3 + 1e-2. f16 products
  * add the rounding of every activation entering a product and of every product (tiled: 4-term f16
  * blocks) to 11 bits, u = 2⁻¹¹ ≈ 4.9e-4: a product's output errs by up to 5u ≈ 2.4e-3 of
- * Σ|x·w| (kernels.products-f16.test.ts), i.e. a few 1e-3 of its own scale (the inputs are
+ * Σ|x·w| rounding to nearest (as GPUs and lavapipe do; WGSL's either-neighbour rounding would
+ * double every figure here; kernels.products-f16.test.ts), i.e. a few 1e-3 of its own scale (the inputs are
  * normalized rows and the weights scale as 1/√fan-in, so Σ|x·w| is a small multiple of |y|). The
  * tiny models chain about ten products (2 layers × Q/K/V, O, FFN in and out) before the head:
  * their errors add to ≈ 1e-2 of the hidden state's scale, which the head carries into logits of
