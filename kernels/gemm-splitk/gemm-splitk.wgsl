@@ -52,7 +52,8 @@ struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, 
 @group(0) @binding(8) var<storage, read> residualNorm: array<f32>;
 
 // B (the weights, binding 2) is read through loadW4 / loadW1 / lenW4, defined by the storage
-// snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl or weights-f16.wgsl.
+// snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl, weights-f16.wgsl or
+// weights-f16-compute.wgsl (f16 arithmetic in the tiles; the partials and the reduce stay f32).
 // gemm's tiles and K loop (tileProduct4 / tileProduct1), prologue and epilogue (epilogue, outIndex)
 // are kernels/product/tile.wgsl, appended too: the same text as gemm's, not a copy.
 

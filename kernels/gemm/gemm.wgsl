@@ -1,4 +1,5 @@
-// C[M,N] = act(A[M,K] · B[K,N] + bias[N]) + R[M,N], row-major, fp32.
+// C[M,N] = act(A[M,K] · B[K,N] + bias[N]) + R[M,N], row-major: f32 activations, f32 or f16
+// multiplies (the weight snippet's ProductT, see kernels/product/tile.wgsl), f32 accumulation.
 //
 // The epilogue (bias, activation, residual) runs on the accumulator in registers, so a model
 // needs no separate bias, GELU or residual-add dispatch after a projection: the intermediate
@@ -66,7 +67,8 @@ struct Dims { m: u32, n: u32, k: u32, n0: u32, n1: u32, base0: u32, base1: u32, 
 @group(0) @binding(7) var<storage, read> residualNorm: array<f32>;
 
 // B (the weights, binding 2) is read through loadW4 / loadW1 / lenW4, defined by the storage
-// snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl or weights-f16.wgsl.
+// snippet appended at pipeline creation: kernels/weights/weights-f32.wgsl, weights-f16.wgsl or
+// weights-f16-compute.wgsl (f16 arithmetic in the tiles).
 // The tiles and the K loop (tileProduct4 / tileProduct1), the prologue and the epilogue
 // (epilogue, outIndex) are kernels/product/tile.wgsl, appended too (shared with gemm-splitk.wgsl).
 

@@ -50,7 +50,8 @@ struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: 
 // The normalized residual's gamma, beta [2, n].
 @group(0) @binding(7) var<storage, read> residualNorm: array<f32>;
 
-// W (binding 2) is read through loadW4 / loadW1 (kernels/weights/*.wgsl, appended at pipeline creation).
+// W (binding 2) is read through loadW4 / loadW1 (kernels/weights/*.wgsl, appended at pipeline creation),
+// in the snippet's ProductT (f32, or f16 with weights-f16-compute.wgsl: see kernels/product/row.wgsl).
 
 // 'kn': COLS column groups × KSPLIT slices of k (powers of two, COLS·KSPLIT ≤ 256).
 override COLS: u32 = 16u;
@@ -118,7 +119,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, st) * loadW4(kk * n4 + c);
+      acc += vec4<f32>(ProductT(xin(kk, st)) * loadW4(kk * n4 + c));
     }
   }
   partial4[lid.y * COLS + lid.x] = acc;
@@ -142,7 +143,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, st) * loadW1(kk * n + c);
+      acc += f32(ProductT(xin(kk, st)) * loadW1(kk * n + c));
     }
   }
   partial1[lid.y * COLS + lid.x] = acc;
@@ -167,7 +168,7 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
   if (row < dims.n) {
     let base = row * dims.k;
     for (var kk = lid.x; kk < dims.k; kk += RL) {
-      acc += xin(kk, st) * loadW1(base + kk);
+      acc += f32(ProductT(xin(kk, st)) * loadW1(base + kk));
     }
   }
   let s = groupSum1(acc, RL, lii, lane, sg);

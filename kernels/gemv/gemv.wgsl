@@ -1,4 +1,5 @@
-// Matrix-vector products for decode (M = 1), fp32. Memory-bound: every weight is read once,
+// Matrix-vector products for decode (M = 1): f32 activations, f32 or f16 products (the weight
+// snippet's ProductT, see kernels/product/row.wgsl), f32 accumulation. Memory-bound: every weight is read once,
 // so the point is coalesced loads and enough parallel work.
 //
 //  - `main_vec4`   y[n] = act(x[k] · W[k,n] + bias[n]), W row-major [k, n], N % 4 == 0:
@@ -52,7 +53,7 @@ struct Dims { n: u32, k: u32, xOffset: u32, yOffset: u32, n0: u32, n1: u32, y1: 
 @group(0) @binding(7) var<storage, read> residualNorm: array<f32>;
 
 // W (binding 2) is read through loadW4 / loadW1, defined by the storage snippet appended at
-// pipeline creation (kernels/weights/weights-f32.wgsl or weights-f16.wgsl).
+// pipeline creation (kernels/weights/weights-f32.wgsl, weights-f16.wgsl or weights-f16-compute.wgsl).
 
 // Shape of the 'kn' workgroups: COLS column groups × KSPLIT slices of k (COLS·KSPLIT ≤ 256).
 // 16 × 16 keeps 16 adjacent vec4 loads per k row (256 contiguous bytes) while giving a
@@ -76,7 +77,7 @@ fn main_vec4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id)
   var acc = vec4<f32>(0.0);
   if (c < n4) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, st) * loadW4(kk * n4 + c);
+      acc += vec4<f32>(ProductT(xin(kk, st)) * loadW4(kk * n4 + c));
     }
   }
   partial4[lid.y * COLS + lid.x] = acc;
@@ -98,7 +99,7 @@ fn main_scalar(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   var acc = 0.0;
   if (c < n) {
     for (var kk = lid.y; kk < dims.k; kk += KSPLIT) {
-      acc += xin(kk, st) * loadW1(kk * n + c);
+      acc += f32(ProductT(xin(kk, st)) * loadW1(kk * n + c));
     }
   }
   partial1[lid.y * COLS + lid.x] = acc;
@@ -123,7 +124,7 @@ fn main_rows(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg:
   if (row < dims.n) {
     let base = row * dims.k;
     for (var kk = lid.x; kk < dims.k; kk += 64u) {
-      acc += xin(kk, st) * loadW1(base + kk);
+      acc += f32(ProductT(xin(kk, st)) * loadW1(base + kk));
     }
   }
   partial1[lid.y * 64u + lid.x] = acc;

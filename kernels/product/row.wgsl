@@ -5,7 +5,18 @@
 // Expects from the kernel: `dims` (n, k, xOffset, yOffset, n0, n1, y1, y2, eps, epsR), the
 // overrides HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, `x`, `y`, `bias`,
 // `residual`, the prologue's operand `prologue` and the normalized residual's gamma/beta
-// `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl.
+// `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl; ProductT and loadW4 /
+// loadW1 from the weight snippet (kernels/weights).
+//
+// Precision (the kernels' K loops: `acc += vec4<f32>(ProductT(xin(…)) * loadW4(…))`): with
+// ProductT = f32 every conversion is the identity (the f32 operations as before f16 existed); with
+// ProductT = f16 (weights-f16-compute.wgsl, shader-f16) x — after the f32 prologue — is rounded to
+// f16, W is read as f16, each product x·w is rounded to f16 (error ≤ u = 2⁻¹¹ relative rounded to
+// nearest, plus x's own rounding: ≤ ≈ 2u per term; WGSL allows either neighbour, 4u at worst),
+// widened to f32 and accumulated in f32 across k and across the
+// partial sums; the reductions, the row statistics and the epilogue stay f32. Summing in f32 keeps
+// the error at ≈ 2u · Σ_k |x_k·w_k| whatever K (an f16 running sum would add K roundings of the
+// growing sum, and overflow past 65504).
 
 // ---- Prologue: x transformed as it is read ----
 // Row statistics with the norm kernels' 64 lanes (lane t sums elements t, t + 64, …) and halving

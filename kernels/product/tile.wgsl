@@ -6,17 +6,39 @@
 // Expects from the kernel: `dims` (m, n, k, n0, n1, base0, base1, base2, eps, epsR), the overrides
 // TILE_K, HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, A as `a4` / `a1`, the
 // prologue's operand as `prologue4` / `prologue1`, `bias`, `residual` and the normalized
-// residual's gamma/beta `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl.
+// residual's gamma/beta `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl;
+// ProductT, loadW4 / loadW1 / lenW4 from the weight snippet (kernels/weights).
+//
+// Precision: one text, two instantiations chosen by the weight snippet's ProductT.
+//  - ProductT = f32 (weights-f32.wgsl, weights-f16.wgsl): every conversion below is the identity,
+//    so the operations are the f32 ones, in the same order, as before f16 existed.
+//  - ProductT = f16 (weights-f16-compute.wgsl, shader-f16): A is rounded to f16 as it is staged
+//    (after the f32 prologue), B is read as f16, both tiles hold f16 (half the workgroup memory and
+//    its bandwidth), and each 4-term block a.x·b0 + … + a.w·b3 is multiplied and summed in f16,
+//    then widened to f32 and added to the f32 accumulator. Why that split: f16 keeps 11
+//    significant bits (unit roundoff u = 2⁻¹¹), so a sum over all of K in f16 would grow its
+//    error with K and overflow past 65504; a 4-term block's error is at most ≈ 4u · Σ|a·b| over
+//    its own terms (4 products, 3 adds, rounded to nearest), and the K / 4 blocks add in f32
+//    (u = 2⁻²⁴), so the whole product errs by ≤ ≈ 5u · Σ_k |a_k·b_k| (with A's rounding to f16),
+//    f32's part negligible. (WGSL lets a conversion or an operation round to either neighbour, one
+//    ulp = 2u: twice these figures at worst.)
+//    A value of A beyond f16's range (|a| > 65504) would become ±inf: activations of that size
+//    are outside what these models produce.
+//    The prologue (norm statistics, SwiGLU) and the epilogue (bias, activation, residual,
+//    normalized residual) stay f32.
 
 const TILE_M: u32 = 32u;
 const TILE_N: u32 = 32u;
 const MAX_TILE_K: u32 = 32u;
 
 // A tile: TILE_M rows × TILE_K/4 vec4 (along k). B tile: TILE_K rows × TILE_N/4 vec4 (along n).
-var<workgroup> tileA: array<vec4<f32>, 256>; // TILE_M * MAX_TILE_K / 4
-var<workgroup> tileB: array<vec4<f32>, 256>; // MAX_TILE_K * TILE_N / 4
+// In the product's precision (f16: 2 KiB each instead of 4).
+var<workgroup> tileA: array<vec4<ProductT>, 256>; // TILE_M * MAX_TILE_K / 4
+var<workgroup> tileB: array<vec4<ProductT>, 256>; // MAX_TILE_K * TILE_N / 4
 
-// Multiply the staged tiles into the 4×4 register block of thread (tx, ty).
+// Multiply the staged tiles into the 4×4 register block of thread (tx, ty): each 4-term block in
+// ProductT (f16: products and the three adds rounded to 11 bits), widened to f32 (exact) and added
+// to the f32 accumulator (f32: the widening is the identity, the same f32 expression as ever).
 fn accumulate(acc: ptr<function, array<vec4<f32>, 4>>, tx: u32, ty: u32) {
   let kv = TILE_K / 4u;
   for (var kq = 0u; kq < kv; kq++) {
@@ -26,7 +48,7 @@ fn accumulate(acc: ptr<function, array<vec4<f32>, 4>>, tx: u32, ty: u32) {
     let b3 = tileB[(kq * 4u + 3u) * (TILE_N / 4u) + tx];
     for (var r = 0u; r < 4u; r++) {
       let a = tileA[(ty * 4u + r) * kv + kq];
-      (*acc)[r] += a.x * b0 + a.y * b1v + a.z * b2 + a.w * b3;
+      (*acc)[r] += vec4<f32>(a.x * b0 + a.y * b1v + a.z * b2 + a.w * b3);
     }
   }
 }
@@ -195,12 +217,13 @@ fn tileProduct4(row0: u32, col04: u32, kBegin4: u32, kEnd4: u32, lid: vec3<u32>)
     for (var i = tid; i < TILE_M * kv; i += 64u) {
       let r = i / kv; let q = i % kv;
       let gr = row0 + r; let gk = k0 + q;
-      tileA[i] = stageA4(min(gr * K4 + gk, arrayLength(&a4) - 1u), gr < M && gk < kEnd4, r, gk);
+      // The prologue in f32, then converted to ProductT (f16: to a neighbouring f16; f32: identity).
+      tileA[i] = vec4<ProductT>(stageA4(min(gr * K4 + gk, arrayLength(&a4) - 1u), gr < M && gk < kEnd4, r, gk));
     }
     for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {
       let r = i / (TILE_N / 4u); let q = i % (TILE_N / 4u);
       let gk = k0 * 4u + r; let gc = col04 + q;
-      tileB[i] = select(vec4<f32>(0.0), loadW4(min(gk * N4 + gc, lenW4() - 1u)), gk < kEnd4 * 4u && gc < N4);
+      tileB[i] = select(vec4<ProductT>(0.0), loadW4(min(gk * N4 + gc, lenW4() - 1u)), gk < kEnd4 * 4u && gc < N4);
     }
     workgroupBarrier();
     accumulate(&acc, lid.x, lid.y);
@@ -227,12 +250,12 @@ fn tileProduct1(row0: u32, col0: u32, kBegin: u32, kEnd: u32, lid: vec3<u32>) ->
           if (gk + j < kEnd) { v[j] = stageA1(base + gk + j, r, gk + j); }
         }
       }
-      tileA[i] = v;
+      tileA[i] = vec4<ProductT>(v);
     }
     for (var i = tid; i < TILE_K * (TILE_N / 4u); i += 64u) {
       let r = i / (TILE_N / 4u); let q = i % (TILE_N / 4u);
       let gk = k0 + r; let gc = col0 + q * 4u;
-      var v = vec4<f32>(0.0);
+      var v = vec4<ProductT>(0.0);
       if (gk < kEnd) {
         for (var j = 0u; j < 4u; j++) { if (gc + j < N) { v[j] = loadW1(gk * N + gc + j); } }
       }

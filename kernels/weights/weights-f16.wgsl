@@ -1,6 +1,8 @@
 // Weight access, f16 storage (two halves packed per u32, as pack2x16float writes them), f32
-// compute: unpack2x16float is core WGSL, so this path halves the bytes every weight read moves
-// without needing `enable f16` in the arithmetic. Same functions as weights-f32.wgsl.
+// arithmetic: unpack2x16float is core WGSL, so this path halves the bytes every weight read moves
+// without needing `enable f16` (devices without shader-f16, SwiftShader). Same functions as
+// weights-f32.wgsl; weights-f16-compute.wgsl reads the same buffers as f16 for f16 products.
+alias ProductT = f32;
 @group(0) @binding(2) var<storage, read> w_pairs2: array<vec2<u32>>;
 @group(0) @binding(2) var<storage, read> w_pairs: array<u32>;
 

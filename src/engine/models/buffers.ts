@@ -18,7 +18,7 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import { createWeightSynth } from '../ops/weight-synth.ts';
-import type { WeightStorage } from '../ops/weight-storage.ts';
+import { precisionOf, type ProductPrecision, type WeightStorage } from '../ops/weight-storage.ts';
 import { submitDispatches } from '../ops/submit.ts';
 import { UniformPool } from '../ops/common.ts';
 import { tensorElements, type TensorSpec } from '../weights.ts';
@@ -37,6 +37,8 @@ export interface TensorPart {
   colCount: number;
   /** f16 parts hold two halves per u32 word. */
   storage: WeightStorage;
+  /** The products' multiplies over this part: f16 only for f16 parts of an f16-compute model. */
+  precision: ProductPrecision;
 }
 
 export interface GpuTensor {
@@ -253,6 +255,8 @@ export class ModelBuffers {
     readonly model: string,
     /** Pretend the binding limit is this small (tests exercise the split paths on tiny models). */
     private readonly limitOverride?: number,
+    /** The products' multiplies over f16-stored weights (the runner's choice; f32 weights multiply in f32). */
+    readonly precision: ProductPrecision = 'f32',
   ) {}
 
   get limit(): { bytes: number; name: string } {
@@ -313,6 +317,7 @@ export class ModelBuffers {
       const parts = plans.map((p, i) => ({
         ...p,
         storage,
+        precision: precisionOf(storage, this.precision),
         buffer: this.storage(plans.length > 1 ? `${spec.name}[${i}]` : spec.name, e * p.rowCount * p.colCount),
       }));
       this.tensors.set(spec.name, { spec, rows, cols, storage, parts });
@@ -324,9 +329,9 @@ export class ModelBuffers {
   }
 
   /** A fused tensor as one unsplit weight block, or undefined when the group was not fused. */
-  fused(name: string): { block: { buffer: GPUBuffer; rowStart: number; rowCount: number; colStart: number; colCount: number; storage: WeightStorage }; cols: number } | undefined {
+  fused(name: string): { block: { buffer: GPUBuffer; rowStart: number; rowCount: number; colStart: number; colCount: number; storage: WeightStorage; precision: ProductPrecision }; cols: number } | undefined {
     const f = this.fusedTensors.get(name);
-    return f && { block: { buffer: f.buffer, rowStart: 0, rowCount: f.rows, colStart: 0, colCount: f.cols, storage: f.storage }, cols: f.cols };
+    return f && { block: { buffer: f.buffer, rowStart: 0, rowCount: f.rows, colStart: 0, colCount: f.cols, storage: f.storage, precision: precisionOf(f.storage, this.precision) }, cols: f.cols };
   }
 
   /** Weight-synthesis dispatches for every allocated tensor (one per part). */

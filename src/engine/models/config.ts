@@ -15,7 +15,11 @@
  */
 import type { Role } from '../../shared/result.ts';
 
-/** Storage and compute precision. `f16` only where the adapter has `shader-f16`. */
+/**
+ * Storage and compute precision. `f16` only where the adapter has `shader-f16`: weight matrices
+ * stored as f16 and the matrix products multiplying in f16 with f32 accumulation; activations,
+ * attention, norms and the KV cache stay f32 (see src/engine/ops/weight-storage.ts).
+ */
 export type Dtype = 'f32' | 'f16';
 
 interface ModelConfigBase {

@@ -6,7 +6,7 @@
  */
 import { PipelineCache, type Dispatch } from '../dispatch.ts';
 import { submitDispatches } from '../ops/submit.ts';
-import type { WeightStorage } from '../ops/weight-storage.ts';
+import type { ProductPrecision, WeightStorage } from '../ops/weight-storage.ts';
 import { modelTensors, workloadInputIds, type TensorSpec } from '../weights.ts';
 import { validateWorkload, type ModelWorkloadSpec } from './config.ts';
 import { ModelBuffers, type SplitAxis } from './buffers.ts';
@@ -22,7 +22,10 @@ export interface ModelRunner {
   readonly steps: readonly ModelStep[];
   /** All steps concatenated = one query. */
   readonly dispatches: readonly Dispatch[];
+  /** 'f16': f16 weight matrices and, on a `shader-f16` device, f16 products (see `precision`). */
   readonly dtype: 'f32' | 'f16';
+  /** The matrix products' multiplies (accumulation is f32 either way): 'f16' with dtype 'f16', except under forceF16Storage. */
+  readonly precision: ProductPrecision;
   /** Bytes of GPU memory the model holds (weights, activations, KV cache). */
   readonly gpuBytes: number;
   /** Encode and submit one query (tests and one-off runs; the timer replays `dispatches` itself). */
@@ -39,12 +42,17 @@ export interface ModelRunnerOptions {
   /** Weight seed; defaults to spec.seed. */
   seed?: number;
   /**
-   * Store weight matrices as f16 when the device has `shader-f16` (also when the config's dtype
-   * is 'f16'); f32 otherwise (the path itself only needs core WGSL: halves packed in u32, unpacked to f32 for the arithmetic).
-   * Activations, norms, biases, KV cache and accumulation stay f32. Recorded as `dtype`.
+   * Run in f16 when the device has `shader-f16` (also when the config's dtype is 'f16'): weight
+   * matrices stored as f16 and the matrix products multiplying in f16 (4-term blocks in the tiled
+   * products, single products in the row products), accumulating in f32. Activations, norms,
+   * attention, biases, KV cache, the products' prologues and epilogues stay f32. f32 otherwise.
+   * Recorded as `dtype`.
    */
   preferF16?: boolean;
-  /** Tests only: use f16 weight storage even without `shader-f16` (SwiftShader lacks it). */
+  /**
+   * Tests only: f16 weight storage with f32 products, even without `shader-f16` (SwiftShader
+   * lacks it): the halves are unpacked to f32 in core WGSL. Reported as dtype 'f16', precision 'f32'.
+   */
   forceF16Storage?: boolean;
   /** Input token ids (encoder input or decoder prompt); defaults to the seeded synthetic ids. */
   tokenIds?: Int32Array | Uint32Array;
@@ -66,6 +74,20 @@ export function storageFor(dtype: 'f32' | 'f16'): (spec: TensorSpec) => WeightSt
   return (spec) => (dtype === 'f16' && spec.shape.length === 2 && spec.name !== 'embed.positions' ? 'f16' : 'f32');
 }
 
+/** What a runner runs in: f32, or f16 weights with f16 products, or (tests only) f16 weights with f32 products. */
+type RunDtype = { dtype: 'f32'; precision: 'f32' } | { dtype: 'f16'; precision: ProductPrecision };
+
+/**
+ * f16 when asked for (the option, or the config's dtype as presets set it) and the device has
+ * shader-f16: f16 storage and f16 products; f32 otherwise. forceF16Storage: f16 storage, f32
+ * products, on any device. Decided once, here: the weights carry it to every product (buffers.ts).
+ */
+function chooseDtype(device: GPUDevice, spec: ModelWorkloadSpec, opts: ModelRunnerOptions): RunDtype {
+  if (opts.forceF16Storage) return { dtype: 'f16', precision: 'f32' };
+  const wantF16 = opts.preferF16 === true || spec.model.dtype === 'f16';
+  return wantF16 && device.features.has('shader-f16') ? { dtype: 'f16', precision: 'f16' } : { dtype: 'f32', precision: 'f32' };
+}
+
 /** Which tensors may be split when larger than one binding (see buffers.ts). */
 function splitAxis(spec: TensorSpec): SplitAxis {
   if (spec.name === 'embed.tokens') return 'rows';
@@ -83,10 +105,7 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
   const bad = ids.findIndex((t) => t >= spec.model.vocab);
   if (bad >= 0) throw new RangeError(`${name}: token id ${ids[bad]} at ${bad} is outside the vocabulary (${spec.model.vocab})`);
 
-  // f16 when asked for (the option, or the config's dtype as presets set it) and the device has
-  // shader-f16; f32 otherwise. The choice is what `dtype` reports.
-  const wantF16 = opts.preferF16 === true || spec.model.dtype === 'f16';
-  const dtype: 'f32' | 'f16' = opts.forceF16Storage || (wantF16 && device.features.has('shader-f16')) ? 'f16' : 'f32';
+  const { dtype, precision } = chooseDtype(device, spec, opts);
   if (spec.model.headDim > ATTENTION_MAX_HEAD_DIM) {
     // Checked before any allocation (the attention builder would throw the same error later).
     throw new KernelLimitError(
@@ -95,7 +114,7 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
     );
   }
   const cache = opts.pipelineCache ?? new PipelineCache(device);
-  const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes);
+  const bufs = new ModelBuffers(device, name, opts.bindingLimitBytes, precision);
   device.pushErrorScope('out-of-memory');
   let graph: ModelGraph;
   try {
@@ -131,6 +150,7 @@ export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSp
     steps,
     dispatches,
     dtype,
+    precision,
     gpuBytes: bufs.bytes,
     submit() {
       submitDispatches(device, dispatches, `Model(${name}).query`);

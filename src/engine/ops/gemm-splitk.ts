@@ -16,7 +16,7 @@ import { KernelLimitError } from '../errors.ts';
 import { bindGroup, dummyBuffer, packWords, uniformBuffer, type BufferRef, type OpResources } from './common.ts';
 import { prologueBytes, prologueCode, prologueOperand } from './prologue.ts';
 import { createGemm, gemmEpilogueBytes, gemmEpilogueFlops, gemmEpsWords, gemmLayout, gemmPrologueFlops, type GemmArgs } from './gemm.ts';
-import { weightBytesPerElement } from './weight-storage.ts';
+import { checkPrecision, weightBytesPerElement } from './weight-storage.ts';
 import { tileProductSource } from './product.ts';
 
 export interface GemmSplitKArgs extends GemmArgs {
@@ -58,13 +58,15 @@ export function createGemmSplitK(device: GPUDevice, cache: PipelineCache, args: 
   const label = args.label ?? 'GemmSplitK';
   const shape: GemmSplitKShape = { m: args.m, n: args.n, k: args.k, splits: args.splits };
   if (!Number.isInteger(args.splits) || args.splits < 2) throw new RangeError(`${label}: split-K needs at least 2 slices, got ${args.splits}`);
+  checkPrecision(device, label, args.precision);
   const { words, vec4, epilogue } = gemmLayout(label, args);
   const plan = splitKPlan(shape);
   const scratchBytes = splitKScratchBytes(shape);
   if (scratchBytes > device.limits.maxStorageBufferBindingSize) {
     throw new KernelLimitError(`${label}: split-K scratch of ${scratchBytes} B exceeds the ${device.limits.maxStorageBufferBindingSize} B binding limit`);
   }
-  const code = tileProductSource(splitKCode, args.weights);
+  // f16 products: the tiles of pass 1 (f32 partials in the scratch); the reduce pass is f32 whatever the precision.
+  const code = tileProductSource(splitKCode, args.weights, args.precision);
   const partialPipeline = cache.get('gemm-splitk', code, { PROLOGUE: prologueCode(args.prologue) }, vec4 ? 'partial_vec4' : 'partial_scalar');
   const reducePipeline = cache.get('gemm-splitk', code, epilogue, vec4 ? 'reduce_vec4' : 'reduce_scalar');
   const dimWords = [args.m, args.n, args.k, ...words, plan.slices, plan.kSlice].map((u) => ({ u }));

@@ -11,7 +11,7 @@ import {
   checkResidualNorm, prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand, residualNormBytes, type ProductPrologue, type ResidualNorm,
 } from './prologue.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { weightBytesPerElement, type WeightStorage } from './weight-storage.ts';
+import { checkPrecision, weightBytesPerElement, type ProductPrecision, type WeightStorage } from './weight-storage.ts';
 import { tileProductSource } from './product.ts';
 
 export interface GemmArgs {
@@ -38,6 +38,11 @@ export interface GemmArgs {
   countPrologue?: boolean;
   /** Storage of B (the weights); A and C are f32 activations. */
   weights?: WeightStorage;
+  /**
+   * The tiles' multiplies (default f32): 'f16' stages A and B as f16 and sums each 4-term block in
+   * f16 into f32 accumulators (needs f16 `weights` and a `shader-f16` device); prologue and epilogue stay f32.
+   */
+  precision?: ProductPrecision;
   label?: string;
   /** Where created uniform buffers are pushed so their owner can destroy them. */
   resources?: OpResources;
@@ -88,9 +93,10 @@ export function gemmLayout(label: string, args: GemmArgs): { words: number[]; ve
 export function createGemm(device: GPUDevice, cache: PipelineCache, args: GemmArgs): Dispatch {
   const shape = { m: args.m, n: args.n, k: args.k };
   const label = args.label ?? 'Gemm';
+  checkPrecision(device, label, args.precision);
   const { words, vec4, epilogue } = gemmLayout(label, args);
   const constants = { ...epilogue, PROLOGUE: prologueCode(args.prologue) };
-  const pipeline = cache.get('gemm', tileProductSource(gemmCode, args.weights), constants, vec4 ? 'main_vec4' : 'main_scalar');
+  const pipeline = cache.get('gemm', tileProductSource(gemmCode, args.weights, args.precision), constants, vec4 ? 'main_vec4' : 'main_scalar');
   const dimWords = [args.m, args.n, args.k, ...words].map((u) => ({ u }));
   const dims = uniformBuffer(device, `${label}.dims`, packWords([...dimWords, ...gemmEpsWords(args)]), args.resources);
   const entries: [number, BufferRef][] = [

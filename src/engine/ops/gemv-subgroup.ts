@@ -11,6 +11,7 @@ import { GEMV_SG_ROW_LANES, GEMV_SG_ROWS, gemvSubgroupMeta, gemvSubgroupUsesVec4
 import { dispatch } from './common.ts';
 import { gemvBindGroup, gemvConstants, gemvFusedCosts, type GemvArgs } from './gemv.ts';
 import { rowProductSource } from './product.ts';
+import { checkPrecision } from './weight-storage.ts';
 
 /**
  * True when this device and cache run the subgroup reductions (GEMV, and greedy argmax with it):
@@ -47,6 +48,7 @@ function checkShape(label: string, a: number, b: number): void {
 export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args: GemvSubgroupArgs): Dispatch {
   const label = args.label ?? 'GemvSubgroup';
   if (!device.features.has('subgroups')) throw new KernelLimitError(`${label}: the device was created without the 'subgroups' feature`);
+  checkPrecision(device, label, args.precision);
   const layout = args.layout ?? 'kn';
   const wgArgs = args.workgroup ?? {};
   const cols = wgArgs.cols ?? GEMV_COLS;
@@ -68,7 +70,7 @@ export function createGemvSubgroup(device: GPUDevice, cache: PipelineCache, args
       shapeConstants = { RL: rowLanes, RPW: rowsPerWorkgroup };
       break;
   }
-  const pipeline = cache.get('gemv-subgroup', rowProductSource(gemvSubgroupCode, args.weights), { ...gemvConstants(args), ...shapeConstants }, entry);
+  const pipeline = cache.get('gemv-subgroup', rowProductSource(gemvSubgroupCode, args.weights, args.precision), { ...gemvConstants(args), ...shapeConstants }, entry);
   const bg = gemvBindGroup(device, pipeline, label, args);
   // FLOPs and bytes exactly as createGemv counts them: the reduction changes neither.
   const extra = gemvFusedCosts(args);

@@ -9,7 +9,7 @@ import {
   checkResidualNorm, prologueBytes, prologueCode, prologueEps, prologueFlops, prologueOperand, residualNormBytes, type ProductPrologue, type ResidualNorm,
 } from './prologue.ts';
 import { ELEMENTWISE_FLOPS } from '../models/flops.ts';
-import { weightBytesPerElement, type WeightStorage } from './weight-storage.ts';
+import { checkPrecision, weightBytesPerElement, type ProductPrecision, type WeightStorage } from './weight-storage.ts';
 import { rowProductSource } from './product.ts';
 
 export type GemvActivation = 'none' | 'relu' | 'tanh' | 'gelu';
@@ -53,6 +53,11 @@ export interface GemvArgs extends OpCommon {
   residualNorm?: ResidualNorm;
   /** Storage of W; x and y are f32. */
   weights?: WeightStorage;
+  /**
+   * The multiplies (default f32): 'f16' rounds x to f16 and multiplies it by W read as f16, each
+   * product widened to f32 for the f32 sums (needs f16 `weights` and a `shader-f16` device).
+   */
+  precision?: ProductPrecision;
 }
 
 const ACTIVATION_CODE: Record<GemvActivation, number> = { none: 0, relu: 1, tanh: 2, gelu: 3 };
@@ -106,10 +111,11 @@ export function gemvFusedCosts(args: GemvArgs): { flops: number; bytes: number }
 export function createGemv(device: GPUDevice, cache: PipelineCache, args: GemvArgs): Dispatch {
   const shape: GemvShape = { n: args.n, k: args.k, layout: args.layout ?? 'kn' };
   const label = args.label ?? 'Gemv';
+  checkPrecision(device, label, args.precision);
   const entry = shape.layout === 'nk' ? 'main_rows' : gemvUsesVec4(shape) ? 'main_vec4' : 'main_scalar';
   // The 'kn' entry points take their workgroup shape from the meta, so dispatch counts and WGSL agree.
   const shapeConstants: Record<string, number> = shape.layout === 'kn' ? { COLS: GEMV_COLS, KSPLIT: GEMV_KSPLIT } : {};
-  const pipeline = cache.get('gemv', rowProductSource(gemvCode, args.weights), { ...gemvConstants(args), ...shapeConstants }, entry);
+  const pipeline = cache.get('gemv', rowProductSource(gemvCode, args.weights, args.precision), { ...gemvConstants(args), ...shapeConstants }, entry);
   const bg = gemvBindGroup(device, pipeline, label, args);
   const extra = gemvFusedCosts(args);
   return dispatch(args.kernelName ?? 'gemv', pipeline, bg, gemvMeta.workgroups(shape), gemvMeta.flops(shape) + extra.flops, gemvMeta.bytes(shape) + extra.bytes, args.phase);

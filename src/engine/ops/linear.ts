@@ -8,7 +8,7 @@ import { KernelLimitError } from '../errors.ts';
 import { createGemmTuned } from './gemm-splitk.ts';
 import { createGemv, type GemvActivation } from './gemv.ts';
 import { createGemvSubgroup, useSubgroupReduction } from './gemv-subgroup.ts';
-import type { WeightStorage } from './weight-storage.ts';
+import type { ProductPrecision, WeightStorage } from './weight-storage.ts';
 import type { ProductPrologue, ResidualNorm } from './prologue.ts';
 import type { BufferRef, OpResources, OutputSegment } from './common.ts';
 
@@ -21,6 +21,8 @@ export interface WeightBlock {
   colCount: number;
   /** Default f32. */
   storage?: WeightStorage;
+  /** The products' multiplies over this block (default f32; 'f16' needs f16 storage and `shader-f16`). */
+  precision?: ProductPrecision;
 }
 
 export interface LinearArgs {
@@ -74,6 +76,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
         x: args.x,
         w: b.buffer,
         weights: b.storage ?? 'f32',
+        precision: b.precision ?? 'f32',
         y: args.y,
         n,
         k: args.k,
@@ -103,6 +106,7 @@ export function createLinear(device: GPUDevice, cache: PipelineCache, args: Line
       a: args.x,
       b: block.buffer,
       weights: block.storage ?? 'f32',
+      precision: block.precision ?? 'f32',
       c: args.y,
       m: args.m,
       n: args.n,

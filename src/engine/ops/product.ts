@@ -3,12 +3,14 @@
  * snippet: kernels/product/tile.wgsl (gemm and split-K: tiles, A prologue, C epilogue),
  * kernels/product/row.wgsl (gemv and the subgroup GEMV: x prologue, y epilogue) and
  * kernels/product/common.wgsl (the fused GELU and the norms' lane terms, for both). One copy of each prologue and
- * epilogue, so a plain kernel and its tuned variant cannot drift apart.
+ * epilogue, so a plain kernel and its tuned variant cannot drift apart. One copy of each precision
+ * too: the snippets multiply in the weight snippet's `ProductT`, so the same text is the f32 product
+ * (every conversion the identity) or the f16 one (see weight-storage.ts and kernels/product/tile.wgsl).
  */
 import tileCode from '../../../kernels/product/tile.wgsl?raw';
 import rowCode from '../../../kernels/product/row.wgsl?raw';
 import commonCode from '../../../kernels/product/common.wgsl?raw';
-import { withWeights, type WeightStorage } from './weight-storage.ts';
+import { withProductWeights, type ProductPrecision, type WeightStorage } from './weight-storage.ts';
 
 /** Every shared product snippet (the tuning cache key hashes them with the kernels). */
 export const PRODUCT_SNIPPETS: readonly string[] = [tileCode, rowCode, commonCode];
@@ -33,12 +35,15 @@ export function productParts(kernel: string): string {
   }
 }
 
-/** A tiled product's source (gemm, gemm-splitk) as compiled: kernel + tile parts + common parts + weight access. */
-export function tileProductSource(code: string, storage: WeightStorage | undefined): string {
-  return withWeights(`${code}\n${TILE_PARTS}`, storage);
+/**
+ * A tiled product's source (gemm, gemm-splitk) as compiled: kernel + tile parts + common parts +
+ * weight access, multiplying in `precision` (f16: `enable f16;` first; it needs f16 weights).
+ */
+export function tileProductSource(code: string, storage: WeightStorage | undefined, precision: ProductPrecision = 'f32'): string {
+  return withProductWeights(`${code}\n${TILE_PARTS}`, storage, precision);
 }
 
-/** A matrix-vector product's source (gemv, gemv-subgroup) as compiled: kernel + row parts + common parts + weight access. */
-export function rowProductSource(code: string, storage: WeightStorage | undefined): string {
-  return withWeights(`${code}\n${ROW_PARTS}`, storage);
+/** A matrix-vector product's source (gemv, gemv-subgroup) as compiled: kernel + row parts + common parts + weight access, in `precision`. */
+export function rowProductSource(code: string, storage: WeightStorage | undefined, precision: ProductPrecision = 'f32'): string {
+  return withProductWeights(`${code}\n${ROW_PARTS}`, storage, precision);
 }

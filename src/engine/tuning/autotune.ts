@@ -16,7 +16,7 @@ import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import type { ModelWorkloadSpec } from '../models/config.ts';
 import { createLinear } from '../ops/linear.ts';
 import { UniformPool } from '../ops/common.ts';
-import { weightBytesPerElement, type WeightStorage } from '../ops/weight-storage.ts';
+import { precisionOf, weightBytesPerElement, type WeightStorage } from '../ops/weight-storage.ts';
 import { GpuTimer } from '../timing.ts';
 import { readBuffer } from '../readback.ts';
 import { OVER_BUDGET, WRONG_OUTPUT, planJobs, runJobs, type TuneJob } from './choose.ts';
@@ -260,9 +260,11 @@ export async function autotune(device: GPUDevice, cache: PipelineCache, shapes: 
       const m = job.op === 'gemm' ? job.shape.m : 1;
       const layout = job.op === 'gemv' ? job.shape.layout : 'kn';
       const { n, k } = job.shape;
+      // f16 weights (only on a shader-f16 device) multiply in f16, as the model runner runs them.
+      const weights = { storage: bufs.storage, precision: precisionOf(bufs.storage, 'f16') };
       const block = layout === 'kn'
-        ? { buffer: bufs.w, rowStart: 0, rowCount: k, colStart: 0, colCount: n, storage: bufs.storage }
-        : { buffer: bufs.w, rowStart: 0, rowCount: n, colStart: 0, colCount: k, storage: bufs.storage };
+        ? { buffer: bufs.w, rowStart: 0, rowCount: k, colStart: 0, colCount: n, ...weights }
+        : { buffer: bufs.w, rowStart: 0, rowCount: n, colStart: 0, colCount: k, ...weights };
       const prologue = scratchPrologue(job, bufs);
       const epi = job.shape.epilogue;
       const list = createLinear(device, cache, {

@@ -9,13 +9,13 @@ import gemvCode from '../../../kernels/gemv/gemv.wgsl?raw';
 import gemmSplitKCode from '../../../kernels/gemm-splitk/gemm-splitk.wgsl?raw';
 import gemvSubgroupCode from '../../../kernels/gemv-subgroup/gemv-subgroup.wgsl?raw';
 import argmaxSubgroupCode from '../../../kernels/argmax-subgroup/argmax-subgroup.wgsl?raw';
-import weightsF32Code from '../../../kernels/weights/weights-f32.wgsl?raw';
-import weightsF16Code from '../../../kernels/weights/weights-f16.wgsl?raw';
 import { PRODUCT_SNIPPETS } from '../ops/product.ts';
+import { WEIGHT_SNIPPETS } from '../ops/weight-storage.ts';
 
 // argmax-subgroup runs with the subgroup GEMV (the same tuning flag), so its source counts too;
-// the products' shared prologue/epilogue snippets (kernels/product) are part of every candidate.
-export const TUNED_KERNEL_SOURCES: readonly string[] = [gemmCode, gemvCode, gemmSplitKCode, gemvSubgroupCode, argmaxSubgroupCode, weightsF32Code, weightsF16Code, ...PRODUCT_SNIPPETS];
+// the products' shared prologue/epilogue snippets (kernels/product) and every weight-access
+// snippet (kernels/weights: f32, f16 storage, f16 products) are part of the candidates.
+export const TUNED_KERNEL_SOURCES: readonly string[] = [gemmCode, gemvCode, gemmSplitKCode, gemvSubgroupCode, argmaxSubgroupCode, ...WEIGHT_SNIPPETS, ...PRODUCT_SNIPPETS];
 
 /** FNV-1a over the text, as 8 hex digits (a change detector, not a security hash). */
 export function fnv1a(text: string, seed = 2166136261): string {
