@@ -24,6 +24,7 @@ import { ChatTemplateError } from '../../src/shared/realmodels/chat-template.ts'
 import { ClassifierLabelsError } from '../../src/shared/realmodels/answer.ts';
 import { ScoringError } from '../../src/shared/realmodels/scoring.ts';
 import { NoModelsLoadedError } from '../../workers/realmodels.ts';
+import { BaseNotAgreedError } from '../../src/lab/base-agreement.ts';
 
 describe('shared error names', () => {
   const thrown: Error[] = [
@@ -62,6 +63,7 @@ describe('shared error names', () => {
     new ClassifierLabelsError('x'),
     new ScoringError('x'),
     new NoModelsLoadedError(),
+    new BaseNotAgreedError('https://elsewhere.example'),
   ];
 
   test('every listed name is thrown by some class above (no stale names, none missing)', () => {
