@@ -18,7 +18,7 @@ import { runReal } from './lab-real.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MeasuredSection } from '../src/shared/power.ts';
-import { LAVAPIPE_INSTALL, NodeWebGpuError, installWebGpu, restartedEnv, webgpuEnv, type WebGpuEnv } from './node/webgpu.ts';
+import { LAVAPIPE_INSTALL, NodeWebGpuError, adapterMismatch, installWebGpu, restartedEnv, webgpuEnv, type WebGpuEnv } from './node/webgpu.ts';
 import { loadProfile, profileDir, profileFromDocument, saveProfile, withSensorProfile } from './node/profiles.ts';
 
 type RunArgs = Extract<LabArgs, { kind: 'run' }>;
@@ -131,6 +131,8 @@ async function runNode(args: RunArgs): Promise<void> {
     if (e instanceof NodeWebGpuError) fail(e.message, 4);
     throw e;
   }
+  const mismatch = adapterMismatch(setup.choice, info);
+  if (mismatch) fail(mismatch, 4);
   const software = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ? ', a software adapter on the CPU' : '';
   log(`lab: running preset "${args.preset}" in Node ${process.version} through Dawn on ${info.vendor || '?'} / ${info.architecture || '?'} (${info.description || 'no description'}${software})…`);
   register(new URL('./node/raw-hook.ts', import.meta.url));

@@ -96,7 +96,8 @@ export function webgpuEnv(env: NodeJS.ProcessEnv, request: AdapterRequest, place
       return set;
     }
     case 'auto': {
-      const icd = env['VK_ICD_FILENAMES'];
+      // A driver the user named, under either variable (VK_DRIVER_FILES wins in recent loaders).
+      const icd = env['VK_DRIVER_FILES'] || env['VK_ICD_FILENAMES'];
       // The restarted process finds the variable set by its parent for SwiftShader: still the runner's choice.
       const ours = env[RESTARTED] === '1' && icd === join(swiftshaderDir(env), ICD);
       if (icd && !ours) return { choice: { kind: 'as-set' }, env, restart: false };
@@ -113,7 +114,8 @@ function swiftshaderEnv(env: NodeJS.ProcessEnv): WebGpuEnv | null {
   const dir = swiftshaderDir(env);
   if (!existsSync(join(dir, ICD)) || !existsSync(join(dir, 'libvulkan.so.1'))) return null;
   const ld = env['LD_LIBRARY_PATH'];
-  const next = { ...env, VK_ICD_FILENAMES: join(dir, ICD), LD_LIBRARY_PATH: ld ? `${dir}:${ld}` : dir };
+  // VK_DRIVER_FILES, when set, would win over VK_ICD_FILENAMES: both name SwiftShader.
+  const next = { ...env, VK_ICD_FILENAMES: join(dir, ICD), ...(env['VK_DRIVER_FILES'] ? { VK_DRIVER_FILES: join(dir, ICD) } : {}), LD_LIBRARY_PATH: ld ? `${dir}:${ld}` : dir };
   const loaderFound = (ld ?? '').split(':').includes(dir);
   return { choice: { kind: 'swiftshader', dir }, env: next, restart: !loaderFound && env[RESTARTED] !== '1' };
 }
@@ -129,6 +131,24 @@ function lavapipeManifest(env: NodeJS.ProcessEnv, arch: NodeJS.Architecture, icd
   const found = names.map((n) => join(icdDir, n)).find((p) => existsSync(p));
   if (!found) throw new NodeWebGpuError(`--adapter lavapipe: no lavapipe manifest (${names.join(' or ')}) in ${icdDir}; ${LAVAPIPE_INSTALL}.`);
   return found;
+}
+
+/**
+ * Whether the adapter Dawn returned is the one asked for by name: null when it is (or when any
+ * adapter would do), else why not. The Vulkan loader may still pick another driver (a
+ * VK_ADD_DRIVER_FILES, a loader that reads other variables), and a named adapter never falls back.
+ */
+export function adapterMismatch(choice: AdapterChoice, info: Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'description'>): string | null {
+  const got = `${info.vendor || '?'} / ${info.architecture || '?'} (${info.description || 'no description'})`;
+  switch (choice.kind) {
+    case 'swiftshader':
+      return info.architecture === 'swiftshader' ? null : `SwiftShader was asked for, but Dawn returned ${got}: check VK_DRIVER_FILES / VK_ADD_DRIVER_FILES.`;
+    case 'lavapipe':
+      return info.vendor === 'mesa' && /llvmpipe/i.test(info.description) ? null : `lavapipe was asked for, but Dawn returned ${got}: check VK_DRIVER_FILES / VK_ADD_DRIVER_FILES.`;
+    case 'as-set':
+    case 'system':
+      return null;
+  }
 }
 
 export const restartedEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, [RESTARTED]: '1' });

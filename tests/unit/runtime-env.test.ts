@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseLabArgs } from '../../scripts/lab-args.ts';
-import { NodeWebGpuError, nodeRuntime, webgpuEnv } from '../../scripts/node/webgpu.ts';
+import { NodeWebGpuError, adapterMismatch, nodeRuntime, webgpuEnv } from '../../scripts/node/webgpu.ts';
 import { selectProfile } from '../../src/energy/index.ts';
 import { profileReason } from '../../src/shared/catalog-text.ts';
 import type { ResultDocument } from '../../src/shared/result.ts';
@@ -123,6 +123,26 @@ describe('the Node runner\'s adapter choice', () => {
     expect(thrown(() => webgpuEnv({}, 'lavapipe', { platform: 'darwin' }))).toBe('--adapter lavapipe needs Linux (Mesa\'s Vulkan driver); on darwin, use --adapter system.');
     expect(thrown(() => webgpuEnv({ LAB_SWIFTSHADER_DIR: empty }, 'swiftshader', linux))).toMatch(/^--adapter swiftshader: no SwiftShader in .*empty \(vk_swiftshader_icd\.json and libvulkan\.so\.1\): install Chromium/);
     expect(webgpuEnv({ LAB_SWIFTSHADER_DIR: chromium, VK_ICD_FILENAMES: '/opt/my_icd.json' }, 'swiftshader', linux).choice).toEqual({ kind: 'swiftshader', dir: chromium });
+  });
+
+  test('VK_DRIVER_FILES, read first by recent loaders: kept as set by auto, overridden for a named SwiftShader', () => {
+    const mine = { VK_DRIVER_FILES: '/opt/my_icd.json' };
+    expect(webgpuEnv(mine, 'auto', linux)).toEqual({ choice: { kind: 'as-set' }, env: mine, restart: false });
+    const named = webgpuEnv({ LAB_SWIFTSHADER_DIR: chromium, VK_DRIVER_FILES: '/opt/my_icd.json' }, 'swiftshader', linux);
+    expect(named.env).toMatchObject({ VK_ICD_FILENAMES: join(chromium, 'vk_swiftshader_icd.json'), VK_DRIVER_FILES: join(chromium, 'vk_swiftshader_icd.json') });
+  });
+
+  test('the adapter Dawn returned must be the one named: another driver is a mismatch, any adapter does for auto and system', () => {
+    const swift = { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0' };
+    const lvp = { vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)' };
+    expect(adapterMismatch({ kind: 'swiftshader', dir: chromium }, swift)).toBeNull();
+    expect(adapterMismatch({ kind: 'lavapipe', manifest: 'm' }, lvp)).toBeNull();
+    expect(adapterMismatch({ kind: 'swiftshader', dir: chromium }, lvp)).toBe(
+      'SwiftShader was asked for, but Dawn returned mesa / software (llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)): check VK_DRIVER_FILES / VK_ADD_DRIVER_FILES.',
+    );
+    expect(adapterMismatch({ kind: 'lavapipe', manifest: 'm' }, swift)).toMatch(/^lavapipe was asked for, but Dawn returned google \/ swiftshader/);
+    expect(adapterMismatch({ kind: 'as-set' }, lvp)).toBeNull();
+    expect(adapterMismatch({ kind: 'system', why: 'real-gpu' }, swift)).toBeNull();
   });
 
   test('system: the environment as it is', () => {

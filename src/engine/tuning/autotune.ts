@@ -341,7 +341,8 @@ export async function tuneForRun(args: TuneForRunArgs): Promise<TuningRecord> {
     // The products the runners will dispatch on this device: its binding limit and each model's
     // weight storage, decided as createModelRunner decides its dtype, pick fused or separate products.
     const shapes = tuningShapes(args.models, {
-      bindingLimitBytes: args.bindingLimitBytes ?? bindingLimit(device.limits).bytes,
+      // A test's override only lowers the limit, as ModelBuffers applies it.
+      bindingLimitBytes: Math.min(args.bindingLimitBytes ?? Infinity, bindingLimit(device.limits).bytes),
       f16: (spec) => (args.preferF16 === true || spec.model.dtype === 'f16') && device.features.has('shader-f16'),
     });
     const store = args.store instanceof SafeTuningStore ? args.store : new SafeTuningStore(args.store);
