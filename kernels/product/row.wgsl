@@ -5,7 +5,7 @@
 // Expects from the kernel: `dims` (n, k, xOffset, yOffset, n0, n1, y1, y2, eps, epsR), the
 // overrides HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, `x`, `y`, `bias`,
 // `residual`, the prologue's operand `prologue` and the normalized residual's gamma/beta
-// `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl; ProductT and loadW4 /
+// `residualNorm`; normTerm() and NORM_LANES come from common.wgsl, gelu() from kernels/gelu/gelu-fn.wgsl; ProductT and loadW4 /
 // loadW1 from the weight snippet (kernels/weights).
 //
 // Precision (the kernels' K loops: `acc += vec4<f32>(ProductT(xin(…)) * loadW4(…))`): with

@@ -6,7 +6,7 @@
 // Expects from the kernel: `dims` (m, n, k, n0, n1, base0, base1, base2, eps, epsR), the overrides
 // TILE_K, HAS_BIAS, ACTIVATION, HAS_RESIDUAL, RESIDUAL_NORM and PROLOGUE, A as `a4` / `a1`, the
 // prologue's operand as `prologue4` / `prologue1`, `bias`, `residual` and the normalized
-// residual's gamma/beta `residualNorm`; gelu(), normTerm() and NORM_LANES come from common.wgsl;
+// residual's gamma/beta `residualNorm`; normTerm() and NORM_LANES come from common.wgsl, gelu() from kernels/gelu/gelu-fn.wgsl;
 // ProductT, loadW4 / loadW1 / lenW4 from the weight snippet (kernels/weights).
 //
 // Precision: one text, two instantiations chosen by the weight snippet's ProductT.

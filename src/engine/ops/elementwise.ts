@@ -3,13 +3,17 @@
  */
 import type { Dispatch, PipelineCache } from '../dispatch.ts';
 import type { KernelMeta } from '../../../kernels/kernel.ts';
-import geluCode from '../../../kernels/gelu/gelu.wgsl?raw';
+import geluKernelCode from '../../../kernels/gelu/gelu.wgsl?raw';
+import geluFnCode from '../../../kernels/gelu/gelu-fn.wgsl?raw';
 import swigluCode from '../../../kernels/swiglu/swiglu.wgsl?raw';
 import residualCode from '../../../kernels/residual/residual.wgsl?raw';
 import { geluMeta } from '../../../kernels/gelu/gelu.meta.ts';
 import { swigluMeta } from '../../../kernels/swiglu/swiglu.meta.ts';
 import { residualMeta } from '../../../kernels/residual/residual.meta.ts';
 import { bindGroup, dispatch, uniformBuffer, type BufferRef, type OpCommon } from './common.ts';
+
+/** The GELU kernel with its function (gelu-fn.wgsl, shared with the products' fused activation). */
+const geluCode = `${geluKernelCode}\n${geluFnCode}`;
 
 export interface ElementwiseArgs extends OpCommon {
   count: number;
