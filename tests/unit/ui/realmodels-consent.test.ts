@@ -316,6 +316,27 @@ describe('what counts as a base the visitor typed', () => {
     }
   });
 
+  test('the crafted host written with a final dot (the same host to DNS, another origin) is refused, not agreed', async () => {
+    const page = 'https://lab.example/#/?models=real';
+    expect(() => checkModelBase('https://elsewhere.example./', page)).toThrow(ModelRefError);
+    expect(() => checkModelBase('https://elsewhere.example./models/', page)).toThrow('may not end its host name with a dot (elsewhere.example.)');
+    expect(consent.foreignOrigin('https://elsewhere.example.:443/', page)).toBeNull();
+    await openCrafted();
+    await act(() => (q('rm-consent-no') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    await type('');
+    await type('https://elsewhere.example./models/', true);
+    await until(() => false);
+    expect([...consent.agreedOrigins.value]).toEqual([]);
+    expect(requests.filter((r) => r.includes('elsewhere.example'))).toEqual([]);
+    expect(q('rm-base-error')?.textContent).toBe(t('realmodels.choice.baseTrailingDot'));
+    expect(q('rm-base-error')?.textContent).toContain('without the final dot');
+    await act(() => {
+      lang.value = 'fr';
+    });
+    expect(q('rm-base-error')?.textContent).toContain('sans le point final');
+  });
+
   test('typing replaces the typed agreement, never one given on the card', async () => {
     await openCrafted();
     await act(() => (q('rm-consent-yes') as HTMLButtonElement).click());
