@@ -12,7 +12,8 @@
  * `BaseNotAgreedError` before anything is sent. A class instance does not survive postMessage, so
  * the worker is handed the agreed origin as a string (`RealRaceRequest.agreedOrigin`, filled only
  * from a checked agreement) and model-download.ts refuses every request whose origin is neither
- * the page's, the hub's nor that one (`RequestGuard`).
+ * the page's, the hub's nor that one (`RequestGuard`). A request to the agreed origin is sent with
+ * `redirect: 'error'`, so that host cannot pass it on to a third one with a 302.
  */
 import { HUB_BASE } from './model-files.ts';
 

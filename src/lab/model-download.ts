@@ -11,7 +11,7 @@
  * ModelQuotaError (from the cache; the loader reports it as `notCached` instead of failing).
  */
 import { concatBytes } from '../shared/bytes.ts';
-import { checkRequestAgreed, type RequestGuard } from './base-agreement.ts';
+import { checkRequestAgreed, foreignRequestOrigin, type RequestGuard } from './base-agreement.ts';
 import { bodyChunks, DownloadHttpError, DownloadNetworkError, DownloadReadError } from './download.ts';
 import {
   DOWNLOAD_PARTIALS, isQuotaError, isStrongValidator, ModelQuotaError, type ModelCache, type PartialDownload, type PartialVersion, type StoredPartial,
@@ -116,11 +116,21 @@ export interface LoadedModel {
   notCached: string[];
 }
 
+/**
+ * A guarded request to an agreed foreign origin may not be redirected: the agreement is to that
+ * origin, and following a 302 would send the request (and the visitor's address) to a third host
+ * nobody agreed to, so the redirect fails the request instead. The page's origin and the hub keep
+ * following (the hub's files sit behind a redirect to its CDN). Node tools (no guard) follow.
+ */
+function redirectFor(url: URL, opts: Pick<LoadOptions, 'origin' | 'guard'>): Pick<RequestInit, 'redirect'> {
+  return opts.guard && foreignRequestOrigin(url, opts.origin) !== null ? { redirect: 'error' } : {};
+}
+
 async function doFetch(url: URL, init: RequestInit, opts: LoadOptions, received = 0): Promise<Response> {
   // Every network request of this module goes through here: the one place the agreement is checked.
   if (opts.guard) checkRequestAgreed(url, opts.origin, opts.guard);
   try {
-    return await (opts.fetchImpl ?? fetch)(url, { mode: 'cors', ...init, ...(opts.signal ? { signal: opts.signal } : {}) });
+    return await (opts.fetchImpl ?? fetch)(url, { mode: 'cors', ...init, ...redirectFor(url, opts), ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (e) {
     if (opts.signal?.aborted) throw new DownloadCancelledError(url.href, received);
     // fetch gives no detail on purpose: a CORS refusal and being offline look the same.
@@ -172,7 +182,7 @@ export async function modelsServedAt(refs: readonly ModelRef[], base: string, op
       const url = fileUrl(ref, modelFiles(ref)[0]!, base, opts.origin);
       // A host not agreed to is not asked, so it holds nothing as far as the page knows.
       if (opts.guard) checkRequestAgreed(url, opts.origin, opts.guard);
-      const res = await (opts.fetchImpl ?? fetch)(url, { method: 'HEAD', ...(opts.signal ? { signal: opts.signal } : {}) });
+      const res = await (opts.fetchImpl ?? fetch)(url, { method: 'HEAD', ...redirectFor(url, opts), ...(opts.signal ? { signal: opts.signal } : {}) });
       return res.ok && (res.headers.get('content-type') ?? '').includes('json');
     } catch {
       return false;

@@ -55,7 +55,9 @@ export function checkModelId(id: string): string {
  * A base URL the files may come from: http or https, absolute or relative to `origin` (our
  * `/models/`). Returns it resolved; ModelRefError for anything else (ftp:, javascript:, junk), and
  * for a user name or password before the host: `https://huggingface.co@evil.example/` reads as the
- * hub to a person but sends every request to evil.example.
+ * hub to a person but sends every request to evil.example. A host name ending in a dot
+ * (`elsewhere.example.`) is refused too: it is the same host to DNS but another origin to the page,
+ * so it would pass as a host never refused or agreed to (consent.ts agrees by origin).
  */
 export function checkModelBase(base: string, origin: string = globalThis.location?.href ?? 'http://localhost/'): URL {
   let url: URL | null;
@@ -68,6 +70,9 @@ export function checkModelBase(base: string, origin: string = globalThis.locatio
   // The base itself is not repeated: it may hold a password.
   if (url.username !== '' || url.password !== '') {
     throw new ModelRefError(`A model base may not carry a user name or password before its host (…@${url.host}): write the address without them.`);
+  }
+  if (url.hostname.endsWith('.')) {
+    throw new ModelRefError(`A model base may not end its host name with a dot (${url.hostname}): write it without the final dot.`);
   }
   return url;
 }

@@ -14,7 +14,7 @@ import type { Capabilities } from '../../src/engine/device.ts';
 import { lang, t } from '../../src/i18n/index.ts';
 import { agreedOriginFor, BaseNotAgreedError, type BaseAgreement } from '../../src/lab/base-agreement.ts';
 import { memoryModelCache } from '../../src/lab/model-cache.ts';
-import { downloadFile, loadModelFiles, ModelFileError } from '../../src/lab/model-download.ts';
+import { downloadFile, headSize, loadModelFiles, ModelFileError, modelsServedAt } from '../../src/lab/model-download.ts';
 import { DEFAULT_CLASSIFIER_ID, DEFAULT_GENERATOR_ID, modelFiles, type ModelRef } from '../../src/lab/model-files.ts';
 import type { RealRaceRequest, RealSessionRequest } from '../../src/lab/realmodels-api.ts';
 import { labRealModelsClient } from '../../src/lab/realmodels-client.ts';
@@ -181,6 +181,41 @@ describe('the download module’s guard', () => {
     expect(agreedOriginFor('/models/', PAGE, undefined)).toBeNull();
     expect(agreedOriginFor('https://huggingface.co/', PAGE, undefined)).toBeNull();
     expect(() => agreedOriginFor('http://lab.example/models/', PAGE, undefined)).toThrow(BaseNotAgreedError);
+  });
+});
+
+describe('redirects', () => {
+  /** Each request's URL with the redirect mode it was sent with ('unset' when the fetch default, 'follow', applies). */
+  function redirects(): { fetchImpl: typeof fetch; seen: string[] } {
+    const seen: string[] = [];
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      seen.push(`${url} ${init?.redirect ?? 'unset'}`);
+      return new Response(init?.method === 'HEAD' ? null : '{}', { status: 200, headers: { 'content-length': '2', 'content-type': 'application/json' } });
+    };
+    return { fetchImpl, seen };
+  }
+  const guard = { agreedOrigin: FOREIGN_ORIGIN };
+  const foreignUrl = new URL(`${FOREIGN}${CLASSIFIER.id}/config.json`);
+  const hubUrl = new URL(`https://huggingface.co/${CLASSIFIER.id}/resolve/main/config.json`);
+  const pageUrl = new URL(`https://lab.example/models/${CLASSIFIER.id}/config.json`);
+
+  test('a request to the agreed foreign host fails on a redirect instead of following it to a host nobody agreed to', async () => {
+    const { fetchImpl, seen } = redirects();
+    await headSize(foreignUrl, { origin: PAGE, fetchImpl, guard });
+    await downloadFile(foreignUrl, { origin: PAGE, fetchImpl, partials: new Map(), guard }, () => {});
+    expect(await modelsServedAt([CLASSIFIER], FOREIGN, { origin: PAGE, fetchImpl, guard })).toBe(true);
+    expect(seen).toEqual([`${foreignUrl.href} error`, `${foreignUrl.href} error`, `${foreignUrl.href} error`]);
+  });
+
+  test('the hub (its files sit behind a redirect to its CDN) and the page’s origin keep following', async () => {
+    const { fetchImpl, seen } = redirects();
+    for (const url of [hubUrl, pageUrl]) {
+      await headSize(url, { origin: PAGE, fetchImpl, guard });
+      await downloadFile(url, { origin: PAGE, fetchImpl, partials: new Map(), guard }, () => {});
+    }
+    expect(await modelsServedAt([CLASSIFIER], '/models/', { origin: PAGE, fetchImpl, guard })).toBe(true);
+    expect(seen.map((s) => s.split(' ')[1])).toEqual(['unset', 'unset', 'unset', 'unset', 'unset']);
   });
 });
 

@@ -33,11 +33,12 @@ function typing(field: ChoiceField, value: string): void {
   scheduleSizes();
 }
 
-/** The words for an invalid base: a user name or password before its host (model-files.ts `checkModelBase`), or no web address at all. */
+/** The words for an invalid base: a user name or password before its host, a host name ending in a dot (model-files.ts `checkModelBase`), or no web address at all. */
 function baseProblemKey(base: string): string {
   try {
     const url = new URL(base.trim(), pageHref());
     if (url.username !== '' || url.password !== '') return 'realmodels.choice.baseUserinfo';
+    if (url.hostname.endsWith('.')) return 'realmodels.choice.baseTrailingDot';
   } catch {
     // Not a URL at all: the general words.
   }

@@ -16,6 +16,12 @@
  * typed after that is the visitor's own. Even then, an origin a link brought is never agreed by
  * typing it: only the card's button agrees to it. So deleting back into a crafted host name, or
  * retyping it, or changing one letter of it, leaves the card asking.
+ *
+ * Typing agrees to one origin at a time: the field is read per keystroke, so typing
+ * `https://models.school.example/` would otherwise leave an agreement for every prefix of the host
+ * (`https://m`, `https://mo`, …) for the page's life, and a later link naming one of them would be
+ * sized without the card. Each newly typed origin replaces the previous typed one; what the card
+ * agreed to stays.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { BaseAgreement, foreignRequestOrigin } from '../../lab/base-agreement.ts';
@@ -28,6 +34,12 @@ export const agreedOrigins: ReadonlySignal<ReadonlySet<string>> = origins;
 
 /** The agreement handed to the client, by origin (one per origin, made when the visitor agreed). */
 const agreements = new Map<string, BaseAgreement>();
+
+/** Origins agreed on the card (its button): typing on never drops them. */
+const cardOrigins = new Set<string>();
+
+/** The one origin agreed by typing (the last one typed from scratch), or null. */
+let typedOrigin: string | null = null;
 
 /** Foreign origins a link's `base=` brought during this page's life: typing one again is no agreement. */
 const linkedOrigins = new Set<string>();
@@ -59,12 +71,36 @@ export function consentNeeded(base: string, page: string = pageHref()): string |
   return origin !== null && !agreedOrigins.value.has(origin) ? origin : null;
 }
 
-/** The visitor agreed (a click on "load from …", or a base they typed themselves). */
-export function agreeToBase(base: string, page: string = pageHref()): void {
-  const origin = foreignOrigin(base, page);
-  if (origin === null || agreedOrigins.value.has(origin)) return;
+/** Records the agreement to `origin` (minted once per origin while it stays agreed). */
+function agree(origin: string): void {
+  if (agreedOrigins.value.has(origin)) return;
   agreements.set(origin, BaseAgreement.fromVisitorConsent(origin));
   origins.value = new Set([...origins.value, origin]);
+}
+
+/** Withdraws the agreement to `origin`: the card asks again before anything is sent there. */
+function withdraw(origin: string): void {
+  agreements.delete(origin);
+  const next = new Set(origins.value);
+  next.delete(origin);
+  origins.value = next;
+}
+
+/** The visitor agreed on the card (a click on "load from …"): kept for the page's life. */
+export function agreeToBase(base: string, page: string = pageHref()): void {
+  const origin = foreignOrigin(base, page);
+  if (origin === null) return;
+  cardOrigins.add(origin);
+  agree(origin);
+}
+
+/** The visitor typed `origin` from scratch: agreed, in place of the origin typed before it (unless the card agreed to that one). */
+function agreeTyped(origin: string): void {
+  if (typedOrigin === origin) return;
+  const previous = typedOrigin;
+  typedOrigin = origin;
+  if (previous !== null && !cardOrigins.has(previous)) withdraw(previous);
+  agree(origin);
 }
 
 /**
@@ -98,12 +134,14 @@ export function baseEdited(value: string, page: string = pageHref()): void {
   }
   const origin = foreignOrigin(value, page);
   if (origin === null || editingLinkedBase || linkedOrigins.has(origin)) return;
-  agreeToBase(value, page);
+  agreeTyped(origin);
 }
 
 /** Forgets every agreement and every link's base (tests; a new page starts with none). */
 export function resetConsent(): void {
   agreements.clear();
+  cardOrigins.clear();
+  typedOrigin = null;
   linkedOrigins.clear();
   editingLinkedBase = false;
   origins.value = new Set();

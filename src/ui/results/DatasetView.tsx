@@ -5,6 +5,7 @@
  * (`#/dataset?vendor=nvidia&preset=quick`), so a link opens the same view; groups and results
  * are paginated, so the view stays light however large the dataset grows.
  */
+import { Fragment } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../../i18n/index.ts';
 import { DATASET_LICENSE, LISTING_FILTERS } from '../../shared/dataset.ts';
@@ -59,15 +60,23 @@ function FilterBar({ stats, filters, size }: { stats: DatasetStats; filters: Dat
   };
   return (
     <form class="filter-bar" aria-label={t('dataset.filters.label')} data-testid="dataset-filters" onSubmit={(e) => e.preventDefault()}>
-      {LISTING_FILTERS.map((name) => (
-        <label key={name}>
-          {t(FILTER_LABEL[name])}{' '}
-          <select name={name} value={filters[name] ?? ''} disabled={name === 'taskVersion' && filters.task === undefined} onChange={(e) => set(name, (e.target as HTMLSelectElement).value)}>
-            <option value="">{t('dataset.filters.any')}</option>
-            {options[name].map((o) => <option key={o} value={o}>{o}</option>)}
-          </select>
-        </label>
-      ))}
+      {LISTING_FILTERS.map((name) => {
+        // A version belongs to a task set: until one is chosen the select is disabled, and says why.
+        const waiting = name === 'taskVersion' && filters.task === undefined;
+        const hintId = `dataset-${name}-hint`;
+        return (
+          <Fragment key={name}>
+            <label>
+              {t(FILTER_LABEL[name])}{' '}
+              <select name={name} value={filters[name] ?? ''} disabled={waiting} aria-describedby={waiting ? hintId : undefined} onChange={(e) => set(name, (e.target as HTMLSelectElement).value)}>
+                <option value="">{t('dataset.filters.any')}</option>
+                {options[name].map((o) => <option key={o} value={o}>{o}</option>)}
+              </select>
+            </label>
+            {waiting ? <span id={hintId} class="small muted" data-testid={hintId}>{t('dataset.filters.taskVersionHint')}</span> : null}
+          </Fragment>
+        );
+      })}
     </form>
   );
 }

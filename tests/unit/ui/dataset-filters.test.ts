@@ -100,9 +100,22 @@ describe('task set version filter: the view', () => {
     await open('#/dataset');
     expect(select('taskVersion').disabled).toBe(true);
     expect(root.textContent).toContain('Task set version');
+    // The disabled select says why, in the visitor's language.
+    const hintId = select('taskVersion').getAttribute('aria-describedby');
+    expect(hintId).not.toBeNull();
+    expect(root.querySelector(`#${hintId}`)?.textContent).toBe('Choose a task set first');
+    await act(() => {
+      lang.value = 'fr';
+    });
+    expect(root.querySelector(`#${hintId}`)?.textContent).toBe('Choisissez d’abord un jeu de tâches');
+    await act(() => {
+      lang.value = 'en';
+    });
 
     await choose('task', 'sentiment-en');
     expect(select('taskVersion').disabled).toBe(false);
+    expect(select('taskVersion').hasAttribute('aria-describedby')).toBe(false);
+    expect(root.querySelector(`#${hintId}`)).toBeNull();
     expect([...select('taskVersion').options].map((o) => o.value)).toEqual(['', '1', '2']);
 
     await choose('taskVersion', '2');

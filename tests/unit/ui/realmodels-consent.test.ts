@@ -297,6 +297,60 @@ describe('what counts as a base the visitor typed', () => {
     expect(mine.every((r) => r.startsWith('HEAD https://mine.example/m/'))).toBe(true);
   });
 
+  test('typing a host letter by letter agrees to the last origin only; a link naming a prefix of it still gets the card', async () => {
+    go('#/?models=real');
+    await act(() => render(h(RealModelsPanel, {}), root));
+    await until(() => rm.sizes.value.kind === 'ready');
+    requests = [];
+    const typed = 'https://models.school.example/m/';
+    for (let i = 1; i <= typed.length; i++) await type(typed.slice(0, i));
+    expect([...consent.agreedOrigins.value]).toEqual(['https://models.school.example']);
+    // The sizing debounce still waits for the value to stay put: only the final host is asked.
+    await until(() => rm.sizes.value.kind === 'ready' && requests.length > 0);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => r.startsWith('HEAD https://models.school.example/m/'))).toBe(true);
+    // A later link in the same page naming a host typed on the way is not agreed.
+    for (const prefix of ['https://m/', 'https://mo/', 'https://models.school.exampl/']) {
+      consent.baseFromLink(prefix);
+      expect(consent.consentNeeded(prefix)).toBe(new URL(prefix).origin);
+    }
+  });
+
+  test('the crafted host written with a final dot (the same host to DNS, another origin) is refused, not agreed', async () => {
+    const page = 'https://lab.example/#/?models=real';
+    expect(() => checkModelBase('https://elsewhere.example./', page)).toThrow(ModelRefError);
+    expect(() => checkModelBase('https://elsewhere.example./models/', page)).toThrow('may not end its host name with a dot (elsewhere.example.)');
+    expect(consent.foreignOrigin('https://elsewhere.example.:443/', page)).toBeNull();
+    await openCrafted();
+    await act(() => (q('rm-consent-no') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    await type('');
+    await type('https://elsewhere.example./models/', true);
+    await until(() => false);
+    expect([...consent.agreedOrigins.value]).toEqual([]);
+    expect(requests.filter((r) => r.includes('elsewhere.example'))).toEqual([]);
+    expect(q('rm-base-error')?.textContent).toBe(t('realmodels.choice.baseTrailingDot'));
+    expect(q('rm-base-error')?.textContent).toContain('without the final dot');
+    await act(() => {
+      lang.value = 'fr';
+    });
+    expect(q('rm-base-error')?.textContent).toContain('sans le point final');
+  });
+
+  test('typing replaces the typed agreement, never one given on the card', async () => {
+    await openCrafted();
+    await act(() => (q('rm-consent-yes') as HTMLButtonElement).click());
+    await until(() => rm.sizes.value.kind === 'ready');
+    await type('');
+    for (const v of ['https://a.example/', 'https://b.example/']) await type(v);
+    expect([...consent.agreedOrigins.value].sort()).toEqual(['https://b.example', 'https://elsewhere.example']);
+    expect(consent.agreementFor(`${FOREIGN}models/`)?.origin).toBe('https://elsewhere.example');
+    expect(consent.agreementFor('https://a.example/')).toBeUndefined();
+    await type(`${FOREIGN}x/`);
+    await type('https://c.example/');
+    expect([...consent.agreedOrigins.value].sort()).toEqual(['https://c.example', 'https://elsewhere.example']);
+  });
+
   test('after declining, a host typed over the usual source is the visitor’s own', async () => {
     await openCrafted();
     await act(() => (q('rm-consent-no') as HTMLButtonElement).click());
