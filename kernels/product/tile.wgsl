@@ -22,7 +22,8 @@
 //    (u = 2⁻²⁴), so the whole product errs by ≤ ≈ 5u · Σ_k |a_k·b_k| (with A's rounding to f16),
 //    f32's part negligible. (WGSL lets a conversion or an operation round to either neighbour, one
 //    ulp = 2u: twice these figures at worst.)
-//    A value of A beyond f16's range (|a| > 65504) would become ±inf: activations of that size
+//    A value of A beyond f16's range (|a| > 65504) overflows f16: WGSL lets an implementation
+//    assume no overflow, so the result is undefined (typically ±inf). Activations of that size
 //    are outside what these models produce.
 //    The prologue (norm statistics, SwiGLU) and the epilogue (bias, activation, residual,
 //    normalized residual) stay f32.

@@ -17,7 +17,7 @@ import { DEFAULT_TUNING, type KernelTuning } from '../shared/tuning.ts';
  * whose mapped range is plain memory, and inert objects for everything else (bind groups,
  * pipelines, encoders, the queue). Nothing it returns can run on a GPU.
  */
-function standInDevice(real: GPUDevice): GPUDevice {
+export function standInDevice(real: GPUDevice): GPUDevice {
   const inert = (): unknown =>
     new Proxy(() => undefined, {
       // Not a thenable, so an awaited inert value does not hang.

@@ -164,7 +164,7 @@ export function resolveSuite(preset: PresetName, opts: ResolveOptions = {}): Sui
   const answer = opts.answer ?? 'short';
   const notes: SuiteNote[] = [
     dtype === 'f16'
-      ? note('model.note.dtypeF16', {}, 'weight matrices stored in f16, activations and accumulation in f32')
+      ? note('model.note.dtypeF16', {}, 'weight matrices stored in f16, matrix products multiply in f16; activations, norms, attention and the running sums across K in f32')
       : note('model.note.dtype', { dtype }, 'weights and activations in f32'),
   ];
   let workloads: ModelWorkloadSpec[];

@@ -7,7 +7,7 @@
 const en: Record<string, string> = {
   // Suite notes
   'model.note.dtype': 'Weights and activations are stored and computed in {dtype}.',
-  'model.note.dtypeF16': 'Weight matrices are stored in f16 (the adapter has shader-f16); activations and sums stay in f32.',
+  'model.note.dtypeF16': 'Weight matrices are stored in f16 and the matrix products multiply in f16 (the adapter has shader-f16); activations, norms, attention and the running sums across K stay in f32.',
   'model.note.quickChose': '{model} chosen (its largest tensor, {need}, fits the {allowed} buffer limit of this GPU).',
   'model.note.quickSkipped': '{model} skipped (its largest tensor, {need}, exceeds the {allowed} buffer limit of this GPU).',
 
@@ -111,7 +111,7 @@ const en: Record<string, string> = {
 const fr: Record<string, string> = {
 
   'model.note.dtype': 'Les poids et les activations sont stockés et calculés en {dtype}.',
-  'model.note.dtypeF16': 'Les matrices de poids sont stockées en f16 (l’adaptateur a shader-f16) ; activations et sommes restent en f32.',
+  'model.note.dtypeF16': 'Les matrices de poids sont stockées en f16 et les produits matriciels multiplient en f16 (l’adaptateur a shader-f16) ; activations, normalisations, attention et sommes cumulées sur K restent en f32.',
   'model.note.quickChose': '{model} retenu (son plus grand tenseur, {need}, tient dans la limite de tampon de {allowed} de ce GPU).',
   'model.note.quickSkipped': '{model} écarté (son plus grand tenseur, {need}, dépasse la limite de tampon de {allowed} de ce GPU).',
 
