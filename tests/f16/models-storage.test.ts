@@ -28,6 +28,7 @@
  * (tests/gpu/models.test.ts), far beyond the tolerance.
  */
 import { describe, expect, test } from 'vitest';
+import { topMargin } from '../helpers/top-margin.ts';
 import { compareClose, roundToF16 } from '../../kernels/testing.ts';
 import { BERT_TINY, TINY_DECODER, type ModelWorkloadSpec } from '../../src/engine/models/config.ts';
 import { createModelRunner } from '../../src/engine/models/model-runner.ts';
@@ -43,16 +44,6 @@ const SPECS: ModelWorkloadSpec[] = [
 
 const ATOL = 1e-2;
 const RTOL = 2e-2;
-
-function topMargin(x: Float32Array): number {
-  let a = -Infinity;
-  let b = -Infinity;
-  for (const v of x) {
-    if (v > a) [a, b] = [v, a];
-    else if (v > b) b = v;
-  }
-  return a - b;
-}
 
 describe.skipIf(!f16Adapter.ok)('model runners with preferF16 on a shader-f16 adapter', () => {
   for (const spec of SPECS) {

@@ -13,6 +13,7 @@
  * each reference argmax wins by more than the tolerance, so exact agreement is a fair demand.
  */
 import { describe, expect, test } from 'vitest';
+import { topMargin } from '../helpers/top-margin.ts';
 import { withDevice } from '../helpers/with-device.ts';
 import { BERT_TINY, TINY_DECODER, type DecoderWorkloadSpec, type EncoderWorkloadSpec, type ModelWorkloadSpec } from '../../src/engine/models/config.ts';
 import { referenceForward, synthWeights } from '../../src/engine/models/reference.ts';
@@ -28,16 +29,6 @@ const RTOL = 1e-4;
 
 const encoderSpec: EncoderWorkloadSpec = { family: 'encoder', id: 'spec', role: 'specialized', seed: 1234, model: BERT_TINY, inputTokens: 9, labels: 2 };
 const decoderSpec: DecoderWorkloadSpec = { family: 'decoder', id: 'gen', role: 'general', seed: 77, model: TINY_DECODER, promptTokens: 7, outputTokens: 4 };
-
-function topMargin(x: Float32Array): number {
-  let a = -Infinity;
-  let b = -Infinity;
-  for (const v of x) {
-    if (v > a) [a, b] = [v, a];
-    else if (v > b) b = v;
-  }
-  return a - b;
-}
 
 async function runOnGpu(spec: ModelWorkloadSpec, opts: { bindingLimitBytes?: number; forceF16Storage?: boolean } = {}) {
   return withDevice(async ({ device }) => {

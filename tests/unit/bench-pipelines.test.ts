@@ -3,20 +3,14 @@
  * device that compiles nothing, and the cache records what the builders asked for. No GPU needed;
  * tests/gpu/models.test.ts checks on a real device that the build then finds them all.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { deviceWith, useGpuFlags } from '../helpers/gpu-stand-in.ts';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
 
-/** The WebGPU flag namespaces the builders read, where the runtime has none (Node). */
-beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
-  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
-  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
-});
+useGpuFlags();
 
-const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
-const device = { limits, features: new Set<string>() } as unknown as GPUDevice;
+const device = deviceWith();
 
 describe('model pipelines, discovered without a GPU', () => {
   test('ci: each model lists its kernels once, weight synthesis included', async () => {

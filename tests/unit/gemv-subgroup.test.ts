@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { deviceWith, useGpuFlags } from '../helpers/gpu-stand-in.ts';
 import { acquireDevice } from '../../src/engine/device.ts';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
@@ -21,15 +22,8 @@ import { computeRatios, formatReport, type BenchReport, type BenchRow } from '..
 
 const ROOT = join(import.meta.dirname, '../../kernels');
 
-beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
-  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
-  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
-});
+useGpuFlags();
 
-const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
-const deviceWith = (features: string[]) => ({ limits, features: new Set<string>(features) }) as unknown as GPUDevice;
 const SUBGROUP: KernelTuning = { ...DEFAULT_TUNING, gemvReduction: 'subgroup' };
 
 /**

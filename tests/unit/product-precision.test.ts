@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { deviceWith, useGpuFlags } from '../helpers/gpu-stand-in.ts';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
 import { rowProductSource, tileProductSource } from '../../src/engine/ops/product.ts';
@@ -20,12 +21,7 @@ const ROOT = join(import.meta.dirname, '../../kernels');
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
 const F16_SNIPPET = read('weights/weights-f16-compute.wgsl');
 
-beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
-  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
-  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
-});
+useGpuFlags();
 
 describe('the f16 product source', () => {
   test('enable f16 comes first, the kernel text is unchanged, the weights are read as f16', () => {
@@ -53,9 +49,7 @@ describe('the f16 product source', () => {
 });
 
 describe('the runner decides once, the weights carry it to every product', () => {
-  const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
-  const deviceWith = (features: string[]) => ({ limits, features: new Set<string>(features) }) as unknown as GPUDevice;
-  const PRODUCTS = new Set(['gemm', 'gemm-splitk', 'gemv', 'gemv-subgroup']);
+    const PRODUCTS = new Set(['gemm', 'gemm-splitk', 'gemv', 'gemv-subgroup']);
   const splitAll: KernelTuning = {
     gemvReduction: 'subgroup',
     gemmSplitK: new Proxy<Record<string, GemmSplitK>>({}, { get: (_t, key) => (typeof key === 'string' ? GEMM_SPLIT_K[2] : undefined) }),

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { deviceWith, useGpuFlags } from '../helpers/gpu-stand-in.ts';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
 import { rowProductSource, tileProductSource } from '../../src/engine/ops/product.ts';
@@ -30,12 +31,7 @@ function span(code: string, from: string, last: string): string {
   return code.slice(start, end + 2);
 }
 
-beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
-  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
-  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
-});
+useGpuFlags();
 
 describe('prologue text shared with the plain kernels', () => {
   test("gemv-subgroup reads x through gemv's xin, with rmsnorm's 64 lanes", () => {
@@ -72,8 +68,7 @@ describe('prologue text shared with the plain kernels', () => {
 });
 
 describe('the decoder with every product tuned', () => {
-  const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
-  const device = { limits, features: new Set<string>(['subgroups']) } as unknown as GPUDevice;
+  const device = deviceWith(['subgroups']);
   const tuned: KernelTuning = {
     gemvReduction: 'subgroup',
     gemmSplitK: new Proxy<Record<string, GemmSplitK>>({}, { get: (_t, key) => (typeof key === 'string' ? GEMM_SPLIT_K[2] : undefined) }),

@@ -5,7 +5,8 @@
  * or gate/up that do not fuse (a binding limit, f16 with an odd column count) run as separate
  * products, an LM head larger than one binding as one GEMV per block: the walk must list those.
  */
-import { beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { DEFAULT_LIMITS, deviceWith, useGpuFlags } from '../helpers/gpu-stand-in.ts';
 import type * as Linear from '../../src/engine/ops/linear.ts';
 import type { LinearArgs } from '../../src/engine/ops/linear.ts';
 import { modelPipelines } from '../../src/bench/pipelines.ts';
@@ -33,16 +34,9 @@ vi.mock('../../src/engine/ops/linear.ts', async (importOriginal) => {
   };
 });
 
-/** The WebGPU flag namespaces the builders read, where the runtime has none (Node). */
-beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
-  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
-  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
-});
+useGpuFlags();
 
-const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
-const device = { limits, features: new Set<string>() } as unknown as GPUDevice;
+const device = deviceWith();
 
 /** A product as a count key: shape, layout, weight storage and fusion. */
 const productKey = (m: number, n: number, k: number, layout: string, f16: boolean, fusion: string): string => `${m}x${n}x${k}|${layout}|${f16 ? 'f16' : 'f32'}|${fusion}`;
@@ -174,7 +168,7 @@ describe('the tuner\'s shapes are the products the runner dispatches', () => {
       return { source: 'autotune', tuning: { gemmSplitK: {}, gemvReduction: 'workgroup' }, tuneMs: 1, trials: [] };
     };
     const adapter = { vendor: 'v', architecture: 'a', device: 'd', description: 'x' };
-    const small = { features: new Set(['timestamp-query', 'shader-f16']), limits: { ...limits, maxStorageBufferBindingSize: SMALL_LIMIT } } as unknown as GPUDevice;
+    const small = { features: new Set(['timestamp-query', 'shader-f16']), limits: { ...DEFAULT_LIMITS, maxStorageBufferBindingSize: SMALL_LIMIT } } as unknown as GPUDevice;
     await tuneForRun({ device: small, adapter, cache: new PipelineCache(small), models: [smallDecoder], budgetMs: 1000, store: new MemoryTuningStore(), tune });
     expect(seen[0]).toEqual(tuningShapes([smallDecoder], { bindingLimitBytes: SMALL_LIMIT, f16: () => false }));
     // preferF16 on a device with shader-f16: the matrices are f16, as the runner stores them.

@@ -5,23 +5,17 @@
  * with a timer that reports no timestamps, so every candidate is built and none is timed; the
  * pipeline cache records what was requested.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { deviceWith, useGpuFlags } from '../helpers/gpu-stand-in.ts';
 import { standInDevice } from '../../src/bench/pipelines.ts';
 import { PipelineCache, type PipelineRequest } from '../../src/engine/dispatch.ts';
 import { autotune } from '../../src/engine/tuning/autotune.ts';
 import type { TuningShapes } from '../../src/engine/tuning/shapes.ts';
 import type { GpuTimer } from '../../src/engine/timing.ts';
 
-/** The WebGPU flag namespaces the builders read, where the runtime has none (Node). */
-beforeAll(() => {
-  const g = globalThis as Record<string, unknown>;
-  g.GPUBufferUsage ??= { MAP_READ: 1, MAP_WRITE: 2, COPY_SRC: 4, COPY_DST: 8, INDEX: 16, VERTEX: 32, UNIFORM: 64, STORAGE: 128, INDIRECT: 256, QUERY_RESOLVE: 512 };
-  g.GPUMapMode ??= { READ: 1, WRITE: 2 };
-  g.GPUShaderStage ??= { VERTEX: 1, FRAGMENT: 2, COMPUTE: 4 };
-});
+useGpuFlags();
 
-const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxComputeWorkgroupsPerDimension: 65535 };
-const real = { limits, features: new Set(['timestamp-query', 'shader-f16', 'subgroups']) } as unknown as GPUDevice;
+const real = deviceWith(['timestamp-query', 'shader-f16', 'subgroups']);
 
 /** A timer without timestamps: each candidate is built and run once, then left untimed. */
 const timer = { run: () => Promise.resolve({ gpuMs: null, wallMs: 0 }), destroy: () => undefined } as unknown as GpuTimer;
