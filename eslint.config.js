@@ -106,6 +106,21 @@ export default defineConfig(
     },
   },
   {
+    // Consent to a foreign model host is minted in one place (the visitor's answer on the card, or
+    // a host they typed themselves): anywhere else, reaching for the minting method is an error,
+    // however it is spelled (member, computed member, destructuring).
+    files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts'],
+    ignores: ['src/ui/realmodels/consent.ts', 'src/lab/base-agreement.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='fromVisitorConsent']", message: 'Only src/ui/realmodels/consent.ts mints a BaseAgreement.' },
+        { selector: "Literal[value='fromVisitorConsent']", message: 'Only src/ui/realmodels/consent.ts mints a BaseAgreement.' },
+        { selector: "Property[key.name='fromVisitorConsent']", message: 'Only src/ui/realmodels/consent.ts mints a BaseAgreement.' },
+      ],
+    },
+  },
+  {
     files: ['workers/**/*.ts'],
     languageOptions: { globals: globals.worker },
   },
