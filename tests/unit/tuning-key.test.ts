@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { resolveSuite } from '../../src/engine/models/presets.ts';
 import { tuningShapes } from '../../src/engine/tuning/shapes.ts';
-import { TUNER_VERSION, runtimeBrowser, tuningKey, type TuningAdapter } from '../../src/engine/tuning/store.ts';
+import { TUNER_VERSION, runtimeBrowser, staleTuningKeys, tuningKey, type TuningAdapter } from '../../src/engine/tuning/store.ts';
 import { browserFamily } from '../../src/shared/user-agent.ts';
 
 const shapes = tuningShapes(resolveSuite('ci').workloads);
@@ -43,5 +43,23 @@ describe('tuning cache key', () => {
     const here = runtimeBrowser();
     expect(typeof here.name).toBe('string');
     expect(key({ browser: here })).toMatch(/^tuning\|/);
+  });
+});
+
+describe('stale tuning entries', () => {
+  test('a put drops the entries of other kernel sources or tuner versions, keeps other browsers, adapters and presets', () => {
+    const current = tuningKey(stack, shapes, 'knew');
+    const oldSources = tuningKey(stack, shapes, 'kold');
+    const oldVersion = current.replace(`tuning|v${TUNER_VERSION}|`, `tuning|v${TUNER_VERSION - 1}|`);
+    const otherBrowser = tuningKey({ ...stack, browser: { name: 'chrome', major: 139 } }, shapes, 'knew');
+    const otherAdapter = tuningKey({ ...stack, description: 'another driver' }, shapes, 'knew');
+    const otherPreset = tuningKey(stack, tuningShapes(resolveSuite('quick').workloads), 'knew');
+    const notOurs = 'something-else';
+    const stored = [current, oldSources, oldVersion, otherBrowser, otherAdapter, otherPreset, notOurs];
+    expect(staleTuningKeys(stored, current)).toEqual([oldSources, oldVersion]);
+    // A description with the separator in it does not confuse the key's parts.
+    const piped = tuningKey({ ...stack, description: 'a | b |k|s' }, shapes, 'knew');
+    expect(staleTuningKeys([piped, oldSources], current)).toEqual([oldSources]);
+    expect(staleTuningKeys(stored, 'not a tuning key')).toEqual([]);
   });
 });

@@ -167,10 +167,40 @@ export class IndexedDbTuningStore implements TuningStore {
     return readStored(await req<unknown>(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)));
   }
 
+  /** Stores the tuning and, in the same transaction, drops the entries it makes unreachable (staleTuningKeys). */
   async put(key: string, value: StoredTuning): Promise<void> {
     const db = await this.open();
-    await req(db.transaction(STORE, 'readwrite').objectStore(STORE).put(value, key));
+    const tx = db.transaction(STORE, 'readwrite');
+    const store = tx.objectStore(STORE);
+    const keys = store.getAllKeys();
+    // Deletes and the put are issued from the success callback, while the transaction is active.
+    keys.onsuccess = () => {
+      for (const stale of staleTuningKeys(keys.result.filter((k): k is string => typeof k === 'string'), key)) store.delete(stale);
+      store.put(value, key);
+    };
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new TuningStorageError(tx.error?.message ?? 'IndexedDB write failed'));
+      tx.onabort = () => reject(new TuningStorageError(tx.error?.message ?? 'IndexedDB write aborted'));
+    });
   }
+}
+
+const KEY_PARTS = /^tuning\|v(\d+)\|.*\|k([^|]*)\|s[^|]*$/;
+
+/**
+ * The stored keys that storing `current` makes unreachable: those of another tuner version or of
+ * other kernel sources, which no later run of this app can ask for (an app update re-tunes under
+ * new keys). Keys of other browsers, adapters or presets stay: they may be asked for again. Keys
+ * that are not tuning keys are left alone.
+ */
+export function staleTuningKeys(keys: readonly string[], current: string): string[] {
+  const now = KEY_PARTS.exec(current);
+  if (!now) return [];
+  return keys.filter((k) => {
+    const m = KEY_PARTS.exec(k);
+    return k !== current && m !== null && (m[1] !== now[1] || m[2] !== now[2]);
+  });
 }
 
 let fallback: TuningStore | null = null;
