@@ -8,7 +8,7 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { mountPoint } from './helpers.ts';
+import { flushMicrotasks, mountPoint } from './helpers.ts';
 import { DATASET_LICENSE, type DatasetStats, type GroupStats } from '../../../src/shared/dataset.ts';
 import { exportUrl, filterGroups, filterOptions, filterParams, listingUrl, readFilters } from '../../../src/ui/results/dataset/filters.ts';
 
@@ -75,9 +75,7 @@ describe('task set version filter: the view', () => {
     history.replaceState(null, '', '#/dataset');
     location.value = parseHash('#/dataset');
   });
-  const flush = () => act(async () => {
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-  });
+  const flush = flushMicrotasks;
   const stats: DatasetStats = { total: 8, license: DATASET_LICENSE, groups, workloads: [] };
   const open = async (hash: string) => {
     vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(JSON.stringify(url.startsWith('/api/stats') ? stats : { items: [], next: null }), { status: 200 })));

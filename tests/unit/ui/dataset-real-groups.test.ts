@@ -8,7 +8,7 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { mountPoint } from './helpers.ts';
+import { flushMicrotasks, mountPoint } from './helpers.ts';
 import { DATASET_LICENSE, type DatasetStats, type GroupStats } from '../../../src/shared/dataset.ts';
 
 vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
@@ -49,9 +49,7 @@ afterEach(() => {
 test('custom models by their file, task sets with their version: four rows, none merged', async () => {
   vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(stats), { status: 200 })));
   await act(() => render(h(DatasetView, {}), root));
-  await act(async () => {
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-  });
+  await flushMicrotasks();
   const rows = [...root.querySelectorAll('[data-testid="dataset-real"] tbody tr')];
   expect(rows.map((r) => [r.querySelectorAll('td')[1]?.textContent, r.querySelector('[data-testid="dataset-real-task"]')?.textContent])).toEqual([
     [`custom ${FILE_A.slice(0, 12)}`, 'sentiment-en v1'],
@@ -67,9 +65,7 @@ test('one model in both roles: two rows told apart by a translated Role column; 
   vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(both), { status: 200 })));
   lang.value = 'fr';
   await act(() => render(h(DatasetView, {}), root));
-  await act(async () => {
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-  });
+  await flushMicrotasks();
   const headers = [...root.querySelectorAll('[data-testid="dataset-real"] thead th')].map((th) => th.textContent);
   expect(headers.slice(1, 4)).toEqual([t('dataset.real.model'), t('dataset.real.role'), t('dataset.real.dtype')]);
   expect(headers[2]).toBe('Rôle');

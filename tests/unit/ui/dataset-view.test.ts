@@ -3,7 +3,7 @@
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { mountPoint } from './helpers.ts';
+import { flushMicrotasks, mountPoint } from './helpers.ts';
 import { DATASET_LICENSE, type DatasetStats, type GroupStats } from '../../../src/shared/dataset.ts';
 
 vi.mock('../../../src/ui/Chart.tsx', async () => (await import('./helpers.ts')).fakeChartModule());
@@ -28,9 +28,7 @@ beforeEach(() => {
   root = mounted();
   lang.value = 'en';
 });
-const flush = () => act(async () => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-});
+const flush = flushMicrotasks;
 
 afterEach(() => {
   vi.unstubAllGlobals();

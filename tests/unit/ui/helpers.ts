@@ -51,6 +51,12 @@ export function mountPoint(): () => HTMLElement {
   };
 }
 
+/** Lets a view's fetch resolve and its effects re-render: a few microtask turns inside act(). */
+export const flushMicrotasks = (): Promise<void> =>
+  act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
+
 /** Lets effects, timers and promises run until `done()` holds (or about 2 s have passed). */
 export async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !done(); i++) {
