@@ -22,6 +22,7 @@ import { precisionOf, type ProductPrecision, type WeightStorage } from '../ops/w
 import { submitDispatches } from '../ops/submit.ts';
 import { UniformPool } from '../ops/common.ts';
 import { tensorElements, type TensorSpec } from '../weights.ts';
+import type { ModelWorkloadSpec } from './config.ts';
 import { ModelTooLargeError } from '../errors.ts';
 
 
@@ -191,10 +192,41 @@ interface Block {
 }
 
 /** Largest buffer that can also be bound whole as storage. */
+/**
+ * Which tensors are stored as f16 when the runner runs in f16: the matrices (linear weights, the
+ * token embedding, an untied LM head), which are nearly all of the bytes. Vectors (norm gains,
+ * biases) and the learned position table (added in f32 by the gather) stay f32.
+ */
+export function storageFor(dtype: 'f32' | 'f16'): (spec: TensorSpec) => WeightStorage {
+  return (spec) => (dtype === 'f16' && spec.shape.length === 2 && spec.name !== 'embed.positions' ? 'f16' : 'f32');
+}
+
+/**
+ * Whether a model runs in f16 (f16 weights, f16 products): asked for (the runner's `preferF16`, or
+ * the config's dtype as presets set it) and the device has shader-f16. The runner decides its
+ * dtype with it, and the autotuner its shapes, so both see the same products.
+ */
+export function runsF16(device: GPUDevice, spec: ModelWorkloadSpec, preferF16: boolean | undefined): boolean {
+  return (preferF16 === true || spec.model.dtype === 'f16') && device.features.has('shader-f16');
+}
+
+/** Which tensors may be split when larger than one binding (planParts). */
+export function splitAxis(spec: TensorSpec): SplitAxis {
+  if (spec.name === 'embed.tokens') return 'rows';
+  if (spec.name === 'lmHead.weight') return 'cols';
+  return 'none';
+}
+
 export function bindingLimit(limits: GPUSupportedLimits): { bytes: number; name: string } {
   return limits.maxStorageBufferBindingSize <= limits.maxBufferSize
     ? { bytes: limits.maxStorageBufferBindingSize, name: 'maxStorageBufferBindingSize' }
     : { bytes: limits.maxBufferSize, name: 'maxBufferSize' };
+}
+
+/** The binding limit a model is planned against: the device's, or a test's override when lower. */
+export function effectiveBindingLimit(limits: GPUSupportedLimits, override?: number): { bytes: number; name: string } {
+  const real = bindingLimit(limits);
+  return override !== undefined && override < real.bytes ? { bytes: override, name: `${real.name} (test override)` } : real;
 }
 
 export interface PartPlan {
@@ -260,8 +292,7 @@ export class ModelBuffers {
   ) {}
 
   get limit(): { bytes: number; name: string } {
-    const real = bindingLimit(this.device.limits);
-    return this.limitOverride !== undefined && this.limitOverride < real.bytes ? { bytes: this.limitOverride, name: `${real.name} (test override)` } : real;
+    return effectiveBindingLimit(this.device.limits, this.limitOverride);
   }
 
   /** A storage buffer for activations / KV cache / ids, checked against the limit first. */

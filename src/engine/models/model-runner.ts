@@ -6,10 +6,10 @@
  */
 import { PipelineCache, type Dispatch } from '../dispatch.ts';
 import { submitDispatches } from '../ops/submit.ts';
-import type { ProductPrecision, WeightStorage } from '../ops/weight-storage.ts';
-import { modelTensors, workloadInputIds, type TensorSpec } from '../weights.ts';
+import type { ProductPrecision } from '../ops/weight-storage.ts';
+import { modelTensors, workloadInputIds } from '../weights.ts';
 import { validateWorkload, type ModelWorkloadSpec } from './config.ts';
-import { ModelBuffers, type SplitAxis } from './buffers.ts';
+import { ModelBuffers, runsF16, splitAxis, storageFor } from './buffers.ts';
 import { KernelLimitError, ModelTooLargeError } from '../errors.ts';
 import { buildEncoder } from './encoder.ts';
 import { buildDecoder } from './decoder.ts';
@@ -65,15 +65,6 @@ export interface ModelRunnerOptions {
   pipelineCache?: PipelineCache;
 }
 
-/**
- * Which tensors are stored as f16 when the runner runs in f16: the matrices (linear weights, the
- * token embedding, an untied LM head), which are nearly all of the bytes. Vectors (norm gains,
- * biases) and the learned position table (added in f32 by the gather) stay f32.
- */
-export function storageFor(dtype: 'f32' | 'f16'): (spec: TensorSpec) => WeightStorage {
-  return (spec) => (dtype === 'f16' && spec.shape.length === 2 && spec.name !== 'embed.positions' ? 'f16' : 'f32');
-}
-
 /** What a runner runs in: f32, or f16 weights with f16 products, or (tests only) f16 weights with f32 products. */
 type RunDtype = { dtype: 'f32'; precision: 'f32' } | { dtype: 'f16'; precision: ProductPrecision };
 
@@ -84,15 +75,7 @@ type RunDtype = { dtype: 'f32'; precision: 'f32' } | { dtype: 'f16'; precision: 
  */
 function chooseDtype(device: GPUDevice, spec: ModelWorkloadSpec, opts: ModelRunnerOptions): RunDtype {
   if (opts.forceF16Storage) return { dtype: 'f16', precision: 'f32' };
-  const wantF16 = opts.preferF16 === true || spec.model.dtype === 'f16';
-  return wantF16 && device.features.has('shader-f16') ? { dtype: 'f16', precision: 'f16' } : { dtype: 'f32', precision: 'f32' };
-}
-
-/** Which tensors may be split when larger than one binding (see buffers.ts). */
-function splitAxis(spec: TensorSpec): SplitAxis {
-  if (spec.name === 'embed.tokens') return 'rows';
-  if (spec.name === 'lmHead.weight') return 'cols';
-  return 'none';
+  return runsF16(device, spec, opts.preferF16) ? { dtype: 'f16', precision: 'f16' } : { dtype: 'f32', precision: 'f32' };
 }
 
 export async function createModelRunner(device: GPUDevice, spec: ModelWorkloadSpec, opts: ModelRunnerOptions = {}): Promise<ModelRunner> {

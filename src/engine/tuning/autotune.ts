@@ -23,7 +23,7 @@ import { OVER_BUDGET, WRONG_OUTPUT, planJobs, runJobs, type TuneJob } from './ch
 import { fusionKey, tuningShapes, type TuningShapes } from './shapes.ts';
 import type { ProductPrologue } from '../ops/prologue.ts';
 import { SafeTuningStore, runtimeBrowser, tuningKey, type TuningAdapter, type TuningStore } from './store.ts';
-import { bindingLimit } from '../models/buffers.ts';
+import { effectiveBindingLimit, runsF16 } from '../models/buffers.ts';
 import type { BrowserFamily } from '../../shared/user-agent.ts';
 
 /** Largest scratch buffer a timing allocates (bytes): bigger shapes (a large LM head) keep the default. */
@@ -314,7 +314,7 @@ interface TuneForRunArgs {
   browser?: BrowserFamily;
   /** The run's models store their matrices in f16 where the device has shader-f16 (the runner's `preferF16`). */
   preferF16?: boolean;
-  /** The runner's binding limit (default: the device's, buffers.ts bindingLimit; tests pass their override). */
+  /** A test's binding limit override (only lowers the device's, as in ModelBuffers: buffers.ts effectiveBindingLimit). */
   bindingLimitBytes?: number;
   cache: PipelineCache;
   models: readonly ModelWorkloadSpec[];
@@ -341,9 +341,8 @@ export async function tuneForRun(args: TuneForRunArgs): Promise<TuningRecord> {
     // The products the runners will dispatch on this device: its binding limit and each model's
     // weight storage, decided as createModelRunner decides its dtype, pick fused or separate products.
     const shapes = tuningShapes(args.models, {
-      // A test's override only lowers the limit, as ModelBuffers applies it.
-      bindingLimitBytes: Math.min(args.bindingLimitBytes ?? Infinity, bindingLimit(device.limits).bytes),
-      f16: (spec) => (args.preferF16 === true || spec.model.dtype === 'f16') && device.features.has('shader-f16'),
+      bindingLimitBytes: effectiveBindingLimit(device.limits, args.bindingLimitBytes).bytes,
+      f16: (spec) => runsF16(device, spec, args.preferF16),
     });
     const store = args.store instanceof SafeTuningStore ? args.store : new SafeTuningStore(args.store);
     const key = tuningKey({ ...args.adapter, features: [...device.features], browser: args.browser ?? runtimeBrowser() }, shapes, args.sources);

@@ -12,11 +12,11 @@
  */
 import type { ModelWorkloadSpec } from '../models/config.ts';
 import type { GemvActivation } from '../ops/gemv.ts';
-import { fusedGroups, matrixShape, planParts } from '../models/buffers.ts';
-import { storageFor } from '../models/model-runner.ts';
+import { fusedGroups, matrixShape, planParts, splitAxis, storageFor } from '../models/buffers.ts';
 import { modelTensors, type TensorSpec } from '../weights.ts';
 import { ModelTooLargeError } from '../errors.ts';
 import { gemmShapeKey, type TuningPrologue } from '../../shared/tuning.ts';
+import { weightBytesPerElement } from '../ops/weight-storage.ts';
 
 /**
  * What a product applies after the sum over K (gemm/gemv's epilogue): a bias, an activation, a
@@ -196,15 +196,16 @@ class ModelWalk {
 
   /**
    * The output columns of each GEMV block of a weight split as the runner splits it (the tied
-   * head's embedding by rows, an untied head by columns: model-runner.ts splitAxis). A weight that
+   * head's embedding by rows, an untied head by columns: buffers.ts splitAxis). A weight that
    * cannot be placed at all makes the run fail before any product; it is listed whole.
    */
-  blocks(name: string, axis: 'rows' | 'cols'): number[] {
+  blocks(name: string): number[] {
     const t = this.byName.get(name);
     if (!t) return [];
     const { rows, cols } = matrixShape(t);
+    const axis = splitAxis(t);
     try {
-      const parts = planParts(this.spec.model.name, name, rows, cols, axis, { bytes: this.limitBytes, name: 'binding' }, this.storageOf(t) === 'f16' ? 2 : 4);
+      const parts = planParts(this.spec.model.name, name, rows, cols, axis, { bytes: this.limitBytes, name: 'binding' }, weightBytesPerElement(this.storageOf(t)));
       return parts.map((p) => (axis === 'rows' ? p.rowCount : p.colCount));
     } catch (e) {
       if (e instanceof ModelTooLargeError) return [axis === 'rows' ? rows : cols];
@@ -241,8 +242,8 @@ function decoderProducts(spec: Extract<ModelWorkloadSpec, { family: 'decoder' }>
   const q = c.heads * c.headDim;
   const kv = c.kvHeads * c.headDim;
   const head = c.tiedEmbeddings
-    ? { weight: 'embed.tokens', layout: 'nk' as const, blocks: w.blocks('embed.tokens', 'rows') }
-    : { weight: 'lmHead.weight', layout: 'kn' as const, blocks: w.blocks('lmHead.weight', 'cols') };
+    ? { weight: 'embed.tokens', layout: 'nk' as const, blocks: w.blocks('embed.tokens') }
+    : { weight: 'lmHead.weight', layout: 'kn' as const, blocks: w.blocks('lmHead.weight') };
   // One pass over m positions, `times` times per query (the prefill once, decode steps m = 1).
   // The norms and SwiGLU run in the prologue of the product after them, the residual adds in
   // the epilogues of the O and down projections (models/decoder.ts). Unfused Q/K/V or gate/up
