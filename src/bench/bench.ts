@@ -79,7 +79,7 @@ export async function runBench(presetArg: string, log: (s: string) => void): Pro
     const workloads = resolveSuite(preset, { limits: acquired.summary.limits }).workloads;
     const shapes = transformerShapes(workloads);
     // The app's autotune on the preset's shapes, reported with its trials.
-    const tuning = await benchTuning(device, acquired.adapter.info, timer, workloads, light ? 0 : 1500);
+    const tuning = await benchTuning(device, acquired.adapter.info, acquired.summary, timer, workloads, light ? 0 : 1500);
     for (const line of formatTuning(tuning)) log(line);
     for (const [m, k, n] of [...SQUARES[preset].map((s): Gemm => [s, s, s]), ...shapes.gemm]) {
       if (!fits(4 * Math.max(m * k, k * n, m * n), `gemm ${m}×${k}×${n}`)) continue;

@@ -19,7 +19,7 @@ import { summarize } from './stats.ts';
 import { GpuTimer, measure, type RunControl } from './timing.ts';
 import { modelTensors, tensorElements } from './weights.ts';
 import { tuneForRun } from './tuning/autotune.ts';
-import { defaultTuningStore, type TuningStore } from './tuning/store.ts';
+import { defaultTuningStore, tuningAdapterOf, type TuningStore } from './tuning/store.ts';
 
 export interface MeasurementPlan {
   preset: PresetName;
@@ -397,10 +397,9 @@ export async function runPlan(
   };
   onProgress({ type: 'device', adapter: summary, timing: timer.source });
   try {
-    const info = acquired.adapter.info;
     ctx.tuning = await lostOr(ctx, tuneForRun({
       device, cache: ctx.cache, models: plan.models, timer, preferF16: plan.preferF16,
-      adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, subgroupMinSize: summary.subgroupMinSize ?? null, subgroupMaxSize: summary.subgroupMaxSize ?? null },
+      adapter: tuningAdapterOf(acquired.adapter.info, summary),
       budgetMs: plan.autotune?.budgetMs ?? null,
       store: hooks.tuningStore ?? defaultTuningStore(),
     }));

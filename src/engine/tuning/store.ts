@@ -11,6 +11,7 @@ import { fnv1a, sourcesHash } from './sources.ts';
 import { fusionKey, gemvShapeKey, type TuningShapes } from './shapes.ts';
 import { gemmShapeKey } from '../../shared/tuning.ts';
 import { browserFamily, type BrowserFamily } from '../../shared/user-agent.ts';
+import type { AdapterSummary } from '../../shared/result.ts';
 
 export interface StoredTuning {
   tuning: KernelTuning;
@@ -57,6 +58,11 @@ export interface TuningAdapter {
  * key names the browser and the subgroup sizes.
  */
 export const TUNER_VERSION = 5;
+
+/** The adapter's part of the key, from its info and the engine's summary of it (subgroup sizes where known). */
+export function tuningAdapterOf(info: GPUAdapterInfo, summary: Pick<AdapterSummary, 'subgroupMinSize' | 'subgroupMaxSize'>): Omit<TuningAdapter, 'features' | 'browser'> {
+  return { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, subgroupMinSize: summary.subgroupMinSize ?? null, subgroupMaxSize: summary.subgroupMaxSize ?? null };
+}
 
 /**
  * The cache key: the WebGPU stack (TuningAdapter), the kernel sources (a new kernel version
