@@ -180,9 +180,8 @@ export async function modelsServedAt(refs: readonly ModelRef[], base: string, op
   const one = async (ref: ModelRef): Promise<boolean> => {
     try {
       const url = fileUrl(ref, modelFiles(ref)[0]!, base, opts.origin);
-      // A host not agreed to is not asked, so it holds nothing as far as the page knows.
-      if (opts.guard) checkRequestAgreed(url, opts.origin, opts.guard);
-      const res = await (opts.fetchImpl ?? fetch)(url, { method: 'HEAD', ...redirectFor(url, opts), ...(opts.signal ? { signal: opts.signal } : {}) });
+      // A host not agreed to is not asked (doFetch throws), so it holds nothing as far as the page knows.
+      const res = await doFetch(url, { method: 'HEAD' }, opts);
       return res.ok && (res.headers.get('content-type') ?? '').includes('json');
     } catch {
       return false;
@@ -503,10 +502,7 @@ export async function loadModelFiles(ref: ModelRef, opts: LoadOptions = {}): Pro
       // The storage is full: the bytes are good, so this load uses them rather than losing them
       // (and failing the same way on every retry); only the next visit downloads this file again.
       notCached.push(path);
-      opts.onProgress?.({
-        file: { path, received: bytes.length, total: bytes.length }, received: done + bytes.length, total, rate: null, etaS: null, notCached: [...notCached],
-        ...(notPersisted.length > 0 ? { notPersisted: [...notPersisted] } : {}),
-      });
+      tell({ file: { path, received: bytes.length, total: bytes.length }, received: done + bytes.length, total, rate: null, etaS: null, notCached: [...notCached] });
     }
     files.set(path, bytes);
     done += bytes.length;
