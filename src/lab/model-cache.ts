@@ -102,13 +102,7 @@ export function cacheStorageModelCache(
       return res ? new Uint8Array(await res.arrayBuffer()) : null;
     },
     async put(url, bytes) {
-      const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
-      try {
-        await (await open()).put(url.href, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
-      } catch (e) {
-        if (isQuotaError(e)) throw new ModelQuotaError(url.href, bytes.length);
-        throw e;
-      }
+      await putBytes(await open(), url.href, bytes, url.href);
     },
     async list() {
       const cache = await open();
@@ -202,6 +196,42 @@ const totalOf = (header: string | null): number | null => {
 const versionOf = (h: Headers): PartialVersion => ({ validator: h.get('x-validator'), total: totalOf(h.get('x-total')) });
 const sameVersion = (a: PartialVersion, b: PartialVersion): boolean => a.validator === b.validator && a.total === b.total;
 
+/** Stores bytes under `key` as an octet-stream response; a full storage is ModelQuotaError for `quotaUrl`. */
+async function putBytes(cache: Cache, key: string, bytes: Uint8Array, quotaUrl: string, headers: Record<string, string> = {}): Promise<void> {
+  try {
+    await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), ...headers } }));
+  } catch (e) {
+    if (isQuotaError(e)) throw new ModelQuotaError(quotaUrl, bytes.length);
+    throw e;
+  }
+}
+
+/**
+ * The pieces of one file (sorted by offset) that a resume would use: those that follow each other
+ * from byte 0, the first with a strong validator (else none at all), the rest of its version, none
+ * empty. `read` gives a piece's size and what to keep of it. Null when nothing is usable. One walk
+ * for `load` (which reads the bytes) and `list` (which trusts the declared lengths).
+ */
+async function usablePieces<T>(cache: Cache, pieces: readonly { key: Request; at: number }[], read: (res: Response) => Promise<{ bytes: number; value: T }>): Promise<{ values: T[]; received: number; version: PartialVersion } | null> {
+  const values: T[] = [];
+  let received = 0;
+  let version: PartialVersion | null = null;
+  for (const piece of pieces) {
+    if (piece.at !== received) continue;
+    const res = await cache.match(piece.key);
+    if (!res) continue;
+    const v = versionOf(res.headers);
+    if (!version && !isStrongValidator(v.validator)) return null;
+    if (version && !sameVersion(v, version)) continue;
+    const r = await read(res);
+    if (r.bytes <= 0) continue;
+    version ??= v;
+    values.push(r.value);
+    received += r.bytes;
+  }
+  return version && received > 0 ? { values, received, version } : null;
+}
+
 export function cacheStoragePartials(storage: CacheStorage = caches, name = PARTIALS_CACHE_NAME): PartialStore {
   const open = (): Promise<Cache> => storage.open(name);
   const piecesOf = async (cache: Cache, url: string | null): Promise<{ key: Request; url: string; at: number }[]> => {
@@ -216,39 +246,21 @@ export function cacheStoragePartials(storage: CacheStorage = caches, name = PART
     async load(url) {
       try {
         const cache = await open();
-        const chunks: Uint8Array[] = [];
-        let received = 0;
-        let version: PartialVersion | null = null;
-        // The pieces that follow each other from byte 0, of one version; anything else is ignored.
-        for (const piece of await piecesOf(cache, url)) {
-          if (piece.at !== received) continue;
-          const res = await cache.match(piece.key);
-          if (!res) continue;
-          const v = versionOf(res.headers);
-          if (!version && !isStrongValidator(v.validator)) return null;
-          if (version && !sameVersion(v, version)) continue;
+        const walked = await usablePieces(cache, await piecesOf(cache, url), async (res) => {
           const bytes = new Uint8Array(await res.arrayBuffer());
-          if (bytes.length === 0) continue;
-          version ??= v;
-          chunks.push(bytes);
-          received += bytes.length;
-        }
-        return version && received > 0 ? { chunks, received, ...version } : null;
+          return { bytes: bytes.length, value: bytes };
+        });
+        return walked && { chunks: walked.values, received: walked.received, ...walked.version };
       } catch {
         // Storage that cannot be read is no partial: the download starts from zero, as before.
         return null;
       }
     },
     async append(url, at, bytes, version) {
-      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
+      const headers: Record<string, string> = {};
       if (version.validator !== null) headers['x-validator'] = version.validator;
       if (version.total !== null) headers['x-total'] = String(version.total);
-      try {
-        await (await open()).put(pieceKey(url, at), new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
-      } catch (e) {
-        if (isQuotaError(e)) throw new ModelQuotaError(url, bytes.length);
-        throw e;
-      }
+      await putBytes(await open(), pieceKey(url, at), bytes, url, headers);
     },
     async has(url, at) {
       return (await (await open()).match(pieceKey(url, at))) !== undefined;
@@ -260,25 +272,17 @@ export function cacheStoragePartials(storage: CacheStorage = caches, name = PART
     async list() {
       const cache = await open();
       // What `load` would read back, walked the same way, but from the headers (no 500 MB read to list sizes).
-      const usable = new Map<string, { bytes: number; version: PartialVersion | null; done: boolean }>();
-      for (const piece of await piecesOf(cache, null)) {
-        const u = usable.get(piece.url) ?? { bytes: 0, version: null, done: false };
-        usable.set(piece.url, u);
-        if (u.done || piece.at !== u.bytes) continue;
-        const res = await cache.match(piece.key);
-        if (!res) continue;
-        const v = versionOf(res.headers);
-        if (!u.version && !isStrongValidator(v.validator)) {
-          u.done = true;
-          continue;
-        }
-        if (u.version && !sameVersion(v, u.version)) continue;
-        const declared = Number(res.headers.get('content-length'));
-        if (!Number.isSafeInteger(declared) || declared <= 0) continue;
-        u.version ??= v;
-        u.bytes += declared;
+      const byUrl = new Map<string, { key: Request; at: number }[]>();
+      for (const piece of await piecesOf(cache, null)) byUrl.set(piece.url, [...(byUrl.get(piece.url) ?? []), piece]);
+      const out: CachedFile[] = [];
+      for (const [url, pieces] of byUrl) {
+        const walked = await usablePieces(cache, pieces, async (res) => {
+          const declared = Number(res.headers.get('content-length'));
+          return { bytes: Number.isSafeInteger(declared) ? declared : 0, value: null };
+        });
+        if (walked) out.push({ url, bytes: walked.received, partial: true });
       }
-      return [...usable].filter(([, u]) => u.bytes > 0).map(([url, u]) => ({ url, bytes: u.bytes, partial: true }));
+      return out;
     },
     async clear() {
       await storage.delete(name);
