@@ -18,7 +18,7 @@ import { runReal } from './lab-real.ts';
 import { ensureBuilt, serveDist } from './serve-dist.ts';
 import type { ResultDocument } from '../src/shared/result.ts';
 import type { MeasuredSection } from '../src/shared/power.ts';
-import { LAVAPIPE_INSTALL, NodeWebGpuError, adapterMismatch, installWebGpu, restartedEnv, webgpuEnv, type WebGpuEnv } from './node/webgpu.ts';
+import { LAVAPIPE_INSTALL, NodeWebGpuError, installWebGpu, restartedEnv, webgpuEnv } from './node/webgpu.ts';
 import { loadProfile, profileDir, profileFromDocument, saveProfile, withSensorProfile } from './node/profiles.ts';
 
 type RunArgs = Extract<LabArgs, { kind: 'run' }>;
@@ -110,13 +110,16 @@ function emit(doc: ResultDocument, { out, json }: RunArgs): void {
  */
 async function runNode(args: RunArgs): Promise<void> {
   const log = (s: string) => (args.json ? process.stderr.write(`${s}\n`) : console.log(s));
-  let setup: WebGpuEnv;
-  try {
-    setup = webgpuEnv(process.env, args.adapter ?? 'auto');
-  } catch (e) {
-    if (e instanceof NodeWebGpuError) fail(e.message, 4);
-    throw e;
-  }
+  // An adapter that is missing, unusable or not the one named: what to install, exit status 4.
+  const orFail = async <T>(f: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof NodeWebGpuError) fail(e.message, 4);
+      throw e;
+    }
+  };
+  const setup = await orFail(() => webgpuEnv(process.env, args.adapter ?? 'auto'));
   const before = process.env['VK_ICD_FILENAMES'];
   if (before && setup.choice.kind === 'lavapipe' && before !== setup.env['VK_ICD_FILENAMES']) log(`lab: --adapter lavapipe replaces VK_ICD_FILENAMES=${before} for this run.`);
   if (setup.restart) {
@@ -124,15 +127,7 @@ async function runNode(args: RunArgs): Promise<void> {
     process.exit(child.status ?? 1);
   }
   Object.assign(process.env, setup.env);
-  let info: GPUAdapterInfo;
-  try {
-    info = await installWebGpu(setup.choice);
-  } catch (e) {
-    if (e instanceof NodeWebGpuError) fail(e.message, 4);
-    throw e;
-  }
-  const mismatch = adapterMismatch(setup.choice, info);
-  if (mismatch) fail(mismatch, 4);
+  const { info } = await orFail(() => installWebGpu(setup.choice));
   const software = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ? ', a software adapter on the CPU' : '';
   log(`lab: running preset "${args.preset}" in Node ${process.version} through Dawn on ${info.vendor || '?'} / ${info.architecture || '?'} (${info.description || 'no description'}${software})…`);
   register(new URL('./node/raw-hook.ts', import.meta.url));

@@ -85,9 +85,7 @@ export function webgpuEnv(env: NodeJS.ProcessEnv, request: AdapterRequest, place
     case 'lavapipe': {
       if (platform !== 'linux') throw new NodeWebGpuError(`--adapter lavapipe needs Linux (Mesa's Vulkan driver); on ${platform}, use --adapter system.`);
       const manifest = lavapipeManifest(env, place.arch ?? process.arch, place.icdDir ?? VULKAN_ICD_DIR);
-      // VK_DRIVER_FILES, the newer name, wins over VK_ICD_FILENAMES in recent loaders: both name lavapipe.
-      const next: NodeJS.ProcessEnv = { ...env, VK_ICD_FILENAMES: manifest, ...(env['VK_DRIVER_FILES'] ? { VK_DRIVER_FILES: manifest } : {}) };
-      return { choice: { kind: 'lavapipe', manifest }, env: next, restart: false };
+      return { choice: { kind: 'lavapipe', manifest }, env: driverEnv(env, manifest), restart: false };
     }
     case 'swiftshader': {
       if (platform !== 'linux') throw new NodeWebGpuError(`--adapter swiftshader needs Linux (Chromium's SwiftShader Vulkan driver); on ${platform}, use --adapter system.`);
@@ -107,6 +105,11 @@ export function webgpuEnv(env: NodeJS.ProcessEnv, request: AdapterRequest, place
   }
 }
 
+/** The environment naming one Vulkan driver: VK_ICD_FILENAMES, and VK_DRIVER_FILES (which recent loaders read first) when it is set. */
+const driverEnv = (env: NodeJS.ProcessEnv, manifest: string): NodeJS.ProcessEnv => ({
+  ...env, VK_ICD_FILENAMES: manifest, ...(env['VK_DRIVER_FILES'] ? { VK_DRIVER_FILES: manifest } : {}),
+});
+
 const swiftshaderDir = (env: NodeJS.ProcessEnv): string => env['LAB_SWIFTSHADER_DIR'] || SWIFTSHADER_DIR;
 
 /** SwiftShader's environment, or null when its driver or loader is missing. */
@@ -114,8 +117,7 @@ function swiftshaderEnv(env: NodeJS.ProcessEnv): WebGpuEnv | null {
   const dir = swiftshaderDir(env);
   if (!existsSync(join(dir, ICD)) || !existsSync(join(dir, 'libvulkan.so.1'))) return null;
   const ld = env['LD_LIBRARY_PATH'];
-  // VK_DRIVER_FILES, when set, would win over VK_ICD_FILENAMES: both name SwiftShader.
-  const next = { ...env, VK_ICD_FILENAMES: join(dir, ICD), ...(env['VK_DRIVER_FILES'] ? { VK_DRIVER_FILES: join(dir, ICD) } : {}), LD_LIBRARY_PATH: ld ? `${dir}:${ld}` : dir };
+  const next = { ...driverEnv(env, join(dir, ICD)), LD_LIBRARY_PATH: ld ? `${dir}:${ld}` : dir };
   const loaderFound = (ld ?? '').split(':').includes(dir);
   return { choice: { kind: 'swiftshader', dir }, env: next, restart: !loaderFound && env[RESTARTED] !== '1' };
 }
@@ -201,9 +203,10 @@ function hint(choice: AdapterChoice): string {
 /**
  * Creates Dawn's GPU object and installs it as `navigator.gpu` (with the userAgent and
  * hardwareConcurrency the engine and the energy context read), after checking that it offers an
- * adapter. Throws NodeWebGpuError, naming the variables to set, when it does not.
+ * adapter, and that it is the one asked for by name (adapterMismatch). Throws NodeWebGpuError,
+ * naming the variables to set, when it does not. Returns that adapter.
  */
-export async function installWebGpu(choice: AdapterChoice, env: NodeJS.ProcessEnv = process.env): Promise<GPUAdapterInfo> {
+export async function installWebGpu(choice: AdapterChoice, env: NodeJS.ProcessEnv = process.env): Promise<GPUAdapter> {
   let gpu: GPU;
   const backend = dawnBackend(env);
   try {
@@ -220,11 +223,13 @@ export async function installWebGpu(choice: AdapterChoice, env: NodeJS.ProcessEn
     throw new NodeWebGpuError(`requestAdapter failed: ${(e as Error).message}. ${hint(choice)}`);
   }
   if (!adapter) throw new NodeWebGpuError(`no WebGPU adapter through Dawn${backend ? ` (backend ${backend})` : ''}. ${hint(choice)}`);
+  const mismatch = adapterMismatch(choice, adapter.info);
+  if (mismatch) throw new NodeWebGpuError(mismatch);
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else {
     const value = { gpu, userAgent: `Node.js/${process.versions.node}`, hardwareConcurrency: availableParallelism() };
     Object.defineProperty(globalThis, 'navigator', { value, configurable: true });
   }
-  return adapter.info;
+  return adapter;
 }

@@ -13,35 +13,22 @@
  * are skipped with the reason, except under CI=true, where
  * a test fails instead (.ci/run installs the driver, so a skip there would hide a broken setup).
  */
-import { availableParallelism } from 'node:os';
-import { NodeWebGpuError, adapterMismatch, webgpuEnv } from '../../scripts/node/webgpu.ts';
+import { NodeWebGpuError, installWebGpu, webgpuEnv } from '../../scripts/node/webgpu.ts';
 
 export type F16Adapter = { ok: true; description: string } | { ok: false; why: string };
 
 async function install(): Promise<F16Adapter> {
-  // The Node runner's own lavapipe lookup (LAB_LAVAPIPE_ICD, else Mesa's manifests); its
-  // variables are read by the Vulkan loader when Dawn creates its instance, in this process.
-  let setup;
   try {
-    setup = webgpuEnv(process.env, 'lavapipe');
-  } catch (e) {
-    if (e instanceof NodeWebGpuError) return { ok: false, why: e.message };
-    throw e;
-  }
-  Object.assign(process.env, setup.env);
-  try {
-    const { create, globals } = await import('webgpu');
-    Object.assign(globalThis, globals);
-    const gpu = create(['backend=vulkan']);
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return { ok: false, why: `Dawn found no adapter through ${process.env['VK_ICD_FILENAMES']}` };
-    const mismatch = adapterMismatch(setup.choice, adapter.info);
-    if (mismatch) return { ok: false, why: mismatch };
+    // The Node runner's own lavapipe lookup and install (LAB_LAVAPIPE_ICD, else Mesa's manifests;
+    // Dawn on Vulkan, checked to be lavapipe), in this process: the Vulkan loader reads the
+    // variables when Dawn creates its instance.
+    const setup = webgpuEnv(process.env, 'lavapipe');
+    Object.assign(process.env, setup.env);
+    const adapter = await installWebGpu(setup.choice);
     if (!adapter.features.has('shader-f16')) return { ok: false, why: `${adapter.info.description} has no shader-f16: Mesa ≥ 23 is needed` };
-    const value = { gpu, userAgent: `Node.js/${process.versions.node}`, hardwareConcurrency: availableParallelism() };
-    Object.defineProperty(globalThis, 'navigator', { value, configurable: true });
     return { ok: true, description: adapter.info.description };
   } catch (e) {
+    if (e instanceof NodeWebGpuError) return { ok: false, why: e.message };
     return { ok: false, why: `Dawn for Node on lavapipe failed: ${(e as Error).message}` };
   }
 }
